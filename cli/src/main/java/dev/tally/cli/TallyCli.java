@@ -1,0 +1,47 @@
+package dev.tally.cli;
+
+import dev.tally.stack.StackException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ./tally} command. */
+@Command(
+        name = "tally",
+        mixinStandardHelpOptions = true,
+        versionProvider = TallyCli.Version.class,
+        description = "Exact stream aggregation jobs on Apache Flink: local stack, jobs, load and checks.",
+        subcommands = {
+            StackCommand.class,
+            SubmitCommand.class,
+            JobsCommand.class,
+            CancelCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class TallyCli {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new TallyCli());
+        // Known failures (port taken, service down) print their message, not a stack trace.
+        cli.setExecutionExceptionHandler(
+                (e, commandLine, parseResult) -> {
+                    if (e instanceof StackException || e instanceof IllegalArgumentException) {
+                        commandLine.getErr().println("error: " + e.getMessage());
+                        return 2;
+                    }
+                    throw e;
+                });
+        return cli;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = TallyCli.class.getPackage().getImplementationVersion();
+            return new String[] {"tally " + (version == null ? "dev" : version)};
+        }
+    }
+}

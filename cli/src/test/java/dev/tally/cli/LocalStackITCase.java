@@ -1,0 +1,108 @@
+package dev.tally.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.tally.connectors.kafka.Topics;
+import dev.tally.stack.FlinkCluster;
+import dev.tally.stack.LocalStack;
+import dev.tally.stack.ServiceProcess;
+import dev.tally.stack.ServiceStatus;
+import dev.tally.stack.StackException;
+import dev.tally.stack.StackSettings;
+import dev.tally.stack.TallyHome;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole local stack on free ports: up, a job through the Flink CLI, status, down with nothing left. */
+class LocalStackITCase {
+
+    @TempDir Path dir;
+    private LocalStack stack;
+
+    @AfterEach
+    void tearDown() {
+        if (stack != null) {
+            stack.down();
+        }
+    }
+
+    @Test
+    void upSubmitDown() throws Exception {
+        TallyHome home = TallyHome.locate();
+        stack = new LocalStack(home, dir, StackSettings.onFreePorts());
+
+        stack.up(ServiceProcess.Lifetime.TIED_TO_PARENT, Topics.all(2), Duration.ofMinutes(3));
+
+        Map<String, ServiceStatus> status = stack.status();
+        assertThat(status).containsOnlyKeys("kafka", "cassandra", "flink-jobmanager", "flink-taskmanager");
+        assertThat(status.values()).allSatisfy(s -> assertThat(s.healthy()).isTrue());
+        List<Long> pids = status.values().stream().map(ServiceStatus::pid).toList();
+
+        try (Admin admin = stack.kafka().admin()) {
+            Set<String> topics = admin.listTopics().names().get();
+            assertThat(topics).contains("ad-clicks", "ad-clicks.dlq", "ad-clicks.late", "ad-click-counts", "ad-top-ads");
+        }
+        try (CqlSession session = stack.cassandra().connect(Duration.ofSeconds(10))) {
+            assertThat(session.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = 'tally'")
+                            .all()
+                            .stream()
+                            .map(row -> row.getString(0)))
+                    .contains("ad_click_counts", "ad_country_counts", "top_ads", "top_ads_latest");
+        }
+
+        // up is idempotent: a second call finds everything running.
+        stack.up(ServiceProcess.Lifetime.TIED_TO_PARENT, Topics.all(2), Duration.ofMinutes(1));
+        assertThat(stack.status().values().stream().map(ServiceStatus::pid).toList()).isEqualTo(pids);
+
+        int exit =
+                stack.flink()
+                        .submit(home.jobsJar(), JobCatalog.mainClass("smoke"), List.of("10000"), Duration.ofMinutes(2));
+        assertThat(exit).isZero();
+        FlinkCluster.JobInfo job = awaitJob(stack.flink(), "tally-smoke", "FINISHED");
+        assertThat(job.id()).hasSize(32);
+
+        stack.down();
+        for (Long pid : pids) {
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid " + pid).isFalse();
+        }
+        assertThat(stack.status().values()).noneSatisfy(s -> assertThat(s.running()).isTrue());
+        stack.down(); // idempotent
+    }
+
+    @Test
+    void aTakenPortIsAClearErrorAndStartsNothing() throws Exception {
+        StackSettings settings = StackSettings.onFreePorts();
+        stack = new LocalStack(TallyHome.locate(), dir, settings);
+        try (ServerSocket taken = new ServerSocket(settings.cassandraPort())) {
+            assertThatThrownBy(() -> stack.up(ServiceProcess.Lifetime.TIED_TO_PARENT, Map.of(), Duration.ofMinutes(1)))
+                    .isInstanceOf(StackException.class)
+                    .hasMessageContaining("Port " + settings.cassandraPort())
+                    .hasMessageContaining("Cassandra CQL");
+        }
+        assertThat(stack.status().values()).noneSatisfy(s -> assertThat(s.running()).isTrue());
+    }
+
+    private static FlinkCluster.JobInfo awaitJob(FlinkCluster flink, String name, String state) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (Instant.now().isBefore(deadline)) {
+            for (FlinkCluster.JobInfo job : flink.jobs()) {
+                if (job.name().equals(name) && job.state().equals(state)) {
+                    return job;
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("Job " + name + " did not reach " + state + ": " + flink.jobs());
+    }
+}

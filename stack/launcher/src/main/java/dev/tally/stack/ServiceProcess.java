@@ -1,0 +1,182 @@
+package dev.tally.stack;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One service JVM of the stack: started with its output in a log file and its pid in a pid file, so
+ * that a later command (status, down) finds it again.
+ */
+public final class ServiceProcess {
+
+    /** Whether the service outlives the JVM that starts it. */
+    public enum Lifetime {
+        /** Detached into its own session: the CLI's {@code stack up} returns and the service keeps running. */
+        DETACHED,
+        /** Halts when the starting JVM dies: test runs never leave a service behind. */
+        TIED_TO_PARENT
+    }
+
+    private final String name;
+    private final Path dir;
+
+    public ServiceProcess(String name, Path dir) {
+        this.name = name;
+        this.dir = dir;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path logFile() {
+        return dir.resolve(name + ".log");
+    }
+
+    private Path pidFile() {
+        return dir.resolve(name + ".pid");
+    }
+
+    public ProcessHandle start(JvmCommand command, Lifetime lifetime) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> cmd = new ArrayList<>();
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        if (lifetime == Lifetime.DETACHED && new File("/usr/bin/setsid").canExecute()) {
+            cmd.add("/usr/bin/setsid");
+        }
+        cmd.add(java);
+        cmd.addAll(command.jvmOptions());
+        cmd.add("-cp");
+        if (lifetime == Lifetime.TIED_TO_PARENT) {
+            cmd.add(watchdogLocation() + File.pathSeparator + command.classpath());
+            cmd.add(ParentWatchdog.class.getName());
+            cmd.add(Long.toString(ProcessHandle.current().pid()));
+        } else {
+            cmd.add(command.classpath());
+        }
+        cmd.add(command.mainClass());
+        cmd.addAll(command.arguments());
+
+        ProcessBuilder builder = new ProcessBuilder(cmd).directory(dir.toFile());
+        builder.environment().putAll(command.environment());
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+        builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        try {
+            Process process = builder.start();
+            Files.writeString(pidFile(), Long.toString(process.pid()));
+            return process.toHandle();
+        } catch (IOException e) {
+            throw new StackException("Could not start " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The running process recorded in the pid file, if it is still alive. */
+    public Optional<ProcessHandle> running() {
+        if (!Files.isRegularFile(pidFile())) {
+            return Optional.empty();
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile()).trim());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Waits until {@code healthy} holds; fails with the log tail if the process dies or time runs out. */
+    public void awaitHealthy(BooleanSupplier healthy, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            if (healthy.getAsBoolean()) {
+                return;
+            }
+            if (running().isEmpty()) {
+                throw new StackException(
+                        name + " exited during start-up. Last lines of " + logFile() + ":\n" + logTail(40));
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new StackException(
+                        name + " did not become healthy within " + timeout.toSeconds() + " s. Last lines of "
+                                + logFile() + ":\n" + logTail(40));
+            }
+            sleep(Duration.ofMillis(250));
+        }
+    }
+
+    /** Stops the process and its children: SIGTERM, then SIGKILL after the grace period. */
+    public void stop(Duration grace) {
+        running().ifPresent(process -> terminate(process, grace));
+        try {
+            Files.deleteIfExists(pidFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void terminate(ProcessHandle process, Duration grace) {
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process);
+        tree.forEach(ProcessHandle::destroy);
+        for (ProcessHandle handle : tree) {
+            try {
+                handle.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                handle.destroyForcibly();
+            }
+        }
+        for (ProcessHandle handle : tree) {
+            try {
+                handle.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new StackException("Process " + handle.pid() + " did not stop", e);
+            }
+        }
+    }
+
+    public String logTail(int lines) {
+        try {
+            if (!Files.exists(logFile())) {
+                return "(no log)";
+            }
+            List<String> all = Files.readAllLines(logFile());
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("Interrupted", e);
+        }
+    }
+
+    private static String watchdogLocation() {
+        try {
+            return Paths.get(ParentWatchdog.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
