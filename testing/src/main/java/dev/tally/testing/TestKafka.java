@@ -32,6 +32,15 @@ public final class TestKafka {
         return name;
     }
 
+    /** Creates single-partition topics with exactly these names (e.g. a job's derived .dlq topic). */
+    public void createTopics(String... names) {
+        Map<String, Integer> topics = new java.util.HashMap<>();
+        for (String name : names) {
+            topics.put(name, 1);
+        }
+        kafka.createTopics(topics);
+    }
+
     public Admin admin() {
         return kafka.admin();
     }

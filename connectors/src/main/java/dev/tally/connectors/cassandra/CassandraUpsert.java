@@ -1,0 +1,204 @@
+package dev.tally.connectors.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlIdentifier;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.type.DataTypes;
+
+import java.io.Serializable;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import static org.apache.flink.util.Preconditions.checkArgument;
+import static org.apache.flink.util.Preconditions.checkNotNull;
+
+/**
+ * The one idempotent CQL upsert the sink runs per record, and how a record is bound to it.
+ *
+ * <p>Only plain INSERT or UPDATE statements that set columns to values are accepted: no counter or
+ * collection increments, no conditional (IF) statements. Those are the statements whose replay
+ * after a restart converges to the same rows, which is what makes the driver's retries and Flink's
+ * at-least-once replay safe.
+ *
+ * <p>With {@link #withWriteTimestamp} the statement carries {@code USING TIMESTAMP ?} and each row
+ * is written at the record's timestamp, so of two writes to one row the one with the later
+ * timestamp wins whatever order they arrive in.
+ */
+public final class CassandraUpsert<T> implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Name Cassandra gives the {@code USING TIMESTAMP ?} bind marker. */
+    static final String TIMESTAMP_MARKER = "[timestamp]";
+
+    /** Name of the result column of a conditional statement. */
+    private static final String APPLIED_COLUMN = "[applied]";
+
+    private static final Pattern QUOTED = Pattern.compile("'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"");
+    private static final Pattern UPSERT = Pattern.compile("^\\s*(INSERT|UPDATE)\\b");
+    private static final Pattern CONDITIONAL = Pattern.compile("\\bIF\\b");
+    // c = c + ?, c = c - ?, l = ? + l: counter and collection increments, not idempotent.
+    private static final Pattern SELF_REFERENCE =
+            Pattern.compile("\\b(\\w+)\\s*=\\s*(?:\\1\\s*[-+]|[?:\\w]+\\s*\\+\\s*\\1\\b)");
+    private static final Pattern TIMESTAMP_BIND = Pattern.compile("\\bTIMESTAMP\\s*\\?");
+
+    /** Binds one record to the statement's markers; must not keep the builder. */
+    @FunctionalInterface
+    public interface Binder<T> extends Serializable {
+        BoundStatementBuilder bind(T record, BoundStatementBuilder row);
+    }
+
+    /** The values of every bind marker in order (without the {@code USING TIMESTAMP} one). */
+    @FunctionalInterface
+    public interface ValuesExtractor<T> extends Serializable {
+        Object[] values(T record);
+    }
+
+    /** The write timestamp of a record, in microseconds since the epoch. */
+    @FunctionalInterface
+    public interface WriteTimestamp<T> extends Serializable {
+        long micros(T record);
+    }
+
+    private final String cql;
+    private final Binder<T> binder;
+    private final ValuesExtractor<T> values;
+    private final WriteTimestamp<T> writeTimestamp;
+
+    private CassandraUpsert(
+            String cql, Binder<T> binder, ValuesExtractor<T> values, WriteTimestamp<T> writeTimestamp) {
+        this.cql = cql;
+        this.binder = binder;
+        this.values = values;
+        this.writeTimestamp = writeTimestamp;
+    }
+
+    /** An upsert whose markers are set by {@code binder}, by index or by name. */
+    public static <T> CassandraUpsert<T> of(String cql, Binder<T> binder) {
+        checkUpsert(cql);
+        return new CassandraUpsert<>(cql, checkNotNull(binder, "binder"), null, null);
+    }
+
+    /** An upsert whose markers take {@code values}' result in order; the driver picks the codecs. */
+    public static <T> CassandraUpsert<T> ofValues(String cql, ValuesExtractor<T> values) {
+        checkUpsert(cql);
+        return new CassandraUpsert<>(cql, null, checkNotNull(values, "values"), null);
+    }
+
+    /**
+     * The same upsert written at each record's timestamp; the statement must contain {@code USING
+     * TIMESTAMP ?}, which this binds (binders and value extractors leave it out).
+     */
+    public CassandraUpsert<T> withWriteTimestamp(WriteTimestamp<T> micros) {
+        checkNotNull(micros, "micros");
+        checkArgument(
+                TIMESTAMP_BIND.matcher(unquoted(cql)).find(),
+                "A write timestamp needs a 'USING TIMESTAMP ?' marker in: %s",
+                cql);
+        return new CassandraUpsert<>(cql, binder, values, micros);
+    }
+
+    public String cql() {
+        return cql;
+    }
+
+    boolean hasWriteTimestamp() {
+        return writeTimestamp != null;
+    }
+
+    /**
+     * Checks what only the server knows about the prepared statement and returns the index of the
+     * {@code USING TIMESTAMP ?} marker, or -1 if the statement has none.
+     */
+    int checkPrepared(PreparedStatement prepared) {
+        checkArgument(
+                !prepared.getResultSetDefinitions().contains(CqlIdentifier.fromInternal(APPLIED_COLUMN)),
+                "Conditional statements are not idempotent: %s",
+                cql);
+        ColumnDefinitions variables = prepared.getVariableDefinitions();
+        int timestampIndex = -1;
+        for (int i = 0; i < variables.size(); i++) {
+            ColumnDefinition variable = variables.get(i);
+            checkArgument(
+                    !DataTypes.COUNTER.equals(variable.getType()),
+                    "Counter updates are not idempotent: %s",
+                    cql);
+            if (TIMESTAMP_MARKER.equals(variable.getName().asInternal())) {
+                timestampIndex = i;
+            }
+        }
+        if (writeTimestamp != null) {
+            checkArgument(
+                    timestampIndex >= 0,
+                    "A write timestamp needs a 'USING TIMESTAMP ?' marker in: %s",
+                    cql);
+        } else {
+            checkArgument(
+                    timestampIndex < 0,
+                    "'USING TIMESTAMP ?' needs CassandraUpsert.withWriteTimestamp: %s",
+                    cql);
+        }
+        return timestampIndex;
+    }
+
+    /** Binds one record; {@code timestampIndex} comes from {@link #checkPrepared}. */
+    BoundStatement bind(PreparedStatement prepared, int timestampIndex, T record) {
+        BoundStatementBuilder row;
+        if (binder != null) {
+            row = binder.bind(record, prepared.boundStatementBuilder());
+            if (writeTimestamp != null) {
+                row = row.setLong(timestampIndex, writeTimestamp.micros(record));
+            }
+        } else {
+            Object[] recordValues = values.values(record);
+            if (writeTimestamp != null) {
+                recordValues =
+                        insertAt(recordValues, timestampIndex, writeTimestamp.micros(record));
+            }
+            row = prepared.boundStatementBuilder(recordValues);
+        }
+        // Safe because every accepted statement is a plain upsert; lets the driver retry timeouts.
+        return row.setIdempotence(true).build();
+    }
+
+    static Object[] insertAt(Object[] values, int index, Object value) {
+        checkArgument(
+                index >= 0 && index <= values.length,
+                "Got %s values for a statement whose timestamp marker is at %s",
+                values.length,
+                index);
+        Object[] result = new Object[values.length + 1];
+        System.arraycopy(values, 0, result, 0, index);
+        result[index] = value;
+        System.arraycopy(values, index, result, index + 1, values.length - index);
+        return result;
+    }
+
+    private static void checkUpsert(String cql) {
+        checkArgument(cql != null && !cql.isBlank(), "cql must not be blank");
+        String code = unquoted(cql);
+        checkArgument(
+                UPSERT.matcher(code).find(), "Only INSERT or UPDATE statements are upserts: %s", cql);
+        checkArgument(
+                !CONDITIONAL.matcher(code).find(),
+                "Conditional (IF) statements read before they write and are not idempotent: %s",
+                cql);
+        checkArgument(
+                !SELF_REFERENCE.matcher(code).find(),
+                "Counter and collection increments are not idempotent: %s",
+                cql);
+    }
+
+    /** The statement upper-cased with its string literals and quoted names blanked out. */
+    private static String unquoted(String cql) {
+        return QUOTED.matcher(cql).replaceAll("''").toUpperCase(Locale.ROOT);
+    }
+
+    @Override
+    public String toString() {
+        return "CassandraUpsert{" + cql + (writeTimestamp != null ? ", write timestamp" : "") + "}";
+    }
+}

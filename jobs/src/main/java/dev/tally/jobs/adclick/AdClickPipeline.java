@@ -1,0 +1,123 @@
+package dev.tally.jobs.adclick;
+
+import dev.tally.connectors.kafka.Decoded;
+import dev.tally.jobs.adclick.functions.AdFilterKey;
+import dev.tally.jobs.adclick.functions.ClickCount;
+import dev.tally.jobs.adclick.functions.ClickFilters;
+import dev.tally.jobs.adclick.functions.CountKey;
+import dev.tally.jobs.adclick.functions.DeduplicateClicks;
+import dev.tally.jobs.adclick.functions.EmitMinuteCount;
+import dev.tally.jobs.adclick.functions.LocalTopN;
+import dev.tally.jobs.adclick.functions.MergeTopN;
+import dev.tally.jobs.adclick.functions.PreAggregateClicks;
+import dev.tally.jobs.adclick.functions.RankingKey;
+import dev.tally.jobs.adclick.functions.RollingWindowSums;
+import dev.tally.jobs.adclick.functions.SumCounts;
+import dev.tally.jobs.adclick.functions.TopCandidates;
+import dev.tally.jobs.adclick.functions.WindowSum;
+import dev.tally.schema.adclick.AdClickCount;
+import dev.tally.schema.adclick.AdClickEvent;
+import dev.tally.schema.adclick.AdCountryCount;
+import dev.tally.schema.adclick.TopAds;
+import dev.tally.schema.common.DeadLetter;
+import java.io.Serializable;
+import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+
+/**
+ * The ad-click aggregation DAG, from decoded input records to every result stream. The live job, the
+ * tests and the replay all call {@link #build}; only their sources and sinks differ.
+ */
+public final class AdClickPipeline {
+
+    private AdClickPipeline() {}
+
+    /** What the DAG computes, as opposed to where it reads and writes. */
+    public record Settings(
+            ClickFilters filters,
+            Duration dedupHorizon,
+            Duration allowedLateness,
+            int topN,
+            int[] windowMinutes,
+            int preAggregateMaxEntries)
+            implements Serializable {}
+
+    /** Every result stream of the DAG. */
+    public record Outputs(
+            DataStream<AdClickEvent> accepted,
+            DataStream<DeadLetter> deadLetters,
+            DataStream<AdClickEvent> late,
+            DataStream<AdClickCount> counts,
+            DataStream<AdCountryCount> countryCounts,
+            DataStream<TopAds> topAds) {}
+
+    public static Outputs build(DataStream<Decoded<AdClickEvent>> input, Settings settings) {
+        SingleOutputStreamOperator<AdClickEvent> accepted =
+                input.process(new RouteInvalidClicks(), new AvroTypeInfo<>(AdClickEvent.class))
+                        .uid("route-invalid-clicks")
+                        .name("route-invalid-clicks");
+
+        SingleOutputStreamOperator<AdClickEvent> unique =
+                accepted.keyBy(AdClickEvent::getClickId, Types.STRING)
+                        .process(new DeduplicateClicks(settings.dedupHorizon(), settings.allowedLateness()))
+                        .uid("deduplicate-clicks")
+                        .name("deduplicate-clicks");
+
+        // Partial counts per subtask, so a hot ad reaches the keyed window as a few records, not thousands.
+        SingleOutputStreamOperator<ClickCount> partials =
+                unique.transform(
+                                "pre-aggregate-clicks",
+                                TypeInformation.of(ClickCount.class),
+                                new PreAggregateClicks(settings.filters(), settings.preAggregateMaxEntries()))
+                        .uid("pre-aggregate-clicks");
+
+        SingleOutputStreamOperator<ClickCount> minuteCounts =
+                partials.keyBy(new CountKey.Selector())
+                        .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
+                        .allowedLateness(settings.allowedLateness())
+                        .aggregate(new SumCounts(), new EmitMinuteCount())
+                        .uid("minute-counts")
+                        .name("minute-counts");
+
+        SingleOutputStreamOperator<AdClickCount> counts =
+                minuteCounts
+                        .process(new ToAdClickCount(), new AvroTypeInfo<>(AdClickCount.class))
+                        .uid("to-ad-click-count")
+                        .name("to-ad-click-count");
+
+        SingleOutputStreamOperator<WindowSum> windowSums =
+                minuteCounts
+                        .filter(count -> count.filterId != ClickCount.COUNTRY_DIMENSION)
+                        .name("filter-counts-only")
+                        .keyBy(new AdFilterKey.Selector())
+                        .process(new RollingWindowSums(settings.windowMinutes()))
+                        .uid("rolling-window-sums")
+                        .name("rolling-window-sums");
+
+        // Two stages: each subtask's own top N, then one merge per (filter, window size).
+        SingleOutputStreamOperator<TopCandidates> candidates =
+                windowSums
+                        .transform("local-top-n", TypeInformation.of(TopCandidates.class), new LocalTopN(settings.topN()))
+                        .uid("local-top-n");
+
+        SingleOutputStreamOperator<TopAds> topAds =
+                candidates
+                        .keyBy(new RankingKey.Selector())
+                        .process(new MergeTopN(settings.topN()), new AvroTypeInfo<>(TopAds.class))
+                        .uid("merge-top-n")
+                        .name("merge-top-n");
+
+        return new Outputs(
+                accepted,
+                accepted.getSideOutput(RouteInvalidClicks.DEAD_LETTERS),
+                unique.getSideOutput(DeduplicateClicks.LATE),
+                counts,
+                counts.getSideOutput(ToAdClickCount.COUNTRY_COUNTS),
+                topAds);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.tally.jobs.adclick.functions;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/** The best {@code n} ads offered so far, in O(log n) per offer; not thread-safe. */
+final class BoundedTopN {
+
+    private final int n;
+
+    /** Worst first, so the entry to evict is always at the head. */
+    private final PriorityQueue<AdTotal> worstFirst;
+
+    BoundedTopN(int n) {
+        this.n = checkSize(n);
+        this.worstFirst = new PriorityQueue<>(Math.min(n, 1024) + 1, TopNOrder.INSTANCE.reversed());
+    }
+
+    void offer(AdTotal candidate) {
+        if (worstFirst.size() < n) {
+            worstFirst.add(candidate);
+        } else if (TopNOrder.INSTANCE.compare(candidate, worstFirst.peek()) < 0) {
+            worstFirst.poll();
+            worstFirst.add(candidate);
+        }
+    }
+
+    boolean isEmpty() {
+        return worstFirst.isEmpty();
+    }
+
+    /** Best first; an ArrayList so it can go straight into a {@link TopCandidates}. */
+    ArrayList<AdTotal> sorted() {
+        ArrayList<AdTotal> best = new ArrayList<>(worstFirst);
+        best.sort(TopNOrder.INSTANCE);
+        return best;
+    }
+
+    static int checkSize(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("top N size must be at least 1, got " + n);
+        }
+        return n;
+    }
+
+    static List<AdTotal> best(int n, Iterable<AdTotal> candidates) {
+        BoundedTopN top = new BoundedTopN(n);
+        for (AdTotal candidate : candidates) {
+            top.offer(candidate);
+        }
+        return top.sorted();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.tally.jobs.adclick.functions;
+
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * First stage of the two-stage top N: per subtask, keeps the N best {@link WindowSum}s of each
+ * (filter, window size, window end) and emits them as {@link TopCandidates} once the watermark
+ * reaches the window's end - 1.
+ *
+ * <p>Groups not yet emitted at a checkpoint go into operator list state, so a restore loses none.
+ */
+public class LocalTopN extends AbstractStreamOperator<TopCandidates>
+        implements OneInputStreamOperator<WindowSum, TopCandidates>, BoundedOneInput {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int n;
+
+    /** Ordered by window end first, so the groups the watermark closes are a prefix. */
+    private transient TreeMap<Group, BoundedTopN> groups;
+
+    private transient ListState<TopCandidates> unflushed;
+
+    public LocalTopN(int n) {
+        this.n = BoundedTopN.checkSize(n);
+    }
+
+    // Operator (non-keyed) state can only be obtained here, not in open().
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        unflushed =
+                context.getOperatorStateStore()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "unflushed-top-candidates", TopCandidates.class));
+        groups = new TreeMap<>();
+        if (context.isRestored()) {
+            for (TopCandidates restored : unflushed.get()) {
+                BoundedTopN top = groupFor(restored.filterId, restored.windowMinutes, restored.windowEnd);
+                for (AdTotal ad : restored.ads) {
+                    top.offer(ad);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        List<TopCandidates> pending = new ArrayList<>(groups.size());
+        for (Map.Entry<Group, BoundedTopN> entry : groups.entrySet()) {
+            pending.add(toCandidates(entry.getKey(), entry.getValue()));
+        }
+        unflushed.update(pending);
+    }
+
+    @Override
+    public void processElement(StreamRecord<WindowSum> element) {
+        WindowSum sum = element.getValue();
+        groupFor(sum.filterId, sum.windowMinutes, sum.windowEnd).offer(new AdTotal(sum.adId, sum.sum));
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        long watermark = mark.getTimestamp();
+        while (!groups.isEmpty() && groups.firstKey().windowEnd - 1 <= watermark) {
+            Map.Entry<Group, BoundedTopN> closed = groups.pollFirstEntry();
+            emit(closed.getKey(), closed.getValue());
+        }
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void endInput() {
+        while (!groups.isEmpty()) {
+            Map.Entry<Group, BoundedTopN> group = groups.pollFirstEntry();
+            emit(group.getKey(), group.getValue());
+        }
+    }
+
+    private BoundedTopN groupFor(int filterId, int windowMinutes, long windowEnd) {
+        return groups.computeIfAbsent(
+                new Group(windowEnd, filterId, windowMinutes), g -> new BoundedTopN(n));
+    }
+
+    private void emit(Group group, BoundedTopN top) {
+        output.collect(new StreamRecord<>(toCandidates(group, top), group.windowEnd - 1));
+    }
+
+    private static TopCandidates toCandidates(Group group, BoundedTopN top) {
+        return new TopCandidates(group.filterId, group.windowMinutes, group.windowEnd, top.sorted());
+    }
+
+    /** Number of groups waiting for the watermark. */
+    int pendingGroups() {
+        return groups.size();
+    }
+
+    private record Group(long windowEnd, int filterId, int windowMinutes)
+            implements Comparable<Group> {
+        @Override
+        public int compareTo(Group other) {
+            int byEnd = Long.compare(windowEnd, other.windowEnd);
+            if (byEnd != 0) {
+                return byEnd;
+            }
+            int byFilter = Integer.compare(filterId, other.filterId);
+            return byFilter != 0 ? byFilter : Integer.compare(windowMinutes, other.windowMinutes);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package dev.tally.jobs.adclick.functions;
+
+import dev.tally.schema.adclick.AdClickEvent;
+
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Pre-aggregates clicks per subtask into partial {@link ClickCount}s (per filter and per country)
+ * before the shuffle, so a hot ad costs one record per minute instead of one per click.
+ *
+ * <p>It keeps no Flink state: every partial is emitted before each checkpoint barrier, at end of
+ * input, when the watermark closes its minute, and when the map outgrows {@code maxEntries}.
+ * Partials are stamped with the minute's max timestamp, so the 1-minute window adds them up.
+ */
+public class PreAggregateClicks extends AbstractStreamOperator<ClickCount>
+        implements OneInputStreamOperator<AdClickEvent, ClickCount>, BoundedOneInput {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final int DEFAULT_MAX_ENTRIES = 100_000;
+
+    private final ClickFilters filters;
+    private final int maxEntries;
+
+    private transient Map<PartialKey, MutableCount> partials;
+    /** Reused for lookups so the hot path allocates only when a new key appears. */
+    private transient PartialKey probe;
+
+    private transient int[] matchedFilters;
+    /** Lets most watermarks skip the scan: nothing can be due before this minute closes. */
+    private transient long earliestMinute;
+
+    private transient StreamRecord<ClickCount> reuse;
+
+    public PreAggregateClicks(ClickFilters filters) {
+        this(filters, DEFAULT_MAX_ENTRIES);
+    }
+
+    public PreAggregateClicks(ClickFilters filters, int maxEntries) {
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("maxEntries must be at least 1, got " + maxEntries);
+        }
+        this.filters = Objects.requireNonNull(filters, "filters");
+        this.maxEntries = maxEntries;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        partials = new HashMap<>();
+        probe = new PartialKey();
+        matchedFilters = filters.newMatchBuffer();
+        earliestMinute = Long.MAX_VALUE;
+        reuse = new StreamRecord<>(null);
+    }
+
+    @Override
+    public void processElement(StreamRecord<AdClickEvent> element) {
+        AdClickEvent click = element.getValue();
+        String adId = click.getAdId();
+        long minute = Minutes.start(click.getClickTs());
+        int matched = filters.matchCount(click, matchedFilters);
+        for (int i = 0; i < matched; i++) {
+            increment(adId, matchedFilters[i], "", minute);
+        }
+        String country = click.getCountry();
+        increment(adId, ClickCount.COUNTRY_DIMENSION, country == null ? "" : country, minute);
+        if (partials.size() > maxEntries) {
+            emitAll();
+        }
+    }
+
+    private void increment(String adId, int filterId, String country, long minute) {
+        MutableCount count = partials.get(probe.set(adId, filterId, country, minute));
+        if (count == null) {
+            count = new MutableCount();
+            partials.put(probe.copy(), count);
+            earliestMinute = Math.min(earliestMinute, minute);
+        }
+        count.value++;
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        long watermark = mark.getTimestamp();
+        if (earliestMinute != Long.MAX_VALUE && Minutes.maxTimestamp(earliestMinute) <= watermark) {
+            emitClosedMinutes(watermark);
+        }
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        emitAll();
+    }
+
+    @Override
+    public void endInput() {
+        emitAll();
+    }
+
+    /** Emits the partials of every minute whose window the watermark has reached. */
+    private void emitClosedMinutes(long watermark) {
+        long stillOpen = Long.MAX_VALUE;
+        Iterator<Map.Entry<PartialKey, MutableCount>> it = partials.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<PartialKey, MutableCount> entry = it.next();
+            long minute = entry.getKey().minute;
+            if (Minutes.maxTimestamp(minute) <= watermark) {
+                emit(entry.getKey(), entry.getValue());
+                it.remove();
+            } else {
+                stillOpen = Math.min(stillOpen, minute);
+            }
+        }
+        earliestMinute = stillOpen;
+    }
+
+    private void emitAll() {
+        for (Map.Entry<PartialKey, MutableCount> entry : partials.entrySet()) {
+            emit(entry.getKey(), entry.getValue());
+        }
+        partials.clear();
+        earliestMinute = Long.MAX_VALUE;
+    }
+
+    private void emit(PartialKey key, MutableCount count) {
+        ClickCount partial =
+                new ClickCount(key.adId, key.filterId, key.country, key.minute, count.value);
+        output.collect(reuse.replace(partial, Minutes.maxTimestamp(key.minute)));
+    }
+
+    /** Number of partial counts held. */
+    int size() {
+        return partials.size();
+    }
+
+    /** Mutable so one instance serves every lookup; stored keys are copies and never mutated. */
+    private static final class PartialKey {
+        String adId;
+        int filterId;
+        String country;
+        long minute;
+
+        PartialKey set(String adId, int filterId, String country, long minute) {
+            this.adId = adId;
+            this.filterId = filterId;
+            this.country = country;
+            this.minute = minute;
+            return this;
+        }
+
+        PartialKey copy() {
+            return new PartialKey().set(adId, filterId, country, minute);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof PartialKey)) {
+                return false;
+            }
+            PartialKey that = (PartialKey) o;
+            return filterId == that.filterId
+                    && minute == that.minute
+                    && adId.equals(that.adId)
+                    && country.equals(that.country);
+        }
+
+        @Override
+        public int hashCode() {
+            int h = adId.hashCode();
+            h = 31 * h + filterId;
+            h = 31 * h + country.hashCode();
+            return 31 * h + Long.hashCode(minute);
+        }
+    }
+
+    private static final class MutableCount {
+        long value;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.tally.loadgen;
+
+import java.util.Iterator;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Writes generated records to Kafka, as fast as the broker takes them or at a fixed rate. */
+public final class LoadProducer {
+
+    private LoadProducer() {}
+
+    /** Sends every record as fast as possible; returns how many were acknowledged. */
+    public static long produce(String bootstrapServers, String topic, Iterator<GeneratedRecord> records) {
+        return produce(bootstrapServers, topic, records, 0, null);
+    }
+
+    /**
+     * Sends every record, at most {@code ratePerSecond} a second when positive; {@code progress} is called
+     * with the count sent so far about once a second. Fails if any send fails.
+     */
+    public static long produce(
+            String bootstrapServers,
+            String topic,
+            Iterator<GeneratedRecord> records,
+            long ratePerSecond,
+            java.util.function.LongConsumer progress) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        long sent = 0;
+        long start = System.nanoTime();
+        long lastReport = start;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            while (records.hasNext() && failure.get() == null) {
+                GeneratedRecord r = records.next();
+                producer.send(
+                        new ProducerRecord<>(topic, null, r.timestamp(), r.key(), r.value()),
+                        (metadata, e) -> {
+                            if (e != null) {
+                                failure.compareAndSet(null, e);
+                            }
+                        });
+                sent++;
+                if (ratePerSecond > 0) {
+                    long due = start + sent * 1_000_000_000L / ratePerSecond;
+                    long wait = due - System.nanoTime();
+                    if (wait > 1_000_000) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                }
+                if (progress != null && System.nanoTime() - lastReport > 1_000_000_000L) {
+                    lastReport = System.nanoTime();
+                    progress.accept(sent);
+                }
+            }
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("Producing to " + topic + " failed", failure.get());
+        }
+        return sent;
+    }
+}
