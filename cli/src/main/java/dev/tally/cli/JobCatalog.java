@@ -9,6 +9,7 @@ final class JobCatalog {
     static final Map<String, String> MAIN_CLASSES = new LinkedHashMap<>();
 
     static {
+        MAIN_CLASSES.put("ad-clicks", "dev.tally.jobs.adclick.AdClickJob");
         MAIN_CLASSES.put("smoke", "dev.tally.jobs.smoke.SmokeJob");
     }
 

@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
             SubmitCommand.class,
             JobsCommand.class,
             CancelCommand.class,
+            LoadgenCommand.class,
+            VerifyCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class TallyCli {

@@ -269,7 +269,12 @@ public final class FlinkCluster {
                             + "appender.console.name = C\n"
                             + "appender.console.type = CONSOLE\n"
                             + "appender.console.layout.type = PatternLayout\n"
-                            + "appender.console.layout.pattern = %-5p %c{1} - %m%n\n");
+                            + "appender.console.layout.pattern = %-5p %c{1} - %m%n\n"
+                            // No YARN or plugins in a session-cluster client: their warnings say nothing.
+                            + "logger.cli.name = org.apache.flink.client.cli.CliFrontend\n"
+                            + "logger.cli.level = ERROR\n"
+                            + "logger.plugins.name = org.apache.flink.core.plugin\n"
+                            + "logger.plugins.level = ERROR\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
