@@ -1,0 +1,86 @@
+package dev.tally.dashboard;
+
+import io.javalin.Javalin;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.staticfiles.Location;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The query service: the ad API over the Cassandra sink tables, a health check, the OpenAPI description
+ * and the web page. It only reads. Each result family is a resource of its own (ads now; metrics,
+ * traffic and leaderboard later) registered on the same server.
+ */
+public final class DashboardServer implements AutoCloseable {
+
+    /** Where the server listens and what it reads. */
+    public record Config(
+            String host, int port, String cassandra, String localDatacenter, String keyspace, List<Integer> windows, int maxTopN) {}
+
+    private final Javalin app;
+    private final CassandraSessions cassandra;
+
+    private DashboardServer(Javalin app, CassandraSessions cassandra) {
+        this.app = app;
+        this.cassandra = cassandra;
+    }
+
+    public static DashboardServer start(Config config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    public static DashboardServer start(Config config, Clock clock) {
+        CassandraSessions cassandra = new CassandraSessions(config.cassandra(), config.localDatacenter(), config.keyspace());
+        AdQueries ads = new AdQueries(cassandra);
+        Javalin app =
+                Javalin.create(
+                        javalin -> {
+                            javalin.showJavalinBanner = false;
+                            javalin.staticFiles.add(files -> {
+                                files.hostedPath = "/";
+                                files.directory = "/public";
+                                files.location = Location.CLASSPATH;
+                            });
+                        });
+        new AdResource(ads, clock, config.windows(), config.maxTopN()).register(app);
+        app.get(
+                "/health",
+                ctx -> {
+                    ads.count("health-check", 0, clock.instant(), clock.instant().plusSeconds(60));
+                    ctx.json(Map.of("status", "UP", "cassandra", "UP"));
+                });
+        app.exception(
+                BadParameter.class,
+                (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST).json(error("bad_request", e.getMessage(), e.parameter())));
+        app.exception(
+                CassandraUnavailable.class,
+                (e, ctx) ->
+                        ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
+                                .header("Retry-After", "2")
+                                .json(error("unavailable", "Cassandra is unreachable; the data is not available right now. Retry shortly.", null)));
+        app.start(config.host(), config.port());
+        return new DashboardServer(app, cassandra);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        cassandra.close();
+    }
+
+    private static Map<String, Object> error(String error, String message, String parameter) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        if (parameter != null) {
+            body.put("parameter", parameter);
+        }
+        body.put("message", parameter == null ? message : "'" + parameter + "' " + message);
+        return body;
+    }
+}
