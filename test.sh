@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test: unit, operator-harness and MiniCluster tests (surefire), then the integration tests
-# against real Kafka, Cassandra and Flink processes that the tests start and stop (failsafe).
+# against real Kafka, Cassandra and Flink processes that the tests start and stop (failsafe), and the
+# dashboard's page in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")"
-# Belt and braces: services a test run starts are tied to it, but never leave one running if it dies.
+
+# The browser test uses Debian's Chromium; install it when missing and we may (root with apt).
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing Debian's chromium for the dashboard browser test ..."
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+# Services a test run starts are tied to it (they halt when the test JVM dies); this is a last net.
 cleanup() {
   pkill -f 'dev.tally.stack.ParentWatchdog' 2>/dev/null || true
 }

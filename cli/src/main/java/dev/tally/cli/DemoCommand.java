@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
         description = {
             "Run the ad-click job end to end: start the local stack, create this run's topics and keyspace,",
             "generate clicks (with duplicates, late and malformed records) and their ground truth, submit the",
-            "job through the Flink CLI, wait for it to finish the input, and verify every result exactly.",
-            "The stack keeps running afterwards; stop it with 'tally stack down'."
+            "job through the Flink CLI, wait for it to finish the input, verify every result exactly, and",
+            "start the dashboard on this run's keyspace. The stack keeps running; stop it with 'tally stack down'."
         })
 final class DemoCommand implements Callable<Integer> {
 
@@ -114,8 +114,10 @@ final class DemoCommand implements Callable<Integer> {
         step("5/5 Verifying Cassandra and Kafka against the ground truth");
         int verified =
                 VerifyCommand.AdClicks.run(stack, truth, input, counts, top, keyspace, new int[] {1, 5, 60}, 100);
+        String dashboard = DashboardCommand.startDetached(stack, 8090, keyspace);
         System.out.println();
         System.out.println("Where to look:");
+        System.out.println("  Dashboard:      " + dashboard + " (top ads and clicks per minute of this run)");
         System.out.println("  Flink web UI:   " + stack.flink().webUrl());
         System.out.println("  Cassandra:      keyspace " + keyspace + " at " + stack.cassandra().contactPoint()
                 + " (tables ad_click_counts, ad_country_counts, top_ads, top_ads_latest)");

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             LoadgenCommand.class,
             VerifyCommand.class,
             DemoCommand.class,
+            DashboardCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class TallyCli {

@@ -17,6 +17,7 @@ public final class LocalStack {
     private final KafkaService kafka;
     private final CassandraService cassandra;
     private final FlinkCluster flink;
+    private final ServiceProcess dashboard;
 
     public LocalStack(TallyHome home, Path dir, StackSettings settings) {
         this.dir = dir;
@@ -42,6 +43,7 @@ public final class LocalStack {
                         settings.flinkRestPort(),
                         settings.flinkRpcPort(),
                         home.runtimeClasspath("flink"));
+        this.dashboard = new ServiceProcess("dashboard", dir.resolve("dashboard"));
     }
 
     /** The stack recorded in the default folder of this checkout (or a fresh one with default ports). */
@@ -70,6 +72,11 @@ public final class LocalStack {
         return flink;
     }
 
+    /** The query service's process, when the CLI started it in the background. */
+    public ServiceProcess dashboard() {
+        return dashboard;
+    }
+
     /**
      * Starts every service that is not running, waits until all are healthy, then creates the topics and
      * the keyspace with its tables. Idempotent.
@@ -95,7 +102,8 @@ public final class LocalStack {
     /** Stops every service; leaves no process behind. Idempotent. */
     public void down() {
         List<RuntimeException> failures = new ArrayList<>();
-        for (Runnable stop : List.<Runnable>of(flink::stop, kafka::stop, cassandra::stop)) {
+        for (Runnable stop :
+                List.<Runnable>of(() -> dashboard.stop(Duration.ofSeconds(10)), flink::stop, kafka::stop, cassandra::stop)) {
             try {
                 stop.run();
             } catch (RuntimeException e) {
@@ -121,6 +129,11 @@ public final class LocalStack {
             status.put(
                     "flink-" + process.name(),
                     ServiceStatus.of(process, flink::isHealthy, flink.webUrl(), process.logFile()));
+        }
+        if (dashboard.running().isPresent()) {
+            status.put(
+                    "dashboard",
+                    ServiceStatus.of(dashboard, () -> true, "http://127.0.0.1:8090/", dashboard.logFile()));
         }
         return status;
     }

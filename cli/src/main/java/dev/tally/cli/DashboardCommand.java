@@ -1,0 +1,81 @@
+package dev.tally.cli;
+
+import dev.tally.dashboard.DashboardServer;
+import dev.tally.stack.JvmCommand;
+import dev.tally.stack.LocalStack;
+import dev.tally.stack.Ports;
+import dev.tally.stack.ServiceProcess;
+import dev.tally.stack.TallyHome;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tally dashboard}: the query API and web page over the local stack's Cassandra. */
+@Command(
+        name = "dashboard",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Serve the query API (/v1/ads/...) and the live web page over the Cassandra sink tables.",
+            "Runs in the foreground until interrupted, or with --detach in the background until 'tally stack down'."
+        })
+final class DashboardCommand implements Callable<Integer> {
+
+    @Option(names = "--port", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+    int port = 8090;
+
+    @Option(names = "--host", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host = "127.0.0.1";
+
+    @Option(names = "--keyspace", description = "Keyspace to read (default: the stack's, tally).")
+    String keyspace;
+
+    @Option(names = "--cassandra", description = "Cassandra contact point (default: the local stack's).")
+    String cassandra;
+
+    @Option(names = "--windows", split = ",", description = "Top-N window sizes the job computes (default: 1,5,60).")
+    List<Integer> windows = List.of(1, 5, 60);
+
+    @Option(names = "--detach", description = "Start in the background and return.")
+    boolean detach;
+
+    @Override
+    public Integer call() throws Exception {
+        LocalStack stack = LocalStack.ofCheckout(TallyHome.locate());
+        String contact = cassandra != null ? cassandra : stack.cassandra().contactPoint();
+        String ks = keyspace != null ? keyspace : stack.settings().keyspace();
+        if (detach) {
+            System.out.println("Dashboard: " + startDetached(stack, port, ks));
+            return 0;
+        }
+        try (DashboardServer server =
+                DashboardServer.start(new DashboardServer.Config(host, port, contact, "datacenter1", ks, windows, 100))) {
+            System.out.println("Dashboard on http://" + host + ":" + server.port() + "/ (keyspace " + ks + "); Ctrl-C stops it.");
+            new CountDownLatch(1).await();
+        }
+        return 0;
+    }
+
+    /** Starts the dashboard as a background process of the stack (stopped by stack down); returns its URL. */
+    static String startDetached(LocalStack stack, int port, String keyspace) {
+        ServiceProcess process = stack.dashboard();
+        process.stop(Duration.ofSeconds(10));
+        Ports.requireFree(port, "dashboard");
+        List<String> args = new ArrayList<>(List.of("dashboard", "--port", Integer.toString(port), "--keyspace", keyspace));
+        process.start(
+                new JvmCommand(
+                        List.of("-Xmx256m", "-Dtally.home=" + TallyHome.locate().root()),
+                        System.getProperty("java.class.path"),
+                        TallyCli.class.getName(),
+                        args,
+                        Map.of()),
+                ServiceProcess.Lifetime.DETACHED);
+        String url = "http://127.0.0.1:" + port + "/";
+        process.awaitHealthy(() -> Ports.isListening(port), Duration.ofSeconds(60));
+        return url;
+    }
+}

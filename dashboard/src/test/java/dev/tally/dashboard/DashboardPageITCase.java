@@ -1,0 +1,104 @@
+package dev.tally.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.tally.testing.RealServicesExtension;
+import dev.tally.testing.TestCassandra;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The web page in headless Chromium over seeded rows: the top-ads table and the chart show them. */
+@ExtendWith(RealServicesExtension.class)
+class DashboardPageITCase {
+
+    private static final String CHROMIUM = "/usr/bin/chromium";
+
+    @TempDir Path dir;
+
+    @Test
+    void pageShowsTheSeededTopAdsAndSeries(TestCassandra cassandra) throws Exception {
+        // CI installs Chromium (test.sh); elsewhere the test says why it did not run.
+        boolean ci = System.getenv("CI") != null;
+        assumeTrue(ci || new File(CHROMIUM).canExecute(), "Debian's chromium is not installed");
+        assertThat(new File(CHROMIUM).canExecute()).as("chromium must be installed in CI").isTrue();
+
+        String keyspace = cassandra.newKeyspace();
+        CqlSession session = cassandra.session();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        long[] perMinute = {3, 0, 7, 5};
+        for (int i = 0; i < perMinute.length; i++) {
+            if (perMinute[i] > 0) {
+                session.execute(
+                        "INSERT INTO " + keyspace + ".ad_click_counts (ad_id, filter_id, click_minute, count) VALUES (?, ?, ?, ?)",
+                        "ad-seed-1", 0, now.minus(perMinute.length - i, ChronoUnit.MINUTES), perMinute[i]);
+            }
+        }
+        session.execute(
+                "INSERT INTO " + keyspace + ".ad_click_counts (ad_id, filter_id, click_minute, count) VALUES (?, ?, ?, ?)",
+                "ad-seed-2", 0, now.minus(2, ChronoUnit.MINUTES), 4L);
+        session.execute(
+                "INSERT INTO " + keyspace + ".top_ads_latest (filter_id, window_minutes, window_end, window_start, ad_ids, counts)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)",
+                0, 1, now, now.minus(1, ChronoUnit.MINUTES), List.of("ad-seed-1", "ad-seed-2"), List.of(15L, 4L));
+
+        try (DashboardServer server =
+                DashboardServer.start(
+                        new DashboardServer.Config(
+                                "127.0.0.1", 0, cassandra.contactPoint(), cassandra.localDatacenter(), keyspace, List.of(1, 5, 60), 100))) {
+            String dom = render("http://127.0.0.1:" + server.port() + "/");
+
+            assertThat(rows(dom)).containsExactly("1|ad-seed-1|15", "2|ad-seed-2|4");
+            assertThat(dom).contains("data-ad=\"ad-seed-1\"").contains("data-ad=\"ad-seed-2\"");
+            assertThat(total(dom, "ad-seed-1")).isEqualTo(15);
+            assertThat(total(dom, "ad-seed-2")).isEqualTo(4);
+            assertThat(dom).contains("ad-seed-1 (15)");
+        }
+    }
+
+    /** Loads the page in headless Chromium, lets its scripts run, and returns the resulting DOM. */
+    private String render(String url) throws Exception {
+        Path out = dir.resolve("dom.html");
+        Process chromium =
+                new ProcessBuilder(
+                                CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                                "--user-data-dir=" + dir.resolve("profile"), "--virtual-time-budget=10000", "--dump-dom", url)
+                        .redirectOutput(out.toFile())
+                        .redirectError(dir.resolve("chromium.log").toFile())
+                        .start();
+        if (!chromium.waitFor(90, TimeUnit.SECONDS)) {
+            chromium.destroyForcibly();
+            throw new AssertionError("chromium did not finish");
+        }
+        return Files.readString(out, StandardCharsets.UTF_8);
+    }
+
+    private static List<String> rows(String dom) {
+        List<String> rows = new ArrayList<>();
+        Matcher row = Pattern.compile("<tr data-ad=\"[^\"]*\"><td>(\\d+)</td><td>([^<]*)</td><td class=\"num\">([^<]*)</td></tr>").matcher(dom);
+        while (row.find()) {
+            rows.add(row.group(1) + "|" + row.group(2) + "|" + row.group(3).replace(",", ""));
+        }
+        return rows;
+    }
+
+    private static long total(String dom, String ad) {
+        Matcher m = Pattern.compile("data-ad=\"" + Pattern.quote(ad) + "\" data-total=\"(\\d+)\"").matcher(dom);
+        assertThat(m.find()).as("chart line of " + ad).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+}
