@@ -30,7 +30,8 @@ public final class CassandraConnection implements Serializable {
      * A majority of the local replicas: an acknowledged row survives the loss of one replica, which
      * is what lets a checkpoint count it as written.
      */
-    public static final DefaultConsistencyLevel DEFAULT_CONSISTENCY = DefaultConsistencyLevel.LOCAL_QUORUM;
+    public static final DefaultConsistencyLevel DEFAULT_CONSISTENCY =
+            DefaultConsistencyLevel.LOCAL_QUORUM;
 
     private final List<String> contactPoints;
     private final String localDatacenter;
@@ -230,7 +231,8 @@ public final class CassandraConnection implements Serializable {
             checkNotNull(consistency, "consistency");
             checkArgument(
                     !consistency.isSerial(),
-                    "Serial consistency applies to conditional updates, which the sink never sends");
+                    "Serial consistency applies to conditional updates, which the sink never"
+                        + " sends");
             this.consistency = consistency;
             return this;
         }

@@ -13,9 +13,9 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import java.io.IOException;
 
 /**
- * Writes each record as one idempotent upsert through a single async driver session, at most
- * {@code maxInFlightRequests} at a time; {@link #flush} returns only once Cassandra has
- * acknowledged every row written before it.
+ * Writes each record as one idempotent upsert through a single async driver session, at most {@code
+ * maxInFlightRequests} at a time; {@link #flush} returns only once Cassandra has acknowledged every
+ * row written before it.
  */
 final class CassandraSinkWriter<T> implements SinkWriter<T> {
 

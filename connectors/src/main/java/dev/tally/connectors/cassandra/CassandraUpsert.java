@@ -69,7 +69,10 @@ public final class CassandraUpsert<T> implements Serializable {
     private final WriteTimestamp<T> writeTimestamp;
 
     private CassandraUpsert(
-            String cql, Binder<T> binder, ValuesExtractor<T> values, WriteTimestamp<T> writeTimestamp) {
+            String cql,
+            Binder<T> binder,
+            ValuesExtractor<T> values,
+            WriteTimestamp<T> writeTimestamp) {
         this.cql = cql;
         this.binder = binder;
         this.values = values;
@@ -82,7 +85,9 @@ public final class CassandraUpsert<T> implements Serializable {
         return new CassandraUpsert<>(cql, checkNotNull(binder, "binder"), null, null);
     }
 
-    /** An upsert whose markers take {@code values}' result in order; the driver picks the codecs. */
+    /**
+     * An upsert whose markers take {@code values}' result in order; the driver picks the codecs.
+     */
     public static <T> CassandraUpsert<T> ofValues(String cql, ValuesExtractor<T> values) {
         checkUpsert(cql);
         return new CassandraUpsert<>(cql, null, checkNotNull(values, "values"), null);
@@ -115,7 +120,8 @@ public final class CassandraUpsert<T> implements Serializable {
      */
     int checkPrepared(PreparedStatement prepared) {
         checkArgument(
-                !prepared.getResultSetDefinitions().contains(CqlIdentifier.fromInternal(APPLIED_COLUMN)),
+                !prepared.getResultSetDefinitions()
+                        .contains(CqlIdentifier.fromInternal(APPLIED_COLUMN)),
                 "Conditional statements are not idempotent: %s",
                 cql);
         ColumnDefinitions variables = prepared.getVariableDefinitions();
@@ -181,7 +187,9 @@ public final class CassandraUpsert<T> implements Serializable {
         checkArgument(cql != null && !cql.isBlank(), "cql must not be blank");
         String code = unquoted(cql);
         checkArgument(
-                UPSERT.matcher(code).find(), "Only INSERT or UPDATE statements are upserts: %s", cql);
+                UPSERT.matcher(code).find(),
+                "Only INSERT or UPDATE statements are upserts: %s",
+                cql);
         checkArgument(
                 !CONDITIONAL.matcher(code).find(),
                 "Conditional (IF) statements read before they write and are not idempotent: %s",

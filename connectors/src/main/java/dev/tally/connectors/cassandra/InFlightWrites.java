@@ -35,7 +35,9 @@ final class InFlightWrites<S> implements AutoCloseable {
     private final Counter retried;
     private final Counter failed;
 
-    /** One permit per write that is sent or waiting for its retry, so retries count as in flight. */
+    /**
+     * One permit per write that is sent or waiting for its retry, so retries count as in flight.
+     */
     private final Semaphore permits;
 
     private final ScheduledThreadPoolExecutor retryTimer;
@@ -111,7 +113,8 @@ final class InFlightWrites<S> implements AutoCloseable {
             failure.compareAndSet(
                     null,
                     new IOException(
-                            abandoned.size() + " writes waiting for a retry were dropped on close"));
+                            abandoned.size()
+                                    + " writes waiting for a retry were dropped on close"));
             permits.release(abandoned.size());
         }
         awaitIdle();
@@ -171,7 +174,8 @@ final class InFlightWrites<S> implements AutoCloseable {
         Throwable error = failure.get();
         if (error != null) {
             failureReported = true;
-            throw new IOException(error.getMessage(), error.getCause() != null ? error.getCause() : error);
+            throw new IOException(
+                    error.getMessage(), error.getCause() != null ? error.getCause() : error);
         }
     }
 

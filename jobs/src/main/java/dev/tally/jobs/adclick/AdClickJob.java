@@ -39,8 +39,13 @@ public final class AdClickJob {
     /** Event time is the click time; rejected records carry none and never move the watermark. */
     public static WatermarkStrategy<Decoded<AdClickEvent>> watermarks(AdClickOptions options) {
         return WatermarkStrategy.<Decoded<AdClickEvent>>forBoundedOutOfOrderness(options.outOfOrderness)
-                .withTimestampAssigner((record, kafkaTs) -> record.isAccepted() ? record.value.getClickTs() : Long.MIN_VALUE)
+                .withTimestampAssigner(AdClickJob::eventTime)
                 .withIdleness(options.idleness);
+    }
+
+    /** The click time; rejected records have none, so they never move a watermark. */
+    public static long eventTime(Decoded<AdClickEvent> record, long kafkaTimestamp) {
+        return record.isAccepted() ? record.value.getClickTs() : Long.MIN_VALUE;
     }
 
     public static KafkaSource<Decoded<AdClickEvent>> kafkaSource(AdClickOptions options) {

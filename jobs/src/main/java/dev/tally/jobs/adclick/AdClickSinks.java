@@ -58,12 +58,21 @@ public final class AdClickSinks {
                 .uid("top-ads-kafka-sink")
                 .name("kafka: " + options.topTopic);
 
-        CassandraConnection cassandra =
+        attachCassandra(
+                outputs,
                 CassandraConnection.builder()
                         .contactPoints(options.cassandra)
                         .localDatacenter(options.cassandraDatacenter)
                         .keyspace(options.keyspace)
-                        .build();
+                        .build());
+
+        if (options.archiveDir != null) {
+            archive(outputs.accepted(), options.archiveDir);
+        }
+    }
+
+    /** The Cassandra tables of the results, in the connection's keyspace (live, or a replay's own). */
+    public static void attachCassandra(AdClickPipeline.Outputs outputs, CassandraConnection cassandra) {
         outputs.counts()
                 .sinkTo(cassandra(cassandra, CassandraUpsert.ofValues(UPSERT_COUNT, AdClickSinks::countRow)))
                 .uid("counts-cassandra-sink")
@@ -84,10 +93,6 @@ public final class AdClickSinks {
                                         .withWriteTimestamp(top -> top.getWindowEnd() * 1000)))
                 .uid("top-ads-latest-cassandra-sink")
                 .name("cassandra: top_ads_latest");
-
-        if (options.archiveDir != null) {
-            archive(outputs.accepted(), options.archiveDir);
-        }
     }
 
     /** Accepted raw clicks as Avro files under {@code dt=yyyy-MM-dd/hour=HH} of event time; files commit on checkpoints. */

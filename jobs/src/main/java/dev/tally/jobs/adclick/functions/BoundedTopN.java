@@ -1,7 +1,6 @@
 package dev.tally.jobs.adclick.functions;
 
 import java.util.ArrayList;
-import java.util.List;
 import java.util.PriorityQueue;
 
 /** The best {@code n} ads offered so far, in O(log n) per offer; not thread-safe. */
@@ -26,10 +25,6 @@ final class BoundedTopN {
         }
     }
 
-    boolean isEmpty() {
-        return worstFirst.isEmpty();
-    }
-
     /** Best first; an ArrayList so it can go straight into a {@link TopCandidates}. */
     ArrayList<AdTotal> sorted() {
         ArrayList<AdTotal> best = new ArrayList<>(worstFirst);
@@ -42,13 +37,5 @@ final class BoundedTopN {
             throw new IllegalArgumentException("top N size must be at least 1, got " + n);
         }
         return n;
-    }
-
-    static List<AdTotal> best(int n, Iterable<AdTotal> candidates) {
-        BoundedTopN top = new BoundedTopN(n);
-        for (AdTotal candidate : candidates) {
-            top.offer(candidate);
-        }
-        return top.sorted();
     }
 }

@@ -114,7 +114,27 @@ public class RollingWindowSums extends KeyedProcessFunction<AdFilterKey, ClickCo
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<WindowSum> out)
             throws Exception {
-        long windowEnd = timestamp + 1;
+        // At the end of input the watermark is at its maximum (STREAMING and BATCH alike) and every
+        // later window of this key is due: emit them in one pass. BATCH execution fires no timer
+        // registered while timers fire, so a chain of one timer per minute would stop after one.
+        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+        Long next = emitWindow(timestamp + 1, ctx.getCurrentKey(), out);
+        while (endOfInput && next != null) {
+            next = emitWindow(next, ctx.getCurrentKey(), out);
+        }
+        if (next == null) {
+            minuteCounts.clear();
+            nextWindowEnd.clear();
+        } else {
+            schedule(next, ctx);
+        }
+    }
+
+    /**
+     * Emits the sums of the windows ending at {@code windowEnd}, drops the minutes no later window
+     * needs, and returns the next window end that holds a count, or null when none remains.
+     */
+    private Long emitWindow(long windowEnd, AdFilterKey key, Collector<WindowSum> out) throws Exception {
         // Minutes before this start are in no later window of any size.
         long keepFrom = windowEnd + Minutes.MILLIS - maxLookBackMillis;
         long earliestKept = Long.MAX_VALUE;
@@ -134,24 +154,16 @@ public class RollingWindowSums extends KeyedProcessFunction<AdFilterKey, ClickCo
                 earliestKept = Math.min(earliestKept, minute);
             }
         }
-
-        AdFilterKey key = ctx.getCurrentKey();
         for (int i = 0; i < windowMinutes.length; i++) {
             if (sums[i] > 0) {
                 out.collect(new WindowSum(key.filterId, windowMinutes[i], windowEnd, key.adId, sums[i]));
             }
         }
-
         for (Long minute : expired) {
             minuteCounts.remove(minute);
         }
-        if (earliestKept == Long.MAX_VALUE) {
-            minuteCounts.clear();
-            nextWindowEnd.clear();
-        } else {
-            // Skip the windows that would hold no count, e.g. before a minute that arrived early.
-            schedule(Math.max(windowEnd + Minutes.MILLIS, earliestKept + Minutes.MILLIS), ctx);
-        }
+        // Skip the windows that would hold no count, e.g. before a minute that arrived early.
+        return earliestKept == Long.MAX_VALUE ? null : Math.max(windowEnd + Minutes.MILLIS, earliestKept + Minutes.MILLIS);
     }
 
     private void schedule(long windowEnd, Context ctx) throws Exception {

@@ -1,0 +1,185 @@
+package dev.tally.reconciliation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.tally.connectors.avro.AvroCodec;
+import dev.tally.jobs.adclick.AdClickJob;
+import dev.tally.jobs.adclick.AdClickOptions;
+import dev.tally.jobs.adclick.AdClickPipeline;
+import dev.tally.jobs.adclick.AdClickSinks;
+import dev.tally.jobs.adclick.functions.ClickFilters;
+import dev.tally.loadgen.AdClickGenerator;
+import dev.tally.loadgen.GeneratorSettings;
+import dev.tally.loadgen.GroundTruth;
+import dev.tally.loadgen.LoadProducer;
+import dev.tally.loadgen.TopicReader;
+import dev.tally.schema.adclick.AdClickCount;
+import dev.tally.schema.adclick.AdClickEvent;
+import dev.tally.stack.CqlSchema;
+import dev.tally.testing.RealServicesExtension;
+import dev.tally.testing.TestCassandra;
+import dev.tally.testing.TestKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Live run, Kappa replay from its raw archive, reconcile and promote, against real Kafka and Cassandra. */
+@ExtendWith(RealServicesExtension.class)
+class ReplayReconcileITCase {
+
+    private static final String FILTERS = "filters:\n  - id: 1\n    name: us\n    country: US\n";
+
+    @TempDir Path dir;
+
+    /** What a live run left behind. */
+    record LiveRun(String input, String counts, String top, String keyspace, Path archive, GroundTruth truth, Instant from, Instant to) {}
+
+    @Test
+    void replayFindsExactlyTheLateClicksAndPromoteRepairsThem(TestKafka kafka, TestCassandra cassandra) throws Exception {
+        LiveRun live = live(kafka, cassandra, 0.01, 7);
+        Set<String> lateIds = new HashSet<>();
+        AvroCodec<AdClickEvent> codec = AvroCodec.of(AdClickEvent.class);
+        for (var r : TopicReader.readCommitted(kafka.bootstrapServers(), live.input() + ".late")) {
+            lateIds.add(codec.decode(r.value()).getClickId());
+        }
+        assertThat(lateIds).as("the live run missed some late clicks").isNotEmpty();
+        assertThat(live.truth().late().keySet()).containsAll(lateIds);
+
+        String replay = replay(cassandra, live);
+        CqlSession session = cassandra.session();
+
+        // The replay counts every click, late ones included: it equals the full ground truth.
+        ResultTables replayed = ResultTables.read(session, replay, live.from(), live.to());
+        assertThat(asTruthKeys(replayed.counts)).isEqualTo(live.truth().counts());
+
+        // The live results differ from the replay by exactly the late clicks' contributions.
+        Map<ResultTables.CountKey, Long> expectedDelta = new HashMap<>();
+        for (String id : lateIds) {
+            GroundTruth.LateClick late = live.truth().late().get(id);
+            for (int filter : late.filterIds()) {
+                expectedDelta.merge(new ResultTables.CountKey(late.adId(), filter, late.minute()), 1L, Long::sum);
+            }
+        }
+        ResultTables liveTables = ResultTables.read(session, live.keyspace(), live.from(), live.to());
+        Map<ResultTables.CountKey, Long> delta = new HashMap<>();
+        replayed.counts.forEach((k, v) -> {
+            long d = v - liveTables.counts.getOrDefault(k, 0L);
+            if (d != 0) {
+                delta.put(k, d);
+            }
+        });
+        assertThat(delta).isEqualTo(expectedDelta);
+
+        Reconciliation.Report report = Reconciliation.compare(session, live.keyspace(), replay, live.from(), live.to(), 0);
+        report.print(System.out);
+        Reconciliation.TableSummary counts = report.tables().get(0);
+        assertThat(counts.differing() + counts.missingInLive()).isEqualTo(expectedDelta.size());
+        assertThat(counts.missingInReplay()).isZero();
+        assertThat(counts.replayTotal() - counts.liveTotal()).isEqualTo(expectedDelta.values().stream().mapToLong(Long::longValue).sum());
+        assertThat(report.withinTolerance()).isFalse();
+        report.writeJson(dir.resolve("report.json"));
+        assertThat(Files.readString(dir.resolve("report.json"))).contains("\"within_tolerance\" : false");
+
+        Promotion.Result promoted =
+                Promotion.promote(session, live.keyspace(), replay, live.from(), live.to(), kafka.bootstrapServers(), live.counts(), live.top());
+        assertThat(promoted.counts()).isEqualTo(expectedDelta.size());
+
+        Reconciliation.Report after = Reconciliation.compare(session, live.keyspace(), replay, live.from(), live.to(), 0);
+        after.print(System.out);
+        assertThat(after.difference()).isZero();
+        assertThat(after.withinTolerance()).isTrue();
+        assertThat(asTruthKeys(ResultTables.read(session, live.keyspace(), live.from(), live.to()).counts)).isEqualTo(live.truth().counts());
+
+        // The corrections reached the counts topic: the last record per key is the replayed count.
+        Map<ResultTables.CountKey, Long> published = new HashMap<>();
+        AvroCodec<AdClickCount> countCodec = AvroCodec.of(AdClickCount.class);
+        for (var r : TopicReader.readCommitted(kafka.bootstrapServers(), live.counts())) {
+            AdClickCount c = countCodec.decode(r.value());
+            published.put(new ResultTables.CountKey(c.getAdId(), c.getFilterId(), c.getClickMinute()), c.getCount());
+        }
+        assertThat(published).isEqualTo(replayed.counts);
+
+        // Safe to run twice: nothing left to change.
+        assertThat(Promotion.promote(session, live.keyspace(), replay, live.from(), live.to(), kafka.bootstrapServers(), live.counts(), live.top()).total())
+                .isZero();
+    }
+
+    @Test
+    void aReplayOfARunWithoutLateDataMatchesExactly(TestKafka kafka, TestCassandra cassandra) throws Exception {
+        LiveRun live = live(kafka, cassandra, 0.0, 11);
+        String replay = replay(cassandra, live);
+        Reconciliation.Report report = Reconciliation.compare(cassandra.session(), live.keyspace(), replay, live.from(), live.to(), 0);
+        report.print(System.out);
+        assertThat(report.difference()).isZero();
+        assertThat(report.tables()).allSatisfy(t -> assertThat(t.matched()).as(t.table()).isPositive());
+        assertThat(report.tables().get(0).liveTotal()).isEqualTo(live.truth().counts().values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    private String replay(TestCassandra cassandra, LiveRun live) throws Exception {
+        String keyspace = live.keyspace() + "_replay";
+        CqlSchema.apply(cassandra.session(), keyspace, CqlSchema.LOCAL_REPLICATION);
+        AdClickReplay.Result result =
+                AdClickReplay.run(
+                        new AdClickReplay.Settings(
+                                live.archive(), live.from(), live.to(),
+                                new AdClickPipeline.Settings(ClickFilters.parse(FILTERS), Duration.ofMinutes(10), Duration.ZERO, 10, new int[] {1, 5}, 100_000),
+                                cassandra.contactPoint(), cassandra.localDatacenter(), keyspace, 2),
+                        n -> {});
+        assertThat(result.replayedClicks()).isEqualTo(result.archivedRecords()).isPositive();
+        return keyspace;
+    }
+
+    private LiveRun live(TestKafka kafka, TestCassandra cassandra, double lateRate, long seed) throws Exception {
+        String input = kafka.newTopic("ad-clicks", 4);
+        kafka.createTopics(input + ".dlq", input + ".late");
+        String counts = kafka.newTopic("ad-click-counts", 2);
+        String top = kafka.newTopic("ad-top-ads", 2);
+        String keyspace = cassandra.newKeyspace();
+        Path filters = Files.writeString(dir.resolve("filters-" + seed + ".yaml"), FILTERS);
+        Path archive = dir.resolve("archive-" + seed);
+        Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(3, ChronoUnit.HOURS);
+        GroundTruth truth = new GroundTruth(ClickFilters.load(filters));
+        LoadProducer.produce(
+                kafka.bootstrapServers(), input,
+                new AdClickGenerator(
+                        new GeneratorSettings(seed, 60_000, 2_000, 1.1, 10_000, 200, start.toEpochMilli(), Duration.ofSeconds(5), 0.01,
+                                lateRate, Duration.ofMinutes(3), 0.0),
+                        truth));
+        AdClickOptions options =
+                AdClickOptions.parse(
+                        "--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", input, "--counts-topic", counts,
+                        "--top-topic", top, "--cassandra", cassandra.contactPoint(), "--keyspace", keyspace,
+                        "--filters", filters.toString(), "--top-n", "10", "--windows", "1,5", "--bounded",
+                        "--transactional-id-prefix", "it-" + input, "--archive-dir", archive.toUri().toString());
+        Configuration config = new Configuration();
+        config.setString("execution.checkpointing.interval", "1s");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, config);
+        AdClickSinks.attach(
+                AdClickPipeline.build(
+                        env.fromSource(AdClickJob.kafkaSource(options), AdClickJob.watermarks(options), "clicks").uid("ad-clicks-source"),
+                        options.settings()),
+                options);
+        env.execute("live-" + input);
+        return new LiveRun(input, counts, top, keyspace, archive, truth, start, start.plus(6, ChronoUnit.MINUTES));
+    }
+
+    private static Map<GroundTruth.CountKey, Long> asTruthKeys(Map<ResultTables.CountKey, Long> counts) {
+        Map<GroundTruth.CountKey, Long> result = new HashMap<>();
+        counts.forEach((k, v) -> result.put(new GroundTruth.CountKey(k.adId(), k.filterId(), k.minute()), v));
+        return result;
+    }
+
+}
