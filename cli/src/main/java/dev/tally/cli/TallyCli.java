@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
             VerifyCommand.class,
             DemoCommand.class,
             DashboardCommand.class,
+            ReplayCommands.Replay.class,
+            ReplayCommands.Reconcile.class,
+            ReplayCommands.Promote.class,
             CommandLine.HelpCommand.class
         })
 public final class TallyCli {

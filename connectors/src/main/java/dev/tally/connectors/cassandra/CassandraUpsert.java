@@ -9,7 +9,10 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.type.DataTypes;
 
 import java.io.Serializable;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.apache.flink.util.Preconditions.checkArgument;
@@ -40,9 +43,12 @@ public final class CassandraUpsert<T> implements Serializable {
     private static final Pattern QUOTED = Pattern.compile("'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"");
     private static final Pattern UPSERT = Pattern.compile("^\\s*(INSERT|UPDATE)\\b");
     private static final Pattern CONDITIONAL = Pattern.compile("\\bIF\\b");
-    // c = c + ?, c = c - ?, l = ? + l: counter and collection increments, not idempotent.
+    // c = c + ?, c = c - ?, l = ? + l, l = ['x'] + l: counter and collection increments, not
+    // idempotent.
     private static final Pattern SELF_REFERENCE =
-            Pattern.compile("\\b(\\w+)\\s*=\\s*(?:\\1\\s*[-+]|[?:\\w]+\\s*\\+\\s*\\1\\b)");
+            Pattern.compile(
+                    "\\b(\\w+)\\s*=\\s*(?:\\1\\s*[-+]"
+                            + "|(?:[?:\\w]+|\\[[^\\]]*]|\\{[^}]*})\\s*\\+\\s*\\1\\b)");
     private static final Pattern TIMESTAMP_BIND = Pattern.compile("\\bTIMESTAMP\\s*\\?");
 
     /** Binds one record to the statement's markers; must not keep the builder. */
@@ -200,9 +206,24 @@ public final class CassandraUpsert<T> implements Serializable {
                 cql);
     }
 
-    /** The statement upper-cased with its string literals and quoted names blanked out. */
+    /**
+     * The statement upper-cased with its string literals blanked out and each quoted name replaced
+     * by a plain word of its own, so that {@code "N" = "N" + 1} still reads as an increment.
+     */
     private static String unquoted(String cql) {
-        return QUOTED.matcher(cql).replaceAll("''").toUpperCase(Locale.ROOT);
+        Map<String, String> names = new HashMap<>();
+        Matcher quoted = QUOTED.matcher(cql);
+        StringBuilder code = new StringBuilder();
+        while (quoted.find()) {
+            String token = quoted.group();
+            String replacement =
+                    token.charAt(0) == '\''
+                            ? "''"
+                            : names.computeIfAbsent(token, name -> "QUOTED_NAME_" + names.size());
+            quoted.appendReplacement(code, Matcher.quoteReplacement(replacement));
+        }
+        quoted.appendTail(code);
+        return code.toString().toUpperCase(Locale.ROOT);
     }
 
     @Override

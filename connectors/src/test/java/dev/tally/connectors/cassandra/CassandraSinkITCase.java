@@ -1,5 +1,6 @@
 package dev.tally.connectors.cassandra;
 
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,6 +21,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,6 +34,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CassandraSinkITCase {
 
     private static final int PARALLELISM = 2;
+    /** Far above a failed connection (~1 s) and far below a hang; the job must end within it. */
+    private static final Duration FAILURE_BOUND = Duration.ofSeconds(60);
+
     private static final Instant BASE = Instant.parse("2026-01-05T10:00:00Z");
 
     @RegisterExtension
@@ -131,10 +139,10 @@ class CassandraSinkITCase {
         CassandraConnection connection = connection(cassandra, keyspace);
         RetrySettings retry = new RetrySettings(0, Duration.ofMillis(1), Duration.ofMillis(1));
 
-        // A quoted name hides the increment from the client-side check.
+        // A comment hides the increment from the client-side text check; the marker's type does not.
         CassandraUpsert<String> counter =
                 CassandraUpsert.of(
-                        "UPDATE clicks_counter SET \"N\" = \"N\" + ? WHERE ad_id = ?",
+                        "UPDATE clicks_counter SET \"N\" = /* sneaky */ \"N\" + ? WHERE ad_id = ?",
                         (record, row) -> row.setLong(0, 1L).setString(1, record));
         assertThatThrownBy(
                         () ->
@@ -170,6 +178,45 @@ class CassandraSinkITCase {
                 .hasMessageContaining("withWriteTimestamp");
     }
 
+    @Test
+    void aKeyspaceThatDoesNotExistFailsTheJobInsteadOfHanging(TestCassandra cassandra)
+            throws Exception {
+        CassandraSink<ClickCount> sink =
+                clickCountSink(
+                        CassandraConnection.builder()
+                                .contactPoints(cassandra.contactPoint())
+                                .localDatacenter(cassandra.localDatacenter())
+                                .keyspace("no_such_keyspace")
+                                .build());
+
+        Throwable failure = runExpectingFailure(clickCounts(100), sink);
+
+        assertThat(failure)
+                .hasStackTraceContaining("Could not connect to Cassandra")
+                .hasStackTraceContaining("no_such_keyspace");
+    }
+
+    @Test
+    void aClosedPortFailsTheJobInsteadOfHanging(TestCassandra cassandra) throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        CassandraSink<ClickCount> sink =
+                clickCountSink(
+                        CassandraConnection.builder()
+                                .contactPoints("127.0.0.1:" + closedPort)
+                                .localDatacenter(cassandra.localDatacenter())
+                                .keyspace("never_reached")
+                                .build());
+
+        Throwable failure = runExpectingFailure(clickCounts(100), sink);
+
+        assertThat(failure)
+                .hasStackTraceContaining("Could not connect to Cassandra")
+                .hasStackTraceContaining("127.0.0.1:" + closedPort);
+    }
+
     private static List<ClickCount> clickCounts(int n) {
         List<ClickCount> rows = new ArrayList<>(n);
         // i -> (ad i % 100, filter i % 3) spreads rows over 300 partitions; the minute keeps keys
@@ -195,8 +242,12 @@ class CassandraSinkITCase {
 
     private static CassandraSink<ClickCount> clickCountSink(
             TestCassandra cassandra, String keyspace) {
+        return clickCountSink(connection(cassandra, keyspace));
+    }
+
+    private static CassandraSink<ClickCount> clickCountSink(CassandraConnection connection) {
         return CassandraSink.<ClickCount>builder()
-                .connection(connection(cassandra, keyspace))
+                .connection(connection)
                 .upsert(
                         CassandraUpsert.of(
                                 "INSERT INTO ad_click_counts (ad_id, filter_id, click_minute,"
@@ -247,6 +298,25 @@ class CassandraSinkITCase {
                 .name("cassandra-sink")
                 .uid("cassandra-sink");
         env.execute("cassandra-sink-it");
+    }
+
+    /** Runs the job, waiting at most {@link #FAILURE_BOUND}, and returns why it failed. */
+    private static <T> Throwable runExpectingFailure(List<T> input, CassandraSink<T> sink)
+            throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(PARALLELISM);
+        env.fromData(input).name("rows").sinkTo(sink).name("cassandra-sink").uid("cassandra-sink");
+        JobClient job = env.executeAsync("cassandra-sink-it-failure");
+        try {
+            job.getJobExecutionResult()
+                    .get(FAILURE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            return e;
+        } catch (TimeoutException e) {
+            job.cancel().get(30, TimeUnit.SECONDS);
+            throw new AssertionError("The job neither failed nor finished in " + FAILURE_BOUND, e);
+        }
+        throw new AssertionError("The job finished although its sink cannot write");
     }
 
     private static List<ClickCount> readClickCounts(TestCassandra cassandra, String keyspace) {

@@ -2,10 +2,21 @@ package dev.tally.connectors.cassandra;
 
 import org.apache.flink.util.InstantiationUtil;
 
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Instant;
+import java.util.List;
+
+import static dev.tally.connectors.cassandra.FakePreparedStatement.BIGINT;
+import static dev.tally.connectors.cassandra.FakePreparedStatement.BOOLEAN;
+import static dev.tally.connectors.cassandra.FakePreparedStatement.COUNTER;
+import static dev.tally.connectors.cassandra.FakePreparedStatement.INT;
+import static dev.tally.connectors.cassandra.FakePreparedStatement.TEXT;
+import static dev.tally.connectors.cassandra.FakePreparedStatement.TIMESTAMP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -114,4 +125,209 @@ class CassandraUpsertTest {
         assertThat(copy.cql()).isEqualTo(upsert.cql());
         assertThat(copy.hasWriteTimestamp()).isTrue();
     }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "UPDATE t SET \"Ids\" = \"Ids\" + ? WHERE k = ?",
+                "UPDATE clicks SET \"N\" = \"N\" + 1 WHERE ad_id = ?"
+            })
+    void rejectsIncrementsOfQuotedColumns(String cql) {
+        assertThatThrownBy(() -> CassandraUpsert.ofValues(cql, record -> new Object[0]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("increments");
+    }
+
+    @Test
+    void rejectsAPrependOfAListLiteral() {
+        // Cassandra refuses bind markers inside collection literals, so only constants get here.
+        String cql = "UPDATE t SET ids = ['x'] + ids WHERE k = ?";
+
+        assertThatThrownBy(() -> CassandraUpsert.ofValues(cql, record -> new Object[0]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("increments");
+    }
+
+    @Test
+    void rejectsNullArguments() {
+        assertThatThrownBy(() -> CassandraUpsert.of(null, (record, row) -> row))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CassandraUpsert.of("INSERT INTO t (k) VALUES (?)", null))
+                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> CassandraUpsert.ofValues("INSERT INTO t (k) VALUES (?)", null))
+                .isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void aPreparedPlainUpsertHasNoTimestampMarker() {
+        PreparedStatement prepared =
+                new FakePreparedStatement().variable("k", TEXT).variable("v", BIGINT).build();
+
+        assertThat(upsert("INSERT INTO t (k, v) VALUES (?, ?)").checkPrepared(prepared))
+                .isEqualTo(-1);
+    }
+
+    @Test
+    void findsTheTimestampMarkerWhereverTheStatementPutsIt() {
+        PreparedStatement first =
+                new FakePreparedStatement()
+                        .variable("[timestamp]", BIGINT)
+                        .variable("v", BIGINT)
+                        .variable("k", TEXT)
+                        .build();
+        PreparedStatement last =
+                new FakePreparedStatement()
+                        .variable("k", TEXT)
+                        .variable("v", BIGINT)
+                        .variable("[timestamp]", BIGINT)
+                        .build();
+
+        assertThat(
+                        upsert("UPDATE t USING TIMESTAMP ? SET v = ? WHERE k = ?")
+                                .withWriteTimestamp(r -> 1L)
+                                .checkPrepared(first))
+                .isZero();
+        assertThat(
+                        upsert("INSERT INTO t (k, v) VALUES (?, ?) USING TIMESTAMP ?")
+                                .withWriteTimestamp(r -> 1L)
+                                .checkPrepared(last))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void refusesAPreparedCounterUpdate() {
+        PreparedStatement prepared =
+                new FakePreparedStatement().variable("n", COUNTER).variable("k", TEXT).build();
+        // Whatever the text check lets through, a marker the server types as counter is refused.
+        CassandraUpsert<String> upsert = upsert("UPDATE c SET n = ? WHERE k = ?");
+
+        assertThatThrownBy(() -> upsert.checkPrepared(prepared))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Counter");
+    }
+
+    @Test
+    void refusesAPreparedConditionalStatement() {
+        PreparedStatement prepared =
+                new FakePreparedStatement()
+                        .variable("v", BIGINT)
+                        .variable("k", TEXT)
+                        .result("[applied]", BOOLEAN)
+                        .build();
+        // Only the server knows this is conditional, e.g. when the text check is fooled.
+        CassandraUpsert<String> upsert = upsert("UPDATE t SET v = ? WHERE k = ?");
+
+        assertThatThrownBy(() -> upsert.checkPrepared(prepared))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Conditional");
+    }
+
+    @Test
+    void aTimestampMarkerAndAWriteTimestampGoTogether() {
+        PreparedStatement withMarker =
+                new FakePreparedStatement()
+                        .variable("k", TEXT)
+                        .variable("[timestamp]", BIGINT)
+                        .build();
+        PreparedStatement withoutMarker =
+                new FakePreparedStatement().variable("k", TEXT).variable("ts", BIGINT).build();
+
+        assertThatThrownBy(
+                        () ->
+                                upsert("INSERT INTO t (k) VALUES (?) USING TIMESTAMP ?")
+                                        .checkPrepared(withMarker))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("withWriteTimestamp");
+        // The text has the marker but the server named it otherwise (a named ':ts' marker).
+        assertThatThrownBy(
+                        () ->
+                                upsert("INSERT INTO t (k) VALUES (?) USING TIMESTAMP ?")
+                                        .withWriteTimestamp(r -> 1L)
+                                        .checkPrepared(withoutMarker))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("USING TIMESTAMP ?");
+    }
+
+    @Test
+    void bindsExtractedValuesWithTheWriteTimestampAtItsMarker() {
+        PreparedStatement prepared =
+                new FakePreparedStatement()
+                        .variable("[timestamp]", BIGINT)
+                        .variable("ad_ids", TEXT)
+                        .variable("filter_id", INT)
+                        .variable("window_end", TIMESTAMP)
+                        .build();
+        Instant windowEnd = Instant.parse("2026-01-05T10:05:00Z");
+        CassandraUpsert<Window> upsert =
+                CassandraUpsert.<Window>ofValues(
+                                "UPDATE w USING TIMESTAMP ? SET ad_ids = ?"
+                                        + " WHERE filter_id = ? AND window_end = ?",
+                                w -> new Object[] {w.topAd(), w.filterId(), w.windowEnd()})
+                        .withWriteTimestamp(w -> w.windowEnd().toEpochMilli() * 1_000L);
+        int timestampIndex = upsert.checkPrepared(prepared);
+
+        BoundStatement row =
+                upsert.bind(prepared, timestampIndex, new Window(3, windowEnd, "ad-7"));
+
+        assertThat(row.getLong(0)).isEqualTo(windowEnd.toEpochMilli() * 1_000L);
+        assertThat(row.getString(1)).isEqualTo("ad-7");
+        assertThat(row.getInt(2)).isEqualTo(3);
+        assertThat(row.getInstant(3)).isEqualTo(windowEnd);
+        assertThat(row.isIdempotent()).isTrue();
+    }
+
+    @Test
+    void bindsExtractedValuesInOrderWithoutAWriteTimestamp() {
+        PreparedStatement prepared =
+                new FakePreparedStatement()
+                        .variable("filter_id", INT)
+                        .variable("window_end", TIMESTAMP)
+                        .variable("ad_ids", TEXT)
+                        .build();
+        Instant windowEnd = Instant.parse("2026-01-05T10:05:00Z");
+        CassandraUpsert<Window> upsert =
+                CassandraUpsert.ofValues(
+                        "INSERT INTO w (filter_id, window_end, ad_ids) VALUES (?, ?, ?)",
+                        w -> new Object[] {w.filterId(), w.windowEnd(), w.topAd()});
+
+        BoundStatement row =
+                upsert.bind(
+                        prepared,
+                        upsert.checkPrepared(prepared),
+                        new Window(1, windowEnd, "ad-1"));
+
+        assertThat(List.of(row.getInt(0), row.getInstant(1), row.getString(2)))
+                .containsExactly(1, windowEnd, "ad-1");
+        assertThat(row.isIdempotent()).isTrue();
+    }
+
+    @Test
+    void aBinderLeavesTheTimestampMarkerToTheWriteTimestamp() {
+        PreparedStatement prepared =
+                new FakePreparedStatement()
+                        .variable("k", TEXT)
+                        .variable("v", BIGINT)
+                        .variable("[timestamp]", BIGINT)
+                        .build();
+        CassandraUpsert<String> upsert =
+                CassandraUpsert.<String>of(
+                                "INSERT INTO t (k, v) VALUES (?, ?) USING TIMESTAMP ?",
+                                (record, row) ->
+                                        row.setString(0, record).setLong(1, record.length()))
+                        .withWriteTimestamp(record -> 1_700_000_000_000_000L);
+
+        BoundStatement row = upsert.bind(prepared, upsert.checkPrepared(prepared), "abc");
+
+        assertThat(row.getString(0)).isEqualTo("abc");
+        assertThat(row.getLong(1)).isEqualTo(3L);
+        assertThat(row.getLong(2)).isEqualTo(1_700_000_000_000_000L);
+        assertThat(row.isIdempotent()).isTrue();
+    }
+
+    private static CassandraUpsert<String> upsert(String cql) {
+        return CassandraUpsert.ofValues(cql, record -> new Object[] {record});
+    }
+
+    /** A top-ads window reduced to what the binding tests need. */
+    private record Window(int filterId, Instant windowEnd, String topAd) {}
 }
