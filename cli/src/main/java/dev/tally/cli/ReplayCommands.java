@@ -71,13 +71,26 @@ final class ReplayCommands {
             mixinStandardHelpOptions = true,
             sortOptions = false,
             description = {
-                "Run the ad-click job's own DAG in Flink BATCH mode over the raw Avro archive of [--from, --to),",
-                "reading only the hour folders it needs, into keyspace replay_<run-id>. The live tables are not",
-                "touched. Every archived click counts, including those the live job found late."
+                "Run the ad-click job's own DAG in Flink BATCH mode over the raw clicks of [--from, --to) into",
+                "keyspace replay_<run-id>; the live tables are not touched. The input is the Avro archive (only",
+                "the hour folders of the range) or the input topic bounded by Kafka timestamps. Every click",
+                "counts, including those the live job found late."
             })
     static final class ReplayAdClicks extends Common implements Callable<Integer> {
+        enum Source { archive, kafka }
+
+        @Option(names = "--source", description = "archive or kafka (default: ${DEFAULT-VALUE}).")
+        Source source = Source.archive;
+
         @Option(names = "--archive-dir", description = "The live job's --archive-dir (default: .tally/archive/ad-clicks).")
         Path archive;
+
+        @Option(names = "--input-topic", description = "With --source kafka: the live job's input topic (default: ${DEFAULT-VALUE}).")
+        String inputTopic = Topics.AD_CLICKS;
+
+        @Option(names = "--kafka-margin", description = "With --source kafka: read records stamped up to this long before --from"
+                + " and after --to; a click further from its Kafka timestamp is missed (default: ${DEFAULT-VALUE}).")
+        Duration kafkaMargin = Duration.ofHours(1);
 
         @Option(names = "--filters", description = "The live job's filters YAML (default: filter 0 only).")
         Path filters;
@@ -107,20 +120,42 @@ final class ReplayCommands {
             try (CqlSession session = stack.cassandra().connect(Duration.ofSeconds(60))) {
                 CqlSchema.apply(session, keyspace, CqlSchema.LOCAL_REPLICATION);
             }
-            Path archive = options.archive != null ? options.archive : TallyHome.locate().stackDir().resolve("archive/ad-clicks");
-            System.out.println("Replaying [" + options.from + ", " + options.to + ") from " + archive + " into " + keyspace + " ...");
+            AdClickReplay.Input input =
+                    switch (options.source) {
+                        case archive -> new AdClickReplay.Archive(
+                                options.archive != null ? options.archive : TallyHome.locate().stackDir().resolve("archive/ad-clicks"));
+                        case kafka -> new AdClickReplay.KafkaTopic(stack.kafka().bootstrapServers(), options.inputTopic, options.kafkaMargin);
+                    };
+            System.out.println("Replaying [" + options.from + ", " + options.to + ") from " + input + " into " + keyspace + " ...");
             AdClickReplay.Result result =
                     AdClickReplay.run(
                             new AdClickReplay.Settings(
-                                    archive, options.from, options.to,
+                                    input, options.from, options.to,
                                     new AdClickPipeline.Settings(
                                             options.filters == null ? ClickFilters.allOnly() : ClickFilters.load(options.filters),
                                             DeduplicateClicks.DEFAULT_HORIZON, Duration.ZERO, options.topN, options.windows, 100_000),
                                     stack.cassandra().contactPoint(), "datacenter1", keyspace, options.parallelism),
-                            n -> System.out.printf("  %,d clicks replayed%n", n));
+                            new ProgressLine());
             System.out.printf(
-                    "Replayed %,d clicks from %d archive files (%,d archived records in their hours) in %.1f s.%n",
-                    result.replayedClicks(), result.files(), result.archivedRecords(), result.took().toMillis() / 1000.0);
+                    "Replayed %,d clicks of the range from %,d records of %s in %.1f s.%n",
+                    result.replayedClicks(), result.inputRecords(), result.input(), result.took().toMillis() / 1000.0);
+        }
+    }
+
+    /** Prints the share of input read when it changes, then once that the results are being written. */
+    static final class ProgressLine implements AdClickReplay.Progress {
+        private long last = -1;
+
+        @Override
+        public void update(long read, long total) {
+            if (read == last) {
+                return;
+            }
+            last = read;
+            System.out.printf("  %,d of %,d input records read (%.0f%%)%n", read, total, total == 0 ? 100.0 : 100.0 * read / total);
+            if (read >= total) {
+                System.out.println("  all input read; writing the last results");
+            }
         }
     }
 

@@ -57,7 +57,7 @@ public final class Reconciliation {
             }
             if (!largestDifferences.isEmpty()) {
                 out.println("Largest differences (live -> replay):");
-                largestDifferences.forEach(d -> out.printf("  %-18s %-40s %8d -> %d%n", d.table(), d.key(), d.live(), d.replay()));
+                largestDifferences.forEach(d -> out.printf("  %-18s %-56s %8d -> %d%n", d.table(), d.key(), d.live(), d.replay()));
             }
             out.printf("Difference %d, tolerance %d: %s%n", difference(), tolerance, withinTolerance() ? "WITHIN TOLERANCE" : "EXCEEDS TOLERANCE");
         }

@@ -16,13 +16,28 @@ import java.util.Map;
 final class ResultTables {
 
     /** (ad, filter, minute). */
-    record CountKey(String adId, int filterId, long minute) {}
+    record CountKey(String adId, int filterId, long minute) {
+        @Override
+        public String toString() {
+            return adId + " filter " + filterId + " minute " + Instant.ofEpochMilli(minute);
+        }
+    }
 
     /** (ad, minute, country). */
-    record CountryKey(String adId, long minute, String country) {}
+    record CountryKey(String adId, long minute, String country) {
+        @Override
+        public String toString() {
+            return adId + " country " + country + " minute " + Instant.ofEpochMilli(minute);
+        }
+    }
 
     /** (filter, window size, window end). */
-    record WindowKey(int filterId, int windowMinutes, long windowEnd) {}
+    record WindowKey(int filterId, int windowMinutes, long windowEnd) {
+        @Override
+        public String toString() {
+            return "filter " + filterId + " " + windowMinutes + "-min window ending " + Instant.ofEpochMilli(windowEnd);
+        }
+    }
 
     /** A top-N row: window start and its ranked ads with counts. */
     record TopRow(long windowStart, List<String> adIds, List<Long> counts) {}

@@ -50,20 +50,28 @@ public final class AdClickJob {
 
     public static KafkaSource<Decoded<AdClickEvent>> kafkaSource(AdClickOptions options) {
         KafkaSourceBuilder<Decoded<AdClickEvent>> builder =
-                KafkaSource.<Decoded<AdClickEvent>>builder()
-                        .setBootstrapServers(options.bootstrapServers)
-                        .setTopics(options.inputTopic)
+                clickSource(options)
                         .setGroupId(options.groupId)
-                        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                        .setDeserializer(
-                                new DecodingDeserializer<>(
-                                        AdClickEvent.class,
-                                        new ClickValidator(options.maxEventAge, options.maxEventFuture)))
-                        // Producers may write transactionally; never count an aborted click.
-                        .setProperty("isolation.level", "read_committed");
+                        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
         if (options.bounded) {
             builder.setBounded(OffsetsInitializer.latest());
         }
         return builder.build();
+    }
+
+    /**
+     * The input topic decoded and validated as the live job does it; the caller chooses the offsets
+     * (the live job its committed ones, a replay those of a time range).
+     */
+    public static KafkaSourceBuilder<Decoded<AdClickEvent>> clickSource(AdClickOptions options) {
+        return KafkaSource.<Decoded<AdClickEvent>>builder()
+                .setBootstrapServers(options.bootstrapServers)
+                .setTopics(options.inputTopic)
+                .setDeserializer(
+                        new DecodingDeserializer<>(
+                                AdClickEvent.class,
+                                new ClickValidator(options.maxEventAge, options.maxEventFuture)))
+                // Producers may write transactionally; never count an aborted click.
+                .setProperty("isolation.level", "read_committed");
     }
 }
