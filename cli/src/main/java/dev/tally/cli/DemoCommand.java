@@ -104,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         step("4/5 Waiting for the job to process the input (watch it at " + stack.flink().webUrl() + ")");
-        String state = awaitEnd(stack.flink(), jobName);
+        String state = awaitEnd(stack.flink(), jobName).state();
         System.out.println("   job " + state);
         if (!state.equals("FINISHED")) {
             System.err.println("The job ended " + state + "; see " + stack.flink().webUrl() + " and .tally/flink/*.log");
@@ -128,14 +128,15 @@ final class DemoCommand implements Callable<Integer> {
         return verified;
     }
 
-    private static String awaitEnd(FlinkCluster flink, String jobName) throws InterruptedException {
+    /** Waits until the named job ends and returns how it ended ("TIMED OUT" after 30 minutes). */
+    static FlinkCluster.JobInfo awaitEnd(FlinkCluster flink, String jobName) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(30));
         String last = "";
         while (Instant.now().isBefore(deadline)) {
             for (FlinkCluster.JobInfo job : flink.jobs()) {
                 if (job.name().equals(jobName)) {
                     if (List.of("FINISHED", "FAILED", "CANCELED").contains(job.state())) {
-                        return job.state();
+                        return job;
                     }
                     if (!job.state().equals(last)) {
                         System.out.println("   job " + job.state());
@@ -145,7 +146,27 @@ final class DemoCommand implements Callable<Integer> {
             }
             Thread.sleep(1000);
         }
-        return "TIMED OUT";
+        return new FlinkCluster.JobInfo("", jobName, "TIMED OUT", 0, 0);
+    }
+
+    /** Waits until every task of the named job runs and returns its id. */
+    static String awaitRunning(FlinkCluster flink, String jobName) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        while (Instant.now().isBefore(deadline)) {
+            for (FlinkCluster.JobInfo job : flink.jobs()) {
+                if (job.name().equals(jobName) && job.state().equals("RUNNING")) {
+                    boolean allRunning = true;
+                    for (com.fasterxml.jackson.databind.JsonNode vertex : flink.rest("/jobs/" + job.id()).path("vertices")) {
+                        allRunning &= vertex.path("status").asText().equals("RUNNING");
+                    }
+                    if (allRunning) {
+                        return job.id();
+                    }
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException(jobName + " did not start running within 2 minutes");
     }
 
     private static void step(String text) {

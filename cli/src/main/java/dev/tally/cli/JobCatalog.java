@@ -10,6 +10,7 @@ final class JobCatalog {
 
     static {
         MAIN_CLASSES.put("ad-clicks", "dev.tally.jobs.adclick.AdClickJob");
+        MAIN_CLASSES.put("ad-clicks-sql", "dev.tally.jobs.adclick.AdClickSqlJob");
         MAIN_CLASSES.put("smoke", "dev.tally.jobs.smoke.SmokeJob");
     }
 

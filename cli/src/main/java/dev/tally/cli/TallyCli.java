@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             ReplayCommands.Replay.class,
             ReplayCommands.Reconcile.class,
             ReplayCommands.Promote.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class TallyCli {
@@ -32,6 +33,8 @@ public final class TallyCli {
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new TallyCli());
+        // Descriptions are written as lines of up to ~105 characters; wider help keeps them whole.
+        cli.setUsageHelpWidth(120);
         // Known failures (port taken, service down) print their message, not a stack trace.
         cli.setExecutionExceptionHandler(
                 (e, commandLine, parseResult) -> {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,6 +20,20 @@ public final class TopicReader {
     private TopicReader() {}
 
     public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, String topic) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        forEachCommitted(bootstrapServers, topic, records::add);
+        return records;
+    }
+
+    /** Polls a whole topic as fast as one consumer can, keeping nothing: the raw consume rate. */
+    public static long countCommitted(String bootstrapServers, String topic) {
+        long[] count = {0};
+        forEachCommitted(bootstrapServers, topic, r -> count[0]++);
+        return count[0];
+    }
+
+    private static void forEachCommitted(
+            String bootstrapServers, String topic, Consumer<ConsumerRecord<byte[], byte[]>> action) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "tally-verify-" + UUID.randomUUID());
@@ -27,7 +42,6 @@ public final class TopicReader {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions =
                     consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
@@ -37,14 +51,13 @@ public final class TopicReader {
             consumer.seekToBeginning(partitions);
             // With read_committed the end offsets are the last stable offsets: open transactions stop there.
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            Instant deadline = Instant.now().plusSeconds(120);
+            Instant deadline = Instant.now().plusSeconds(300);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 if (Instant.now().isAfter(deadline)) {
                     throw new IllegalStateException("Reading " + topic + " did not reach its end offsets " + end);
                 }
-                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+                consumer.poll(Duration.ofMillis(500)).forEach(action);
             }
         }
-        return records;
     }
 }

@@ -105,6 +105,16 @@ public final class FlinkCluster {
         return get("/overview");
     }
 
+    /** Any GET of the REST API, e.g. {@code /jobs/<id>/checkpoints}; for tools such as the benchmark. */
+    public JsonNode rest(String path) {
+        return get(path);
+    }
+
+    /** Cancels a job without a savepoint (benchmark runs are thrown away). */
+    public void cancel(String jobId) {
+        send(HttpRequest.newBuilder(URI.create(webUrl() + "/jobs/" + jobId + "?mode=cancel")).method("PATCH", HttpRequest.BodyPublishers.noBody()));
+    }
+
     public void stop() {
         taskManager.stop(Duration.ofSeconds(20));
         jobManager.stop(Duration.ofSeconds(20));

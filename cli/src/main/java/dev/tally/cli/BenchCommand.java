@@ -1,0 +1,315 @@
+package dev.tally.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.connectors.kafka.Topics;
+import dev.tally.loadgen.TopicReader;
+import dev.tally.stack.FlinkCluster;
+import dev.tally.stack.LocalStack;
+import dev.tally.stack.ServiceProcess;
+import dev.tally.stack.TallyHome;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tally bench}: side-by-side end-to-end benchmarks on the local stack. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "End-to-end benchmarks on the local stack.",
+        subcommands = BenchCommand.AdClicks.class)
+final class BenchCommand {
+
+    @Command(
+            name = "ad-clicks",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description = {
+                "Preload --events generated clicks into a fresh topic, then on the same data and cluster measure:",
+                "the raw Kafka consume rate (the ceiling); the ad-click job as deployed (RocksDB, exactly-once",
+                "Kafka, Cassandra, archive, windows 1,5,60); the job with only the 1-minute top N (the SQL",
+                "version's query); the same aggregation in Flink SQL. Then the window-result latency at a fixed",
+                "input rate. Prints a table and writes it into BENCHMARKS.md."
+            })
+    static final class AdClicks implements Callable<Integer> {
+        @Option(names = "--events", required = true, description = "Records to preload.")
+        long events;
+
+        @Option(names = "--event-rate", description = "Clicks per second of event time in the data (default: ${DEFAULT-VALUE}, the books' peak).")
+        long eventRate = 50_000;
+
+        @Option(names = "--latency-rate", description = "Input records per second of the latency run (default: ${DEFAULT-VALUE}).")
+        long latencyRate = 50_000;
+
+        @Option(names = "--latency-seconds", description = "Length of the latency run; 0 skips it (default: ${DEFAULT-VALUE}).")
+        long latencySeconds = 150;
+
+        @Option(names = "--skip-sql", description = "Do not run the Flink SQL version.")
+        boolean skipSql;
+
+        @Option(names = "--report", description = "Markdown file to write the results into (default: BENCHMARKS.md at the repository root).")
+        Path report;
+
+        private static final String FILTERS =
+                """
+                filters:
+                  - id: 1
+                    name: us
+                    country: US
+                  - id: 2
+                    name: non-us
+                    country: "!US"
+                  - id: 3
+                    name: office-ips
+                    ip: "123.1.2.*"
+                """;
+
+        @Override
+        public Integer call() throws Exception {
+            TallyHome home = TallyHome.locate();
+            LocalStack stack = LocalStack.ofCheckout(home);
+            stack.up(ServiceProcess.Lifetime.DETACHED, Topics.all(4), Duration.ofMinutes(3));
+            String run = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+            Path dir = Files.createDirectories(home.stackDir().resolve("bench").resolve(run));
+            Path filters = Files.writeString(dir.resolve("filters.yaml"), FILTERS);
+            String input = "bench-clicks-" + run;
+            stack.kafka().createTopics(Map.of(input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1));
+
+            step("Preloading " + String.format("%,d", events) + " records into " + input);
+            long begin = System.nanoTime();
+            int loaded = TallyCli.commandLine().execute(
+                    "loadgen", "ad-clicks", "--events", Long.toString(events), "--event-rate", Long.toString(eventRate),
+                    "--topic", input, "--late", "0");
+            if (loaded != 0) {
+                return loaded;
+            }
+            double produceRate = events / seconds(begin);
+
+            List<Result> results = new ArrayList<>();
+            step("Raw Kafka consume rate of " + input);
+            begin = System.nanoTime();
+            long consumed = TopicReader.countCommitted(stack.kafka().bootstrapServers(), input);
+            double consumeSeconds = seconds(begin);
+            results.add(new Result("raw Kafka consume (1 consumer, read_committed)", consumed, consumeSeconds, null, Double.NaN));
+
+            results.add(runJob(stack, home, run, "ad-clicks", "job as deployed (windows 1,5,60)", input, filters, "1,5,60"));
+            results.add(runJob(stack, home, run, "ad-clicks", "job, 1-minute top N only (the SQL query)", input, filters, "1"));
+            if (!skipSql) {
+                results.add(runJob(stack, home, run, "ad-clicks-sql", "Flink SQL, same query (blackhole sinks)", input, filters, "1"));
+            }
+            Latency latency = latencySeconds > 0 ? latencyRun(stack, home, run, filters) : null;
+
+            String table = render(results, latency, produceRate);
+            System.out.println();
+            System.out.println(table);
+            writeReport(report != null ? report : home.root().resolve("BENCHMARKS.md"), table);
+            return 0;
+        }
+
+        private Result runJob(LocalStack stack, TallyHome home, String run, String job, String label, String input, Path filters, String windows)
+                throws Exception {
+            String name = "bench-" + job + "-w" + windows.replace(",", "-") + "-" + run;
+            step(label + ": " + name);
+            String keyspace = "bench_" + run;
+            stack.cassandra().applySchema(keyspace);
+            String counts = "bench-counts-" + name;
+            String top = "bench-top-" + name;
+            stack.kafka().createTopics(Map.of(counts, 4, top, 4));
+            Map<String, Double> cpuBefore = cpuSeconds(stack);
+            List<String> args = new ArrayList<>(List.of(
+                    "--bootstrap-servers", stack.kafka().bootstrapServers(),
+                    "--cassandra", stack.cassandra().contactPoint(), "--keyspace", keyspace,
+                    "--input-topic", input, "--counts-topic", counts, "--top-topic", top,
+                    "--filters", filters.toString(), "--windows", windows,
+                    "--archive-dir", home.stackDir().resolve("bench").resolve(run).resolve("archive-" + name).toUri().toString(),
+                    "--transactional-id-prefix", name, "--group-id", name, "--job-name", name, "--bounded"));
+            if (stack.flink().submit(home.jobsJar(), JobCatalog.mainClass(job), args, Duration.ofMinutes(2)) != 0) {
+                throw new IllegalStateException("Submitting " + name + " failed");
+            }
+            FlinkCluster.JobInfo finished = DemoCommand.awaitEnd(stack.flink(), name);
+            if (!finished.state().equals("FINISHED")) {
+                throw new IllegalStateException(name + " ended " + finished.state() + "; see " + stack.flink().webUrl());
+            }
+            double seconds = finished.durationMillis() / 1000.0;
+            Map<String, Double> cpuAfter = cpuSeconds(stack);
+            double cpu = 0;
+            for (Map.Entry<String, Double> e : cpuAfter.entrySet()) {
+                cpu += e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0.0);
+            }
+            double cpuShare = cpu / seconds / Runtime.getRuntime().availableProcessors();
+            return new Result(label, events, seconds, checkpoints(stack.flink(), finished.id()), cpuShare);
+        }
+
+        /** Window-result latency with the input produced at a fixed rate, event time = wall time. */
+        private Latency latencyRun(LocalStack stack, TallyHome home, String run, Path filters) throws Exception {
+            String name = "bench-latency-" + run;
+            String input = "bench-latency-clicks-" + run;
+            step("Latency at " + String.format("%,d", latencyRate) + " records/s for " + latencySeconds + " s: " + name);
+            String keyspace = "bench_" + run;
+            stack.kafka().createTopics(Map.of(input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1,
+                    "bench-counts-" + name, 4, "bench-top-" + name, 4));
+            List<String> args = List.of(
+                    "--bootstrap-servers", stack.kafka().bootstrapServers(),
+                    "--cassandra", stack.cassandra().contactPoint(), "--keyspace", keyspace,
+                    "--input-topic", input, "--counts-topic", "bench-counts-" + name, "--top-topic", "bench-top-" + name,
+                    "--filters", filters.toString(),
+                    "--archive-dir", home.stackDir().resolve("bench").resolve(run).resolve("archive-" + name).toUri().toString(),
+                    "--transactional-id-prefix", name, "--group-id", name, "--job-name", name);
+            if (stack.flink().submit(home.jobsJar(), JobCatalog.mainClass("ad-clicks"), args, Duration.ofMinutes(2)) != 0) {
+                throw new IllegalStateException("Submitting " + name + " failed");
+            }
+            String jobId = DemoCommand.awaitRunning(stack.flink(), name);
+            int produced = TallyCli.commandLine().execute(
+                    "loadgen", "ad-clicks", "--events", Long.toString(latencyRate * latencySeconds),
+                    "--rate", Long.toString(latencyRate), "--event-rate", Long.toString(latencyRate),
+                    "--start", Instant.now().toString(), "--topic", input, "--late", "0");
+            if (produced != 0) {
+                throw new IllegalStateException("The latency run's load generator failed");
+            }
+            Latency latency = emitLatency(stack.flink(), jobId);
+            stack.flink().cancel(jobId);
+            return latency;
+        }
+
+        private static Latency emitLatency(FlinkCluster flink, String jobId) {
+            String vertex = null;
+            for (JsonNode v : flink.rest("/jobs/" + jobId).path("vertices")) {
+                if (v.path("name").asText().contains("to-ad-click-count")) {
+                    vertex = v.path("id").asText();
+                }
+            }
+            String base = "/jobs/" + jobId + "/vertices/" + vertex + "/subtasks/metrics";
+            Map<String, Double> values = new LinkedHashMap<>();
+            for (JsonNode metric : flink.rest(base)) {
+                String id = metric.path("id").asText();
+                if (id.endsWith("windowEmitLatencyMillis_p50") || id.endsWith("windowEmitLatencyMillis_p99")
+                        || id.endsWith("windowEmitLatencyMillis_count")) {
+                    JsonNode value = flink.rest(base + "?get=" + id + "&agg=max");
+                    values.put(id.substring(id.lastIndexOf('_') + 1), value.path(0).path("max").asDouble());
+                }
+            }
+            return new Latency(values.getOrDefault("p50", Double.NaN), values.getOrDefault("p99", Double.NaN),
+                    values.getOrDefault("count", 0.0).longValue());
+        }
+
+        private static Checkpoints checkpoints(FlinkCluster flink, String jobId) {
+            JsonNode stats = flink.rest("/jobs/" + jobId + "/checkpoints");
+            JsonNode summary = stats.path("summary");
+            return new Checkpoints(
+                    stats.path("counts").path("completed").asLong(),
+                    summary.path("end_to_end_duration").path("p50").asDouble(),
+                    summary.path("end_to_end_duration").path("max").asLong(),
+                    summary.path("state_size").path("max").asLong(),
+                    summary.path("checkpointed_size").path("max").asLong());
+        }
+
+        /** CPU seconds used so far by each service process of the stack. */
+        private static Map<String, Double> cpuSeconds(LocalStack stack) {
+            Map<String, Double> cpu = new LinkedHashMap<>();
+            List<ServiceProcess> processes = new ArrayList<>(stack.flink().processes());
+            processes.add(stack.kafka().process());
+            processes.add(stack.cassandra().process());
+            for (ServiceProcess process : processes) {
+                process.running()
+                        .flatMap(p -> p.info().totalCpuDuration())
+                        .ifPresent(d -> cpu.put(process.name(), d.toMillis() / 1000.0));
+            }
+            return cpu;
+        }
+
+        private String render(List<Result> results, Latency latency, double produceRate) {
+            StringBuilder out = new StringBuilder();
+            out.append("Command: `./tally bench ad-clicks --events ").append(events)
+                    .append(" --event-rate ").append(eventRate)
+                    .append(latencySeconds > 0 ? " --latency-rate " + latencyRate + " --latency-seconds " + latencySeconds : " --latency-seconds 0")
+                    .append(skipSql ? " --skip-sql" : "").append("`  \n");
+            out.append("Run: ").append(Instant.now()).append(" on ").append(machine()).append("  \n");
+            out.append(String.format(Locale.ROOT, "Data: %,d records (1%% duplicates, 0.1%% malformed), %,d clicks/s of event time, 2,000,000 ads (Zipf 1.1), 4 filters; preloaded at %,.0f records/s.%n%n",
+                    events, eventRate, produceRate));
+            out.append("| run | records | seconds | records/s | vs raw consume | checkpoints (n, p50 ms, max ms, max size) | CPU (all services, share of machine) |\n");
+            out.append("|---|---:|---:|---:|---:|---|---:|\n");
+            double raw = results.get(0).rate();
+            for (Result r : results) {
+                out.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %.3f | %s | %s |%n",
+                        r.label, r.records, r.seconds, r.rate(), r.rate() / raw,
+                        r.checkpoints == null ? "-" : String.format(Locale.ROOT, "%d, %.0f, %d, %s", r.checkpoints.completed,
+                                r.checkpoints.p50Millis, r.checkpoints.maxMillis, bytes(r.checkpoints.maxStateBytes)),
+                        Double.isNaN(r.cpuShare) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.cpuShare)));
+            }
+            if (latency != null) {
+                out.append(String.format(Locale.ROOT,
+                        "%nWindow-result latency at %,d records/s for %d s (wall clock at emission of a 1-minute count minus the window end; max over subtasks of each one's last 10,000 emissions; %,d emissions): p50 %.0f ms, p99 %.0f ms. The watermark delay is 15 s.%n",
+                        latencyRate, latencySeconds, latency.count, latency.p50, latency.p99));
+            }
+            return out.toString();
+        }
+
+        private static String machine() {
+            String cpu = "?";
+            long memKb = 0;
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                    if (line.startsWith("model name")) {
+                        cpu = line.substring(line.indexOf(':') + 1).trim();
+                        break;
+                    }
+                }
+                for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                    if (line.startsWith("MemTotal")) {
+                        memKb = Long.parseLong(line.replaceAll("\\D", ""));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // Facts are best effort; the numbers stand without them.
+            }
+            return String.format(Locale.ROOT, "%d cores (%s), %.0f GiB RAM, Java %s; Kafka, Cassandra and Flink on the same machine",
+                    Runtime.getRuntime().availableProcessors(), cpu, memKb / 1024.0 / 1024.0, System.getProperty("java.version"));
+        }
+
+        private static String bytes(long n) {
+            return n >= 1 << 20 ? String.format(Locale.ROOT, "%.1f MiB", n / 1048576.0) : String.format(Locale.ROOT, "%.0f KiB", n / 1024.0);
+        }
+
+        /** Replaces the section between the markers (or appends it), leaving the rest of the file alone. */
+        static void writeReport(Path file, String table) throws IOException {
+            String start = "<!-- bench ad-clicks: start -->";
+            String end = "<!-- bench ad-clicks: end -->";
+            String section = start + "\n" + table + end;
+            String text = Files.exists(file) ? Files.readString(file) : "# Benchmarks\n\n";
+            int i = text.indexOf(start);
+            int j = text.indexOf(end);
+            text = i >= 0 && j > i ? text.substring(0, i) + section + text.substring(j + end.length()) : text + "\n" + section + "\n";
+            Files.writeString(file, text);
+            System.out.println("Results written to " + file);
+        }
+
+        private static double seconds(long startNanos) {
+            return (System.nanoTime() - startNanos) / 1e9;
+        }
+
+        private static void step(String text) {
+            System.out.println();
+            System.out.println("== " + text);
+        }
+    }
+
+    record Result(String label, long records, double seconds, Checkpoints checkpoints, double cpuShare) {
+        double rate() {
+            return records / seconds;
+        }
+    }
+
+    record Checkpoints(long completed, double p50Millis, long maxMillis, long maxStateBytes, long maxCheckpointedBytes) {}
+
+    record Latency(double p50, double p99, long count) {}
+
+    private BenchCommand() {}
+}
