@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 
 /** {@code tally bench}: side-by-side end-to-end benchmarks on the local stack. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "End-to-end benchmarks on the local stack.",
-        subcommands = BenchCommand.AdClicks.class)
+        subcommands = {BenchCommand.AdClicks.class, DashboardBench.class})
 final class BenchCommand {
 
     @Command(
@@ -55,6 +55,9 @@ final class BenchCommand {
         @Option(names = "--skip-sql", description = "Do not run the Flink SQL version.")
         boolean skipSql;
 
+        @Option(names = "--latency-only", description = "Run only the latency part (no preload, no throughput runs).")
+        boolean latencyOnly;
+
         @Option(names = "--report", description = "Markdown file to write the results into (default: BENCHMARKS.md at the repository root).")
         Path report;
 
@@ -83,6 +86,14 @@ final class BenchCommand {
             String input = "bench-clicks-" + run;
             stack.kafka().createTopics(Map.of(input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1));
 
+            if (latencyOnly) {
+                Latency latency = latencyRun(stack, home, run, filters);
+                String table = render(List.of(), latency, Double.NaN);
+                System.out.println();
+                System.out.println(table);
+                writeReport(report != null ? report : home.root().resolve("BENCHMARKS.md"), "bench ad-clicks latency", table);
+                return 0;
+            }
             step("Preloading " + String.format("%,d", events) + " records into " + input);
             long begin = System.nanoTime();
             int loaded = TallyCli.commandLine().execute(
@@ -100,23 +111,25 @@ final class BenchCommand {
             double consumeSeconds = seconds(begin);
             results.add(new Result("raw Kafka consume (1 consumer, read_committed)", consumed, consumeSeconds, null, Double.NaN));
 
-            results.add(runJob(stack, home, run, "ad-clicks", "job as deployed (windows 1,5,60)", input, filters, "1,5,60"));
-            results.add(runJob(stack, home, run, "ad-clicks", "job, 1-minute top N only (the SQL query)", input, filters, "1"));
+            results.add(runJob(stack, home, run, "ad-clicks", "job as deployed (windows 1,5,60)", input, filters, "1,5,60", false));
+            results.add(runJob(stack, home, run, "ad-clicks", "job, 1-minute top N only (the SQL query), all sinks", input, filters, "1", false));
+            results.add(runJob(stack, home, run, "ad-clicks", "job, the SQL query, results discarded", input, filters, "1", true));
             if (!skipSql) {
-                results.add(runJob(stack, home, run, "ad-clicks-sql", "Flink SQL, same query (blackhole sinks)", input, filters, "1"));
+                results.add(runJob(stack, home, run, "ad-clicks-sql", "Flink SQL, the same query, blackhole sinks", input, filters, "1", false));
             }
             Latency latency = latencySeconds > 0 ? latencyRun(stack, home, run, filters) : null;
 
             String table = render(results, latency, produceRate);
             System.out.println();
             System.out.println(table);
-            writeReport(report != null ? report : home.root().resolve("BENCHMARKS.md"), table);
+            writeReport(report != null ? report : home.root().resolve("BENCHMARKS.md"), "bench ad-clicks", table);
             return 0;
         }
 
-        private Result runJob(LocalStack stack, TallyHome home, String run, String job, String label, String input, Path filters, String windows)
-                throws Exception {
-            String name = "bench-" + job + "-w" + windows.replace(",", "-") + "-" + run;
+        private Result runJob(
+                LocalStack stack, TallyHome home, String run, String job, String label, String input, Path filters, String windows,
+                boolean discard) throws Exception {
+            String name = "bench-" + job + "-w" + windows.replace(",", "-") + (discard ? "-discard" : "") + "-" + run;
             step(label + ": " + name);
             String keyspace = "bench_" + run;
             stack.cassandra().applySchema(keyspace);
@@ -131,6 +144,9 @@ final class BenchCommand {
                     "--filters", filters.toString(), "--windows", windows,
                     "--archive-dir", home.stackDir().resolve("bench").resolve(run).resolve("archive-" + name).toUri().toString(),
                     "--transactional-id-prefix", name, "--group-id", name, "--job-name", name, "--bounded"));
+            if (discard) {
+                args.add("--discard-results");
+            }
             if (stack.flink().submit(home.jobsJar(), JobCatalog.mainClass(job), args, Duration.ofMinutes(2)) != 0) {
                 throw new IllegalStateException("Submitting " + name + " failed");
             }
@@ -167,19 +183,31 @@ final class BenchCommand {
                 throw new IllegalStateException("Submitting " + name + " failed");
             }
             String jobId = DemoCommand.awaitRunning(stack.flink(), name);
-            int produced = TallyCli.commandLine().execute(
+            int exit = TallyCli.commandLine().execute(
                     "loadgen", "ad-clicks", "--events", Long.toString(latencyRate * latencySeconds),
                     "--rate", Long.toString(latencyRate), "--event-rate", Long.toString(latencyRate),
                     "--start", Instant.now().toString(), "--topic", input, "--late", "0");
-            if (produced != 0) {
+            if (exit != 0) {
                 throw new IllegalStateException("The latency run's load generator failed");
             }
-            Latency latency = emitLatency(stack.flink(), jobId);
+            long produced = latencyRate * latencySeconds;
+            long read = sourceRecords(stack.flink(), jobId);
+            Latency latency = emitLatency(stack.flink(), jobId, produced, read);
             stack.flink().cancel(jobId);
             return latency;
         }
 
-        private static Latency emitLatency(FlinkCluster flink, String jobId) {
+        /** Records the job's source has emitted so far. */
+        private static long sourceRecords(FlinkCluster flink, String jobId) {
+            for (JsonNode v : flink.rest("/jobs/" + jobId).path("vertices")) {
+                if (v.path("name").asText().startsWith("Source")) {
+                    return v.path("metrics").path("write-records").asLong();
+                }
+            }
+            return 0;
+        }
+
+        private static Latency emitLatency(FlinkCluster flink, String jobId, long produced, long read) {
             String vertex = null;
             for (JsonNode v : flink.rest("/jobs/" + jobId).path("vertices")) {
                 if (v.path("name").asText().contains("to-ad-click-count")) {
@@ -197,7 +225,7 @@ final class BenchCommand {
                 }
             }
             return new Latency(values.getOrDefault("p50", Double.NaN), values.getOrDefault("p99", Double.NaN),
-                    values.getOrDefault("count", 0.0).longValue());
+                    values.getOrDefault("count", 0.0).longValue(), produced, read);
         }
 
         private static Checkpoints checkpoints(FlinkCluster flink, String jobId) {
@@ -228,31 +256,41 @@ final class BenchCommand {
         private String render(List<Result> results, Latency latency, double produceRate) {
             StringBuilder out = new StringBuilder();
             out.append("Command: `./tally bench ad-clicks --events ").append(events)
-                    .append(" --event-rate ").append(eventRate)
+                    .append(latencyOnly ? " --latency-only" : " --event-rate " + eventRate)
                     .append(latencySeconds > 0 ? " --latency-rate " + latencyRate + " --latency-seconds " + latencySeconds : " --latency-seconds 0")
                     .append(skipSql ? " --skip-sql" : "").append("`  \n");
             out.append("Run: ").append(Instant.now()).append(" on ").append(machine()).append("  \n");
-            out.append(String.format(Locale.ROOT, "Data: %,d records (1%% duplicates, 0.1%% malformed), %,d clicks/s of event time, 2,000,000 ads (Zipf 1.1), 4 filters; preloaded at %,.0f records/s.%n%n",
-                    events, eventRate, produceRate));
-            out.append("| run | records | seconds | records/s | vs raw consume | checkpoints (n, p50 ms, max ms, max size) | CPU (all services, share of machine) |\n");
-            out.append("|---|---:|---:|---:|---:|---|---:|\n");
-            double raw = results.get(0).rate();
-            for (Result r : results) {
-                out.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %.3f | %s | %s |%n",
-                        r.label, r.records, r.seconds, r.rate(), r.rate() / raw,
-                        r.checkpoints == null ? "-" : String.format(Locale.ROOT, "%d, %.0f, %d, %s", r.checkpoints.completed,
-                                r.checkpoints.p50Millis, r.checkpoints.maxMillis, bytes(r.checkpoints.maxStateBytes)),
-                        Double.isNaN(r.cpuShare) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.cpuShare)));
+            if (!results.isEmpty()) {
+                out.append(String.format(Locale.ROOT,
+                        "Data: %,d records (1%% duplicates, 0.1%% malformed), %,d clicks/s of event time, 2,000,000 ads (Zipf 1.1), 4 filters; preloaded at %,.0f records/s.%n%n",
+                        events, eventRate, produceRate));
+                out.append("| run | records | seconds | records/s | vs raw consume | checkpoints (n, p50 ms, max ms, max size) | CPU (all services, share of machine) |\n");
+                out.append("|---|---:|---:|---:|---:|---|---:|\n");
+                double raw = results.get(0).rate();
+                for (Result r : results) {
+                    out.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %.3f | %s | %s |%n",
+                            r.label, r.records, r.seconds, r.rate(), r.rate() / raw,
+                            r.checkpoints == null ? "-" : String.format(Locale.ROOT, "%d, %.0f, %d, %s", r.checkpoints.completed,
+                                    r.checkpoints.p50Millis, r.checkpoints.maxMillis, bytes(r.checkpoints.maxStateBytes)),
+                            Double.isNaN(r.cpuShare) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.cpuShare)));
+                }
             }
             if (latency != null) {
                 out.append(String.format(Locale.ROOT,
-                        "%nWindow-result latency at %,d records/s for %d s (wall clock at emission of a 1-minute count minus the window end; max over subtasks of each one's last 10,000 emissions; %,d emissions): p50 %.0f ms, p99 %.0f ms. The watermark delay is 15 s.%n",
-                        latencyRate, latencySeconds, latency.count, latency.p50, latency.p99));
+                        "%nWindow-result latency, job as deployed, input at %,d records/s for %d s with event time = wall time:"
+                                + " when the input stopped the job had read %,d of %,d records (%.0f%%).",
+                        latencyRate, latencySeconds, latency.read, latency.produced, 100.0 * latency.read / latency.produced));
+                out.append(latency.count == 0
+                        ? " No 1-minute count had been emitted yet: the job does not keep up with this rate, so its latency grows without bound.\n"
+                        : String.format(Locale.ROOT,
+                                " Wall clock at emission of a 1-minute count minus the window end (max over subtasks of each one's"
+                                        + " last 10,000 emissions; %,d emissions): p50 %.0f ms, p99 %.0f ms. The watermark delay is 15 s.%n",
+                                latency.count, latency.p50, latency.p99));
             }
             return out.toString();
         }
 
-        private static String machine() {
+        static String machine() {
             String cpu = "?";
             long memKb = 0;
             try {
@@ -278,15 +316,18 @@ final class BenchCommand {
             return n >= 1 << 20 ? String.format(Locale.ROOT, "%.1f MiB", n / 1048576.0) : String.format(Locale.ROOT, "%.0f KiB", n / 1024.0);
         }
 
-        /** Replaces the section between the markers (or appends it), leaving the rest of the file alone. */
-        static void writeReport(Path file, String table) throws IOException {
-            String start = "<!-- bench ad-clicks: start -->";
-            String end = "<!-- bench ad-clicks: end -->";
-            String section = start + "\n" + table + end;
+        /**
+         * Replaces the section between the markers {@code <!-- section: start -->} and {@code <!-- section: end -->}
+         * (or appends it), leaving the rest of the file alone.
+         */
+        static void writeReport(Path file, String section, String table) throws IOException {
+            String start = "<!-- " + section + ": start -->";
+            String end = "<!-- " + section + ": end -->";
+            String block = start + "\n" + table + end;
             String text = Files.exists(file) ? Files.readString(file) : "# Benchmarks\n\n";
             int i = text.indexOf(start);
             int j = text.indexOf(end);
-            text = i >= 0 && j > i ? text.substring(0, i) + section + text.substring(j + end.length()) : text + "\n" + section + "\n";
+            text = i >= 0 && j > i ? text.substring(0, i) + block + text.substring(j + end.length()) : text + "\n" + block + "\n";
             Files.writeString(file, text);
             System.out.println("Results written to " + file);
         }
@@ -309,7 +350,7 @@ final class BenchCommand {
 
     record Checkpoints(long completed, double p50Millis, long maxMillis, long maxStateBytes, long maxCheckpointedBytes) {}
 
-    record Latency(double p50, double p99, long count) {}
+    record Latency(double p50, double p99, long count, long produced, long read) {}
 
     private BenchCommand() {}
 }

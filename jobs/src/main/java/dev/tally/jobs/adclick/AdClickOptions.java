@@ -59,6 +59,11 @@ public final class AdClickOptions {
             description = "Stop at the input's latest offsets as of the start (tests, backfills).")
     boolean bounded;
 
+    @Option(
+            names = "--discard-results",
+            description = "Compute everything but write nothing (benchmarks: the engine's cost without the sinks').")
+    boolean discardResults;
+
     @Option(names = "--cassandra", description = "Cassandra contact point host:port (default: ${DEFAULT-VALUE}).")
     String cassandra = "127.0.0.1:9042";
 

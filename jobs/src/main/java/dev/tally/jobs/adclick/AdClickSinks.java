@@ -21,6 +21,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.formats.avro.AvroWriters;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.function.SerializableFunction;
 
 /** Where the ad-click results go in production: Kafka (exactly-once), Cassandra (upserts), the raw archive. */
@@ -41,6 +42,10 @@ public final class AdClickSinks {
     private AdClickSinks() {}
 
     public static void attach(AdClickPipeline.Outputs outputs, AdClickOptions options) {
+        if (options.discardResults) {
+            discard(outputs);
+            return;
+        }
         outputs.deadLetters()
                 .sinkTo(kafka(options, options.dlqTopic(), DeadLetter.class, d -> null, "dlq"))
                 .uid("dead-letter-sink")
@@ -69,6 +74,15 @@ public final class AdClickSinks {
         if (options.archiveDir != null) {
             archive(outputs.accepted(), options.archiveDir);
         }
+    }
+
+    /** Every result stream into a discarding sink: the DAG's work without any sink's. */
+    static void discard(AdClickPipeline.Outputs outputs) {
+        outputs.deadLetters().sinkTo(new DiscardingSink<>()).uid("dead-letter-sink").name("discard: dead letters");
+        outputs.late().sinkTo(new DiscardingSink<>()).uid("late-sink").name("discard: late");
+        outputs.counts().sinkTo(new DiscardingSink<>()).uid("counts-kafka-sink").name("discard: counts");
+        outputs.countryCounts().sinkTo(new DiscardingSink<>()).uid("country-counts-cassandra-sink").name("discard: country counts");
+        outputs.topAds().sinkTo(new DiscardingSink<>()).uid("top-ads-kafka-sink").name("discard: top ads");
     }
 
     /** The Cassandra tables of the results, in the connection's keyspace (live, or a replay's own). */

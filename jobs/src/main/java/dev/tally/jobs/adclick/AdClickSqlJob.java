@@ -39,6 +39,7 @@ public final class AdClickSqlJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.getConfig().setGlobalJobParameters(Configuration.fromMap(options.toMap()));
         StreamTableEnvironment tables = StreamTableEnvironment.create(env);
+        tables.getConfig().set("pipeline.name", options.jobName);
         // The same horizon as the DataStream job's dedup; SQL state TTL counts processing time.
         tables.getConfig().set("table.exec.state.ttl", options.dedupHorizon.toMillis() + " ms");
         // Mini-batches are how Flink SQL is meant to be run for throughput.

@@ -11,9 +11,10 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * First stage of the two-stage top N: per subtask, keeps the N best {@link WindowSum}s of each
@@ -29,8 +30,11 @@ public class LocalTopN extends AbstractStreamOperator<TopCandidates>
 
     private final int n;
 
-    /** Ordered by window end first, so the groups the watermark closes are a prefix. */
-    private transient TreeMap<Group, BoundedTopN> groups;
+    /**
+     * Open groups: a handful (filters x window sizes x pending window ends) looked up once per window
+     * sum, so a hash lookup; the watermark sorts the few it closes.
+     */
+    private transient HashMap<Group, BoundedTopN> groups;
 
     private transient ListState<TopCandidates> unflushed;
 
@@ -47,7 +51,7 @@ public class LocalTopN extends AbstractStreamOperator<TopCandidates>
                         .getListState(
                                 new ListStateDescriptor<>(
                                         "unflushed-top-candidates", TopCandidates.class));
-        groups = new TreeMap<>();
+        groups = new HashMap<>();
         if (context.isRestored()) {
             for (TopCandidates restored : unflushed.get()) {
                 BoundedTopN top = groupFor(restored.filterId, restored.windowMinutes, restored.windowEnd);
@@ -77,18 +81,26 @@ public class LocalTopN extends AbstractStreamOperator<TopCandidates>
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         long watermark = mark.getTimestamp();
-        while (!groups.isEmpty() && groups.firstKey().windowEnd - 1 <= watermark) {
-            Map.Entry<Group, BoundedTopN> closed = groups.pollFirstEntry();
-            emit(closed.getKey(), closed.getValue());
+        List<Group> closed = new ArrayList<>();
+        for (Group group : groups.keySet()) {
+            if (group.windowEnd - 1 <= watermark) {
+                closed.add(group);
+            }
         }
+        emitInOrder(closed);
         super.processWatermark(mark);
     }
 
     @Override
     public void endInput() {
-        while (!groups.isEmpty()) {
-            Map.Entry<Group, BoundedTopN> group = groups.pollFirstEntry();
-            emit(group.getKey(), group.getValue());
+        emitInOrder(new ArrayList<>(groups.keySet()));
+    }
+
+    /** Emits and forgets these groups, earliest window end first. */
+    private void emitInOrder(List<Group> closed) {
+        Collections.sort(closed);
+        for (Group group : closed) {
+            emit(group, groups.remove(group));
         }
     }
 
