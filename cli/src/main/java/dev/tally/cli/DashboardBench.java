@@ -79,6 +79,23 @@ final class DashboardBench implements Callable<Integer> {
     static final int MINUTES = 24 * 60;
     static final List<Integer> WINDOWS = List.of(1, 5, 60);
     static final int TOP_N = 100;
+    /** Module flags the Cassandra tool JVMs (SSTable writer, nodetool) need on Java 17. */
+    static final List<String> TOOL_JVM_FLAGS = List.of(
+            "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED");
+
     /** Partition of ad_click_counts written last by a complete load: click_minute = the day, count = the ads. */
     static final String MARKER_AD = "dashbench-loaded";
 
@@ -226,8 +243,10 @@ final class DashboardBench implements Callable<Integer> {
                 .orElseThrow(() -> new IllegalStateException("No CREATE TABLE of ad_click_counts in the Tally schema"));
         String insert = "INSERT INTO " + keyspace + ".ad_click_counts (ad_id, filter_id, click_minute, count) VALUES (?, ?, ?, ?)";
         String ownClasspath = Paths.get(DashboardBench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        List<String> writer = new ArrayList<>(List.of(java(), "-Xmx1g", "-Dlogback.configurationFile=" + logback.toUri()));
-        writer.addAll(SSTableWriterMain.JVM_FLAGS);
+        Path toolConfig = writeToolConfig(dir.resolve("writer"));
+        List<String> writer = new ArrayList<>(List.of(java(), "-Xmx1g", "-Dcassandra.config=" + toolConfig.toUri(),
+                "-Dlogback.configurationFile=" + logback.toUri()));
+        writer.addAll(TOOL_JVM_FLAGS);
         writer.addAll(List.of("-cp", ownClasspath + java.io.File.pathSeparator + cassandraClasspath,
                 SSTableWriterMain.class.getName(), keyspace, createTable, insert, Integer.toString(ads),
                 Long.toString(dayStart.toEpochMilli()), out.toString(), Integer.toString(writers)));
@@ -235,8 +254,11 @@ final class DashboardBench implements Callable<Integer> {
         double writeSeconds = seconds(begin);
 
         long importBegin = System.nanoTime();
-        List<String> nodetool = new ArrayList<>(List.of(java(), "-Xmx256m", "-Dlogback.configurationFile=" + logback.toUri(),
-                "-cp", cassandraClasspath, "org.apache.cassandra.tools.NodeTool",
+        // user.home: nodetool keeps its history under ~/.cassandra; keep it with the bench's files.
+        List<String> nodetool = new ArrayList<>(List.of(java(), "-Xmx256m", "-Duser.home=" + dir,
+                "-Dlogback.configurationFile=" + logback.toUri()));
+        nodetool.addAll(TOOL_JVM_FLAGS);
+        nodetool.addAll(List.of("-cp", cassandraClasspath, "org.apache.cassandra.tools.NodeTool",
                 "-h", "127.0.0.1", "-p", Integer.toString(stack.settings().cassandraJmxPort()),
                 "import", keyspace, "ad_click_counts"));
         for (int w = 0; w < writers; w++) {
@@ -244,6 +266,14 @@ final class DashboardBench implements Callable<Integer> {
         }
         System.out.println("  nodetool import " + keyspace + " ad_click_counts <" + writers + " directories under " + out + ">");
         run(nodetool, dir, "nodetool import");
+        // nodetool import exits 0 even when it skipped every SSTable (e.g. a version the node does not read).
+        try (Stream<Path> left = Files.walk(out)) {
+            List<Path> notImported = left.filter(p -> p.toString().endsWith("-Data.db")).toList();
+            if (!notImported.isEmpty()) {
+                throw new IllegalStateException("nodetool import left " + notImported.size() + " SSTable(s) behind, e.g. "
+                        + notImported.get(0) + "; see " + stack.cassandra().process().logFile());
+            }
+        }
         double importSeconds = seconds(importBegin);
 
         long topBegin = System.nanoTime();
@@ -331,6 +361,33 @@ final class DashboardBench implements Callable<Integer> {
         if (exit != 0) {
             throw new IllegalStateException(what + " failed with exit status " + exit);
         }
+    }
+
+    /**
+     * The SSTable writer's Cassandra configuration (it runs as an offline tool). storage_compatibility_mode CASSANDRA_4
+     * makes it write SSTable version 'nb', the version a 5.0 node writes and imports in its default mode; left to
+     * itself (client mode) the writer would write 'oa', which such a node silently skips on import.
+     */
+    private static Path writeToolConfig(Path dir) throws IOException {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        return Files.writeString(dir.resolve("cassandra.yaml"), String.join("\n",
+                "cluster_name: tally-sstable-writer",
+                "num_tokens: 1",
+                "partitioner: org.apache.cassandra.dht.Murmur3Partitioner",
+                "storage_compatibility_mode: CASSANDRA_4",
+                "data_file_directories: [" + data.resolve("data") + "]",
+                "commitlog_directory: " + data.resolve("commitlog"),
+                "saved_caches_directory: " + data.resolve("saved_caches"),
+                "hints_directory: " + data.resolve("hints"),
+                "cdc_raw_directory: " + data.resolve("cdc_raw"),
+                "commitlog_sync: periodic",
+                "commitlog_sync_period: 10000ms",
+                "seed_provider:",
+                "  - class_name: org.apache.cassandra.locator.SimpleSeedProvider",
+                "    parameters:",
+                "      - seeds: \"127.0.0.1\"",
+                "endpoint_snitch: SimpleSnitch",
+                ""));
     }
 
     private static Path writeQuietLogback(Path dir) throws IOException {
@@ -452,9 +509,16 @@ final class DashboardBench implements Callable<Integer> {
         }
 
         Drive run() throws Exception {
+            // Two threads handle the answers: the default pool grows a thread per overlap and takes CPU from the server.
+            ExecutorService clientThreads = Executors.newFixedThreadPool(2, runnable -> {
+                Thread thread = new Thread(runnable, "bench-http-client");
+                thread.setDaemon(true);
+                return thread;
+            });
             HttpClient client = HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5))
+                    .executor(clientThreads)
                     .build();
             long warmupRequests = (long) warmupSeconds * rate;
             long total = warmupRequests + (long) seconds * rate;
@@ -491,6 +555,8 @@ final class DashboardBench implements Callable<Integer> {
                 CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
                 System.out.println("  some requests did not finish within 60 s of the last send; they are not counted");
+            } finally {
+                clientThreads.shutdownNow();
             }
             List<QueryStats> result = new ArrayList<>(List.of(aggregated, popular));
             result.add(QueryStats.merged("both", List.of(aggregated, popular)));
@@ -724,29 +790,13 @@ final class DashboardBench implements Callable<Integer> {
 
     /**
      * Writes the day of ad_click_counts as SSTables, in its own JVM on Cassandra's classpath (cassandra-all and the
-     * DataStax driver do not share a classpath). Calls CQLSSTableWriter by reflection so the CLI does not compile
-     * against cassandra-all. Partitions go in token order, each writer a contiguous share of the ring, so the
-     * SSTables do not overlap and need no compaction.
+     * DataStax driver do not share a classpath), configured by {@code -Dcassandra.config}. Calls CQLSSTableWriter by
+     * reflection so the CLI does not compile against cassandra-all. Partitions go in token order, each writer a
+     * contiguous share of the ring, so the SSTables do not overlap (and, fewer than four, need no compaction).
      *
      * <p>Arguments: keyspace, CREATE TABLE statement, INSERT statement, ads, day start (epoch ms), output folder, writers.
      */
     static final class SSTableWriterMain {
-        static final List<String> JVM_FLAGS = List.of(
-                "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-                "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-                "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-                "--add-opens=java.base/java.lang=ALL-UNNAMED",
-                "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-                "--add-opens=java.base/java.io=ALL-UNNAMED",
-                "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-opens=java.base/java.util=ALL-UNNAMED",
-                "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-                "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-                "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
-                "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED");
-
         static Path partDir(Path out, int part, String keyspace) {
             // keyspace/table folders, as Cassandra's tools expect of SSTable paths.
             return out.resolve("part-" + part).resolve(keyspace).resolve("ad_click_counts");
@@ -767,7 +817,9 @@ final class DashboardBench implements Callable<Integer> {
                 int writers)
                 throws Exception {
             long begin = System.nanoTime();
-            // Loading the class puts Cassandra in client mode (its static initializer).
+            // As an offline tool, with the configuration in -Dcassandra.config (see writeToolConfig); the writer's own
+            // client-mode initialization then does nothing.
+            Class.forName("org.apache.cassandra.config.DatabaseDescriptor").getMethod("toolInitialization").invoke(null);
             Class<?> writerClass = Class.forName("org.apache.cassandra.io.sstable.CQLSSTableWriter");
             Object partitioner = Class.forName("org.apache.cassandra.dht.Murmur3Partitioner").getField("instance").get(null);
             java.lang.reflect.Method getToken = partitioner.getClass().getMethod("getToken", ByteBuffer.class);
