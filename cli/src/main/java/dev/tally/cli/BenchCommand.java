@@ -61,19 +61,6 @@ final class BenchCommand {
         @Option(names = "--report", description = "Markdown file to write the results into (default: BENCHMARKS.md at the repository root).")
         Path report;
 
-        private static final String FILTERS =
-                """
-                filters:
-                  - id: 1
-                    name: us
-                    country: US
-                  - id: 2
-                    name: non-us
-                    country: "!US"
-                  - id: 3
-                    name: office-ips
-                    ip: "123.1.2.*"
-                """;
 
         @Override
         public Integer call() throws Exception {
@@ -82,7 +69,7 @@ final class BenchCommand {
             stack.up(ServiceProcess.Lifetime.DETACHED, Topics.all(4), Duration.ofMinutes(3));
             String run = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
             Path dir = Files.createDirectories(home.stackDir().resolve("bench").resolve(run));
-            Path filters = Files.writeString(dir.resolve("filters.yaml"), FILTERS);
+            Path filters = Files.writeString(dir.resolve("filters.yaml"), DemoCommand.FILTERS);
             String input = "bench-clicks-" + run;
             stack.kafka().createTopics(Map.of(input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1));
 
