@@ -61,7 +61,6 @@ final class BenchCommand {
         @Option(names = "--report", description = "Markdown file to write the results into (default: BENCHMARKS.md at the repository root).")
         Path report;
 
-
         @Override
         public Integer call() throws Exception {
             TallyHome home = TallyHome.locate();
