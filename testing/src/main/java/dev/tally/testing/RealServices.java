@@ -2,8 +2,9 @@ package dev.tally.testing;
 
 import dev.tally.stack.CassandraService;
 import dev.tally.stack.KafkaService;
+import dev.tally.stack.Ports;
 import dev.tally.stack.ServiceProcess;
-import dev.tally.stack.StackSettings;
+import dev.tally.stack.StackException;
 import dev.tally.stack.TallyHome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,20 +13,27 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
 /**
  * The real Kafka and Cassandra processes of one test JVM, started on first use on free ports and
  * stopped when the run ends: by JUnit at the end of the run, by a shutdown hook when the JVM is
  * interrupted, and by their own watchdog if this JVM is killed outright.
+ *
+ * <p>Ports are chosen just before each launch, and a launch that fails is retried on new ports:
+ * another process (often a client of the service started first, on an ephemeral port) can take a
+ * port between the moment it is found free and the moment the service binds it.
  */
 final class RealServices {
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    private static final int LAUNCH_ATTEMPTS = 3;
     private static RealServices instance;
 
     private final Path dir;
-    private final StackSettings ports = StackSettings.onFreePorts();
     private final TallyHome home = TallyHome.locate();
     private KafkaService kafka;
     private CassandraService cassandra;
@@ -49,13 +57,17 @@ final class RealServices {
     synchronized TestKafka kafka() {
         if (testKafka == null) {
             kafka =
-                    new KafkaService(
-                            dir.resolve("kafka"),
-                            ports.kafkaPort(),
-                            ports.kafkaControllerPort(),
-                            home.runtimeClasspath("kafka"));
-            kafka.launch(ServiceProcess.Lifetime.TIED_TO_PARENT);
-            kafka.awaitHealthy(START_TIMEOUT);
+                    launchOnFreshPorts(
+                            "Kafka",
+                            attempt ->
+                                    new KafkaService(
+                                            dir.resolve("kafka-" + attempt),
+                                            Ports.findFree(),
+                                            Ports.findFree(),
+                                            home.runtimeClasspath("kafka")),
+                            KafkaService::launch,
+                            KafkaService::awaitHealthy,
+                            KafkaService::stop);
             testKafka = new TestKafka(kafka);
         }
         return testKafka;
@@ -64,18 +76,50 @@ final class RealServices {
     synchronized TestCassandra cassandra() {
         if (testCassandra == null) {
             cassandra =
-                    new CassandraService(
-                            dir.resolve("cassandra"),
-                            ports.cassandraPort(),
-                            ports.cassandraStoragePort(),
-                            ports.cassandraJmxPort(),
-                            "1g",
-                            home.runtimeClasspath("cassandra"));
-            cassandra.launch(ServiceProcess.Lifetime.TIED_TO_PARENT);
-            cassandra.awaitHealthy(START_TIMEOUT);
+                    launchOnFreshPorts(
+                            "Cassandra",
+                            attempt ->
+                                    new CassandraService(
+                                            dir.resolve("cassandra-" + attempt),
+                                            Ports.findFree(),
+                                            Ports.findFree(),
+                                            Ports.findFree(),
+                                            "1g",
+                                            home.runtimeClasspath("cassandra")),
+                            CassandraService::launch,
+                            CassandraService::awaitHealthy,
+                            CassandraService::stop);
             testCassandra = new TestCassandra(cassandra);
         }
         return testCassandra;
+    }
+
+    private static <S> S launchOnFreshPorts(
+            String name,
+            IntFunction<S> onNewPorts,
+            BiConsumer<S, ServiceProcess.Lifetime> launch,
+            BiConsumer<S, Duration> awaitHealthy,
+            Consumer<S> stop) {
+        StackException failure = null;
+        for (int attempt = 1; attempt <= LAUNCH_ATTEMPTS; attempt++) {
+            // A fresh directory too, so nothing of a half-started attempt is reused.
+            S service = onNewPorts.apply(attempt);
+            try {
+                launch.accept(service, ServiceProcess.Lifetime.TIED_TO_PARENT);
+                awaitHealthy.accept(service, START_TIMEOUT);
+                return service;
+            } catch (StackException e) {
+                stop.accept(service);
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+                System.err.println(name + " failed to start (attempt " + attempt + " of " + LAUNCH_ATTEMPTS
+                        + "), trying new ports: " + e.getMessage().lines().findFirst().orElse(""));
+            }
+        }
+        throw failure;
     }
 
     synchronized void stop() {
