@@ -1,19 +1,14 @@
 package dev.tally.jobs.adclick.functions;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Sums one ad's per-minute counts under one filter over the last M minutes, for each configured M,
@@ -24,8 +19,11 @@ import java.util.Map;
  * late window firings send totals, not deltas; a count that can only change windows already
  * emitted is dropped (metric {@code too-late-counts}), since each window is emitted once.
  *
- * <p>State holds at most the largest M minutes per key plus one timer, and is cleared when no
- * minute in the look-back remains.
+ * <p>State is one {@code long[]} per key ({@link MinuteCounts}): the end of the window whose timer
+ * is registered, and the counts of at most the largest M minutes. A record or a timer reads it once
+ * and writes or clears it at most once, with no iterator, because a timer fires every minute for
+ * every key of the last hour. State exists while the key's timer is registered, and is cleared when
+ * no minute in the look-back remains.
  */
 public class RollingWindowSums extends KeyedProcessFunction<AdFilterKey, ClickCount, WindowSum> {
 
@@ -37,12 +35,9 @@ public class RollingWindowSums extends KeyedProcessFunction<AdFilterKey, ClickCo
     private final long[] windowMillis;
     private final long maxLookBackMillis;
 
-    /** Minute start -> that minute's count (always > 0). */
-    private transient MapState<Long, Long> minuteCounts;
-    /** End of the window whose timer (end - 1) is registered; null when none is. */
-    private transient ValueState<Long> nextWindowEnd;
+    /** The next window end and the minute counts (always > 0), encoded by {@link MinuteCounts}. */
+    private transient ValueState<long[]> minuteCounts;
 
-    private transient long[] sums;
     private transient Counter tooLateCounts;
 
     public RollingWindowSums() {
@@ -75,12 +70,10 @@ public class RollingWindowSums extends KeyedProcessFunction<AdFilterKey, ClickCo
     public void open(OpenContext openContext) {
         minuteCounts =
                 getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>("minute-counts", Types.LONG, Types.LONG));
-        nextWindowEnd =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("next-window-end", Types.LONG));
-        sums = new long[windowMinutes.length];
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "packed-minute-counts",
+                                        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         tooLateCounts = getRuntimeContext().getMetricGroup().counter("too-late-counts");
     }
 
@@ -90,7 +83,13 @@ public class RollingWindowSums extends KeyedProcessFunction<AdFilterKey, ClickCo
         long minute = count.minute;
         if (count.count <= 0) {
             // Nothing to rank; the timer chain clears state if this leaves the key empty.
-            minuteCounts.remove(minute);
+            long[] counts = minuteCounts.value();
+            if (counts != null) {
+                long[] removed = MinuteCounts.remove(counts, minute);
+                if (removed != counts) {
+                    minuteCounts.update(removed);
+                }
+            }
             return;
         }
         long firstWindowEnd =
@@ -101,74 +100,68 @@ public class RollingWindowSums extends KeyedProcessFunction<AdFilterKey, ClickCo
             tooLateCounts.inc();
             return;
         }
-        minuteCounts.put(minute, count.count);
-        Long scheduled = nextWindowEnd.value();
-        if (scheduled == null || firstWindowEnd < scheduled) {
-            if (scheduled != null) {
+        long[] counts = minuteCounts.value();
+        if (counts == null) {
+            counts = MinuteCounts.of(firstWindowEnd);
+            ctx.timerService().registerEventTimeTimer(firstWindowEnd - 1);
+        } else {
+            long scheduled = MinuteCounts.nextWindowEnd(counts);
+            if (firstWindowEnd < scheduled) {
                 ctx.timerService().deleteEventTimeTimer(scheduled - 1);
+                ctx.timerService().registerEventTimeTimer(firstWindowEnd - 1);
+                counts = MinuteCounts.withNextWindowEnd(counts, firstWindowEnd);
             }
-            schedule(firstWindowEnd, ctx);
         }
+        minuteCounts.update(MinuteCounts.put(counts, minute, count.count));
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<WindowSum> out)
             throws Exception {
+        long[] counts = minuteCounts.value();
+        if (counts == null) {
+            // A timer restored without this state (older savepoints lack it): nothing to sum.
+            return;
+        }
         // At the end of input the watermark is at its maximum (STREAMING and BATCH alike) and every
         // later window of this key is due: emit them in one pass. BATCH execution fires no timer
         // registered while timers fire, so a chain of one timer per minute would stop after one.
         boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
-        Long next = emitWindow(timestamp + 1, ctx.getCurrentKey(), out);
-        while (endOfInput && next != null) {
-            next = emitWindow(next, ctx.getCurrentKey(), out);
+        long windowEnd = timestamp + 1;
+        counts = emitWindow(windowEnd, counts, ctx.getCurrentKey(), out);
+        while (endOfInput && !MinuteCounts.isEmpty(counts)) {
+            windowEnd = windowEndAfter(windowEnd, counts);
+            counts = emitWindow(windowEnd, counts, ctx.getCurrentKey(), out);
         }
-        if (next == null) {
+        if (MinuteCounts.isEmpty(counts)) {
             minuteCounts.clear();
-            nextWindowEnd.clear();
         } else {
-            schedule(next, ctx);
+            long next = windowEndAfter(windowEnd, counts);
+            ctx.timerService().registerEventTimeTimer(next - 1);
+            minuteCounts.update(MinuteCounts.withNextWindowEnd(counts, next));
         }
     }
 
     /**
-     * Emits the sums of the windows ending at {@code windowEnd}, drops the minutes no later window
-     * needs, and returns the next window end that holds a count, or null when none remains.
+     * Emits the sums of the windows ending at {@code windowEnd} and returns {@code counts} without
+     * the minutes no later window needs.
      */
-    private Long emitWindow(long windowEnd, AdFilterKey key, Collector<WindowSum> out) throws Exception {
-        // Minutes before this start are in no later window of any size.
-        long keepFrom = windowEnd + Minutes.MILLIS - maxLookBackMillis;
-        long earliestKept = Long.MAX_VALUE;
-        List<Long> expired = new ArrayList<>();
-        Arrays.fill(sums, 0L);
-        for (Map.Entry<Long, Long> entry : minuteCounts.entries()) {
-            long minute = entry.getKey();
-            long count = entry.getValue();
-            for (int i = 0; i < windowMillis.length; i++) {
-                if (minute < windowEnd && minute >= windowEnd - windowMillis[i]) {
-                    sums[i] += count;
-                }
-            }
-            if (minute < keepFrom) {
-                expired.add(minute);
-            } else {
-                earliestKept = Math.min(earliestKept, minute);
-            }
-        }
+    private long[] emitWindow(
+            long windowEnd, long[] counts, AdFilterKey key, Collector<WindowSum> out) {
         for (int i = 0; i < windowMinutes.length; i++) {
-            if (sums[i] > 0) {
-                out.collect(new WindowSum(key.filterId, windowMinutes[i], windowEnd, key.adId, sums[i]));
+            long sum = MinuteCounts.sum(counts, windowEnd - windowMillis[i], windowEnd);
+            if (sum > 0) {
+                out.collect(new WindowSum(key.filterId, windowMinutes[i], windowEnd, key.adId, sum));
             }
         }
-        for (Long minute : expired) {
-            minuteCounts.remove(minute);
-        }
-        // Skip the windows that would hold no count, e.g. before a minute that arrived early.
-        return earliestKept == Long.MAX_VALUE ? null : Math.max(windowEnd + Minutes.MILLIS, earliestKept + Minutes.MILLIS);
+        // Minutes before this start are in no later window of any size.
+        return MinuteCounts.removeBefore(counts, windowEnd + Minutes.MILLIS - maxLookBackMillis);
     }
 
-    private void schedule(long windowEnd, Context ctx) throws Exception {
-        ctx.timerService().registerEventTimeTimer(windowEnd - 1);
-        nextWindowEnd.update(windowEnd);
+    /** The window end after {@code windowEnd} that holds a count; {@code counts} must hold one. */
+    private static long windowEndAfter(long windowEnd, long[] counts) {
+        // Skip the windows that would hold no count, e.g. before a minute that arrived early.
+        return Math.max(windowEnd, MinuteCounts.earliestMinute(counts)) + Minutes.MILLIS;
     }
 
     /**
