@@ -1,6 +1,7 @@
 package dev.tally.reconciliation;
 
 import dev.tally.connectors.cassandra.CassandraConnection;
+import dev.tally.connectors.cassandra.CassandraSink;
 import dev.tally.connectors.kafka.Decoded;
 import dev.tally.jobs.adclick.AdClickJob;
 import dev.tally.jobs.adclick.AdClickOptions;
@@ -101,7 +102,9 @@ public final class AdClickReplay {
                         .contactPoints(settings.cassandra())
                         .localDatacenter(settings.localDatacenter())
                         .keyspace(settings.keyspace())
-                        .build());
+                        .build(),
+                // A replay is a bulk load into its own keyspace: the batching any cluster suits.
+                CassandraSink.Batching.DEFAULT);
 
         long start = System.nanoTime();
         JobClient job = env.executeAsync("tally-replay-ad-clicks-" + settings.keyspace());

@@ -5,6 +5,7 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.time.Duration;
 
 import static org.apache.flink.util.Preconditions.checkArgument;
@@ -14,7 +15,8 @@ import static org.apache.flink.util.Preconditions.checkState;
 /**
  * Flink sink that upserts every record into Cassandra, at least once: rows are acknowledged before
  * each checkpoint completes, and a restart replays idempotent upserts that converge to the same
- * rows.
+ * rows. Rows travel in unlogged batches (see {@link Batching}); an unlogged batch is not atomic, which
+ * upserts that are each idempotent do not need.
  *
  * <pre>{@code
  * CassandraSink<AdClickCount> sink =
@@ -43,15 +45,65 @@ public final class CassandraSink<T> implements Sink<T> {
     public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(100);
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
 
+    /** Which rows may share an unlogged batch (the modes of DataStax Bulk Loader's {@code batch.mode}). */
+    public enum BatchMode {
+        /** One request per row. */
+        DISABLED,
+        /** Rows of the same partition: one mutation on the server; right for any cluster. */
+        PARTITION_KEY,
+        /**
+         * Rows whose partitions live on the same nodes: fewest requests on small clusters with a low
+         * replication factor, where most rows of a stream share few replica sets.
+         */
+        REPLICA_SET
+    }
+
+    /**
+     * How rows are grouped: {@code maxStatements} rows or {@code maxBytes} of values per batch, at most
+     * {@code bufferSize} rows held, none longer than {@code linger} (and all sent before a checkpoint).
+     */
+    public record Batching(BatchMode mode, int maxStatements, int maxBytes, int bufferSize, Duration linger)
+            implements Serializable {
+
+        /**
+         * Partition-key batches of up to 32 rows; 4 KiB keeps each under the server's default 5 KiB
+         * {@code batch_size_warn_threshold}.
+         */
+        public static final Batching DEFAULT = new Batching(BatchMode.PARTITION_KEY, 32, 4096, 1024, Duration.ofMillis(50));
+
+        public Batching {
+            checkNotNull(mode, "mode");
+            checkArgument(maxStatements >= 1, "maxStatements must be positive, got %s", maxStatements);
+            checkArgument(maxBytes >= 1, "maxBytes must be positive, got %s", maxBytes);
+            checkArgument(bufferSize >= 1, "bufferSize must be positive, got %s", bufferSize);
+            checkArgument(linger != null && !linger.isNegative(), "linger must not be negative, got %s", linger);
+        }
+
+        /**
+         * The default limits with another mode. Replica-set batches hold at most 10 rows: the server
+         * warns of every unlogged batch over more partitions ({@code
+         * unlogged_batch_across_partitions_warn_threshold}), and DSBulk advises 10 or fewer.
+         */
+        public static Batching of(BatchMode mode) {
+            return switch (mode) {
+                case DISABLED -> new Batching(mode, 1, DEFAULT.maxBytes, DEFAULT.bufferSize, DEFAULT.linger);
+                case PARTITION_KEY -> DEFAULT;
+                case REPLICA_SET -> new Batching(mode, 10, DEFAULT.maxBytes, DEFAULT.bufferSize, DEFAULT.linger);
+            };
+        }
+    }
+
     private final CassandraConnection connection;
     private final CassandraUpsert<T> upsert;
     private final int maxInFlightRequests;
+    private final Batching batching;
     private final RetrySettings retry;
 
     private CassandraSink(Builder<T> builder) {
         this.connection = builder.connection;
         this.upsert = builder.upsert;
         this.maxInFlightRequests = builder.maxInFlightRequests;
+        this.batching = builder.batching;
         this.retry =
                 new RetrySettings(builder.maxRetries, builder.initialBackoff, builder.maxBackoff);
     }
@@ -64,7 +116,14 @@ public final class CassandraSink<T> implements Sink<T> {
     public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
         String name = "cassandra-sink-" + context.getTaskInfo().getIndexOfThisSubtask();
         return new CassandraSinkWriter<>(
-                connection, upsert, maxInFlightRequests, retry, context.metricGroup(), name);
+                connection,
+                upsert,
+                maxInFlightRequests,
+                retry,
+                batching,
+                context.getProcessingTimeService(),
+                context.metricGroup(),
+                name);
     }
 
     CassandraConnection connection() {
@@ -83,11 +142,16 @@ public final class CassandraSink<T> implements Sink<T> {
         return retry;
     }
 
+    Batching batching() {
+        return batching;
+    }
+
     /** Builds a {@link CassandraSink}; the connection and the upsert are required. */
     public static final class Builder<T> {
         private CassandraConnection connection;
         private CassandraUpsert<T> upsert;
         private int maxInFlightRequests = DEFAULT_MAX_IN_FLIGHT_REQUESTS;
+        private Batching batching = Batching.DEFAULT;
         private int maxRetries = DEFAULT_MAX_RETRIES;
         private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
@@ -114,6 +178,12 @@ public final class CassandraSink<T> implements Sink<T> {
                     "maxInFlightRequests must be positive, got %s",
                     maxInFlightRequests);
             this.maxInFlightRequests = maxInFlightRequests;
+            return this;
+        }
+
+        /** How rows are grouped into unlogged batches; {@link Batching#DEFAULT} unless set. */
+        public Builder<T> batching(Batching batching) {
+            this.batching = checkNotNull(batching, "batching");
             return this;
         }
 

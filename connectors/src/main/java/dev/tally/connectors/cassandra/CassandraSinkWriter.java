@@ -6,16 +6,24 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+
+import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import com.datastax.oss.driver.api.core.metadata.TokenMap;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * Writes each record as one idempotent upsert through a single async driver session, at most {@code
- * maxInFlightRequests} at a time; {@link #flush} returns only once Cassandra has acknowledged every
- * row written before it.
+ * Writes each record as one idempotent upsert through a single async driver session, grouped into
+ * unlogged batches by {@link CassandraSink.Batching}, at most {@code maxInFlightRequests} requests at
+ * a time; {@link #flush} returns only once Cassandra has acknowledged every row written before it.
  */
 final class CassandraSinkWriter<T> implements SinkWriter<T> {
 
@@ -23,7 +31,11 @@ final class CassandraSinkWriter<T> implements SinkWriter<T> {
     private final CqlSession session;
     private final PreparedStatement statement;
     private final int timestampIndex;
-    private final InFlightWrites<BoundStatement> writes;
+    private final InFlightWrites<Statement<?>> writes;
+    private final StatementBatcher batcher;
+    private final ProcessingTimeService time;
+    private final long lingerMillis;
+    private boolean sendScheduled;
     private final Counter recordsSent;
 
     CassandraSinkWriter(
@@ -31,10 +43,14 @@ final class CassandraSinkWriter<T> implements SinkWriter<T> {
             CassandraUpsert<T> upsert,
             int maxInFlightRequests,
             RetrySettings retry,
+            CassandraSink.Batching batching,
+            ProcessingTimeService time,
             SinkWriterMetricGroup metrics,
             String name)
             throws IOException {
         this.upsert = upsert;
+        this.time = time;
+        this.lingerMillis = batching.linger().toMillis();
         try {
             this.session = connection.open(name);
         } catch (RuntimeException e) {
@@ -51,12 +67,20 @@ final class CassandraSinkWriter<T> implements SinkWriter<T> {
                     new InFlightWrites<>(
                             name,
                             session::executeAsync,
+                            StatementBatcher::rows,
                             maxInFlightRequests,
                             retry,
                             rowsWritten,
                             writeRetries,
                             writeFailures);
             metrics.gauge("inFlightRequests", (Gauge<Integer>) writes::inFlight);
+            this.batcher =
+                    new StatementBatcher(
+                            groupOf(batching.mode(), session),
+                            batching.maxStatements(),
+                            batching.maxBytes(),
+                            batching.bufferSize(),
+                            writes::submit);
             this.recordsSent = metrics.getNumRecordsSendCounter();
         } catch (RuntimeException e) {
             session.close();
@@ -66,8 +90,37 @@ final class CassandraSinkWriter<T> implements SinkWriter<T> {
 
     @Override
     public void write(T element, Context context) throws IOException, InterruptedException {
-        writes.submit(upsert.bind(statement, timestampIndex, element));
+        batcher.add(upsert.bind(statement, timestampIndex, element));
         recordsSent.inc();
+        if (batcher.buffered() > 0 && !sendScheduled) {
+            // Rows of a quiet stream must not wait for the next checkpoint to reach the tables.
+            sendScheduled = true;
+            time.registerTimer(time.getCurrentProcessingTime() + lingerMillis, now -> sendBuffered());
+        }
+    }
+
+    private void sendBuffered() throws IOException, InterruptedException {
+        sendScheduled = false;
+        batcher.sendAll();
+    }
+
+    private static Function<BoundStatement, Object> groupOf(CassandraSink.BatchMode mode, CqlSession session) {
+        return switch (mode) {
+            case DISABLED -> statement -> null;
+            case PARTITION_KEY -> BoundStatement::getRoutingKey;
+            case REPLICA_SET -> statement -> replicaSet(statement, session);
+        };
+    }
+
+    /** The nodes holding the statement's partition; its partition key when the driver has no token map. */
+    private static Object replicaSet(BoundStatement statement, CqlSession session) {
+        ByteBuffer partitionKey = statement.getRoutingKey();
+        Optional<TokenMap> tokens = session.getMetadata().getTokenMap();
+        if (partitionKey == null || tokens.isEmpty()) {
+            return partitionKey;
+        }
+        CqlIdentifier keyspace = statement.getPreparedStatement().getVariableDefinitions().get(0).getKeyspace();
+        return tokens.get().getReplicas(keyspace, partitionKey);
     }
 
     /**
@@ -76,6 +129,7 @@ final class CassandraSinkWriter<T> implements SinkWriter<T> {
      */
     @Override
     public void flush(boolean endOfInput) throws IOException, InterruptedException {
+        batcher.sendAll();
         writes.awaitAll();
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 import static org.apache.flink.util.Preconditions.checkArgument;
 import static org.apache.flink.util.Preconditions.checkNotNull;
@@ -29,6 +30,7 @@ import static org.apache.flink.util.Preconditions.checkNotNull;
 final class InFlightWrites<S> implements AutoCloseable {
 
     private final Function<S, CompletionStage<?>> send;
+    private final ToIntFunction<S> rows;
     private final int maxInFlight;
     private final RetrySettings retry;
     private final Counter written;
@@ -48,6 +50,7 @@ final class InFlightWrites<S> implements AutoCloseable {
     InFlightWrites(
             String name,
             Function<S, CompletionStage<?>> send,
+            ToIntFunction<S> rows,
             int maxInFlight,
             RetrySettings retry,
             Counter written,
@@ -55,6 +58,7 @@ final class InFlightWrites<S> implements AutoCloseable {
             Counter failed) {
         checkArgument(maxInFlight > 0, "maxInFlight must be positive, got %s", maxInFlight);
         this.send = checkNotNull(send, "send");
+        this.rows = checkNotNull(rows, "rows");
         this.maxInFlight = maxInFlight;
         this.retry = checkNotNull(retry, "retry");
         this.written = checkNotNull(written, "written");
@@ -140,7 +144,7 @@ final class InFlightWrites<S> implements AutoCloseable {
 
     private void onComplete(S statement, int attempt, Throwable error) {
         if (error == null) {
-            written.inc();
+            written.inc(rows.applyAsInt(statement));
             permits.release();
             return;
         }
@@ -162,7 +166,7 @@ final class InFlightWrites<S> implements AutoCloseable {
                 cause.addSuppressed(closedMeanwhile);
             }
         }
-        failed.inc();
+        failed.inc(rows.applyAsInt(statement));
         failure.compareAndSet(
                 null,
                 new IOException(

@@ -4,6 +4,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -12,6 +13,8 @@ import dev.tally.testing.TestCassandra;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -54,11 +57,13 @@ class CassandraSinkITCase {
     public record LatestWindow(
             int filterId, int windowMinutes, Instant windowEnd, String topAd, long topCount) {}
 
-    @Test
-    void writesEveryRowAndAReplayConvergesToTheSameRows(TestCassandra cassandra) throws Exception {
+    @ParameterizedTest
+    @EnumSource(CassandraSink.BatchMode.class)
+    void writesEveryRowAndAReplayConvergesToTheSameRows(CassandraSink.BatchMode mode, TestCassandra cassandra)
+            throws Exception {
         String keyspace = cassandra.newKeyspace();
         List<ClickCount> rows = clickCounts(3_000);
-        CassandraSink<ClickCount> sink = clickCountSink(cassandra, keyspace);
+        CassandraSink<ClickCount> sink = clickCountSink(connection(cassandra, keyspace), CassandraSink.Batching.of(mode));
 
         run(rows, sink);
         assertThat(readClickCounts(cassandra, keyspace)).containsExactlyInAnyOrderElementsOf(rows);
@@ -70,11 +75,13 @@ class CassandraSinkITCase {
         assertThat(readClickCounts(cassandra, keyspace)).containsExactlyInAnyOrderElementsOf(rows);
     }
 
-    @Test
-    void anOlderWindowArrivingLaterDoesNotOverwriteANewerOne(TestCassandra cassandra)
+    /** Batched statements keep their own write timestamps. */
+    @ParameterizedTest
+    @EnumSource(CassandraSink.BatchMode.class)
+    void anOlderWindowArrivingLaterDoesNotOverwriteANewerOne(CassandraSink.BatchMode mode, TestCassandra cassandra)
             throws Exception {
         String keyspace = cassandra.newKeyspace();
-        CassandraSink<LatestWindow> sink = latestWindowSink(cassandra, keyspace);
+        CassandraSink<LatestWindow> sink = latestWindowSink(cassandra, keyspace, CassandraSink.Batching.of(mode));
         List<LatestWindow> windows = new ArrayList<>();
         for (int filterId = 0; filterId < 3; filterId++) {
             for (int windowMinutes : new int[] {1, 5}) {
@@ -151,6 +158,8 @@ class CassandraSinkITCase {
                                         counter,
                                         4,
                                         retry,
+                                        CassandraSink.Batching.DEFAULT,
+                                        new TestProcessingTimeService(),
                                         UnregisteredMetricsGroup.createSinkWriterMetricGroup(),
                                         "it-counter"))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -172,6 +181,8 @@ class CassandraSinkITCase {
                                         unboundTimestamp,
                                         4,
                                         retry,
+                                        CassandraSink.Batching.DEFAULT,
+                                        new TestProcessingTimeService(),
                                         UnregisteredMetricsGroup.createSinkWriterMetricGroup(),
                                         "it-timestamp"))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -246,8 +257,14 @@ class CassandraSinkITCase {
     }
 
     private static CassandraSink<ClickCount> clickCountSink(CassandraConnection connection) {
+        return clickCountSink(connection, CassandraSink.Batching.DEFAULT);
+    }
+
+    private static CassandraSink<ClickCount> clickCountSink(
+            CassandraConnection connection, CassandraSink.Batching batching) {
         return CassandraSink.<ClickCount>builder()
                 .connection(connection)
+                .batching(batching)
                 .upsert(
                         CassandraUpsert.of(
                                 "INSERT INTO ad_click_counts (ad_id, filter_id, click_minute,"
@@ -264,9 +281,10 @@ class CassandraSinkITCase {
     }
 
     private static CassandraSink<LatestWindow> latestWindowSink(
-            TestCassandra cassandra, String keyspace) {
+            TestCassandra cassandra, String keyspace, CassandraSink.Batching batching) {
         return CassandraSink.<LatestWindow>builder()
                 .connection(connection(cassandra, keyspace))
+                .batching(batching)
                 .upsert(
                         CassandraUpsert.<LatestWindow>ofValues(
                                         "INSERT INTO top_ads_latest (filter_id, window_minutes,"

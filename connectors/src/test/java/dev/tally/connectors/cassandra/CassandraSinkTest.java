@@ -23,6 +23,8 @@ class CassandraSinkTest {
                 CassandraSink.<String>builder().connection(CONNECTION).upsert(UPSERT).build();
 
         assertThat(sink.maxInFlightRequests()).isEqualTo(256);
+        assertThat(sink.batching())
+                .isEqualTo(new CassandraSink.Batching(CassandraSink.BatchMode.PARTITION_KEY, 32, 4096, 1024, Duration.ofMillis(50)));
         assertThat(sink.retry())
                 .isEqualTo(new RetrySettings(5, Duration.ofMillis(100), Duration.ofSeconds(5)));
     }
@@ -34,6 +36,7 @@ class CassandraSinkTest {
                         .connection(CONNECTION)
                         .upsert(UPSERT)
                         .maxInFlightRequests(16)
+                        .batching(CassandraSink.Batching.of(CassandraSink.BatchMode.REPLICA_SET))
                         .maxRetries(0)
                         .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(80))
                         .build();
@@ -41,6 +44,8 @@ class CassandraSinkTest {
         assertThat(sink.connection()).isSameAs(CONNECTION);
         assertThat(sink.upsert()).isSameAs(UPSERT);
         assertThat(sink.maxInFlightRequests()).isEqualTo(16);
+        assertThat(sink.batching().mode()).isEqualTo(CassandraSink.BatchMode.REPLICA_SET);
+        assertThat(sink.batching().maxStatements()).isEqualTo(10);
         assertThat(sink.retry())
                 .isEqualTo(new RetrySettings(0, Duration.ofMillis(10), Duration.ofMillis(80)));
     }
@@ -64,6 +69,12 @@ class CassandraSinkTest {
         assertThatThrownBy(() -> builder.maxRetries(-1))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.retryBackoff(Duration.ofSeconds(1), Duration.ofMillis(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(
+                        () -> new CassandraSink.Batching(CassandraSink.BatchMode.REPLICA_SET, 0, 4096, 1024, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(
+                        () -> new CassandraSink.Batching(CassandraSink.BatchMode.REPLICA_SET, 10, 4096, 1024, Duration.ofMillis(-1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -256,7 +256,7 @@ class InFlightWritesTest {
 
     private InFlightWrites<String> newWrites(
             Function<String, CompletionStage<?>> send, int maxInFlight, RetrySettings retry) {
-        return new InFlightWrites<>("test", send, maxInFlight, retry, written, retried, failed);
+        return new InFlightWrites<>("test", send, s -> 1, maxInFlight, retry, written, retried, failed);
     }
 
     /** Starts {@code call} on a thread and returns once that thread is parked waiting. */

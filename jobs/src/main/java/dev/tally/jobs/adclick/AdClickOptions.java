@@ -1,5 +1,6 @@
 package dev.tally.jobs.adclick;
 
+import dev.tally.connectors.cassandra.CassandraSink;
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.jobs.adclick.functions.ClickFilters;
 import dev.tally.jobs.adclick.functions.DeduplicateClicks;
@@ -69,6 +70,14 @@ public final class AdClickOptions {
 
     @Option(names = "--cassandra-dc", description = "Cassandra local datacenter (default: ${DEFAULT-VALUE}).")
     String cassandraDatacenter = "datacenter1";
+
+    @Option(
+            names = "--cassandra-batching",
+            description =
+                    "Which rows share an unlogged batch: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; "
+                            + "REPLICA_SET suits small clusters with a low replication factor, like the local stack; "
+                            + "PARTITION_KEY any cluster).")
+    CassandraSink.BatchMode cassandraBatching = CassandraSink.BatchMode.REPLICA_SET;
 
     @Option(names = "--keyspace", description = "Cassandra keyspace (default: ${DEFAULT-VALUE}).")
     String keyspace = "tally";

@@ -69,7 +69,8 @@ public final class AdClickSinks {
                         .contactPoints(options.cassandra)
                         .localDatacenter(options.cassandraDatacenter)
                         .keyspace(options.keyspace)
-                        .build());
+                        .build(),
+                CassandraSink.Batching.of(options.cassandraBatching));
 
         if (options.archiveDir != null) {
             archive(outputs.accepted(), options.archiveDir);
@@ -86,23 +87,25 @@ public final class AdClickSinks {
     }
 
     /** The Cassandra tables of the results, in the connection's keyspace (live, or a replay's own). */
-    public static void attachCassandra(AdClickPipeline.Outputs outputs, CassandraConnection cassandra) {
+    public static void attachCassandra(
+            AdClickPipeline.Outputs outputs, CassandraConnection cassandra, CassandraSink.Batching batching) {
         outputs.counts()
-                .sinkTo(cassandra(cassandra, CassandraUpsert.ofValues(UPSERT_COUNT, AdClickSinks::countRow)))
+                .sinkTo(cassandra(cassandra, batching, CassandraUpsert.ofValues(UPSERT_COUNT, AdClickSinks::countRow)))
                 .uid("counts-cassandra-sink")
                 .name("cassandra: ad_click_counts");
         outputs.countryCounts()
-                .sinkTo(cassandra(cassandra, CassandraUpsert.ofValues(UPSERT_COUNTRY_COUNT, AdClickSinks::countryRow)))
+                .sinkTo(cassandra(cassandra, batching, CassandraUpsert.ofValues(UPSERT_COUNTRY_COUNT, AdClickSinks::countryRow)))
                 .uid("country-counts-cassandra-sink")
                 .name("cassandra: ad_country_counts");
         outputs.topAds()
-                .sinkTo(cassandra(cassandra, CassandraUpsert.ofValues(UPSERT_TOP_ADS, AdClickSinks::topAdsRow)))
+                .sinkTo(cassandra(cassandra, batching, CassandraUpsert.ofValues(UPSERT_TOP_ADS, AdClickSinks::topAdsRow)))
                 .uid("top-ads-cassandra-sink")
                 .name("cassandra: top_ads");
         outputs.topAds()
                 .sinkTo(
                         cassandra(
                                 cassandra,
+                                batching,
                                 CassandraUpsert.ofValues(UPSERT_TOP_ADS_LATEST, AdClickSinks::topAdsLatestRow)
                                         .withWriteTimestamp(top -> top.getWindowEnd() * 1000)))
                 .uid("top-ads-latest-cassandra-sink")
@@ -174,7 +177,8 @@ public final class AdClickSinks {
                 .build();
     }
 
-    private static <T> CassandraSink<T> cassandra(CassandraConnection connection, CassandraUpsert<T> upsert) {
-        return CassandraSink.<T>builder().connection(connection).upsert(upsert).build();
+    private static <T> CassandraSink<T> cassandra(
+            CassandraConnection connection, CassandraSink.Batching batching, CassandraUpsert<T> upsert) {
+        return CassandraSink.<T>builder().connection(connection).batching(batching).upsert(upsert).build();
     }
 }
