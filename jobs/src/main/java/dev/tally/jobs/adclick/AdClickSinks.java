@@ -174,6 +174,11 @@ public final class AdClickSinks {
                 // One prefix per sink: two sinks sharing transactional ids would fence each other.
                 .setTransactionalIdPrefix(options.transactionalIdPrefix + "-" + name)
                 .setProperty("transaction.timeout.ms", Long.toString(options.transactionTimeout.toMillis()))
+                // Results become visible only when the checkpoint commits the transaction, so waiting
+                // a little to fill larger, compressed batches costs no latency readers can see.
+                .setProperty("linger.ms", "20")
+                .setProperty("batch.size", Integer.toString(256 * 1024))
+                .setProperty("compression.type", "lz4")
                 .build();
     }
 
