@@ -173,7 +173,7 @@ final class BenchCommand {
             int exit = TallyCli.commandLine().execute(
                     "loadgen", "ad-clicks", "--events", Long.toString(latencyRate * latencySeconds),
                     "--rate", Long.toString(latencyRate), "--event-rate", Long.toString(latencyRate),
-                    "--start", Instant.now().toString(), "--topic", input, "--late", "0");
+                    "--live", "--topic", input, "--late", "0");
             if (exit != 0) {
                 throw new IllegalStateException("The latency run's load generator failed");
             }

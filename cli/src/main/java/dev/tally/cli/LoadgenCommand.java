@@ -3,6 +3,7 @@ package dev.tally.cli;
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.jobs.adclick.functions.ClickFilters;
 import dev.tally.loadgen.AdClickGenerator;
+import dev.tally.loadgen.GeneratedRecord;
 import dev.tally.loadgen.GeneratorSettings;
 import dev.tally.loadgen.GroundTruth;
 import dev.tally.loadgen.LoadProducer;
@@ -11,9 +12,15 @@ import dev.tally.stack.TallyHome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.concurrent.Callable;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code tally loadgen ad-clicks}: realistic clicks with injected faults, and their exact ground truth. */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, description = "Generate load for a job.",
@@ -41,6 +48,9 @@ final class LoadgenCommand {
 
         @Option(names = "--start", description = "Event time of the first click, ISO-8601 (default: now minus the span the events cover).")
         Instant start;
+
+        @Option(names = "--live", description = "Event time follows the wall clock: the first click's is the moment it is sent (for latency runs, with --rate equal to --event-rate).")
+        boolean live;
 
         @Option(names = "--ads", description = "Distinct ads (default: ${DEFAULT-VALUE}).")
         int ads = 2_000_000;
@@ -81,23 +91,37 @@ final class LoadgenCommand {
         @Option(names = "--truth", description = "Where to write the ground truth.")
         Path truthFile;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
             String servers =
                     bootstrapServers != null
                             ? bootstrapServers
                             : LocalStack.ofCheckout(TallyHome.locate()).kafka().bootstrapServers();
-            long first = start != null ? start.toEpochMilli() : System.currentTimeMillis() - events * 1000 / eventRate - 60_000;
-            GeneratorSettings settings =
-                    new GeneratorSettings(
-                            seed, events, ads, zipf, users, eventRate, first, disorder, duplicates, late, lateBy, malformed);
+            if (live && start != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--live and --start exclude each other");
+            }
             GroundTruth truth = new GroundTruth(filters == null ? ClickFilters.allOnly() : ClickFilters.load(filters));
+            LongFunction<Iterator<GeneratedRecord>> generator =
+                    first ->
+                            new AdClickGenerator(
+                                    new GeneratorSettings(
+                                            seed, events, ads, zipf, users, eventRate, first, disorder, duplicates, late, lateBy, malformed),
+                                    truth);
+            // Live: stamp event time only once the producer is connected and about to send, so start-up
+            // time is not counted as latency by whoever measures the results.
+            Supplier<Iterator<GeneratedRecord>> records =
+                    live
+                            ? () -> generator.apply(System.currentTimeMillis())
+                            : () -> generator.apply(start != null ? start.toEpochMilli() : System.currentTimeMillis() - events * 1000 / eventRate - 60_000);
             long begin = System.nanoTime();
             long sent =
                     LoadProducer.produce(
                             servers,
                             topic,
-                            new AdClickGenerator(settings, truth),
+                            records,
                             rate,
                             n -> System.out.printf("  %,d records (%.0f%%)%n", n, 100.0 * n / events));
             double seconds = (System.nanoTime() - begin) / 1e9;

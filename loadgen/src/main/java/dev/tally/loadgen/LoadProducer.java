@@ -3,6 +3,7 @@ package dev.tally.loadgen;
 import java.util.Iterator;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -15,17 +16,18 @@ public final class LoadProducer {
 
     /** Sends every record as fast as possible; returns how many were acknowledged. */
     public static long produce(String bootstrapServers, String topic, Iterator<GeneratedRecord> records) {
-        return produce(bootstrapServers, topic, records, 0, null);
+        return produce(bootstrapServers, topic, () -> records, 0, null);
     }
 
     /**
      * Sends every record, at most {@code ratePerSecond} a second when positive; {@code progress} is called
-     * with the count sent so far about once a second. Fails if any send fails.
+     * with the count sent so far about once a second. Fails if any send fails. The records are asked for
+     * only once the producer knows the topic, so a generator that stamps wall-clock time starts then.
      */
     public static long produce(
             String bootstrapServers,
             String topic,
-            Iterator<GeneratedRecord> records,
+            Supplier<Iterator<GeneratedRecord>> recordSource,
             long ratePerSecond,
             java.util.function.LongConsumer progress) {
         Properties props = new Properties();
@@ -39,9 +41,11 @@ public final class LoadProducer {
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         AtomicReference<Exception> failure = new AtomicReference<>();
         long sent = 0;
-        long start = System.nanoTime();
-        long lastReport = start;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            producer.partitionsFor(topic);
+            Iterator<GeneratedRecord> records = recordSource.get();
+            long start = System.nanoTime();
+            long lastReport = start;
             while (records.hasNext() && failure.get() == null) {
                 GeneratedRecord r = records.next();
                 producer.send(
