@@ -49,7 +49,10 @@ public class CountKey {
 
     @Override
     public int hashCode() {
-        return Objects.hash(adId, filterId, country);
+        // Computed for every partial count that crosses the shuffle: no varargs array, no boxing.
+        int h = Objects.hashCode(adId);
+        h = 31 * h + filterId;
+        return 31 * h + Objects.hashCode(country);
     }
 
     @Override

@@ -183,8 +183,13 @@ public class PreAggregateClicks extends AbstractStreamOperator<ClickCount>
             h = 31 * h + country.hashCode();
             h = 31 * h + Long.hashCode(minute);
             // Hashes of fixed-width ids like "ad0001234" form a lattice that piles into few buckets of
-            // a power-of-two table (the profile showed treeified bins); a multiplicative mix spreads them.
-            h *= 0x9E3779B9;
+            // a power-of-two table (the profile showed treeified bins, slow for keys that are not
+            // Comparable). MurmurHash3's finalizer spreads every input bit over the low bits that pick
+            // the bucket; a plain multiply-and-shift did not, as HashMap's own (h ^ h >>> 16) undid it.
+            h ^= h >>> 16;
+            h *= 0x85EBCA6B;
+            h ^= h >>> 13;
+            h *= 0xC2B2AE35;
             return h ^ (h >>> 16);
         }
     }
