@@ -2,14 +2,20 @@ package dev.tally.jobs.adclick.functions;
 
 import dev.tally.schema.adclick.AdClickEvent;
 
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -17,9 +23,12 @@ import java.util.Objects;
  * Pre-aggregates clicks per subtask into partial {@link ClickCount}s (per filter and per country)
  * before the shuffle, so a hot ad costs one record per minute instead of one per click.
  *
- * <p>It keeps no Flink state: every partial is emitted before each checkpoint barrier, at end of
- * input, when the watermark closes its minute, and when the map outgrows {@code maxEntries}.
- * Partials are stamped with the minute's max timestamp, so the 1-minute window adds them up.
+ * <p>Partials are emitted when the watermark closes their minute, at end of input, and when the map
+ * outgrows {@code maxEntries}; stamped with the minute's max timestamp, so the 1-minute window adds
+ * them up. A checkpoint stores the open partials in operator list state rather than flushing them:
+ * a flush per checkpoint sent each busy key downstream every interval, where it cost a keyed state
+ * update and a timer each time. Any subtask may emit any partial, because the keyed window sums
+ * them, so the list may be redistributed freely on rescaling.
  */
 public class PreAggregateClicks extends AbstractStreamOperator<ClickCount>
         implements OneInputStreamOperator<AdClickEvent, ClickCount>, BoundedOneInput {
@@ -32,6 +41,7 @@ public class PreAggregateClicks extends AbstractStreamOperator<ClickCount>
     private final int maxEntries;
 
     private transient Map<PartialKey, MutableCount> partials;
+    private transient ListState<ClickCount> checkpointed;
     /** Reused for lookups so the hot path allocates only when a new key appears. */
     private transient PartialKey probe;
 
@@ -56,10 +66,7 @@ public class PreAggregateClicks extends AbstractStreamOperator<ClickCount>
     @Override
     public void open() throws Exception {
         super.open();
-        partials = new HashMap<>();
-        probe = new PartialKey();
         matchedFilters = filters.newMatchBuffer();
-        earliestMinute = Long.MAX_VALUE;
         reuse = new StreamRecord<>(null);
     }
 
@@ -70,23 +77,23 @@ public class PreAggregateClicks extends AbstractStreamOperator<ClickCount>
         long minute = Minutes.start(click.getClickTs());
         int matched = filters.matchCount(click, matchedFilters);
         for (int i = 0; i < matched; i++) {
-            increment(adId, matchedFilters[i], "", minute);
+            add(adId, matchedFilters[i], "", minute, 1);
         }
         String country = click.getCountry();
-        increment(adId, ClickCount.COUNTRY_DIMENSION, country == null ? "" : country, minute);
+        add(adId, ClickCount.COUNTRY_DIMENSION, country == null ? "" : country, minute, 1);
         if (partials.size() > maxEntries) {
             emitAll();
         }
     }
 
-    private void increment(String adId, int filterId, String country, long minute) {
+    private void add(String adId, int filterId, String country, long minute, long clicks) {
         MutableCount count = partials.get(probe.set(adId, filterId, country, minute));
         if (count == null) {
             count = new MutableCount();
             partials.put(probe.copy(), count);
             earliestMinute = Math.min(earliestMinute, minute);
         }
-        count.value++;
+        count.value += clicks;
     }
 
     @Override
@@ -98,10 +105,32 @@ public class PreAggregateClicks extends AbstractStreamOperator<ClickCount>
         super.processWatermark(mark);
     }
 
+    // Operator (non-keyed) state can only be obtained here, not in open().
     @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        super.prepareSnapshotPreBarrier(checkpointId);
-        emitAll();
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        checkpointed =
+                context.getOperatorStateStore()
+                        .getListState(new ListStateDescriptor<>("open-partial-counts", ClickCount.class));
+        partials = new HashMap<>();
+        probe = new PartialKey();
+        earliestMinute = Long.MAX_VALUE;
+        if (context.isRestored()) {
+            for (ClickCount partial : checkpointed.get()) {
+                add(partial.adId, partial.filterId, partial.country, partial.minute, partial.count);
+            }
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        List<ClickCount> open = new ArrayList<>(partials.size());
+        for (Map.Entry<PartialKey, MutableCount> entry : partials.entrySet()) {
+            PartialKey key = entry.getKey();
+            open.add(new ClickCount(key.adId, key.filterId, key.country, key.minute, entry.getValue().value));
+        }
+        checkpointed.update(open);
     }
 
     @Override

@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.tally.schema.adclick.AdClickEvent;
 
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 
 import org.junit.jupiter.api.AfterEach;
@@ -105,35 +107,73 @@ class PreAggregateClicksTest {
     }
 
     @Test
-    void emitsEverythingBeforeTheCheckpointBarrier() throws Exception {
+    void aCheckpointKeepsOpenPartialsAndTheRestoredOperatorEmitsThemWhenTheirMinuteCloses() throws Exception {
         open(FILTERS, PreAggregateClicks.DEFAULT_MAX_ENTRIES);
         process(click("ad1", T0 + 1_000, "US", null));
         process(click("ad1", T0 + 2_000, "US", null));
         process(click("ad2", T0 + MIN + 1_000, "FR", "10.1.1.1"));
 
         harness.prepareSnapshotPreBarrier(1L);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
+        assertThat(harness.getOutput()).isEmpty();
+        assertThat(operator.size()).isEqualTo(6);
+
+        restore(FILTERS, PreAggregateClicks.DEFAULT_MAX_ENTRIES, snapshot);
+        assertThat(operator.size()).isEqualTo(6);
+        process(click("ad1", T0 + 3_000, "US", null));
+        harness.processWatermark(T0 + MIN - 1);
         assertThat(harness.extractOutputStreamRecords())
                 .extracting(StreamRecord::getValue, StreamRecord::getTimestamp)
                 .containsExactlyInAnyOrder(
-                        tuple(
-                                ClickCount.forFilter("ad1", 0, T0, 2), T0 + MIN - 1),
-                        tuple(
-                                ClickCount.forFilter("ad1", 1, T0, 2), T0 + MIN - 1),
-                        tuple(
-                                ClickCount.forCountry("ad1", "US", T0, 2), T0 + MIN - 1),
-                        tuple(
-                                ClickCount.forFilter("ad2", 0, T0 + MIN, 1), T0 + 2 * MIN - 1),
-                        tuple(
-                                ClickCount.forFilter("ad2", 2, T0 + MIN, 1), T0 + 2 * MIN - 1),
-                        tuple(
-                                ClickCount.forCountry("ad2", "FR", T0 + MIN, 1), T0 + 2 * MIN - 1));
-        assertThat(operator.size()).isZero();
-
-        // Nothing is held, so the snapshot carries nothing and a later watermark emits nothing.
-        harness.snapshot(1L, T0);
+                        tuple(ClickCount.forFilter("ad1", 0, T0, 3), T0 + MIN - 1),
+                        tuple(ClickCount.forFilter("ad1", 1, T0, 3), T0 + MIN - 1),
+                        tuple(ClickCount.forCountry("ad1", "US", T0, 3), T0 + MIN - 1));
+        assertWatermarkLast(T0 + MIN - 1);
         harness.getOutput().clear();
-        harness.processWatermark(T0 + 5 * MIN);
-        assertThat(harness.getOutput()).containsExactly(new Watermark(T0 + 5 * MIN));
+
+        harness.endInput();
+        assertThat(records())
+                .containsExactlyInAnyOrder(
+                        ClickCount.forFilter("ad2", 0, T0 + MIN, 1),
+                        ClickCount.forFilter("ad2", 2, T0 + MIN, 1),
+                        ClickCount.forCountry("ad2", "FR", T0 + MIN, 1));
+    }
+
+    @Test
+    void aRescaledRestoreSplitsTheOpenPartialsWithoutLosingOrDoublingAny() throws Exception {
+        open(FILTERS, PreAggregateClicks.DEFAULT_MAX_ENTRIES);
+        for (int i = 0; i < 40; i++) {
+            process(click("ad" + (i % 8), T0 + i * 1_000L, i % 2 == 0 ? "US" : "GB", null));
+        }
+        OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
+        harness.close();
+        harness = null;
+
+        Map<String, Long> totals = new HashMap<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            PreAggregateClicks part = new PreAggregateClicks(FILTERS, PreAggregateClicks.DEFAULT_MAX_ENTRIES);
+            try (OneInputStreamOperatorTestHarness<AdClickEvent, ClickCount> restored =
+                    new OneInputStreamOperatorTestHarness<>(part, 2, 2, subtask)) {
+                restored.initializeState(
+                        AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, 2, 1, 2, subtask));
+                restored.open();
+                assertThat(part.size()).isLessThan(8 * 3);
+                restored.endInput();
+                for (ClickCount partial : restored.extractOutputValues()) {
+                    totals.merge(key(partial.adId, partial.filterId, partial.country, partial.minute), partial.count, Long::sum);
+                }
+            }
+        }
+        Map<String, Long> expected = new HashMap<>();
+        for (int i = 0; i < 40; i++) {
+            String ad = "ad" + (i % 8);
+            expected.merge(key(ad, 0, "", T0), 1L, Long::sum);
+            if (i % 2 == 0) {
+                expected.merge(key(ad, 1, "", T0), 1L, Long::sum);
+            }
+            expected.merge(key(ad, -1, i % 2 == 0 ? "US" : "GB", T0), 1L, Long::sum);
+        }
+        assertThat(totals).isEqualTo(expected);
     }
 
     @Test
@@ -190,6 +230,7 @@ class PreAggregateClicksTest {
     @Test
     void partialsAddUpToExactTotalsWhateverTriggersTheFlushes() throws Exception {
         open(FILTERS, 7);
+        List<ClickCount> emitted = new ArrayList<>();
         Map<String, Long> expected = new HashMap<>();
         String[] countries = {"US", "GB", null};
         int n = 0;
@@ -212,13 +253,16 @@ class PreAggregateClicksTest {
             }
             harness.processWatermark(T0 + minute * MIN + 30_000);
             if (minute == 2) {
-                harness.prepareSnapshotPreBarrier(7L);
+                OperatorSubtaskState snapshot = harness.snapshot(7L, T0);
+                emitted.addAll(records());
+                restore(FILTERS, 7, snapshot);
             }
         }
         harness.endInput();
+        emitted.addAll(records());
 
         Map<String, Long> totals = new HashMap<>();
-        for (ClickCount partial : records()) {
+        for (ClickCount partial : emitted) {
             assertThat(partial.count).isPositive();
             totals.merge(
                     key(partial.adId, partial.filterId, partial.country, partial.minute),
@@ -232,7 +276,7 @@ class PreAggregateClicksTest {
                         .sum())
                 .isEqualTo(1000);
         // the cap forced flushes, so there are more partials than keys
-        assertThat(records().size()).isGreaterThan(expected.size());
+        assertThat(emitted.size()).isGreaterThan(expected.size());
     }
 
     @Test
@@ -247,6 +291,15 @@ class PreAggregateClicksTest {
     private void open(ClickFilters filters, int maxEntries) throws Exception {
         operator = new PreAggregateClicks(filters, maxEntries);
         harness = new OneInputStreamOperatorTestHarness<>(operator);
+        harness.open();
+    }
+
+    /** Closes the current operator and starts a new one from {@code snapshot}, as a restart does. */
+    private void restore(ClickFilters filters, int maxEntries, OperatorSubtaskState snapshot) throws Exception {
+        harness.close();
+        operator = new PreAggregateClicks(filters, maxEntries);
+        harness = new OneInputStreamOperatorTestHarness<>(operator);
+        harness.initializeState(snapshot);
         harness.open();
     }
 
