@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.loadgen.TopicReader;
@@ -117,7 +118,9 @@ final class BenchCommand {
                 boolean discard) throws Exception {
             String name = "bench-" + job + "-w" + windows.replace(",", "-") + (discard ? "-discard" : "") + "-" + run;
             step(label + ": " + name);
-            String keyspace = "bench_" + run;
+            // Each run its own tables, dropped afterwards: a run must not pay for compacting the
+            // rows of the run before it.
+            String keyspace = "b_" + run + "_" + job.replace("-", "") + "_w" + windows.replace(",", "_") + (discard ? "_d" : "");
             stack.cassandra().applySchema(keyspace);
             String counts = "bench-counts-" + name;
             String top = "bench-top-" + name;
@@ -147,7 +150,15 @@ final class BenchCommand {
                 cpu += e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0.0);
             }
             double cpuShare = cpu / seconds / Runtime.getRuntime().availableProcessors();
-            return new Result(label, events, seconds, checkpoints(stack.flink(), finished.id()), cpuShare);
+            Result result = new Result(label, events, seconds, checkpoints(stack.flink(), finished.id()), cpuShare);
+            dropKeyspace(stack, keyspace);
+            return result;
+        }
+
+        private static void dropKeyspace(LocalStack stack, String keyspace) {
+            try (CqlSession session = stack.cassandra().connect(Duration.ofMinutes(1))) {
+                session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
+            }
         }
 
         /** Window-result latency with the input produced at a fixed rate, event time = wall time. */
@@ -155,7 +166,7 @@ final class BenchCommand {
             String name = "bench-latency-" + run;
             String input = "bench-latency-clicks-" + run;
             step("Latency at " + String.format("%,d", latencyRate) + " records/s for " + latencySeconds + " s: " + name);
-            String keyspace = "bench_" + run;
+            String keyspace = "b_" + run + "_latency";
             stack.cassandra().applySchema(keyspace);
             stack.kafka().createTopics(Map.of(input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1,
                     "bench-counts-" + name, 4, "bench-top-" + name, 4));
@@ -181,6 +192,7 @@ final class BenchCommand {
             long read = sourceRecords(stack.flink(), jobId);
             Latency latency = emitLatency(stack.flink(), jobId, produced, read);
             stack.flink().cancel(jobId);
+            dropKeyspace(stack, keyspace);
             return latency;
         }
 
