@@ -196,10 +196,28 @@ final class BenchCommand {
             return latency;
         }
 
-        /** Input records the job has decoded and handed to dedup so far (task metric numRecordsIn, summed). */
+        /**
+         * Input records the job has decoded and handed to dedup so far: the dedup vertex's
+         * {@code read-records}, which the job details carry (the subtask metric query answered 0
+         * while the REST metric fetcher had not caught up).
+         */
         private static long sourceRecords(FlinkCluster flink, String jobId) {
             String vertex = vertexId(flink, jobId, "deduplicate-clicks");
-            return (long) metric(flink, "/jobs/" + jobId + "/vertices/" + vertex + "/subtasks/metrics?get=numRecordsIn&agg=sum", "sum");
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (true) {
+                for (JsonNode v : flink.rest("/jobs/" + jobId).path("vertices")) {
+                    long read = v.path("metrics").path("read-records").asLong();
+                    if (v.path("id").asText().equals(vertex) && (read > 0 || Instant.now().isAfter(deadline))) {
+                        return read;
+                    }
+                }
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return 0;
+                }
+            }
         }
 
         /**
