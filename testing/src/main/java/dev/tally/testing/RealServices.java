@@ -2,6 +2,7 @@ package dev.tally.testing;
 
 import dev.tally.stack.CassandraService;
 import dev.tally.stack.KafkaService;
+import dev.tally.stack.LocalService;
 import dev.tally.stack.Ports;
 import dev.tally.stack.ServiceProcess;
 import dev.tally.stack.StackException;
@@ -13,8 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
@@ -64,10 +63,7 @@ final class RealServices {
                                             dir.resolve("kafka-" + attempt),
                                             Ports.findFree(),
                                             Ports.findFree(),
-                                            home.runtimeClasspath("kafka")),
-                            KafkaService::launch,
-                            KafkaService::awaitHealthy,
-                            KafkaService::stop);
+                                            home.runtimeClasspath("kafka")));
             testKafka = new TestKafka(kafka);
         }
         return testKafka;
@@ -85,31 +81,23 @@ final class RealServices {
                                             Ports.findFree(),
                                             Ports.findFree(),
                                             "1g",
-                                            home.runtimeClasspath("cassandra")),
-                            CassandraService::launch,
-                            CassandraService::awaitHealthy,
-                            CassandraService::stop);
+                                            home.runtimeClasspath("cassandra")));
             testCassandra = new TestCassandra(cassandra);
         }
         return testCassandra;
     }
 
-    private static <S> S launchOnFreshPorts(
-            String name,
-            IntFunction<S> onNewPorts,
-            BiConsumer<S, ServiceProcess.Lifetime> launch,
-            BiConsumer<S, Duration> awaitHealthy,
-            Consumer<S> stop) {
+    private static <S extends LocalService> S launchOnFreshPorts(String name, IntFunction<S> onNewPorts) {
         StackException failure = null;
         for (int attempt = 1; attempt <= LAUNCH_ATTEMPTS; attempt++) {
             // A fresh directory too, so nothing of a half-started attempt is reused.
             S service = onNewPorts.apply(attempt);
             try {
-                launch.accept(service, ServiceProcess.Lifetime.TIED_TO_PARENT);
-                awaitHealthy.accept(service, START_TIMEOUT);
+                service.launch(ServiceProcess.Lifetime.TIED_TO_PARENT);
+                service.awaitHealthy(START_TIMEOUT);
                 return service;
             } catch (StackException e) {
-                stop.accept(service);
+                service.stop();
                 if (failure == null) {
                     failure = e;
                 } else {

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A single-node Cassandra 5 server as a local JVM. */
-public final class CassandraService {
+public final class CassandraService implements LocalService {
 
     public static final String LOCAL_DATACENTER = "datacenter1";
 
@@ -82,6 +82,7 @@ public final class CassandraService {
     }
 
     /** Starts the server unless it already runs; returns without waiting for it to serve. */
+    @Override
     public void launch(ServiceProcess.Lifetime lifetime) {
         if (process.running().isPresent()) {
             return;
@@ -122,6 +123,7 @@ public final class CassandraService {
         }
     }
 
+    @Override
     public void awaitHealthy(Duration timeout) {
         process.awaitHealthy(this::isHealthy, timeout);
     }
@@ -159,6 +161,7 @@ public final class CassandraService {
         }
     }
 
+    @Override
     public void stop() {
         process.stop(Duration.ofSeconds(30));
     }

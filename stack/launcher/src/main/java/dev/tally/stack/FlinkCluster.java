@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * A Flink session cluster (one JobManager with the web UI, one TaskManager) assembled from Maven jars,
  * and the client operations on it: submit through the Flink CLI, list and stop jobs over REST.
  */
-public final class FlinkCluster {
+public final class FlinkCluster implements LocalService {
 
     private static final ObjectMapper YAML =
             new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
@@ -64,6 +64,7 @@ public final class FlinkCluster {
     }
 
     /** Starts the JobManager and TaskManager unless they run; returns without waiting. */
+    @Override
     public void launch(ServiceProcess.Lifetime lifetime) {
         boolean jmRunning = jobManager.running().isPresent();
         if (!jmRunning) {
@@ -87,6 +88,7 @@ public final class FlinkCluster {
         }
     }
 
+    @Override
     public void awaitHealthy(Duration timeout) {
         jobManager.awaitHealthy(this::isHealthy, timeout);
     }
@@ -115,6 +117,7 @@ public final class FlinkCluster {
         send(HttpRequest.newBuilder(URI.create(webUrl() + "/jobs/" + jobId + "?mode=cancel")).method("PATCH", HttpRequest.BodyPublishers.noBody()));
     }
 
+    @Override
     public void stop() {
         taskManager.stop(Duration.ofSeconds(20));
         jobManager.stop(Duration.ofSeconds(20));

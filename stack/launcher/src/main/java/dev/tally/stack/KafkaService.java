@@ -18,7 +18,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** A single-node Kafka broker in KRaft combined mode (broker + controller) as a local JVM. */
-public final class KafkaService {
+public final class KafkaService implements LocalService {
 
     private final Path dir;
     private final int port;
@@ -43,6 +43,7 @@ public final class KafkaService {
     }
 
     /** Starts the broker unless it already runs; returns without waiting for it to serve. */
+    @Override
     public void launch(ServiceProcess.Lifetime lifetime) {
         if (process.running().isPresent()) {
             return;
@@ -75,6 +76,7 @@ public final class KafkaService {
         }
     }
 
+    @Override
     public void awaitHealthy(Duration timeout) {
         process.awaitHealthy(this::isHealthy, timeout);
     }
@@ -120,6 +122,7 @@ public final class KafkaService {
         return Admin.create(props);
     }
 
+    @Override
     public void stop() {
         process.stop(Duration.ofSeconds(20));
     }
