@@ -76,7 +76,7 @@ final class CassandraSinkWriter<T> implements SinkWriter<T> {
             metrics.gauge("inFlightRequests", (Gauge<Integer>) writes::inFlight);
             this.batcher =
                     new StatementBatcher(
-                            groupOf(batching.mode(), session),
+                            groupOf(batching.mode(), session, statement),
                             batching.maxStatements(),
                             batching.maxBytes(),
                             batching.bufferSize(),
@@ -104,22 +104,26 @@ final class CassandraSinkWriter<T> implements SinkWriter<T> {
         batcher.sendAll();
     }
 
-    private static Function<BoundStatement, Object> groupOf(CassandraSink.BatchMode mode, CqlSession session) {
+    private static Function<BoundStatement, Object> groupOf(
+            CassandraSink.BatchMode mode, CqlSession session, PreparedStatement prepared) {
         return switch (mode) {
-            case DISABLED -> statement -> null;
+            case DISABLED -> row -> null;
             case PARTITION_KEY -> BoundStatement::getRoutingKey;
-            case REPLICA_SET -> statement -> replicaSet(statement, session);
+            case REPLICA_SET -> {
+                // One statement, one table: its keyspace is looked up once, not per row.
+                CqlIdentifier keyspace = prepared.getVariableDefinitions().get(0).getKeyspace();
+                yield row -> replicaSet(row, keyspace, session);
+            }
         };
     }
 
-    /** The nodes holding the statement's partition; its partition key when the driver has no token map. */
-    private static Object replicaSet(BoundStatement statement, CqlSession session) {
-        ByteBuffer partitionKey = statement.getRoutingKey();
+    /** The nodes holding the row's partition; its partition key when the driver has no token map. */
+    private static Object replicaSet(BoundStatement row, CqlIdentifier keyspace, CqlSession session) {
+        ByteBuffer partitionKey = row.getRoutingKey();
         Optional<TokenMap> tokens = session.getMetadata().getTokenMap();
         if (partitionKey == null || tokens.isEmpty()) {
             return partitionKey;
         }
-        CqlIdentifier keyspace = statement.getPreparedStatement().getVariableDefinitions().get(0).getKeyspace();
         return tokens.get().getReplicas(keyspace, partitionKey);
     }
 
