@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.concurrent.Callable;
-import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -104,18 +104,19 @@ final class LoadgenCommand {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--live and --start exclude each other");
             }
             GroundTruth truth = new GroundTruth(filters == null ? ClickFilters.allOnly() : ClickFilters.load(filters));
-            LongFunction<Iterator<GeneratedRecord>> generator =
-                    first ->
+            // Live: event time starts only once the producer is connected and about to send, so
+            // start-up is not counted as latency by whoever measures the results.
+            LongSupplier first =
+                    live
+                            ? System::currentTimeMillis
+                            : () -> start != null ? start.toEpochMilli() : System.currentTimeMillis() - events * 1000 / eventRate - 60_000;
+            Supplier<Iterator<GeneratedRecord>> records =
+                    () ->
                             new AdClickGenerator(
                                     new GeneratorSettings(
-                                            seed, events, ads, zipf, users, eventRate, first, disorder, duplicates, late, lateBy, malformed),
+                                            seed, events, ads, zipf, users, eventRate, first.getAsLong(), disorder, duplicates, late, lateBy,
+                                            malformed),
                                     truth);
-            // Live: stamp event time only once the producer is connected and about to send, so start-up
-            // time is not counted as latency by whoever measures the results.
-            Supplier<Iterator<GeneratedRecord>> records =
-                    live
-                            ? () -> generator.apply(System.currentTimeMillis())
-                            : () -> generator.apply(start != null ? start.toEpochMilli() : System.currentTimeMillis() - events * 1000 / eventRate - 60_000);
             long begin = System.nanoTime();
             long sent =
                     LoadProducer.produce(
