@@ -96,7 +96,7 @@ final class BenchCommand {
             begin = System.nanoTime();
             long consumed = TopicReader.countCommitted(stack.kafka().bootstrapServers(), input);
             double consumeSeconds = seconds(begin);
-            results.add(new Result("raw Kafka consume (1 consumer, read_committed)", consumed, consumeSeconds, null, Double.NaN));
+            results.add(new Result("raw Kafka consume (1 consumer, read_committed)", consumed, consumeSeconds, null, Map.of()));
 
             results.add(runJob(stack, home, run, "ad-clicks", "job as deployed (windows 1,5,60)", input, filters, "1,5,60", false));
             results.add(runJob(stack, home, run, "ad-clicks", "job, 1-minute top N only (the SQL query), all sinks", input, filters, "1", false));
@@ -144,13 +144,11 @@ final class BenchCommand {
                 throw new IllegalStateException(name + " ended " + finished.state() + "; see " + stack.flink().webUrl());
             }
             double seconds = finished.durationMillis() / 1000.0;
-            Map<String, Double> cpuAfter = cpuSeconds(stack);
-            double cpu = 0;
-            for (Map.Entry<String, Double> e : cpuAfter.entrySet()) {
-                cpu += e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0.0);
-            }
-            double cpuShare = cpu / seconds / Runtime.getRuntime().availableProcessors();
-            Result result = new Result(label, events, seconds, checkpoints(stack.flink(), finished.id()), cpuShare);
+            Map<String, Double> cpuShares = new LinkedHashMap<>();
+            int cores = Runtime.getRuntime().availableProcessors();
+            cpuSeconds(stack).forEach((service, after) ->
+                    cpuShares.put(service, (after - cpuBefore.getOrDefault(service, 0.0)) / seconds / cores));
+            Result result = new Result(label, events, seconds, checkpoints(stack.flink(), finished.id()), cpuShares);
             dropKeyspace(stack, keyspace);
             return result;
         }
@@ -283,6 +281,20 @@ final class BenchCommand {
             return cpu;
         }
 
+        /** "90% (52%, 30%, 6%, 2%)": the whole stack, then the services in the table header's order. */
+        private static String cpu(Map<String, Double> shares) {
+            if (shares.isEmpty()) {
+                return "-";
+            }
+            double all = shares.values().stream().mapToDouble(Double::doubleValue).sum();
+            StringBuilder parts = new StringBuilder();
+            for (String service : List.of("taskmanager", "cassandra", "kafka", "jobmanager")) {
+                parts.append(parts.isEmpty() ? "" : ", ")
+                        .append(String.format(Locale.ROOT, "%.0f%%", 100 * shares.getOrDefault(service, 0.0)));
+            }
+            return String.format(Locale.ROOT, "%.0f%% (%s)", 100 * all, parts);
+        }
+
         private String render(List<Result> results, Latency latency, double produceRate) {
             StringBuilder out = new StringBuilder();
             out.append("Command: `./tally bench ad-clicks --events ").append(events)
@@ -294,7 +306,7 @@ final class BenchCommand {
                 out.append(String.format(Locale.ROOT,
                         "Data: %,d records (1%% duplicates, 0.1%% malformed), %,d clicks/s of event time, 2,000,000 ads (Zipf 1.1), 4 filters; preloaded at %,.0f records/s.%n%n",
                         events, eventRate, produceRate));
-                out.append("| run | records | seconds | records/s | vs raw consume | checkpoints (n, p50 ms, max ms, max size) | CPU (all services, share of machine) |\n");
+                out.append("| run | records | seconds | records/s | vs raw consume | checkpoints (n, p50 ms, max ms, max size) | CPU, share of machine: all (TaskManager, Cassandra, Kafka, JobManager) |\n");
                 out.append("|---|---:|---:|---:|---:|---|---:|\n");
                 double raw = results.get(0).rate();
                 for (Result r : results) {
@@ -302,7 +314,7 @@ final class BenchCommand {
                             r.label, r.records, r.seconds, r.rate(), r.rate() / raw,
                             r.checkpoints == null ? "-" : String.format(Locale.ROOT, "%d, %.0f, %d, %s", r.checkpoints.completed,
                                     r.checkpoints.p50Millis, r.checkpoints.maxMillis, bytes(r.checkpoints.maxStateBytes)),
-                            Double.isNaN(r.cpuShare) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.cpuShare)));
+                            cpu(r.cpuShares)));
                 }
             }
             if (latency != null) {
@@ -372,7 +384,8 @@ final class BenchCommand {
         }
     }
 
-    record Result(String label, long records, double seconds, Checkpoints checkpoints, double cpuShare) {
+    /** @param cpuShares per service process, CPU time over the run divided by run time and cores */
+    record Result(String label, long records, double seconds, Checkpoints checkpoints, Map<String, Double> cpuShares) {
         double rate() {
             return records / seconds;
         }
