@@ -64,9 +64,11 @@ public final class AdClickPipeline {
 
         SingleOutputStreamOperator<AdClickEvent> unique =
                 accepted.keyBy(AdClickEvent::getClickId, Types.STRING)
-                        .process(new DeduplicateClicks(settings.dedupHorizon(), settings.allowedLateness()))
-                        .uid("deduplicate-clicks")
-                        .name("deduplicate-clicks");
+                        .transform(
+                                "deduplicate-clicks",
+                                new AvroTypeInfo<>(AdClickEvent.class),
+                                new DeduplicateClicks(settings.dedupHorizon(), settings.allowedLateness()))
+                        .uid("deduplicate-clicks");
 
         // Partial counts per subtask, so a hot ad reaches the keyed window as a few records, not thousands.
         SingleOutputStreamOperator<ClickCount> partials =

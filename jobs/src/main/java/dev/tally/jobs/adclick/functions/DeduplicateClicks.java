@@ -2,26 +2,42 @@ package dev.tally.jobs.adclick.functions;
 
 import dev.tally.schema.adclick.AdClickEvent;
 
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.internal.InternalValueState;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * Drops repeated clicks (keyed by click_id, first occurrence wins) over an event-time horizon, and
  * diverts clicks too late for the 1-minute count window to {@link #LATE}.
+ *
+ * <p>Ids are forgotten a whole event-time minute at a time, without a timer per click: a timer per
+ * click cost a write and a later delete in RocksDB's timer queue, its largest item in the job's
+ * profile. Each click id is stored in the namespace of its click minute, in one of {@link #SLOTS}
+ * states (RocksDB column families) chosen by that minute; when the watermark passes a minute's end
+ * plus the horizon, the minute's ids are listed from their slot, which holds little else, and
+ * cleared. A duplicate carries its original's click_ts, so it is looked up in the same place.
  */
-public class DeduplicateClicks extends KeyedProcessFunction<String, AdClickEvent, AdClickEvent> {
+public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
+        implements OneInputStreamOperator<AdClickEvent, AdClickEvent> {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     public static final Duration DEFAULT_HORIZON = Duration.ofMinutes(10);
 
@@ -29,18 +45,33 @@ public class DeduplicateClicks extends KeyedProcessFunction<String, AdClickEvent
     public static final OutputTag<AdClickEvent> LATE =
             new OutputTag<>("late-clicks", TypeInformation.of(AdClickEvent.class));
 
+    /**
+     * Fixed for good, as restored ids must be found in the slot they were written to. More minutes
+     * than slots are live only with a horizon over 15 minutes or clicks far ahead of the watermark;
+     * then a slot holds several minutes and listing one of them also reads the others.
+     */
+    static final int SLOTS = 16;
+
     private final long horizonMillis;
     private final long allowedLatenessMillis;
 
-    private transient ValueState<Boolean> seen;
+    private transient ValueStateDescriptor<Boolean>[] slotDescriptors;
+    private transient InternalValueState<String, Long, Boolean>[] slots;
+    /** Click minutes that may still hold ids on this subtask, oldest first. */
+    private transient TreeSet<Long> minutes;
+    /** Union list state: after rescaling, any subtask may hold ids of any minute. */
+    private transient ListState<Long> checkpointedMinutes;
+    private transient long lastMinute;
+    private transient long watermark;
     private transient Counter duplicates;
     private transient Counter late;
 
     /**
-     * @param horizon how long (event time, from click_ts) a click_id is remembered
+     * @param horizon how long (event time) a click_id is remembered: at least until the watermark
+     *     passes the end of its click minute plus the horizon
      * @param allowedLateness the count window's allowed lateness
      * @throws IllegalArgumentException unless horizon >= allowedLateness + 1 minute: only then is
-     *     every duplicate that arrives after its state was cleared late anyway, so none slips through
+     *     every duplicate that arrives after its id was forgotten late anyway, so none slips through
      */
     public DeduplicateClicks(Duration horizon, Duration allowedLateness) {
         Objects.requireNonNull(horizon, "horizon");
@@ -62,37 +93,96 @@ public class DeduplicateClicks extends KeyedProcessFunction<String, AdClickEvent
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        seen = getRuntimeContext().getState(new ValueStateDescriptor<>("click-id-seen", Types.BOOLEAN));
-        duplicates = getRuntimeContext().getMetricGroup().counter("duplicates");
-        late = getRuntimeContext().getMetricGroup().counter("late");
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        checkpointedMinutes =
+                context.getOperatorStateStore()
+                        .getUnionListState(new ListStateDescriptor<>("click-id-minutes", Types.LONG));
+        minutes = new TreeSet<>();
+        if (context.isRestored()) {
+            for (Long minute : checkpointedMinutes.get()) {
+                minutes.add(minute);
+            }
+        }
     }
 
     @Override
-    public void processElement(AdClickEvent click, Context ctx, Collector<AdClickEvent> out)
-            throws Exception {
-        if (seen.value() != null) {
+    @SuppressWarnings("unchecked")
+    public void open() throws Exception {
+        super.open();
+        slotDescriptors = new ValueStateDescriptor[SLOTS];
+        slots = new InternalValueState[SLOTS];
+        for (int i = 0; i < SLOTS; i++) {
+            slotDescriptors[i] = new ValueStateDescriptor<>("click-ids-" + i, Types.BOOLEAN);
+            // The internal view lets each lookup switch namespace without a per-click state lookup.
+            slots[i] =
+                    (InternalValueState<String, Long, Boolean>)
+                            getOrCreateKeyedState(LongSerializer.INSTANCE, slotDescriptors[i]);
+        }
+        lastMinute = Long.MIN_VALUE;
+        watermark = Long.MIN_VALUE;
+        duplicates = getMetricGroup().counter("duplicates");
+        late = getMetricGroup().counter("late");
+    }
+
+    @Override
+    public void processElement(StreamRecord<AdClickEvent> element) throws Exception {
+        long minute = Minutes.start(element.getValue().getClickTs());
+        InternalValueState<String, Long, Boolean> ids = slots[slot(minute)];
+        ids.setCurrentNamespace(minute);
+        if (ids.value() != null) {
             // Checked before lateness: a late copy of a counted click is a duplicate, and the late
             // output then holds only clicks that were never counted (what reconciliation must add).
             duplicates.inc();
             return;
         }
-        long clickTs = click.getClickTs();
         // The window operator's own drop condition, so the window never drops a click silently.
-        long windowCleanup = Minutes.maxTimestamp(Minutes.start(clickTs)) + allowedLatenessMillis;
-        if (windowCleanup <= ctx.timerService().currentWatermark()) {
+        if (Minutes.maxTimestamp(minute) + allowedLatenessMillis <= watermark) {
             late.inc();
-            ctx.output(LATE, click);
+            output.collect(LATE, element);
             return;
         }
-        seen.update(Boolean.TRUE);
-        // Never in the past: the click is not late, and horizon > allowed lateness + 1 minute.
-        ctx.timerService().registerEventTimeTimer(clickTs + horizonMillis);
-        out.collect(click);
+        ids.update(Boolean.TRUE);
+        if (minute != lastMinute) {
+            minutes.add(minute);
+            lastMinute = minute;
+        }
+        output.collect(element);
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AdClickEvent> out) {
-        seen.clear();
+    public void processWatermark(Watermark mark) throws Exception {
+        watermark = mark.getTimestamp();
+        // The final watermark ends the input: nothing is left to deduplicate, and the keyed state
+        // of batch execution cannot list its keys.
+        if (watermark != Long.MAX_VALUE) {
+            forgetExpiredMinutes();
+        }
+        super.processWatermark(mark);
+    }
+
+    private void forgetExpiredMinutes() throws Exception {
+        while (!minutes.isEmpty() && Minutes.maxTimestamp(minutes.first()) + horizonMillis <= watermark) {
+            long minute = minutes.pollFirst();
+            getKeyedStateBackend()
+                    .applyToAllKeys(
+                            minute,
+                            LongSerializer.INSTANCE,
+                            slotDescriptors[slot(minute)],
+                            (clickId, ids) -> ids.clear());
+            if (minute == lastMinute) {
+                lastMinute = Long.MIN_VALUE;
+            }
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        checkpointedMinutes.update(new ArrayList<>(minutes));
+    }
+
+    private static int slot(long minute) {
+        return (int) Math.floorMod(minute / Minutes.MILLIS, (long) SLOTS);
     }
 }

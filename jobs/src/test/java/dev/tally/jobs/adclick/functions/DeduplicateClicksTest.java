@@ -6,18 +6,35 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tally.schema.adclick.AdClickEvent;
 
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.runtime.util.TestingTaskManagerRuntimeInfo;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
-/** Dedup by click_id over an event-time horizon, and the LATE side output. */
+/**
+ * Dedup by click_id over an event-time horizon, and the LATE side output. The tests that forget ids
+ * run on both state backends: RocksDB lists a minute's ids while deleting them, the heap backend
+ * copies the list first.
+ */
 class DeduplicateClicksTest {
 
     private static final long T0 = 1_609_459_200_000L; // 2021-01-01T00:00:00Z
@@ -27,14 +44,19 @@ class DeduplicateClicksTest {
     private KeyedOneInputStreamOperatorTestHarness<String, AdClickEvent, AdClickEvent> harness;
     private MockEnvironment environment;
     private CapturedMetrics metrics;
+    private String backend = "hashmap";
+
+    @TempDir Path tmp;
 
     @AfterEach
     void close() throws Exception {
         if (harness != null) {
             harness.close();
+            harness = null;
         }
         if (environment != null) {
             environment.close();
+            environment = null;
         }
     }
 
@@ -53,9 +75,9 @@ class DeduplicateClicksTest {
         assertThat(lateOutput()).isEmpty();
         assertThat(metrics.count("duplicates")).isEqualTo(2);
         assertThat(metrics.count("late")).isZero();
-        // one seen flag and one timer per distinct click_id
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
-        assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+        // one flag per distinct click_id, and no timer at all
+        assertThat(storedIds(harness)).isEqualTo(2);
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     @Test
@@ -71,9 +93,8 @@ class DeduplicateClicksTest {
         assertThat(lateOutput()).containsExactly(late);
         assertThat(metrics.count("late")).isEqualTo(1);
         assertThat(metrics.count("duplicates")).isZero();
-        // the late click left no state and no timer behind
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
-        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        // the late click left no state behind
+        assertThat(storedIds(harness)).isEqualTo(1);
     }
 
     @Test
@@ -88,8 +109,7 @@ class DeduplicateClicksTest {
         assertThat(lateOutput()).containsExactly(late, late);
         assertThat(metrics.count("late")).isEqualTo(2);
         assertThat(metrics.count("duplicates")).isZero();
-        assertThat(harness.numKeyedStateEntries()).isZero();
-        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(storedIds(harness)).isZero();
     }
 
     @Test
@@ -121,27 +141,26 @@ class DeduplicateClicksTest {
         assertThat(metrics.count("late")).isZero();
     }
 
-    @Test
-    void stateAndTimersAreClearedAtClickTsPlusHorizon() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void idsAreForgottenWhenTheWatermarkPassesTheirMinutePlusHorizon(String stateBackend) throws Exception {
+        backend = stateBackend;
         open(HORIZON, Duration.ZERO);
         long ts1 = T0 + 1_000;
-        long ts2 = T0 + 5_000;
+        long ts2 = T0 + MIN + 5_000;
         process(click("c1", "ad1", ts1));
         process(click("c2", "ad2", ts2));
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
-        assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+        assertThat(storedIds(harness)).isEqualTo(2);
 
-        harness.processWatermark(ts1 + HORIZON.toMillis() - 1);
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
-        assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+        long forgetMinute1 = Minutes.maxTimestamp(T0) + HORIZON.toMillis();
+        harness.processWatermark(forgetMinute1 - 1);
+        assertThat(storedIds(harness)).isEqualTo(2);
 
-        harness.processWatermark(ts1 + HORIZON.toMillis());
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
-        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        harness.processWatermark(forgetMinute1);
+        assertThat(storedIds(harness)).isEqualTo(1);
 
-        harness.processWatermark(ts2 + HORIZON.toMillis());
-        assertThat(harness.numKeyedStateEntries()).isZero();
-        assertThat(harness.numEventTimeTimers()).isZero();
+        harness.processWatermark(Minutes.maxTimestamp(T0 + MIN) + HORIZON.toMillis());
+        assertThat(storedIds(harness)).isZero();
 
         // A copy arriving after its id was forgotten is late, so it is still never counted twice.
         AdClickEvent copy = click("c1", "ad1", ts1);
@@ -149,29 +168,104 @@ class DeduplicateClicksTest {
         assertThat(harness.extractOutputValues()).extracting(AdClickEvent::getClickId)
                 .containsExactlyInAnyOrder("c1", "c2");
         assertThat(lateOutput()).containsExactly(copy);
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(storedIds(harness)).isZero();
     }
 
-    @Test
-    void theSmallestHorizonLeavesNoGapForDuplicates() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void theSmallestHorizonLeavesNoGapForDuplicates(String stateBackend) throws Exception {
+        backend = stateBackend;
         Duration lateness = Duration.ofSeconds(30);
         open(lateness.plusMinutes(1), lateness);
-        // Click at the very start of its minute: the earliest its id can be forgotten.
-        long ts = T0;
+        long ts = T0 + 59_999;
         process(click("c1", "ad1", ts));
-        long forgetAt = ts + lateness.plusMinutes(1).toMillis();
+        long forgetAt = Minutes.maxTimestamp(T0) + lateness.plusMinutes(1).toMillis();
 
         harness.processWatermark(forgetAt - 1);
         process(click("c1", "ad1", ts));
         assertThat(metrics.count("duplicates")).isEqualTo(1);
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(storedIds(harness)).isEqualTo(1);
 
         harness.processWatermark(forgetAt);
-        assertThat(harness.numKeyedStateEntries()).isZero();
-        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(storedIds(harness)).isZero();
         process(click("c1", "ad1", ts));
         assertThat(metrics.count("late")).isEqualTo(1);
         assertThat(harness.extractOutputValues()).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void minutesSharingASlotAreForgottenSeparately(String stateBackend) throws Exception {
+        backend = stateBackend;
+        Duration horizon = Duration.ofMinutes(30);
+        open(horizon, Duration.ZERO);
+        long sameSlot = T0 + DeduplicateClicks.SLOTS * MIN;
+        for (int i = 0; i < 50; i++) {
+            process(click("early-" + i, "ad1", T0 + i));
+            process(click("later-" + i, "ad1", sameSlot + i));
+        }
+        harness.processWatermark(Minutes.maxTimestamp(T0) + horizon.toMillis());
+        assertThat(storedIds(harness)).isEqualTo(50);
+
+        // The later minute's ids are all still known.
+        for (int i = 0; i < 50; i++) {
+            process(click("later-" + i, "ad1", sameSlot + i));
+        }
+        assertThat(metrics.count("duplicates")).isEqualTo(50);
+        assertThat(harness.extractOutputValues()).hasSize(100);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void idsAndTheirMinutesSurviveARestart(String stateBackend) throws Exception {
+        backend = stateBackend;
+        open(HORIZON, Duration.ZERO);
+        process(click("c1", "ad1", T0 + 1_000));
+        process(click("c2", "ad1", T0 + MIN + 1_000));
+        OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
+        close();
+
+        openFrom(snapshot, HORIZON);
+        process(click("c1", "ad1", T0 + 1_000));
+        process(click("c2", "ad1", T0 + MIN + 1_000));
+        assertThat(metrics.count("duplicates")).isEqualTo(2);
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        // The restored operator still knows which minutes to forget.
+        harness.processWatermark(Minutes.maxTimestamp(T0 + MIN) + HORIZON.toMillis());
+        assertThat(storedIds(harness)).isZero();
+    }
+
+    @Test
+    void afterRescalingEverySubtaskForgetsTheIdsItReceived() throws Exception {
+        open(HORIZON, Duration.ZERO);
+        for (int i = 0; i < 100; i++) {
+            process(click("c" + i, "ad1", T0 + i));
+        }
+        OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
+        close();
+
+        long restoredEntries = 0;
+        for (int subtask = 0; subtask < 2; subtask++) {
+            try (KeyedOneInputStreamOperatorTestHarness<String, AdClickEvent, AdClickEvent> part =
+                    new KeyedOneInputStreamOperatorTestHarness<>(
+                            new DeduplicateClicks(HORIZON, Duration.ZERO),
+                            AdClickEvent::getClickId,
+                            Types.STRING,
+                            128,
+                            2,
+                            subtask)) {
+                part.initializeState(
+                        AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, 128, 1, 2, subtask));
+                part.open();
+                long entries = storedIds(part);
+                assertThat(entries).isPositive();
+                restoredEntries += entries;
+                part.processWatermark(Minutes.maxTimestamp(T0) + HORIZON.toMillis());
+                assertThat(storedIds(part)).isZero();
+            }
+        }
+        assertThat(restoredEntries).isEqualTo(100);
     }
 
     @Test
@@ -206,15 +300,51 @@ class DeduplicateClicksTest {
     // ---- helpers ----
 
     private void open(Duration horizon, Duration allowedLateness) throws Exception {
+        startHarness(new DeduplicateClicks(horizon, allowedLateness));
+        harness.open();
+    }
+
+    /** A new operator from {@code snapshot}, as a restart does. */
+    private void openFrom(OperatorSubtaskState snapshot, Duration horizon) throws Exception {
+        startHarness(new DeduplicateClicks(horizon, Duration.ZERO));
+        harness.initializeState(snapshot);
+        harness.open();
+    }
+
+    private void startHarness(DeduplicateClicks operator) throws Exception {
         metrics = new CapturedMetrics();
-        environment = metrics.environment();
+        environment =
+                new MockEnvironmentBuilder()
+                        .setMetricGroup(metrics)
+                        // As in the job, so a snapshot can be split over two subtasks.
+                        .setMaxParallelism(128)
+                        // RocksDB's files go under the test's temporary directory.
+                        .setTaskManagerRuntimeInfo(
+                                new TestingTaskManagerRuntimeInfo(
+                                        new Configuration(), new String[] {tmp.toString()}, "localhost", tmp.toFile()))
+                        .build();
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new DeduplicateClicks(horizon, allowedLateness)),
-                        AdClickEvent::getClickId,
-                        Types.STRING,
-                        environment);
-        harness.open();
+                        operator, AdClickEvent::getClickId, Types.STRING, environment);
+        if (backend.equals("rocksdb")) {
+            EmbeddedRocksDBStateBackend rocksDb = new EmbeddedRocksDBStateBackend();
+            rocksDb.setDbStoragePath(tmp.toString());
+            harness.setStateBackend(rocksDb);
+        } else {
+            harness.setStateBackend(new HashMapStateBackend());
+        }
+    }
+
+    /** Click ids held in the operator's slots (the harness counts entries of heap state only). */
+    private static long storedIds(KeyedOneInputStreamOperatorTestHarness<String, AdClickEvent, AdClickEvent> h) {
+        KeyedStateBackend<String> backend = ((DeduplicateClicks) h.getOperator()).getKeyedStateBackend();
+        long ids = 0;
+        for (int i = 0; i < DeduplicateClicks.SLOTS; i++) {
+            try (Stream<Tuple2<String, Long>> entries = backend.getKeysAndNamespaces("click-ids-" + i)) {
+                ids += entries.count();
+            }
+        }
+        return ids;
     }
 
     private void process(AdClickEvent click) throws Exception {
