@@ -14,12 +14,16 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.core.fs.Path;
-import org.apache.flink.formats.avro.AvroWriters;
+import org.apache.flink.formats.avro.AvroWriterFactory;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.function.SerializableFunction;
@@ -115,11 +119,22 @@ public final class AdClickSinks {
     /** Accepted raw clicks as Avro files under {@code dt=yyyy-MM-dd/hour=HH} of event time; files commit on checkpoints. */
     static void archive(DataStream<AdClickEvent> accepted, String dir) {
         accepted.sinkTo(
-                        FileSink.forBulkFormat(new Path(dir), AvroWriters.forSpecificRecord(AdClickEvent.class))
+                        FileSink.forBulkFormat(new Path(dir), avroFiles(AdClickEvent.class))
                                 .withBucketAssigner(new EventHourBuckets())
                                 .build())
                 .uid("raw-archive-sink")
                 .name("archive: " + dir);
+    }
+
+    /** Avro container files of {@code type}, like Flink's {@code AvroWriters}, with a buffered encoder. */
+    static <T extends SpecificRecord> AvroWriterFactory<T> avroFiles(Class<T> type) {
+        return new AvroWriterFactory<>(out -> {
+            DataFileWriter<T> writer = new DataFileWriter<>(new SpecificDatumWriter<>(type));
+            // Avro's default block encoder makes a synchronized stream call per field; the buffered
+            // one fills its own array (the archive took 5% of the job's samples, mostly those calls).
+            writer.setEncoder(stream -> EncoderFactory.get().binaryEncoder(stream, null));
+            return writer.create(SpecificData.get().getSchema(type), out);
+        });
     }
 
     static Object[] countRow(AdClickCount c) {
