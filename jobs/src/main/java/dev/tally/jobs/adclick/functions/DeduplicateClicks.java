@@ -4,6 +4,7 @@ import dev.tally.schema.adclick.AdClickEvent;
 
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -29,10 +30,11 @@ import java.util.TreeSet;
  *
  * <p>Ids are forgotten a whole event-time minute at a time, without a timer per click: a timer per
  * click cost a write and a later delete in RocksDB's timer queue, its largest item in the job's
- * profile. Each click id is stored in the namespace of its click minute, in one of {@link #SLOTS}
- * states (RocksDB column families) chosen by that minute; when the watermark passes a minute's end
- * plus the horizon, the minute's ids are listed from their slot, which holds little else, and
- * cleared. A duplicate carries its original's click_ts, so it is looked up in the same place.
+ * profile. A click id is looked up by the id alone, so a copy is a duplicate whatever its click_ts.
+ * Each accepted id is also listed in the namespace of its click minute, in one of {@link #SLOTS}
+ * index states (RocksDB column families) chosen by that minute; when the watermark passes a
+ * minute's end plus the horizon, the minute's ids are listed from their slot, which holds little
+ * else, and both entries are cleared.
  */
 public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
         implements OneInputStreamOperator<AdClickEvent, AdClickEvent> {
@@ -55,6 +57,7 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
     private final long horizonMillis;
     private final long allowedLatenessMillis;
 
+    private transient ValueState<Boolean> seen;
     private transient ValueStateDescriptor<Boolean>[] slotDescriptors;
     private transient InternalValueState<String, Long, Boolean>[] slots;
     /** Click minutes that may still hold ids on this subtask, oldest first. */
@@ -110,10 +113,11 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
     @SuppressWarnings("unchecked")
     public void open() throws Exception {
         super.open();
+        seen = getPartitionedState(new ValueStateDescriptor<>("click-id-seen", Types.BOOLEAN));
         slotDescriptors = new ValueStateDescriptor[SLOTS];
         slots = new InternalValueState[SLOTS];
         for (int i = 0; i < SLOTS; i++) {
-            slotDescriptors[i] = new ValueStateDescriptor<>("click-ids-" + i, Types.BOOLEAN);
+            slotDescriptors[i] = new ValueStateDescriptor<>(slotStateName(i), Types.BOOLEAN);
             // The internal view lets each lookup switch namespace without a per-click state lookup.
             slots[i] =
                     (InternalValueState<String, Long, Boolean>)
@@ -127,22 +131,23 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
 
     @Override
     public void processElement(StreamRecord<AdClickEvent> element) throws Exception {
-        long minute = Minutes.start(element.getValue().getClickTs());
-        InternalValueState<String, Long, Boolean> ids = slots[slot(minute)];
-        ids.setCurrentNamespace(minute);
-        if (ids.value() != null) {
+        if (seen.value() != null) {
             // Checked before lateness: a late copy of a counted click is a duplicate, and the late
             // output then holds only clicks that were never counted (what reconciliation must add).
             duplicates.inc();
             return;
         }
+        long minute = Minutes.start(element.getValue().getClickTs());
         // The window operator's own drop condition, so the window never drops a click silently.
         if (Minutes.maxTimestamp(minute) + allowedLatenessMillis <= watermark) {
             late.inc();
             output.collect(LATE, element);
             return;
         }
-        ids.update(Boolean.TRUE);
+        seen.update(Boolean.TRUE);
+        InternalValueState<String, Long, Boolean> minuteIds = slots[slot(minute)];
+        minuteIds.setCurrentNamespace(minute);
+        minuteIds.update(Boolean.TRUE);
         if (minute != lastMinute) {
             minutes.add(minute);
             lastMinute = minute;
@@ -169,7 +174,10 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
                             minute,
                             LongSerializer.INSTANCE,
                             slotDescriptors[slot(minute)],
-                            (clickId, ids) -> ids.clear());
+                            (clickId, minuteIds) -> {
+                                minuteIds.clear();
+                                seen.clear();
+                            });
             if (minute == lastMinute) {
                 lastMinute = Long.MIN_VALUE;
             }
@@ -180,6 +188,11 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         checkpointedMinutes.update(new ArrayList<>(minutes));
+    }
+
+    /** The index state of one slot. */
+    static String slotStateName(int slot) {
+        return "click-ids-" + slot;
     }
 
     private static int slot(long minute) {

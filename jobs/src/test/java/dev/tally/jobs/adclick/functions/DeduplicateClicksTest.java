@@ -76,7 +76,7 @@ class DeduplicateClicksTest {
         assertThat(metrics.count("duplicates")).isEqualTo(2);
         assertThat(metrics.count("late")).isZero();
         // one flag per distinct click_id, and no timer at all
-        assertThat(storedIds(harness)).isEqualTo(2);
+        assertStored(harness, 2);
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 
@@ -94,7 +94,7 @@ class DeduplicateClicksTest {
         assertThat(metrics.count("late")).isEqualTo(1);
         assertThat(metrics.count("duplicates")).isZero();
         // the late click left no state behind
-        assertThat(storedIds(harness)).isEqualTo(1);
+        assertStored(harness, 1);
     }
 
     @Test
@@ -109,7 +109,7 @@ class DeduplicateClicksTest {
         assertThat(lateOutput()).containsExactly(late, late);
         assertThat(metrics.count("late")).isEqualTo(2);
         assertThat(metrics.count("duplicates")).isZero();
-        assertThat(storedIds(harness)).isZero();
+        assertStored(harness, 0);
     }
 
     @Test
@@ -125,6 +125,25 @@ class DeduplicateClicksTest {
 
         assertThat(harness.extractOutputValues()).containsExactly(stillOnTime);
         assertThat(lateOutput()).containsExactly(late);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aCopyWithAnotherClickTimeIsStillADuplicate(String stateBackend) throws Exception {
+        backend = stateBackend;
+        open(HORIZON, Duration.ZERO);
+        AdClickEvent c1 = click("c1", "ad1", T0 + 1_000);
+        process(c1);
+        // the same click_id, stamped in the next minute and in the one before
+        process(click("c1", "ad1", T0 + MIN + 1_000));
+        process(click("c1", "ad1", T0 - MIN));
+
+        assertThat(harness.extractOutputValues()).containsExactly(c1);
+        assertThat(metrics.count("duplicates")).isEqualTo(2);
+        assertStored(harness, 1);
+
+        harness.processWatermark(Minutes.maxTimestamp(T0) + HORIZON.toMillis());
+        assertStored(harness, 0);
     }
 
     @Test
@@ -150,17 +169,17 @@ class DeduplicateClicksTest {
         long ts2 = T0 + MIN + 5_000;
         process(click("c1", "ad1", ts1));
         process(click("c2", "ad2", ts2));
-        assertThat(storedIds(harness)).isEqualTo(2);
+        assertStored(harness, 2);
 
         long forgetMinute1 = Minutes.maxTimestamp(T0) + HORIZON.toMillis();
         harness.processWatermark(forgetMinute1 - 1);
-        assertThat(storedIds(harness)).isEqualTo(2);
+        assertStored(harness, 2);
 
         harness.processWatermark(forgetMinute1);
-        assertThat(storedIds(harness)).isEqualTo(1);
+        assertStored(harness, 1);
 
         harness.processWatermark(Minutes.maxTimestamp(T0 + MIN) + HORIZON.toMillis());
-        assertThat(storedIds(harness)).isZero();
+        assertStored(harness, 0);
 
         // A copy arriving after its id was forgotten is late, so it is still never counted twice.
         AdClickEvent copy = click("c1", "ad1", ts1);
@@ -168,7 +187,7 @@ class DeduplicateClicksTest {
         assertThat(harness.extractOutputValues()).extracting(AdClickEvent::getClickId)
                 .containsExactlyInAnyOrder("c1", "c2");
         assertThat(lateOutput()).containsExactly(copy);
-        assertThat(storedIds(harness)).isZero();
+        assertStored(harness, 0);
     }
 
     @ParameterizedTest
@@ -184,10 +203,10 @@ class DeduplicateClicksTest {
         harness.processWatermark(forgetAt - 1);
         process(click("c1", "ad1", ts));
         assertThat(metrics.count("duplicates")).isEqualTo(1);
-        assertThat(storedIds(harness)).isEqualTo(1);
+        assertStored(harness, 1);
 
         harness.processWatermark(forgetAt);
-        assertThat(storedIds(harness)).isZero();
+        assertStored(harness, 0);
         process(click("c1", "ad1", ts));
         assertThat(metrics.count("late")).isEqualTo(1);
         assertThat(harness.extractOutputValues()).hasSize(1);
@@ -205,7 +224,7 @@ class DeduplicateClicksTest {
             process(click("later-" + i, "ad1", sameSlot + i));
         }
         harness.processWatermark(Minutes.maxTimestamp(T0) + horizon.toMillis());
-        assertThat(storedIds(harness)).isEqualTo(50);
+        assertStored(harness, 50);
 
         // The later minute's ids are all still known.
         for (int i = 0; i < 50; i++) {
@@ -233,7 +252,7 @@ class DeduplicateClicksTest {
 
         // The restored operator still knows which minutes to forget.
         harness.processWatermark(Minutes.maxTimestamp(T0 + MIN) + HORIZON.toMillis());
-        assertThat(storedIds(harness)).isZero();
+        assertStored(harness, 0);
     }
 
     @Test
@@ -262,7 +281,7 @@ class DeduplicateClicksTest {
                 assertThat(entries).isPositive();
                 restoredEntries += entries;
                 part.processWatermark(Minutes.maxTimestamp(T0) + HORIZON.toMillis());
-                assertThat(storedIds(part)).isZero();
+                assertStored(part, 0);
             }
         }
         assertThat(restoredEntries).isEqualTo(100);
@@ -335,16 +354,31 @@ class DeduplicateClicksTest {
         }
     }
 
-    /** Click ids held in the operator's slots (the harness counts entries of heap state only). */
-    private static long storedIds(KeyedOneInputStreamOperatorTestHarness<String, AdClickEvent, AdClickEvent> h) {
-        KeyedStateBackend<String> backend = ((DeduplicateClicks) h.getOperator()).getKeyedStateBackend();
-        long ids = 0;
+    /**
+     * Asserts that {@code ids} click ids are remembered, and that each is listed under its minute
+     * for forgetting (the harness counts entries of heap state only).
+     */
+    private static void assertStored(
+            KeyedOneInputStreamOperatorTestHarness<String, AdClickEvent, AdClickEvent> h, long ids) throws Exception {
+        assertThat(storedIds(h)).isEqualTo(ids);
+        long indexed = 0;
         for (int i = 0; i < DeduplicateClicks.SLOTS; i++) {
-            try (Stream<Tuple2<String, Long>> entries = backend.getKeysAndNamespaces("click-ids-" + i)) {
-                ids += entries.count();
-            }
+            indexed += entries(h, DeduplicateClicks.slotStateName(i));
         }
-        return ids;
+        assertThat(indexed).isEqualTo(ids);
+    }
+
+    /** Click ids remembered by the operator. */
+    private static long storedIds(KeyedOneInputStreamOperatorTestHarness<String, AdClickEvent, AdClickEvent> h) {
+        return entries(h, "click-id-seen");
+    }
+
+    private static long entries(
+            KeyedOneInputStreamOperatorTestHarness<String, AdClickEvent, AdClickEvent> h, String state) {
+        KeyedStateBackend<String> backend = ((DeduplicateClicks) h.getOperator()).getKeyedStateBackend();
+        try (Stream<Tuple2<String, Object>> entries = backend.getKeysAndNamespaces(state)) {
+            return entries.count();
+        }
     }
 
     private void process(AdClickEvent click) throws Exception {
