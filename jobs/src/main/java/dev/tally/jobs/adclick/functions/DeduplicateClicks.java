@@ -48,9 +48,9 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
             new OutputTag<>("late-clicks", TypeInformation.of(AdClickEvent.class));
 
     /**
-     * Fixed for good, as restored ids must be found in the slot they were written to. More minutes
-     * than slots are live only with a horizon over 15 minutes or clicks far ahead of the watermark;
-     * then a slot holds several minutes and listing one of them also reads the others.
+     * Fixed for good: a restored id must be listed in the slot it was written to, or it is never
+     * forgotten. More minutes than slots are live only with a horizon over 15 minutes or clicks far
+     * ahead of the watermark; then a slot holds several minutes and listing one also reads the others.
      */
     static final int SLOTS = 16;
 
