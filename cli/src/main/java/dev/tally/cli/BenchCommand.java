@@ -37,10 +37,16 @@ final class BenchCommand {
                 "Preload --events generated clicks into a fresh topic, then on the same data and cluster measure:",
                 "the raw Kafka consume rate (the ceiling); the ad-click job as deployed (RocksDB, exactly-once",
                 "Kafka, Cassandra, archive, windows 1,5,60); the job with only the 1-minute top N (the SQL",
-                "version's query); the same aggregation in Flink SQL. Then the window-result latency at a fixed",
+                "version's query), with all sinks and with results discarded; the same aggregation in Flink SQL,",
+                "with the same sinks and with results discarded. Then the window-result latency at a fixed",
                 "input rate. Prints a table and writes it into BENCHMARKS.md."
             })
     static final class AdClicks implements Callable<Integer> {
+        private static final String JOB_ALL_SINKS = "job, 1-minute top N only (the SQL query), all sinks";
+        private static final String JOB_DISCARDED = "job, the SQL query, results discarded";
+        private static final String SQL_ALL_SINKS = "Flink SQL, the same query, all sinks";
+        private static final String SQL_DISCARDED = "Flink SQL, the same query, results discarded";
+
         @Option(names = "--events", required = true, description = "Records to preload.")
         long events;
 
@@ -99,10 +105,11 @@ final class BenchCommand {
             results.add(new Result("raw Kafka consume (1 consumer, read_committed)", consumed, consumeSeconds, null, Map.of()));
 
             results.add(runJob(stack, home, run, "ad-clicks", "job as deployed (windows 1,5,60)", input, filters, "1,5,60", false));
-            results.add(runJob(stack, home, run, "ad-clicks", "job, 1-minute top N only (the SQL query), all sinks", input, filters, "1", false));
-            results.add(runJob(stack, home, run, "ad-clicks", "job, the SQL query, results discarded", input, filters, "1", true));
+            results.add(runJob(stack, home, run, "ad-clicks", JOB_ALL_SINKS, input, filters, "1", false));
+            results.add(runJob(stack, home, run, "ad-clicks", JOB_DISCARDED, input, filters, "1", true));
             if (!skipSql) {
-                results.add(runJob(stack, home, run, "ad-clicks-sql", "Flink SQL, the same query, blackhole sinks", input, filters, "1", false));
+                results.add(runJob(stack, home, run, "ad-clicks-sql", SQL_ALL_SINKS, input, filters, "1", false));
+                results.add(runJob(stack, home, run, "ad-clicks-sql", SQL_DISCARDED, input, filters, "1", true));
             }
             Latency latency = latencySeconds > 0 ? latencyRun(stack, home, run, filters) : null;
 
@@ -315,6 +322,13 @@ final class BenchCommand {
                             r.checkpoints == null ? "-" : String.format(Locale.ROOT, "%d, %.0f, %d, %s", r.checkpoints.completed,
                                     r.checkpoints.p50Millis, r.checkpoints.maxMillis, bytes(r.checkpoints.maxStateBytes)),
                             cpu(r.cpuShares)));
+                }
+                Map<String, Double> rates = new LinkedHashMap<>();
+                results.forEach(r -> rates.put(r.label, r.rate()));
+                if (rates.containsKey(SQL_ALL_SINKS)) {
+                    out.append(String.format(Locale.ROOT,
+                            "%nThe job against Flink SQL on the same input (records/s ratio): %.2fx with all sinks, %.2fx with results discarded.%n",
+                            rates.get(JOB_ALL_SINKS) / rates.get(SQL_ALL_SINKS), rates.get(JOB_DISCARDED) / rates.get(SQL_DISCARDED)));
                 }
             }
             if (latency != null) {

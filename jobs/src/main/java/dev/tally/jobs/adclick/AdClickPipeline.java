@@ -47,7 +47,7 @@ public final class AdClickPipeline {
             int preAggregateMaxEntries)
             implements Serializable {}
 
-    /** Every result stream of the DAG. */
+    /** Every result stream of the DAG; {@code late} is null for a DAG that drops late clicks (the SQL yardstick). */
     public record Outputs(
             DataStream<AdClickEvent> accepted,
             DataStream<DeadLetter> deadLetters,

@@ -54,10 +54,12 @@ public final class AdClickSinks {
                 .sinkTo(kafka(options, options.dlqTopic(), DeadLetter.class, d -> null, "dlq"))
                 .uid("dead-letter-sink")
                 .name("kafka: " + options.dlqTopic());
-        outputs.late()
-                .sinkTo(kafka(options, options.lateTopic(), AdClickEvent.class, AdClickEvent::getAdId, "late"))
-                .uid("late-sink")
-                .name("kafka: " + options.lateTopic());
+        if (outputs.late() != null) {
+            outputs.late()
+                    .sinkTo(kafka(options, options.lateTopic(), AdClickEvent.class, AdClickEvent::getAdId, "late"))
+                    .uid("late-sink")
+                    .name("kafka: " + options.lateTopic());
+        }
         outputs.counts()
                 .sinkTo(kafka(options, options.countsTopic, AdClickCount.class, AdClickCount::getAdId, "counts"))
                 .uid("counts-kafka-sink")
@@ -84,7 +86,9 @@ public final class AdClickSinks {
     /** Every result stream into a discarding sink: the DAG's work without any sink's. */
     static void discard(AdClickPipeline.Outputs outputs) {
         outputs.deadLetters().sinkTo(new DiscardingSink<>()).uid("dead-letter-sink").name("discard: dead letters");
-        outputs.late().sinkTo(new DiscardingSink<>()).uid("late-sink").name("discard: late");
+        if (outputs.late() != null) {
+            outputs.late().sinkTo(new DiscardingSink<>()).uid("late-sink").name("discard: late");
+        }
         outputs.counts().sinkTo(new DiscardingSink<>()).uid("counts-kafka-sink").name("discard: counts");
         outputs.countryCounts().sinkTo(new DiscardingSink<>()).uid("country-counts-cassandra-sink").name("discard: country counts");
         outputs.topAds().sinkTo(new DiscardingSink<>()).uid("top-ads-kafka-sink").name("discard: top ads");

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -98,6 +99,94 @@ class AdClickPipelineTest {
                         "f1 M2 end m2: ad3:4 ad1:2",
                         "f1 M2 end m3: ad3:4");
         assertThat(drain(deadLetters)).extracting(DeadLetter::getReason).containsExactly("CORRUPT");
+    }
+
+    /**
+     * The benchmark's Flink SQL version must compute what the job computes, or comparing their
+     * speeds means nothing: the same generated clicks, duplicates and rejected records through both.
+     */
+    @Test
+    void flinkSqlVersionComputesTheSameResults() throws Exception {
+        List<Decoded<AdClickEvent>> input = new ArrayList<>();
+        Random random = new Random(42);
+        String[] countries = {"US", "GB", "FR"};
+        for (int i = 0; i < 3_000; i++) {
+            // Three minutes of clicks, a little out of order, none later than the watermark allows.
+            long ts = T0 + i * 60L + random.nextInt(5_000);
+            Decoded<AdClickEvent> click = click("c" + i, "ad" + random.nextInt(40), ts, countries[random.nextInt(3)]);
+            input.add(click);
+            if (random.nextInt(20) == 0) {
+                input.add(click);
+            }
+            if (random.nextInt(500) == 0) {
+                input.add(Decoded.rejected(deadLetter()));
+            }
+        }
+        AdClickPipeline.Settings settings =
+                new AdClickPipeline.Settings(
+                        ClickFilters.parse("filters:\n  - id: 1\n    name: us\n    country: US\n"),
+                        Duration.ofMinutes(10),
+                        Duration.ZERO,
+                        3,
+                        new int[] {1},
+                        1000);
+
+        StreamExecutionEnvironment jobEnv = StreamExecutionEnvironment.getExecutionEnvironment();
+        jobEnv.setParallelism(2);
+        Results job = Results.of(AdClickPipeline.build(source(jobEnv, input), settings));
+        jobEnv.execute("job");
+        List<String> jobCounts = job.counts();
+
+        StreamExecutionEnvironment sqlEnv = StreamExecutionEnvironment.getExecutionEnvironment();
+        sqlEnv.setParallelism(2);
+        AdClickPipeline.Outputs sqlOutputs =
+                AdClickSqlJob.build(AdClickSqlJob.tables(sqlEnv, AdClickOptions.parse()), source(sqlEnv, input), settings);
+        assertThat(sqlOutputs.late()).isNull();
+        Results sql = Results.of(sqlOutputs);
+        sqlEnv.execute("sql");
+
+        assertThat(jobCounts).hasSizeGreaterThan(200);
+        assertThat(sql.counts()).containsExactlyInAnyOrderElementsOf(jobCounts);
+        assertThat(sql.countries()).containsExactlyInAnyOrderElementsOf(job.countries());
+        assertThat(sql.top()).containsExactlyInAnyOrderElementsOf(job.top()).hasSize(8);
+        assertThat(sql.deadLetters()).isEqualTo(job.deadLetters()).isPositive();
+    }
+
+    private static DataStream<Decoded<AdClickEvent>> source(StreamExecutionEnvironment env, List<Decoded<AdClickEvent>> input) {
+        return env.fromData(input, Decoded.typeInfo(AdClickEvent.class))
+                .assignTimestampsAndWatermarks(AdClickJob.watermarks(AdClickOptions.parse()));
+    }
+
+    /** A pipeline's results, collected as comparable strings once its job has run. */
+    private record Results(
+            CloseableIterator<AdClickCount> countIterator,
+            CloseableIterator<AdCountryCount> countryIterator,
+            CloseableIterator<TopAds> topIterator,
+            CloseableIterator<DeadLetter> deadLetterIterator) {
+
+        static Results of(AdClickPipeline.Outputs outputs) {
+            return new Results(
+                    outputs.counts().collectAsync(),
+                    outputs.countryCounts().collectAsync(),
+                    outputs.topAds().collectAsync(),
+                    outputs.deadLetters().collectAsync());
+        }
+
+        List<String> counts() throws Exception {
+            return drain(countIterator).stream().map(c -> c.getAdId() + "/" + c.getFilterId() + "/" + c.getClickMinute() + "=" + c.getCount()).toList();
+        }
+
+        List<String> countries() throws Exception {
+            return drain(countryIterator).stream().map(c -> c.getAdId() + "/" + c.getClickMinute() + "/" + c.getCountry() + "=" + c.getCount()).toList();
+        }
+
+        List<String> top() throws Exception {
+            return drain(topIterator).stream().map(AdClickPipelineTest::describe).toList();
+        }
+
+        int deadLetters() throws Exception {
+            return drain(deadLetterIterator).size();
+        }
     }
 
     private static String describe(TopAds t) {
