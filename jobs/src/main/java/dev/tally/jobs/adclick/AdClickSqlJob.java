@@ -117,9 +117,10 @@ public final class AdClickSqlJob {
                         .name("to-ad-click-count");
         DataStream<AdCountryCount> countryCounts =
                 tables.toDataStream(tables.sqlQuery(
-                                "SELECT ad_id, country, window_start, COUNT(*) AS clicks FROM TABLE(TUMBLE("
-                                        + " TABLE unique_clicks, DESCRIPTOR(rowtime), INTERVAL '1' MINUTE))"
-                                        + " GROUP BY ad_id, country, window_start, window_end"))
+                                // The job counts clicks without a country under "", which the table's key accepts.
+                                "SELECT ad_id, COALESCE(country, '') AS country, window_start, COUNT(*) AS clicks"
+                                        + " FROM TABLE(TUMBLE(TABLE unique_clicks, DESCRIPTOR(rowtime), INTERVAL '1' MINUTE))"
+                                        + " GROUP BY ad_id, COALESCE(country, ''), window_start, window_end"))
                         .map(new ToAdCountryCount(), new AvroTypeInfo<>(AdCountryCount.class))
                         .name("to-ad-country-count");
         DataStream<TopAds> topAds =

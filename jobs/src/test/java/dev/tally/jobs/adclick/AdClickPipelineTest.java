@@ -109,11 +109,11 @@ class AdClickPipelineTest {
     void flinkSqlVersionComputesTheSameResults() throws Exception {
         List<Decoded<AdClickEvent>> input = new ArrayList<>();
         Random random = new Random(42);
-        String[] countries = {"US", "GB", "FR"};
+        String[] countries = {"US", "GB", "FR", null};
         for (int i = 0; i < 3_000; i++) {
             // Three minutes of clicks, a little out of order, none later than the watermark allows.
             long ts = T0 + i * 60L + random.nextInt(5_000);
-            Decoded<AdClickEvent> click = click("c" + i, "ad" + random.nextInt(40), ts, countries[random.nextInt(3)]);
+            Decoded<AdClickEvent> click = click("c" + i, "ad" + random.nextInt(40), ts, countries[random.nextInt(countries.length)]);
             input.add(click);
             if (random.nextInt(20) == 0) {
                 input.add(click);
