@@ -25,6 +25,19 @@ final class BoundedTopN {
         }
     }
 
+    /** {@link #offer(AdTotal)} that allocates only for a candidate that enters: most do not. */
+    void offer(String adId, long count) {
+        if (worstFirst.size() < n) {
+            worstFirst.add(new AdTotal(adId, count));
+        } else {
+            AdTotal worst = worstFirst.peek();
+            if (TopNOrder.compare(count, adId, worst.count, worst.adId) < 0) {
+                worstFirst.poll();
+                worstFirst.add(new AdTotal(adId, count));
+            }
+        }
+    }
+
     /** Best first; an ArrayList so it can go straight into a {@link TopCandidates}. */
     ArrayList<AdTotal> sorted() {
         ArrayList<AdTotal> best = new ArrayList<>(worstFirst);

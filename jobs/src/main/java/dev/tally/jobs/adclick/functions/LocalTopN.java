@@ -11,6 +11,7 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -28,13 +29,25 @@ public class LocalTopN extends AbstractStreamOperator<TopCandidates>
 
     private static final long serialVersionUID = 1L;
 
+    /** Entries of the recently used groups' table; a power of two. */
+    private static final int RECENT = 64;
+
     private final int n;
 
     /**
-     * Open groups: a handful (filters x window sizes x pending window ends) looked up once per window
-     * sum, so a hash lookup; the watermark sorts the few it closes.
+     * Open groups: filters x window sizes x pending window ends (a few hundred with a 60-minute
+     * window); the watermark sorts the few it closes.
      */
     private transient HashMap<Group, BoundedTopN> groups;
+
+    /**
+     * The group each (filter, window size) last used, by {@link #recentIndex}. A rolling-sums timer
+     * emits one key's sums for every window size at one window end, and keys' timers fire in time
+     * order, so consecutive sums mostly reuse these: no key object, no hash lookup per sum.
+     */
+    private transient Group[] recentGroups;
+
+    private transient BoundedTopN[] recentTops;
 
     private transient ListState<TopCandidates> unflushed;
 
@@ -52,6 +65,8 @@ public class LocalTopN extends AbstractStreamOperator<TopCandidates>
                                 new ListStateDescriptor<>(
                                         "unflushed-top-candidates", TopCandidates.class));
         groups = new HashMap<>();
+        recentGroups = new Group[RECENT];
+        recentTops = new BoundedTopN[RECENT];
         if (context.isRestored()) {
             for (TopCandidates restored : unflushed.get()) {
                 BoundedTopN top = groupFor(restored.filterId, restored.windowMinutes, restored.windowEnd);
@@ -75,7 +90,25 @@ public class LocalTopN extends AbstractStreamOperator<TopCandidates>
     @Override
     public void processElement(StreamRecord<WindowSum> element) {
         WindowSum sum = element.getValue();
-        groupFor(sum.filterId, sum.windowMinutes, sum.windowEnd).offer(new AdTotal(sum.adId, sum.sum));
+        int i = recentIndex(sum.filterId, sum.windowMinutes);
+        Group recent = recentGroups[i];
+        BoundedTopN top;
+        if (recent != null
+                && recent.windowEnd == sum.windowEnd
+                && recent.filterId == sum.filterId
+                && recent.windowMinutes == sum.windowMinutes) {
+            top = recentTops[i];
+        } else {
+            Group group = new Group(sum.windowEnd, sum.filterId, sum.windowMinutes);
+            top = groups.computeIfAbsent(group, g -> new BoundedTopN(n));
+            recentGroups[i] = group;
+            recentTops[i] = top;
+        }
+        top.offer(sum.adId, sum.sum);
+    }
+
+    private static int recentIndex(int filterId, int windowMinutes) {
+        return (filterId * 31 + windowMinutes) & (RECENT - 1);
     }
 
     @Override
@@ -98,6 +131,11 @@ public class LocalTopN extends AbstractStreamOperator<TopCandidates>
 
     /** Emits and forgets these groups, earliest window end first. */
     private void emitInOrder(List<Group> closed) {
+        if (closed.isEmpty()) {
+            return;
+        }
+        Arrays.fill(recentGroups, null);
+        Arrays.fill(recentTops, null);
         Collections.sort(closed);
         for (Group group : closed) {
             emit(group, groups.remove(group));
@@ -132,6 +170,15 @@ public class LocalTopN extends AbstractStreamOperator<TopCandidates>
             }
             int byFilter = Integer.compare(filterId, other.filterId);
             return byFilter != 0 ? byFilter : Integer.compare(windowMinutes, other.windowMinutes);
+        }
+
+        // The record's own hash keeps the low bits of minute-aligned window ends equal, which piled
+        // groups into a few buckets.
+        @Override
+        public int hashCode() {
+            long h = (windowEnd * 31 + filterId) * 31 + windowMinutes;
+            h *= 0x9E3779B97F4A7C15L;
+            return (int) (h ^ (h >>> 32));
         }
     }
 }

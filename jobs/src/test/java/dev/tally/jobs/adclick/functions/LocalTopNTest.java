@@ -81,6 +81,49 @@ class LocalTopNTest {
         }
     }
 
+    /**
+     * Sums of many groups interleaved as rolling sums emit them (one key's window sizes at one
+     * window end, then the next key), with filters whose recently-used entries collide and groups
+     * flushed between sums: each group still gets exactly its own best N.
+     */
+    @Test
+    void interleavedGroupsEachKeepTheirOwnBest() throws Exception {
+        OneInputStreamOperatorTestHarness<WindowSum, TopCandidates> harness = open(2);
+        int[] filters = {0, 2, 64, 66}; // 0/64 and 2/66 share a recently-used entry
+        int[] sizes = {1, 5, 60};
+        java.util.Map<String, List<AdTotal>> expected = new java.util.TreeMap<>();
+        java.util.Random random = new java.util.Random(7);
+        for (int end = 1; end <= 8; end++) {
+            long windowEnd = T0 + end * MIN;
+            for (int ad = 0; ad < 30; ad++) {
+                int filter = filters[random.nextInt(filters.length)];
+                for (int size : sizes) {
+                    long count = 1 + random.nextInt(50);
+                    sum(harness, filter, size, windowEnd, "ad" + ad, count);
+                    expected.computeIfAbsent(filter + "/" + size + "/" + end, g -> new ArrayList<>())
+                            .add(ad("ad" + ad, count));
+                }
+            }
+            if (end % 3 == 0) {
+                harness.processWatermark(windowEnd - 1);
+            }
+        }
+        harness.endInput();
+
+        java.util.Map<String, List<AdTotal>> emitted = new java.util.TreeMap<>();
+        for (TopCandidates c : harness.extractOutputValues()) {
+            String group = c.filterId + "/" + c.windowMinutes + "/" + (c.windowEnd - T0) / MIN;
+            assertThat(emitted.put(group, c.ads)).as("group %s emitted once", group).isNull();
+        }
+        expected.replaceAll((group, offers) -> {
+            List<AdTotal> best = new ArrayList<>(offers);
+            best.sort(TopNOrder.INSTANCE);
+            return best.subList(0, Math.min(2, best.size()));
+        });
+        assertThat(emitted).isEqualTo(expected);
+        assertThat(pending(harness)).isZero();
+    }
+
     @Test
     void endOfInputFlushesEveryGroup() throws Exception {
         OneInputStreamOperatorTestHarness<WindowSum, TopCandidates> harness = open(3);
