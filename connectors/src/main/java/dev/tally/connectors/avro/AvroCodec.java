@@ -67,7 +67,8 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
         init();
         out.reset();
         out.write(header, 0, header.length);
-        encoder = EncoderFactory.get().directBinaryEncoder(out, encoder);
+        // Buffered: the record reaches the stream in one write, not one synchronized write per field.
+        encoder = EncoderFactory.get().binaryEncoder(out, encoder);
         try {
             writer.write(record, encoder);
             encoder.flush();

@@ -27,10 +27,8 @@ import java.util.function.Function;
  */
 final class CassandraSinkWriter<T> implements SinkWriter<T> {
 
-    private final CassandraUpsert<T> upsert;
     private final CqlSession session;
-    private final PreparedStatement statement;
-    private final int timestampIndex;
+    private final PreparedUpsert<T> upsert;
     private final InFlightWrites<Statement<?>> writes;
     private final StatementBatcher batcher;
     private final ProcessingTimeService time;
@@ -48,7 +46,6 @@ final class CassandraSinkWriter<T> implements SinkWriter<T> {
             SinkWriterMetricGroup metrics,
             String name)
             throws IOException {
-        this.upsert = upsert;
         this.time = time;
         this.lingerMillis = batching.linger().toMillis();
         try {
@@ -57,8 +54,8 @@ final class CassandraSinkWriter<T> implements SinkWriter<T> {
             throw new IOException("Could not connect to Cassandra: " + connection, e);
         }
         try {
-            this.statement = session.prepare(upsert.cql());
-            this.timestampIndex = upsert.checkPrepared(statement);
+            PreparedStatement statement = session.prepare(upsert.cql());
+            this.upsert = upsert.prepare(statement);
             // Completions run on the driver's I/O threads, so the counters must be thread-safe.
             Counter rowsWritten = metrics.counter("rowsWritten", new ThreadSafeSimpleCounter());
             Counter writeRetries = metrics.counter("writeRetries", new ThreadSafeSimpleCounter());
@@ -90,7 +87,7 @@ final class CassandraSinkWriter<T> implements SinkWriter<T> {
 
     @Override
     public void write(T element, Context context) throws IOException, InterruptedException {
-        batcher.add(upsert.bind(statement, timestampIndex, element));
+        batcher.add(upsert.bind(element));
         recordsSent.inc();
         if (batcher.buffered() > 0 && !sendScheduled) {
             // Rows of a quiet stream must not wait for the next checkpoint to reach the tables.

@@ -1,7 +1,6 @@
 package dev.tally.connectors.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlIdentifier;
-import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
@@ -156,37 +155,21 @@ public final class CassandraUpsert<T> implements Serializable {
         return timestampIndex;
     }
 
-    /** Binds one record; {@code timestampIndex} comes from {@link #checkPrepared}. */
-    BoundStatement bind(PreparedStatement prepared, int timestampIndex, T record) {
-        BoundStatementBuilder row;
-        if (binder != null) {
-            row = binder.bind(record, prepared.boundStatementBuilder());
-            if (writeTimestamp != null) {
-                row = row.setLong(timestampIndex, writeTimestamp.micros(record));
-            }
-        } else {
-            Object[] recordValues = values.values(record);
-            if (writeTimestamp != null) {
-                recordValues =
-                        insertAt(recordValues, timestampIndex, writeTimestamp.micros(record));
-            }
-            row = prepared.boundStatementBuilder(recordValues);
-        }
-        // Safe because every accepted statement is a plain upsert; lets the driver retry timeouts.
-        return row.setIdempotence(true).build();
+    /** This upsert on its prepared statement, checked by {@link #checkPrepared}. */
+    PreparedUpsert<T> prepare(PreparedStatement prepared) {
+        return new PreparedUpsert<>(this, prepared);
     }
 
-    static Object[] insertAt(Object[] values, int index, Object value) {
-        checkArgument(
-                index >= 0 && index <= values.length,
-                "Got %s values for a statement whose timestamp marker is at %s",
-                values.length,
-                index);
-        Object[] result = new Object[values.length + 1];
-        System.arraycopy(values, 0, result, 0, index);
-        result[index] = value;
-        System.arraycopy(values, index, result, index + 1, values.length - index);
-        return result;
+    Binder<T> binder() {
+        return binder;
+    }
+
+    ValuesExtractor<T> values() {
+        return values;
+    }
+
+    WriteTimestamp<T> writeTimestamp() {
+        return writeTimestamp;
     }
 
     private static void checkUpsert(String cql) {

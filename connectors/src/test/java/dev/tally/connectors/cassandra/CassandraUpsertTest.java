@@ -4,6 +4,7 @@ import org.apache.flink.util.InstantiationUtil;
 
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.type.codec.CodecNotFoundException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -99,17 +100,6 @@ class CassandraUpsertTest {
 
         assertThat(upsert.hasWriteTimestamp()).isTrue();
         assertThat(upsert.toString()).contains("write timestamp");
-    }
-
-    @Test
-    void insertAtPlacesTheTimestampAmongTheValues() {
-        Object[] values = {"a", 1, 2L};
-
-        assertThat(CassandraUpsert.insertAt(values, 0, 9L)).containsExactly(9L, "a", 1, 2L);
-        assertThat(CassandraUpsert.insertAt(values, 2, 9L)).containsExactly("a", 1, 9L, 2L);
-        assertThat(CassandraUpsert.insertAt(values, 3, 9L)).containsExactly("a", 1, 2L, 9L);
-        assertThatThrownBy(() -> CassandraUpsert.insertAt(values, 4, 9L))
-                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -264,10 +254,7 @@ class CassandraUpsertTest {
                                         + " WHERE filter_id = ? AND window_end = ?",
                                 w -> new Object[] {w.topAd(), w.filterId(), w.windowEnd()})
                         .withWriteTimestamp(w -> w.windowEnd().toEpochMilli() * 1_000L);
-        int timestampIndex = upsert.checkPrepared(prepared);
-
-        BoundStatement row =
-                upsert.bind(prepared, timestampIndex, new Window(3, windowEnd, "ad-7"));
+        BoundStatement row = upsert.prepare(prepared).bind(new Window(3, windowEnd, "ad-7"));
 
         assertThat(row.getLong(0)).isEqualTo(windowEnd.toEpochMilli() * 1_000L);
         assertThat(row.getString(1)).isEqualTo("ad-7");
@@ -290,11 +277,7 @@ class CassandraUpsertTest {
                         "INSERT INTO w (filter_id, window_end, ad_ids) VALUES (?, ?, ?)",
                         w -> new Object[] {w.filterId(), w.windowEnd(), w.topAd()});
 
-        BoundStatement row =
-                upsert.bind(
-                        prepared,
-                        upsert.checkPrepared(prepared),
-                        new Window(1, windowEnd, "ad-1"));
+        BoundStatement row = upsert.prepare(prepared).bind(new Window(1, windowEnd, "ad-1"));
 
         assertThat(List.of(row.getInt(0), row.getInstant(1), row.getString(2)))
                 .containsExactly(1, windowEnd, "ad-1");
@@ -316,12 +299,36 @@ class CassandraUpsertTest {
                                         row.setString(0, record).setLong(1, record.length()))
                         .withWriteTimestamp(record -> 1_700_000_000_000_000L);
 
-        BoundStatement row = upsert.bind(prepared, upsert.checkPrepared(prepared), "abc");
+        BoundStatement row = upsert.prepare(prepared).bind("abc");
 
         assertThat(row.getString(0)).isEqualTo("abc");
         assertThat(row.getLong(1)).isEqualTo(3L);
         assertThat(row.getLong(2)).isEqualTo(1_700_000_000_000_000L);
         assertThat(row.isIdempotent()).isTrue();
+    }
+
+    /** Codecs are kept per marker; a null, or a value of another Java type, still binds right. */
+    @Test
+    void bindsRowAfterRowWithNullsAndChangingValueTypes() {
+        PreparedStatement prepared =
+                new FakePreparedStatement().variable("k", TEXT).variable("v", BIGINT).build();
+        PreparedUpsert<Object[]> upsert =
+                CassandraUpsert.<Object[]>ofValues("INSERT INTO t (k, v) VALUES (?, ?)", values -> values)
+                        .prepare(prepared);
+
+        BoundStatement first = upsert.bind(new Object[] {"a", 1L});
+        BoundStatement nulls = upsert.bind(new Object[] {null, null});
+        BoundStatement second = upsert.bind(new Object[] {"b", 2L});
+
+        assertThat(List.of(first.getString(0), first.getLong(1))).containsExactly("a", 1L);
+        assertThat(nulls.isNull(0)).isTrue();
+        assertThat(nulls.isNull(1)).isTrue();
+        assertThat(List.of(second.getString(0), second.getLong(1))).containsExactly("b", 2L);
+        assertThatThrownBy(() -> upsert.bind(new Object[] {"c", "not a bigint"}))
+                .isInstanceOf(CodecNotFoundException.class);
+        assertThatThrownBy(() -> upsert.bind(new Object[] {"c"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Got 1 values for the 2 markers");
     }
 
     private static CassandraUpsert<String> upsert(String cql) {

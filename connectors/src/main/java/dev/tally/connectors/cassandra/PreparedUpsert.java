@@ -1,0 +1,75 @@
+package dev.tally.connectors.cassandra;
+
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.type.codec.TypeCodec;
+
+import static org.apache.flink.util.Preconditions.checkArgument;
+
+/**
+ * A {@link CassandraUpsert} with its prepared statement, binding the records of one sink writer.
+ *
+ * <p>Each marker's codec is looked up once and kept while the values fit it: the driver's {@code
+ * boundStatementBuilder(values...)} looks every value's codec up again, by scanning its codecs, once
+ * per row. Not thread-safe: the writer's task thread is its only user.
+ */
+final class PreparedUpsert<T> {
+
+    private final CassandraUpsert<T> upsert;
+    private final PreparedStatement prepared;
+    private final ColumnDefinitions markers;
+    private final int timestampIndex;
+    private final int valueCount;
+    private final TypeCodec<Object>[] codecs;
+
+    @SuppressWarnings("unchecked")
+    PreparedUpsert(CassandraUpsert<T> upsert, PreparedStatement prepared) {
+        this.upsert = upsert;
+        this.prepared = prepared;
+        this.markers = prepared.getVariableDefinitions();
+        this.timestampIndex = upsert.checkPrepared(prepared);
+        this.valueCount = markers.size() - (timestampIndex >= 0 ? 1 : 0);
+        this.codecs = new TypeCodec[markers.size()];
+    }
+
+    BoundStatement bind(T record) {
+        BoundStatementBuilder row = prepared.boundStatementBuilder();
+        if (upsert.binder() != null) {
+            row = upsert.binder().bind(record, row);
+        } else {
+            Object[] values = upsert.values().values(record);
+            checkArgument(
+                    values.length == valueCount,
+                    "Got %s values for the %s markers of: %s",
+                    values.length,
+                    valueCount,
+                    upsert.cql());
+            int marker = 0;
+            for (Object value : values) {
+                if (marker == timestampIndex) {
+                    marker++;
+                }
+                row = set(row, marker++, value);
+            }
+        }
+        if (timestampIndex >= 0) {
+            row = row.setLong(timestampIndex, upsert.writeTimestamp().micros(record));
+        }
+        // Safe because every accepted statement is a plain upsert; lets the driver retry timeouts.
+        return row.setIdempotence(true).build();
+    }
+
+    private BoundStatementBuilder set(BoundStatementBuilder row, int marker, Object value) {
+        if (value == null) {
+            return row.setToNull(marker);
+        }
+        TypeCodec<Object> codec = codecs[marker];
+        if (codec == null || !codec.accepts(value)) {
+            codec = row.codecRegistry().codecFor(markers.get(marker).getType(), value);
+            codecs[marker] = codec;
+        }
+        return row.set(marker, value, codec);
+    }
+}
