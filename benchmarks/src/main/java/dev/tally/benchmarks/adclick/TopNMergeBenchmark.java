@@ -102,6 +102,65 @@ public class TopNMergeBenchmark {
         }
     }
 
+    /**
+     * LocalTopN fed as the job feeds it: each key's sums for window sizes 1, 5 and 60 minutes at
+     * every window end that holds its count (66 sums per key), keys of 5 filters one after another,
+     * as a rolling-sums pass over its keys emits them, so about 330 groups are open at once.
+     */
+    @State(Scope.Thread)
+    public static class InterleavedSelection {
+
+        private static final int KEYS = 20_000;
+        private static final int FILTERS = 5;
+
+        private OneInputStreamOperatorTestHarness<WindowSum, TopCandidates> harness;
+        private WindowSum[] sums;
+        private long lastWindowEnd;
+
+        private final StreamRecord<WindowSum> record = new StreamRecord<>(null);
+        private int next;
+
+        @Setup(Level.Trial)
+        public void open() throws Exception {
+            List<WindowSum> ofSubtask = HourOfClicks.windowSums().get(0);
+            long firstWindowEnd = ofSubtask.get(0).windowEnd;
+            List<WindowSum> interleaved = new ArrayList<>();
+            for (int key = 0; key < Math.min(KEYS, ofSubtask.size()); key++) {
+                WindowSum of = ofSubtask.get(key);
+                int filter = key % FILTERS;
+                for (int end = 0; end < WINDOW_MINUTES; end++) {
+                    long windowEnd = firstWindowEnd + end * Minutes.MILLIS;
+                    for (int size : new int[] {1, 5, WINDOW_MINUTES}) {
+                        if (end < size) {
+                            interleaved.add(new WindowSum(filter, size, windowEnd, of.adId, of.sum));
+                        }
+                    }
+                }
+            }
+            sums = interleaved.toArray(new WindowSum[0]);
+            lastWindowEnd = firstWindowEnd + (WINDOW_MINUTES - 1) * Minutes.MILLIS;
+            harness = new OneInputStreamOperatorTestHarness<>(new LocalTopN(N));
+            harness.setup(NoCopySerializer.of(TopCandidates.class));
+            harness.open();
+        }
+
+        void offerNext() throws Exception {
+            WindowSum sum = sums[next];
+            harness.processElement(record.replace(sum, sum.windowEnd - 1));
+            if (++next == sums.length) {
+                next = 0;
+                // Every group is flushed; the next pass opens them again.
+                harness.processWatermark(lastWindowEnd - 1);
+                harness.getOutput().clear();
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws Exception {
+            harness.close();
+        }
+    }
+
     /** What LocalTopN of each subtask sends for one window end: its best N, best first. */
     @State(Scope.Thread)
     public static class CandidateLists {
@@ -128,6 +187,11 @@ public class TopNMergeBenchmark {
 
     @Benchmark
     public void localTopN(LocalSelection s) throws Exception {
+        s.offerNext();
+    }
+
+    @Benchmark
+    public void localTopNInterleaved(InterleavedSelection s) throws Exception {
         s.offerNext();
     }
 

@@ -6,13 +6,12 @@ import dev.tally.jobs.adclick.functions.ClickCount;
 import dev.tally.jobs.adclick.functions.ClickFilters;
 import dev.tally.jobs.adclick.functions.CountKey;
 import dev.tally.jobs.adclick.functions.DeduplicateClicks;
-import dev.tally.jobs.adclick.functions.EmitMinuteCount;
 import dev.tally.jobs.adclick.functions.LocalTopN;
 import dev.tally.jobs.adclick.functions.MergeTopN;
+import dev.tally.jobs.adclick.functions.MinuteCountWindow;
 import dev.tally.jobs.adclick.functions.PreAggregateClicks;
 import dev.tally.jobs.adclick.functions.RankingKey;
 import dev.tally.jobs.adclick.functions.RollingWindowSums;
-import dev.tally.jobs.adclick.functions.SumCounts;
 import dev.tally.jobs.adclick.functions.TopCandidates;
 import dev.tally.jobs.adclick.functions.WindowSum;
 import dev.tally.schema.adclick.AdClickCount;
@@ -27,7 +26,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 
 /**
  * The ad-click aggregation DAG, from decoded input records to every result stream. The live job, the
@@ -78,13 +76,15 @@ public final class AdClickPipeline {
                                 new PreAggregateClicks(settings.filters(), settings.preAggregateMaxEntries()))
                         .uid("pre-aggregate-clicks");
 
+        // A new uid since the state of Flink's window operator, which counted here before, is not
+        // read by this one: stop the old job with --drain before upgrading.
         SingleOutputStreamOperator<ClickCount> minuteCounts =
                 partials.keyBy(new CountKey.Selector())
-                        .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
-                        .allowedLateness(settings.allowedLateness())
-                        .aggregate(new SumCounts(), new EmitMinuteCount())
-                        .uid("minute-counts")
-                        .name("minute-counts");
+                        .transform(
+                                "minute-counts",
+                                TypeInformation.of(ClickCount.class),
+                                new MinuteCountWindow(settings.allowedLateness()))
+                        .uid("minute-count-window");
 
         SingleOutputStreamOperator<AdClickCount> counts =
                 minuteCounts

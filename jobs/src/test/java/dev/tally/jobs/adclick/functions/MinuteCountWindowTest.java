@@ -3,65 +3,256 @@ package dev.tally.jobs.adclick.functions;
 import static dev.tally.jobs.adclick.functions.AdClicks.T0;
 import static dev.tally.jobs.adclick.functions.AdClicks.minute;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
-import org.apache.flink.streaming.api.windowing.triggers.EventTimeTrigger;
-import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
-import org.apache.flink.streaming.runtime.operators.windowing.WindowOperatorBuilder;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.runtime.util.TestingTaskManagerRuntimeInfo;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
-/** SumCounts + EmitMinuteCount in the 1-minute window the job builds, keyed by CountKey. */
+/**
+ * The 1-minute count window on both state backends: RocksDB lists a minute's keys while clearing
+ * them, the heap backend from a copy. Its BATCH path (timers) runs in the replay's tests.
+ */
 class MinuteCountWindowTest {
 
-    @Test
-    void sumsPartialsPerKeyAndMinuteAndRefiresLateWithTheNewTotal() throws Exception {
-        WindowOperatorBuilder<ClickCount, CountKey, TimeWindow> builder =
-                new WindowOperatorBuilder<>(
-                        TumblingEventTimeWindows.of(Duration.ofMinutes(1)),
-                        EventTimeTrigger.create(),
-                        new ExecutionConfig(),
-                        TypeInformation.of(ClickCount.class),
-                        new CountKey.Selector(),
-                        TypeInformation.of(CountKey.class));
-        builder.allowedLateness(Duration.ofMinutes(1));
-        OneInputStreamOperator<ClickCount, ClickCount> window =
-                builder.aggregate(new SumCounts(), new EmitMinuteCount(), Types.LONG);
+    private static final TypeInformation<CountKey> KEY = TypeInformation.of(CountKey.class);
 
-        try (var harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        window, new CountKey.Selector(), TypeInformation.of(CountKey.class))) {
-            harness.open();
-            send(harness, ClickCount.forFilter("ad1", 0, T0, 3));
-            send(harness, ClickCount.forFilter("ad1", 0, T0, 2));
-            send(harness, ClickCount.forFilter("ad1", 1, T0, 4));
-            send(harness, ClickCount.forCountry("ad1", "US", T0, 4));
-            send(harness, ClickCount.forFilter("ad1", 0, minute(1), 1));
+    @TempDir Path tmp;
 
-            harness.processWatermark(T0 + 59_999);
-            assertThat(harness.extractOutputValues())
-                    .containsExactlyInAnyOrder(
-                            ClickCount.forFilter("ad1", 0, T0, 5),
-                            ClickCount.forFilter("ad1", 1, T0, 4),
-                            ClickCount.forCountry("ad1", "US", T0, 4));
-            harness.getOutput().clear();
+    private final List<KeyedOneInputStreamOperatorTestHarness<CountKey, ClickCount, ClickCount>> opened =
+            new ArrayList<>();
+    private String backend = "hashmap";
+    private CapturedMetrics metrics;
 
-            send(harness, ClickCount.forFilter("ad1", 0, T0, 2));
-            assertThat(harness.extractOutputValues())
-                    .containsExactly(ClickCount.forFilter("ad1", 0, T0, 7));
+    @AfterEach
+    void close() throws Exception {
+        for (var harness : opened) {
+            harness.close();
         }
     }
 
-    private static void send(
-            KeyedOneInputStreamOperatorTestHarness<CountKey, ClickCount, ClickCount> harness,
-            ClickCount partial)
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void sumsPartialsPerKeyAndMinuteAndEmitsThemWhenTheMinuteEnds(String stateBackend) throws Exception {
+        backend = stateBackend;
+        var harness = open(Duration.ZERO);
+        send(harness, ClickCount.forFilter("ad1", 0, T0, 3));
+        send(harness, ClickCount.forFilter("ad1", 0, T0, 2));
+        send(harness, ClickCount.forFilter("ad1", 1, T0, 4));
+        send(harness, ClickCount.forCountry("ad1", "US", T0, 4));
+        send(harness, ClickCount.forFilter("ad1", 0, minute(1), 1));
+
+        harness.processWatermark(T0 + 59_998);
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.processWatermark(T0 + 59_999);
+        assertThat(harness.extractOutputValues())
+                .containsExactlyInAnyOrder(
+                        ClickCount.forFilter("ad1", 0, T0, 5),
+                        ClickCount.forFilter("ad1", 1, T0, 4),
+                        ClickCount.forCountry("ad1", "US", T0, 4));
+        assertThat(harness.extractOutputStreamRecords())
+                .allSatisfy(r -> assertThat(r.getTimestamp()).isEqualTo(T0 + 59_999));
+        // The totals leave before the watermark that closed their minute.
+        assertThat(harness.getOutput().toArray()[harness.getOutput().size() - 1])
+                .isEqualTo(new Watermark(T0 + 59_999));
+        assertThat(stored(harness)).isEqualTo(1);
+        harness.getOutput().clear();
+
+        harness.processWatermark(Long.MAX_VALUE);
+        assertThat(harness.extractOutputValues()).containsExactly(ClickCount.forFilter("ad1", 0, minute(1), 1));
+        assertThat(stored(harness)).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aLatePartialWithinTheLatenessEmitsTheNewTotalAtOnce(String stateBackend) throws Exception {
+        backend = stateBackend;
+        var harness = open(Duration.ofMinutes(1));
+        send(harness, ClickCount.forFilter("ad1", 0, T0, 5));
+        harness.processWatermark(T0 + 59_999);
+        assertThat(harness.extractOutputValues()).containsExactly(ClickCount.forFilter("ad1", 0, T0, 5));
+        harness.getOutput().clear();
+
+        send(harness, ClickCount.forFilter("ad1", 0, T0, 2));
+        assertThat(harness.extractOutputValues()).containsExactly(ClickCount.forFilter("ad1", 0, T0, 7));
+        harness.getOutput().clear();
+
+        // A later watermark within the lateness neither emits the minute again nor forgets it.
+        harness.processWatermark(minute(1) + 59_998);
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(stored(harness)).isEqualTo(1);
+
+        harness.processWatermark(minute(1) + 59_999);
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(stored(harness)).isZero();
+
+        send(harness, ClickCount.forFilter("ad1", 0, T0, 1));
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(metrics.count("numLateRecordsDropped")).isEqualTo(1);
+        assertThat(stored(harness)).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void minutesSharingASlotAreEmittedSeparately(String stateBackend) throws Exception {
+        backend = stateBackend;
+        var harness = open(Duration.ZERO);
+        long sameSlot = minute(MinuteCountWindow.SLOTS);
+        send(harness, ClickCount.forFilter("ad1", 0, T0, 1));
+        send(harness, ClickCount.forFilter("ad2", 0, sameSlot, 2));
+
+        harness.processWatermark(T0 + 59_999);
+        assertThat(harness.extractOutputValues()).containsExactly(ClickCount.forFilter("ad1", 0, T0, 1));
+        harness.getOutput().clear();
+
+        harness.processWatermark(sameSlot + 59_999);
+        assertThat(harness.extractOutputValues()).containsExactly(ClickCount.forFilter("ad2", 0, sameSlot, 2));
+        assertThat(stored(harness)).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void openMinutesSurviveARestart(String stateBackend) throws Exception {
+        backend = stateBackend;
+        var before = open(Duration.ZERO);
+        send(before, ClickCount.forFilter("ad1", 0, T0, 3));
+        send(before, ClickCount.forFilter("ad2", 0, minute(1), 1));
+        before.processWatermark(T0 + 59_999);
+        assertThat(before.extractOutputValues()).containsExactly(ClickCount.forFilter("ad1", 0, T0, 3));
+        OperatorSubtaskState snapshot = before.snapshot(1L, T0);
+
+        var after = open(Duration.ZERO, snapshot);
+        send(after, ClickCount.forFilter("ad2", 0, minute(1), 4));
+        after.processWatermark(minute(1) + 59_999);
+        assertThat(after.extractOutputValues()).containsExactly(ClickCount.forFilter("ad2", 0, minute(1), 5));
+        assertThat(stored(after)).isZero();
+    }
+
+    /** A minute emitted before a checkpoint, but kept for its lateness, is not emitted again after it. */
+    @Test
+    void aRestoredSubtaskDoesNotEmitAMinuteAgain() throws Exception {
+        var before = open(Duration.ofMinutes(5));
+        send(before, ClickCount.forFilter("ad1", 0, T0, 3));
+        before.processWatermark(T0 + 59_999);
+        assertThat(before.extractOutputValues()).containsExactly(ClickCount.forFilter("ad1", 0, T0, 3));
+        OperatorSubtaskState snapshot = before.snapshot(1L, T0);
+
+        var after = open(Duration.ofMinutes(5), snapshot);
+        after.processWatermark(minute(1) + 59_999);
+        assertThat(after.extractOutputValues()).isEmpty();
+        send(after, ClickCount.forFilter("ad1", 0, T0, 1));
+        assertThat(after.extractOutputValues()).containsExactly(ClickCount.forFilter("ad1", 0, T0, 4));
+    }
+
+    @Test
+    void afterRescalingEverySubtaskEmitsTheTotalsItReceived() throws Exception {
+        var before = open(Duration.ZERO);
+        for (int i = 0; i < 100; i++) {
+            send(before, ClickCount.forFilter("ad" + i, 0, T0, i + 1));
+        }
+        OperatorSubtaskState snapshot = before.snapshot(1L, T0);
+
+        List<ClickCount> emitted = new ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            var part =
+                    new KeyedOneInputStreamOperatorTestHarness<>(
+                            new MinuteCountWindow(Duration.ZERO), new CountKey.Selector(), KEY, 128, 2, subtask);
+            opened.add(part);
+            part.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, 128, 1, 2, subtask));
+            part.open();
+            part.processWatermark(T0 + 59_999);
+            assertThat(part.extractOutputValues()).isNotEmpty();
+            emitted.addAll(part.extractOutputValues());
+            assertThat(stored(part)).isZero();
+        }
+        assertThat(emitted).hasSize(100);
+        for (int i = 0; i < 100; i++) {
+            assertThat(emitted).contains(ClickCount.forFilter("ad" + i, 0, T0, i + 1));
+        }
+    }
+
+    @Test
+    void constructorRejectsANegativeLateness() {
+        assertThatThrownBy(() -> new MinuteCountWindow(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must not be negative");
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<CountKey, ClickCount, ClickCount> open(Duration lateness)
             throws Exception {
-        harness.processElement(partial, Minutes.maxTimestamp(partial.minute));
+        return open(lateness, null);
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<CountKey, ClickCount, ClickCount> open(
+            Duration lateness, OperatorSubtaskState restoreFrom) throws Exception {
+        metrics = new CapturedMetrics();
+        var harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new MinuteCountWindow(lateness),
+                        new CountKey.Selector(),
+                        KEY,
+                        new MockEnvironmentBuilder()
+                                .setMetricGroup(metrics)
+                                .setMaxParallelism(128)
+                                // RocksDB's files go under the test's temporary directory.
+                                .setTaskManagerRuntimeInfo(
+                                        new TestingTaskManagerRuntimeInfo(
+                                                new Configuration(), new String[] {tmp.toString()}, "localhost", tmp.toFile()))
+                                .build());
+        opened.add(harness);
+        if (backend.equals("rocksdb")) {
+            EmbeddedRocksDBStateBackend rocksDb = new EmbeddedRocksDBStateBackend();
+            rocksDb.setDbStoragePath(tmp.toString());
+            harness.setStateBackend(rocksDb);
+        } else {
+            harness.setStateBackend(new HashMapStateBackend());
+        }
+        if (restoreFrom != null) {
+            harness.initializeState(restoreFrom);
+        }
+        harness.open();
+        return harness;
+    }
+
+    /** Totals held, over every slot and minute. */
+    private static long stored(KeyedOneInputStreamOperatorTestHarness<CountKey, ClickCount, ClickCount> harness)
+            throws Exception {
+        long held = 0;
+        for (int slot = 0; slot < MinuteCountWindow.SLOTS; slot++) {
+            for (long minute = minute(-2); minute <= minute(MinuteCountWindow.SLOTS + 2); minute += Minutes.MILLIS) {
+                try (var keys =
+                        harness.getOperator()
+                                .getKeyedStateBackend()
+                                .getKeys(MinuteCountWindow.slotStateName(slot), minute)) {
+                    held += keys.count();
+                }
+            }
+        }
+        return held;
+    }
+
+    private static void send(
+            KeyedOneInputStreamOperatorTestHarness<CountKey, ClickCount, ClickCount> harness, ClickCount partial)
+            throws Exception {
+        harness.processElement(new StreamRecord<>(partial, Minutes.maxTimestamp(partial.minute)));
     }
 }
