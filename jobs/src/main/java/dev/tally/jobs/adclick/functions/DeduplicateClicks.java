@@ -2,17 +2,13 @@ package dev.tally.jobs.adclick.functions;
 
 import dev.tally.schema.adclick.AdClickEvent;
 
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.runtime.state.internal.InternalValueState;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -20,9 +16,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Objects;
-import java.util.TreeSet;
 
 /**
  * Drops repeated clicks (keyed by click_id, first occurrence wins) over an event-time horizon, and
@@ -31,15 +25,17 @@ import java.util.TreeSet;
  * <p>Ids are forgotten a whole event-time minute at a time, without a timer per click: a timer per
  * click cost a write and a later delete in RocksDB's timer queue, its largest item in the job's
  * profile. A click id is looked up by the id alone, so a copy is a duplicate whatever its click_ts.
- * Each accepted id is also listed in the namespace of its click minute, in one of {@link #SLOTS}
- * index states (RocksDB column families) chosen by that minute; when the watermark passes a
- * minute's end plus the horizon, the minute's ids are listed from their slot, which holds little
- * else, and both entries are cleared.
+ * Each accepted id is also filed under its click minute ({@link MinuteSlots}); when the watermark
+ * passes a minute's end plus the horizon, the minute's ids are listed and both entries are cleared.
+ * More minutes than slots are open only with a horizon over 15 minutes or clicks far ahead of the
+ * watermark.
  */
 public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
         implements OneInputStreamOperator<AdClickEvent, AdClickEvent> {
 
     private static final long serialVersionUID = 2L;
+
+    private static final String SLOT_PREFIX = "click-ids-";
 
     public static final Duration DEFAULT_HORIZON = Duration.ofMinutes(10);
 
@@ -47,24 +43,11 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
     public static final OutputTag<AdClickEvent> LATE =
             new OutputTag<>("late-clicks", TypeInformation.of(AdClickEvent.class));
 
-    /**
-     * Fixed for good: a restored id must be listed in the slot it was written to, or it is never
-     * forgotten. More minutes than slots are live only with a horizon over 15 minutes or clicks far
-     * ahead of the watermark; then a slot holds several minutes and listing one also reads the others.
-     */
-    static final int SLOTS = 16;
-
     private final long horizonMillis;
     private final long allowedLatenessMillis;
 
     private transient ValueState<Boolean> seen;
-    private transient ValueStateDescriptor<Boolean>[] slotDescriptors;
-    private transient InternalValueState<String, Long, Boolean>[] slots;
-    /** Click minutes that may still hold ids on this subtask, oldest first. */
-    private transient TreeSet<Long> minutes;
-    /** Union list state: after rescaling, any subtask may hold ids of any minute. */
-    private transient ListState<Long> checkpointedMinutes;
-    private transient long lastMinute;
+    private transient MinuteSlots<String, Boolean> minuteIds;
     private transient long watermark;
     private transient Counter duplicates;
     private transient Counter late;
@@ -98,32 +81,15 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        checkpointedMinutes =
-                context.getOperatorStateStore()
-                        .getUnionListState(new ListStateDescriptor<>("click-id-minutes", Types.LONG));
-        minutes = new TreeSet<>();
-        if (context.isRestored()) {
-            for (Long minute : checkpointedMinutes.get()) {
-                minutes.add(minute);
-            }
-        }
+        minuteIds = new MinuteSlots<>(SLOT_PREFIX, "click-id-minutes", Types.BOOLEAN);
+        minuteIds.initializeState(context);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void open() throws Exception {
         super.open();
         seen = getPartitionedState(new ValueStateDescriptor<>("click-id-seen", Types.BOOLEAN));
-        slotDescriptors = new ValueStateDescriptor[SLOTS];
-        slots = new InternalValueState[SLOTS];
-        for (int i = 0; i < SLOTS; i++) {
-            slotDescriptors[i] = new ValueStateDescriptor<>(slotStateName(i), Types.BOOLEAN);
-            // The internal view lets each lookup switch namespace without a per-click state lookup.
-            slots[i] =
-                    (InternalValueState<String, Long, Boolean>)
-                            getOrCreateKeyedState(LongSerializer.INSTANCE, slotDescriptors[i]);
-        }
-        lastMinute = Long.MIN_VALUE;
+        minuteIds.open(getKeyedStateBackend());
         watermark = Long.MIN_VALUE;
         duplicates = getMetricGroup().counter("duplicates");
         late = getMetricGroup().counter("late");
@@ -145,13 +111,8 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
             return;
         }
         seen.update(Boolean.TRUE);
-        InternalValueState<String, Long, Boolean> minuteIds = slots[slot(minute)];
-        minuteIds.setCurrentNamespace(minute);
-        minuteIds.update(Boolean.TRUE);
-        if (minute != lastMinute) {
-            minutes.add(minute);
-            lastMinute = minute;
-        }
+        minuteIds.of(minute).update(Boolean.TRUE);
+        minuteIds.held(minute);
         output.collect(element);
     }
 
@@ -167,35 +128,27 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
     }
 
     private void forgetExpiredMinutes() throws Exception {
-        while (!minutes.isEmpty() && Minutes.maxTimestamp(minutes.first()) + horizonMillis <= watermark) {
-            long minute = minutes.pollFirst();
-            getKeyedStateBackend()
-                    .applyToAllKeys(
-                            minute,
-                            LongSerializer.INSTANCE,
-                            slotDescriptors[slot(minute)],
-                            (clickId, minuteIds) -> {
-                                minuteIds.clear();
-                                seen.clear();
-                            });
-            if (minute == lastMinute) {
-                lastMinute = Long.MIN_VALUE;
-            }
+        while (!minuteIds.minutes().isEmpty()
+                && Minutes.maxTimestamp(minuteIds.minutes().first()) + horizonMillis <= watermark) {
+            long minute = minuteIds.minutes().first();
+            minuteIds.forEachKey(
+                    minute,
+                    (clickId, listed) -> {
+                        listed.clear();
+                        seen.clear();
+                    });
+            minuteIds.forget(minute);
         }
     }
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        checkpointedMinutes.update(new ArrayList<>(minutes));
+        minuteIds.snapshotState();
     }
 
     /** The index state of one slot. */
     static String slotStateName(int slot) {
-        return "click-ids-" + slot;
-    }
-
-    private static int slot(long minute) {
-        return (int) Math.floorMod(minute / Minutes.MILLIS, (long) SLOTS);
+        return MinuteSlots.slotName(SLOT_PREFIX, slot);
     }
 }

@@ -2,14 +2,12 @@ package dev.tally.jobs.adclick.functions;
 
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.runtime.state.internal.InternalValueState;
 import org.apache.flink.streaming.api.graph.StreamConfig;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.InternalTimer;
@@ -21,10 +19,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.TreeSet;
 
 /**
  * The 1-minute count window: adds up the partial counts of each key (an ad and a filter, or an ad
@@ -35,11 +31,9 @@ import java.util.TreeSet;
  * clicks to its late output before they are counted).
  *
  * <p>No timer per key: Flink's window operator registers an event-time timer per key and window,
- * a write into RocksDB's timer queue, and pops it with a delete when the window fires. Here each
- * minute's totals live in the namespace of their minute, in one of {@link #SLOTS} states (RocksDB
- * column families) chosen by the minute, and the watermark lists a closing minute's keys from its
- * slot, which holds little else. The minutes held are union operator state, so a restored or
- * rescaled subtask still emits and clears them.
+ * a write into RocksDB's timer queue, and pops it with a delete when the window fires. Here the
+ * totals are filed under their minute ({@link MinuteSlots}) and the watermark lists a closing
+ * minute's keys. More minutes than slots are open only with an allowed lateness over 15 minutes.
  *
  * <p>Input sorted by key (BATCH execution) comes with keyed state that holds one key at a time and
  * cannot list keys; there a timer per key and minute emits the key's totals when its input ends.
@@ -49,24 +43,13 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
 
     private static final long serialVersionUID = 1L;
 
-    /**
-     * Fixed for good: a restored total must be listed in the slot it was written to. More minutes
-     * than slots are open only with an allowed lateness over 15 minutes; then a slot holds several
-     * minutes and listing one also reads the others.
-     */
-    static final int SLOTS = 16;
+    private static final String SLOT_PREFIX = "minute-totals-";
 
     private final long allowedLatenessMillis;
 
-    private transient ValueStateDescriptor<Long>[] slotDescriptors;
-    private transient InternalValueState<CountKey, Long, Long>[] slots;
-    /** Minutes that may hold totals on this subtask, oldest first (streaming only). */
-    private transient TreeSet<Long> minutes;
-    /** Union list state: after rescaling, any subtask may hold totals of any minute. */
-    private transient ListState<Long> checkpointedMinutes;
-    /** Union list state of each subtask's watermark: a restored subtask emits no minute twice. */
+    private transient MinuteSlots<CountKey, Long> totals;
+    /** Union list state of each subtask's watermark: restored, no subtask emits again a minute all had emitted. */
     private transient ListState<Long> checkpointedWatermarks;
-    private transient long lastMinute;
     /** Minutes whose last millisecond is at most this have been emitted. */
     private transient long watermark;
     private transient boolean sortedInput;
@@ -86,18 +69,13 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        checkpointedMinutes =
-                context.getOperatorStateStore()
-                        .getUnionListState(new ListStateDescriptor<>("open-minutes", Types.LONG));
+        totals = new MinuteSlots<>(SLOT_PREFIX, "open-minutes", Types.LONG);
+        totals.initializeState(context);
         checkpointedWatermarks =
                 context.getOperatorStateStore()
                         .getUnionListState(new ListStateDescriptor<>("emitted-through", Types.LONG));
-        minutes = new TreeSet<>();
         watermark = Long.MIN_VALUE;
         if (context.isRestored()) {
-            for (Long minute : checkpointedMinutes.get()) {
-                minutes.add(minute);
-            }
             // The lowest of the subtasks' watermarks: a minute one of them had not emitted yet is
             // emitted again, here from every subtask; an emitted total is the same total again.
             long lowest = Long.MAX_VALUE;
@@ -109,24 +87,14 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void open() throws Exception {
         super.open();
-        slotDescriptors = new ValueStateDescriptor[SLOTS];
-        slots = new InternalValueState[SLOTS];
-        for (int i = 0; i < SLOTS; i++) {
-            slotDescriptors[i] = new ValueStateDescriptor<>(slotStateName(i), Types.LONG);
-            // The internal view lets each partial switch namespace without a state lookup.
-            slots[i] =
-                    (InternalValueState<CountKey, Long, Long>)
-                            getOrCreateKeyedState(LongSerializer.INSTANCE, slotDescriptors[i]);
-        }
+        totals.open(getKeyedStateBackend());
         StreamConfig.InputConfig[] inputs = getOperatorConfig().getInputs(getUserCodeClassloader());
         sortedInput = inputs.length > 0 && StreamConfig.requiresSorting(inputs[0]);
         if (sortedInput) {
             minuteEnds = getInternalTimerService("minute-ends", LongSerializer.INSTANCE, this);
         }
-        lastMinute = Long.MIN_VALUE;
         reuse = new StreamRecord<>(null);
         lateDropped = getMetricGroup().counter("numLateRecordsDropped");
     }
@@ -140,18 +108,14 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
             lateDropped.inc();
             return;
         }
-        InternalValueState<CountKey, Long, Long> totals = slots[slot(minute)];
-        totals.setCurrentNamespace(minute);
-        Long before = totals.value();
+        ValueState<Long> ofMinute = totals.of(minute);
+        Long before = ofMinute.value();
         long total = (before == null ? 0L : before) + partial.count;
-        totals.update(total);
-        if (sortedInput) {
-            if (before == null) {
-                minuteEnds.registerEventTimeTimer(minute, end);
-            }
-        } else if (minute != lastMinute) {
-            minutes.add(minute);
-            lastMinute = minute;
+        ofMinute.update(total);
+        if (!sortedInput) {
+            totals.held(minute);
+        } else if (before == null) {
+            minuteEnds.registerEventTimeTimer(minute, end);
         }
         if (end <= watermark) {
             // Its minute was emitted already: a late partial updates the total at once.
@@ -163,8 +127,7 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
     public void processWatermark(Watermark mark) throws Exception {
         long next = mark.getTimestamp();
         if (!sortedInput) {
-            for (Iterator<Long> open = minutes.iterator(); open.hasNext(); ) {
-                long minute = open.next();
+            for (long minute : new ArrayList<>(totals.minutes())) {
                 long end = Minutes.maxTimestamp(minute);
                 if (end > next) {
                     break;
@@ -175,10 +138,7 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
                     sweep(minute, due, expired);
                 }
                 if (expired) {
-                    open.remove();
-                    if (minute == lastMinute) {
-                        lastMinute = Long.MIN_VALUE;
-                    }
+                    totals.forget(minute);
                 }
             }
         }
@@ -189,18 +149,15 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
 
     /** Emits ({@code due}) and clears ({@code expired}) the totals of every key of {@code minute}. */
     private void sweep(long minute, boolean due, boolean expired) throws Exception {
-        KeyedStateBackend<CountKey> keys = getKeyedStateBackend();
-        keys.applyToAllKeys(
+        totals.forEachKey(
                 minute,
-                LongSerializer.INSTANCE,
-                slotDescriptors[slot(minute)],
-                (key, totals) -> {
-                    Long total = totals.value();
+                (key, ofMinute) -> {
+                    Long total = ofMinute.value();
                     if (due && total != null) {
                         emit(key, minute, total);
                     }
                     if (expired) {
-                        totals.clear();
+                        ofMinute.clear();
                     }
                 });
     }
@@ -208,12 +165,11 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
     @Override
     public void onEventTime(InternalTimer<CountKey, Long> timer) throws Exception {
         long minute = timer.getNamespace();
-        InternalValueState<CountKey, Long, Long> totals = slots[slot(minute)];
-        totals.setCurrentNamespace(minute);
-        Long total = totals.value();
+        ValueState<Long> ofMinute = totals.of(minute);
+        Long total = ofMinute.value();
         if (total != null) {
             emit(timer.getKey(), minute, total);
-            totals.clear();
+            ofMinute.clear();
         }
     }
 
@@ -225,7 +181,7 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        checkpointedMinutes.update(new ArrayList<>(minutes));
+        totals.snapshotState();
         checkpointedWatermarks.update(List.of(watermark));
     }
 
@@ -238,10 +194,6 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
 
     /** The state of one slot. */
     static String slotStateName(int slot) {
-        return "minute-totals-" + slot;
-    }
-
-    private static int slot(long minute) {
-        return (int) Math.floorMod(minute / Minutes.MILLIS, (long) SLOTS);
+        return MinuteSlots.slotName(SLOT_PREFIX, slot);
     }
 }

@@ -7,14 +7,9 @@ import dev.tally.schema.adclick.AdClickEvent;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
-import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
-import org.apache.flink.runtime.util.TestingTaskManagerRuntimeInfo;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -218,7 +213,7 @@ class DeduplicateClicksTest {
         backend = stateBackend;
         Duration horizon = Duration.ofMinutes(30);
         open(horizon, Duration.ZERO);
-        long sameSlot = T0 + DeduplicateClicks.SLOTS * MIN;
+        long sameSlot = T0 + MinuteSlots.SLOTS * MIN;
         for (int i = 0; i < 50; i++) {
             process(click("early-" + i, "ad1", T0 + i));
             process(click("later-" + i, "ad1", sameSlot + i));
@@ -332,26 +327,11 @@ class DeduplicateClicksTest {
 
     private void startHarness(DeduplicateClicks operator) throws Exception {
         metrics = new CapturedMetrics();
-        environment =
-                new MockEnvironmentBuilder()
-                        .setMetricGroup(metrics)
-                        // As in the job, so a snapshot can be split over two subtasks.
-                        .setMaxParallelism(128)
-                        // RocksDB's files go under the test's temporary directory.
-                        .setTaskManagerRuntimeInfo(
-                                new TestingTaskManagerRuntimeInfo(
-                                        new Configuration(), new String[] {tmp.toString()}, "localhost", tmp.toFile()))
-                        .build();
+        environment = HarnessState.environment(metrics, tmp);
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         operator, AdClickEvent::getClickId, Types.STRING, environment);
-        if (backend.equals("rocksdb")) {
-            EmbeddedRocksDBStateBackend rocksDb = new EmbeddedRocksDBStateBackend();
-            rocksDb.setDbStoragePath(tmp.toString());
-            harness.setStateBackend(rocksDb);
-        } else {
-            harness.setStateBackend(new HashMapStateBackend());
-        }
+        HarnessState.use(harness, backend, tmp);
     }
 
     /**
@@ -362,7 +342,7 @@ class DeduplicateClicksTest {
             KeyedOneInputStreamOperatorTestHarness<String, AdClickEvent, AdClickEvent> h, long ids) throws Exception {
         assertThat(storedIds(h)).isEqualTo(ids);
         long indexed = 0;
-        for (int i = 0; i < DeduplicateClicks.SLOTS; i++) {
+        for (int i = 0; i < MinuteSlots.SLOTS; i++) {
             indexed += entries(h, DeduplicateClicks.slotStateName(i));
         }
         assertThat(indexed).isEqualTo(ids);

@@ -6,12 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
-import org.apache.flink.runtime.util.TestingTaskManagerRuntimeInfo;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
@@ -116,7 +111,7 @@ class MinuteCountWindowTest {
     void minutesSharingASlotAreEmittedSeparately(String stateBackend) throws Exception {
         backend = stateBackend;
         var harness = open(Duration.ZERO);
-        long sameSlot = minute(MinuteCountWindow.SLOTS);
+        long sameSlot = minute(MinuteSlots.SLOTS);
         send(harness, ClickCount.forFilter("ad1", 0, T0, 1));
         send(harness, ClickCount.forFilter("ad2", 0, sameSlot, 2));
 
@@ -210,22 +205,9 @@ class MinuteCountWindowTest {
                         new MinuteCountWindow(lateness),
                         new CountKey.Selector(),
                         KEY,
-                        new MockEnvironmentBuilder()
-                                .setMetricGroup(metrics)
-                                .setMaxParallelism(128)
-                                // RocksDB's files go under the test's temporary directory.
-                                .setTaskManagerRuntimeInfo(
-                                        new TestingTaskManagerRuntimeInfo(
-                                                new Configuration(), new String[] {tmp.toString()}, "localhost", tmp.toFile()))
-                                .build());
+                        HarnessState.environment(metrics, tmp));
         opened.add(harness);
-        if (backend.equals("rocksdb")) {
-            EmbeddedRocksDBStateBackend rocksDb = new EmbeddedRocksDBStateBackend();
-            rocksDb.setDbStoragePath(tmp.toString());
-            harness.setStateBackend(rocksDb);
-        } else {
-            harness.setStateBackend(new HashMapStateBackend());
-        }
+        HarnessState.use(harness, backend, tmp);
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);
         }
@@ -237,8 +219,8 @@ class MinuteCountWindowTest {
     private static long stored(KeyedOneInputStreamOperatorTestHarness<CountKey, ClickCount, ClickCount> harness)
             throws Exception {
         long held = 0;
-        for (int slot = 0; slot < MinuteCountWindow.SLOTS; slot++) {
-            for (long minute = minute(-2); minute <= minute(MinuteCountWindow.SLOTS + 2); minute += Minutes.MILLIS) {
+        for (int slot = 0; slot < MinuteSlots.SLOTS; slot++) {
+            for (long minute = minute(-2); minute <= minute(MinuteSlots.SLOTS + 2); minute += Minutes.MILLIS) {
                 try (var keys =
                         harness.getOperator()
                                 .getKeyedStateBackend()
