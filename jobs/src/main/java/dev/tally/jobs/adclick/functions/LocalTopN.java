@@ -30,7 +30,7 @@ public class LocalTopN extends AbstractStreamOperator<TopCandidates>
     private static final long serialVersionUID = 1L;
 
     /** Entries of the recently used groups' table; a power of two. */
-    private static final int RECENT = 64;
+    private static final int RECENT = 1024;
 
     private final int n;
 
@@ -41,9 +41,9 @@ public class LocalTopN extends AbstractStreamOperator<TopCandidates>
     private transient HashMap<Group, BoundedTopN> groups;
 
     /**
-     * The group each (filter, window size) last used, by {@link #recentIndex}. A rolling-sums timer
-     * emits one key's sums for every window size at one window end, and keys' timers fire in time
-     * order, so consecutive sums mostly reuse these: no key object, no hash lookup per sum.
+     * A direct-mapped cache of the open groups, by {@link #recentIndex} of (window end, filter, window
+     * size): a few hundred groups in {@link #RECENT} entries mostly hit, so a sum finds its group
+     * without a key object or a hash map lookup, in whatever order the rolling sums emit.
      */
     private transient Group[] recentGroups;
 
@@ -90,7 +90,7 @@ public class LocalTopN extends AbstractStreamOperator<TopCandidates>
     @Override
     public void processElement(StreamRecord<WindowSum> element) {
         WindowSum sum = element.getValue();
-        int i = recentIndex(sum.filterId, sum.windowMinutes);
+        int i = recentIndex(sum.windowEnd, sum.filterId, sum.windowMinutes);
         Group recent = recentGroups[i];
         BoundedTopN top;
         if (recent != null
@@ -107,8 +107,8 @@ public class LocalTopN extends AbstractStreamOperator<TopCandidates>
         top.offer(sum.adId, sum.sum);
     }
 
-    private static int recentIndex(int filterId, int windowMinutes) {
-        return (filterId * 31 + windowMinutes) & (RECENT - 1);
+    private static int recentIndex(long windowEnd, int filterId, int windowMinutes) {
+        return Group.hash(windowEnd, filterId, windowMinutes) & (RECENT - 1);
     }
 
     @Override
@@ -176,9 +176,13 @@ public class LocalTopN extends AbstractStreamOperator<TopCandidates>
         // groups into a few buckets.
         @Override
         public int hashCode() {
-            long h = (windowEnd * 31 + filterId) * 31 + windowMinutes;
+            return hash(windowEnd, filterId, windowMinutes);
+        }
+
+        static int hash(long windowEnd, int filterId, int windowMinutes) {
+            long h = ((windowEnd / Minutes.MILLIS) * 31 + filterId) * 31 + windowMinutes;
             h *= 0x9E3779B97F4A7C15L;
-            return (int) (h ^ (h >>> 32));
+            return (int) (h ^ (h >>> 29));
         }
     }
 }
