@@ -103,9 +103,9 @@ public class TopNMergeBenchmark {
     }
 
     /**
-     * LocalTopN fed as the job feeds it: each key's sums for window sizes 1, 5 and 60 minutes at
-     * every window end that holds its count (66 sums per key), keys of 5 filters one after another,
-     * as a rolling-sums pass over its keys emits them, so about 330 groups are open at once.
+     * LocalTopN fed in the order the rolling sums' end-of-input pass emits: each key's sums for
+     * window sizes 1, 5 and 60 minutes at every window end that holds its count (66 sums per key),
+     * keys of 5 filters one after another, so about 330 groups are open at once.
      */
     @State(Scope.Thread)
     public static class InterleavedSelection {
