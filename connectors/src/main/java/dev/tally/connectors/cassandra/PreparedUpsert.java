@@ -6,8 +6,6 @@ import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.type.codec.TypeCodec;
 
-import static org.apache.flink.util.Preconditions.checkArgument;
-
 /**
  * A {@link CassandraUpsert} with its prepared statement, binding the records of one sink writer.
  *
@@ -40,12 +38,11 @@ final class PreparedUpsert<T> {
             row = upsert.binder().bind(record, row);
         } else {
             Object[] values = upsert.values().values(record);
-            checkArgument(
-                    values.length == valueCount,
-                    "Got %s values for the %s markers of: %s",
-                    values.length,
-                    valueCount,
-                    upsert.cql());
+            // Not checkArgument: its varargs would box and allocate on every row.
+            if (values.length != valueCount) {
+                throw new IllegalArgumentException(
+                        "Got " + values.length + " values for the " + valueCount + " markers of: " + upsert.cql());
+            }
             int marker = 0;
             for (Object value : values) {
                 if (marker == timestampIndex) {

@@ -77,7 +77,7 @@ public final class AdClickPipeline {
                         .uid("pre-aggregate-clicks");
 
         // A new uid since the state of Flink's window operator, which counted here before, is not
-        // read by this one: stop the old job with --drain before upgrading.
+        // read by this one (README: upgrading across it).
         SingleOutputStreamOperator<ClickCount> minuteCounts =
                 partials.keyBy(new CountKey.Selector())
                         .transform(

@@ -1,11 +1,11 @@
 package dev.tally.jobs.adclick;
 
 import dev.tally.connectors.kafka.Decoded;
+import dev.tally.jobs.adclick.functions.AdTotal;
 import dev.tally.jobs.adclick.functions.ClickFilters;
-import dev.tally.jobs.adclick.functions.Minutes;
+import dev.tally.jobs.adclick.functions.MergeTopN;
 import dev.tally.schema.adclick.AdClickCount;
 import dev.tally.schema.adclick.AdClickEvent;
-import dev.tally.schema.adclick.AdCount;
 import dev.tally.schema.adclick.AdCountryCount;
 import dev.tally.schema.adclick.TopAds;
 import java.time.LocalDateTime;
@@ -202,35 +202,28 @@ public final class AdClickSqlJob {
     static final class CollectTopList extends KeyedProcessFunction<Tuple2<Integer, Long>, Row, TopAds> {
         private static final long serialVersionUID = 1L;
 
-        private transient MapState<Long, AdCount> ranked;
+        private transient MapState<Long, AdTotal> ranked;
 
         @Override
         public void open(OpenContext openContext) {
             ranked = getRuntimeContext().getMapState(
-                    new MapStateDescriptor<>("ranked", Types.LONG, new AvroTypeInfo<>(AdCount.class)));
+                    new MapStateDescriptor<>("ranked", Types.LONG, TypeInformation.of(AdTotal.class)));
         }
 
         @Override
         public void processElement(Row row, Context ctx, Collector<TopAds> out) throws Exception {
-            ranked.put(row.<Long>getFieldAs("rn"), new AdCount(row.<String>getFieldAs("ad_id"), row.<Long>getFieldAs("clicks")));
+            ranked.put(row.<Long>getFieldAs("rn"), new AdTotal(row.<String>getFieldAs("ad_id"), row.<Long>getFieldAs("clicks")));
             ctx.timerService().registerEventTimeTimer(ctx.getCurrentKey().f1 - 1);
         }
 
         @Override
         public void onTimer(long timestamp, OnTimerContext ctx, Collector<TopAds> out) throws Exception {
-            TreeMap<Long, AdCount> byRank = new TreeMap<>();
-            for (Map.Entry<Long, AdCount> entry : ranked.entries()) {
+            TreeMap<Long, AdTotal> byRank = new TreeMap<>();
+            for (Map.Entry<Long, AdTotal> entry : ranked.entries()) {
                 byRank.put(entry.getKey(), entry.getValue());
             }
             ranked.clear();
-            long windowEnd = ctx.getCurrentKey().f1;
-            out.collect(TopAds.newBuilder()
-                    .setFilterId(ctx.getCurrentKey().f0)
-                    .setWindowMinutes(1)
-                    .setWindowStart(windowEnd - Minutes.MILLIS)
-                    .setWindowEnd(windowEnd)
-                    .setAds(new ArrayList<>(byRank.values()))
-                    .build());
+            out.collect(MergeTopN.toTopAds(ctx.getCurrentKey().f0, 1, ctx.getCurrentKey().f1, new ArrayList<>(byRank.values())));
         }
     }
 

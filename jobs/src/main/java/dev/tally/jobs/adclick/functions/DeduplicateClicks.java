@@ -104,7 +104,7 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
             return;
         }
         long minute = Minutes.start(element.getValue().getClickTs());
-        // The window operator's own drop condition, so the window never drops a click silently.
+        // The count window's own drop condition, so the window never drops a click silently.
         if (Minutes.maxTimestamp(minute) + allowedLatenessMillis <= watermark) {
             late.inc();
             output.collect(LATE, element);

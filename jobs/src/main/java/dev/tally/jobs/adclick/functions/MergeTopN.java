@@ -98,7 +98,8 @@ public class MergeTopN extends KeyedProcessFunction<RankingKey, TopCandidates, T
         return top.sorted();
     }
 
-    static TopAds toTopAds(int filterId, int windowMinutes, long windowEnd, List<AdTotal> best) {
+    /** The published list of one filter and window; {@code best} is in rank order. */
+    public static TopAds toTopAds(int filterId, int windowMinutes, long windowEnd, List<AdTotal> best) {
         List<AdCount> ads = new ArrayList<>(best.size());
         for (AdTotal ad : best) {
             ads.add(new AdCount(ad.adId, ad.count));
