@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.loadgen.TopicReader;
+import dev.tally.stack.CassandraService;
 import dev.tally.stack.FlinkCluster;
 import dev.tally.stack.LocalStack;
 import dev.tally.stack.ServiceProcess;
@@ -136,6 +137,7 @@ final class BenchCommand {
             List<String> args = new ArrayList<>(List.of(
                     "--bootstrap-servers", stack.kafka().bootstrapServers(),
                     "--cassandra", stack.cassandra().contactPoint(), "--keyspace", keyspace,
+                    "--cassandra-batch-rows", Integer.toString(CassandraService.UNLOGGED_BATCH_PARTITIONS),
                     "--input-topic", input, "--counts-topic", counts, "--top-topic", top,
                     "--filters", filters.toString(), "--windows", windows,
                     "--archive-dir", home.stackDir().resolve("bench").resolve(run).resolve("archive-" + name).toUri().toString(),
@@ -178,6 +180,7 @@ final class BenchCommand {
             List<String> args = List.of(
                     "--bootstrap-servers", stack.kafka().bootstrapServers(),
                     "--cassandra", stack.cassandra().contactPoint(), "--keyspace", keyspace,
+                    "--cassandra-batch-rows", Integer.toString(CassandraService.UNLOGGED_BATCH_PARTITIONS),
                     "--input-topic", input, "--counts-topic", "bench-counts-" + name, "--top-topic", "bench-top-" + name,
                     "--filters", filters.toString(),
                     "--archive-dir", home.stackDir().resolve("bench").resolve(run).resolve("archive-" + name).toUri().toString(),

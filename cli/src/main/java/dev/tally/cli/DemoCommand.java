@@ -1,6 +1,7 @@
 package dev.tally.cli;
 
 import dev.tally.connectors.kafka.Topics;
+import dev.tally.stack.CassandraService;
 import dev.tally.stack.FlinkCluster;
 import dev.tally.stack.LocalStack;
 import dev.tally.stack.ServiceProcess;
@@ -89,6 +90,8 @@ final class DemoCommand implements Callable<Integer> {
                                 List.of(
                                         "--bootstrap-servers", stack.kafka().bootstrapServers(),
                                         "--cassandra", stack.cassandra().contactPoint(),
+                                        "--cassandra-batch-rows",
+                                        Integer.toString(CassandraService.UNLOGGED_BATCH_PARTITIONS),
                                         "--keyspace", keyspace,
                                         "--input-topic", input,
                                         "--counts-topic", counts,

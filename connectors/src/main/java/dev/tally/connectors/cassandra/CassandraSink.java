@@ -79,6 +79,11 @@ public final class CassandraSink<T> implements Sink<T> {
             checkArgument(linger != null && !linger.isNegative(), "linger must not be negative, got %s", linger);
         }
 
+        /** These limits with at most {@code rows} rows per batch. */
+        public Batching withMaxStatements(int rows) {
+            return new Batching(mode, rows, maxBytes, bufferSize, linger);
+        }
+
         /**
          * The default limits with another mode. Replica-set batches hold at most 10 rows: the server
          * warns of every unlogged batch over more partitions ({@code

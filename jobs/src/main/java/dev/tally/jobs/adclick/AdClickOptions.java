@@ -79,6 +79,19 @@ public final class AdClickOptions {
                             + "PARTITION_KEY any cluster).")
     CassandraSink.BatchMode cassandraBatching = CassandraSink.BatchMode.REPLICA_SET;
 
+    @Option(
+            names = "--cassandra-batch-rows",
+            description =
+                    "Rows per unlogged batch (default: the mode's, 32 for PARTITION_KEY and 10 for REPLICA_SET, whose "
+                            + "batches span partitions: keep it at most the server's unlogged_batch_across_partitions_warn_threshold).")
+    Integer cassandraBatchRows;
+
+    /** How the Cassandra sinks group rows, from --cassandra-batching and --cassandra-batch-rows. */
+    CassandraSink.Batching cassandraBatching() {
+        CassandraSink.Batching batching = CassandraSink.Batching.of(cassandraBatching);
+        return cassandraBatchRows == null ? batching : batching.withMaxStatements(cassandraBatchRows);
+    }
+
     @Option(names = "--keyspace", description = "Cassandra keyspace (default: ${DEFAULT-VALUE}).")
     String keyspace = "tally";
 

@@ -76,7 +76,7 @@ public final class AdClickSinks {
                         .localDatacenter(options.cassandraDatacenter)
                         .keyspace(options.keyspace)
                         .build(),
-                CassandraSink.Batching.of(options.cassandraBatching));
+                options.cassandraBatching());
 
         if (options.archiveDir != null) {
             archive(outputs.accepted(), options.archiveDir);
