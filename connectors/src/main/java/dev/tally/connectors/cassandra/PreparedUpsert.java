@@ -4,7 +4,11 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.type.DataTypes;
 import com.datastax.oss.driver.api.core.type.codec.TypeCodec;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A {@link CassandraUpsert} with its prepared statement, binding the records of one sink writer.
@@ -21,6 +25,7 @@ final class PreparedUpsert<T> {
     private final int timestampIndex;
     private final int valueCount;
     private final TypeCodec<Object>[] codecs;
+    private final boolean[] text;
 
     @SuppressWarnings("unchecked")
     PreparedUpsert(CassandraUpsert<T> upsert, PreparedStatement prepared) {
@@ -30,6 +35,10 @@ final class PreparedUpsert<T> {
         this.timestampIndex = upsert.checkPrepared(prepared);
         this.valueCount = markers.size() - (timestampIndex >= 0 ? 1 : 0);
         this.codecs = new TypeCodec[markers.size()];
+        this.text = new boolean[markers.size()];
+        for (int i = 0; i < text.length; i++) {
+            text[i] = DataTypes.TEXT.equals(markers.get(i).getType());
+        }
     }
 
     BoundStatement bind(T record) {
@@ -61,6 +70,11 @@ final class PreparedUpsert<T> {
     private BoundStatementBuilder set(BoundStatementBuilder row, int marker, Object value) {
         if (value == null) {
             return row.setToNull(marker);
+        }
+        if (text[marker] && value instanceof String string) {
+            // The same UTF-8 bytes as the driver's text codec, which goes through a CharsetEncoder and
+            // a CharBuffer per value: that codec was a tenth of the time to emit a minute's counts.
+            return row.setBytesUnsafe(marker, ByteBuffer.wrap(string.getBytes(StandardCharsets.UTF_8)));
         }
         TypeCodec<Object> codec = codecs[marker];
         if (codec == null || !codec.accepts(value)) {

@@ -2,9 +2,11 @@ package dev.tally.connectors.cassandra;
 
 import org.apache.flink.util.InstantiationUtil;
 
+import com.datastax.oss.driver.api.core.ProtocolVersion;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.type.codec.CodecNotFoundException;
+import com.datastax.oss.driver.api.core.type.codec.TypeCodecs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -329,6 +331,23 @@ class CassandraUpsertTest {
         assertThatThrownBy(() -> upsert.bind(new Object[] {"c"}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Got 1 values for the 2 markers");
+    }
+
+    /** Text goes in as the driver's own text codec encodes it, whatever the characters. */
+    @Test
+    void bindsTextAsTheDriversCodecEncodesIt() {
+        PreparedStatement prepared =
+                new FakePreparedStatement().variable("k", TEXT).variable("v", BIGINT).build();
+        PreparedUpsert<Object[]> upsert =
+                CassandraUpsert.<Object[]>ofValues("INSERT INTO t (k, v) VALUES (?, ?)", values -> values)
+                        .prepare(prepared);
+
+        for (String text : List.of("ad0001234", "", "país-ü-€-😀")) {
+            BoundStatement row = upsert.bind(new Object[] {text, 1L});
+
+            assertThat(row.getBytesUnsafe(0)).isEqualTo(TypeCodecs.TEXT.encode(text, ProtocolVersion.DEFAULT));
+            assertThat(row.getString(0)).isEqualTo(text);
+        }
     }
 
     private static CassandraUpsert<String> upsert(String cql) {
