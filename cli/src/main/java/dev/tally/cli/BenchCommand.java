@@ -69,6 +69,14 @@ final class BenchCommand {
         @Option(names = "--report", description = "Markdown file to write the results into (default: BENCHMARKS.md at the repository root).")
         Path report;
 
+        @Option(
+                names = "--keep-data",
+                description = "Keep the run's topics and raw archives; by default they are deleted when the run ends, as its keyspaces are.")
+        boolean keepData;
+
+        /** Every topic this run created, deleted at its end unless --keep-data. */
+        private final List<String> topics = new ArrayList<>();
+
         @Override
         public Integer call() throws Exception {
             TallyHome home = TallyHome.locate();
@@ -76,9 +84,21 @@ final class BenchCommand {
             stack.up(ServiceProcess.Lifetime.DETACHED, Topics.all(4), Duration.ofMinutes(3));
             String run = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
             Path dir = Files.createDirectories(home.stackDir().resolve("bench").resolve(run));
+            try {
+                return measure(stack, home, run, dir);
+            } finally {
+                // A run writes gigabytes (input, results, archives); repeated runs must not fill the disk.
+                if (!keepData) {
+                    stack.kafka().deleteTopics(topics);
+                    DashboardBench.deleteRecursively(dir);
+                }
+            }
+        }
+
+        private int measure(LocalStack stack, TallyHome home, String run, Path dir) throws Exception {
             Path filters = Files.writeString(dir.resolve("filters.yaml"), DemoCommand.FILTERS);
             String input = "bench-clicks-" + run;
-            stack.kafka().createTopics(Map.of(input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1));
+            createTopics(stack, Map.of(input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1));
 
             if (latencyOnly) {
                 Latency latency = latencyRun(stack, home, run, filters);
@@ -132,7 +152,7 @@ final class BenchCommand {
             stack.cassandra().applySchema(keyspace);
             String counts = "bench-counts-" + name;
             String top = "bench-top-" + name;
-            stack.kafka().createTopics(Map.of(counts, 4, top, 4));
+            createTopics(stack, Map.of(counts, 4, top, 4));
             Map<String, Double> cpuBefore = cpuSeconds(stack);
             List<String> args = new ArrayList<>(List.of(
                     "--bootstrap-servers", stack.kafka().bootstrapServers(),
@@ -162,6 +182,11 @@ final class BenchCommand {
             return result;
         }
 
+        private void createTopics(LocalStack stack, Map<String, Integer> partitionsByTopic) {
+            topics.addAll(partitionsByTopic.keySet());
+            stack.kafka().createTopics(partitionsByTopic);
+        }
+
         private static void dropKeyspace(LocalStack stack, String keyspace) {
             try (CqlSession session = stack.cassandra().connect(Duration.ofMinutes(1))) {
                 session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
@@ -175,7 +200,7 @@ final class BenchCommand {
             step("Latency at " + String.format("%,d", latencyRate) + " records/s for " + latencySeconds + " s: " + name);
             String keyspace = "b_" + run + "_latency";
             stack.cassandra().applySchema(keyspace);
-            stack.kafka().createTopics(Map.of(input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1,
+            createTopics(stack, Map.of(input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1,
                     "bench-counts-" + name, 4, "bench-top-" + name, 4));
             List<String> args = List.of(
                     "--bootstrap-servers", stack.kafka().bootstrapServers(),

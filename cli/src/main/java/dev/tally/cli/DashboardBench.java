@@ -406,7 +406,7 @@ final class DashboardBench implements Callable<Integer> {
         return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

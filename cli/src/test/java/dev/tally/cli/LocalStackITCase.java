@@ -52,6 +52,12 @@ class LocalStackITCase {
         try (Admin admin = stack.kafka().admin()) {
             Set<String> topics = admin.listTopics().names().get();
             assertThat(topics).contains("ad-clicks", "ad-clicks.dlq", "ad-clicks.late", "ad-click-counts", "ad-top-ads");
+
+            // What a benchmark run creates it deletes again; a topic already gone is no error.
+            stack.kafka().createTopics(Map.of("bench-a", 2, "bench-b", 1));
+            assertThat(admin.listTopics().names().get()).contains("bench-a", "bench-b");
+            stack.kafka().deleteTopics(List.of("bench-a", "bench-b", "never-created"));
+            assertThat(admin.listTopics().names().get()).doesNotContain("bench-a", "bench-b");
         }
         try (CqlSession session = stack.cassandra().connect(Duration.ofSeconds(10))) {
             assertThat(session.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = 'tally'")

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -16,6 +17,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** A single-node Kafka broker in KRaft combined mode (broker + controller) as a local JVM. */
 public final class KafkaService implements LocalService {
@@ -111,6 +113,25 @@ public final class KafkaService implements LocalService {
             throw e;
         } catch (Exception e) {
             throw new StackException("Could not create topics: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes the topics that exist; a missing one is not an error. */
+    public void deleteTopics(Collection<String> topics) {
+        try (Admin admin = admin()) {
+            for (var entry : admin.deleteTopics(topics).topicNameValues().entrySet()) {
+                try {
+                    entry.getValue().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw new StackException("Could not delete topic " + entry.getKey(), e.getCause());
+                    }
+                }
+            }
+        } catch (StackException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StackException("Could not delete topics: " + e.getMessage(), e);
         }
     }
 
