@@ -12,9 +12,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -99,39 +101,31 @@ public final class KafkaService implements LocalService {
     public void createTopics(Map<String, Integer> partitionsByTopic) {
         List<NewTopic> topics = new ArrayList<>();
         partitionsByTopic.forEach((name, partitions) -> topics.add(new NewTopic(name, partitions, (short) 1)));
-        try (Admin admin = admin()) {
-            for (var entry : admin.createTopics(topics).values().entrySet()) {
-                try {
-                    entry.getValue().get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new StackException("Could not create topic " + entry.getKey(), e.getCause());
-                    }
-                }
-            }
-        } catch (StackException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new StackException("Could not create topics: " + e.getMessage(), e);
-        }
+        onEachTopic("create", admin -> admin.createTopics(topics).values(), TopicExistsException.class);
     }
 
     /** Deletes the topics that exist; a missing one is not an error. */
     public void deleteTopics(Collection<String> topics) {
+        onEachTopic("delete", admin -> admin.deleteTopics(topics).topicNameValues(), UnknownTopicOrPartitionException.class);
+    }
+
+    /** Runs one admin request per topic and waits for each; {@code expected} means it was done already. */
+    private void onEachTopic(
+            String verb, Function<Admin, Map<String, KafkaFuture<Void>>> request, Class<? extends Exception> expected) {
         try (Admin admin = admin()) {
-            for (var entry : admin.deleteTopics(topics).topicNameValues().entrySet()) {
+            for (var entry : request.apply(admin).entrySet()) {
                 try {
                     entry.getValue().get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                        throw new StackException("Could not delete topic " + entry.getKey(), e.getCause());
+                    if (!expected.isInstance(e.getCause())) {
+                        throw new StackException("Could not " + verb + " topic " + entry.getKey(), e.getCause());
                     }
                 }
             }
         } catch (StackException e) {
             throw e;
         } catch (Exception e) {
-            throw new StackException("Could not delete topics: " + e.getMessage(), e);
+            throw new StackException("Could not " + verb + " topics: " + e.getMessage(), e);
         }
     }
 
