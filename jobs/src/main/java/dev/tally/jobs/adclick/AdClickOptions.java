@@ -87,7 +87,7 @@ public final class AdClickOptions {
     Integer cassandraBatchRows;
 
     /** How the Cassandra sinks group rows, from --cassandra-batching and --cassandra-batch-rows. */
-    CassandraSink.Batching cassandraBatching() {
+    CassandraSink.Batching cassandraSinkBatching() {
         CassandraSink.Batching batching = CassandraSink.Batching.of(cassandraBatching);
         return cassandraBatchRows == null ? batching : batching.withMaxStatements(cassandraBatchRows);
     }

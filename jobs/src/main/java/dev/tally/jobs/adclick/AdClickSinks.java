@@ -76,7 +76,7 @@ public final class AdClickSinks {
                         .localDatacenter(options.cassandraDatacenter)
                         .keyspace(options.keyspace)
                         .build(),
-                options.cassandraBatching());
+                options.cassandraSinkBatching());
 
         if (options.archiveDir != null) {
             archive(outputs.accepted(), options.archiveDir);

@@ -10,7 +10,7 @@ class AdClickOptionsTest {
 
     @Test
     void replicaSetBatchesKeepTheServersDefaultPartitionLimitUnlessToldOtherwise() {
-        CassandraSink.Batching batching = AdClickOptions.parse().cassandraBatching();
+        CassandraSink.Batching batching = AdClickOptions.parse().cassandraSinkBatching();
 
         assertThat(batching).isEqualTo(CassandraSink.Batching.of(CassandraSink.BatchMode.REPLICA_SET));
         assertThat(batching.maxStatements()).isEqualTo(10);
@@ -20,7 +20,7 @@ class AdClickOptionsTest {
     void batchRowsReplaceOnlyTheModesRowLimit() {
         CassandraSink.Batching batching =
                 AdClickOptions.parse("--cassandra-batching", "PARTITION_KEY", "--cassandra-batch-rows", "64")
-                        .cassandraBatching();
+                        .cassandraSinkBatching();
         CassandraSink.Batching modeDefault = CassandraSink.Batching.of(CassandraSink.BatchMode.PARTITION_KEY);
 
         assertThat(batching.mode()).isEqualTo(CassandraSink.BatchMode.PARTITION_KEY);
@@ -34,7 +34,7 @@ class AdClickOptionsTest {
     void refusesBatchesWithoutRows() {
         AdClickOptions options = AdClickOptions.parse("--cassandra-batch-rows", "0");
 
-        assertThatThrownBy(options::cassandraBatching)
+        assertThatThrownBy(options::cassandraSinkBatching)
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxStatements must be positive, got 0");
     }

@@ -61,11 +61,7 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
      */
     public DeduplicateClicks(Duration horizon, Duration allowedLateness) {
         Objects.requireNonNull(horizon, "horizon");
-        Objects.requireNonNull(allowedLateness, "allowedLateness");
-        if (allowedLateness.isNegative()) {
-            throw new IllegalArgumentException(
-                    "allowed lateness must not be negative, got " + allowedLateness);
-        }
+        long latenessMillis = Minutes.latenessMillis(allowedLateness);
         if (horizon.compareTo(allowedLateness.plusMinutes(1)) < 0) {
             throw new IllegalArgumentException(
                     "dedup horizon "
@@ -75,7 +71,7 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
                             + ")");
         }
         this.horizonMillis = horizon.toMillis();
-        this.allowedLatenessMillis = allowedLateness.toMillis();
+        this.allowedLatenessMillis = latenessMillis;
     }
 
     @Override
@@ -105,7 +101,7 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
         }
         long minute = Minutes.start(element.getValue().getClickTs());
         // The count window's own drop condition, so the window never drops a click silently.
-        if (Minutes.maxTimestamp(minute) + allowedLatenessMillis <= watermark) {
+        if (Minutes.closed(minute, allowedLatenessMillis, watermark)) {
             late.inc();
             output.collect(LATE, element);
             return;

@@ -20,7 +20,6 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The 1-minute count window: adds up the partial counts of each key (an ad and a filter, or an ad
@@ -59,11 +58,7 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
 
     /** @param allowedLateness how long after a minute's end its totals still change */
     public MinuteCountWindow(Duration allowedLateness) {
-        Objects.requireNonNull(allowedLateness, "allowedLateness");
-        if (allowedLateness.isNegative()) {
-            throw new IllegalArgumentException("allowed lateness must not be negative, got " + allowedLateness);
-        }
-        this.allowedLatenessMillis = allowedLateness.toMillis();
+        this.allowedLatenessMillis = Minutes.latenessMillis(allowedLateness);
     }
 
     @Override
@@ -104,7 +99,7 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
         ClickCount partial = element.getValue();
         long minute = partial.minute;
         long end = Minutes.maxTimestamp(minute);
-        if (end + allowedLatenessMillis <= watermark) {
+        if (Minutes.closed(minute, allowedLatenessMillis, watermark)) {
             lateDropped.inc();
             return;
         }
@@ -133,7 +128,7 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
                     break;
                 }
                 boolean due = end > watermark;
-                boolean expired = end + allowedLatenessMillis <= next;
+                boolean expired = Minutes.closed(minute, allowedLatenessMillis, next);
                 if (due || expired) {
                     sweep(minute, due, expired);
                 }
