@@ -4,13 +4,7 @@ import dev.tally.jobs.adclick.functions.DeduplicateClicks;
 import dev.tally.schema.adclick.AdClickEvent;
 
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
-import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
-import org.apache.flink.runtime.state.StateBackend;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
-import org.apache.flink.runtime.util.TestingTaskManagerRuntimeInfo;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.FileUtils;
@@ -57,13 +51,6 @@ public class DedupBenchmark {
 
     private static final double DUPLICATE_RATE = 0.02;
 
-    /**
-     * RocksDB's share of managed memory in the job: flink-conf gives a 4 GB TaskManager ~1.37 GB
-     * managed memory over 2 slots, which the job's 4 keyed stateful operators in a slot split. The
-     * harness's default of 3 MB would have RocksDB flush and miss its cache on nearly every access.
-     */
-    private static final long MANAGED_MEMORY_BYTES = 1372L * 1024 * 1024 / 2 / 4;
-
     /** The job's dedup operator with its default horizon and allowed lateness, fed like the job feeds it. */
     @State(Scope.Thread)
     public static class DedupOperator {
@@ -101,23 +88,14 @@ public class DedupBenchmark {
 
             // RocksDB's files and its unpacked native library go here, so teardown leaves nothing behind.
             tmpDir = Files.createTempDirectory("tally-dedup-benchmark").toFile();
-            environment =
-                    new MockEnvironmentBuilder()
-                            .setTaskName("deduplicate-clicks")
-                            .setManagedMemorySize(MANAGED_MEMORY_BYTES)
-                            // The default max parallelism; this one subtask owns every key group.
-                            .setMaxParallelism(128)
-                            .setTaskManagerRuntimeInfo(
-                                    new TestingTaskManagerRuntimeInfo(
-                                            new Configuration(), new String[] {tmpDir.getPath()}, "localhost", tmpDir))
-                            .build();
+            environment = KeyedHarnessState.environment("deduplicate-clicks", tmpDir);
             harness =
                     new KeyedOneInputStreamOperatorTestHarness<>(
                             new DeduplicateClicks(DeduplicateClicks.DEFAULT_HORIZON, Duration.ZERO),
                             AdClickEvent::getClickId,
                             Types.STRING,
                             environment);
-            harness.setStateBackend(backend(stateBackend, tmpDir));
+            harness.setStateBackend(KeyedHarnessState.backend(stateBackend, tmpDir));
             harness.setup(NoCopySerializer.of(AdClickEvent.class));
             harness.open();
 
@@ -127,19 +105,6 @@ public class DedupBenchmark {
             for (long i = 0; i < prefill; i++) {
                 processNext();
             }
-        }
-
-        private static StateBackend backend(String name, File tmpDir) {
-            return switch (name) {
-                case "hashmap" -> new HashMapStateBackend();
-                case "rocksdb" -> {
-                    // As in flink-conf: managed memory, timers in RocksDB too (the default).
-                    EmbeddedRocksDBStateBackend rocksDb = new EmbeddedRocksDBStateBackend();
-                    rocksDb.setDbStoragePath(tmpDir.getPath());
-                    yield rocksDb;
-                }
-                default -> throw new IllegalArgumentException("unknown state backend " + name);
-            };
         }
 
         void processNext() throws Exception {

@@ -3,17 +3,20 @@ package dev.tally.benchmarks.adclick;
 import dev.tally.jobs.adclick.functions.AdFilterKey;
 import dev.tally.jobs.adclick.functions.AdTotal;
 import dev.tally.jobs.adclick.functions.ClickFilters;
-import dev.tally.jobs.adclick.functions.LocalTopN;
+import dev.tally.jobs.adclick.functions.ClickCount;
 import dev.tally.jobs.adclick.functions.MergeTopN;
 import dev.tally.jobs.adclick.functions.Minutes;
 import dev.tally.jobs.adclick.functions.TopCandidates;
 import dev.tally.jobs.adclick.functions.TopNOrder;
-import dev.tally.jobs.adclick.functions.WindowSum;
+import dev.tally.jobs.adclick.functions.RollingTopCandidates;
 import dev.tally.loadgen.GroundTruth;
 
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.FileUtils;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -22,29 +25,32 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.io.File;
+import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The two top-N stages over one hour of Zipf-skewed clicks split over 2 subtasks, N = 100:
- * {@link LocalTopN} selecting a subtask's candidates from its 60-minute window sums (ops = sums
- * offered), and {@link MergeTopN#merge} combining both subtasks' candidates into the final ranking
- * as MergeTopN does on arrival of each list (ops = rankings produced).
+ * The two top-N stages over Zipf-skewed clicks split over 2 subtasks, N = 100:
+ * {@link RollingTopCandidates} summing subtask 0's keys over windows of 1, 5 and 60 minutes and
+ * selecting its candidates, one event-time minute at a time (ops = minutes), and {@link
+ * MergeTopN#merge} combining both subtasks' candidates into the final ranking as MergeTopN does on
+ * arrival of each list (ops = rankings produced).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class TopNMergeBenchmark {
@@ -61,107 +67,74 @@ public class TopNMergeBenchmark {
      */
     private static final int CLICKS_PER_HOUR = 1 << 20;
 
-    /** LocalTopN of subtask 0, fed its window sums for one window end after another. */
-    @State(Scope.Thread)
-    public static class LocalSelection {
-
-        private OneInputStreamOperatorTestHarness<WindowSum, TopCandidates> harness;
-        private WindowSum[] sums;
-
-        private final StreamRecord<WindowSum> record = new StreamRecord<>(null);
-        private int next;
-        private long windowEnd;
-
-        @Setup(Level.Trial)
-        public void open() throws Exception {
-            List<WindowSum> ofSubtask = HourOfClicks.windowSums().get(0);
-            sums = ofSubtask.toArray(new WindowSum[0]);
-            windowEnd = sums[0].windowEnd;
-            harness = new OneInputStreamOperatorTestHarness<>(new LocalTopN(N));
-            harness.setup(NoCopySerializer.of(TopCandidates.class));
-            harness.open();
-        }
-
-        void offerNext() throws Exception {
-            WindowSum sum = sums[next];
-            sum.windowEnd = windowEnd;
-            // RollingWindowSums emits from its timer at window end - 1.
-            harness.processElement(record.replace(sum, windowEnd - 1));
-            if (++next == sums.length) {
-                next = 0;
-                harness.processWatermark(windowEnd - 1);
-                harness.getOutput().clear();
-                // The next minute's sliding window: the same sums again, as a new group.
-                windowEnd += Minutes.MILLIS;
-            }
-        }
-
-        @TearDown(Level.Trial)
-        public void close() throws Exception {
-            harness.close();
-        }
-    }
-
     /**
-     * LocalTopN fed in the order the rolling sums' end-of-input pass emits: each key's sums for
-     * window sizes 1, 5 and 60 minutes at every window end that holds its count (66 sums per key),
-     * keys of 5 filters one after another, so about 330 groups are open at once.
+     * RollingTopCandidates of subtask 0, fed the hour's final per-minute counts of filter 0 one minute
+     * at a time, each minute closed by a watermark that sums every key holding a count in the last
+     * hour. The hour repeats shifted in event time; one hour goes in first, so the state is at its
+     * steady size (every ad of the last hour) when measurement starts.
      */
     @State(Scope.Thread)
-    public static class InterleavedSelection {
+    public static class RollingSelection {
 
-        private static final int KEYS = 20_000;
-        private static final int FILTERS = 5;
+        @Param({"hashmap", "rocksdb"})
+        public String stateBackend;
 
-        private OneInputStreamOperatorTestHarness<WindowSum, TopCandidates> harness;
-        private WindowSum[] sums;
-        private long lastWindowEnd;
+        private File tmpDir;
+        private MockEnvironment environment;
+        private KeyedOneInputStreamOperatorTestHarness<AdFilterKey, ClickCount, TopCandidates> harness;
+        private List<ClickCount[]> minutes;
 
-        private final StreamRecord<WindowSum> record = new StreamRecord<>(null);
+        private final StreamRecord<ClickCount> record = new StreamRecord<>(null);
         private int next;
+        private long lapOffset;
 
         @Setup(Level.Trial)
         public void open() throws Exception {
-            List<WindowSum> ofSubtask = HourOfClicks.windowSums().get(0);
-            long firstWindowEnd = ofSubtask.get(0).windowEnd;
-            List<WindowSum> interleaved = new ArrayList<>();
-            for (int key = 0; key < Math.min(KEYS, ofSubtask.size()); key++) {
-                WindowSum of = ofSubtask.get(key);
-                int filter = key % FILTERS;
-                for (int end = 0; end < WINDOW_MINUTES; end++) {
-                    long windowEnd = firstWindowEnd + end * Minutes.MILLIS;
-                    for (int size : new int[] {1, 5, WINDOW_MINUTES}) {
-                        if (end < size) {
-                            interleaved.add(new WindowSum(filter, size, windowEnd, of.adId, of.sum));
-                        }
-                    }
-                }
-            }
-            sums = interleaved.toArray(new WindowSum[0]);
-            lastWindowEnd = firstWindowEnd + (WINDOW_MINUTES - 1) * Minutes.MILLIS;
-            harness = new OneInputStreamOperatorTestHarness<>(new LocalTopN(N));
+            minutes = HourOfClicks.get().minutesOfSubtask0;
+            tmpDir = Files.createTempDirectory("tally-top-n-benchmark").toFile();
+            environment = KeyedHarnessState.environment("rolling-top-candidates", tmpDir);
+            harness =
+                    new KeyedOneInputStreamOperatorTestHarness<>(
+                            new RollingTopCandidates(N, RollingTopCandidates.DEFAULT_WINDOW_MINUTES),
+                            new AdFilterKey.Selector(),
+                            TypeInformation.of(AdFilterKey.class),
+                            environment);
+            harness.setStateBackend(KeyedHarnessState.backend(stateBackend, tmpDir));
             harness.setup(NoCopySerializer.of(TopCandidates.class));
             harness.open();
+            for (int i = 0; i < WINDOW_MINUTES; i++) {
+                nextMinute();
+            }
         }
 
-        void offerNext() throws Exception {
-            WindowSum sum = sums[next];
-            harness.processElement(record.replace(sum, sum.windowEnd - 1));
-            if (++next == sums.length) {
+        void nextMinute() throws Exception {
+            long minute = 0;
+            for (ClickCount count : minutes.get(next)) {
+                minute = count.minute + lapOffset;
+                ClickCount shifted = ClickCount.forFilter(count.adId, count.filterId, minute, count.count);
+                harness.processElement(record.replace(shifted, Minutes.maxTimestamp(minute)));
+            }
+            harness.processWatermark(Minutes.maxTimestamp(minute));
+            // The harness keeps all output; dropping it keeps the heap (and GC) steady.
+            harness.getOutput().clear();
+            if (++next == minutes.size()) {
                 next = 0;
-                // Every group is flushed; the next pass opens them again.
-                harness.processWatermark(lastWindowEnd - 1);
-                harness.getOutput().clear();
+                lapOffset += minutes.size() * Minutes.MILLIS;
             }
         }
 
         @TearDown(Level.Trial)
         public void close() throws Exception {
-            harness.close();
+            try {
+                harness.close();
+                environment.close();
+            } finally {
+                FileUtils.deleteDirectory(tmpDir);
+            }
         }
     }
 
-    /** What LocalTopN of each subtask sends for one window end: its best N, best first. */
+    /** What the first stage of each subtask sends for one 60-minute window: its best N, best first. */
     @State(Scope.Thread)
     public static class CandidateLists {
 
@@ -170,29 +143,21 @@ public class TopNMergeBenchmark {
 
         @Setup(Level.Trial)
         public void select() {
-            List<List<WindowSum>> bySubtask = HourOfClicks.windowSums();
+            List<List<AdTotal>> bySubtask = HourOfClicks.get().hourSumsBySubtask;
             fromSubtask0 = best(bySubtask.get(0));
             fromSubtask1 = best(bySubtask.get(1));
         }
 
-        private static List<AdTotal> best(List<WindowSum> sums) {
-            List<AdTotal> all = new ArrayList<>(sums.size());
-            for (WindowSum sum : sums) {
-                all.add(new AdTotal(sum.adId, sum.sum));
-            }
+        private static List<AdTotal> best(List<AdTotal> sums) {
+            List<AdTotal> all = new ArrayList<>(sums);
             all.sort(TopNOrder.INSTANCE);
             return new ArrayList<>(all.subList(0, Math.min(N, all.size())));
         }
     }
 
     @Benchmark
-    public void localTopN(LocalSelection s) throws Exception {
-        s.offerNext();
-    }
-
-    @Benchmark
-    public void localTopNInterleaved(InterleavedSelection s) throws Exception {
-        s.offerNext();
+    public void rollingTopCandidates(RollingSelection s) throws Exception {
+        s.nextMinute();
     }
 
     @Benchmark
@@ -201,53 +166,51 @@ public class TopNMergeBenchmark {
         return MergeTopN.merge(N, List.of(best, c.fromSubtask1));
     }
 
-    /** One generated hour of clicks as 60-minute window sums of filter 0, split as keyBy splits them. */
+    /** One generated hour of clicks of filter 0, split as keyBy splits them. */
     static final class HourOfClicks {
 
-        private static List<List<WindowSum>> windowSums;
+        private static HourOfClicks hour;
 
-        private HourOfClicks() {}
+        /** Subtask 0's final count of each ad with clicks in the minute, for each minute in order. */
+        final List<ClickCount[]> minutesOfSubtask0 = new ArrayList<>();
 
-        static synchronized List<List<WindowSum>> windowSums() {
-            if (windowSums == null) {
-                windowSums = generate();
-            }
-            return windowSums;
-        }
+        /** Each subtask's ads with their count over the hour: the 60-minute window at its end. */
+        final List<List<AdTotal>> hourSumsBySubtask = new ArrayList<>();
 
-        private static List<List<WindowSum>> generate() {
+        private HourOfClicks() {
             GroundTruth truth =
                     Clicks.truth(Clicks.clean(CLICKS_PER_HOUR, CLICKS_PER_HOUR / (WINDOW_MINUTES * 60)));
-            long lastMinute = Long.MIN_VALUE;
-            for (GroundTruth.CountKey key : truth.counts().keySet()) {
-                lastMinute = Math.max(lastMinute, key.minute());
-            }
-            long windowEnd = lastMinute + Minutes.MILLIS;
-            long windowStart = windowEnd - WINDOW_MINUTES * Minutes.MILLIS;
-            Map<String, Long> perAd = new HashMap<>();
-            for (Map.Entry<GroundTruth.CountKey, Long> count : truth.counts().entrySet()) {
-                if (count.getKey().minute() >= windowStart) {
-                    perAd.merge(count.getKey().adId(), count.getValue(), Long::sum);
-                }
-            }
-
-            List<List<WindowSum>> bySubtask = new ArrayList<>();
+            TreeMap<Long, List<ClickCount>> byMinute = new TreeMap<>();
+            List<Map<String, Long>> perAd = new ArrayList<>();
             for (int i = 0; i < SUBTASKS; i++) {
-                bySubtask.add(new ArrayList<>());
+                perAd.add(new HashMap<>());
             }
-            for (Map.Entry<String, Long> ad : perAd.entrySet()) {
+            for (Map.Entry<GroundTruth.CountKey, Long> count : truth.counts().entrySet()) {
+                GroundTruth.CountKey key = count.getKey();
                 int subtask =
                         KeyGroupRangeAssignment.assignKeyToParallelOperator(
-                                new AdFilterKey(ad.getKey(), ClickFilters.ALL_CLICKS), MAX_PARALLELISM, SUBTASKS);
-                bySubtask.get(subtask)
-                        .add(new WindowSum(ClickFilters.ALL_CLICKS, WINDOW_MINUTES, windowEnd, ad.getKey(), ad.getValue()));
+                                new AdFilterKey(key.adId(), ClickFilters.ALL_CLICKS), MAX_PARALLELISM, SUBTASKS);
+                perAd.get(subtask).merge(key.adId(), count.getValue(), Long::sum);
+                if (subtask == 0) {
+                    byMinute.computeIfAbsent(key.minute(), m -> new ArrayList<>())
+                            .add(ClickCount.forFilter(key.adId(), ClickFilters.ALL_CLICKS, key.minute(), count.getValue()));
+                }
             }
-            // Timers fire in no particular count order; sorted input would flatter the bounded heap.
-            Random random = new Random(7);
-            for (List<WindowSum> sums : bySubtask) {
-                Collections.shuffle(sums, random);
+            for (List<ClickCount> counts : byMinute.values()) {
+                minutesOfSubtask0.add(counts.toArray(new ClickCount[0]));
             }
-            return bySubtask;
+            for (Map<String, Long> sums : perAd) {
+                List<AdTotal> totals = new ArrayList<>(sums.size());
+                sums.forEach((adId, sum) -> totals.add(new AdTotal(adId, sum)));
+                hourSumsBySubtask.add(totals);
+            }
+        }
+
+        static synchronized HourOfClicks get() {
+            if (hour == null) {
+                hour = new HourOfClicks();
+            }
+            return hour;
         }
     }
 }

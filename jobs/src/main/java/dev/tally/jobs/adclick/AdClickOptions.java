@@ -6,7 +6,7 @@ import dev.tally.jobs.adclick.functions.ClickFilters;
 import dev.tally.jobs.adclick.functions.DeduplicateClicks;
 import dev.tally.jobs.adclick.functions.MergeTopN;
 import dev.tally.jobs.adclick.functions.PreAggregateClicks;
-import dev.tally.jobs.adclick.functions.RollingWindowSums;
+import dev.tally.jobs.adclick.functions.RollingTopCandidates;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -123,7 +123,7 @@ public final class AdClickOptions {
     int topN = MergeTopN.DEFAULT_TOP_N;
 
     @Option(names = "--windows", split = ",", description = "Top-N window sizes in minutes (default: 1,5,60).")
-    int[] windowMinutes = RollingWindowSums.DEFAULT_WINDOW_MINUTES;
+    int[] windowMinutes = RollingTopCandidates.DEFAULT_WINDOW_MINUTES;
 
     @Option(names = "--pre-aggregate-max-entries", description = "Partial counts a subtask holds before it flushes (default: ${DEFAULT-VALUE}).")
     int preAggregateMaxEntries = PreAggregateClicks.DEFAULT_MAX_ENTRIES;

@@ -6,14 +6,12 @@ import dev.tally.jobs.adclick.functions.ClickCount;
 import dev.tally.jobs.adclick.functions.ClickFilters;
 import dev.tally.jobs.adclick.functions.CountKey;
 import dev.tally.jobs.adclick.functions.DeduplicateClicks;
-import dev.tally.jobs.adclick.functions.LocalTopN;
 import dev.tally.jobs.adclick.functions.MergeTopN;
 import dev.tally.jobs.adclick.functions.MinuteCountWindow;
 import dev.tally.jobs.adclick.functions.PreAggregateClicks;
 import dev.tally.jobs.adclick.functions.RankingKey;
-import dev.tally.jobs.adclick.functions.RollingWindowSums;
+import dev.tally.jobs.adclick.functions.RollingTopCandidates;
 import dev.tally.jobs.adclick.functions.TopCandidates;
-import dev.tally.jobs.adclick.functions.WindowSum;
 import dev.tally.schema.adclick.AdClickCount;
 import dev.tally.schema.adclick.AdClickEvent;
 import dev.tally.schema.adclick.AdCountryCount;
@@ -92,20 +90,18 @@ public final class AdClickPipeline {
                         .uid("to-ad-click-count")
                         .name("to-ad-click-count");
 
-        SingleOutputStreamOperator<WindowSum> windowSums =
+        // Two stages: each subtask's own top N of its keys' window sums, then one merge per (filter,
+        // window size). The uid is the per-key-timer version's, whose keyed state this one reads.
+        SingleOutputStreamOperator<TopCandidates> candidates =
                 minuteCounts
                         .filter(count -> count.filterId != ClickCount.COUNTRY_DIMENSION)
                         .name("filter-counts-only")
                         .keyBy(new AdFilterKey.Selector())
-                        .process(new RollingWindowSums(settings.windowMinutes()))
-                        .uid("rolling-window-sums")
-                        .name("rolling-window-sums");
-
-        // Two stages: each subtask's own top N, then one merge per (filter, window size).
-        SingleOutputStreamOperator<TopCandidates> candidates =
-                windowSums
-                        .transform("local-top-n", TypeInformation.of(TopCandidates.class), new LocalTopN(settings.topN()))
-                        .uid("local-top-n");
+                        .transform(
+                                "rolling-top-candidates",
+                                TypeInformation.of(TopCandidates.class),
+                                new RollingTopCandidates(settings.topN(), settings.windowMinutes()))
+                        .uid("rolling-window-sums");
 
         SingleOutputStreamOperator<TopAds> topAds =
                 candidates

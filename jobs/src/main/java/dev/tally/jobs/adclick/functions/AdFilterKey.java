@@ -4,7 +4,7 @@ import org.apache.flink.api.java.functions.KeySelector;
 
 import java.util.Objects;
 
-/** Key of {@link RollingWindowSums}: one ad under one filter. */
+/** Key of {@link RollingTopCandidates}: one ad under one filter. */
 public class AdFilterKey {
 
     public String adId;

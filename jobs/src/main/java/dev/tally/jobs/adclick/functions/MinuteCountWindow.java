@@ -1,7 +1,5 @@
 package dev.tally.jobs.adclick.functions;
 
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
@@ -19,7 +17,6 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The 1-minute count window: adds up the partial counts of each key (an ad and a filter, or an ad
@@ -47,10 +44,8 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
     private final long allowedLatenessMillis;
 
     private transient MinuteSlots<CountKey, Long> totals;
-    /** Union list state of each subtask's watermark: restored, no subtask emits again a minute all had emitted. */
-    private transient ListState<Long> checkpointedWatermarks;
-    /** Minutes whose last millisecond is at most this have been emitted. */
-    private transient long watermark;
+    /** Minutes whose last millisecond is at most its watermark have been emitted. */
+    private transient EmittedThrough emitted;
     private transient boolean sortedInput;
     private transient InternalTimerService<Long> minuteEnds;
     private transient StreamRecord<ClickCount> reuse;
@@ -66,19 +61,9 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
         super.initializeState(context);
         totals = new MinuteSlots<>(SLOT_PREFIX, "open-minutes", Types.LONG);
         totals.initializeState(context);
-        checkpointedWatermarks =
-                context.getOperatorStateStore()
-                        .getUnionListState(new ListStateDescriptor<>("emitted-through", Types.LONG));
-        watermark = Long.MIN_VALUE;
-        if (context.isRestored()) {
-            // The lowest of the subtasks' watermarks: a minute one of them had not emitted yet is
-            // emitted again, here from every subtask; an emitted total is the same total again.
-            long lowest = Long.MAX_VALUE;
-            for (Long restored : checkpointedWatermarks.get()) {
-                lowest = Math.min(lowest, restored);
-            }
-            watermark = lowest == Long.MAX_VALUE ? Long.MIN_VALUE : lowest;
-        }
+        // A minute emitted again after a restore is the same total again.
+        emitted = new EmittedThrough();
+        emitted.initializeState(context);
     }
 
     @Override
@@ -99,6 +84,7 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
         ClickCount partial = element.getValue();
         long minute = partial.minute;
         long end = Minutes.maxTimestamp(minute);
+        long watermark = emitted.watermark();
         if (Minutes.closed(minute, allowedLatenessMillis, watermark)) {
             lateDropped.inc();
             return;
@@ -121,6 +107,7 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         long next = mark.getTimestamp();
+        long watermark = emitted.watermark();
         if (!sortedInput) {
             for (long minute : new ArrayList<>(totals.minutes())) {
                 long end = Minutes.maxTimestamp(minute);
@@ -137,7 +124,7 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
                 }
             }
         }
-        watermark = Math.max(watermark, next);
+        emitted.advance(next);
         // In BATCH execution this fires the timers; the totals go out before the watermark.
         super.processWatermark(mark);
     }
@@ -177,7 +164,7 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         totals.snapshotState();
-        checkpointedWatermarks.update(List.of(watermark));
+        emitted.snapshotState();
     }
 
     private void emit(CountKey key, long minute, long total) {

@@ -1,11 +1,12 @@
 package dev.tally.jobs.adclick.functions;
 
 /**
- * The per-key state of {@link RollingWindowSums} as one {@code long[]}: element 0 is the end of the
- * window whose timer is registered, followed by (minute start, count) pairs in ascending minute
- * order, each minute at most once: {@code [nextWindowEnd, minute0, count0, minute1, count1, ...]}.
+ * The per-key state of {@link RollingTopCandidates} as one {@code long[]}: element 0 is the first
+ * window end the key may still have to emit (windows before it were emitted or hold none of its
+ * counts), followed by (minute start, count) pairs in ascending minute order, each minute at most
+ * once: {@code [nextWindowEnd, minute0, count0, minute1, count1, ...]}.
  *
- * <p>One array per key means one state read and at most one write per record or timer, where a
+ * <p>One array per key means one state read and at most one write per record or sweep, where a
  * MapState needs a RocksDB iterator to find the counts. A key holds at most the largest window's
  * minutes (60 by default, usually a few), so the linear scans below cost less than a state access.
  *
@@ -19,7 +20,7 @@ final class MinuteCounts {
 
     private MinuteCounts() {}
 
-    /** No minutes yet, with the timer of {@code nextWindowEnd} registered. */
+    /** No minutes yet; the key's windows before {@code nextWindowEnd} are out or hold none of its counts. */
     static long[] of(long nextWindowEnd) {
         return new long[] {nextWindowEnd};
     }

@@ -242,7 +242,7 @@ class MergeTopNHarnessTest {
         harness.open();
     }
 
-    /** One LocalTopN subtask's output, stamped as LocalTopN stamps it. */
+    /** One RollingTopCandidates subtask's output, stamped as it stamps it. */
     private void candidates(int filterId, int windowMinutes, long windowEnd, AdTotal... ads)
             throws Exception {
         harness.processElement(

@@ -19,7 +19,6 @@ class RecordTypesTest {
                 CountKey.class,
                 AdFilterKey.class,
                 RankingKey.class,
-                WindowSum.class,
                 AdTotal.class,
                 TopCandidates.class
             })

@@ -1,0 +1,286 @@
+package dev.tally.jobs.adclick.functions;
+
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.graph.StreamConfig;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+import java.util.Arrays;
+
+/**
+ * The sliding windows of the top-N ranking and its first stage in one operator: sums each key's (an
+ * ad under a filter) per-minute counts over the last M minutes, for each configured M, at every
+ * minute boundary, and keeps this subtask's best N of each (filter, M, window end) in {@link
+ * WindowTops}, emitted as {@link TopCandidates} stamped with the window end - 1.
+ *
+ * <p>Window end w is due when the watermark reaches w - 1. A later count for a minute replaces the
+ * earlier one, because late count-window firings send totals, not deltas; a count that could only
+ * change windows already due is dropped (metric {@code too-late-counts}), since each window's list
+ * goes out once.
+ *
+ * <p>No timer per key: every key holding a count in the look-back has a window due at every minute
+ * boundary, so a timer per key meant a write into and a delete from RocksDB's timer queue per key and
+ * minute. Here the watermark that passes a minute boundary walks all keys once, and a key's state is
+ * written only when a minute leaves its look-back. The sums go straight into {@link WindowTops}, and
+ * the lists go out before the watermark, so nothing is pending at a checkpoint but the keys' counts.
+ *
+ * <p>State is one {@code long[]} per key ({@link MinuteCounts}); it is cleared when no minute in the
+ * look-back remains. Input sorted by key (BATCH execution) comes with keyed state that holds one key
+ * at a time and cannot list keys; there a timer per key sums all its windows when its input ends.
+ */
+public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
+        implements OneInputStreamOperator<ClickCount, TopCandidates>,
+                Triggerable<AdFilterKey, VoidNamespace>,
+                BoundedOneInput {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final int[] DEFAULT_WINDOW_MINUTES = {1, 5, 60};
+
+    /**
+     * The name under which KeyedProcessOperator kept the timers of the per-key timer version
+     * (uid rolling-window-sums, as this one): a job restored from its savepoint finds them here and
+     * they fire once, doing nothing, so they do not stay in the state.
+     */
+    private static final String TIMERS = "user-timers";
+
+    private final int n;
+    private final int[] windowMinutes;
+    private final long[] windowMillis;
+    private final long maxLookBackMillis;
+
+    /** The first window end still to emit and the minute counts (always > 0), by {@link MinuteCounts}. */
+    private transient ValueStateDescriptor<long[]> countsDescriptor;
+    private transient ValueState<long[]> minuteCounts;
+    /** Windows ending at or before the first minute boundary after its watermark have been emitted. */
+    private transient EmittedThrough emitted;
+    private transient WindowTops tops;
+    private transient boolean sortedInput;
+    private transient InternalTimerService<VoidNamespace> timers;
+    private transient StreamRecord<TopCandidates> reuse;
+    private transient Counter tooLateCounts;
+
+    /**
+     * @param n how many ads each subtask keeps per (filter, window size, window end)
+     * @param windowMinutes the window sizes M, in minutes: positive and distinct
+     */
+    public RollingTopCandidates(int n, int... windowMinutes) {
+        this.n = BoundedTopN.checkSize(n);
+        this.windowMinutes = checkWindowMinutes(windowMinutes);
+        this.windowMillis = Arrays.stream(this.windowMinutes).mapToLong(m -> m * Minutes.MILLIS).toArray();
+        this.maxLookBackMillis = windowMillis[windowMillis.length - 1];
+    }
+
+    /** The window sizes, sorted; refused when empty, not positive or repeated. */
+    static int[] checkWindowMinutes(int... windowMinutes) {
+        if (windowMinutes == null || windowMinutes.length == 0) {
+            throw new IllegalArgumentException("at least one window size is needed");
+        }
+        int[] sorted = windowMinutes.clone();
+        Arrays.sort(sorted);
+        for (int i = 0; i < sorted.length; i++) {
+            if (sorted[i] < 1) {
+                throw new IllegalArgumentException(
+                        "window sizes must be positive minutes, got " + Arrays.toString(windowMinutes));
+            }
+            if (i > 0 && sorted[i] == sorted[i - 1]) {
+                throw new IllegalArgumentException(
+                        "window sizes must be distinct, got " + Arrays.toString(windowMinutes));
+            }
+        }
+        return sorted;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        emitted = new EmittedThrough();
+        emitted.initializeState(context);
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        countsDescriptor =
+                new ValueStateDescriptor<>(
+                        "packed-minute-counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+        minuteCounts = getPartitionedState(countsDescriptor);
+        StreamConfig.InputConfig[] inputs = getOperatorConfig().getInputs(getUserCodeClassloader());
+        sortedInput = inputs.length > 0 && StreamConfig.requiresSorting(inputs[0]);
+        timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
+        tops = new WindowTops(n);
+        reuse = new StreamRecord<>(null);
+        tooLateCounts = getMetricGroup().counter("too-late-counts");
+    }
+
+    @Override
+    public void processElement(StreamRecord<ClickCount> element) throws Exception {
+        ClickCount count = element.getValue();
+        long minute = count.minute;
+        long[] counts = minuteCounts.value();
+        if (count.count <= 0) {
+            // Nothing to rank: forget the minute.
+            if (counts != null) {
+                store(counts, MinuteCounts.remove(counts, minute));
+            }
+            return;
+        }
+        long firstWindowEnd =
+                Math.max(minute + Minutes.MILLIS, firstUnemittedWindowEnd(emitted.watermark()));
+        if (firstWindowEnd > minute + maxLookBackMillis) {
+            tooLateCounts.inc();
+            return;
+        }
+        if (counts == null) {
+            counts = MinuteCounts.of(firstWindowEnd);
+            if (sortedInput) {
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, firstWindowEnd - 1);
+            }
+        } else if (firstWindowEnd < MinuteCounts.nextWindowEnd(counts)) {
+            // An earlier minute: its windows, before the ones this key had to emit, are due too.
+            counts = MinuteCounts.withNextWindowEnd(counts, firstWindowEnd);
+        }
+        minuteCounts.update(MinuteCounts.put(counts, minute, count.count));
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        long next = mark.getTimestamp();
+        if (sortedInput) {
+            // BATCH: the end of input fires the last key's timer; then every window is complete.
+            timeServiceManager.advanceWatermark(mark);
+        } else {
+            long firstDue = firstUnemittedWindowEnd(emitted.watermark());
+            long lastDue = lastDueWindowEnd(next);
+            if (lastDue != Long.MIN_VALUE && lastDue >= firstDue) {
+                this.<AdFilterKey>getKeyedStateBackend()
+                        .applyToAllKeys(
+                                VoidNamespace.INSTANCE,
+                                VoidNamespaceSerializer.INSTANCE,
+                                countsDescriptor,
+                                (key, state) -> {
+                                    long[] counts = state.value();
+                                    store(counts, offerWindows(key, counts, firstDue, lastDue));
+                                });
+            }
+        }
+        tops.drain(this::emit);
+        emitted.advance(next);
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<AdFilterKey, VoidNamespace> timer) throws Exception {
+        if (!sortedInput) {
+            return; // a timer of the per-key timer version, restored from its savepoint
+        }
+        long[] counts = minuteCounts.value();
+        if (counts != null) {
+            offerWindows(timer.getKey(), counts, Long.MIN_VALUE, Long.MAX_VALUE);
+            minuteCounts.clear();
+        }
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<AdFilterKey, VoidNamespace> timer) {
+        // No processing-time timers are registered.
+    }
+
+    @Override
+    public void endInput() {
+        tops.drain(this::emit);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        emitted.snapshotState();
+    }
+
+    /**
+     * Offers the key's sums of the windows ending from {@code firstDue} to {@code lastDue} that hold
+     * one of its counts, and returns {@code counts} without the minutes no later window needs.
+     */
+    private long[] offerWindows(AdFilterKey key, long[] counts, long firstDue, long lastDue) {
+        if (MinuteCounts.isEmpty(counts)) {
+            return counts;
+        }
+        long end = Math.max(firstDue, MinuteCounts.nextWindowEnd(counts));
+        while (true) {
+            // Skip the windows that would hold no count, e.g. before a minute that arrived early.
+            end = Math.max(end, MinuteCounts.earliestMinute(counts) + Minutes.MILLIS);
+            if (end > lastDue) {
+                return counts;
+            }
+            for (int i = 0; i < windowMinutes.length; i++) {
+                long sum = MinuteCounts.sum(counts, end - windowMillis[i], end);
+                if (sum > 0) {
+                    tops.offer(key.filterId, windowMinutes[i], end, key.adId, sum);
+                }
+            }
+            end += Minutes.MILLIS;
+            // Minutes before the next window's look-back are in no later window of any size.
+            long[] kept = MinuteCounts.removeBefore(counts, end - maxLookBackMillis);
+            if (kept != counts) {
+                if (MinuteCounts.isEmpty(kept)) {
+                    return kept;
+                }
+                counts = MinuteCounts.withNextWindowEnd(kept, end);
+            }
+        }
+    }
+
+    /** Writes the current key's counts if they changed; an empty key leaves no state. */
+    private void store(long[] before, long[] after) throws Exception {
+        if (after == before) {
+            return;
+        }
+        if (MinuteCounts.isEmpty(after)) {
+            minuteCounts.clear();
+        } else {
+            minuteCounts.update(after);
+        }
+    }
+
+    private void emit(TopCandidates candidates) {
+        output.collect(reuse.replace(candidates, candidates.windowEnd - 1));
+    }
+
+    /**
+     * The first window end w whose list is not out yet (w - 1 > watermark); windows are emitted
+     * when the watermark reaches w - 1.
+     */
+    static long firstUnemittedWindowEnd(long watermark) {
+        if (watermark == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        if (watermark == Long.MAX_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        return Minutes.start(watermark + 1) + Minutes.MILLIS;
+    }
+
+    /** The last window end due at {@code watermark}: every one, at the end of input. */
+    static long lastDueWindowEnd(long watermark) {
+        if (watermark == Long.MAX_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        if (watermark == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        return Minutes.start(watermark + 1);
+    }
+}

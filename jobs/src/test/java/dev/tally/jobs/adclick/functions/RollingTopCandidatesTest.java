@@ -1,0 +1,436 @@
+package dev.tally.jobs.adclick.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Sliding sums of per-minute counts for each window size M at each minute boundary, and each
+ * subtask's best N of them, on both state backends: RocksDB lists the keys while they are rewritten
+ * and cleared, the heap backend from a copy. Its BATCH path (a timer per key) runs in the replay's
+ * tests.
+ */
+class RollingTopCandidatesTest {
+
+    private static final long T0 = 1_609_459_200_000L; // 2021-01-01T00:00:00Z
+    private static final long MIN = Minutes.MILLIS;
+    private static final int N = 100;
+
+    @TempDir Path tmp;
+
+    private final List<KeyedOneInputStreamOperatorTestHarness<AdFilterKey, ClickCount, TopCandidates>> opened =
+            new ArrayList<>();
+    private KeyedOneInputStreamOperatorTestHarness<AdFilterKey, ClickCount, TopCandidates> harness;
+    private String backend = "hashmap";
+    private CapturedMetrics metrics;
+
+    @AfterEach
+    void close() throws Exception {
+        for (var h : opened) {
+            h.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void sumsOverOneAndFiveMinutes(String stateBackend) throws Exception {
+        backend = stateBackend;
+        open(1, 5);
+        count("ad1", 0, 0, 3);
+        count("ad1", 0, 1, 2);
+        count("ad1", 0, 3, 4);
+        assertThat(harness.numEventTimeTimers()).isZero();
+
+        harness.processWatermark(T0 + 20 * MIN);
+        assertThat(sums())
+                .containsExactlyInAnyOrder(
+                        sum(0, 1, 1, "ad1", 3),
+                        sum(0, 5, 1, "ad1", 3),
+                        sum(0, 1, 2, "ad1", 2),
+                        sum(0, 5, 2, "ad1", 5),
+                        // window end 3: minute 2 has no count, so no 1-minute sum
+                        sum(0, 5, 3, "ad1", 5),
+                        sum(0, 1, 4, "ad1", 4),
+                        sum(0, 5, 4, "ad1", 9),
+                        sum(0, 5, 5, "ad1", 9),
+                        sum(0, 5, 6, "ad1", 6),
+                        sum(0, 5, 7, "ad1", 4),
+                        sum(0, 5, 8, "ad1", 4));
+        assertThat(harness.extractOutputStreamRecords())
+                .allSatisfy(r -> assertThat(r.getTimestamp()).isEqualTo(r.getValue().windowEnd - 1));
+        assertThat(stored()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void theFinalWatermarkEmitsEveryRemainingWindow(String stateBackend) throws Exception {
+        backend = stateBackend;
+        open(1, 5);
+        count("ad1", 0, 0, 3);
+        count("ad1", 0, 1, 2);
+        count("ad1", 0, 3, 4);
+
+        harness.processWatermark(Long.MAX_VALUE); // end of input
+        assertThat(sums())
+                .containsExactlyInAnyOrder(
+                        sum(0, 1, 1, "ad1", 3),
+                        sum(0, 5, 1, "ad1", 3),
+                        sum(0, 1, 2, "ad1", 2),
+                        sum(0, 5, 2, "ad1", 5),
+                        sum(0, 5, 3, "ad1", 5),
+                        sum(0, 1, 4, "ad1", 4),
+                        sum(0, 5, 4, "ad1", 9),
+                        sum(0, 5, 5, "ad1", 9),
+                        sum(0, 5, 6, "ad1", 6),
+                        sum(0, 5, 7, "ad1", 4),
+                        sum(0, 5, 8, "ad1", 4));
+        assertThat(stored()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aWindowIsEmittedWhenTheWatermarkReachesItsEndMinusOne(String stateBackend) throws Exception {
+        backend = stateBackend;
+        open(1, 5);
+        count("ad1", 3, 0, 7);
+
+        harness.processWatermark(T0 + MIN - 2);
+        assertThat(harness.getOutput()).containsExactly(new Watermark(T0 + MIN - 2));
+
+        harness.getOutput().clear();
+        harness.processWatermark(T0 + MIN - 1);
+        assertThat(sums()).containsExactlyInAnyOrder(sum(3, 1, 1, "ad1", 7), sum(3, 5, 1, "ad1", 7));
+        // The lists go out before the watermark that closes their window.
+        List<Object> output = new ArrayList<>(harness.getOutput());
+        assertThat(output.get(output.size() - 1)).isEqualTo(new Watermark(T0 + MIN - 1));
+
+        harness.getOutput().clear();
+        harness.processWatermark(T0 + 2 * MIN - 1);
+        assertThat(sums()).containsExactly(sum(3, 5, 2, "ad1", 7));
+        assertThat(stored()).isEqualTo(1);
+
+        harness.getOutput().clear();
+        harness.processWatermark(T0 + 5 * MIN - 1);
+        assertThat(sums())
+                .containsExactlyInAnyOrder(
+                        sum(3, 5, 3, "ad1", 7), sum(3, 5, 4, "ad1", 7), sum(3, 5, 5, "ad1", 7));
+        // The look-back has passed minute 0: nothing left.
+        assertThat(stored()).isZero();
+    }
+
+    @Test
+    void keysAreSummedSeparatelyAndEachGroupListedOnce() throws Exception {
+        open(1);
+        count("ad1", 0, 0, 3);
+        count("ad2", 0, 0, 4);
+        count("ad1", 1, 0, 5);
+
+        harness.processWatermark(T0 + 3 * MIN);
+        assertThat(harness.extractOutputValues())
+                .containsExactly(
+                        candidates(0, 1, 1, ad("ad2", 4), ad("ad1", 3)),
+                        candidates(1, 1, 1, ad("ad1", 5)));
+        assertThat(stored()).isZero();
+    }
+
+    @Test
+    void keepsTheBestNWithTiesBrokenByAdIdWhateverTheArrivalOrder() throws Exception {
+        List<AdTotal> offers = List.of(ad("ad3", 4), ad("ad0", 1), ad("ad1", 4), ad("ad2", 4), ad("ad10", 4));
+        List<AdTotal> reversed = new ArrayList<>(offers);
+        Collections.reverse(reversed);
+        for (List<AdTotal> order : List.of(offers, reversed)) {
+            harness = open(2, new int[] {1});
+            for (AdTotal offer : order) {
+                count(offer.adId, 0, 0, offer.count);
+            }
+            harness.processWatermark(T0 + MIN - 1);
+            assertThat(harness.extractOutputValues())
+                    .containsExactly(candidates(0, 1, 1, ad("ad1", 4), ad("ad10", 4)));
+        }
+    }
+
+    @Test
+    void sixtyMinuteWindowsSlideEveryMinute() throws Exception {
+        open(1, 5, 60);
+        count("ad1", 0, 0, 7);
+        count("ad1", 0, 30, 1);
+
+        harness.processWatermark(T0 + 200 * MIN);
+        Map<Integer, List<Sum>> bySize = sums().stream().collect(Collectors.groupingBy(Sum::windowMinutes));
+        assertThat(bySize.get(1)).containsExactlyInAnyOrder(sum(0, 1, 1, "ad1", 7), sum(0, 1, 31, "ad1", 1));
+        assertThat(bySize.get(5)).hasSize(10);
+        assertThat(bySize.get(5)).allSatisfy(s -> assertThat(s.sum).isEqualTo(s.endMinute <= 5 ? 7 : 1));
+        // 60-minute windows ending at 1..90: 7 until the end 60, plus 1 from the end 31 to 90
+        assertThat(bySize.get(60)).hasSize(90);
+        for (int end = 1; end <= 90; end++) {
+            long expected = (end <= 60 ? 7 : 0) + (end >= 31 ? 1 : 0);
+            assertThat(bySize.get(60)).contains(sum(0, 60, end, "ad1", expected));
+        }
+        assertThat(stored()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aRepeatedMinuteReplacesTheEarlierCount(String stateBackend) throws Exception {
+        backend = stateBackend;
+        open(1, 5);
+        count("ad1", 0, 0, 3);
+        count("ad1", 0, 0, 5); // a late firing sends the new total, not a delta
+        harness.processWatermark(T0 + MIN - 1);
+        assertThat(sums()).containsExactlyInAnyOrder(sum(0, 1, 1, "ad1", 5), sum(0, 5, 1, "ad1", 5));
+
+        count("ad1", 0, 0, 8); // after window end 1 is out: changes the later windows only
+        harness.getOutput().clear();
+        harness.processWatermark(T0 + 2 * MIN - 1);
+        assertThat(sums()).containsExactly(sum(0, 5, 2, "ad1", 8));
+        assertThat(metrics.count("too-late-counts")).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aCountOfZeroRemovesTheMinute(String stateBackend) throws Exception {
+        backend = stateBackend;
+        open(1, 5);
+        count("ad1", 0, 0, 3);
+        count("ad1", 0, 0, 0);
+        assertThat(stored()).isZero();
+        harness.processWatermark(T0 + 10 * MIN);
+        assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void aCountOnlyForEmittedWindowsIsDroppedAndCounted() throws Exception {
+        open(1, 5);
+        harness.processWatermark(T0 + 6 * MIN - 1); // window ends up to 6 are out
+        count("ad1", 0, 0, 3); // windows 1..5: all out
+        count("ad1", 0, 1, 4); // windows 2..6: all out
+        assertThat(metrics.count("too-late-counts")).isEqualTo(2);
+        assertThat(stored()).isZero();
+
+        count("ad1", 0, 2, 5); // windows 3..7: 7 is still to come
+        harness.processWatermark(T0 + 20 * MIN);
+        assertThat(sums()).containsExactly(sum(0, 5, 7, "ad1", 5));
+        assertThat(stored()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void anEarlierMinuteBringsItsWindowsBack(String stateBackend) throws Exception {
+        backend = stateBackend;
+        open(1, 5);
+        count("ad1", 0, 4, 2); // arrives first: windows from end 5 on
+        count("ad1", 0, 1, 1); // earlier minute: windows from end 2 on
+
+        harness.processWatermark(T0 + 20 * MIN);
+        assertThat(sums())
+                .containsExactlyInAnyOrder(
+                        sum(0, 1, 2, "ad1", 1),
+                        sum(0, 5, 2, "ad1", 1),
+                        sum(0, 5, 3, "ad1", 1),
+                        sum(0, 5, 4, "ad1", 1),
+                        sum(0, 1, 5, "ad1", 2),
+                        sum(0, 5, 5, "ad1", 3),
+                        sum(0, 5, 6, "ad1", 3),
+                        sum(0, 5, 7, "ad1", 2),
+                        sum(0, 5, 8, "ad1", 2),
+                        sum(0, 5, 9, "ad1", 2));
+        assertThat(stored()).isZero();
+    }
+
+    @Test
+    void aGapLongerThanTheLookBackSkipsEmptyWindows() throws Exception {
+        open(1);
+        count("ad1", 0, 0, 1);
+        count("ad1", 0, 10, 2);
+        harness.processWatermark(T0 + 30 * MIN);
+        assertThat(sums()).containsExactlyInAnyOrder(sum(0, 1, 1, "ad1", 1), sum(0, 1, 11, "ad1", 2));
+        assertThat(stored()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void countsSurviveARestartAndNoWindowIsEmittedTwice(String stateBackend) throws Exception {
+        backend = stateBackend;
+        open(1, 5);
+        count("ad1", 0, 0, 3);
+        count("ad2", 0, 1, 4);
+        harness.processWatermark(T0 + 2 * MIN - 1);
+        assertThat(sums())
+                .containsExactlyInAnyOrder(
+                        sum(0, 1, 1, "ad1", 3), sum(0, 5, 1, "ad1", 3),
+                        sum(0, 1, 2, "ad2", 4), sum(0, 5, 2, "ad2", 4), sum(0, 5, 2, "ad1", 3));
+        OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
+
+        open(snapshot, 1, 5);
+        count("ad1", 0, 2, 1);
+        harness.processWatermark(T0 + 3 * MIN - 1);
+        assertThat(sums())
+                .containsExactlyInAnyOrder(
+                        sum(0, 1, 3, "ad1", 1), sum(0, 5, 3, "ad1", 4), sum(0, 5, 3, "ad2", 4));
+    }
+
+    /**
+     * After a rescale each subtask resumes from the lowest watermark of the old ones, so a window
+     * one of them had not emitted is emitted again for every key: the same sums, which MergeTopN
+     * merges by taking each ad's largest.
+     */
+    @Test
+    void afterRescalingEverySubtaskSumsTheKeysItReceived() throws Exception {
+        open(1);
+        for (int i = 0; i < 100; i++) {
+            count("ad" + i, 0, 0, i + 1);
+        }
+        harness.processWatermark(T0 + 10_000);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
+
+        List<Sum> emitted = new ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            var part =
+                    new KeyedOneInputStreamOperatorTestHarness<>(
+                            new RollingTopCandidates(N, 1),
+                            new AdFilterKey.Selector(),
+                            TypeInformation.of(AdFilterKey.class),
+                            128,
+                            2,
+                            subtask);
+            opened.add(part);
+            part.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, 128, 1, 2, subtask));
+            part.open();
+            part.processWatermark(T0 + MIN - 1);
+            harness = part;
+            assertThat(sums()).isNotEmpty();
+            emitted.addAll(sums());
+            assertThat(stored()).isZero();
+        }
+        assertThat(emitted).hasSize(100);
+        for (int i = 0; i < 100; i++) {
+            assertThat(emitted).contains(sum(0, 1, 1, "ad" + i, i + 1));
+        }
+    }
+
+    @Test
+    void windowEndsDueAtAWatermark() {
+        assertThat(RollingTopCandidates.firstUnemittedWindowEnd(Long.MIN_VALUE)).isEqualTo(Long.MIN_VALUE);
+        assertThat(RollingTopCandidates.firstUnemittedWindowEnd(T0 - 2)).isEqualTo(T0);
+        assertThat(RollingTopCandidates.firstUnemittedWindowEnd(T0 - 1)).isEqualTo(T0 + MIN);
+        assertThat(RollingTopCandidates.firstUnemittedWindowEnd(T0)).isEqualTo(T0 + MIN);
+        assertThat(RollingTopCandidates.firstUnemittedWindowEnd(T0 + MIN - 2)).isEqualTo(T0 + MIN);
+        assertThat(RollingTopCandidates.firstUnemittedWindowEnd(Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+        assertThat(RollingTopCandidates.lastDueWindowEnd(T0 - 2)).isEqualTo(T0 - MIN);
+        assertThat(RollingTopCandidates.lastDueWindowEnd(T0 - 1)).isEqualTo(T0);
+        assertThat(RollingTopCandidates.lastDueWindowEnd(T0 + MIN - 2)).isEqualTo(T0);
+        assertThat(RollingTopCandidates.lastDueWindowEnd(Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void rejectsBadSettings() {
+        assertThatCode(() -> new RollingTopCandidates(N, RollingTopCandidates.DEFAULT_WINDOW_MINUTES))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> new RollingTopCandidates(N))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("at least one window size is needed");
+        assertThatThrownBy(() -> new RollingTopCandidates(N, 5, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("window sizes must be positive minutes, got [5, 0]");
+        assertThatThrownBy(() -> new RollingTopCandidates(N, 5, 1, 5))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("window sizes must be distinct, got [5, 1, 5]");
+        assertThatThrownBy(() -> new RollingTopCandidates(0, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 1");
+    }
+
+    // ---- helpers ----
+
+    private void open(int... windowMinutes) throws Exception {
+        harness = open(N, windowMinutes);
+    }
+
+    private void open(OperatorSubtaskState restoreFrom, int... windowMinutes) throws Exception {
+        harness = open(N, windowMinutes, restoreFrom);
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<AdFilterKey, ClickCount, TopCandidates> open(
+            int n, int[] windowMinutes) throws Exception {
+        return open(n, windowMinutes, null);
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<AdFilterKey, ClickCount, TopCandidates> open(
+            int n, int[] windowMinutes, OperatorSubtaskState restoreFrom) throws Exception {
+        metrics = new CapturedMetrics();
+        var opening =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new RollingTopCandidates(n, windowMinutes),
+                        new AdFilterKey.Selector(),
+                        TypeInformation.of(AdFilterKey.class),
+                        HarnessState.environment(metrics, tmp));
+        opened.add(opening);
+        HarnessState.use(opening, backend, tmp);
+        if (restoreFrom != null) {
+            opening.initializeState(restoreFrom);
+        }
+        opening.open();
+        harness = opening;
+        return opening;
+    }
+
+    /** A final per-minute count as the 1-minute window emits it (stamped with its max timestamp). */
+    private void count(String adId, int filterId, int minute, long count) throws Exception {
+        long start = T0 + minute * MIN;
+        harness.processElement(
+                new StreamRecord<>(ClickCount.forFilter(adId, filterId, start, count), Minutes.maxTimestamp(start)));
+    }
+
+    /** Keys holding counts. */
+    private long stored() throws Exception {
+        try (var keys = harness.getOperator().getKeyedStateBackend().getKeys("packed-minute-counts", VoidNamespace.INSTANCE)) {
+            return keys.count();
+        }
+    }
+
+    /** Every ad of every list emitted, as one window sum each. */
+    private List<Sum> sums() {
+        List<Sum> sums = new ArrayList<>();
+        for (TopCandidates list : harness.extractOutputValues()) {
+            for (AdTotal ad : list.ads) {
+                sums.add(new Sum(list.filterId, list.windowMinutes, (int) ((list.windowEnd - T0) / MIN), ad.adId, ad.count));
+            }
+        }
+        return sums;
+    }
+
+    private record Sum(int filterId, int windowMinutes, int endMinute, String adId, long sum) {}
+
+    private static Sum sum(int filterId, int windowMinutes, int endMinute, String adId, long sum) {
+        return new Sum(filterId, windowMinutes, endMinute, adId, sum);
+    }
+
+    private static TopCandidates candidates(int filterId, int windowMinutes, int endMinute, AdTotal... ads) {
+        return new TopCandidates(filterId, windowMinutes, T0 + endMinute * MIN, List.of(ads));
+    }
+
+    private static AdTotal ad(String adId, long count) {
+        return new AdTotal(adId, count);
+    }
+}
