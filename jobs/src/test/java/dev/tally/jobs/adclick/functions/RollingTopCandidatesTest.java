@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -288,6 +293,48 @@ class RollingTopCandidatesTest {
         assertThat(sums())
                 .containsExactlyInAnyOrder(
                         sum(0, 1, 3, "ad1", 1), sum(0, 5, 3, "ad1", 4), sum(0, 5, 3, "ad2", 4));
+    }
+
+    /**
+     * A savepoint of the per-key-timer version (a KeyedProcessFunction under the same uid): its
+     * packed-minute-counts state, element 0 the window end its timer was set for, and that timer.
+     * The windows before element 0 are not emitted again, and the old timer fires without effect.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void restoresTheStateOfThePerKeyTimerVersion(String stateBackend) throws Exception {
+        backend = stateBackend;
+        var timerVersion =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new TimerVersionState()),
+                        new AdFilterKey.Selector(),
+                        TypeInformation.of(AdFilterKey.class),
+                        HarnessState.environment(new CapturedMetrics(), tmp));
+        opened.add(timerVersion);
+        HarnessState.use(timerVersion, backend, tmp);
+        timerVersion.open();
+        timerVersion.processElement(
+                new StreamRecord<>(ClickCount.forFilter("ad1", 0, T0, 3), Minutes.maxTimestamp(T0)));
+        OperatorSubtaskState snapshot = timerVersion.snapshot(1L, T0);
+
+        open(snapshot, 1, 5);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        harness.processWatermark(T0 + 2 * MIN - 1);
+        assertThat(sums()).containsExactly(sum(0, 5, 2, "ad1", 3));
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(stored()).isEqualTo(1);
+    }
+
+    /** Writes state as the per-key-timer version had it after emitting window end 1 of minute 0. */
+    private static final class TimerVersionState extends KeyedProcessFunction<AdFilterKey, ClickCount, TopCandidates> {
+        @Override
+        public void processElement(ClickCount count, Context ctx, Collector<TopCandidates> out) throws Exception {
+            long nextWindowEnd = count.minute + 2 * MIN;
+            getRuntimeContext()
+                    .getState(new ValueStateDescriptor<>("packed-minute-counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO))
+                    .update(MinuteCounts.put(MinuteCounts.of(nextWindowEnd), count.minute, count.count));
+            ctx.timerService().registerEventTimeTimer(nextWindowEnd - 1);
+        }
     }
 
     /**
