@@ -42,6 +42,22 @@ class RollingTopCandidatesTest {
     private static final long MIN = Minutes.MILLIS;
     private static final int N = 100;
 
+    /** The 1- and 5-minute sums of ad1 with counts 3, 2 and 4 in minutes 0, 1 and 3 of filter 0. */
+    private static final List<Sum> SUMS_OF_MINUTES_0_1_3 =
+            List.of(
+                    sum(0, 1, 1, "ad1", 3),
+                    sum(0, 5, 1, "ad1", 3),
+                    sum(0, 1, 2, "ad1", 2),
+                    sum(0, 5, 2, "ad1", 5),
+                    // window end 3: minute 2 has no count, so no 1-minute sum
+                    sum(0, 5, 3, "ad1", 5),
+                    sum(0, 1, 4, "ad1", 4),
+                    sum(0, 5, 4, "ad1", 9),
+                    sum(0, 5, 5, "ad1", 9),
+                    sum(0, 5, 6, "ad1", 6),
+                    sum(0, 5, 7, "ad1", 4),
+                    sum(0, 5, 8, "ad1", 4));
+
     @TempDir Path tmp;
 
     private final List<KeyedOneInputStreamOperatorTestHarness<AdFilterKey, ClickCount, TopCandidates>> opened =
@@ -68,20 +84,7 @@ class RollingTopCandidatesTest {
         assertThat(harness.numEventTimeTimers()).isZero();
 
         harness.processWatermark(T0 + 20 * MIN);
-        assertThat(sums())
-                .containsExactlyInAnyOrder(
-                        sum(0, 1, 1, "ad1", 3),
-                        sum(0, 5, 1, "ad1", 3),
-                        sum(0, 1, 2, "ad1", 2),
-                        sum(0, 5, 2, "ad1", 5),
-                        // window end 3: minute 2 has no count, so no 1-minute sum
-                        sum(0, 5, 3, "ad1", 5),
-                        sum(0, 1, 4, "ad1", 4),
-                        sum(0, 5, 4, "ad1", 9),
-                        sum(0, 5, 5, "ad1", 9),
-                        sum(0, 5, 6, "ad1", 6),
-                        sum(0, 5, 7, "ad1", 4),
-                        sum(0, 5, 8, "ad1", 4));
+        assertThat(sums()).containsExactlyInAnyOrderElementsOf(SUMS_OF_MINUTES_0_1_3);
         assertThat(harness.extractOutputStreamRecords())
                 .allSatisfy(r -> assertThat(r.getTimestamp()).isEqualTo(r.getValue().windowEnd - 1));
         assertThat(stored()).isZero();
@@ -97,19 +100,7 @@ class RollingTopCandidatesTest {
         count("ad1", 0, 3, 4);
 
         harness.processWatermark(Long.MAX_VALUE); // end of input
-        assertThat(sums())
-                .containsExactlyInAnyOrder(
-                        sum(0, 1, 1, "ad1", 3),
-                        sum(0, 5, 1, "ad1", 3),
-                        sum(0, 1, 2, "ad1", 2),
-                        sum(0, 5, 2, "ad1", 5),
-                        sum(0, 5, 3, "ad1", 5),
-                        sum(0, 1, 4, "ad1", 4),
-                        sum(0, 5, 4, "ad1", 9),
-                        sum(0, 5, 5, "ad1", 9),
-                        sum(0, 5, 6, "ad1", 6),
-                        sum(0, 5, 7, "ad1", 4),
-                        sum(0, 5, 8, "ad1", 4));
+        assertThat(sums()).containsExactlyInAnyOrderElementsOf(SUMS_OF_MINUTES_0_1_3);
         assertThat(stored()).isZero();
     }
 
