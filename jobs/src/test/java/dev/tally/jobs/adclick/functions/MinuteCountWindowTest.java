@@ -142,6 +142,22 @@ class MinuteCountWindowTest {
         assertThat(stored(after)).isZero();
     }
 
+    /** A minute open at the checkpoint closes on the restored operator's first watermark past it, with no new partial. */
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aMinuteOpenAtTheCheckpointIsEmittedByTheWatermarkAlone(String stateBackend) throws Exception {
+        backend = stateBackend;
+        var before = open(Duration.ZERO);
+        send(before, ClickCount.forFilter("ad1", 0, T0, 3));
+        before.processWatermark(T0 + 10_000);
+        OperatorSubtaskState snapshot = before.snapshot(1L, T0);
+
+        var after = open(Duration.ZERO, snapshot);
+        after.processWatermark(minute(30));
+        assertThat(after.extractOutputValues()).containsExactly(ClickCount.forFilter("ad1", 0, T0, 3));
+        assertThat(stored(after)).isZero();
+    }
+
     /** A minute emitted before a checkpoint, but kept for its lateness, is not emitted again after it. */
     @Test
     void aRestoredSubtaskDoesNotEmitAMinuteAgain() throws Exception {
