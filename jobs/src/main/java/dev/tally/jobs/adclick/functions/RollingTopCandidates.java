@@ -130,9 +130,9 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     public void processElement(StreamRecord<ClickCount> element) throws Exception {
         ClickCount count = element.getValue();
         long minute = count.minute;
-        long[] counts = minuteCounts.value();
         if (count.count <= 0) {
             // Nothing to rank: forget the minute.
+            long[] counts = minuteCounts.value();
             if (counts != null) {
                 store(counts, MinuteCounts.remove(counts, minute));
             }
@@ -144,6 +144,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             tooLateCounts.inc();
             return;
         }
+        long[] counts = minuteCounts.value();
         if (counts == null) {
             counts = MinuteCounts.of(firstWindowEnd);
             if (sortedInput) {
