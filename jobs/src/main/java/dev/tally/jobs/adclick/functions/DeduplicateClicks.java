@@ -7,8 +7,12 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.graph.StreamConfig;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -22,13 +26,18 @@ import java.util.Objects;
  * Drops repeated clicks (keyed by click_id, first occurrence wins) over an event-time horizon, and
  * diverts clicks too late for the 1-minute count window to {@link #LATE}.
  *
- * <p>Ids are forgotten a whole event-time minute at a time, without a timer per click: a timer per
- * click cost a write and a later delete in RocksDB's timer queue, its largest item in the job's
- * profile. A click id is looked up by the id alone, so a copy is a duplicate whatever its click_ts.
- * Each accepted id is also filed under its click minute ({@link MinuteSlots}); when the watermark
- * passes a minute's end plus the horizon, the minute's ids are listed and both entries are cleared.
- * More minutes than slots are open only with a horizon over 15 minutes or clicks far ahead of the
- * watermark.
+ * <p>Each accepted id is filed under its click minute ({@link MinuteSlots}); when the watermark
+ * passes a minute's end plus the horizon, the minute's ids are listed and cleared, without a timer
+ * per click (a timer per click cost a write and a later delete in RocksDB's timer queue). A click id
+ * is looked up by the id alone, so a copy is a duplicate whatever its click_ts: the subtask keeps a
+ * fingerprint of every id it remembers on the heap ({@link ClickIdFingerprints}), and only a click
+ * whose fingerprint is held (a duplicate, or a rare collision) is looked up in the minutes that
+ * are open. A lookup and a second write per click in RocksDB, an index by id, were the larger part
+ * of the dedup thread's CPU. More minutes than slots are open only with a horizon over 15 minutes or
+ * clicks far ahead of the watermark.
+ *
+ * <p>Input sorted by key (BATCH execution) brings each id's copies together and sees no watermark
+ * before its end, so there the current key's own state answers, and nothing is filed by minute.
  */
 public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
         implements OneInputStreamOperator<AdClickEvent, AdClickEvent> {
@@ -46,8 +55,13 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
     private final long horizonMillis;
     private final long allowedLatenessMillis;
 
+    private transient ValueStateDescriptor<Boolean> seenDescriptor;
+    /** BATCH only; streaming versions before the fingerprints wrote it too, and open() clears theirs. */
     private transient ValueState<Boolean> seen;
     private transient MinuteSlots<String, Boolean> minuteIds;
+    private transient ClickIdFingerprints remembered;
+    private transient boolean sortedInput;
+    private transient boolean restored;
     private transient long watermark;
     private transient Counter duplicates;
     private transient Counter late;
@@ -79,21 +93,48 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
         super.initializeState(context);
         minuteIds = new MinuteSlots<>(SLOT_PREFIX, "click-id-minutes", Types.BOOLEAN);
         minuteIds.initializeState(context);
+        restored = context.isRestored();
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        seen = getPartitionedState(new ValueStateDescriptor<>("click-id-seen", Types.BOOLEAN));
+        seenDescriptor = new ValueStateDescriptor<>("click-id-seen", Types.BOOLEAN);
+        seen = getPartitionedState(seenDescriptor);
         minuteIds.open(getKeyedStateBackend());
+        StreamConfig.InputConfig[] inputs = getOperatorConfig().getInputs(getUserCodeClassloader());
+        sortedInput = inputs.length > 0 && StreamConfig.requiresSorting(inputs[0]);
+        remembered = new ClickIdFingerprints();
+        if (restored && !sortedInput) {
+            clearIdsOfEarlierVersions();
+            rememberRestoredIds();
+        }
         watermark = Long.MIN_VALUE;
         duplicates = getMetricGroup().counter("duplicates");
         late = getMetricGroup().counter("late");
+        getMetricGroup().gauge("rememberedClickIds", (Gauge<Long>) remembered::size);
+    }
+
+    /** Ids that versions before the fingerprints also wrote under the id alone; nothing reads them now. */
+    private void clearIdsOfEarlierVersions() throws Exception {
+        getKeyedStateBackend()
+                .applyToAllKeys(
+                        VoidNamespace.INSTANCE,
+                        VoidNamespaceSerializer.INSTANCE,
+                        seenDescriptor,
+                        (clickId, state) -> state.clear());
+    }
+
+    private void rememberRestoredIds() throws Exception {
+        for (long minute : minuteIds.minutes()) {
+            minuteIds.forEachKey(minute, (clickId, listed) -> remembered.add(clickId));
+        }
     }
 
     @Override
     public void processElement(StreamRecord<AdClickEvent> element) throws Exception {
-        if (seen.value() != null) {
+        String clickId = element.getValue().getClickId();
+        if (isRemembered(clickId)) {
             // Checked before lateness: a late copy of a counted click is a duplicate, and the late
             // output then holds only clicks that were never counted (what reconciliation must add).
             duplicates.inc();
@@ -106,10 +147,30 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
             output.collect(LATE, element);
             return;
         }
-        seen.update(Boolean.TRUE);
-        minuteIds.of(minute).update(Boolean.TRUE);
-        minuteIds.held(minute);
+        if (sortedInput) {
+            seen.update(Boolean.TRUE);
+        } else {
+            minuteIds.of(minute).update(Boolean.TRUE);
+            minuteIds.held(minute);
+            remembered.add(clickId);
+        }
         output.collect(element);
+    }
+
+    /** Whether the current key, {@code clickId}, was accepted and is still remembered. */
+    private boolean isRemembered(String clickId) throws Exception {
+        if (sortedInput) {
+            return seen.value() != null;
+        }
+        if (!remembered.mightContain(clickId)) {
+            return false;
+        }
+        for (long minute : minuteIds.minutes()) {
+            if (minuteIds.of(minute).value() != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -131,7 +192,7 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
                     minute,
                     (clickId, listed) -> {
                         listed.clear();
-                        seen.clear();
+                        remembered.remove(clickId);
                     });
             minuteIds.forget(minute);
         }

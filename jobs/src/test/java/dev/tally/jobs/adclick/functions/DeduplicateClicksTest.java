@@ -9,7 +9,13 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -282,6 +288,53 @@ class DeduplicateClicksTest {
         assertThat(restoredEntries).isEqualTo(100);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void idsSharingAFingerprintAreToldApartAndForgottenOneByOne(String stateBackend) throws Exception {
+        backend = stateBackend;
+        // String.hashCode, the fingerprint: "Aa" and "BB" hash alike, and so does "C#".
+        assertThat("AaX".hashCode()).isEqualTo("BBX".hashCode()).isEqualTo("C#X".hashCode());
+        open(HORIZON, Duration.ZERO);
+        process(click("AaX", "ad1", T0 + 1_000));
+        process(click("BBX", "ad1", T0 + MIN + 1_000));
+        process(click("C#X", "ad1", T0 + MIN + 2_000));
+        assertThat(harness.extractOutputValues()).extracting(AdClickEvent::getClickId)
+                .containsExactly("AaX", "BBX", "C#X");
+
+        // Forgetting AaX's minute leaves the fingerprint of the two ids still remembered.
+        harness.processWatermark(Minutes.maxTimestamp(T0) + HORIZON.toMillis());
+        assertStored(harness, 2);
+        process(click("BBX", "ad1", T0 + MIN + 1_000));
+        process(click("C#X", "ad1", T0 + MIN + 2_000));
+        assertThat(metrics.count("duplicates")).isEqualTo(2);
+        assertThat(harness.extractOutputValues()).hasSize(3);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void idsOfTheVersionBeforeTheFingerprintsAreRestoredAndTheirIndexByIdCleared(String stateBackend)
+            throws Exception {
+        backend = stateBackend;
+        startHarness(new EarlierVersionState());
+        harness.open();
+        process(click("c1", "ad1", T0 + 1_000));
+        process(click("c2", "ad1", T0 + MIN + 1_000));
+        assertThat(entries(harness, "click-id-seen")).isEqualTo(2);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
+        close();
+
+        openFrom(snapshot, HORIZON);
+        assertStored(harness, 2);
+        process(click("c1", "ad1", T0 + 1_000));
+        process(click("c2", "ad1", T0 + MIN + 1_000));
+        process(click("c3", "ad1", T0 + MIN + 1_000));
+        assertThat(metrics.count("duplicates")).isEqualTo(2);
+        assertThat(harness.extractOutputValues()).extracting(AdClickEvent::getClickId).containsExactly("c3");
+
+        harness.processWatermark(Minutes.maxTimestamp(T0 + MIN) + HORIZON.toMillis());
+        assertStored(harness, 0);
+    }
+
     @Test
     void outputKeepsTheEventTimestamp() throws Exception {
         open(HORIZON, Duration.ZERO);
@@ -325,7 +378,7 @@ class DeduplicateClicksTest {
         harness.open();
     }
 
-    private void startHarness(DeduplicateClicks operator) throws Exception {
+    private void startHarness(OneInputStreamOperator<AdClickEvent, AdClickEvent> operator) throws Exception {
         metrics = new CapturedMetrics();
         environment = HarnessState.environment(metrics, tmp);
         harness =
@@ -335,27 +388,27 @@ class DeduplicateClicksTest {
     }
 
     /**
-     * Asserts that {@code ids} click ids are remembered, and that each is listed under its minute
-     * for forgetting (the harness counts entries of heap state only).
+     * Asserts that {@code ids} click ids are remembered, each listed under its minute for forgetting
+     * and none under the id alone (where versions before the fingerprints also kept them).
      */
     private static void assertStored(
             KeyedOneInputStreamOperatorTestHarness<String, AdClickEvent, AdClickEvent> h, long ids) throws Exception {
         assertThat(storedIds(h)).isEqualTo(ids);
-        long indexed = 0;
-        for (int i = 0; i < MinuteSlots.SLOTS; i++) {
-            indexed += entries(h, DeduplicateClicks.slotStateName(i));
-        }
-        assertThat(indexed).isEqualTo(ids);
+        assertThat(entries(h, "click-id-seen")).isZero();
     }
 
-    /** Click ids remembered by the operator. */
+    /** Click ids listed under their minutes. */
     private static long storedIds(KeyedOneInputStreamOperatorTestHarness<String, AdClickEvent, AdClickEvent> h) {
-        return entries(h, "click-id-seen");
+        long listed = 0;
+        for (int i = 0; i < MinuteSlots.SLOTS; i++) {
+            listed += entries(h, DeduplicateClicks.slotStateName(i));
+        }
+        return listed;
     }
 
     private static long entries(
             KeyedOneInputStreamOperatorTestHarness<String, AdClickEvent, AdClickEvent> h, String state) {
-        KeyedStateBackend<String> backend = ((DeduplicateClicks) h.getOperator()).getKeyedStateBackend();
+        KeyedStateBackend<String> backend = ((AbstractStreamOperator<?>) h.getOperator()).getKeyedStateBackend();
         try (Stream<Tuple2<String, Object>> entries = backend.getKeysAndNamespaces(state)) {
             return entries.count();
         }
@@ -374,6 +427,46 @@ class DeduplicateClicksTest {
         return late.stream()
                 .map(StreamRecord::getValue)
                 .toList();
+    }
+
+    /**
+     * The state as the version before the fingerprints wrote it (0c65fb7 and earlier): each id under
+     * its minute and under the id alone, with the same state names.
+     */
+    private static final class EarlierVersionState extends AbstractStreamOperator<AdClickEvent>
+            implements OneInputStreamOperator<AdClickEvent, AdClickEvent> {
+
+        private transient MinuteSlots<String, Boolean> minuteIds;
+        private transient ValueState<Boolean> seen;
+
+        @Override
+        public void initializeState(StateInitializationContext context) throws Exception {
+            super.initializeState(context);
+            minuteIds = new MinuteSlots<>("click-ids-", "click-id-minutes", Types.BOOLEAN);
+            minuteIds.initializeState(context);
+        }
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            seen = getPartitionedState(new ValueStateDescriptor<>("click-id-seen", Types.BOOLEAN));
+            minuteIds.open(getKeyedStateBackend());
+        }
+
+        @Override
+        public void processElement(StreamRecord<AdClickEvent> element) throws Exception {
+            long minute = Minutes.start(element.getValue().getClickTs());
+            seen.update(Boolean.TRUE);
+            minuteIds.of(minute).update(Boolean.TRUE);
+            minuteIds.held(minute);
+            output.collect(element);
+        }
+
+        @Override
+        public void snapshotState(StateSnapshotContext context) throws Exception {
+            super.snapshotState(context);
+            minuteIds.snapshotState();
+        }
     }
 
     private static AdClickEvent click(String clickId, String adId, long clickTs) {
