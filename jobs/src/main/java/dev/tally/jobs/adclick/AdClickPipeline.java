@@ -74,34 +74,51 @@ public final class AdClickPipeline {
                                 new PreAggregateClicks(settings.filters(), settings.preAggregateMaxEntries()))
                         .uid("pre-aggregate-clicks");
 
-        // A new uid since the state of Flink's window operator, which counted here before, is not
-        // read by this one (README: upgrading across it).
-        SingleOutputStreamOperator<ClickCount> minuteCounts =
-                partials.keyBy(new CountKey.Selector())
+        // Two consumers of the partials: the count window adds up the country rows; the rolling
+        // sums, which hold each (ad, filter)'s count per minute for the ranking anyway, emit the
+        // 1-minute filter counts themselves. A new uid for the window since the state of Flink's
+        // window operator, which counted here before, is not read by this one (README: upgrading).
+        SingleOutputStreamOperator<ClickCount> windowCounts =
+                partials.filter(ClickCount::isCountryDimension)
+                        .name("country-partials")
+                        .keyBy(new CountKey.Selector())
                         .transform(
                                 "minute-counts",
                                 TypeInformation.of(ClickCount.class),
                                 new MinuteCountWindow(settings.allowedLateness()))
                         .uid("minute-count-window");
 
-        SingleOutputStreamOperator<AdClickCount> counts =
-                minuteCounts
-                        .process(new ToAdClickCount(), new AvroTypeInfo<>(AdClickCount.class))
-                        .uid("to-ad-click-count")
-                        .name("to-ad-click-count");
+        // Versions that counted the filter rows in the window too leave their open minutes' partial
+        // totals in its state; the window emits them when their minutes close, and the rolling sums
+        // add them to the partials that came after the upgrade.
+        DataStream<ClickCount> filterPartials =
+                partials.filter(count -> !count.isCountryDimension())
+                        .name("filter-partials")
+                        .union(
+                                windowCounts
+                                        .filter(count -> !count.isCountryDimension())
+                                        .name("filter-totals-of-earlier-versions"));
 
         // Two stages: each subtask's own top N of its keys' window sums, then one merge per (filter,
         // window size). The uid is the per-key-timer version's, whose keyed state this one reads.
         SingleOutputStreamOperator<TopCandidates> candidates =
-                minuteCounts
-                        .filter(count -> count.filterId != ClickCount.COUNTRY_DIMENSION)
-                        .name("filter-counts-only")
+                filterPartials
                         .keyBy(new AdFilterKey.Selector())
                         .transform(
                                 "rolling-top-candidates",
                                 TypeInformation.of(TopCandidates.class),
-                                new RollingTopCandidates(settings.topN(), settings.windowMinutes()))
+                                new RollingTopCandidates(
+                                        settings.topN(), settings.allowedLateness(), settings.windowMinutes()))
                         .uid("rolling-window-sums");
+
+        SingleOutputStreamOperator<AdClickCount> counts =
+                windowCounts
+                        .filter(ClickCount::isCountryDimension)
+                        .name("country-counts")
+                        .union(candidates.getSideOutput(RollingTopCandidates.FILTER_COUNTS))
+                        .process(new ToAdClickCount(), new AvroTypeInfo<>(AdClickCount.class))
+                        .uid("to-ad-click-count")
+                        .name("to-ad-click-count");
 
         SingleOutputStreamOperator<TopAds> topAds =
                 candidates

@@ -19,8 +19,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 
 /**
- * The 1-minute count window: adds up the partial counts of each key (an ad and a filter, or an ad
- * and a country) per event-time minute, and emits each minute's total, stamped with the minute's
+ * The 1-minute count window: adds up the partial counts of each key (an ad and a country; the
+ * filter rows are counted by {@link RollingTopCandidates}, which holds them for the ranking) per
+ * event-time minute, and emits each minute's total, stamped with the minute's
  * last millisecond, when the watermark passes the minute's end. A partial that arrives after that,
  * within the allowed lateness, emits its key's new total at once, as Flink's event-time trigger
  * does; one later still is dropped (metric {@code numLateRecordsDropped}; dedup diverts those

@@ -3,6 +3,7 @@ package dev.tally.jobs.adclick.functions;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -17,29 +18,40 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
 
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * The sliding windows of the top-N ranking and its first stage in one operator: sums each key's (an
- * ad under a filter) per-minute counts over the last M minutes, for each configured M, at every
- * minute boundary, and keeps this subtask's best N of each (filter, M, window end) in {@link
- * WindowTops}, emitted as {@link TopCandidates} stamped with the window end - 1.
+ * The 1-minute filter counts and the sliding windows of the top-N ranking with its first stage, in
+ * one operator: adds up each key's (an ad under a filter) partial counts per minute, emits each
+ * minute's total on {@link #FILTER_COUNTS} when the watermark passes the minute's end, sums the
+ * minutes of the last M minutes, for each configured M, at every minute boundary, and keeps this
+ * subtask's best N of each (filter, M, window end) in {@link WindowTops}, emitted as {@link
+ * TopCandidates} stamped with the window end - 1.
  *
- * <p>Window end w is due when the watermark reaches w - 1. A later count for a minute replaces the
- * earlier one, because late count-window firings send totals, not deltas; a count that could only
- * change windows already due is dropped (metric {@code too-late-counts}), since each window's list
- * goes out once.
+ * <p>The filter counts come from here rather than from the count window because this operator holds
+ * each key's count per minute for the ranking anyway: counting them in the window too cost a state
+ * read and write per partial and a read and a delete per key and minute there, and a shuffle.
+ *
+ * <p>Lateness follows the count window's rules: a partial that arrives after its minute's end, within
+ * the allowed lateness, emits the minute's new total at once; one later still is dropped (metric
+ * {@code numLateRecordsDropped}; dedup diverts those clicks to its late output before they are
+ * counted). Window end w is due when the watermark reaches w - 1, and each window's list goes out
+ * once: a late partial changes only the windows still to come, and one that can change none of
+ * them is counted in {@code too-late-counts}.
  *
  * <p>No timer per key: every key holding a count in the look-back has a window due at every minute
  * boundary, so a timer per key meant a write into and a delete from RocksDB's timer queue per key and
  * minute. Here the watermark that passes a minute boundary walks all keys once, and a key's state is
- * written only when a minute leaves its look-back. The sums go straight into {@link WindowTops}, and
- * the lists go out before the watermark, so nothing is pending at a checkpoint but the keys' counts.
+ * written only when a minute leaves it. The sums go straight into {@link WindowTops}, and the lists
+ * and counts go out before the watermark, so nothing is pending at a checkpoint but the keys' counts.
  *
- * <p>State is one {@code long[]} per key ({@link MinuteCounts}); it is cleared when no minute in the
- * look-back remains. Input sorted by key (BATCH execution) comes with keyed state that holds one key
- * at a time and cannot list keys; there a timer per key sums all its windows when its input ends.
+ * <p>State is one {@code long[]} per key ({@link MinuteCounts}); a minute leaves it when no later
+ * window needs it and it is closed to late partials, and the key is cleared when no minute remains.
+ * Input sorted by key (BATCH execution) comes with keyed state that holds one key at a time and
+ * cannot list keys; there a timer per key emits all its minutes and windows when its input ends.
  */
 public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         implements OneInputStreamOperator<ClickCount, TopCandidates>,
@@ -57,7 +69,12 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
      */
     private static final String TIMERS = "user-timers";
 
+    /** The 1-minute filter counts, each minute's total when it closes and again after a late partial. */
+    public static final OutputTag<ClickCount> FILTER_COUNTS =
+            new OutputTag<>("filter-counts", TypeInformation.of(ClickCount.class));
+
     private final int n;
+    private final long allowedLatenessMillis;
     private final int[] windowMinutes;
     private final long[] windowMillis;
     private final long maxLookBackMillis;
@@ -71,14 +88,18 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     private transient boolean sortedInput;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient StreamRecord<TopCandidates> reuse;
+    private transient StreamRecord<ClickCount> reuseCount;
     private transient Counter tooLateCounts;
+    private transient Counter lateDropped;
 
     /**
      * @param n how many ads each subtask keeps per (filter, window size, window end)
+     * @param allowedLateness how long after a minute's end its count still changes
      * @param windowMinutes the window sizes M, in minutes: positive and distinct
      */
-    public RollingTopCandidates(int n, int... windowMinutes) {
+    public RollingTopCandidates(int n, Duration allowedLateness, int... windowMinutes) {
         this.n = BoundedTopN.checkSize(n);
+        this.allowedLatenessMillis = Minutes.latenessMillis(allowedLateness);
         this.windowMinutes = checkWindowMinutes(windowMinutes);
         this.windowMillis = Arrays.stream(this.windowMinutes).mapToLong(m -> m * Minutes.MILLIS).toArray();
         this.maxLookBackMillis = windowMillis[windowMillis.length - 1];
@@ -123,27 +144,21 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         tops = new WindowTops(n);
         reuse = new StreamRecord<>(null);
+        reuseCount = new StreamRecord<>(null);
         tooLateCounts = getMetricGroup().counter("too-late-counts");
+        lateDropped = getMetricGroup().counter("numLateRecordsDropped");
     }
 
     @Override
     public void processElement(StreamRecord<ClickCount> element) throws Exception {
-        ClickCount count = element.getValue();
-        long minute = count.minute;
-        if (count.count <= 0) {
-            // Nothing to rank: forget the minute.
-            long[] counts = minuteCounts.value();
-            if (counts != null) {
-                store(counts, MinuteCounts.remove(counts, minute));
-            }
+        ClickCount partial = element.getValue();
+        long minute = partial.minute;
+        long watermark = emitted.watermark();
+        if (Minutes.closed(minute, allowedLatenessMillis, watermark)) {
+            lateDropped.inc();
             return;
         }
-        long firstWindowEnd =
-                Math.max(minute + Minutes.MILLIS, firstUnemittedWindowEnd(emitted.watermark()));
-        if (firstWindowEnd > minute + maxLookBackMillis) {
-            tooLateCounts.inc();
-            return;
-        }
+        long firstWindowEnd = Math.max(minute + Minutes.MILLIS, firstUnemittedWindowEnd(watermark));
         long[] counts = minuteCounts.value();
         if (counts == null) {
             counts = MinuteCounts.of(firstWindowEnd);
@@ -154,7 +169,15 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             // An earlier minute: its windows, before the ones this key had to emit, are due too.
             counts = MinuteCounts.withNextWindowEnd(counts, firstWindowEnd);
         }
-        minuteCounts.update(MinuteCounts.put(counts, minute, count.count));
+        long total = MinuteCounts.get(counts, minute) + partial.count;
+        minuteCounts.update(MinuteCounts.put(counts, minute, total));
+        if (Minutes.maxTimestamp(minute) <= watermark) {
+            // Its minute went out already: the new total replaces it at once, as a late window firing.
+            emitCount(partial.adId, partial.filterId, minute, total);
+        }
+        if (firstWindowEnd > minute + maxLookBackMillis) {
+            tooLateCounts.inc();
+        }
     }
 
     @Override
@@ -166,6 +189,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         } else {
             long firstDue = firstUnemittedWindowEnd(emitted.watermark());
             long lastDue = lastDueWindowEnd(next);
+            long firstOpen = firstOpenMinute(allowedLatenessMillis, next);
             if (lastDue != Long.MIN_VALUE && lastDue >= firstDue) {
                 this.<AdFilterKey>getKeyedStateBackend()
                         .applyToAllKeys(
@@ -174,7 +198,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
                                 countsDescriptor,
                                 (key, state) -> {
                                     long[] counts = state.value();
-                                    store(counts, offerWindows(key, counts, firstDue, lastDue));
+                                    store(counts, offerWindows(key, counts, firstDue, lastDue, firstOpen));
                                 });
             }
         }
@@ -190,7 +214,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         }
         long[] counts = minuteCounts.value();
         if (counts != null) {
-            offerWindows(timer.getKey(), counts, Long.MIN_VALUE, Long.MAX_VALUE);
+            offerWindows(timer.getKey(), counts, Long.MIN_VALUE, Long.MAX_VALUE, Long.MAX_VALUE);
             minuteCounts.clear();
         }
     }
@@ -212,19 +236,33 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     }
 
     /**
-     * Offers the key's sums of the windows ending from {@code firstDue} to {@code lastDue} that hold
-     * one of its counts, and returns {@code counts} without the minutes no later window needs.
+     * Emits the key's count of each minute that closes with the window ends from {@code firstDue} to
+     * {@code lastDue}, offers its sums of those windows, and returns {@code counts} without the
+     * minutes that no later window needs and no late partial can change (those before {@code
+     * firstOpen}).
      */
-    private long[] offerWindows(AdFilterKey key, long[] counts, long firstDue, long lastDue) {
-        if (MinuteCounts.isEmpty(counts)) {
-            return counts;
-        }
+    private long[] offerWindows(AdFilterKey key, long[] counts, long firstDue, long lastDue, long firstOpen) {
         long end = Math.max(firstDue, MinuteCounts.nextWindowEnd(counts));
         while (true) {
+            long[] kept = MinuteCounts.removeBefore(counts, Math.min(end - maxLookBackMillis, firstOpen));
+            if (kept != counts) {
+                if (MinuteCounts.isEmpty(kept)) {
+                    return kept;
+                }
+                counts = MinuteCounts.withNextWindowEnd(kept, end);
+            }
+            if (MinuteCounts.isEmpty(counts)) {
+                return counts;
+            }
             // Skip the windows that would hold no count, e.g. before a minute that arrived early.
             end = Math.max(end, MinuteCounts.earliestMinute(counts) + Minutes.MILLIS);
             if (end > lastDue) {
                 return counts;
+            }
+            long closing = end - Minutes.MILLIS;
+            long ofMinute = MinuteCounts.get(counts, closing);
+            if (ofMinute > 0) {
+                emitCount(key.adId, key.filterId, closing, ofMinute);
             }
             for (int i = 0; i < windowMinutes.length; i++) {
                 long sum = MinuteCounts.sum(counts, end - windowMillis[i], end);
@@ -233,14 +271,6 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
                 }
             }
             end += Minutes.MILLIS;
-            // Minutes before the next window's look-back are in no later window of any size.
-            long[] kept = MinuteCounts.removeBefore(counts, end - maxLookBackMillis);
-            if (kept != counts) {
-                if (MinuteCounts.isEmpty(kept)) {
-                    return kept;
-                }
-                counts = MinuteCounts.withNextWindowEnd(kept, end);
-            }
         }
     }
 
@@ -254,6 +284,12 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         } else {
             minuteCounts.update(after);
         }
+    }
+
+    private void emitCount(String adId, int filterId, long minute, long count) {
+        output.collect(
+                FILTER_COUNTS,
+                reuseCount.replace(ClickCount.forFilter(adId, filterId, minute, count), Minutes.maxTimestamp(minute)));
     }
 
     private void emit(TopCandidates candidates) {
@@ -272,6 +308,20 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             return Long.MAX_VALUE;
         }
         return Minutes.start(watermark + 1) + Minutes.MILLIS;
+    }
+
+    /**
+     * The first minute whose count a late partial may still change at {@code watermark} (every
+     * minute before it is {@link Minutes#closed closed}): all are closed at the end of input.
+     */
+    static long firstOpenMinute(long allowedLatenessMillis, long watermark) {
+        if (watermark == Long.MAX_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        if (watermark == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        return Minutes.start(watermark - allowedLatenessMillis - (Minutes.MILLIS - 1)) + Minutes.MILLIS;
     }
 
     /** The last window end due at {@code watermark}: every one, at the end of input. */

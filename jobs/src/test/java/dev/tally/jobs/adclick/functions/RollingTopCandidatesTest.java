@@ -24,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -64,6 +65,7 @@ class RollingTopCandidatesTest {
             new ArrayList<>();
     private KeyedOneInputStreamOperatorTestHarness<AdFilterKey, ClickCount, TopCandidates> harness;
     private String backend = "hashmap";
+    private Duration lateness = Duration.ZERO;
     private CapturedMetrics metrics;
 
     @AfterEach
@@ -87,6 +89,9 @@ class RollingTopCandidatesTest {
         assertThat(sums()).containsExactlyInAnyOrderElementsOf(SUMS_OF_MINUTES_0_1_3);
         assertThat(harness.extractOutputStreamRecords())
                 .allSatisfy(r -> assertThat(r.getTimestamp()).isEqualTo(r.getValue().windowEnd - 1));
+        assertThat(filterCounts()).containsExactly(filterCount("ad1", 0, 0, 3), filterCount("ad1", 0, 1, 2), filterCount("ad1", 0, 3, 4));
+        assertThat(harness.getSideOutput(RollingTopCandidates.FILTER_COUNTS))
+                .allSatisfy(r -> assertThat(r.getTimestamp()).isEqualTo(Minutes.maxTimestamp(r.getValue().minute)));
         assertThat(stored()).isZero();
     }
 
@@ -101,6 +106,7 @@ class RollingTopCandidatesTest {
 
         harness.processWatermark(Long.MAX_VALUE); // end of input
         assertThat(sums()).containsExactlyInAnyOrderElementsOf(SUMS_OF_MINUTES_0_1_3);
+        assertThat(filterCounts()).containsExactly(filterCount("ad1", 0, 0, 3), filterCount("ad1", 0, 1, 2), filterCount("ad1", 0, 3, 4));
         assertThat(stored()).isZero();
     }
 
@@ -113,10 +119,12 @@ class RollingTopCandidatesTest {
 
         harness.processWatermark(T0 + MIN - 2);
         assertThat(harness.getOutput()).containsExactly(new Watermark(T0 + MIN - 2));
+        assertThat(filterCounts()).isEmpty();
 
         harness.getOutput().clear();
         harness.processWatermark(T0 + MIN - 1);
         assertThat(sums()).containsExactlyInAnyOrder(sum(3, 1, 1, "ad1", 7), sum(3, 5, 1, "ad1", 7));
+        assertThat(filterCounts()).containsExactly(filterCount("ad1", 3, 0, 7));
         // The lists go out before the watermark that closes their window.
         List<Object> output = new ArrayList<>(harness.getOutput());
         assertThat(output.get(output.size() - 1)).isEqualTo(new Watermark(T0 + MIN - 1));
@@ -188,45 +196,82 @@ class RollingTopCandidatesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"hashmap", "rocksdb"})
-    void aRepeatedMinuteReplacesTheEarlierCount(String stateBackend) throws Exception {
+    void partialsOfAMinuteAddUpAndALatePartialSendsTheNewTotal(String stateBackend) throws Exception {
         backend = stateBackend;
+        lateness = Duration.ofMinutes(2);
         open(1, 5);
         count("ad1", 0, 0, 3);
-        count("ad1", 0, 0, 5); // a late firing sends the new total, not a delta
+        count("ad1", 0, 0, 5); // from another pre-aggregating subtask
         harness.processWatermark(T0 + MIN - 1);
-        assertThat(sums()).containsExactlyInAnyOrder(sum(0, 1, 1, "ad1", 5), sum(0, 5, 1, "ad1", 5));
+        assertThat(sums()).containsExactlyInAnyOrder(sum(0, 1, 1, "ad1", 8), sum(0, 5, 1, "ad1", 8));
+        assertThat(filterCounts()).containsExactly(filterCount("ad1", 0, 0, 8));
 
-        count("ad1", 0, 0, 8); // after window end 1 is out: changes the later windows only
         harness.getOutput().clear();
+        harness.getSideOutput(RollingTopCandidates.FILTER_COUNTS).clear();
+        count("ad1", 0, 0, 2); // late, within the lateness: the minute's new total at once
+        assertThat(filterCounts()).containsExactly(filterCount("ad1", 0, 0, 10));
         harness.processWatermark(T0 + 2 * MIN - 1);
-        assertThat(sums()).containsExactly(sum(0, 5, 2, "ad1", 8));
+        // window end 1 is out already; the later windows count the late clicks
+        assertThat(sums()).containsExactly(sum(0, 5, 2, "ad1", 10));
+        assertThat(filterCounts()).containsExactly(filterCount("ad1", 0, 0, 10));
         assertThat(metrics.count("too-late-counts")).isZero();
+        assertThat(metrics.count("numLateRecordsDropped")).isZero();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"hashmap", "rocksdb"})
-    void aCountOfZeroRemovesTheMinute(String stateBackend) throws Exception {
+    void aMinuteIsKeptForLatePartialsUntilItClosesThenTheyAreDropped(String stateBackend) throws Exception {
         backend = stateBackend;
-        open(1, 5);
+        lateness = Duration.ofMinutes(5);
+        open(1); // no window needs minute 0 after window end 1; the lateness does
         count("ad1", 0, 0, 3);
-        count("ad1", 0, 0, 0);
+        harness.processWatermark(T0 + 3 * MIN);
+        assertThat(sums()).containsExactly(sum(0, 1, 1, "ad1", 3));
+        assertThat(stored()).isEqualTo(1);
+
+        count("ad1", 0, 0, 2);
+        assertThat(filterCounts()).containsExactly(filterCount("ad1", 0, 0, 3), filterCount("ad1", 0, 0, 5));
+        assertThat(metrics.count("too-late-counts")).isEqualTo(1); // it changes no window still to come
+
+        harness.processWatermark(T0 + 6 * MIN - 1); // minute 0 closes: its end + 5 minutes
         assertThat(stored()).isZero();
-        harness.processWatermark(T0 + 10 * MIN);
-        assertThat(harness.extractOutputValues()).isEmpty();
+        count("ad1", 0, 0, 4);
+        assertThat(metrics.count("numLateRecordsDropped")).isEqualTo(1);
+        assertThat(stored()).isZero();
+        assertThat(filterCounts()).hasSize(2);
+        assertThat(sums()).containsExactly(sum(0, 1, 1, "ad1", 3));
     }
 
     @Test
-    void aCountOnlyForEmittedWindowsIsDroppedAndCounted() throws Exception {
+    void withoutLatenessAPartialOfAnEmittedMinuteIsDroppedAndCounted() throws Exception {
+        open(1, 5);
+        harness.processWatermark(T0 + 6 * MIN - 1); // minutes up to 5 are out and closed
+        count("ad1", 0, 0, 3);
+        count("ad1", 0, 5, 4);
+        assertThat(metrics.count("numLateRecordsDropped")).isEqualTo(2);
+        assertThat(stored()).isZero();
+
+        count("ad1", 0, 6, 5);
+        harness.processWatermark(T0 + 20 * MIN);
+        assertThat(filterCounts()).containsExactly(filterCount("ad1", 0, 6, 5));
+        assertThat(sums()).contains(sum(0, 1, 7, "ad1", 5), sum(0, 5, 11, "ad1", 5));
+        assertThat(stored()).isZero();
+    }
+
+    @Test
+    void aPartialOnlyForEmittedWindowsStillCountsItsMinuteAndIsCounted() throws Exception {
+        lateness = Duration.ofMinutes(10);
         open(1, 5);
         harness.processWatermark(T0 + 6 * MIN - 1); // window ends up to 6 are out
         count("ad1", 0, 0, 3); // windows 1..5: all out
         count("ad1", 0, 1, 4); // windows 2..6: all out
         assertThat(metrics.count("too-late-counts")).isEqualTo(2);
-        assertThat(stored()).isZero();
+        assertThat(filterCounts()).containsExactly(filterCount("ad1", 0, 0, 3), filterCount("ad1", 0, 1, 4));
 
         count("ad1", 0, 2, 5); // windows 3..7: 7 is still to come
         harness.processWatermark(T0 + 20 * MIN);
         assertThat(sums()).containsExactly(sum(0, 5, 7, "ad1", 5));
+        assertThat(filterCounts()).hasSize(3);
         assertThat(stored()).isZero();
     }
 
@@ -346,7 +391,7 @@ class RollingTopCandidatesTest {
         for (int subtask = 0; subtask < 2; subtask++) {
             var part =
                     new KeyedOneInputStreamOperatorTestHarness<>(
-                            new RollingTopCandidates(N, 1),
+                            new RollingTopCandidates(N, Duration.ZERO, 1),
                             new AdFilterKey.Selector(),
                             TypeInformation.of(AdFilterKey.class),
                             128,
@@ -368,6 +413,23 @@ class RollingTopCandidatesTest {
     }
 
     @Test
+    void minutesOpenToLatePartialsAtAWatermark() {
+        long lateness = 2 * MIN;
+        // minute 0 ends at T0 + MIN - 1 and closes two minutes later
+        assertThat(RollingTopCandidates.firstOpenMinute(lateness, T0 + 3 * MIN - 2)).isEqualTo(T0);
+        assertThat(RollingTopCandidates.firstOpenMinute(lateness, T0 + 3 * MIN - 1)).isEqualTo(T0 + MIN);
+        assertThat(RollingTopCandidates.firstOpenMinute(0, T0 + MIN - 2)).isEqualTo(T0);
+        assertThat(RollingTopCandidates.firstOpenMinute(0, T0 + MIN - 1)).isEqualTo(T0 + MIN);
+        for (long watermark = T0; watermark < T0 + 5 * MIN; watermark += 7_919) {
+            long open = RollingTopCandidates.firstOpenMinute(lateness, watermark);
+            assertThat(Minutes.closed(open - MIN, lateness, watermark)).isTrue();
+            assertThat(Minutes.closed(open, lateness, watermark)).isFalse();
+        }
+        assertThat(RollingTopCandidates.firstOpenMinute(lateness, Long.MIN_VALUE)).isEqualTo(Long.MIN_VALUE);
+        assertThat(RollingTopCandidates.firstOpenMinute(lateness, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void windowEndsDueAtAWatermark() {
         assertThat(RollingTopCandidates.firstUnemittedWindowEnd(Long.MIN_VALUE)).isEqualTo(Long.MIN_VALUE);
         assertThat(RollingTopCandidates.firstUnemittedWindowEnd(T0 - 2)).isEqualTo(T0);
@@ -383,18 +445,18 @@ class RollingTopCandidatesTest {
 
     @Test
     void rejectsBadSettings() {
-        assertThatCode(() -> new RollingTopCandidates(N, RollingTopCandidates.DEFAULT_WINDOW_MINUTES))
+        assertThatCode(() -> new RollingTopCandidates(N, Duration.ZERO, RollingTopCandidates.DEFAULT_WINDOW_MINUTES))
                 .doesNotThrowAnyException();
-        assertThatThrownBy(() -> new RollingTopCandidates(N))
+        assertThatThrownBy(() -> new RollingTopCandidates(N, Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("at least one window size is needed");
-        assertThatThrownBy(() -> new RollingTopCandidates(N, 5, 0))
+        assertThatThrownBy(() -> new RollingTopCandidates(N, Duration.ZERO, 5, 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("window sizes must be positive minutes, got [5, 0]");
-        assertThatThrownBy(() -> new RollingTopCandidates(N, 5, 1, 5))
+        assertThatThrownBy(() -> new RollingTopCandidates(N, Duration.ZERO, 5, 1, 5))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("window sizes must be distinct, got [5, 1, 5]");
-        assertThatThrownBy(() -> new RollingTopCandidates(0, 1))
+        assertThatThrownBy(() -> new RollingTopCandidates(0, Duration.ZERO, 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least 1");
     }
@@ -419,7 +481,7 @@ class RollingTopCandidatesTest {
         metrics = new CapturedMetrics();
         var opening =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new RollingTopCandidates(n, windowMinutes),
+                        new RollingTopCandidates(n, lateness, windowMinutes),
                         new AdFilterKey.Selector(),
                         TypeInformation.of(AdFilterKey.class),
                         HarnessState.environment(metrics, tmp));
@@ -433,11 +495,21 @@ class RollingTopCandidatesTest {
         return opening;
     }
 
-    /** A final per-minute count as the 1-minute window emits it (stamped with its max timestamp). */
+    /** A partial count as pre-aggregation emits it (stamped with its minute's max timestamp). */
     private void count(String adId, int filterId, int minute, long count) throws Exception {
         long start = T0 + minute * MIN;
         harness.processElement(
                 new StreamRecord<>(ClickCount.forFilter(adId, filterId, start, count), Minutes.maxTimestamp(start)));
+    }
+
+    /** The 1-minute filter counts emitted, in order. */
+    private List<ClickCount> filterCounts() {
+        var emitted = harness.getSideOutput(RollingTopCandidates.FILTER_COUNTS);
+        return emitted == null ? List.of() : emitted.stream().map(StreamRecord::getValue).toList();
+    }
+
+    private static ClickCount filterCount(String adId, int filterId, int minute, long count) {
+        return ClickCount.forFilter(adId, filterId, T0 + minute * MIN, count);
     }
 
     /** Keys holding counts. */
