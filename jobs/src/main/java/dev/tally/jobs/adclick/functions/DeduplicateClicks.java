@@ -62,7 +62,12 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
     private transient ClickIdFingerprints remembered;
     private transient boolean sortedInput;
     private transient boolean restored;
-    private transient long watermark;
+    /**
+     * Restored, not reset, so that the late test agrees with the count window's after a restart: the
+     * window restores the watermark it had emitted through, and a late click let through before the
+     * first new watermark would be dropped there, neither counted nor on the late output.
+     */
+    private transient EmittedThrough watermark;
     private transient Counter duplicates;
     private transient Counter late;
 
@@ -93,6 +98,8 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
         super.initializeState(context);
         minuteIds = new MinuteSlots<>(SLOT_PREFIX, "click-id-minutes", Types.BOOLEAN);
         minuteIds.initializeState(context);
+        watermark = new EmittedThrough();
+        watermark.initializeState(context);
         restored = context.isRestored();
     }
 
@@ -109,7 +116,6 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
             clearIdsOfEarlierVersions();
             rememberRestoredIds();
         }
-        watermark = Long.MIN_VALUE;
         duplicates = getMetricGroup().counter("duplicates");
         late = getMetricGroup().counter("late");
         getMetricGroup().gauge("rememberedClickIds", (Gauge<Long>) remembered::size);
@@ -142,7 +148,7 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
         }
         long minute = Minutes.start(element.getValue().getClickTs());
         // The count window's own drop condition, so the window never drops a click silently.
-        if (Minutes.closed(minute, allowedLatenessMillis, watermark)) {
+        if (Minutes.closed(minute, allowedLatenessMillis, watermark.watermark())) {
             late.inc();
             output.collect(LATE, element);
             return;
@@ -175,10 +181,10 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        watermark = mark.getTimestamp();
+        watermark.advance(mark.getTimestamp());
         // The final watermark ends the input: nothing is left to deduplicate, and the keyed state
         // of batch execution cannot list its keys.
-        if (watermark != Long.MAX_VALUE) {
+        if (mark.getTimestamp() != Long.MAX_VALUE) {
             forgetExpiredMinutes();
         }
         super.processWatermark(mark);
@@ -186,7 +192,7 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
 
     private void forgetExpiredMinutes() throws Exception {
         while (!minuteIds.minutes().isEmpty()
-                && Minutes.maxTimestamp(minuteIds.minutes().first()) + horizonMillis <= watermark) {
+                && Minutes.maxTimestamp(minuteIds.minutes().first()) + horizonMillis <= watermark.watermark()) {
             long minute = minuteIds.minutes().first();
             minuteIds.forEachKey(
                     minute,
@@ -202,6 +208,7 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         minuteIds.snapshotState();
+        watermark.snapshotState();
     }
 
     /** The index state of one slot. */

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The watermark up to which an operator that emits on watermarks has emitted, kept across restores
- * so that it does not emit again what it had emitted before the checkpoint.
+ * so that it does not emit again what it had emitted before the checkpoint. Dedup keeps its
+ * watermark here too, so that after a restore it calls late what the count window will drop.
  *
  * <p>Union operator state holding every subtask's watermark; a restore takes the lowest. After a
  * rescale a subtask cannot tell which keys came from which old subtask, so what any of them had
