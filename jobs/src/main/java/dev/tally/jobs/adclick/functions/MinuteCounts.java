@@ -43,6 +43,16 @@ final class MinuteCounts {
         return (counts.length - HEADER) / 2;
     }
 
+    /** The start of the {@code i}th minute held, in minute order. */
+    static long minute(long[] counts, int i) {
+        return counts[HEADER + 2 * i];
+    }
+
+    /** The count of the {@code i}th minute held. */
+    static long count(long[] counts, int i) {
+        return counts[HEADER + 2 * i + 1];
+    }
+
     static boolean isEmpty(long[] counts) {
         return counts.length == HEADER;
     }

@@ -21,7 +21,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The 1-minute filter counts and the sliding windows of the top-N ranking with its first stage, in
@@ -47,6 +51,9 @@ import java.util.Arrays;
  * minute. Here the watermark that passes a minute boundary walks all keys once, and a key's state is
  * written only when a minute leaves it. The sums go straight into {@link WindowTops}, and the lists
  * and counts go out before the watermark, so nothing is pending at a checkpoint but the keys' counts.
+ * The closing minute's counts go out first, from a heap index of the keys holding a count of each
+ * open minute (rebuilt from the state on restore): the walk covers every key of the longest window,
+ * an hour of keys by default, and the 1-minute counts would otherwise wait for it.
  *
  * <p>State is one {@code long[]} per key ({@link MinuteCounts}); a minute leaves it when no later
  * window needs it and it is closed to late partials, and the key is cleared when no minute remains.
@@ -84,6 +91,13 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     private transient ValueState<long[]> minuteCounts;
     /** Windows ending at or before the first minute boundary after its watermark have been emitted. */
     private transient EmittedThrough emitted;
+    /**
+     * The keys holding a count of each minute not emitted yet, so that a closing minute's counts go
+     * out before the sweep of every key in the look-back, which takes far longer. On the heap,
+     * rebuilt from the keyed state on restore (and rescale).
+     */
+    private transient TreeMap<Long, List<AdFilterKey>> keysByOpenMinute;
+    private transient boolean restored;
     private transient WindowTops tops;
     private transient boolean sortedInput;
     private transient InternalTimerService<VoidNamespace> timers;
@@ -130,6 +144,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         super.initializeState(context);
         emitted = new EmittedThrough();
         emitted.initializeState(context);
+        restored = context.isRestored();
     }
 
     @Override
@@ -147,6 +162,32 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         reuseCount = new StreamRecord<>(null);
         tooLateCounts = getMetricGroup().counter("too-late-counts");
         lateDropped = getMetricGroup().counter("numLateRecordsDropped");
+        keysByOpenMinute = new TreeMap<>();
+        if (restored && !sortedInput) {
+            indexRestoredOpenMinutes();
+        }
+    }
+
+    private void indexRestoredOpenMinutes() throws Exception {
+        long watermark = emitted.watermark();
+        this.<AdFilterKey>getKeyedStateBackend()
+                .applyToAllKeys(
+                        VoidNamespace.INSTANCE,
+                        VoidNamespaceSerializer.INSTANCE,
+                        countsDescriptor,
+                        (key, state) -> {
+                            long[] counts = state.value();
+                            for (int i = 0; i < MinuteCounts.size(counts); i++) {
+                                long minute = MinuteCounts.minute(counts, i);
+                                if (Minutes.maxTimestamp(minute) > watermark) {
+                                    indexOpenMinute(minute, new AdFilterKey(key.adId, key.filterId));
+                                }
+                            }
+                        });
+    }
+
+    private void indexOpenMinute(long minute, AdFilterKey key) {
+        keysByOpenMinute.computeIfAbsent(minute, m -> new ArrayList<>()).add(key);
     }
 
     @Override
@@ -169,11 +210,14 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             // An earlier minute: its windows, before the ones this key had to emit, are due too.
             counts = MinuteCounts.withNextWindowEnd(counts, firstWindowEnd);
         }
-        long total = MinuteCounts.get(counts, minute) + partial.count;
+        long before = MinuteCounts.get(counts, minute);
+        long total = before + partial.count;
         minuteCounts.update(MinuteCounts.put(counts, minute, total));
         if (Minutes.maxTimestamp(minute) <= watermark) {
             // Its minute went out already: the new total replaces it at once, as a late window firing.
             emitCount(partial.adId, partial.filterId, minute, total);
+        } else if (before == 0 && !sortedInput) {
+            indexOpenMinute(minute, (AdFilterKey) getCurrentKey());
         }
         if (firstWindowEnd > minute + maxLookBackMillis) {
             tooLateCounts.inc();
@@ -187,6 +231,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             // BATCH: the end of input fires the last key's timer; then every window is complete.
             timeServiceManager.advanceWatermark(mark);
         } else {
+            emitClosedMinutes(next);
             long firstDue = firstUnemittedWindowEnd(emitted.watermark());
             long lastDue = lastDueWindowEnd(next);
             long firstOpen = firstOpenMinute(allowedLatenessMillis, next);
@@ -214,8 +259,28 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         }
         long[] counts = minuteCounts.value();
         if (counts != null) {
-            offerWindows(timer.getKey(), counts, Long.MIN_VALUE, Long.MAX_VALUE, Long.MAX_VALUE);
+            AdFilterKey key = timer.getKey();
+            for (int i = 0; i < MinuteCounts.size(counts); i++) {
+                emitCount(key.adId, key.filterId, MinuteCounts.minute(counts, i), MinuteCounts.count(counts, i));
+            }
+            offerWindows(key, counts, Long.MIN_VALUE, Long.MAX_VALUE, Long.MAX_VALUE);
             minuteCounts.clear();
+        }
+    }
+
+    /** Emits the count of every key of each minute that ends at or before {@code watermark}. */
+    private void emitClosedMinutes(long watermark) throws Exception {
+        while (!keysByOpenMinute.isEmpty() && Minutes.maxTimestamp(keysByOpenMinute.firstKey()) <= watermark) {
+            Map.Entry<Long, List<AdFilterKey>> closing = keysByOpenMinute.pollFirstEntry();
+            long minute = closing.getKey();
+            for (AdFilterKey key : closing.getValue()) {
+                setCurrentKey(key);
+                long[] counts = minuteCounts.value();
+                long count = counts == null ? 0 : MinuteCounts.get(counts, minute);
+                if (count > 0) {
+                    emitCount(key.adId, key.filterId, minute, count);
+                }
+            }
         }
     }
 
@@ -236,10 +301,9 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     }
 
     /**
-     * Emits the key's count of each minute that closes with the window ends from {@code firstDue} to
-     * {@code lastDue}, offers its sums of those windows, and returns {@code counts} without the
-     * minutes that no later window needs and no late partial can change (those before {@code
-     * firstOpen}).
+     * Offers the key's sums of the windows ending from {@code firstDue} to {@code lastDue} that hold
+     * one of its counts, and returns {@code counts} without the minutes that no later window needs
+     * and no late partial can change (those before {@code firstOpen}).
      */
     private long[] offerWindows(AdFilterKey key, long[] counts, long firstDue, long lastDue, long firstOpen) {
         long end = Math.max(firstDue, MinuteCounts.nextWindowEnd(counts));
@@ -258,11 +322,6 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             end = Math.max(end, MinuteCounts.earliestMinute(counts) + Minutes.MILLIS);
             if (end > lastDue) {
                 return counts;
-            }
-            long closing = end - Minutes.MILLIS;
-            long ofMinute = MinuteCounts.get(counts, closing);
-            if (ofMinute > 0) {
-                emitCount(key.adId, key.filterId, closing, ofMinute);
             }
             for (int i = 0; i < windowMinutes.length; i++) {
                 long sum = MinuteCounts.sum(counts, end - windowMillis[i], end);

@@ -331,6 +331,25 @@ class RollingTopCandidatesTest {
                         sum(0, 1, 3, "ad1", 1), sum(0, 5, 3, "ad1", 4), sum(0, 5, 3, "ad2", 4));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aMinuteOpenAtACheckpointIsEmittedOnceAfterARestart(String stateBackend) throws Exception {
+        backend = stateBackend;
+        open(1, 5);
+        count("ad1", 0, 0, 3);
+        harness.processWatermark(T0 + MIN - 1);
+        count("ad1", 0, 1, 4); // minute 1 is open at the checkpoint
+        count("ad2", 0, 1, 2);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
+
+        open(snapshot, 1, 5);
+        count("ad1", 0, 1, 1);
+        harness.processWatermark(T0 + 2 * MIN - 1);
+        assertThat(filterCounts()).containsExactlyInAnyOrder(filterCount("ad1", 0, 1, 5), filterCount("ad2", 0, 1, 2));
+        harness.processWatermark(T0 + 20 * MIN);
+        assertThat(filterCounts()).hasSize(2);
+    }
+
     /**
      * A savepoint of the per-key-timer version (a KeyedProcessFunction under the same uid): its
      * packed-minute-counts state, element 0 the window end its timer was set for, and that timer.
@@ -388,6 +407,7 @@ class RollingTopCandidatesTest {
         OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
 
         List<Sum> emitted = new ArrayList<>();
+        List<ClickCount> emittedCounts = new ArrayList<>();
         for (int subtask = 0; subtask < 2; subtask++) {
             var part =
                     new KeyedOneInputStreamOperatorTestHarness<>(
@@ -404,11 +424,14 @@ class RollingTopCandidatesTest {
             harness = part;
             assertThat(sums()).isNotEmpty();
             emitted.addAll(sums());
+            emittedCounts.addAll(filterCounts());
             assertThat(stored()).isZero();
         }
         assertThat(emitted).hasSize(100);
+        assertThat(emittedCounts).hasSize(100);
         for (int i = 0; i < 100; i++) {
             assertThat(emitted).contains(sum(0, 1, 1, "ad" + i, i + 1));
+            assertThat(emittedCounts).contains(filterCount("ad" + i, 0, 0, i + 1));
         }
     }
 
