@@ -6,6 +6,7 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.KeyedStateFunction;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -170,20 +171,21 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
 
     private void indexRestoredOpenMinutes() throws Exception {
         long watermark = emitted.watermark();
+        forEachKey(
+                (key, state) -> {
+                    long[] counts = state.value();
+                    for (int i = 0; i < MinuteCounts.size(counts); i++) {
+                        long minute = MinuteCounts.minute(counts, i);
+                        if (Minutes.maxTimestamp(minute) > watermark) {
+                            indexOpenMinute(minute, new AdFilterKey(key.adId, key.filterId));
+                        }
+                    }
+                });
+    }
+
+    private void forEachKey(KeyedStateFunction<AdFilterKey, ValueState<long[]>> function) throws Exception {
         this.<AdFilterKey>getKeyedStateBackend()
-                .applyToAllKeys(
-                        VoidNamespace.INSTANCE,
-                        VoidNamespaceSerializer.INSTANCE,
-                        countsDescriptor,
-                        (key, state) -> {
-                            long[] counts = state.value();
-                            for (int i = 0; i < MinuteCounts.size(counts); i++) {
-                                long minute = MinuteCounts.minute(counts, i);
-                                if (Minutes.maxTimestamp(minute) > watermark) {
-                                    indexOpenMinute(minute, new AdFilterKey(key.adId, key.filterId));
-                                }
-                            }
-                        });
+                .applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, countsDescriptor, function);
     }
 
     private void indexOpenMinute(long minute, AdFilterKey key) {
@@ -236,15 +238,11 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             long lastDue = lastDueWindowEnd(next);
             long firstOpen = firstOpenMinute(allowedLatenessMillis, next);
             if (lastDue != Long.MIN_VALUE && lastDue >= firstDue) {
-                this.<AdFilterKey>getKeyedStateBackend()
-                        .applyToAllKeys(
-                                VoidNamespace.INSTANCE,
-                                VoidNamespaceSerializer.INSTANCE,
-                                countsDescriptor,
-                                (key, state) -> {
-                                    long[] counts = state.value();
-                                    store(counts, offerWindows(key, counts, firstDue, lastDue, firstOpen));
-                                });
+                forEachKey(
+                        (key, state) -> {
+                            long[] counts = state.value();
+                            store(counts, offerWindows(key, counts, firstDue, lastDue, firstOpen));
+                        });
             }
         }
         tops.drain(this::emit);
