@@ -307,14 +307,11 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         long end = Math.max(firstDue, MinuteCounts.nextWindowEnd(counts));
         while (true) {
             long[] kept = MinuteCounts.removeBefore(counts, Math.min(end - maxLookBackMillis, firstOpen));
-            if (kept != counts) {
-                if (MinuteCounts.isEmpty(kept)) {
-                    return kept;
-                }
-                counts = MinuteCounts.withNextWindowEnd(kept, end);
+            if (MinuteCounts.isEmpty(kept)) {
+                return kept;
             }
-            if (MinuteCounts.isEmpty(counts)) {
-                return counts;
+            if (kept != counts) {
+                counts = MinuteCounts.withNextWindowEnd(kept, end);
             }
             // Skip the windows that would hold no count, e.g. before a minute that arrived early.
             end = Math.max(end, MinuteCounts.earliestMinute(counts) + Minutes.MILLIS);
