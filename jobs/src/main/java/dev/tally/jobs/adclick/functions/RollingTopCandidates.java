@@ -22,9 +22,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -50,11 +49,15 @@ import java.util.TreeMap;
  * <p>No timer per key: every key holding a count in the look-back has a window due at every minute
  * boundary, so a timer per key meant a write into and a delete from RocksDB's timer queue per key and
  * minute. Here the watermark that passes a minute boundary walks all keys once, and a key's state is
- * written only when a minute leaves it. The sums go straight into {@link WindowTops}, and the lists
- * and counts go out before the watermark, so nothing is pending at a checkpoint but the keys' counts.
- * The closing minute's counts go out first, from a heap index of the keys holding a count of each
- * open minute (rebuilt from the state on restore): the walk covers every key of the longest window,
- * an hour of keys by default, and the 1-minute counts would otherwise wait for it.
+ * written only when a minute enters or leaves it. The sums go straight into {@link WindowTops}, and
+ * the lists and counts go out before the watermark, so nothing is pending at a checkpoint but the
+ * keys' counts.
+ *
+ * <p>The partials of a minute still open add up on the heap, and a checkpoint or the minute's close
+ * writes the total into the keyed state: one state read and write per key and minute, however many
+ * partials it has (pre-aggregation sends one per subtask and per overflow of its map). The closing
+ * minute's counts go out first, from that map: the walk covers every key of the longest window, an
+ * hour of keys by default, and the 1-minute counts would otherwise wait for it.
  *
  * <p>State is one {@code long[]} per key ({@link MinuteCounts}); a minute leaves it when no later
  * window needs it and it is closed to late partials, and the key is cleared when no minute remains.
@@ -93,11 +96,13 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     /** Windows ending at or before the first minute boundary after its watermark have been emitted. */
     private transient EmittedThrough emitted;
     /**
-     * The keys holding a count of each minute not emitted yet, so that a closing minute's counts go
-     * out before the sweep of every key in the look-back, which takes far longer. On the heap,
-     * rebuilt from the keyed state on restore (and rescale).
+     * The running count of each key in each minute not emitted yet. The partials of an open minute
+     * add up here, and its total goes into the keyed state once, when the minute closes or at a
+     * checkpoint, instead of a state read and write per partial; a closing minute's counts go out
+     * from here, before the walk over every key in the look-back, which takes far longer. Rebuilt
+     * from the keyed state on restore (and rescale).
      */
-    private transient TreeMap<Long, List<AdFilterKey>> keysByOpenMinute;
+    private transient TreeMap<Long, Map<AdFilterKey, OpenCount>> openMinutes;
     private transient boolean restored;
     private transient WindowTops tops;
     private transient boolean sortedInput;
@@ -163,13 +168,13 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         reuseCount = new StreamRecord<>(null);
         tooLateCounts = getMetricGroup().counter("too-late-counts");
         lateDropped = getMetricGroup().counter("numLateRecordsDropped");
-        keysByOpenMinute = new TreeMap<>();
+        openMinutes = new TreeMap<>();
         if (restored && !sortedInput) {
-            indexRestoredOpenMinutes();
+            loadRestoredOpenMinutes();
         }
     }
 
-    private void indexRestoredOpenMinutes() throws Exception {
+    private void loadRestoredOpenMinutes() throws Exception {
         long watermark = emitted.watermark();
         forEachKey(
                 (key, state) -> {
@@ -177,7 +182,9 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
                     for (int i = 0; i < MinuteCounts.size(counts); i++) {
                         long minute = MinuteCounts.minute(counts, i);
                         if (Minutes.maxTimestamp(minute) > watermark) {
-                            indexOpenMinute(minute, new AdFilterKey(key.adId, key.filterId));
+                            OpenCount open = openCount(minute, new AdFilterKey(key.adId, key.filterId));
+                            open.count = MinuteCounts.count(counts, i);
+                            open.stored = true;
                         }
                     }
                 });
@@ -188,8 +195,8 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
                 .applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, countsDescriptor, function);
     }
 
-    private void indexOpenMinute(long minute, AdFilterKey key) {
-        keysByOpenMinute.computeIfAbsent(minute, m -> new ArrayList<>()).add(key);
+    private OpenCount openCount(long minute, AdFilterKey key) {
+        return openMinutes.computeIfAbsent(minute, m -> new HashMap<>()).computeIfAbsent(key, k -> new OpenCount());
     }
 
     @Override
@@ -201,6 +208,13 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             lateDropped.inc();
             return;
         }
+        if (!sortedInput && Minutes.maxTimestamp(minute) > watermark) {
+            OpenCount open = openCount(minute, (AdFilterKey) getCurrentKey());
+            open.count += partial.count;
+            open.stored = false;
+            return;
+        }
+        // A late partial, or sorted input: the state holds the count.
         long firstWindowEnd = Math.max(minute + Minutes.MILLIS, firstUnemittedWindowEnd(watermark));
         long[] counts = minuteCounts.value();
         if (counts == null) {
@@ -215,11 +229,9 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         long before = MinuteCounts.get(counts, minute);
         long total = before + partial.count;
         minuteCounts.update(MinuteCounts.put(counts, minute, total));
-        if (Minutes.maxTimestamp(minute) <= watermark) {
+        if (!sortedInput) {
             // Its minute went out already: the new total replaces it at once, as a late window firing.
             emitCount(partial.adId, partial.filterId, minute, total);
-        } else if (before == 0 && !sortedInput) {
-            indexOpenMinute(minute, (AdFilterKey) getCurrentKey());
         }
         if (firstWindowEnd > minute + maxLookBackMillis) {
             tooLateCounts.inc();
@@ -266,19 +278,37 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         }
     }
 
-    /** Emits the count of every key of each minute that ends at or before {@code watermark}. */
+    /**
+     * Emits the count of every key of each minute that ends at or before {@code watermark}, then
+     * stores the counts, so that the windows due at this watermark find them.
+     */
     private void emitClosedMinutes(long watermark) throws Exception {
-        while (!keysByOpenMinute.isEmpty() && Minutes.maxTimestamp(keysByOpenMinute.firstKey()) <= watermark) {
-            Map.Entry<Long, List<AdFilterKey>> closing = keysByOpenMinute.pollFirstEntry();
+        while (!openMinutes.isEmpty() && Minutes.maxTimestamp(openMinutes.firstKey()) <= watermark) {
+            Map.Entry<Long, Map<AdFilterKey, OpenCount>> closing = openMinutes.pollFirstEntry();
             long minute = closing.getKey();
-            for (AdFilterKey key : closing.getValue()) {
-                setCurrentKey(key);
-                long[] counts = minuteCounts.value();
-                long count = counts == null ? 0 : MinuteCounts.get(counts, minute);
-                if (count > 0) {
-                    emitCount(key.adId, key.filterId, minute, count);
-                }
+            closing.getValue().forEach((key, open) -> emitCount(key.adId, key.filterId, minute, open.count));
+            storeOpenCounts(minute, closing.getValue());
+        }
+    }
+
+    /** Writes the counts of an open minute that the state does not hold yet. */
+    private void storeOpenCounts(long minute, Map<AdFilterKey, OpenCount> byKey) throws Exception {
+        // An open minute's windows all end after it: none of them is out.
+        long firstWindowEnd = minute + Minutes.MILLIS;
+        for (Map.Entry<AdFilterKey, OpenCount> entry : byKey.entrySet()) {
+            OpenCount open = entry.getValue();
+            if (open.stored) {
+                continue;
             }
+            setCurrentKey(entry.getKey());
+            long[] counts = minuteCounts.value();
+            if (counts == null) {
+                counts = MinuteCounts.of(firstWindowEnd);
+            } else if (firstWindowEnd < MinuteCounts.nextWindowEnd(counts)) {
+                counts = MinuteCounts.withNextWindowEnd(counts, firstWindowEnd);
+            }
+            minuteCounts.update(MinuteCounts.put(counts, minute, open.count));
+            open.stored = true;
         }
     }
 
@@ -295,6 +325,10 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
+        // Runs before the keyed state is snapshot, so the open minutes' counts go into it.
+        for (Map.Entry<Long, Map<AdFilterKey, OpenCount>> open : openMinutes.entrySet()) {
+            storeOpenCounts(open.getKey(), open.getValue());
+        }
         emitted.snapshotState();
     }
 
@@ -348,6 +382,12 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
 
     private void emit(TopCandidates candidates) {
         output.collect(reuse.replace(candidates, candidates.windowEnd - 1));
+    }
+
+    /** A key's running count of an open minute, and whether the keyed state holds it. */
+    private static final class OpenCount {
+        long count;
+        boolean stored;
     }
 
     /**

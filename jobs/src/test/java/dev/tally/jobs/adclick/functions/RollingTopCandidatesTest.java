@@ -351,6 +351,35 @@ class RollingTopCandidatesTest {
     }
 
     /**
+     * An open minute's partials add up on the heap: the keyed state gets their total at a checkpoint
+     * (and at the close), and partials after the checkpoint add to it, in the running job and in one
+     * restored from the checkpoint alike.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void anOpenMinuteIsStoredAtACheckpointAndLaterPartialsAddToIt(String stateBackend) throws Exception {
+        backend = stateBackend;
+        open(1, 5);
+        count("ad1", 0, 0, 3);
+        count("ad1", 0, 0, 1);
+        assertThat(stored()).isZero();
+        OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
+        assertThat(stored()).isEqualTo(1);
+
+        count("ad1", 0, 0, 4);
+        harness.processWatermark(T0 + MIN - 1);
+        assertThat(filterCounts()).containsExactly(filterCount("ad1", 0, 0, 8));
+        assertThat(sums()).containsExactlyInAnyOrder(sum(0, 1, 1, "ad1", 8), sum(0, 5, 1, "ad1", 8));
+
+        open(snapshot, 1, 5);
+        count("ad1", 0, 0, 2);
+        harness.processWatermark(T0 + 2 * MIN - 1);
+        assertThat(filterCounts()).containsExactly(filterCount("ad1", 0, 0, 6));
+        assertThat(sums()).containsExactlyInAnyOrder(
+                sum(0, 1, 1, "ad1", 6), sum(0, 5, 1, "ad1", 6), sum(0, 5, 2, "ad1", 6));
+    }
+
+    /**
      * A savepoint of the per-key-timer version (a KeyedProcessFunction under the same uid): its
      * packed-minute-counts state, element 0 the window end its timer was set for, and that timer.
      * The windows before element 0 are not emitted again, and the old timer fires without effect.
