@@ -24,7 +24,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The whole local stack on free ports: up, a job through the Flink CLI, status, down with nothing left. */
+/**
+ * The whole local stack on free ports: up, jobs through the Flink CLI that leave no class loader
+ * behind in the JobManager, status, down with nothing left.
+ */
 class LocalStackITCase {
 
     @TempDir Path dir;
@@ -78,6 +81,24 @@ class LocalStackITCase {
         FlinkCluster.JobInfo job = awaitJob(stack.flink(), "tally-smoke", "FINISHED");
         assertThat(job.id()).hasSize(32);
 
+        // The ad-click job's operators hold Avro classes, which the JobManager initialises: with Avro
+        // loaded per job, each finished job's class loader stayed alive (README, troubleshooting).
+        exit =
+                stack.flink()
+                        .submit(
+                                home.jobsJar(),
+                                JobCatalog.mainClass("ad-clicks"),
+                                List.of(
+                                        "--bootstrap-servers", stack.kafka().bootstrapServers(),
+                                        "--cassandra", stack.cassandra().contactPoint(),
+                                        "--job-name", "ad-clicks-bounded", "--bounded"),
+                                Duration.ofMinutes(2));
+        assertThat(exit).isZero();
+        awaitJob(stack.flink(), "ad-clicks-bounded", "FINISHED");
+        assertThat(userCodeClassLoadersAfterGc(status.get("flink-jobmanager").pid(), Duration.ofSeconds(60)))
+                .as("class loaders of finished jobs alive in the JobManager")
+                .isZero();
+
         stack.down();
         for (Long pid : pids) {
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid " + pid).isFalse();
@@ -97,6 +118,30 @@ class LocalStackITCase {
                     .hasMessageContaining("Cassandra CQL");
         }
         assertThat(stack.status().values()).noneSatisfy(s -> assertThat(s.running()).isTrue());
+    }
+
+    /** The JobManager's user-code class loaders after a full GC, polled until none is left or time is up. */
+    private static long userCodeClassLoadersAfterGc(long pid, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        long loaders;
+        do {
+            jcmd(pid, "GC.run");
+            loaders = jcmd(pid, "VM.classloader_stats").lines().filter(l -> l.contains("ChildFirstClassLoader")).count();
+            if (loaders > 0) {
+                Thread.sleep(2_000);
+            }
+        } while (loaders > 0 && Instant.now().isBefore(deadline));
+        return loaders;
+    }
+
+    private static String jcmd(long pid, String command) throws Exception {
+        Process process =
+                new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), command)
+                        .redirectErrorStream(true)
+                        .start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor()).as("jcmd " + command + ": " + output).isZero();
+        return output;
     }
 
     private static FlinkCluster.JobInfo awaitJob(FlinkCluster flink, String name, String state) throws Exception {
