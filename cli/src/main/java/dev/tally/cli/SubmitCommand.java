@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
@@ -24,6 +25,11 @@ final class SubmitCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "Job: ${COMPLETION-CANDIDATES}", completionCandidates = JobNames.class)
     String job;
 
+    @Option(
+            names = {"-s", "--from-savepoint"},
+            description = "Resume from this savepoint or retained checkpoint (flink run -s), as 'tally cancel' prints it.")
+    String savepoint;
+
     @Unmatched List<String> jobArgs = new ArrayList<>();
 
     @Override
@@ -33,7 +39,7 @@ final class SubmitCommand implements Callable<Integer> {
             throw new IllegalArgumentException("Missing " + home.jobsJar() + ": build with mvn -DskipTests package");
         }
         LocalStack stack = LocalStack.ofCheckout(home);
-        return stack.flink().submit(home.jobsJar(), JobCatalog.mainClass(job), jobArgs, Duration.ofMinutes(5));
+        return stack.flink().submit(home.jobsJar(), JobCatalog.mainClass(job), savepoint, jobArgs, Duration.ofMinutes(5));
     }
 
     static final class JobNames extends ArrayList<String> {

@@ -128,7 +128,15 @@ public final class FlinkCluster implements LocalService {
      * this cluster and returns its exit code; the CLI's output goes to this process's output.
      */
     public int submit(Path jar, String mainClass, List<String> jobArgs, Duration timeout) {
+        return submit(jar, mainClass, null, jobArgs, timeout);
+    }
+
+    /** As {@link #submit(Path, String, List, Duration)}, resuming from {@code savepoint} when not null ({@code -s}). */
+    public int submit(Path jar, String mainClass, String savepoint, List<String> jobArgs, Duration timeout) {
         List<String> args = new ArrayList<>(List.of("run", "-d"));
+        if (savepoint != null) {
+            args.addAll(List.of("-s", savepoint));
+        }
         if (mainClass != null) {
             args.addAll(List.of("-c", mainClass));
         }
