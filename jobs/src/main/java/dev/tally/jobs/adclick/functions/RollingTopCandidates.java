@@ -6,6 +6,7 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.CheckpointableKeyedStateBackend;
 import org.apache.flink.runtime.state.KeyedStateFunction;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -23,9 +24,7 @@ import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The 1-minute filter counts and the sliding windows of the top-N ranking with its first stage, in
@@ -53,11 +52,12 @@ import java.util.TreeMap;
  * the lists and counts go out before the watermark, so nothing is pending at a checkpoint but the
  * keys' counts.
  *
- * <p>The partials of a minute still open add up on the heap, and a checkpoint or the minute's close
- * writes the total into the keyed state: one state read and write per key and minute, however many
- * partials it has (pre-aggregation sends one per subtask and per overflow of its map). The closing
- * minute's counts go out first, from that map: the walk covers every key of the longest window, an
- * hour of keys by default, and the 1-minute counts would otherwise wait for it.
+ * <p>The partials of a minute still open add up on the heap ({@link OpenMinuteCounts}, checkpointed
+ * as raw keyed state), and the minute's close writes the total into the keyed state: one state read
+ * and write per key and minute, however many partials it has (pre-aggregation sends one per subtask
+ * and per overflow of its map), and none at a checkpoint. The closing minute's counts go out first,
+ * from the heap: the walk covers every key of the longest window, an hour of keys by default, and
+ * the 1-minute counts would otherwise wait for it.
  *
  * <p>State is one {@code long[]} per key ({@link MinuteCounts}); a minute leaves it when no later
  * window needs it and it is closed to late partials, and the key is cleared when no minute remains.
@@ -96,13 +96,12 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     /** Windows ending at or before the first minute boundary after its watermark have been emitted. */
     private transient EmittedThrough emitted;
     /**
-     * The running count of each key in each minute not emitted yet. The partials of an open minute
-     * add up here, and its total goes into the keyed state once, when the minute closes or at a
-     * checkpoint, instead of a state read and write per partial; a closing minute's counts go out
-     * from here, before the walk over every key in the look-back, which takes far longer. Rebuilt
-     * from the keyed state on restore (and rescale).
+     * The running count of each key in each minute not emitted yet: the partials of an open minute
+     * add up here, and its total goes into the keyed state once, when the minute closes, instead of
+     * a state read and write per partial; a closing minute's counts go out from here, before the
+     * walk over every key in the look-back, which takes far longer. Checkpointed as raw keyed state.
      */
-    private transient TreeMap<Long, Map<AdFilterKey, OpenCount>> openMinutes;
+    private transient OpenMinuteCounts openMinutes;
     private transient boolean restored;
     private transient WindowTops tops;
     private transient boolean sortedInput;
@@ -151,6 +150,14 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         emitted = new EmittedThrough();
         emitted.initializeState(context);
         restored = context.isRestored();
+        openMinutes = new OpenMinuteCounts();
+        openMinutes.restore(context.getRawKeyedStateInputs());
+    }
+
+    /** The open minutes' counts are this operator's raw keyed state; it registers no timers in streaming. */
+    @Override
+    protected boolean isUsingCustomRawKeyedState() {
+        return true;
     }
 
     @Override
@@ -168,13 +175,16 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         reuseCount = new StreamRecord<>(null);
         tooLateCounts = getMetricGroup().counter("too-late-counts");
         lateDropped = getMetricGroup().counter("numLateRecordsDropped");
-        openMinutes = new TreeMap<>();
         if (restored && !sortedInput) {
-            loadRestoredOpenMinutes();
+            loadOpenMinutesOfEarlierVersions();
         }
     }
 
-    private void loadRestoredOpenMinutes() throws Exception {
+    /**
+     * Earlier versions kept the open minutes' counts in the keyed state (written at every partial,
+     * or at every checkpoint); a savepoint of theirs restores them from there.
+     */
+    private void loadOpenMinutesOfEarlierVersions() throws Exception {
         long watermark = emitted.watermark();
         forEachKey(
                 (key, state) -> {
@@ -182,9 +192,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
                     for (int i = 0; i < MinuteCounts.size(counts); i++) {
                         long minute = MinuteCounts.minute(counts, i);
                         if (Minutes.maxTimestamp(minute) > watermark) {
-                            OpenCount open = openCount(minute, new AdFilterKey(key.adId, key.filterId));
-                            open.count = MinuteCounts.count(counts, i);
-                            open.stored = true;
+                            openMinutes.addStored(minute, new AdFilterKey(key.adId, key.filterId), MinuteCounts.count(counts, i));
                         }
                     }
                 });
@@ -193,10 +201,6 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     private void forEachKey(KeyedStateFunction<AdFilterKey, ValueState<long[]>> function) throws Exception {
         this.<AdFilterKey>getKeyedStateBackend()
                 .applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, countsDescriptor, function);
-    }
-
-    private OpenCount openCount(long minute, AdFilterKey key) {
-        return openMinutes.computeIfAbsent(minute, m -> new HashMap<>()).computeIfAbsent(key, k -> new OpenCount());
     }
 
     @Override
@@ -209,7 +213,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             return;
         }
         if (!sortedInput && Minutes.maxTimestamp(minute) > watermark) {
-            OpenCount open = openCount(minute, (AdFilterKey) getCurrentKey());
+            OpenMinuteCounts.Count open = openMinutes.of(minute, (AdFilterKey) getCurrentKey());
             open.count += partial.count;
             open.stored = false;
             return;
@@ -283,20 +287,20 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
      * stores the counts, so that the windows due at this watermark find them.
      */
     private void emitClosedMinutes(long watermark) throws Exception {
-        while (!openMinutes.isEmpty() && Minutes.maxTimestamp(openMinutes.firstKey()) <= watermark) {
-            Map.Entry<Long, Map<AdFilterKey, OpenCount>> closing = openMinutes.pollFirstEntry();
+        while (!openMinutes.isEmpty() && Minutes.maxTimestamp(openMinutes.earliestMinute()) <= watermark) {
+            Map.Entry<Long, Map<AdFilterKey, OpenMinuteCounts.Count>> closing = openMinutes.pollEarliest();
             long minute = closing.getKey();
             closing.getValue().forEach((key, open) -> emitCount(key.adId, key.filterId, minute, open.count));
             storeOpenCounts(minute, closing.getValue());
         }
     }
 
-    /** Writes the counts of an open minute that the state does not hold yet. */
-    private void storeOpenCounts(long minute, Map<AdFilterKey, OpenCount> byKey) throws Exception {
+    /** Writes the counts of a closing minute that the state does not hold yet. */
+    private void storeOpenCounts(long minute, Map<AdFilterKey, OpenMinuteCounts.Count> byKey) throws Exception {
         // An open minute's windows all end after it: none of them is out.
         long firstWindowEnd = minute + Minutes.MILLIS;
-        for (Map.Entry<AdFilterKey, OpenCount> entry : byKey.entrySet()) {
-            OpenCount open = entry.getValue();
+        for (Map.Entry<AdFilterKey, OpenMinuteCounts.Count> entry : byKey.entrySet()) {
+            OpenMinuteCounts.Count open = entry.getValue();
             if (open.stored) {
                 continue;
             }
@@ -308,7 +312,6 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
                 counts = MinuteCounts.withNextWindowEnd(counts, firstWindowEnd);
             }
             minuteCounts.update(MinuteCounts.put(counts, minute, open.count));
-            open.stored = true;
         }
     }
 
@@ -325,9 +328,11 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        // Runs before the keyed state is snapshot, so the open minutes' counts go into it.
-        for (Map.Entry<Long, Map<AdFilterKey, OpenCount>> open : openMinutes.entrySet()) {
-            storeOpenCounts(open.getKey(), open.getValue());
+        if (!sortedInput) {
+            openMinutes.snapshot(
+                    context.getRawKeyedOperatorStateOutput(),
+                    ((CheckpointableKeyedStateBackend<?>) getKeyedStateBackend()).getKeyGroupRange(),
+                    getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
         }
         emitted.snapshotState();
     }
@@ -382,12 +387,6 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
 
     private void emit(TopCandidates candidates) {
         output.collect(reuse.replace(candidates, candidates.windowEnd - 1));
-    }
-
-    /** A key's running count of an open minute, and whether the keyed state holds it. */
-    private static final class OpenCount {
-        long count;
-        boolean stored;
     }
 
     /**

@@ -351,20 +351,20 @@ class RollingTopCandidatesTest {
     }
 
     /**
-     * An open minute's partials add up on the heap: the keyed state gets their total at a checkpoint
-     * (and at the close), and partials after the checkpoint add to it, in the running job and in one
-     * restored from the checkpoint alike.
+     * An open minute's partials add up on the heap and a checkpoint takes them from there, not from
+     * the keyed state, which gets the total when the minute closes; partials after the checkpoint
+     * add to it, in the running job and in one restored from the checkpoint alike.
      */
     @ParameterizedTest
     @ValueSource(strings = {"hashmap", "rocksdb"})
-    void anOpenMinuteIsStoredAtACheckpointAndLaterPartialsAddToIt(String stateBackend) throws Exception {
+    void anOpenMinuteIsCheckpointedFromTheHeapAndLaterPartialsAddToIt(String stateBackend) throws Exception {
         backend = stateBackend;
         open(1, 5);
         count("ad1", 0, 0, 3);
         count("ad1", 0, 0, 1);
-        assertThat(stored()).isZero();
         OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
-        assertThat(stored()).isEqualTo(1);
+        assertThat(stored()).isZero();
+        assertThat(snapshot.getRawKeyedState()).isNotEmpty();
 
         count("ad1", 0, 0, 4);
         harness.processWatermark(T0 + MIN - 1);
@@ -407,6 +407,49 @@ class RollingTopCandidatesTest {
         assertThat(sums()).containsExactly(sum(0, 5, 2, "ad1", 3));
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(stored()).isEqualTo(1);
+    }
+
+    /**
+     * A savepoint of a version that kept open minutes in the keyed state: the count restored from
+     * there and later partials add up; once a later partial has changed it, the heap's count, in the
+     * raw keyed state, is the newer one at the next restore.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void restoresAnOpenMinuteAnEarlierVersionKeptInTheKeyedState(String stateBackend) throws Exception {
+        backend = stateBackend;
+        var earlierVersion =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new OpenMinuteInKeyedState()),
+                        new AdFilterKey.Selector(),
+                        TypeInformation.of(AdFilterKey.class),
+                        HarnessState.environment(new CapturedMetrics(), tmp));
+        opened.add(earlierVersion);
+        HarnessState.use(earlierVersion, backend, tmp);
+        earlierVersion.open();
+        earlierVersion.processElement(
+                new StreamRecord<>(ClickCount.forFilter("ad1", 0, T0, 3), Minutes.maxTimestamp(T0)));
+        OperatorSubtaskState snapshot = earlierVersion.snapshot(1L, T0);
+
+        open(snapshot, 1, 5);
+        count("ad1", 0, 0, 2);
+        OperatorSubtaskState second = harness.snapshot(2L, T0);
+
+        open(second, 1, 5);
+        count("ad1", 0, 0, 1);
+        harness.processWatermark(T0 + MIN - 1);
+        assertThat(filterCounts()).containsExactly(filterCount("ad1", 0, 0, 6));
+        assertThat(sums()).containsExactlyInAnyOrder(sum(0, 1, 1, "ad1", 6), sum(0, 5, 1, "ad1", 6));
+    }
+
+    /** Writes an open minute's count into the keyed state, as versions before the raw keyed state did. */
+    private static final class OpenMinuteInKeyedState extends KeyedProcessFunction<AdFilterKey, ClickCount, TopCandidates> {
+        @Override
+        public void processElement(ClickCount count, Context ctx, Collector<TopCandidates> out) throws Exception {
+            getRuntimeContext()
+                    .getState(new ValueStateDescriptor<>("packed-minute-counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO))
+                    .update(MinuteCounts.put(MinuteCounts.of(count.minute + MIN), count.minute, count.count));
+        }
     }
 
     /** Writes state as the per-key-timer version had it after emitting window end 1 of minute 0. */
