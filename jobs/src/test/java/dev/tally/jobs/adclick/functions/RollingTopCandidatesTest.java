@@ -388,18 +388,7 @@ class RollingTopCandidatesTest {
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void restoresTheStateOfThePerKeyTimerVersion(String stateBackend) throws Exception {
         backend = stateBackend;
-        var timerVersion =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new TimerVersionState()),
-                        new AdFilterKey.Selector(),
-                        TypeInformation.of(AdFilterKey.class),
-                        HarnessState.environment(new CapturedMetrics(), tmp));
-        opened.add(timerVersion);
-        HarnessState.use(timerVersion, backend, tmp);
-        timerVersion.open();
-        timerVersion.processElement(
-                new StreamRecord<>(ClickCount.forFilter("ad1", 0, T0, 3), Minutes.maxTimestamp(T0)));
-        OperatorSubtaskState snapshot = timerVersion.snapshot(1L, T0);
+        OperatorSubtaskState snapshot = snapshotOfEarlierVersion(new TimerVersionState(), ClickCount.forFilter("ad1", 0, T0, 3));
 
         open(snapshot, 1, 5);
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
@@ -418,18 +407,8 @@ class RollingTopCandidatesTest {
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void restoresAnOpenMinuteAnEarlierVersionKeptInTheKeyedState(String stateBackend) throws Exception {
         backend = stateBackend;
-        var earlierVersion =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new OpenMinuteInKeyedState()),
-                        new AdFilterKey.Selector(),
-                        TypeInformation.of(AdFilterKey.class),
-                        HarnessState.environment(new CapturedMetrics(), tmp));
-        opened.add(earlierVersion);
-        HarnessState.use(earlierVersion, backend, tmp);
-        earlierVersion.open();
-        earlierVersion.processElement(
-                new StreamRecord<>(ClickCount.forFilter("ad1", 0, T0, 3), Minutes.maxTimestamp(T0)));
-        OperatorSubtaskState snapshot = earlierVersion.snapshot(1L, T0);
+        OperatorSubtaskState snapshot =
+                snapshotOfEarlierVersion(new OpenMinuteInKeyedState(), ClickCount.forFilter("ad1", 0, T0, 3));
 
         open(snapshot, 1, 5);
         count("ad1", 0, 0, 2);
@@ -450,6 +429,22 @@ class RollingTopCandidatesTest {
                     .getState(new ValueStateDescriptor<>("packed-minute-counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO))
                     .update(MinuteCounts.put(MinuteCounts.of(count.minute + MIN), count.minute, count.count));
         }
+    }
+
+    /** A snapshot of {@code earlierVersion} run under this operator's state names, after one partial. */
+    private OperatorSubtaskState snapshotOfEarlierVersion(
+            KeyedProcessFunction<AdFilterKey, ClickCount, TopCandidates> earlierVersion, ClickCount partial) throws Exception {
+        var earlier =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(earlierVersion),
+                        new AdFilterKey.Selector(),
+                        TypeInformation.of(AdFilterKey.class),
+                        HarnessState.environment(new CapturedMetrics(), tmp));
+        opened.add(earlier);
+        HarnessState.use(earlier, backend, tmp);
+        earlier.open();
+        earlier.processElement(new StreamRecord<>(partial, Minutes.maxTimestamp(partial.minute)));
+        return earlier.snapshot(1L, T0);
     }
 
     /** Writes state as the per-key-timer version had it after emitting window end 1 of minute 0. */
