@@ -42,8 +42,9 @@ final class OpenMinuteCounts {
     }
 
     /**
-     * A count that the keyed state holds, as versions that kept open minutes there left it; one
-     * restored from the raw keyed state is newer and stays.
+     * A count that the keyed state holds for a minute open at the restored watermark (left by an
+     * earlier version, or closed by an old subtask ahead of the others); one restored from the raw
+     * keyed state is newer and stays.
      */
     void addStored(long minute, AdFilterKey key, long count) {
         Map<AdFilterKey, Count> counts = byMinute.computeIfAbsent(minute, m -> new HashMap<>());

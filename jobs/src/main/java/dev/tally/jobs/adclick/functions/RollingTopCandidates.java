@@ -176,15 +176,17 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         tooLateCounts = getMetricGroup().counter("too-late-counts");
         lateDropped = getMetricGroup().counter("numLateRecordsDropped");
         if (restored && !sortedInput) {
-            loadOpenMinutesOfEarlierVersions();
+            loadOpenMinutesFromKeyedState();
         }
     }
 
     /**
-     * Earlier versions kept the open minutes' counts in the keyed state (written at every partial,
-     * or at every checkpoint); a savepoint of theirs restores them from there.
+     * Puts on the heap the minutes in the keyed state that are open at the restored watermark:
+     * earlier versions kept open minutes there, and after a rescale the restored watermark is the
+     * lowest of the old subtasks', so a minute another subtask had closed and stored is open again
+     * here. A partial for it must add to the stored count, not replace it.
      */
-    private void loadOpenMinutesOfEarlierVersions() throws Exception {
+    private void loadOpenMinutesFromKeyedState() throws Exception {
         long watermark = emitted.watermark();
         forEachKey(
                 (key, state) -> {
@@ -230,8 +232,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             // An earlier minute: its windows, before the ones this key had to emit, are due too.
             counts = MinuteCounts.withNextWindowEnd(counts, firstWindowEnd);
         }
-        long before = MinuteCounts.get(counts, minute);
-        long total = before + partial.count;
+        long total = MinuteCounts.get(counts, minute) + partial.count;
         minuteCounts.update(MinuteCounts.put(counts, minute, total));
         if (!sortedInput) {
             // Its minute went out already: the new total replaces it at once, as a late window firing.

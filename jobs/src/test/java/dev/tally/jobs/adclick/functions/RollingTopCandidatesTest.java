@@ -8,6 +8,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -500,6 +501,44 @@ class RollingTopCandidatesTest {
             assertThat(emitted).contains(sum(0, 1, 1, "ad" + i, i + 1));
             assertThat(emittedCounts).contains(filterCount("ad" + i, 0, 0, i + 1));
         }
+    }
+
+    /**
+     * Two subtasks merged into one restore from the lower of their watermarks: a minute the other
+     * subtask had closed and kept for late partials is open again, and a partial for it adds to the
+     * stored count.
+     */
+    @Test
+    void aMinuteClosedBeforeARescaleKeepsItsCountWhenThatMinuteIsOpenAgain() throws Exception {
+        lateness = Duration.ofMinutes(2);
+        int owner = KeyGroupRangeAssignment.assignKeyToParallelOperator(new AdFilterKey("ad1", 0), 128, 2);
+        List<OperatorSubtaskState> snapshots = new ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            var part =
+                    new KeyedOneInputStreamOperatorTestHarness<>(
+                            new RollingTopCandidates(N, lateness, 1),
+                            new AdFilterKey.Selector(),
+                            TypeInformation.of(AdFilterKey.class),
+                            128,
+                            2,
+                            subtask);
+            opened.add(part);
+            part.open();
+            if (subtask == owner) {
+                part.processElement(
+                        new StreamRecord<>(ClickCount.forFilter("ad1", 0, T0, 3), Minutes.maxTimestamp(T0)));
+                part.processWatermark(T0 + MIN - 1); // minute 0 closes here and stays for late partials
+            } else {
+                part.processWatermark(T0 + 10_000); // the other subtask is behind
+            }
+            snapshots.add(part.snapshot(1L, T0));
+        }
+
+        open(AbstractStreamOperatorTestHarness.repackageState(snapshots.toArray(new OperatorSubtaskState[0])), 1);
+        count("ad1", 0, 0, 2);
+        harness.processWatermark(T0 + MIN - 1);
+        assertThat(filterCounts()).containsExactly(filterCount("ad1", 0, 0, 5));
+        assertThat(sums()).containsExactly(sum(0, 1, 1, "ad1", 5));
     }
 
     @Test
