@@ -63,9 +63,12 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
     private transient boolean sortedInput;
     private transient boolean restored;
     /**
-     * Restored, not reset, so that the late test agrees with the count window's after a restart: the
-     * window restores the watermark it had emitted through, and a late click let through before the
-     * first new watermark would be dropped there, neither counted nor on the late output.
+     * Restored, not reset, so that the late test agrees with the count windows' after a restart: a
+     * window subtask restores the watermark it had emitted through, and a late click let through
+     * before the first new watermark would be dropped there, neither counted nor on the late output.
+     * The highest of the old subtasks' watermarks ({@link EmittedThrough#highestRestored()}), as one
+     * window subtask may have been that far; ids are then forgotten that much earlier, by less than
+     * the horizon's margin over the allowed lateness.
      */
     private transient EmittedThrough watermark;
     private transient Counter duplicates;
@@ -98,7 +101,7 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
         super.initializeState(context);
         minuteIds = new MinuteSlots<>(SLOT_PREFIX, "click-id-minutes", Types.BOOLEAN);
         minuteIds.initializeState(context);
-        watermark = new EmittedThrough();
+        watermark = EmittedThrough.highestRestored();
         watermark.initializeState(context);
         restored = context.isRestored();
     }

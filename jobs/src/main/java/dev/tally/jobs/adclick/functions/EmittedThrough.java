@@ -5,24 +5,48 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.StateInitializationContext;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
  * The watermark up to which an operator that emits on watermarks has emitted, kept across restores
- * so that it does not emit again what it had emitted before the checkpoint. Dedup keeps its
- * watermark here too, so that after a restore it calls late what the count window will drop.
+ * so that it does not emit again what it had emitted before the checkpoint. Dedup keeps the
+ * watermark of its late test here too.
  *
- * <p>Union operator state holding every subtask's watermark; a restore takes the lowest. After a
- * rescale a subtask cannot tell which keys came from which old subtask, so what any of them had
- * not emitted yet is emitted again, here from every subtask: the operators using this emit results
- * that replace, never add to, what they emitted before.
+ * <p>Union operator state holding every subtask's watermark. With unaligned checkpoints the subtasks'
+ * watermarks at a checkpoint differ, so a restore must pick one of them, whether or not it rescales:
+ * a subtask cannot tell which keys came from which old subtask.
+ *
+ * <ul>
+ *   <li>{@link #lowestRestored()}, for operators that emit on watermarks: what any old subtask had not
+ *       emitted yet is emitted again, here from every subtask. The operators using this emit results
+ *       that replace, never add to, what they emitted before.
+ *   <li>{@link #highestRestored()}, for dedup's late test: a click is late if it was late for any old
+ *       subtask. Downstream subtasks are never ahead of the highest, and one that was as far has
+ *       dropped the click's minute; a count started again there from this click would replace the
+ *       full count.
+ * </ul>
  */
 final class EmittedThrough {
 
     private static final String STATE_NAME = "emitted-through";
 
+    private final boolean restoreHighest;
     private ListState<Long> checkpointed;
     private long watermark = Long.MIN_VALUE;
+
+    private EmittedThrough(boolean restoreHighest) {
+        this.restoreHighest = restoreHighest;
+    }
+
+    static EmittedThrough lowestRestored() {
+        return new EmittedThrough(false);
+    }
+
+    static EmittedThrough highestRestored() {
+        return new EmittedThrough(true);
+    }
 
     /** From the operator's {@code initializeState}. */
     void initializeState(StateInitializationContext context) throws Exception {
@@ -31,11 +55,11 @@ final class EmittedThrough {
                         .getUnionListState(new ListStateDescriptor<>(STATE_NAME, Types.LONG));
         watermark = Long.MIN_VALUE;
         if (context.isRestored()) {
-            long lowest = Long.MAX_VALUE;
-            for (Long restored : checkpointed.get()) {
-                lowest = Math.min(lowest, restored);
+            List<Long> restored = new ArrayList<>();
+            checkpointed.get().forEach(restored::add);
+            if (!restored.isEmpty()) {
+                watermark = restoreHighest ? Collections.max(restored) : Collections.min(restored);
             }
-            watermark = lowest == Long.MAX_VALUE ? Long.MIN_VALUE : lowest;
         }
     }
 

@@ -63,7 +63,7 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
         totals = new MinuteSlots<>(SLOT_PREFIX, "open-minutes", Types.LONG);
         totals.initializeState(context);
         // A minute emitted again after a restore is the same total again.
-        emitted = new EmittedThrough();
+        emitted = EmittedThrough.lowestRestored();
         emitted.initializeState(context);
     }
 

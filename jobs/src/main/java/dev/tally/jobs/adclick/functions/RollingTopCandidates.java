@@ -147,7 +147,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        emitted = new EmittedThrough();
+        emitted = EmittedThrough.lowestRestored();
         emitted.initializeState(context);
         restored = context.isRestored();
         openMinutes = new OpenMinuteCounts();

@@ -11,6 +11,7 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -279,6 +280,41 @@ class DeduplicateClicksTest {
         assertThat(metrics.count("late")).isEqualTo(1);
     }
 
+    /**
+     * With unaligned checkpoints the subtasks' watermarks at a checkpoint differ. A count window
+     * subtask that was as far as the one ahead has dropped the minute, so a click of that minute let
+     * through after the restore would start its count again from nothing and replace the full count.
+     * Whether the job restarts at the same parallelism or rescaled, the click must be late.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void aClickLateForAnySubtaskAtTheCheckpointIsLateAfterARestore(int parallelism) throws Exception {
+        OperatorSubtaskState[] snapshots = new OperatorSubtaskState[2];
+        for (int subtask = 0; subtask < 2; subtask++) {
+            try (var part = subtaskHarness(2, subtask)) {
+                part.open();
+                part.processWatermark(subtask == 0 ? T0 + MIN - 1 : T0 + 10_000); // minute 0 closed at subtask 0
+                snapshots[subtask] = part.snapshot(1L, T0);
+            }
+        }
+        OperatorSubtaskState checkpoint = AbstractStreamOperatorTestHarness.repackageState(snapshots);
+
+        for (int subtask = 0; subtask < parallelism; subtask++) {
+            AdClickEvent late = click(clickIdOf(parallelism, subtask), "ad1", T0 + 20_000);
+            try (var part = subtaskHarness(parallelism, subtask)) {
+                part.initializeState(
+                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                                checkpoint, 128, 2, parallelism, subtask));
+                part.open();
+                part.processElement(late, late.getClickTs());
+                assertThat(part.extractOutputValues()).isEmpty();
+                assertThat(part.getSideOutput(DeduplicateClicks.LATE))
+                        .extracting(StreamRecord::getValue)
+                        .containsExactly(late);
+            }
+        }
+    }
+
     @Test
     void afterRescalingEverySubtaskForgetsTheIdsItReceived() throws Exception {
         open(HORIZON, Duration.ZERO);
@@ -290,14 +326,7 @@ class DeduplicateClicksTest {
 
         long restoredEntries = 0;
         for (int subtask = 0; subtask < 2; subtask++) {
-            try (KeyedOneInputStreamOperatorTestHarness<String, AdClickEvent, AdClickEvent> part =
-                    new KeyedOneInputStreamOperatorTestHarness<>(
-                            new DeduplicateClicks(HORIZON, Duration.ZERO),
-                            AdClickEvent::getClickId,
-                            Types.STRING,
-                            128,
-                            2,
-                            subtask)) {
+            try (var part = subtaskHarness(2, subtask)) {
                 part.initializeState(
                         AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, 128, 1, 2, subtask));
                 part.open();
@@ -408,6 +437,27 @@ class DeduplicateClicksTest {
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         operator, AdClickEvent::getClickId, Types.STRING, environment);
         HarnessState.use(harness, backend, tmp);
+    }
+
+    /** Subtask {@code subtask} of {@code parallelism}, with 128 key groups and the heap backend. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, AdClickEvent, AdClickEvent> subtaskHarness(
+            int parallelism, int subtask) throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new DeduplicateClicks(HORIZON, Duration.ZERO),
+                AdClickEvent::getClickId,
+                Types.STRING,
+                128,
+                parallelism,
+                subtask);
+    }
+
+    /** A click id that subtask {@code subtask} of {@code parallelism} owns. */
+    private static String clickIdOf(int parallelism, int subtask) {
+        for (int i = 0; ; i++) {
+            if (KeyGroupRangeAssignment.assignKeyToParallelOperator("c" + i, 128, parallelism) == subtask) {
+                return "c" + i;
+            }
+        }
     }
 
     /**
