@@ -91,17 +91,6 @@ final class MinuteCounts {
         return grown;
     }
 
-    static long[] remove(long[] counts, long minute) {
-        int at = find(counts, minute);
-        if (at < 0) {
-            return counts;
-        }
-        long[] shrunk = new long[counts.length - 2];
-        System.arraycopy(counts, 0, shrunk, 0, at);
-        System.arraycopy(counts, at + 2, shrunk, at, counts.length - at - 2);
-        return shrunk;
-    }
-
     /** Drops every minute before {@code minute}. */
     static long[] removeBefore(long[] counts, long minute) {
         int keepFrom = HEADER;

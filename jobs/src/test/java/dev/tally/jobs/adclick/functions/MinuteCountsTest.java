@@ -47,18 +47,6 @@ class MinuteCountsTest {
     }
 
     @Test
-    void removeDropsOnlyThatMinute() {
-        long[] counts = counts(m(1), 10, m(3), 30, m(5), 50);
-        assertThat(MinuteCounts.remove(counts, m(3))).containsExactly(END, m(1), 10, m(5), 50);
-        assertThat(MinuteCounts.remove(counts, m(1))).containsExactly(END, m(3), 30, m(5), 50);
-        assertThat(MinuteCounts.remove(counts, m(5))).containsExactly(END, m(1), 10, m(3), 30);
-        assertThat(MinuteCounts.remove(counts, m(4))).isSameAs(counts);
-        long[] last = MinuteCounts.remove(counts(m(1), 10), m(1));
-        assertThat(last).containsExactly(END);
-        assertThat(MinuteCounts.isEmpty(last)).isTrue();
-    }
-
-    @Test
     void removeBeforeDropsTheEarlierMinutesAndKeepsTheNextWindowEnd() {
         long[] counts = counts(m(1), 10, m(3), 30, m(5), 50);
         assertThat(MinuteCounts.removeBefore(counts, m(1))).isSameAs(counts);
@@ -96,7 +84,6 @@ class MinuteCountsTest {
         long[] copy = counts.clone();
         MinuteCounts.put(counts, m(2), 20);
         MinuteCounts.put(counts, m(3), 33);
-        MinuteCounts.remove(counts, m(1));
         MinuteCounts.removeBefore(counts, m(3));
         MinuteCounts.withNextWindowEnd(counts, END + MIN);
         assertThat(counts).containsExactly(copy);
