@@ -4,6 +4,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.CheckpointableKeyedStateBackend;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.graph.StreamConfig;
@@ -16,7 +17,7 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Map;
 
 /**
  * The 1-minute count window: adds up the partial counts of each key (an ad and a country; the
@@ -27,10 +28,12 @@ import java.util.ArrayList;
  * does; one later still is dropped (metric {@code numLateRecordsDropped}; dedup diverts those
  * clicks to its late output before they are counted).
  *
- * <p>No timer per key: Flink's window operator registers an event-time timer per key and window,
- * a write into RocksDB's timer queue, and pops it with a delete when the window fires. Here the
- * totals are filed under their minute ({@link MinuteSlots}) and the watermark lists a closing
- * minute's keys. More minutes than slots are open only with an allowed lateness over 15 minutes.
+ * <p>The totals of open minutes add up on the heap ({@link OpenMinuteCounts}, checkpointed as raw
+ * keyed state), so a partial costs no state access: a read of the key's total in RocksDB was half of
+ * this operator's thread. A closing minute's totals go to the keyed state only if the allowed
+ * lateness keeps the minute for late partials; there they are filed under their minute ({@link
+ * MinuteSlots}) and the watermark that ends the lateness lists and clears them, with no timer per
+ * key. More minutes than slots are kept only with an allowed lateness over 15 minutes.
  *
  * <p>Input sorted by key (BATCH execution) comes with keyed state that holds one key at a time and
  * cannot list keys; there a timer per key and minute emits the key's totals when its input ends.
@@ -44,7 +47,10 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
 
     private final long allowedLatenessMillis;
 
+    /** Closed minutes' totals kept for late partials; in BATCH execution every total. */
     private transient MinuteSlots<CountKey, Long> totals;
+    private transient OpenMinuteCounts<CountKey> openMinutes;
+    private transient boolean restored;
     /** Minutes whose last millisecond is at most its watermark have been emitted. */
     private transient EmittedThrough emitted;
     private transient boolean sortedInput;
@@ -65,6 +71,15 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
         // A minute emitted again after a restore is the same total again.
         emitted = EmittedThrough.lowestRestored();
         emitted.initializeState(context);
+        restored = context.isRestored();
+        openMinutes = OpenMinuteCounts.ofCountKeys();
+        openMinutes.restore(context.getRawKeyedStateInputs());
+    }
+
+    /** The open minutes' totals are this operator's raw keyed state; it registers no timers in streaming. */
+    @Override
+    protected boolean isUsingCustomRawKeyedState() {
+        return true;
     }
 
     @Override
@@ -78,6 +93,31 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
         }
         reuse = new StreamRecord<>(null);
         lateDropped = getMetricGroup().counter("numLateRecordsDropped");
+        if (restored && !sortedInput) {
+            loadOpenMinutesFromKeyedState();
+        }
+    }
+
+    /**
+     * Puts on the heap the totals in the keyed state of minutes open at the restored watermark:
+     * earlier versions kept open minutes there, and after a rescale the restored watermark is the
+     * lowest of the old subtasks', so a minute another subtask had closed and kept is open again here.
+     * A partial for it must add to the kept total, not replace it.
+     */
+    private void loadOpenMinutesFromKeyedState() throws Exception {
+        long watermark = emitted.watermark();
+        for (long minute : totals.minutes()) {
+            if (Minutes.maxTimestamp(minute) > watermark) {
+                totals.forEachKey(
+                        minute,
+                        (key, ofMinute) -> {
+                            Long total = ofMinute.value();
+                            if (total != null) {
+                                openMinutes.addStored(minute, key, total);
+                            }
+                        });
+            }
+        }
     }
 
     @Override
@@ -90,59 +130,66 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
             lateDropped.inc();
             return;
         }
+        if (!sortedInput && end > watermark) {
+            OpenMinuteCounts.Count open = openMinutes.of(minute, (CountKey) getCurrentKey());
+            open.count += partial.count;
+            open.stored = false;
+            return;
+        }
+        // A late partial, or sorted input: the keyed state holds the total.
         ValueState<Long> ofMinute = totals.of(minute);
         Long before = ofMinute.value();
         long total = (before == null ? 0L : before) + partial.count;
         ofMinute.update(total);
         if (!sortedInput) {
             totals.held(minute);
-        } else if (before == null) {
-            minuteEnds.registerEventTimeTimer(minute, end);
-        }
-        if (end <= watermark) {
             // Its minute was emitted already: a late partial updates the total at once.
             emit((CountKey) getCurrentKey(), minute, total);
+        } else if (before == null) {
+            minuteEnds.registerEventTimeTimer(minute, end);
         }
     }
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         long next = mark.getTimestamp();
-        long watermark = emitted.watermark();
         if (!sortedInput) {
-            for (long minute : new ArrayList<>(totals.minutes())) {
-                long end = Minutes.maxTimestamp(minute);
-                if (end > next) {
-                    break;
-                }
-                boolean due = end > watermark;
-                boolean expired = Minutes.closed(minute, allowedLatenessMillis, next);
-                if (due || expired) {
-                    sweep(minute, due, expired);
-                }
-                if (expired) {
-                    totals.forget(minute);
-                }
-            }
+            emitClosedMinutes(next);
+            forgetExpiredMinutes(next);
         }
         emitted.advance(next);
         // In BATCH execution this fires the timers; the totals go out before the watermark.
         super.processWatermark(mark);
     }
 
-    /** Emits ({@code due}) and clears ({@code expired}) the totals of every key of {@code minute}. */
-    private void sweep(long minute, boolean due, boolean expired) throws Exception {
-        totals.forEachKey(
-                minute,
-                (key, ofMinute) -> {
-                    Long total = ofMinute.value();
-                    if (due && total != null) {
-                        emit(key, minute, total);
-                    }
-                    if (expired) {
-                        ofMinute.clear();
-                    }
-                });
+    /**
+     * Emits the totals of every key of each open minute that ends at or before {@code watermark},
+     * and keeps them in the keyed state if late partials may still change them.
+     */
+    private void emitClosedMinutes(long watermark) throws Exception {
+        while (!openMinutes.isEmpty() && Minutes.maxTimestamp(openMinutes.earliestMinute()) <= watermark) {
+            Map.Entry<Long, Map<CountKey, OpenMinuteCounts.Count>> closing = openMinutes.pollEarliest();
+            long minute = closing.getKey();
+            boolean kept = !Minutes.closed(minute, allowedLatenessMillis, watermark);
+            for (Map.Entry<CountKey, OpenMinuteCounts.Count> entry : closing.getValue().entrySet()) {
+                OpenMinuteCounts.Count open = entry.getValue();
+                emit(entry.getKey(), minute, open.count);
+                if (kept && !open.stored) {
+                    setCurrentKey(entry.getKey());
+                    totals.of(minute).update(open.count);
+                    totals.held(minute);
+                }
+            }
+        }
+    }
+
+    /** Clears the kept totals of every minute that no late partial can change any more. */
+    private void forgetExpiredMinutes(long watermark) throws Exception {
+        while (!totals.minutes().isEmpty() && Minutes.closed(totals.minutes().first(), allowedLatenessMillis, watermark)) {
+            long minute = totals.minutes().first();
+            totals.forEachKey(minute, (key, ofMinute) -> ofMinute.clear());
+            totals.forget(minute);
+        }
     }
 
     @Override
@@ -164,6 +211,12 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
+        if (!sortedInput) {
+            openMinutes.snapshot(
+                    context.getRawKeyedOperatorStateOutput(),
+                    ((CheckpointableKeyedStateBackend<?>) getKeyedStateBackend()).getKeyGroupRange(),
+                    getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
+        }
         totals.snapshotState();
         emitted.snapshotState();
     }

@@ -1,6 +1,8 @@
 package dev.tally.jobs.adclick.functions;
 
+import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataInputViewStreamWrapper;
+import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -16,15 +18,25 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The running count of each key in each minute that has not closed yet, on the heap, for {@link
- * RollingTopCandidates}: the partials of an open minute add up here and reach the keyed state once,
- * when the minute closes. A checkpoint writes them as raw keyed state, by key group, so that a
- * restore, rescaled or not, gives each subtask the keys it owns, and the keyed state is not written
- * for every key at every checkpoint.
+ * The running count of each key in each minute that has not closed yet, on the heap, for the
+ * operators that count per minute ({@link RollingTopCandidates}, {@link MinuteCountWindow}): the
+ * partials of an open minute add up here, and reach the keyed state at most once, when the minute
+ * closes and must stay for late partials. A checkpoint writes them as raw keyed state, by key group,
+ * so that a restore, rescaled or not, gives each subtask the keys it owns, and the keyed state is not
+ * written for every key at every checkpoint.
+ *
+ * @param <K> the operator's key
  */
-final class OpenMinuteCounts {
+final class OpenMinuteCounts<K> {
 
     private static final int FORMAT_VERSION = 1;
+
+    /** How a key is written into a checkpoint; a format, once checkpointed, must stay readable. */
+    interface KeyFormat<K> {
+        void write(K key, DataOutputView out) throws IOException;
+
+        K read(DataInputView in) throws IOException;
+    }
 
     /** A key's count of one open minute; {@code stored} when the keyed state already holds it. */
     static final class Count {
@@ -32,12 +44,57 @@ final class OpenMinuteCounts {
         boolean stored;
     }
 
-    private record Snapshotted(long minute, AdFilterKey key, long count) {}
+    private record Snapshotted<K>(long minute, K key, long count) {}
 
-    private final TreeMap<Long, Map<AdFilterKey, Count>> byMinute = new TreeMap<>();
+    private final TreeMap<Long, Map<K, Count>> byMinute = new TreeMap<>();
+    private final KeyFormat<K> format;
+
+    private OpenMinuteCounts(KeyFormat<K> format) {
+        this.format = format;
+    }
+
+    /** For keys of (ad, filter). */
+    static OpenMinuteCounts<AdFilterKey> ofAdFilterKeys() {
+        return new OpenMinuteCounts<>(
+                new KeyFormat<>() {
+                    @Override
+                    public void write(AdFilterKey key, DataOutputView out) throws IOException {
+                        out.writeUTF(key.adId);
+                        out.writeInt(key.filterId);
+                    }
+
+                    @Override
+                    public AdFilterKey read(DataInputView in) throws IOException {
+                        return new AdFilterKey(in.readUTF(), in.readInt());
+                    }
+                });
+    }
+
+    /** For keys of (ad, filter, country); the country may be null. */
+    static OpenMinuteCounts<CountKey> ofCountKeys() {
+        return new OpenMinuteCounts<>(
+                new KeyFormat<>() {
+                    @Override
+                    public void write(CountKey key, DataOutputView out) throws IOException {
+                        out.writeUTF(key.adId);
+                        out.writeInt(key.filterId);
+                        out.writeBoolean(key.country != null);
+                        if (key.country != null) {
+                            out.writeUTF(key.country);
+                        }
+                    }
+
+                    @Override
+                    public CountKey read(DataInputView in) throws IOException {
+                        String adId = in.readUTF();
+                        int filterId = in.readInt();
+                        return new CountKey(adId, filterId, in.readBoolean() ? in.readUTF() : null);
+                    }
+                });
+    }
 
     /** The key's count of {@code minute}, created at 0. */
-    Count of(long minute, AdFilterKey key) {
+    Count of(long minute, K key) {
         return byMinute.computeIfAbsent(minute, m -> new HashMap<>()).computeIfAbsent(key, k -> new Count());
     }
 
@@ -46,8 +103,8 @@ final class OpenMinuteCounts {
      * earlier version, or closed by an old subtask ahead of the others); one restored from the raw
      * keyed state is newer and stays.
      */
-    void addStored(long minute, AdFilterKey key, long count) {
-        Map<AdFilterKey, Count> counts = byMinute.computeIfAbsent(minute, m -> new HashMap<>());
+    void addStored(long minute, K key, long count) {
+        Map<K, Count> counts = byMinute.computeIfAbsent(minute, m -> new HashMap<>());
         if (!counts.containsKey(key)) {
             Count stored = new Count();
             stored.count = count;
@@ -65,7 +122,7 @@ final class OpenMinuteCounts {
     }
 
     /** Removes and returns the counts of the earliest minute; there must be one. */
-    Map.Entry<Long, Map<AdFilterKey, Count>> pollEarliest() {
+    Map.Entry<Long, Map<K, Count>> pollEarliest() {
         return byMinute.pollFirstEntry();
     }
 
@@ -74,7 +131,7 @@ final class OpenMinuteCounts {
      * of {@code range} gets a section, an empty one too.
      */
     void snapshot(KeyedStateCheckpointOutputStream out, KeyGroupRange range, int maxParallelism) throws IOException {
-        List<List<Snapshotted>> byGroup = new ArrayList<>(range.getNumberOfKeyGroups());
+        List<List<Snapshotted<K>>> byGroup = new ArrayList<>(range.getNumberOfKeyGroups());
         for (int i = 0; i < range.getNumberOfKeyGroups(); i++) {
             byGroup.add(new ArrayList<>());
         }
@@ -84,19 +141,18 @@ final class OpenMinuteCounts {
                                 (key, count) -> {
                                     if (!count.stored) {
                                         int group = KeyGroupRangeAssignment.assignToKeyGroup(key, maxParallelism);
-                                        byGroup.get(group - range.getStartKeyGroup()).add(new Snapshotted(minute, key, count.count));
+                                        byGroup.get(group - range.getStartKeyGroup()).add(new Snapshotted<>(minute, key, count.count));
                                     }
                                 }));
         DataOutputViewStreamWrapper view = new DataOutputViewStreamWrapper(out);
         for (int group : range) {
             out.startNewKeyGroup(group);
-            List<Snapshotted> entries = byGroup.get(group - range.getStartKeyGroup());
+            List<Snapshotted<K>> entries = byGroup.get(group - range.getStartKeyGroup());
             view.writeInt(FORMAT_VERSION);
             view.writeInt(entries.size());
-            for (Snapshotted entry : entries) {
+            for (Snapshotted<K> entry : entries) {
                 view.writeLong(entry.minute());
-                view.writeUTF(entry.key().adId);
-                view.writeInt(entry.key().filterId);
+                format.write(entry.key(), view);
                 view.writeLong(entry.count());
             }
         }
@@ -116,7 +172,7 @@ final class OpenMinuteCounts {
                 int entries = view.readInt();
                 for (int i = 0; i < entries; i++) {
                     long minute = view.readLong();
-                    AdFilterKey key = new AdFilterKey(view.readUTF(), view.readInt());
+                    K key = format.read(view);
                     of(minute, key).count += view.readLong();
                 }
             }

@@ -101,7 +101,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
      * a state read and write per partial; a closing minute's counts go out from here, before the
      * walk over every key in the look-back, which takes far longer. Checkpointed as raw keyed state.
      */
-    private transient OpenMinuteCounts openMinutes;
+    private transient OpenMinuteCounts<AdFilterKey> openMinutes;
     private transient boolean restored;
     private transient WindowTops tops;
     private transient boolean sortedInput;
@@ -150,7 +150,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         emitted = EmittedThrough.lowestRestored();
         emitted.initializeState(context);
         restored = context.isRestored();
-        openMinutes = new OpenMinuteCounts();
+        openMinutes = OpenMinuteCounts.ofAdFilterKeys();
         openMinutes.restore(context.getRawKeyedStateInputs());
     }
 

@@ -5,8 +5,15 @@ import static dev.tally.jobs.adclick.functions.AdClicks.minute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
@@ -69,7 +76,8 @@ class MinuteCountWindowTest {
         // The totals leave before the watermark that closed their minute.
         assertThat(harness.getOutput().toArray()[harness.getOutput().size() - 1])
                 .isEqualTo(new Watermark(T0 + 59_999));
-        assertThat(stored(harness)).isEqualTo(1);
+        // Open minutes add up on the heap, and with no lateness a closed minute is not kept.
+        assertThat(stored(harness)).isZero();
         harness.getOutput().clear();
 
         harness.processWatermark(Long.MAX_VALUE);
@@ -131,6 +139,9 @@ class MinuteCountWindowTest {
         var before = open(Duration.ZERO);
         send(before, ClickCount.forFilter("ad1", 0, T0, 3));
         send(before, ClickCount.forFilter("ad2", 0, minute(1), 1));
+        // No partial has a null country today, but the key allows it and the checkpoint keeps it.
+        ClickCount noCountry = new ClickCount("ad3", ClickCount.COUNTRY_DIMENSION, null, minute(1), 2);
+        send(before, noCountry);
         before.processWatermark(T0 + 59_999);
         assertThat(before.extractOutputValues()).containsExactly(ClickCount.forFilter("ad1", 0, T0, 3));
         OperatorSubtaskState snapshot = before.snapshot(1L, T0);
@@ -138,7 +149,8 @@ class MinuteCountWindowTest {
         var after = open(Duration.ZERO, snapshot);
         send(after, ClickCount.forFilter("ad2", 0, minute(1), 4));
         after.processWatermark(minute(1) + 59_999);
-        assertThat(after.extractOutputValues()).containsExactly(ClickCount.forFilter("ad2", 0, minute(1), 5));
+        assertThat(after.extractOutputValues())
+                .containsExactlyInAnyOrder(ClickCount.forFilter("ad2", 0, minute(1), 5), noCountry);
         assertThat(stored(after)).isZero();
     }
 
@@ -201,6 +213,61 @@ class MinuteCountWindowTest {
         }
     }
 
+    /** Versions before the open minutes moved to the heap kept them in the keyed state. */
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void restoresOpenMinutesAnEarlierVersionKeptInTheKeyedState(String stateBackend) throws Exception {
+        backend = stateBackend;
+        var earlier =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new EarlierVersionWindow(), new CountKey.Selector(), KEY, HarnessState.environment(new CapturedMetrics(), tmp));
+        opened.add(earlier);
+        HarnessState.use(earlier, backend, tmp);
+        earlier.open();
+        send(earlier, ClickCount.forCountry("ad1", "US", T0, 3));
+        send(earlier, ClickCount.forCountry("ad2", "FR", T0, 1));
+        earlier.processWatermark(T0 + 10_000);
+        OperatorSubtaskState snapshot = earlier.snapshot(1L, T0);
+
+        var after = open(Duration.ZERO, snapshot);
+        send(after, ClickCount.forCountry("ad1", "US", T0, 2));
+        after.processWatermark(T0 + 59_999);
+        assertThat(after.extractOutputValues())
+                .containsExactlyInAnyOrder(ClickCount.forCountry("ad1", "US", T0, 5), ClickCount.forCountry("ad2", "FR", T0, 1));
+        assertThat(stored(after)).isZero();
+    }
+
+    /**
+     * After a rescale the restored watermark is the lowest of the old subtasks', so a minute one of
+     * them had closed, and kept for its lateness, is open again; a partial for it adds to the kept total.
+     */
+    @Test
+    void aMinuteClosedBeforeARescaleKeepsItsTotalWhenThatMinuteIsOpenAgain() throws Exception {
+        Duration lateness = Duration.ofMinutes(2);
+        ClickCount partial = ClickCount.forCountry("ad1", "US", T0, 3);
+        int owner = KeyGroupRangeAssignment.assignKeyToParallelOperator(CountKey.of(partial), 128, 2);
+        OperatorSubtaskState[] snapshots = new OperatorSubtaskState[2];
+        for (int subtask = 0; subtask < 2; subtask++) {
+            var part =
+                    new KeyedOneInputStreamOperatorTestHarness<>(
+                            new MinuteCountWindow(lateness), new CountKey.Selector(), KEY, 128, 2, subtask);
+            opened.add(part);
+            part.open();
+            if (subtask == owner) {
+                send(part, partial);
+                part.processWatermark(T0 + 59_999); // minute 0 closes here and stays for late partials
+            } else {
+                part.processWatermark(T0 + 10_000); // the other subtask is behind
+            }
+            snapshots[subtask] = part.snapshot(1L, T0);
+        }
+
+        var merged = open(lateness, AbstractStreamOperatorTestHarness.repackageState(snapshots));
+        send(merged, ClickCount.forCountry("ad1", "US", T0, 2));
+        merged.processWatermark(T0 + 59_999);
+        assertThat(merged.extractOutputValues()).containsExactly(ClickCount.forCountry("ad1", "US", T0, 5));
+    }
+
     @Test
     void constructorRejectsANegativeLateness() {
         assertThatThrownBy(() -> new MinuteCountWindow(Duration.ofSeconds(-1)))
@@ -252,5 +319,53 @@ class MinuteCountWindowTest {
             KeyedOneInputStreamOperatorTestHarness<CountKey, ClickCount, ClickCount> harness, ClickCount partial)
             throws Exception {
         harness.processElement(new StreamRecord<>(partial, Minutes.maxTimestamp(partial.minute)));
+    }
+
+    /**
+     * Writes state as the versions up to e5068a6 did: every total in the keyed state, filed under
+     * its minute, with the minutes listed in operator state.
+     */
+    private static final class EarlierVersionWindow extends AbstractStreamOperator<ClickCount>
+            implements OneInputStreamOperator<ClickCount, ClickCount> {
+
+        private transient MinuteSlots<CountKey, Long> totals;
+        private transient EmittedThrough emitted;
+
+        @Override
+        public void initializeState(StateInitializationContext context) throws Exception {
+            super.initializeState(context);
+            totals = new MinuteSlots<>("minute-totals-", "open-minutes", Types.LONG);
+            totals.initializeState(context);
+            emitted = EmittedThrough.lowestRestored();
+            emitted.initializeState(context);
+        }
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            totals.open(getKeyedStateBackend());
+        }
+
+        @Override
+        public void processElement(StreamRecord<ClickCount> element) throws Exception {
+            ClickCount partial = element.getValue();
+            ValueState<Long> ofMinute = totals.of(partial.minute);
+            Long before = ofMinute.value();
+            ofMinute.update((before == null ? 0L : before) + partial.count);
+            totals.held(partial.minute);
+        }
+
+        @Override
+        public void processWatermark(Watermark mark) throws Exception {
+            emitted.advance(mark.getTimestamp());
+            super.processWatermark(mark);
+        }
+
+        @Override
+        public void snapshotState(StateSnapshotContext context) throws Exception {
+            super.snapshotState(context);
+            totals.snapshotState();
+            emitted.snapshotState();
+        }
     }
 }
