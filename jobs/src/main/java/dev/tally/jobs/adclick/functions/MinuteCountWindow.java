@@ -131,9 +131,7 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
             return;
         }
         if (!sortedInput && end > watermark) {
-            OpenMinuteCounts.Count open = openMinutes.of(minute, (CountKey) getCurrentKey());
-            open.count += partial.count;
-            open.stored = false;
+            openMinutes.add(minute, (CountKey) getCurrentKey(), partial.count);
             return;
         }
         // A late partial, or sorted input: the keyed state holds the total.
@@ -168,18 +166,19 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
      */
     private void emitClosedMinutes(long watermark) throws Exception {
         while (!openMinutes.isEmpty() && Minutes.maxTimestamp(openMinutes.earliestMinute()) <= watermark) {
-            Map.Entry<Long, Map<CountKey, OpenMinuteCounts.Count>> closing = openMinutes.pollEarliest();
+            Map.Entry<Long, OpenMinuteCounts.Minute<CountKey>> closing = openMinutes.pollEarliest();
             long minute = closing.getKey();
             boolean kept = !Minutes.closed(minute, allowedLatenessMillis, watermark);
-            for (Map.Entry<CountKey, OpenMinuteCounts.Count> entry : closing.getValue().entrySet()) {
-                OpenMinuteCounts.Count open = entry.getValue();
-                emit(entry.getKey(), minute, open.count);
-                if (kept && !open.stored) {
-                    setCurrentKey(entry.getKey());
-                    totals.of(minute).update(open.count);
-                    totals.held(minute);
-                }
-            }
+            closing.getValue()
+                    .forEach(
+                            (key, total, stored) -> {
+                                emit(key, minute, total);
+                                if (kept && !stored) {
+                                    setCurrentKey(key);
+                                    totals.of(minute).update(total);
+                                    totals.held(minute);
+                                }
+                            });
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.tally.jobs.adclick.functions;
 
+import com.carrotsearch.hppc.ObjectLongHashMap;
+import com.carrotsearch.hppc.cursors.ObjectLongCursor;
+
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataInputViewStreamWrapper;
 import org.apache.flink.core.memory.DataOutputView;
@@ -12,9 +15,10 @@ import org.apache.flink.runtime.state.KeyedStateCheckpointOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -38,15 +42,33 @@ final class OpenMinuteCounts<K> {
         K read(DataInputView in) throws IOException;
     }
 
-    /** A key's count of one open minute; {@code stored} when the keyed state already holds it. */
-    static final class Count {
-        long count;
-        boolean stored;
+    /** Takes each key's count of a closed minute, and whether the keyed state already holds it. */
+    @FunctionalInterface
+    interface CountConsumer<K> {
+        void accept(K key, long count, boolean stored) throws Exception;
+    }
+
+    /**
+     * The counts of one minute. A primitive map, not a map of boxed counts: the open minutes hold a
+     * count for most keys of the last minute or two, and two fewer objects per count are less for the
+     * garbage collector to copy and mark while they live.
+     */
+    static final class Minute<K> {
+        private final ObjectLongHashMap<K> counts = new ObjectLongHashMap<>();
+        /** Keys whose count the keyed state holds and no partial has changed since; rarely any. */
+        private final Set<K> stored = new HashSet<>();
+
+        /** Calls {@code action} with every key's count. */
+        void forEach(CountConsumer<K> action) throws Exception {
+            for (ObjectLongCursor<K> entry : counts) {
+                action.accept(entry.key, entry.value, !stored.isEmpty() && stored.contains(entry.key));
+            }
+        }
     }
 
     private record Snapshotted<K>(long minute, K key, long count) {}
 
-    private final TreeMap<Long, Map<K, Count>> byMinute = new TreeMap<>();
+    private final TreeMap<Long, Minute<K>> byMinute = new TreeMap<>();
     private final KeyFormat<K> format;
 
     private OpenMinuteCounts(KeyFormat<K> format) {
@@ -93,9 +115,13 @@ final class OpenMinuteCounts<K> {
                 });
     }
 
-    /** The key's count of {@code minute}, created at 0. */
-    Count of(long minute, K key) {
-        return byMinute.computeIfAbsent(minute, m -> new HashMap<>()).computeIfAbsent(key, k -> new Count());
+    /** Adds {@code count} to the key's count of {@code minute}. */
+    void add(long minute, K key, long count) {
+        Minute<K> counts = byMinute.computeIfAbsent(minute, m -> new Minute<>());
+        counts.counts.addTo(key, count);
+        if (!counts.stored.isEmpty()) {
+            counts.stored.remove(key);
+        }
     }
 
     /**
@@ -104,12 +130,10 @@ final class OpenMinuteCounts<K> {
      * keyed state is newer and stays.
      */
     void addStored(long minute, K key, long count) {
-        Map<K, Count> counts = byMinute.computeIfAbsent(minute, m -> new HashMap<>());
-        if (!counts.containsKey(key)) {
-            Count stored = new Count();
-            stored.count = count;
-            stored.stored = true;
-            counts.put(key, stored);
+        Minute<K> counts = byMinute.computeIfAbsent(minute, m -> new Minute<>());
+        if (!counts.counts.containsKey(key)) {
+            counts.counts.put(key, count);
+            counts.stored.add(key);
         }
     }
 
@@ -122,7 +146,7 @@ final class OpenMinuteCounts<K> {
     }
 
     /** Removes and returns the counts of the earliest minute; there must be one. */
-    Map.Entry<Long, Map<K, Count>> pollEarliest() {
+    Map.Entry<Long, Minute<K>> pollEarliest() {
         return byMinute.pollFirstEntry();
     }
 
@@ -135,15 +159,16 @@ final class OpenMinuteCounts<K> {
         for (int i = 0; i < range.getNumberOfKeyGroups(); i++) {
             byGroup.add(new ArrayList<>());
         }
-        byMinute.forEach(
-                (minute, counts) ->
-                        counts.forEach(
-                                (key, count) -> {
-                                    if (!count.stored) {
-                                        int group = KeyGroupRangeAssignment.assignToKeyGroup(key, maxParallelism);
-                                        byGroup.get(group - range.getStartKeyGroup()).add(new Snapshotted<>(minute, key, count.count));
-                                    }
-                                }));
+        for (Map.Entry<Long, Minute<K>> minute : byMinute.entrySet()) {
+            Minute<K> counts = minute.getValue();
+            for (ObjectLongCursor<K> entry : counts.counts) {
+                if (counts.stored.isEmpty() || !counts.stored.contains(entry.key)) {
+                    int group = KeyGroupRangeAssignment.assignToKeyGroup(entry.key, maxParallelism);
+                    byGroup.get(group - range.getStartKeyGroup())
+                            .add(new Snapshotted<>(minute.getKey(), entry.key, entry.value));
+                }
+            }
+        }
         DataOutputViewStreamWrapper view = new DataOutputViewStreamWrapper(out);
         for (int group : range) {
             out.startNewKeyGroup(group);
@@ -173,7 +198,7 @@ final class OpenMinuteCounts<K> {
                 for (int i = 0; i < entries; i++) {
                     long minute = view.readLong();
                     K key = format.read(view);
-                    of(minute, key).count += view.readLong();
+                    add(minute, key, view.readLong());
                 }
             }
         }

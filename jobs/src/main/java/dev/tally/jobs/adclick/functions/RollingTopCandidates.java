@@ -215,9 +215,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             return;
         }
         if (!sortedInput && Minutes.maxTimestamp(minute) > watermark) {
-            OpenMinuteCounts.Count open = openMinutes.of(minute, (AdFilterKey) getCurrentKey());
-            open.count += partial.count;
-            open.stored = false;
+            openMinutes.add(minute, (AdFilterKey) getCurrentKey(), partial.count);
             return;
         }
         // A late partial, or sorted input: the state holds the count.
@@ -289,31 +287,31 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
      */
     private void emitClosedMinutes(long watermark) throws Exception {
         while (!openMinutes.isEmpty() && Minutes.maxTimestamp(openMinutes.earliestMinute()) <= watermark) {
-            Map.Entry<Long, Map<AdFilterKey, OpenMinuteCounts.Count>> closing = openMinutes.pollEarliest();
+            Map.Entry<Long, OpenMinuteCounts.Minute<AdFilterKey>> closing = openMinutes.pollEarliest();
             long minute = closing.getKey();
-            closing.getValue().forEach((key, open) -> emitCount(key.adId, key.filterId, minute, open.count));
+            closing.getValue().forEach((key, count, stored) -> emitCount(key.adId, key.filterId, minute, count));
             storeOpenCounts(minute, closing.getValue());
         }
     }
 
     /** Writes the counts of a closing minute that the state does not hold yet. */
-    private void storeOpenCounts(long minute, Map<AdFilterKey, OpenMinuteCounts.Count> byKey) throws Exception {
+    private void storeOpenCounts(long minute, OpenMinuteCounts.Minute<AdFilterKey> byKey) throws Exception {
         // An open minute's windows all end after it: none of them is out.
         long firstWindowEnd = minute + Minutes.MILLIS;
-        for (Map.Entry<AdFilterKey, OpenMinuteCounts.Count> entry : byKey.entrySet()) {
-            OpenMinuteCounts.Count open = entry.getValue();
-            if (open.stored) {
-                continue;
-            }
-            setCurrentKey(entry.getKey());
-            long[] counts = minuteCounts.value();
-            if (counts == null) {
-                counts = MinuteCounts.of(firstWindowEnd);
-            } else if (firstWindowEnd < MinuteCounts.nextWindowEnd(counts)) {
-                counts = MinuteCounts.withNextWindowEnd(counts, firstWindowEnd);
-            }
-            minuteCounts.update(MinuteCounts.put(counts, minute, open.count));
-        }
+        byKey.forEach(
+                (key, count, stored) -> {
+                    if (stored) {
+                        return;
+                    }
+                    setCurrentKey(key);
+                    long[] counts = minuteCounts.value();
+                    if (counts == null) {
+                        counts = MinuteCounts.of(firstWindowEnd);
+                    } else if (firstWindowEnd < MinuteCounts.nextWindowEnd(counts)) {
+                        counts = MinuteCounts.withNextWindowEnd(counts, firstWindowEnd);
+                    }
+                    minuteCounts.update(MinuteCounts.put(counts, minute, count));
+                });
     }
 
     @Override

@@ -266,6 +266,11 @@ class MinuteCountWindowTest {
         send(merged, ClickCount.forCountry("ad1", "US", T0, 2));
         merged.processWatermark(T0 + 59_999);
         assertThat(merged.extractOutputValues()).containsExactly(ClickCount.forCountry("ad1", "US", T0, 5));
+        merged.getOutput().clear();
+
+        // Kept for its lateness with the new total: a late partial adds to 5, not to 3.
+        send(merged, ClickCount.forCountry("ad1", "US", T0, 1));
+        assertThat(merged.extractOutputValues()).containsExactly(ClickCount.forCountry("ad1", "US", T0, 6));
     }
 
     @Test
