@@ -6,9 +6,20 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Loopback port checks. */
 public final class Ports {
+
+    /** Above the well-known and commonly configured ports. */
+    static final int FIRST_PICKED = 10_000;
+
+    private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private Ports() {}
 
@@ -33,12 +44,40 @@ public final class Ports {
         }
     }
 
-    /** A port that was free a moment ago (the OS picks it). */
+    /**
+     * A port that was free a moment ago, below the OS's ephemeral range where it has one (Linux).
+     * Outgoing connections take their local ports from that range, the stack's own services' too, and
+     * one of them taking a port chosen there before its service bound it made the service exit at
+     * start-up. Never the same port twice in this JVM, so one stack's services never share one.
+     */
     public static int findFree() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        int below = ephemeralRangeStart();
+        if (below - FIRST_PICKED > 1_000) {
+            for (int attempt = 0; attempt < 1_000; attempt++) {
+                int port = ThreadLocalRandom.current().nextInt(FIRST_PICKED, below);
+                if (isFree(port) && HANDED_OUT.add(port)) {
+                    return port;
+                }
+            }
+        }
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** The first port of the OS's ephemeral range, or 0 where it cannot be read. */
+    static int ephemeralRangeStart() {
+        try {
+            String range = Files.readString(EPHEMERAL_RANGE).trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 

@@ -108,8 +108,10 @@ public final class ServiceProcess {
                 return;
             }
             if (running().isEmpty()) {
+                // The first error says why; the last lines are often only the shutdown it caused.
                 throw new StackException(
-                        name + " exited during start-up. Last lines of " + logFile() + ":\n" + logTail(40));
+                        name + " exited during start-up. First errors in " + logFile() + ":\n" + logFirstErrors(10)
+                                + "\nLast lines:\n" + logTail(40));
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new StackException(
@@ -147,6 +149,24 @@ public final class ServiceProcess {
             } catch (Exception e) {
                 throw new StackException("Process " + handle.pid() + " did not stop", e);
             }
+        }
+    }
+
+    /** The first {@code lines} lines of the log that report an error or its cause. */
+    String logFirstErrors(int lines) {
+        try {
+            if (!Files.exists(logFile())) {
+                return "(no log)";
+            }
+            try (var all = Files.lines(logFile())) {
+                List<String> errors =
+                        all.filter(line -> line.contains(" ERROR ") || line.startsWith("Caused by:"))
+                                .limit(lines)
+                                .toList();
+                return errors.isEmpty() ? "(none)" : String.join("\n", errors);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
         }
     }
 
