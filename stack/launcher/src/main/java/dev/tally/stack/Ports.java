@@ -47,7 +47,7 @@ public final class Ports {
     /**
      * A port that was free a moment ago, below the OS's ephemeral range where it has one (Linux).
      * Outgoing connections take their local ports from that range, the stack's own services' too, and
-     * one of them taking a port chosen there before its service bound it made the service exit at
+     * one of them can take a port chosen there before its service binds it, which then exits at
      * start-up. Never the same port twice in this JVM, so one stack's services never share one.
      */
     public static int findFree() {
