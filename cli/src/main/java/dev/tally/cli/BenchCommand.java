@@ -40,7 +40,8 @@ final class BenchCommand {
                 "Kafka, Cassandra, archive, windows 1,5,60); the job with only the 1-minute top N (the SQL",
                 "version's query), with all sinks and with results discarded; the same aggregation in Flink SQL,",
                 "with the same sinks and with results discarded. Then the window-result latency at a fixed",
-                "input rate. Prints a table and writes it into BENCHMARKS.md."
+                "input rate, of the job as deployed and with results discarded. Prints a table and writes it into",
+                "BENCHMARKS.md."
             })
     static final class AdClicks implements Callable<Integer> {
         private static final String JOB_ALL_SINKS = "job, 1-minute top N only (the SQL query), all sinks";
@@ -101,8 +102,7 @@ final class BenchCommand {
             createTopics(stack, Map.of(input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1));
 
             if (latencyOnly) {
-                Latency latency = latencyRun(stack, home, run, filters);
-                String table = render(List.of(), latency, Double.NaN);
+                String table = render(List.of(), latencyRuns(stack, home, run, filters), Double.NaN);
                 System.out.println();
                 System.out.println(table);
                 writeReport(report != null ? report : home.root().resolve("BENCHMARKS.md"), "bench ad-clicks latency", table);
@@ -132,9 +132,9 @@ final class BenchCommand {
                 results.add(runJob(stack, home, run, "ad-clicks-sql", SQL_ALL_SINKS, input, filters, "1", false));
                 results.add(runJob(stack, home, run, "ad-clicks-sql", SQL_DISCARDED, input, filters, "1", true));
             }
-            Latency latency = latencySeconds > 0 ? latencyRun(stack, home, run, filters) : null;
+            List<Latency> latencies = latencySeconds > 0 ? latencyRuns(stack, home, run, filters) : List.of();
 
-            String table = render(results, latency, produceRate);
+            String table = render(results, latencies, produceRate);
             System.out.println();
             System.out.println(table);
             writeReport(report != null ? report : home.root().resolve("BENCHMARKS.md"), "bench ad-clicks", table);
@@ -193,23 +193,37 @@ final class BenchCommand {
             }
         }
 
+        /**
+         * The latency of the job as deployed, then with results discarded: the difference is what
+         * writing each minute's results costs, as they all go out when the minute closes.
+         */
+        private List<Latency> latencyRuns(LocalStack stack, TallyHome home, String run, Path filters) throws Exception {
+            return List.of(
+                    latencyRun(stack, home, run, filters, "job as deployed", false),
+                    latencyRun(stack, home, run, filters, "job with results discarded", true));
+        }
+
         /** Window-result latency with the input produced at a fixed rate, event time = wall time. */
-        private Latency latencyRun(LocalStack stack, TallyHome home, String run, Path filters) throws Exception {
-            String name = "bench-latency-" + run;
-            String input = "bench-latency-clicks-" + run;
-            step("Latency at " + String.format("%,d", latencyRate) + " records/s for " + latencySeconds + " s: " + name);
-            String keyspace = "b_" + run + "_latency";
+        private Latency latencyRun(LocalStack stack, TallyHome home, String run, Path filters, String label, boolean discard)
+                throws Exception {
+            String name = "bench-latency-" + (discard ? "discard-" : "") + run;
+            String input = "bench-latency-clicks-" + (discard ? "discard-" : "") + run;
+            step("Latency at " + String.format("%,d", latencyRate) + " records/s for " + latencySeconds + " s, " + label + ": " + name);
+            String keyspace = "b_" + run + "_latency" + (discard ? "_d" : "");
             stack.cassandra().applySchema(keyspace);
             createTopics(stack, Map.of(input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1,
                     "bench-counts-" + name, 4, "bench-top-" + name, 4));
-            List<String> args = List.of(
+            List<String> args = new ArrayList<>(List.of(
                     "--bootstrap-servers", stack.kafka().bootstrapServers(),
                     "--cassandra", stack.cassandra().contactPoint(), "--keyspace", keyspace,
                     "--cassandra-batch-rows", Integer.toString(CassandraService.UNLOGGED_BATCH_PARTITIONS),
                     "--input-topic", input, "--counts-topic", "bench-counts-" + name, "--top-topic", "bench-top-" + name,
                     "--filters", filters.toString(),
                     "--archive-dir", home.stackDir().resolve("bench").resolve(run).resolve("archive-" + name).toUri().toString(),
-                    "--transactional-id-prefix", name, "--group-id", name, "--job-name", name);
+                    "--transactional-id-prefix", name, "--group-id", name, "--job-name", name));
+            if (discard) {
+                args.add("--discard-results");
+            }
             if (stack.flink().submit(home.jobsJar(), JobCatalog.mainClass("ad-clicks"), args, Duration.ofMinutes(2)) != 0) {
                 throw new IllegalStateException("Submitting " + name + " failed");
             }
@@ -222,20 +236,26 @@ final class BenchCommand {
                 throw new IllegalStateException("The latency run's load generator failed");
             }
             long produced = latencyRate * latencySeconds;
-            long read = sourceRecords(stack.flink(), jobId);
-            Latency latency = emitLatency(stack.flink(), jobId, produced, read);
+            long read = readRecords(stack.flink(), jobId, "deduplicate-clicks");
+            Latency latency = new Latency(
+                    label,
+                    histogram(stack.flink(), jobId, "to-ad-click-count", "windowEmitLatencyMillis"),
+                    histogram(stack.flink(), jobId, "merge-top-n", "topNEmitLatencyMillis"),
+                    produced,
+                    read,
+                    readRecords(stack.flink(), jobId, "to-ad-click-count"));
             stack.flink().cancel(jobId);
             dropKeyspace(stack, keyspace);
             return latency;
         }
 
         /**
-         * Input records the job has decoded and handed to dedup so far: the dedup vertex's
-         * {@code read-records}, which the job details carry (the subtask metric query answered 0
-         * while the REST metric fetcher had not caught up).
+         * Records an operator's vertex has read so far, from the job details: for dedup, the input
+         * records the job has decoded; for to-ad-click-count, the 1-minute counts emitted. (The
+         * subtask metric query answered 0 while the REST metric fetcher had not caught up.)
          */
-        private static long sourceRecords(FlinkCluster flink, String jobId) {
-            String vertex = vertexId(flink, jobId, "deduplicate-clicks");
+        private static long readRecords(FlinkCluster flink, String jobId, String operator) {
+            String vertex = vertexId(flink, jobId, operator);
             Instant deadline = Instant.now().plusSeconds(30);
             while (true) {
                 for (JsonNode v : flink.rest("/jobs/" + jobId).path("vertices")) {
@@ -282,13 +302,14 @@ final class BenchCommand {
             throw new IllegalStateException("Job " + jobId + " has no operator " + operator);
         }
 
-        private static Latency emitLatency(FlinkCluster flink, String jobId, long produced, long read) {
-            String base = "/jobs/" + jobId + "/vertices/" + vertexId(flink, jobId, "to-ad-click-count") + "/subtasks/metrics";
+        /** An operator's latency histogram: each statistic, the highest of the subtasks'. */
+        private static Stats histogram(FlinkCluster flink, String jobId, String operator, String metric) {
+            String base = "/jobs/" + jobId + "/vertices/" + vertexId(flink, jobId, operator) + "/subtasks/metrics";
             Map<String, Double> values = new LinkedHashMap<>();
             for (String stat : List.of("median", "p99", "max")) {
-                values.put(stat, metric(flink, base + "?get=to-ad-click-count.windowEmitLatencyMillis_" + stat + "&agg=max", "max"));
+                values.put(stat, metric(flink, base + "?get=" + operator + "." + metric + "_" + stat + "&agg=max", "max"));
             }
-            return new Latency(values.get("median"), values.get("p99"), values.get("max"), produced, read);
+            return new Stats(values.get("median"), values.get("p99"), values.get("max"));
         }
 
         private static Checkpoints checkpoints(FlinkCluster flink, String jobId) {
@@ -330,7 +351,7 @@ final class BenchCommand {
             return String.format(Locale.ROOT, "%.0f%% (%s)", 100 * all, parts);
         }
 
-        private String render(List<Result> results, Latency latency, double produceRate) {
+        private String render(List<Result> results, List<Latency> latencies, double produceRate) {
             StringBuilder out = new StringBuilder();
             out.append("Command: `./tally bench ad-clicks --events ").append(events)
                     .append(latencyOnly ? " --latency-only" : " --event-rate " + eventRate)
@@ -359,17 +380,21 @@ final class BenchCommand {
                             rates.get(JOB_ALL_SINKS) / rates.get(SQL_ALL_SINKS), rates.get(JOB_DISCARDED) / rates.get(SQL_DISCARDED)));
                 }
             }
-            if (latency != null) {
+            for (Latency latency : latencies) {
                 out.append(String.format(Locale.ROOT,
-                        "%nWindow-result latency, job as deployed, input at %,d records/s for %d s with event time = wall time:"
-                                + " when the input stopped the job had decoded %,d of the %,d records (%.0f%%; 0.1%% are malformed).",
-                        latencyRate, latencySeconds, latency.read, latency.produced, 100.0 * latency.read / latency.produced));
-                out.append(Double.isNaN(latency.p99)
+                        "%nWindow-result latency, %s, input at %,d records/s for %d s with event time = wall time:"
+                                + " when the input stopped the job had decoded %,d of the %,d records (%.0f%%; 0.1%% are malformed)"
+                                + " and emitted %,d 1-minute counts, each minute's when it closes.",
+                        latency.label, latencyRate, latencySeconds, latency.read, latency.produced, 100.0 * latency.read / latency.produced,
+                        latency.emitted));
+                out.append(Double.isNaN(latency.counts.p99)
                         ? " No 1-minute count had been emitted: the job did not keep up with this rate, so its latency grows without bound.\n"
                         : String.format(Locale.ROOT,
-                                " Wall clock at emission of a 1-minute count minus the window end (the highest of the subtasks' figures"
-                                        + " over their last 10,000 emissions): median %.0f ms, p99 %.0f ms, max %.0f ms. The watermark delay is 15 s.%n",
-                                latency.p50, latency.p99, latency.max));
+                                " Wall clock at emission minus the window end, the highest of the subtasks' figures: of a 1-minute count"
+                                        + " (over their last 10,000) median %.0f ms, p99 %.0f ms, max %.0f ms; of a top-N list (their last 1,000)"
+                                        + " median %.0f ms, p99 %.0f ms, max %.0f ms. The watermark delay is 15 s.%n",
+                                latency.counts.p50, latency.counts.p99, latency.counts.max,
+                                latency.topN.p50, latency.topN.p99, latency.topN.max));
             }
             return out.toString();
         }
@@ -435,7 +460,15 @@ final class BenchCommand {
 
     record Checkpoints(long completed, double p50Millis, long maxMillis, long maxStateBytes, long maxCheckpointedBytes) {}
 
-    record Latency(double p50, double p99, double max, long produced, long read) {}
+    /**
+     * @param counts wall clock at emission of a 1-minute count minus its window end
+     * @param topN the same for a top-N list
+     * @param emitted 1-minute counts (filter and country rows) emitted in the run
+     */
+    record Latency(String label, Stats counts, Stats topN, long produced, long read, long emitted) {}
+
+    /** Milliseconds; NaN when nothing was emitted. */
+    record Stats(double p50, double p99, double max) {}
 
     private BenchCommand() {}
 }

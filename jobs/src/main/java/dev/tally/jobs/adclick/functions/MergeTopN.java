@@ -8,6 +8,8 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -33,6 +35,7 @@ public class MergeTopN extends KeyedProcessFunction<RankingKey, TopCandidates, T
     private transient MapState<Long, List<AdTotal>> bestByWindowEnd;
 
     private transient Counter lateCandidates;
+    private transient Histogram latency;
 
     public MergeTopN(int n) {
         this.n = BoundedTopN.checkSize(n);
@@ -48,6 +51,8 @@ public class MergeTopN extends KeyedProcessFunction<RankingKey, TopCandidates, T
                                         Types.LONG,
                                         Types.LIST(Types.POJO(AdTotal.class))));
         lateCandidates = getRuntimeContext().getMetricGroup().counter("late-candidates");
+        // A dozen lists a minute by default: the window spans the last hour or more of them.
+        latency = getRuntimeContext().getMetricGroup().histogram("topNEmitLatencyMillis", new DescriptiveStatisticsHistogram(1_000));
     }
 
     @Override
@@ -76,6 +81,8 @@ public class MergeTopN extends KeyedProcessFunction<RankingKey, TopCandidates, T
             return;
         }
         RankingKey key = ctx.getCurrentKey();
+        // Window end to the wall clock now: the ranking's end-to-end result latency.
+        latency.update(Math.max(0, ctx.timerService().currentProcessingTime() - windowEnd));
         out.collect(toTopAds(key.filterId, key.windowMinutes, windowEnd, best));
         bestByWindowEnd.remove(windowEnd);
     }
