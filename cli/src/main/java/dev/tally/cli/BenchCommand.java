@@ -391,10 +391,8 @@ final class BenchCommand {
                         ? " No 1-minute count had been emitted: the job did not keep up with this rate, so its latency grows without bound.\n"
                         : String.format(Locale.ROOT,
                                 " Wall clock at emission minus the window end, the highest of the subtasks' figures: of a 1-minute count"
-                                        + " (over their last 10,000) median %.0f ms, p99 %.0f ms, max %.0f ms; of a top-N list (their last 1,000)"
-                                        + " median %.0f ms, p99 %.0f ms, max %.0f ms. The watermark delay is 15 s.%n",
-                                latency.counts.p50, latency.counts.p99, latency.counts.max,
-                                latency.topN.p50, latency.topN.p99, latency.topN.max));
+                                        + " (over their last 10,000) %s; of a top-N list (their last 1,000) %s. The watermark delay is 15 s.%n",
+                                latency.counts.describe(), latency.topN.describe()));
             }
             return out.toString();
         }
@@ -468,7 +466,13 @@ final class BenchCommand {
     record Latency(String label, Stats counts, Stats topN, long produced, long read, long emitted) {}
 
     /** Milliseconds; NaN when nothing was emitted. */
-    record Stats(double p50, double p99, double max) {}
+    record Stats(double p50, double p99, double max) {
+        String describe() {
+            return Double.isNaN(p99)
+                    ? "none emitted"
+                    : String.format(Locale.ROOT, "median %.0f ms, p99 %.0f ms, max %.0f ms", p50, p99, max);
+        }
+    }
 
     private BenchCommand() {}
 }
