@@ -6,9 +6,9 @@ package dev.tally.jobs.adclick.functions;
  * counts), followed by (minute start, count) pairs in ascending minute order, each minute at most
  * once: {@code [nextWindowEnd, minute0, count0, minute1, count1, ...]}.
  *
- * <p>One array per key means one state read and at most one write per record or sweep, where a
- * MapState needs a RocksDB iterator to find the counts. A key holds at most the largest window's
- * minutes (60 by default, usually a few), so the linear scans below cost less than a state access.
+ * <p>One array per key, not a state entry per minute, means one value to read and at most one to
+ * write per key in a walk or for a late partial. A key holds at most the largest window's minutes
+ * (60 by default, usually a few), so the linear scans below cost less than a state access.
  *
  * <p>No method modifies its argument: a changed array is a new one, and an unchanged one is
  * returned as is. An array read from heap state is the stored object itself, so changing it in

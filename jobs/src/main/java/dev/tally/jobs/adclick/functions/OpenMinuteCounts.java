@@ -58,6 +58,15 @@ final class OpenMinuteCounts<K> {
         /** Keys whose count the keyed state holds and no partial has changed since; rarely any. */
         private final Set<K> stored = new HashSet<>();
 
+        /**
+         * Removes the key's count and returns it if the keyed state does not hold it yet: 0 when it
+         * does or there is none, as counts are positive.
+         */
+        long takeUnstored(K key) {
+            long count = counts.remove(key);
+            return count != 0 && !stored.isEmpty() && stored.contains(key) ? 0 : count;
+        }
+
         /** Calls {@code action} with every key's count. */
         void forEach(CountConsumer<K> action) throws Exception {
             for (ObjectLongCursor<K> entry : counts) {

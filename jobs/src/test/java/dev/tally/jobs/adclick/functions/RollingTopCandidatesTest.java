@@ -9,7 +9,6 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
-import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -34,9 +33,9 @@ import java.util.stream.Collectors;
 
 /**
  * Sliding sums of per-minute counts for each window size M at each minute boundary, and each
- * subtask's best N of them, on both state backends: RocksDB lists the keys while they are rewritten
- * and cleared, the heap backend from a copy. Its BATCH path (a timer per key) runs in the replay's
- * tests.
+ * subtask's best N of them, on both state backends: the walk reads each key group's map with a
+ * RocksDB iterator, or the heap's map, and writes after each group's pass. Its BATCH path (a timer
+ * per key) runs in the replay's tests.
  */
 class RollingTopCandidatesTest {
 
@@ -298,6 +297,70 @@ class RollingTopCandidatesTest {
                         sum(0, 5, 8, "ad1", 2),
                         sum(0, 5, 9, "ad1", 2));
         assertThat(stored()).isZero();
+    }
+
+    /** Minutes 1 and 2 close at one watermark, for a key whose minute 0 is stored and for a new one. */
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void minutesClosingTogetherAddToStoredCountsAndMakeNewKeys(String stateBackend) throws Exception {
+        backend = stateBackend;
+        open(1, 5);
+        count("ad1", 0, 0, 3);
+        harness.processWatermark(T0 + MIN - 1);
+        assertThat(stored()).isEqualTo(1);
+        harness.getOutput().clear();
+        harness.getSideOutput(RollingTopCandidates.FILTER_COUNTS).clear();
+
+        count("ad1", 0, 1, 2);
+        count("ad2", 0, 1, 5);
+        count("ad1", 0, 2, 4);
+        count("ad2", 0, 2, 1);
+        harness.processWatermark(T0 + 3 * MIN - 1);
+        assertThat(filterCounts())
+                .containsExactlyInAnyOrder(
+                        filterCount("ad1", 0, 1, 2), filterCount("ad2", 0, 1, 5),
+                        filterCount("ad1", 0, 2, 4), filterCount("ad2", 0, 2, 1));
+        assertThat(sums())
+                .containsExactlyInAnyOrder(
+                        sum(0, 1, 2, "ad1", 2), sum(0, 1, 2, "ad2", 5),
+                        sum(0, 5, 2, "ad1", 5), sum(0, 5, 2, "ad2", 5),
+                        sum(0, 1, 3, "ad1", 4), sum(0, 1, 3, "ad2", 1),
+                        sum(0, 5, 3, "ad1", 9), sum(0, 5, 3, "ad2", 6));
+        assertThat(stored()).isEqualTo(2);
+    }
+
+    /**
+     * More keys per key group than RocksDB's map iterator loads at once (128), while the walk
+     * rewrites half of them: each key is read once and keeps every minute.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void theWalkReadsEachKeyOnceInLargeKeyGroups(String stateBackend) throws Exception {
+        backend = stateBackend;
+        int keys = 20_000;
+        harness = open(keys + 1_000, new int[] {1, 5});
+        for (int i = 0; i < keys; i++) {
+            count("ad" + i, 0, 0, 1);
+        }
+        harness.processWatermark(T0 + MIN - 1);
+        assertThat(stored()).isEqualTo(keys);
+        harness.getOutput().clear();
+
+        for (int i = 0; i < keys; i += 2) {
+            count("ad" + i, 0, 1, 2);
+        }
+        for (int i = 0; i < 1_000; i++) {
+            count("new" + i, 0, 1, 2);
+        }
+        harness.processWatermark(T0 + 2 * MIN - 1);
+        Map<Integer, List<Sum>> bySize = sums().stream().collect(Collectors.groupingBy(Sum::windowMinutes));
+        assertThat(bySize.get(1)).hasSize(keys / 2 + 1_000).allSatisfy(s -> assertThat(s.sum).isEqualTo(2));
+        assertThat(bySize.get(5)).hasSize(keys + 1_000);
+        for (Sum s : bySize.get(5)) {
+            long expected = s.adId.startsWith("new") ? 2 : Integer.parseInt(s.adId.substring(2)) % 2 == 0 ? 3 : 1;
+            assertThat(s.sum).as(s.adId).isEqualTo(expected);
+        }
+        assertThat(stored()).isEqualTo(keys + 1_000);
     }
 
     @Test
@@ -643,9 +706,7 @@ class RollingTopCandidatesTest {
 
     /** Keys holding counts. */
     private long stored() throws Exception {
-        try (var keys = harness.getOperator().getKeyedStateBackend().getKeys("packed-minute-counts", VoidNamespace.INSTANCE)) {
-            return keys.count();
-        }
+        return ((RollingTopCandidates) harness.getOperator()).keysWithCounts();
     }
 
     /** Every ad of every list emitted, as one window sum each. */
