@@ -185,12 +185,15 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         watermark.advance(mark.getTimestamp());
+        // Forwarded before the expiry, which emits nothing: pre-aggregation flushes a closing
+        // minute's partials on this watermark, and listing and clearing an expired minute's ids
+        // takes seconds at a high rate, which every count of the closing minute waited for.
+        super.processWatermark(mark);
         // The final watermark ends the input: nothing is left to deduplicate, and the keyed state
         // of batch execution cannot list its keys.
         if (mark.getTimestamp() != Long.MAX_VALUE) {
             forgetExpiredMinutes();
         }
-        super.processWatermark(mark);
     }
 
     private void forgetExpiredMinutes() throws Exception {
