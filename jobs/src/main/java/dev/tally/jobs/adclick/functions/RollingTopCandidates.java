@@ -356,14 +356,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             for (Map.Entry<AdFilterKey, long[]> entry : groupCounts.entries()) {
                 AdFilterKey key = entry.getKey();
                 long[] before = entry.getValue();
-                long[] counts = before;
-                for (Map.Entry<Long, OpenMinuteCounts.Minute<AdFilterKey>> minute : closing) {
-                    long count = minute.getValue().takeUnstored(key);
-                    if (count != 0) {
-                        counts = withClosedMinute(counts, minute.getKey(), count);
-                    }
-                }
-                long[] after = offerWindows(key, counts, firstDue, lastDue, firstOpen);
+                long[] after = offerWindows(key, withClosingCounts(key, before, closing, 0), firstDue, lastDue, firstOpen);
                 if (after != before) {
                     changedKeys.add(key);
                     changedCounts.add(after);
@@ -371,29 +364,39 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             }
             // Written after the pass: a map must not change while it is being iterated.
             for (int i = 0; i < changedKeys.size(); i++) {
-                store(changedKeys.get(i), changedCounts.get(i));
+                storeInCurrentGroup(changedKeys.get(i), changedCounts.get(i));
             }
             changedKeys.clear();
             changedCounts.clear();
         }
-        for (Map.Entry<Long, OpenMinuteCounts.Minute<AdFilterKey>> minute : closing) {
-            long start = minute.getKey();
-            minute.getValue()
+        for (int i = 0; i < closing.size(); i++) {
+            long start = closing.get(i).getKey();
+            int later = i + 1;
+            // Earlier closing minutes took the keys they shared with this one; the later ones give theirs.
+            closing.get(i)
+                    .getValue()
                     .forEach(
                             (key, count, stored) -> {
-                                // Earlier closing minutes took the keys they shared with this one.
                                 long[] counts = withClosedMinute(MinuteCounts.of(start + Minutes.MILLIS), start, count);
-                                for (Map.Entry<Long, OpenMinuteCounts.Minute<AdFilterKey>> later : closing) {
-                                    if (later.getKey() > start) {
-                                        long laterCount = later.getValue().takeUnstored(key);
-                                        if (laterCount != 0) {
-                                            counts = withClosedMinute(counts, later.getKey(), laterCount);
-                                        }
-                                    }
-                                }
+                                counts = withClosingCounts(key, counts, closing, later);
                                 store(key, offerWindows(key, counts, firstDue, lastDue, firstOpen));
                             });
         }
+    }
+
+    /**
+     * The key's counts with its counts of the closing minutes from index {@code from} on (in minute
+     * order), which give them up; those the keyed state holds already are not added again.
+     */
+    private static long[] withClosingCounts(
+            AdFilterKey key, long[] counts, List<Map.Entry<Long, OpenMinuteCounts.Minute<AdFilterKey>>> closing, int from) {
+        for (int i = from; i < closing.size(); i++) {
+            long count = closing.get(i).getValue().takeUnstored(key);
+            if (count != 0) {
+                counts = withClosedMinute(counts, closing.get(i).getKey(), count);
+            }
+        }
+        return counts;
     }
 
     /** The key's counts with a closing minute's: its windows all end after it, and none is out. */
@@ -477,6 +480,11 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             return;
         }
         setCurrentKey(anchors.of(key));
+        storeInCurrentGroup(key, counts);
+    }
+
+    /** {@link #store} in streaming execution, with the key's anchor as the current key already. */
+    private void storeInCurrentGroup(AdFilterKey key, long[] counts) throws Exception {
         if (MinuteCounts.isEmpty(counts)) {
             groupCounts.remove(key);
         } else {
