@@ -67,6 +67,11 @@ final class OpenMinuteCounts<K> {
             return count != 0 && !stored.isEmpty() && stored.contains(key) ? 0 : count;
         }
 
+        /** The key's count, stored or not; 0 when it has none. */
+        long count(K key) {
+            return counts.get(key);
+        }
+
         /** Calls {@code action} with every key's count. */
         void forEach(CountConsumer<K> action) throws Exception {
             for (ObjectLongCursor<K> entry : counts) {

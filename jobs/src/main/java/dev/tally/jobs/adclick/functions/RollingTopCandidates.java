@@ -87,6 +87,12 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     public static final int[] DEFAULT_WINDOW_MINUTES = {1, 5, 60};
 
     /**
+     * {@link #nextTops} keeps this many times n partial sums per (filter, window size): at least n
+     * make it exact, more let fewer keys of a closing minute pass its bound and need a state read.
+     */
+    private static final int KEEP_PER_N = 2;
+
+    /**
      * The name under which KeyedProcessOperator kept the timers of the per-key timer version
      * (uid rolling-window-sums, as this one): a job restored from its savepoint finds them here and
      * they fire once, doing nothing, so they do not stay in the state.
@@ -123,12 +129,19 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     private transient OpenMinuteCounts<AdFilterKey> openMinutes;
     private transient boolean restored;
     private transient WindowTops tops;
+    /**
+     * The best partial sums of the windows ending at the next minute boundary, from the last walk,
+     * so that their lists go out before the next walk; null until a walk has made them.
+     */
+    private transient NextWindowTops nextTops;
     private transient boolean sortedInput;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient StreamRecord<TopCandidates> reuse;
     private transient StreamRecord<ClickCount> reuseCount;
     private transient Counter tooLateCounts;
     private transient Counter lateDropped;
+    private transient Counter listsBeforeWalk;
+    private transient Counter listReads;
 
     /**
      * @param n how many ads each subtask keeps per (filter, window size, window end)
@@ -206,6 +219,8 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         reuseCount = new StreamRecord<>(null);
         tooLateCounts = getMetricGroup().counter("too-late-counts");
         lateDropped = getMetricGroup().counter("numLateRecordsDropped");
+        listsBeforeWalk = getMetricGroup().counter("lists-before-walk");
+        listReads = getMetricGroup().counter("list-completion-reads");
         if (restored && !sortedInput) {
             moveKeyStateIntoGroups();
             loadOpenMinutesFromKeyedState();
@@ -278,7 +293,11 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             counts = MinuteCounts.withNextWindowEnd(counts, firstWindowEnd);
         }
         long total = MinuteCounts.get(counts, minute) + partial.count;
-        store(key, MinuteCounts.put(counts, minute, total));
+        counts = MinuteCounts.put(counts, minute, total);
+        store(key, counts);
+        if (nextTops != null) {
+            nextTops.raise(key, counts);
+        }
         if (!sortedInput) {
             // Its minute went out already: the new total replaces it at once, as a late window firing.
             emitCount(partial.adId, partial.filterId, minute, total);
@@ -298,8 +317,18 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             List<Map.Entry<Long, OpenMinuteCounts.Minute<AdFilterKey>>> closing = emitClosedMinutes(next);
             long firstDue = firstUnemittedWindowEnd(emitted.watermark());
             long lastDue = lastDueWindowEnd(next);
+            long firstOpen = firstOpenMinute(allowedLatenessMillis, next);
+            if (completesNextWindow(closing, firstDue, lastDue)) {
+                completeNextWindow(closing);
+                tops.drain(this::emit);
+                emitted.advance(next);
+                // The lists are out, and the walk emits nothing: the watermark need not wait for it.
+                super.processWatermark(mark);
+                walk(closing, lastDue + Minutes.MILLIS, lastDue, firstOpen);
+                return;
+            }
             if (!closing.isEmpty() || (lastDue != Long.MIN_VALUE && lastDue >= firstDue)) {
-                walk(closing, firstDue, lastDue, firstOpenMinute(allowedLatenessMillis, next));
+                walk(closing, firstDue, lastDue, firstOpen);
             }
         }
         tops.drain(this::emit);
@@ -339,9 +368,32 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     }
 
     /**
+     * Whether the one window end due is the one {@link #nextTops} holds, with at most its last
+     * minute closing: then the lists come from there, and the walk only stores.
+     */
+    private boolean completesNextWindow(
+            List<Map.Entry<Long, OpenMinuteCounts.Minute<AdFilterKey>>> closing, long firstDue, long lastDue) {
+        return nextTops != null
+                && firstDue == lastDue
+                && lastDue == nextTops.windowEnd()
+                && (closing.isEmpty()
+                        || (closing.size() == 1 && closing.get(0).getKey() == lastDue - Minutes.MILLIS));
+    }
+
+    /** Offers the lists of the window end due from {@link #nextTops} and the closing minute's counts. */
+    private void completeNextWindow(List<Map.Entry<Long, OpenMinuteCounts.Minute<AdFilterKey>>> closing)
+            throws Exception {
+        long readsBefore = nextTops.storedReads();
+        nextTops.complete(closing.isEmpty() ? null : closing.get(0).getValue(), this::storedCounts, tops);
+        listReads.inc(nextTops.storedReads() - readsBefore);
+        listsBeforeWalk.inc();
+    }
+
+    /**
      * Offers the sums of every key's windows due, group by group, after adding the counts of the
      * closing minutes to the keys' counts, and writes the keys whose counts changed; then does the
-     * same for the keys whose first counts are closing now.
+     * same for the keys whose first counts are closing now. Each key's partial sums of the next
+     * window end go into a new {@link #nextTops}.
      */
     private void walk(
             List<Map.Entry<Long, OpenMinuteCounts.Minute<AdFilterKey>>> closing,
@@ -349,6 +401,10 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             long lastDue,
             long firstOpen)
             throws Exception {
+        nextTops =
+                lastDue == Long.MIN_VALUE || lastDue == Long.MAX_VALUE
+                        ? null
+                        : new NextWindowTops(KEEP_PER_N * n, lastDue + Minutes.MILLIS, windowMinutes);
         List<AdFilterKey> changedKeys = new ArrayList<>();
         List<long[]> changedCounts = new ArrayList<>();
         for (int group : anchors.range()) {
@@ -357,6 +413,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
                 AdFilterKey key = entry.getKey();
                 long[] before = entry.getValue();
                 long[] after = offerWindows(key, withClosingCounts(key, before, closing, 0), firstDue, lastDue, firstOpen);
+                offerNextWindow(key, after);
                 if (after != before) {
                     changedKeys.add(key);
                     changedCounts.add(after);
@@ -379,8 +436,16 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
                             (key, count, stored) -> {
                                 long[] counts = withClosedMinute(MinuteCounts.of(start + Minutes.MILLIS), start, count);
                                 counts = withClosingCounts(key, counts, closing, later);
-                                store(key, offerWindows(key, counts, firstDue, lastDue, firstOpen));
+                                counts = offerWindows(key, counts, firstDue, lastDue, firstOpen);
+                                offerNextWindow(key, counts);
+                                store(key, counts);
                             });
+        }
+    }
+
+    private void offerNextWindow(AdFilterKey key, long[] counts) {
+        if (nextTops != null) {
+            nextTops.offer(key, counts);
         }
     }
 

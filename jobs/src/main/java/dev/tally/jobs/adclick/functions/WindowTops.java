@@ -36,20 +36,37 @@ final class WindowTops {
     /** Offers one ad's sum over one window; allocates only when the group is new or the ad enters. */
     void offer(int filterId, int windowMinutes, long windowEnd, String adId, long sum) {
         int i = recentIndex(windowEnd, filterId, windowMinutes);
-        Group recent = recentGroups[i];
-        BoundedTopN top;
-        if (recent != null
-                && recent.windowEnd == windowEnd
-                && recent.filterId == filterId
-                && recent.windowMinutes == windowMinutes) {
-            top = recentTops[i];
-        } else {
+        BoundedTopN top = recent(i, windowEnd, filterId, windowMinutes);
+        if (top == null) {
             Group group = new Group(windowEnd, filterId, windowMinutes);
             top = groups.computeIfAbsent(group, g -> new BoundedTopN(n));
             recentGroups[i] = group;
             recentTops[i] = top;
         }
         top.offer(adId, sum);
+    }
+
+    /**
+     * Whether an offer of {@code sum} for the ad would enter its group's best N: always when the
+     * group has fewer, or has none yet.
+     */
+    boolean wouldEnter(int filterId, int windowMinutes, long windowEnd, String adId, long sum) {
+        BoundedTopN top = recent(recentIndex(windowEnd, filterId, windowMinutes), windowEnd, filterId, windowMinutes);
+        if (top == null) {
+            top = groups.get(new Group(windowEnd, filterId, windowMinutes));
+        }
+        return top == null || top.wouldEnter(adId, sum);
+    }
+
+    /** The group's best N if it is in the recent groups' entry {@code i}, else null. */
+    private BoundedTopN recent(int i, long windowEnd, int filterId, int windowMinutes) {
+        Group recent = recentGroups[i];
+        return recent != null
+                        && recent.windowEnd == windowEnd
+                        && recent.filterId == filterId
+                        && recent.windowMinutes == windowMinutes
+                ? recentTops[i]
+                : null;
     }
 
     /** Hands out and forgets every group, earliest window end first, then by filter and window size. */

@@ -27,8 +27,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Collectors;
 
 /**
@@ -361,6 +363,85 @@ class RollingTopCandidatesTest {
             assertThat(s.sum).as(s.adId).isEqualTo(expected);
         }
         assertThat(stored()).isEqualTo(keys + 1_000);
+    }
+
+    /**
+     * The lists made before the walk, from the last walk's best partial sums and the closing minute,
+     * against sums taken by brute force from every partial accepted before each window was due: over
+     * skewed counts with ties, bursts that lift an ad from far down into a list (its partial sum is
+     * then read from the state), late partials, early minutes, watermarks that stay inside a minute
+     * or jump several, and a restore, after which the walk makes the lists once.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void listsMadeBeforeTheWalkAreTheBruteForceLists(String stateBackend) throws Exception {
+        backend = stateBackend;
+        lateness = Duration.ofMinutes(2);
+        int n = 3;
+        int[] windows = {1, 3, 5};
+        open(n, windows);
+        Random random = new Random(11);
+        Map<List<Object>, Long> accepted = new HashMap<>(); // [filter, ad, minute] -> count
+        Map<List<Object>, List<AdTotal>> expected = new HashMap<>(); // [filter, window, end minute] -> list
+        Map<List<Object>, List<AdTotal>> emitted = new HashMap<>();
+        long watermark = Long.MIN_VALUE;
+        int firstMinute = 0;
+        int lastMinute = 0;
+        long listsBeforeWalk = 0;
+        long reads = 0;
+        int minute = 0;
+        for (int step = 0; step < 60; step++) {
+            for (int i = 0; i < 40; i++) {
+                int m = minute;
+                int roll = random.nextInt(20);
+                if (roll == 0) {
+                    m = minute + 1; // early: its minute is not open yet
+                } else if (roll <= 2) {
+                    m = minute - 1 - random.nextInt(3); // late, maybe too late
+                }
+                String ad = "ad" + (int) Math.floor(Math.pow(random.nextDouble(), 2) * 20); // skewed
+                int filter = random.nextInt(3);
+                long count = random.nextInt(12) == 0 ? 15 + random.nextInt(10) : 1 + random.nextInt(2);
+                if (m < firstMinute) {
+                    continue;
+                }
+                if (!Minutes.closed(T0 + m * MIN, Duration.ofMinutes(2).toMillis(), watermark)) {
+                    accepted.merge(List.of(filter, ad, m), count, Long::sum);
+                    lastMinute = Math.max(lastMinute, m);
+                }
+                count(ad, filter, m, count);
+            }
+            if (step == 30) {
+                emitted.putAll(lists(harness.extractOutputValues()));
+                listsBeforeWalk += metrics.count("lists-before-walk");
+                reads += metrics.count("list-completion-reads");
+                open(n, windows, harness.snapshot(step, T0));
+            }
+            int roll = random.nextInt(10);
+            long next;
+            if (roll == 0) {
+                next = T0 + minute * MIN + random.nextInt((int) MIN - 1); // stays inside the minute
+            } else if (roll == 1) {
+                minute += 3; // the watermark jumps: several windows are due at once
+                next = T0 + minute * MIN - 1;
+            } else {
+                minute += 1;
+                next = T0 + minute * MIN - 1 + random.nextInt(1000);
+            }
+            next = Math.max(next, watermark);
+            harness.processWatermark(next);
+            expected.putAll(bruteForceLists(accepted, n, windows, watermark, next, firstMinute, lastMinute));
+            watermark = next;
+        }
+        harness.processWatermark(Long.MAX_VALUE);
+        expected.putAll(bruteForceLists(accepted, n, windows, watermark, Long.MAX_VALUE, firstMinute, lastMinute));
+        Map<List<Object>, List<AdTotal>> last = lists(harness.extractOutputValues());
+        assertThat(emitted.keySet()).doesNotContainAnyElementsOf(last.keySet()); // each list once
+        emitted.putAll(last);
+
+        assertThat(emitted).isEqualTo(expected);
+        assertThat(listsBeforeWalk + metrics.count("lists-before-walk")).isGreaterThan(30);
+        assertThat(reads + metrics.count("list-completion-reads")).isPositive();
     }
 
     @Test
@@ -718,6 +799,51 @@ class RollingTopCandidatesTest {
             }
         }
         return sums;
+    }
+
+    /** The lists emitted, by [filter, window size, end minute]; each must come once. */
+    private static Map<List<Object>, List<AdTotal>> lists(List<TopCandidates> emitted) {
+        Map<List<Object>, List<AdTotal>> lists = new HashMap<>();
+        for (TopCandidates list : emitted) {
+            List<Object> group = List.of(list.filterId, list.windowMinutes, (int) ((list.windowEnd - T0) / MIN));
+            assertThat(lists.put(group, list.ads)).as("list %s emitted twice", group).isNull();
+        }
+        return lists;
+    }
+
+    /**
+     * The best n of every (filter, window size) whose window end w falls due in (from, to] (at
+     * watermark w - 1), summed from the counts accepted so far; only ads with a sum > 0.
+     */
+    private static Map<List<Object>, List<AdTotal>> bruteForceLists(
+            Map<List<Object>, Long> accepted, int n, int[] windows, long from, long to, int firstMinute, int lastMinute) {
+        Map<List<Object>, List<AdTotal>> lists = new HashMap<>();
+        for (int end = firstMinute + 1; end <= lastMinute + windows[windows.length - 1]; end++) {
+            long due = T0 + end * MIN - 1;
+            if (due <= from || due > to) {
+                continue;
+            }
+            for (int window : windows) {
+                Map<Integer, Map<String, Long>> sums = new HashMap<>();
+                for (Map.Entry<List<Object>, Long> count : accepted.entrySet()) {
+                    int m = (Integer) count.getKey().get(2);
+                    if (m >= end - window && m < end) {
+                        sums.computeIfAbsent((Integer) count.getKey().get(0), f -> new HashMap<>())
+                                .merge((String) count.getKey().get(1), count.getValue(), Long::sum);
+                    }
+                }
+                for (Map.Entry<Integer, Map<String, Long>> filter : sums.entrySet()) {
+                    List<AdTotal> best =
+                            filter.getValue().entrySet().stream()
+                                    .map(e -> new AdTotal(e.getKey(), e.getValue()))
+                                    .sorted(TopNOrder.INSTANCE)
+                                    .limit(n)
+                                    .toList();
+                    lists.put(List.of(filter.getKey(), window, end), best);
+                }
+            }
+        }
+        return lists;
     }
 
     private record Sum(int filterId, int windowMinutes, int endMinute, String adId, long sum) {}
