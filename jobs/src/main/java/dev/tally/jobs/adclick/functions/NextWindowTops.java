@@ -39,8 +39,6 @@ final class NextWindowTops {
     /** By filter, then by the index of the window size: the best partial sums, null until one is offered. */
     private final IntObjectHashMap<Kept[]> byFilter = new IntObjectHashMap<>();
 
-    private long storedReads;
-
     /**
      * @param keep how many partial sums to keep per (filter, window size): at least the lists' n
      * @param windowEnd the window end whose windows these are
@@ -84,8 +82,10 @@ final class NextWindowTops {
      * Offers to {@code lists} every sum that can enter the best n of the windows ending at {@link
      * #windowEnd}, once the minute before it has closed with the counts {@code closing} (null when
      * it had none). Reads the partial sum of a key only when its bound could enter.
+     *
+     * @return how many keys' counts it read from the keyed state
      */
-    void complete(OpenMinuteCounts.Minute<AdFilterKey> closing, StoredCounts stored, WindowTops lists)
+    long complete(OpenMinuteCounts.Minute<AdFilterKey> closing, StoredCounts stored, WindowTops lists)
             throws Exception {
         for (var filter : byFilter) {
             for (int i = 0; i < windowMillis.length; i++) {
@@ -100,8 +100,9 @@ final class NextWindowTops {
             }
         }
         if (closing == null) {
-            return;
+            return 0;
         }
+        long[] reads = {0};
         closing.forEach(
                 (key, count, inState) -> {
                     Kept[] byWindow = byFilter.get(key.filterId);
@@ -121,18 +122,14 @@ final class NextWindowTops {
                             if (!read) {
                                 counts = stored.of(key);
                                 read = true;
-                                storedReads++;
+                                reads[0]++;
                             }
                             partial = counts == null ? 0 : partialSum(counts, i);
                         }
                         lists.offer(key.filterId, windowMinutes[i], windowEnd, key.adId, partial + count);
                     }
                 });
-    }
-
-    /** Keys whose partial sums {@link #complete} read from the keyed state. */
-    long storedReads() {
-        return storedReads;
+        return reads[0];
     }
 
     /** The sum of the counts in the window of size index {@code i} ending at {@link #windowEnd}, but its last minute. */

@@ -391,9 +391,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     /** Offers the lists of the window end due from {@link #nextTops} and the closing minute's counts. */
     private void completeNextWindow(List<Map.Entry<Long, OpenMinuteCounts.Minute<AdFilterKey>>> closing)
             throws Exception {
-        long readsBefore = nextTops.storedReads();
-        nextTops.complete(closing.isEmpty() ? null : closing.get(0).getValue(), this::storedCounts, tops);
-        listReads.inc(nextTops.storedReads() - readsBefore);
+        listReads.inc(nextTops.complete(closing.isEmpty() ? null : closing.get(0).getValue(), this::storedCounts, tops));
         listsBeforeWalk.inc();
     }
 
