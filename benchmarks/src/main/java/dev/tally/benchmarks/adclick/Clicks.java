@@ -78,7 +78,7 @@ final class Clicks {
 
     static List<GeneratedRecord> records(GeneratorSettings settings) {
         List<GeneratedRecord> records = new ArrayList<>((int) settings.records());
-        new AdClickGenerator(settings, new GroundTruth(ClickFilters.allOnly())).forEachRemaining(records::add);
+        new AdClickGenerator(settings, GroundTruth.totalsOnly()).forEachRemaining(records::add);
         return records;
     }
 
