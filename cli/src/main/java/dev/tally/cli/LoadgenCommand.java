@@ -88,7 +88,7 @@ final class LoadgenCommand {
         @Option(names = "--filters", description = "Filters YAML, the job's, for the ground truth.")
         Path filters;
 
-        @Option(names = "--truth", description = "Where to write the ground truth.")
+        @Option(names = "--truth", description = "Where to write the ground truth. Without it only the totals are kept, so a run of any length fits in memory.")
         Path truthFile;
 
         @Spec
