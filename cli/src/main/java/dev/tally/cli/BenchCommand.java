@@ -165,7 +165,7 @@ final class BenchCommand {
             if (discard) {
                 args.add("--discard-results");
             }
-            if (stack.flink().submit(home.jobsJar(), JobCatalog.mainClass(job), args, Duration.ofMinutes(2)) != 0) {
+            if (SubmitCommand.submit(stack.flink(), home, job, args, Duration.ofMinutes(2)) != 0) {
                 throw new IllegalStateException("Submitting " + name + " failed");
             }
             FlinkCluster.JobInfo finished = DemoCommand.awaitEnd(stack.flink(), name);
@@ -224,7 +224,7 @@ final class BenchCommand {
             if (discard) {
                 args.add("--discard-results");
             }
-            if (stack.flink().submit(home.jobsJar(), JobCatalog.mainClass("ad-clicks"), args, Duration.ofMinutes(2)) != 0) {
+            if (SubmitCommand.submit(stack.flink(), home, "ad-clicks", args, Duration.ofMinutes(2)) != 0) {
                 throw new IllegalStateException("Submitting " + name + " failed");
             }
             String jobId = DemoCommand.awaitRunning(stack.flink(), name);

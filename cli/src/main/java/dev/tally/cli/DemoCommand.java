@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import dev.tally.jobs.adclick.AdClickJob;
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.stack.CassandraService;
 import dev.tally.stack.FlinkCluster;
@@ -83,10 +84,10 @@ final class DemoCommand implements Callable<Integer> {
         step("3/5 Submitting the ad-click job with the Flink CLI");
         String jobName = "tally-ad-clicks-demo-" + run;
         int submitted =
-                stack.flink()
-                        .submit(
-                                home.jobsJar(),
-                                JobCatalog.mainClass("ad-clicks"),
+                SubmitCommand.submit(
+                                stack.flink(),
+                                home,
+                                AdClickJob.NAME,
                                 List.of(
                                         "--bootstrap-servers", stack.kafka().bootstrapServers(),
                                         "--cassandra", stack.cassandra().contactPoint(),

@@ -1,6 +1,10 @@
 package dev.tally.cli;
 
-import dev.tally.stack.LocalStack;
+import dev.tally.jobs.kit.JobOptions;
+import dev.tally.jobs.kit.TallyJob;
+import dev.tally.jobs.kit.TallyJobs;
+import dev.tally.jobs.kit.TallyMain;
+import dev.tally.stack.FlinkCluster;
 import dev.tally.stack.TallyHome;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -8,43 +12,63 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Unmatched;
 
-/** {@code tally submit <job> [job options]}: what {@code flink run} does, against the local cluster. */
+/** {@code tally submit <job> [job options]}: what {@code flink run} does, against the local cluster or another. */
 @Command(
         name = "submit",
-        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
-            "Submit a job of jobs/target/tally-jobs.jar to the local Flink session cluster through the Flink CLI",
-            "(CliFrontend run -d). Options after the job name go to the job; '<job> --help' lists them."
+            "Submit a job of jobs/target/tally-jobs.jar through the Flink CLI (flink run -d) to the local session",
+            "cluster, or to the one --jobmanager names. Arguments after the job name are the job's options;",
+            "'submit <job> --help' lists them."
         })
 final class SubmitCommand implements Callable<Integer> {
-
-    @Parameters(index = "0", description = "Job: ${COMPLETION-CANDIDATES}", completionCandidates = JobNames.class)
-    String job;
 
     @Option(
             names = {"-s", "--from-savepoint"},
             description = "Resume from this savepoint or retained checkpoint (flink run -s), as 'tally cancel' prints it.")
     String savepoint;
 
-    @Unmatched List<String> jobArgs = new ArrayList<>();
+    @Mixin JobCommandLine jobCommandLine;
 
     @Override
     public Integer call() {
+        TallyJob<?, ?, ?> job = jobCommandLine.job();
+        if (job == null) {
+            return 0;
+        }
+        // The job's options are checked here, before anything is submitted.
+        if (JobOptions.parse(job.newOptions(), jobCommandLine.jobArgs.toArray(String[]::new)) == null) {
+            return 0;
+        }
         TallyHome home = TallyHome.locate();
+        requireJar(home);
+        List<String> args = new ArrayList<>(List.of(job.name()));
+        args.addAll(jobCommandLine.jobArgs);
+        return jobCommandLine.cluster(home)
+                .submit(home.jobsJar(), TallyMain.class.getName(), savepoint, jobCommandLine.flinkOptions(), args, Duration.ofMinutes(5));
+    }
+
+    /** {@code flink run -d} of a registered job with {@code jobArgs}, on {@code flink}'s cluster. */
+    static int submit(FlinkCluster flink, TallyHome home, String job, List<String> jobArgs, Duration timeout) {
+        requireJar(home);
+        List<String> args = new ArrayList<>(List.of(TallyJobs.byName(job).name()));
+        args.addAll(jobArgs);
+        return flink.submit(home.jobsJar(), TallyMain.class.getName(), args, timeout);
+    }
+
+    static void requireJar(TallyHome home) {
         if (!Files.isRegularFile(home.jobsJar())) {
             throw new IllegalArgumentException("Missing " + home.jobsJar() + ": build with mvn -DskipTests package");
         }
-        LocalStack stack = LocalStack.ofCheckout(home);
-        return stack.flink().submit(home.jobsJar(), JobCatalog.mainClass(job), savepoint, jobArgs, Duration.ofMinutes(5));
     }
 
     static final class JobNames extends ArrayList<String> {
         JobNames() {
-            super(JobCatalog.MAIN_CLASSES.keySet());
+            super(TallyJobs.names());
         }
     }
+
 }

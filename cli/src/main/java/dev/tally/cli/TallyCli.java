@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
             VerifyCommand.class,
             DemoCommand.class,
             DashboardCommand.class,
-            ReplayCommands.Replay.class,
+            ReplayCommand.class,
             ReplayCommands.Reconcile.class,
             ReplayCommands.Promote.class,
             BenchCommand.class,
@@ -35,6 +35,9 @@ public final class TallyCli {
         CommandLine cli = new CommandLine(new TallyCli());
         // Descriptions are written as lines of up to ~105 characters; wider help keeps them whole.
         cli.setUsageHelpWidth(120);
+        // Everything after the job name is the job's: its options and its --help.
+        cli.getSubcommands().get("submit").setStopAtPositional(true);
+        cli.getSubcommands().get("replay").setStopAtPositional(true);
         // Known failures (port taken, service down) print their message, not a stack trace.
         cli.setExecutionExceptionHandler(
                 (e, commandLine, parseResult) -> {

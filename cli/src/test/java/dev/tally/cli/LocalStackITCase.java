@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.tally.connectors.kafka.Topics;
+import dev.tally.jobs.smoke.SmokeJob;
+import dev.tally.loadgen.AdClickGenerator;
+import dev.tally.loadgen.GeneratorSettings;
+import dev.tally.loadgen.GroundTruth;
+import dev.tally.loadgen.LoadProducer;
+import dev.tally.reconciliation.Reconciliation;
 import dev.tally.stack.FlinkCluster;
 import dev.tally.stack.LocalStack;
 import dev.tally.stack.ServiceProcess;
@@ -16,6 +22,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole local stack on free ports: up, jobs through the Flink CLI that leave no class loader
- * behind in the JobManager, status, down with nothing left.
+ * behind in the JobManager, a replay as a BATCH job of the cluster that reconciles to 0 with the live
+ * run, status, down with nothing left.
  */
 class LocalStackITCase {
 
@@ -76,28 +84,49 @@ class LocalStackITCase {
 
         int exit =
                 stack.flink()
-                        .submit(home.jobsJar(), JobCatalog.mainClass("smoke"), List.of("10000"), Duration.ofMinutes(2));
+                        .submit(home.jobsJar(), SmokeJob.class.getName(), List.of("10000"), Duration.ofMinutes(2));
         assertThat(exit).isZero();
         FlinkCluster.JobInfo job = awaitJob(stack.flink(), "tally-smoke", "FINISHED");
         assertThat(job.id()).hasSize(32);
 
         // The ad-click job's operators hold Avro classes, which the JobManager initialises: with Avro
         // loaded per job, each finished job's class loader stayed alive (README, troubleshooting).
-        exit =
-                stack.flink()
-                        .submit(
-                                home.jobsJar(),
-                                JobCatalog.mainClass("ad-clicks"),
-                                List.of(
-                                        "--bootstrap-servers", stack.kafka().bootstrapServers(),
-                                        "--cassandra", stack.cassandra().contactPoint(),
-                                        "--job-name", "ad-clicks-bounded", "--bounded"),
-                                Duration.ofMinutes(2));
+        // Its input: clicks on time, so the live run and the replay must agree on every row.
+        Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(2, ChronoUnit.HOURS);
+        LoadProducer.produce(
+                stack.kafka().bootstrapServers(),
+                Topics.AD_CLICKS,
+                new AdClickGenerator(
+                        new GeneratorSettings(7, 20_000, 500, 1.1, 2_000, 100, start.toEpochMilli(), Duration.ofSeconds(5),
+                                0.01, 0.0, Duration.ZERO, 0.001),
+                        GroundTruth.totalsOnly()));
+        List<String> live = List.of(
+                "--bootstrap-servers", stack.kafka().bootstrapServers(),
+                "--cassandra", stack.cassandra().contactPoint(),
+                "--windows", "1,5",
+                "--archive-dir", dir.resolve("archive").toUri().toString(),
+                "--job-name", "ad-clicks-bounded", "--bounded");
+        exit = SubmitCommand.submit(stack.flink(), home, "ad-clicks", live, Duration.ofMinutes(2));
         assertThat(exit).isZero();
         awaitJob(stack.flink(), "ad-clicks-bounded", "FINISHED");
         assertThat(userCodeClassLoadersAfterGc(status.get("flink-jobmanager").pid(), Duration.ofSeconds(60)))
                 .as("class loaders of finished jobs alive in the JobManager")
                 .isZero();
+
+        // The replay is a BATCH job of the cluster, with the live job's own options, and agrees with it.
+        Instant to = start.plus(20_000 / 100 + 60, ChronoUnit.SECONDS).truncatedTo(ChronoUnit.MINUTES);
+        List<String> replay = new java.util.ArrayList<>(List.of(
+                "ad-clicks", "--from", start.toString(), "--to", to.toString(), "--run-id", "it_replay"));
+        replay.addAll(live);
+        assertThat(ReplayCommand.replay(stack.flink(), home, List.of(), replay)).isZero();
+        FlinkCluster.JobInfo replayJob = awaitJob(stack.flink(), "tally-replay-ad-clicks-replay_it_replay", "FINISHED");
+        assertThat(stack.flink().rest("/jobs/" + replayJob.id()).path("job-type").asText()).isEqualTo("BATCH");
+        try (CqlSession session = stack.cassandra().connect(Duration.ofSeconds(30))) {
+            Reconciliation.Report report = Reconciliation.compare(session, "tally", "replay_it_replay", start, to, 0);
+            report.print(System.out);
+            assertThat(report.tables()).allSatisfy(t -> assertThat(t.matched()).as(t.table()).isPositive());
+            assertThat(report.difference()).isZero();
+        }
 
         stack.down();
         for (Long pid : pids) {

@@ -3,6 +3,8 @@ package dev.tally.dashboard;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import dev.tally.jobs.adclick.AdClickTables;
+import dev.tally.schema.adclick.AdClickCount;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class AdQueries {
 
-    static final String COUNT =
-            "SELECT sum(count) FROM ad_click_counts WHERE ad_id = ? AND filter_id = ? AND click_minute >= ? AND click_minute < ?";
-    static final String SERIES =
-            "SELECT click_minute, count FROM ad_click_counts WHERE ad_id = ? AND filter_id = ? AND click_minute >= ? AND click_minute < ?";
-    static final String LATEST_TOP =
-            "SELECT window_start, window_end, ad_ids, counts FROM top_ads_latest WHERE filter_id = ? AND window_minutes = ?";
+    private static final String ONE_SLICE = " WHERE ad_id = ? AND filter_id = ? AND click_minute >= ? AND click_minute < ?";
+    static final String COUNT = "SELECT sum(count) FROM " + AdClickTables.COUNTS.name() + ONE_SLICE;
+    static final String SERIES = AdClickTables.COUNTS.selectCql() + ONE_SLICE;
+    static final String LATEST_TOP = AdClickTables.TOP_ADS_LATEST.selectCql() + " WHERE filter_id = ? AND window_minutes = ?";
 
     /** An ad and its count. */
     record AdCount(String adId, long count) {}
@@ -50,7 +50,8 @@ final class AdQueries {
                 session -> {
                     Map<Instant, Long> points = new java.util.TreeMap<>();
                     for (Row row : session.execute(statement(session, SERIES).bind(adId, filter, from, to))) {
-                        points.put(row.getInstant(0), row.getLong(1));
+                        AdClickCount count = AdClickTables.COUNTS.read(row);
+                        points.put(Instant.ofEpochMilli(count.getClickMinute()), count.getCount());
                     }
                     return points;
                 });
@@ -64,13 +65,12 @@ final class AdQueries {
                     if (row == null) {
                         return null;
                     }
-                    List<String> ids = row.getList(2, String.class);
-                    List<Long> counts = row.getList(3, Long.class);
+                    dev.tally.schema.adclick.TopAds top = AdClickTables.TOP_ADS_LATEST.read(row);
                     List<AdCount> ads = new ArrayList<>();
-                    for (int i = 0; i < Math.min(count, ids.size()); i++) {
-                        ads.add(new AdCount(ids.get(i), counts.get(i)));
+                    for (var ad : top.getAds().subList(0, Math.min(count, top.getAds().size()))) {
+                        ads.add(new AdCount(ad.getAdId(), ad.getCount()));
                     }
-                    return new TopAds(row.getInstant(0), row.getInstant(1), ads);
+                    return new TopAds(Instant.ofEpochMilli(top.getWindowStart()), Instant.ofEpochMilli(top.getWindowEnd()), ads);
                 });
     }
 

@@ -5,9 +5,12 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.tally.connectors.avro.AvroCodec;
 import dev.tally.connectors.avro.AvroDecodeException;
+import dev.tally.connectors.cassandra.ResultTable;
+import dev.tally.jobs.adclick.AdClickTables;
 import dev.tally.schema.adclick.AdClickCount;
 import dev.tally.schema.adclick.AdClickEvent;
 import dev.tally.schema.adclick.AdCount;
+import dev.tally.schema.adclick.AdCountryCount;
 import dev.tally.schema.adclick.TopAds;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -132,46 +135,44 @@ public final class AdClickVerifier {
 
     private static Map<GroundTruth.CountKey, Long> cassandraCounts(Target target) {
         Map<GroundTruth.CountKey, Long> actual = new HashMap<>();
-        for (Row row : rows(target, "SELECT ad_id, filter_id, click_minute, count FROM " + target.keyspace() + ".ad_click_counts")) {
-            actual.put(
-                    new GroundTruth.CountKey(row.getString(0), row.getInt(1), row.getInstant(2).toEpochMilli()),
-                    row.getLong(3));
+        for (Row row : rows(target, AdClickTables.COUNTS.selectCql(target.keyspace()))) {
+            AdClickCount c = AdClickTables.COUNTS.read(row);
+            actual.put(new GroundTruth.CountKey(c.getAdId(), c.getFilterId(), c.getClickMinute()), c.getCount());
         }
         return actual;
     }
 
     private static Map<GroundTruth.CountryKey, Long> cassandraCountryCounts(Target target) {
         Map<GroundTruth.CountryKey, Long> actual = new HashMap<>();
-        for (Row row : rows(target, "SELECT ad_id, click_minute, country, count FROM " + target.keyspace() + ".ad_country_counts")) {
-            actual.put(
-                    new GroundTruth.CountryKey(row.getString(0), row.getInstant(1).toEpochMilli(), row.getString(2)),
-                    row.getLong(3));
+        for (Row row : rows(target, AdClickTables.COUNTRY_COUNTS.selectCql(target.keyspace()))) {
+            AdCountryCount c = AdClickTables.COUNTRY_COUNTS.read(row);
+            actual.put(new GroundTruth.CountryKey(c.getAdId(), c.getClickMinute(), c.getCountry()), c.getCount());
         }
         return actual;
     }
 
     private static Map<TopNReference.WindowKey, List<TopNReference.Entry>> cassandraTopAds(Target target) {
-        return topRows(rows(target, "SELECT filter_id, window_minutes, window_end, ad_ids, counts FROM " + target.keyspace() + ".top_ads"));
+        return topRows(target, AdClickTables.TOP_ADS);
     }
 
     private static Map<TopNReference.WindowKey, List<TopNReference.Entry>> cassandraTopAdsLatest(Target target) {
-        return topRows(rows(target, "SELECT filter_id, window_minutes, window_end, ad_ids, counts FROM " + target.keyspace() + ".top_ads_latest"));
+        return topRows(target, AdClickTables.TOP_ADS_LATEST);
     }
 
-    private static Map<TopNReference.WindowKey, List<TopNReference.Entry>> topRows(Iterable<Row> rows) {
+    private static Map<TopNReference.WindowKey, List<TopNReference.Entry>> topRows(Target target, ResultTable<TopAds> table) {
         Map<TopNReference.WindowKey, List<TopNReference.Entry>> actual = new HashMap<>();
-        for (Row row : rows) {
-            List<String> ads = row.getList(3, String.class);
-            List<Long> counts = row.getList(4, Long.class);
-            List<TopNReference.Entry> entries = new ArrayList<>();
-            for (int i = 0; i < ads.size(); i++) {
-                entries.add(new TopNReference.Entry(ads.get(i), counts.get(i)));
-            }
-            actual.put(
-                    new TopNReference.WindowKey(row.getInt(0), row.getInt(1), row.getInstant(2).toEpochMilli()),
-                    entries);
+        for (Row row : rows(target, table.selectCql(target.keyspace()))) {
+            put(actual, table.read(row));
         }
         return actual;
+    }
+
+    private static void put(Map<TopNReference.WindowKey, List<TopNReference.Entry>> lists, TopAds t) {
+        List<TopNReference.Entry> entries = new ArrayList<>();
+        for (AdCount a : t.getAds()) {
+            entries.add(new TopNReference.Entry(a.getAdId(), a.getCount()));
+        }
+        lists.put(new TopNReference.WindowKey(t.getFilterId(), t.getWindowMinutes(), t.getWindowEnd()), entries);
     }
 
     private static Map<GroundTruth.CountKey, Long> kafkaCounts(Target target) throws AvroDecodeException {
@@ -190,12 +191,7 @@ public final class AdClickVerifier {
         AvroCodec<TopAds> codec = AvroCodec.of(TopAds.class);
         Map<TopNReference.WindowKey, List<TopNReference.Entry>> actual = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.bootstrapServers(), target.topTopic())) {
-            TopAds t = codec.decode(r.value());
-            List<TopNReference.Entry> entries = new ArrayList<>();
-            for (AdCount a : t.getAds()) {
-                entries.add(new TopNReference.Entry(a.getAdId(), a.getCount()));
-            }
-            actual.put(new TopNReference.WindowKey(t.getFilterId(), t.getWindowMinutes(), t.getWindowEnd()), entries);
+            put(actual, codec.decode(r.value()));
         }
         return actual;
     }

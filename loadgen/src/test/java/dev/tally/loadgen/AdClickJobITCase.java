@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tally.connectors.kafka.Decoded;
 import dev.tally.jobs.adclick.AdClickJob;
 import dev.tally.jobs.adclick.AdClickOptions;
-import dev.tally.jobs.adclick.AdClickPipeline;
-import dev.tally.jobs.adclick.AdClickSinks;
+import dev.tally.jobs.kit.JobRunner;
 import dev.tally.schema.adclick.AdClickEvent;
 import dev.tally.testing.RealServicesExtension;
 import dev.tally.testing.TestCassandra;
@@ -93,12 +92,11 @@ class AdClickJobITCase {
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
 
         Path marker = dir.resolve("failed");
-        DataStream<Decoded<AdClickEvent>> clicks =
-                env.fromSource(AdClickJob.kafkaSource(options), AdClickJob.watermarks(options), "clicks")
-                        .uid("ad-clicks-source");
+        AdClickJob job = new AdClickJob();
+        DataStream<Decoded<AdClickEvent>> clicks = JobRunner.liveInput(env, job, options);
         DataStream<Decoded<AdClickEvent>> failing =
                 clicks.map(new FailOnceAfterCheckpoint<>(marker, 5_000), clicks.getType()).name("fail-once");
-        AdClickSinks.attach(AdClickPipeline.build(failing, options.settings()), options);
+        job.attachSinks(job.build(failing, options), options);
         env.execute("ad-clicks-it");
 
         assertThat(marker).as("the injected failure happened").exists();
@@ -121,6 +119,6 @@ class AdClickJobITCase {
             archived = files.filter(Files::isRegularFile).toList();
         }
         assertThat(archived).as("raw archive files by event hour").isNotEmpty();
-        assertThat(archived).allSatisfy(p -> assertThat(p.toString()).contains(dev.tally.jobs.adclick.EventHourBuckets.bucketOf(START)));
+        assertThat(archived).allSatisfy(p -> assertThat(p.toString()).contains(dev.tally.jobs.kit.EventHourBuckets.bucketOf(START)));
     }
 }

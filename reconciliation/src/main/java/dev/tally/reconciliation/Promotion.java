@@ -3,14 +3,12 @@ package dev.tally.reconciliation;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import dev.tally.connectors.avro.AvroCodec;
+import dev.tally.jobs.adclick.AdClickTables;
 import dev.tally.schema.adclick.AdClickCount;
-import dev.tally.schema.adclick.AdCount;
+import dev.tally.schema.adclick.AdCountryCount;
 import dev.tally.schema.adclick.TopAds;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,39 +49,35 @@ public final class Promotion {
             }
         });
 
-        PreparedStatement upsertCount = session.prepare(
-                "INSERT INTO " + liveKeyspace + ".ad_click_counts (ad_id, filter_id, click_minute, count) VALUES (?, ?, ?, ?)");
-        PreparedStatement deleteCount = session.prepare(
-                "DELETE FROM " + liveKeyspace + ".ad_click_counts WHERE ad_id = ? AND filter_id = ? AND click_minute = ?");
-        PreparedStatement upsertCountry = session.prepare(
-                "INSERT INTO " + liveKeyspace + ".ad_country_counts (ad_id, click_minute, country, count) VALUES (?, ?, ?, ?)");
-        PreparedStatement deleteCountry = session.prepare(
-                "DELETE FROM " + liveKeyspace + ".ad_country_counts WHERE ad_id = ? AND click_minute = ? AND country = ?");
-        PreparedStatement upsertTop = session.prepare(
-                "INSERT INTO " + liveKeyspace + ".top_ads (filter_id, window_minutes, day, window_end, window_start, ad_ids, counts)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?)");
-        // One microsecond after the live write of the same window, and before the next window's.
-        PreparedStatement upsertLatest = session.prepare(
-                "INSERT INTO " + liveKeyspace + ".top_ads_latest (filter_id, window_minutes, window_end, window_start, ad_ids, counts)"
-                        + " VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
+        PreparedStatement upsertCount = session.prepare(AdClickTables.COUNTS.insertCql(liveKeyspace));
+        PreparedStatement deleteCount = session.prepare(AdClickTables.COUNTS.deleteCql(liveKeyspace));
+        PreparedStatement upsertCountry = session.prepare(AdClickTables.COUNTRY_COUNTS.insertCql(liveKeyspace));
+        PreparedStatement deleteCountry = session.prepare(AdClickTables.COUNTRY_COUNTS.deleteCql(liveKeyspace));
+        PreparedStatement upsertTop = session.prepare(AdClickTables.TOP_ADS.insertCql(liveKeyspace));
+        PreparedStatement upsertLatest = session.prepare(AdClickTables.TOP_ADS_LATEST.insertCql(liveKeyspace));
 
-        counts.forEach((k, v) -> session.execute(v == 0
-                ? deleteCount.bind(k.adId(), k.filterId(), Instant.ofEpochMilli(k.minute())).setIdempotent(true)
-                : upsertCount.bind(k.adId(), k.filterId(), Instant.ofEpochMilli(k.minute()), v).setIdempotent(true)));
-        countries.forEach((k, v) -> session.execute(v == 0
-                ? deleteCountry.bind(k.adId(), Instant.ofEpochMilli(k.minute()), k.country()).setIdempotent(true)
-                : upsertCountry.bind(k.adId(), Instant.ofEpochMilli(k.minute()), k.country(), v).setIdempotent(true)));
+        counts.forEach((k, v) -> {
+            AdClickCount count = new AdClickCount(k.adId(), k.filterId(), k.minute(), v);
+            session.execute(v == 0
+                    ? deleteCount.bind(AdClickTables.COUNTS.key(count)).setIdempotent(true)
+                    : upsertCount.bind(AdClickTables.COUNTS.insertValues(count)).setIdempotent(true));
+        });
+        countries.forEach((k, v) -> {
+            AdCountryCount count = new AdCountryCount(k.adId(), k.minute(), k.country(), v);
+            session.execute(v == 0
+                    ? deleteCountry.bind(AdClickTables.COUNTRY_COUNTS.key(count)).setIdempotent(true)
+                    : upsertCountry.bind(AdClickTables.COUNTRY_COUNTS.insertValues(count)).setIdempotent(true));
+        });
         Map<List<Integer>, ResultTables.WindowKey> newest = new HashMap<>();
         tops.forEach((k, v) -> {
-            Instant end = Instant.ofEpochMilli(k.windowEnd());
-            session.execute(upsertTop.bind(k.filterId(), k.windowMinutes(), LocalDate.ofInstant(end, ZoneOffset.UTC), end,
-                    Instant.ofEpochMilli(v.windowStart()), v.adIds(), v.counts()).setIdempotent(true));
+            session.execute(upsertTop.bind(AdClickTables.TOP_ADS.insertValues(ResultTables.topAds(k, v))).setIdempotent(true));
             newest.merge(List.of(k.filterId(), k.windowMinutes()), k, (a, b) -> a.windowEnd() >= b.windowEnd() ? a : b);
         });
         newest.values().forEach(k -> {
-            ResultTables.TopRow v = tops.get(k);
-            session.execute(upsertLatest.bind(k.filterId(), k.windowMinutes(), Instant.ofEpochMilli(k.windowEnd()),
-                    Instant.ofEpochMilli(v.windowStart()), v.adIds(), v.counts(), k.windowEnd() * 1000 + 1).setIdempotent(true));
+            Object[] values = AdClickTables.TOP_ADS_LATEST.insertValues(ResultTables.topAds(k, tops.get(k)));
+            // One microsecond after the live write of the same window, and before the next window's.
+            values[values.length - 1] = (Long) values[values.length - 1] + 1;
+            session.execute(upsertLatest.bind(values).setIdempotent(true));
         });
 
         if (!counts.isEmpty() || !tops.isEmpty()) {
@@ -125,12 +119,8 @@ public final class Promotion {
             counts.forEach((k, v) -> producer.send(new ProducerRecord<>(countsTopic, k.adId().getBytes(StandardCharsets.UTF_8),
                     countCodec.encode(new AdClickCount(k.adId(), k.filterId(), k.minute(), v)))));
             tops.forEach((k, v) -> {
-                List<AdCount> ads = new ArrayList<>();
-                for (int i = 0; i < v.adIds().size(); i++) {
-                    ads.add(new AdCount(v.adIds().get(i), v.counts().get(i)));
-                }
                 producer.send(new ProducerRecord<>(topTopic, (k.filterId() + ":" + k.windowMinutes()).getBytes(StandardCharsets.UTF_8),
-                        topCodec.encode(new TopAds(k.filterId(), k.windowMinutes(), v.windowStart(), k.windowEnd(), ads))));
+                        topCodec.encode(ResultTables.topAds(k, v))));
             });
             producer.commitTransaction();
         }

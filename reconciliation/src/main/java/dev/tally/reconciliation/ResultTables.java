@@ -3,7 +3,13 @@ package dev.tally.reconciliation;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import dev.tally.jobs.adclick.AdClickTables;
+import dev.tally.schema.adclick.AdClickCount;
+import dev.tally.schema.adclick.AdCount;
+import dev.tally.schema.adclick.AdCountryCount;
+import dev.tally.schema.adclick.TopAds;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,30 +56,40 @@ final class ResultTables {
         long f = from.toEpochMilli();
         long t = to.toEpochMilli();
         ResultTables tables = new ResultTables();
-        for (Row row : rows(session, "SELECT ad_id, filter_id, click_minute, count FROM " + keyspace + ".ad_click_counts")) {
-            long minute = row.getInstant(2).toEpochMilli();
-            if (minute >= f && minute < t) {
-                tables.counts.put(new CountKey(row.getString(0), row.getInt(1), minute), row.getLong(3));
+        for (Row row : rows(session, AdClickTables.COUNTS.selectCql(keyspace))) {
+            AdClickCount c = AdClickTables.COUNTS.read(row);
+            if (c.getClickMinute() >= f && c.getClickMinute() < t) {
+                tables.counts.put(new CountKey(c.getAdId(), c.getFilterId(), c.getClickMinute()), c.getCount());
             }
         }
-        for (Row row : rows(session, "SELECT ad_id, click_minute, country, count FROM " + keyspace + ".ad_country_counts")) {
-            long minute = row.getInstant(1).toEpochMilli();
-            if (minute >= f && minute < t) {
-                tables.countryCounts.put(new CountryKey(row.getString(0), minute, row.getString(2)), row.getLong(3));
+        for (Row row : rows(session, AdClickTables.COUNTRY_COUNTS.selectCql(keyspace))) {
+            AdCountryCount c = AdClickTables.COUNTRY_COUNTS.read(row);
+            if (c.getClickMinute() >= f && c.getClickMinute() < t) {
+                tables.countryCounts.put(new CountryKey(c.getAdId(), c.getClickMinute(), c.getCountry()), c.getCount());
             }
         }
-        for (Row row :
-                rows(session, "SELECT filter_id, window_minutes, window_end, window_start, ad_ids, counts FROM " + keyspace + ".top_ads")) {
-            long start = row.getInstant(3).toEpochMilli();
-            long end = row.getInstant(2).toEpochMilli();
+        for (Row row : rows(session, AdClickTables.TOP_ADS.selectCql(keyspace))) {
+            TopAds top = AdClickTables.TOP_ADS.read(row);
             // Only windows wholly inside the range: the others depend on clicks outside it.
-            if (start >= f && end <= t) {
+            if (top.getWindowStart() >= f && top.getWindowEnd() <= t) {
                 tables.topAds.put(
-                        new WindowKey(row.getInt(0), row.getInt(1), end),
-                        new TopRow(start, row.getList(4, String.class), row.getList(5, Long.class)));
+                        new WindowKey(top.getFilterId(), top.getWindowMinutes(), top.getWindowEnd()),
+                        new TopRow(
+                                top.getWindowStart(),
+                                top.getAds().stream().map(AdCount::getAdId).toList(),
+                                top.getAds().stream().map(AdCount::getCount).toList()));
             }
         }
         return tables;
+    }
+
+    /** The top-N list of a window as the job writes it. */
+    static TopAds topAds(WindowKey key, TopRow row) {
+        List<AdCount> ads = new ArrayList<>(row.adIds().size());
+        for (int i = 0; i < row.adIds().size(); i++) {
+            ads.add(new AdCount(row.adIds().get(i), row.counts().get(i)));
+        }
+        return new TopAds(key.filterId(), key.windowMinutes(), row.windowStart(), key.windowEnd(), ads);
     }
 
     private static Iterable<Row> rows(CqlSession session, String cql) {

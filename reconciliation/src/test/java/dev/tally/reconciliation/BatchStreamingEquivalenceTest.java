@@ -8,6 +8,7 @@ import dev.tally.jobs.adclick.AdClickJob;
 import dev.tally.jobs.adclick.AdClickOptions;
 import dev.tally.jobs.adclick.AdClickPipeline;
 import dev.tally.jobs.adclick.functions.ClickFilters;
+import dev.tally.jobs.kit.JobRunner;
 import dev.tally.loadgen.AdClickGenerator;
 import dev.tally.loadgen.GeneratedRecord;
 import dev.tally.loadgen.GeneratorSettings;
@@ -68,7 +69,7 @@ class BatchStreamingEquivalenceTest {
         AdClickPipeline.Outputs outputs =
                 AdClickPipeline.build(
                         env.fromData(input, Decoded.typeInfo(AdClickEvent.class))
-                                .assignTimestampsAndWatermarks(AdClickJob.watermarks(AdClickOptions.parse())),
+                                .assignTimestampsAndWatermarks(JobRunner.watermarks(new AdClickJob(), AdClickOptions.parse())),
                         new AdClickPipeline.Settings(ClickFilters.parse(FILTERS), Duration.ofMinutes(10), Duration.ZERO, 5, new int[] {1, 5, 60}, 50));
         CloseableIterator<String> counts = outputs.counts().map(c -> "count " + c).collectAsync();
         CloseableIterator<String> countries = outputs.countryCounts().map(c -> "country " + c).collectAsync();

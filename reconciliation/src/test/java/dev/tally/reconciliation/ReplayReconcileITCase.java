@@ -6,9 +6,9 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import dev.tally.connectors.avro.AvroCodec;
 import dev.tally.jobs.adclick.AdClickJob;
 import dev.tally.jobs.adclick.AdClickOptions;
-import dev.tally.jobs.adclick.AdClickPipeline;
-import dev.tally.jobs.adclick.AdClickSinks;
 import dev.tally.jobs.adclick.functions.ClickFilters;
+import dev.tally.jobs.kit.JobRunner;
+import dev.tally.jobs.kit.Replay;
 import dev.tally.loadgen.AdClickGenerator;
 import dev.tally.loadgen.GeneratorSettings;
 import dev.tally.loadgen.GroundTruth;
@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.configuration.Configuration;
@@ -45,7 +44,7 @@ class ReplayReconcileITCase {
     @TempDir Path dir;
 
     /** What a live run left behind. */
-    record LiveRun(String input, String counts, String top, String keyspace, Path archive, GroundTruth truth, Instant from, Instant to) {}
+    record LiveRun(AdClickOptions options, String input, String counts, String top, String keyspace, GroundTruth truth, Instant from, Instant to) {}
 
     @Test
     void replayFindsExactlyTheLateClicksAndPromoteRepairsThem(TestKafka kafka, TestCassandra cassandra) throws Exception {
@@ -58,7 +57,7 @@ class ReplayReconcileITCase {
         assertThat(lateIds).as("the live run missed some late clicks").isNotEmpty();
         assertThat(live.truth().late().keySet()).containsAll(lateIds);
 
-        String replay = replay(cassandra, live, new AdClickReplay.Archive(live.archive()));
+        String replay = replay(cassandra, live, Replay.Source.archive);
         CqlSession session = cassandra.session();
 
         // The replay counts every click, late ones included: it equals the full ground truth.
@@ -121,8 +120,7 @@ class ReplayReconcileITCase {
     void aReplayOfARunWithoutLateDataMatchesExactlyFromTheArchiveAndFromKafka(TestKafka kafka, TestCassandra cassandra) throws Exception {
         LiveRun live = live(kafka, cassandra, 0.0, 11);
         long total = live.truth().counts().values().stream().mapToLong(Long::longValue).sum();
-        AdClickReplay.Input fromKafka = new AdClickReplay.KafkaTopic(kafka.bootstrapServers(), live.input(), Duration.ofMinutes(5));
-        for (AdClickReplay.Input input : List.of(new AdClickReplay.Archive(live.archive()), fromKafka)) {
+        for (Replay.Source input : Replay.Source.values()) {
             String replay = replay(cassandra, live, input);
             Reconciliation.Report report = Reconciliation.compare(cassandra.session(), live.keyspace(), replay, live.from(), live.to(), 0);
             report.print(System.out);
@@ -132,20 +130,21 @@ class ReplayReconcileITCase {
         }
     }
 
-    private String replay(TestCassandra cassandra, LiveRun live, AdClickReplay.Input input) throws Exception {
-        String keyspace = live.keyspace() + (input instanceof AdClickReplay.Archive ? "_archive" : "_kafka");
+    /** The live job's own options replayed in BATCH mode, in this JVM: what ReplayMain runs on a cluster. */
+    private String replay(TestCassandra cassandra, LiveRun live, Replay.Source input) throws Exception {
+        String keyspace = live.keyspace() + "_" + input;
         CqlSchema.apply(cassandra.session(), keyspace, CqlSchema.LOCAL_REPLICATION);
-        AdClickReplay.Result result =
-                AdClickReplay.run(
-                        new AdClickReplay.Settings(
-                                input, live.from(), live.to(),
-                                new AdClickPipeline.Settings(ClickFilters.parse(FILTERS), Duration.ofMinutes(10), Duration.ZERO, 10, new int[] {1, 5}, 100_000),
-                                cassandra.contactPoint(), cassandra.localDatacenter(), keyspace, 2),
-                        (read, expected) -> {});
-        assertThat(result.replayedClicks()).isPositive();
-        if (input instanceof AdClickReplay.Archive) {
+        Replay.Result result =
+                Replay.run(
+                        StreamExecutionEnvironment.createLocalEnvironment(2),
+                        new AdClickJob(),
+                        live.options(),
+                        new Replay.Settings(live.from(), live.to(), input, Duration.ofMinutes(5), keyspace),
+                        System.out);
+        assertThat(result.replayedRecords()).isPositive();
+        if (input == Replay.Source.archive) {
             // The archive holds only accepted clicks, all of this range.
-            assertThat(result.replayedClicks()).isEqualTo(result.inputRecords());
+            assertThat(result.replayedRecords()).isEqualTo(result.inputRecords());
         }
         return keyspace;
     }
@@ -178,13 +177,10 @@ class ReplayReconcileITCase {
         Configuration config = new Configuration();
         config.setString("execution.checkpointing.interval", "1s");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, config);
-        AdClickSinks.attach(
-                AdClickPipeline.build(
-                        env.fromSource(AdClickJob.kafkaSource(options), AdClickJob.watermarks(options), "clicks").uid("ad-clicks-source"),
-                        options.settings()),
-                options);
+        AdClickJob job = new AdClickJob();
+        job.attachSinks(job.build(JobRunner.liveInput(env, job, options), options), options);
         env.execute("live-" + input);
-        return new LiveRun(input, counts, top, keyspace, archive, truth, start, start.plus(6, ChronoUnit.MINUTES));
+        return new LiveRun(options, input, counts, top, keyspace, truth, start, start.plus(6, ChronoUnit.MINUTES));
     }
 
     private static Map<GroundTruth.CountKey, Long> asTruthKeys(Map<ResultTables.CountKey, Long> counts) {

@@ -85,7 +85,7 @@ public final class CassandraConnection implements Serializable {
      * Opens a session; the caller closes it. Contact point host names are resolved here, on the
      * task manager, not where the job was built.
      */
-    CqlSession open(String sessionName) {
+    public CqlSession open(String sessionName) {
         // The driver reads its reference.conf and instantiates its policies reflectively; under
         // Flink's child-first user-code class loader that must be the loader that holds the driver.
         ClassLoader driverLoader = CqlSession.class.getClassLoader();

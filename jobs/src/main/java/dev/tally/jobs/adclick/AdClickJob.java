@@ -1,77 +1,80 @@
 package dev.tally.jobs.adclick;
 
+import dev.tally.connectors.cassandra.CassandraConnection;
+import dev.tally.connectors.cassandra.CassandraSink;
+import dev.tally.connectors.cassandra.ResultTable;
 import dev.tally.connectors.kafka.Decoded;
-import dev.tally.connectors.kafka.DecodingDeserializer;
+import dev.tally.connectors.kafka.RecordValidator;
+import dev.tally.jobs.kit.EventTime;
+import dev.tally.jobs.kit.JobRunner;
+import dev.tally.jobs.kit.TallyJob;
 import dev.tally.schema.adclick.AdClickEvent;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import java.util.List;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The ad-click aggregation job: reads Avro clicks from Kafka and writes exact per-minute counts and
  * sliding top-N ads to Kafka (exactly-once) and Cassandra (idempotent upserts). {@code --help} lists
  * the options; runtime tuning (state backend, checkpoints) comes from the cluster's flink-conf.
  */
-public final class AdClickJob {
+public final class AdClickJob implements TallyJob<AdClickEvent, AdClickOptions, AdClickPipeline.Outputs> {
 
-    private AdClickJob() {}
+    public static final String NAME = "ad-clicks";
 
+    /** {@code flink run -c dev.tally.jobs.adclick.AdClickJob}, as before the job collection's main. */
     public static void main(String[] args) throws Exception {
-        AdClickOptions options = AdClickOptions.parse(args);
-        if (options == null) {
-            return;
-        }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.getConfig().setGlobalJobParameters(Configuration.fromMap(options.toMap()));
-
-        DataStream<Decoded<AdClickEvent>> clicks =
-                env.fromSource(kafkaSource(options), watermarks(options), "kafka: " + options.inputTopic)
-                        .uid("ad-clicks-source");
-        AdClickSinks.attach(AdClickPipeline.build(clicks, options.settings()), options);
-        env.execute(options.jobName);
+        JobRunner.run(new AdClickJob(), args);
     }
 
-    /** Event time is the click time; rejected records carry none and never move the watermark. */
-    public static WatermarkStrategy<Decoded<AdClickEvent>> watermarks(AdClickOptions options) {
-        return WatermarkStrategy.<Decoded<AdClickEvent>>forBoundedOutOfOrderness(options.outOfOrderness)
-                .withTimestampAssigner(AdClickJob::eventTime)
-                .withIdleness(options.idleness);
+    @Override
+    public String name() {
+        return NAME;
     }
 
-    /** The click time; rejected records have none, so they never move a watermark. */
-    public static long eventTime(Decoded<AdClickEvent> record, long kafkaTimestamp) {
-        return record.isAccepted() ? record.value.getClickTs() : Long.MIN_VALUE;
+    @Override
+    public String description() {
+        return "Exact per-minute ad click counts per filter and country, and sliding top-N ads.";
     }
 
-    public static KafkaSource<Decoded<AdClickEvent>> kafkaSource(AdClickOptions options) {
-        KafkaSourceBuilder<Decoded<AdClickEvent>> builder =
-                clickSource(options)
-                        .setGroupId(options.groupId)
-                        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
-        if (options.bounded) {
-            builder.setBounded(OffsetsInitializer.latest());
-        }
-        return builder.build();
+    @Override
+    public AdClickOptions newOptions() {
+        return new AdClickOptions();
     }
 
-    /**
-     * The input topic decoded and validated as the live job does it; the caller chooses the offsets
-     * (the live job its committed ones, a replay those of a time range).
-     */
-    public static KafkaSourceBuilder<Decoded<AdClickEvent>> clickSource(AdClickOptions options) {
-        return KafkaSource.<Decoded<AdClickEvent>>builder()
-                .setBootstrapServers(options.bootstrapServers)
-                .setTopics(options.inputTopic)
-                .setDeserializer(
-                        new DecodingDeserializer<>(
-                                AdClickEvent.class,
-                                new ClickValidator(options.maxEventAge, options.maxEventFuture)))
-                // Producers may write transactionally; never count an aborted click.
-                .setProperty("isolation.level", "read_committed");
+    @Override
+    public Class<AdClickEvent> inputType() {
+        return AdClickEvent.class;
+    }
+
+    @Override
+    public RecordValidator<AdClickEvent> validator(AdClickOptions options) {
+        return new ClickValidator(options.maxEventAge, options.maxEventFuture);
+    }
+
+    @Override
+    public EventTime<AdClickEvent> eventTime() {
+        return AdClickEvent::getClickTs;
+    }
+
+    @Override
+    public AdClickPipeline.Outputs build(DataStream<Decoded<AdClickEvent>> input, AdClickOptions options) {
+        return AdClickPipeline.build(input, options.settings());
+    }
+
+    @Override
+    public void attachSinks(AdClickPipeline.Outputs results, AdClickOptions options) {
+        AdClickSinks.attach(results, options);
+    }
+
+    @Override
+    public void attachReplaySinks(
+            AdClickPipeline.Outputs results, AdClickOptions options, CassandraConnection replayKeyspace) {
+        // A replay is a bulk load into its own keyspace: the batching any cluster suits.
+        AdClickSinks.attachCassandra(results, replayKeyspace, CassandraSink.Batching.DEFAULT);
+    }
+
+    @Override
+    public List<ResultTable<?>> resultTables() {
+        return AdClickTables.ALL;
     }
 }

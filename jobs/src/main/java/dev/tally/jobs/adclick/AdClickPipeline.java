@@ -12,6 +12,7 @@ import dev.tally.jobs.adclick.functions.PreAggregateClicks;
 import dev.tally.jobs.adclick.functions.RankingKey;
 import dev.tally.jobs.adclick.functions.RollingTopCandidates;
 import dev.tally.jobs.adclick.functions.TopCandidates;
+import dev.tally.jobs.kit.RouteInvalidRecords;
 import dev.tally.schema.adclick.AdClickCount;
 import dev.tally.schema.adclick.AdClickEvent;
 import dev.tally.schema.adclick.AdCountryCount;
@@ -54,7 +55,7 @@ public final class AdClickPipeline {
 
     public static Outputs build(DataStream<Decoded<AdClickEvent>> input, Settings settings) {
         SingleOutputStreamOperator<AdClickEvent> accepted =
-                input.process(new RouteInvalidClicks(), new AvroTypeInfo<>(AdClickEvent.class))
+                input.process(new RouteInvalidRecords<>(), new AvroTypeInfo<>(AdClickEvent.class))
                         .uid("route-invalid-clicks")
                         .name("route-invalid-clicks");
 
@@ -129,7 +130,7 @@ public final class AdClickPipeline {
 
         return new Outputs(
                 accepted,
-                accepted.getSideOutput(RouteInvalidClicks.DEAD_LETTERS),
+                accepted.getSideOutput(RouteInvalidRecords.DEAD_LETTERS),
                 unique.getSideOutput(DeduplicateClicks.LATE),
                 counts,
                 counts.getSideOutput(ToAdClickCount.COUNTRY_COUNTS),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tally.connectors.kafka.Decoded;
 import dev.tally.jobs.adclick.functions.ClickFilters;
 import dev.tally.schema.adclick.AdClickCount;
+import dev.tally.jobs.kit.JobRunner;
 import dev.tally.schema.adclick.AdClickEvent;
 import dev.tally.schema.adclick.AdCountryCount;
 import dev.tally.schema.adclick.TopAds;
@@ -60,7 +61,7 @@ class AdClickPipelineTest {
         AdClickOptions options = AdClickOptions.parse();
         DataStream<Decoded<AdClickEvent>> clicks =
                 env.fromData(input, Decoded.typeInfo(AdClickEvent.class))
-                        .assignTimestampsAndWatermarks(AdClickJob.watermarks(options));
+                        .assignTimestampsAndWatermarks(JobRunner.watermarks(new AdClickJob(), options));
         AdClickPipeline.Outputs outputs =
                 AdClickPipeline.build(
                         clicks,
@@ -140,7 +141,7 @@ class AdClickPipelineTest {
         StreamExecutionEnvironment sqlEnv = StreamExecutionEnvironment.getExecutionEnvironment();
         sqlEnv.setParallelism(2);
         AdClickPipeline.Outputs sqlOutputs =
-                AdClickSqlJob.build(AdClickSqlJob.tables(sqlEnv, AdClickOptions.parse()), source(sqlEnv, input), settings);
+                AdClickSqlQuery.build(AdClickSqlQuery.tables(sqlEnv, AdClickOptions.parse()), source(sqlEnv, input), settings);
         assertThat(sqlOutputs.late()).isNull();
         Results sql = Results.of(sqlOutputs);
         sqlEnv.execute("sql");
@@ -154,7 +155,7 @@ class AdClickPipelineTest {
 
     private static DataStream<Decoded<AdClickEvent>> source(StreamExecutionEnvironment env, List<Decoded<AdClickEvent>> input) {
         return env.fromData(input, Decoded.typeInfo(AdClickEvent.class))
-                .assignTimestampsAndWatermarks(AdClickJob.watermarks(AdClickOptions.parse()));
+                .assignTimestampsAndWatermarks(JobRunner.watermarks(new AdClickJob(), AdClickOptions.parse()));
     }
 
     /** A pipeline's results, collected as comparable strings once its job has run. */

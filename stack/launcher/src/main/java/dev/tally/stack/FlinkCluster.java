@@ -133,7 +133,17 @@ public final class FlinkCluster implements LocalService {
 
     /** As {@link #submit(Path, String, List, Duration)}, resuming from {@code savepoint} when not null ({@code -s}). */
     public int submit(Path jar, String mainClass, String savepoint, List<String> jobArgs, Duration timeout) {
+        return submit(jar, mainClass, savepoint, List.of(), jobArgs, timeout);
+    }
+
+    /**
+     * {@code flink run -d [flinkOptions] [-s savepoint] -c mainClass jar jobArgs}: {@code flinkOptions}
+     * may point the CLI at another cluster ({@code -Drest.address=...}) or set the parallelism.
+     */
+    public int submit(
+            Path jar, String mainClass, String savepoint, List<String> flinkOptions, List<String> jobArgs, Duration timeout) {
         List<String> args = new ArrayList<>(List.of("run", "-d"));
+        args.addAll(flinkOptions);
         if (savepoint != null) {
             args.addAll(List.of("-s", savepoint));
         }
@@ -143,6 +153,18 @@ public final class FlinkCluster implements LocalService {
         args.add(jar.toString());
         args.addAll(jobArgs);
         return runCli(args, timeout);
+    }
+
+    /**
+     * {@code flink run [flinkOptions] -c mainClass jar args} attached: returns when the program's main
+     * does, which for a bounded job is when the job has finished.
+     */
+    public int run(Path jar, String mainClass, List<String> flinkOptions, List<String> args, Duration timeout) {
+        List<String> cli = new ArrayList<>(List.of("run"));
+        cli.addAll(flinkOptions);
+        cli.addAll(List.of("-c", mainClass, jar.toString()));
+        cli.addAll(args);
+        return runCli(cli, timeout);
     }
 
     /** Runs the Flink CLI with the given arguments against this cluster's configuration. */

@@ -1,4 +1,4 @@
-package dev.tally.jobs.adclick;
+package dev.tally.jobs.kit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The raw-click archive: its Avro files and its hour buckets. */
-class AdClickArchiveTest {
+class RawArchiveTest {
 
     private static final long T0 = 1_609_459_200_000L; // 2021-01-01T00:00:00Z
 
@@ -33,7 +33,7 @@ class AdClickArchiveTest {
         try (FSDataOutputStream out =
                 FileSystem.getLocalFileSystem()
                         .create(new org.apache.flink.core.fs.Path(file.toUri()), FileSystem.WriteMode.NO_OVERWRITE)) {
-            BulkWriter<AdClickEvent> writer = AdClickSinks.avroFiles(AdClickEvent.class).create(out);
+            BulkWriter<AdClickEvent> writer = RawArchive.avroFiles(AdClickEvent.class).create(out);
             for (AdClickEvent click : clicks) {
                 writer.addElement(click);
             }
@@ -51,7 +51,7 @@ class AdClickArchiveTest {
 
     @Test
     void bucketsAreTheUtcHourOfEventTimeAcrossHourChanges() {
-        EventHourBuckets buckets = new EventHourBuckets();
+        EventHourBuckets<AdClickEvent> buckets = new EventHourBuckets<>(AdClickEvent::getClickTs);
         assertThat(buckets.getBucketId(click("a", T0, "US"), null)).isEqualTo("dt=2021-01-01/hour=00");
         assertThat(buckets.getBucketId(click("b", T0 + 3_599_999, "US"), null)).isEqualTo("dt=2021-01-01/hour=00");
         assertThat(buckets.getBucketId(click("c", T0 + 3_600_000, "US"), null)).isEqualTo("dt=2021-01-01/hour=01");

@@ -1,7 +1,5 @@
-package dev.tally.reconciliation;
+package dev.tally.jobs.kit;
 
-import dev.tally.jobs.adclick.EventHourBuckets;
-import dev.tally.schema.adclick.AdClickEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,19 +11,52 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.avro.file.DataFileStream;
+import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.formats.avro.AvroWriterFactory;
+import org.apache.flink.streaming.api.datastream.DataStream;
 
-/** The raw click archive on a local or mounted file system: hour folders of event time. */
-public final class ClickArchive {
+/**
+ * The raw archive of a job's accepted input: Avro container files in hour folders of event time
+ * ({@code dt=yyyy-MM-dd/hour=HH}), committed on checkpoints. The replay's input.
+ */
+public final class RawArchive {
 
     private final Path root;
 
-    public ClickArchive(Path root) {
+    public RawArchive(Path root) {
         this.root = root;
     }
 
-    /** The hour folders that can hold clicks of [from, to), and exist; nothing else is read. */
+    /** Writes {@code accepted} under {@code dir} (a Flink file system URI), bucketed by event hour. */
+    public static <T extends SpecificRecord> void attach(
+            DataStream<T> accepted, Class<T> type, EventTime<T> eventTime, String dir) {
+        accepted.sinkTo(
+                        FileSink.forBulkFormat(new org.apache.flink.core.fs.Path(dir), avroFiles(type))
+                                .withBucketAssigner(new EventHourBuckets<>(eventTime))
+                                .build())
+                .uid("raw-archive-sink")
+                .name("archive: " + dir);
+    }
+
+    /** Avro container files of {@code type}, like Flink's {@code AvroWriters}, with a buffered encoder. */
+    public static <T extends SpecificRecord> AvroWriterFactory<T> avroFiles(Class<T> type) {
+        return new AvroWriterFactory<>(out -> {
+            DataFileWriter<T> writer = new DataFileWriter<>(new SpecificDatumWriter<>(type));
+            // Avro's default block encoder makes a synchronized stream call per field; the buffered
+            // one fills its own array (the archive took 5% of the job's samples, mostly those calls).
+            writer.setEncoder(stream -> EncoderFactory.get().binaryEncoder(stream, null));
+            return writer.create(SpecificData.get().getSchema(type), out);
+        });
+    }
+
+    /** The hour folders that can hold records of [from, to), and exist; nothing else is read. */
     public List<Path> hours(Instant from, Instant to) {
         List<Path> hours = new ArrayList<>();
         for (Instant hour = from.truncatedTo(ChronoUnit.HOURS); hour.isBefore(to); hour = hour.plus(1, ChronoUnit.HOURS)) {
@@ -65,9 +96,5 @@ public final class ClickArchive {
             }
         }
         return total;
-    }
-
-    static boolean inRange(AdClickEvent click, Instant from, Instant to) {
-        return click.getClickTs() >= from.toEpochMilli() && click.getClickTs() < to.toEpochMilli();
     }
 }

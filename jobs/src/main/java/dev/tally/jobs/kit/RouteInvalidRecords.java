@@ -1,8 +1,8 @@
-package dev.tally.jobs.adclick;
+package dev.tally.jobs.kit;
 
 import dev.tally.connectors.kafka.Decoded;
-import dev.tally.schema.adclick.AdClickEvent;
 import dev.tally.schema.common.DeadLetter;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
@@ -10,8 +10,8 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-/** Passes accepted clicks on and sends rejected records to the dead-letter side output, counting both. */
-public final class RouteInvalidClicks extends ProcessFunction<Decoded<AdClickEvent>, AdClickEvent> {
+/** Passes accepted records on and sends rejected ones to the dead-letter side output, counting both. */
+public final class RouteInvalidRecords<T extends SpecificRecordBase> extends ProcessFunction<Decoded<T>, T> {
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));
@@ -26,7 +26,7 @@ public final class RouteInvalidClicks extends ProcessFunction<Decoded<AdClickEve
     }
 
     @Override
-    public void processElement(Decoded<AdClickEvent> record, Context ctx, Collector<AdClickEvent> out) {
+    public void processElement(Decoded<T> record, Context ctx, Collector<T> out) {
         if (record.isAccepted()) {
             accepted.inc();
             out.collect(record.value);

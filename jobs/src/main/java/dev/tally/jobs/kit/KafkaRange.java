@@ -1,4 +1,4 @@
-package dev.tally.reconciliation;
+package dev.tally.jobs.kit;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -12,7 +12,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** The offsets of a topic between two Kafka timestamps, as the bounded replay source reads them. */
-final class KafkaRange {
+public final class KafkaRange {
 
     private KafkaRange() {}
 
@@ -20,7 +20,7 @@ final class KafkaRange {
      * Records from the first stamped at or after {@code startMillis} to the first stamped at or
      * after {@code endMillis} (or the end of the partition), summed over the partitions.
      */
-    static long recordsBetween(String bootstrapServers, String topic, long startMillis, long endMillis) {
+    public static long recordsBetween(String bootstrapServers, String topic, long startMillis, long endMillis) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -1,0 +1,91 @@
+package dev.tally.jobs.adclick;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.connectors.cassandra.ResultTable;
+import dev.tally.schema.adclick.AdClickCount;
+import dev.tally.schema.adclick.AdCount;
+import dev.tally.schema.adclick.AdCountryCount;
+import dev.tally.schema.adclick.TopAds;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class AdClickTablesTest {
+
+    private static final long END = Instant.parse("2026-11-23T00:05:00Z").toEpochMilli();
+    private static final TopAds TOP =
+            new TopAds(1, 5, END - 300_000, END, List.of(new AdCount("ad1", 9L), new AdCount("ad2", 4L)));
+
+    @Test
+    void everyTablesColumnsAndKeyAreThoseOfItsCreateStatement() throws IOException {
+        String cql = cql("cql/10-adclick.cql");
+        for (ResultTable<?> table : AdClickTables.ALL) {
+            Matcher create =
+                    Pattern.compile("CREATE TABLE IF NOT EXISTS \\{keyspace}\\." + table.name() + " \\((.*?)\\n\\)", Pattern.DOTALL)
+                            .matcher(cql);
+            assertThat(create.find()).as(table.name()).isTrue();
+            List<String> columns = new ArrayList<>();
+            String primaryKey = null;
+            for (String line : create.group(1).split("\n")) {
+                String trimmed = line.trim();
+                if (trimmed.startsWith("PRIMARY KEY")) {
+                    primaryKey = trimmed;
+                } else if (!trimmed.isEmpty()) {
+                    columns.add(trimmed.split("\\s+")[0]);
+                }
+            }
+            assertThat(table.columns()).as(table.name()).containsExactlyInAnyOrderElementsOf(columns);
+            assertThat(primaryKey.replaceAll("[^a-z_,]", "").split(","))
+                    .as(table.name())
+                    .containsExactlyElementsOf(table.keyColumns());
+        }
+    }
+
+    @Test
+    void rowsHoldEachFieldInItsColumn() {
+        long minute = END - 60_000;
+        assertThat(AdClickTables.COUNTS.row(new AdClickCount("ad1", 2, minute, 17L)))
+                .containsExactly("ad1", 2, Instant.ofEpochMilli(minute), 17L);
+        assertThat(AdClickTables.COUNTRY_COUNTS.row(new AdCountryCount("ad1", minute, "FR", 3L)))
+                .containsExactly("ad1", Instant.ofEpochMilli(minute), "FR", 3L);
+        assertThat(AdClickTables.TOP_ADS.row(TOP))
+                .containsExactly(
+                        1, 5, LocalDate.parse("2026-11-23"), Instant.ofEpochMilli(END), Instant.ofEpochMilli(END - 300_000),
+                        List.of("ad1", "ad2"), List.of(9L, 4L));
+        assertThat(AdClickTables.TOP_ADS_LATEST.insertValues(TOP))
+                .containsExactly(
+                        1, 5, Instant.ofEpochMilli(END), Instant.ofEpochMilli(END - 300_000), List.of("ad1", "ad2"),
+                        List.of(9L, 4L), END * 1000);
+    }
+
+    @Test
+    void statementsAreDerivedFromTheColumns() {
+        assertThat(AdClickTables.COUNTS.insertCql())
+                .isEqualTo("INSERT INTO ad_click_counts (ad_id, filter_id, click_minute, count) VALUES (?, ?, ?, ?)");
+        assertThat(AdClickTables.TOP_ADS_LATEST.insertCql("ks"))
+                .isEqualTo("INSERT INTO ks.top_ads_latest (filter_id, window_minutes, window_end, window_start, ad_ids, counts)"
+                        + " VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
+        assertThat(AdClickTables.COUNTRY_COUNTS.deleteCql("ks"))
+                .isEqualTo("DELETE FROM ks.ad_country_counts WHERE ad_id = ? AND click_minute = ? AND country = ?");
+        assertThat(AdClickTables.TOP_ADS.selectCql("ks"))
+                .isEqualTo("SELECT filter_id, window_minutes, day, window_end, window_start, ad_ids, counts FROM ks.top_ads");
+        assertThat(AdClickTables.TOP_ADS.key(TOP))
+                .containsExactly(1, 5, LocalDate.parse("2026-11-23"), Instant.ofEpochMilli(END));
+        assertThat(AdClickTables.COUNTS.upsert().cql()).isEqualTo(AdClickTables.COUNTS.insertCql());
+    }
+
+    private static String cql(String resource) throws IOException {
+        try (InputStream in = AdClickTablesTest.class.getClassLoader().getResourceAsStream(resource)) {
+            assertThat(in).as(resource).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

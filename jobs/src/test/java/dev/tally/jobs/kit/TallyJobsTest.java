@@ -1,0 +1,76 @@
+package dev.tally.jobs.kit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tally.jobs.adclick.AdClickJob;
+import dev.tally.jobs.adclick.AdClickOptions;
+import dev.tally.jobs.adclick.AdClickSqlJob;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class TallyJobsTest {
+
+    @Test
+    void findsEveryRegisteredJobByName() {
+        assertThat(TallyJobs.names()).containsExactly("ad-clicks", "ad-clicks-sql");
+        assertThat(TallyJobs.byName("ad-clicks")).isInstanceOf(AdClickJob.class);
+        assertThat(TallyJobs.byName("ad-clicks-sql")).isInstanceOf(AdClickSqlJob.class);
+    }
+
+    @Test
+    void anUnknownJobNamesTheKnownOnes() {
+        assertThatThrownBy(() -> TallyJobs.byName("ad-click"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Unknown job 'ad-click'; known jobs: [ad-clicks, ad-clicks-sql]");
+    }
+
+    @Test
+    void eachJobsDefaultsAreItsOwn() {
+        AdClickOptions options = new AdClickJob().newOptions();
+
+        assertThat(options.inputTopic).isEqualTo("ad-clicks");
+        assertThat(options.groupId).isEqualTo("tally-ad-clicks");
+        assertThat(options.transactionalIdPrefix).isEqualTo("tally-ad-clicks");
+        assertThat(options.jobName).isEqualTo("tally-ad-clicks");
+        assertThat(options.maxParallelism).isEqualTo(128);
+        assertThat(options.dlqTopic()).isEqualTo("ad-clicks.dlq");
+        assertThat(options.lateTopic()).isEqualTo("ad-clicks.late");
+    }
+
+    @Test
+    void helpListsTheSharedOptionsAndTheJobsOwn() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JobOptions.commandLine(new AdClickJob().newOptions()).usage(new PrintStream(out, true, StandardCharsets.UTF_8));
+        String help = out.toString(StandardCharsets.UTF_8);
+
+        assertThat(help)
+                .startsWith("Usage: ad-clicks ")
+                .contains("--bootstrap-servers", "--transaction-timeout", "--max-parallelism", "--archive-dir")
+                .contains("--filters", "--top-n", "--windows", "--allowed-lateness")
+                .contains("(default: ad-clicks)", "(default: PT14M)");
+    }
+
+    @Test
+    void aConfigFileGivesDefaultsAndArgumentsWin(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path config = dir.resolve("job.properties");
+        java.nio.file.Files.writeString(config, "input-topic=clicks-eu\ntop-n=7\nkeyspace=eu\n");
+
+        AdClickOptions options = AdClickOptions.parse("--config", config.toString(), "--keyspace", "eu2");
+
+        assertThat(options.inputTopic).isEqualTo("clicks-eu");
+        assertThat(options.topN).isEqualTo(7);
+        assertThat(options.keyspace).isEqualTo("eu2");
+        assertThat(options.toMap()).containsEntry("input-topic", "clicks-eu").containsEntry("dlq-topic", "clicks-eu.dlq");
+    }
+
+    @Test
+    void refusesAMaxParallelismOutsideFlinksRange() {
+        assertThatThrownBy(() -> AdClickOptions.parse("--max-parallelism", "0"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--max-parallelism");
+    }
+}
