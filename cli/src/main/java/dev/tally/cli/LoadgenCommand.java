@@ -1,12 +1,12 @@
 package dev.tally.cli;
 
 import dev.tally.connectors.kafka.Topics;
-import dev.tally.jobs.adclick.functions.ClickFilters;
 import dev.tally.loadgen.AdClickGenerator;
 import dev.tally.loadgen.GeneratedRecord;
 import dev.tally.loadgen.GeneratorSettings;
 import dev.tally.loadgen.GroundTruth;
 import dev.tally.loadgen.LoadProducer;
+import dev.tally.loadgen.reference.ReferenceFilters;
 import dev.tally.stack.LocalStack;
 import dev.tally.stack.TallyHome;
 import java.nio.file.Path;
@@ -107,7 +107,7 @@ final class LoadgenCommand {
             GroundTruth truth =
                     truthFile == null
                             ? GroundTruth.totalsOnly()
-                            : new GroundTruth(filters == null ? ClickFilters.allOnly() : ClickFilters.load(filters));
+                            : new GroundTruth(filters == null ? ReferenceFilters.allOnly() : ReferenceFilters.load(filters));
             // Live: event time starts only once the producer is connected and about to send, so
             // start-up is not counted as latency by whoever measures the results.
             LongSupplier first =

@@ -1,7 +1,7 @@
 package dev.tally.loadgen;
 
-import dev.tally.jobs.adclick.functions.ClickFilters;
-import dev.tally.jobs.adclick.functions.Minutes;
+import dev.tally.loadgen.reference.ReferenceFilters;
+import dev.tally.loadgen.reference.ReferenceTime;
 import dev.tally.schema.adclick.AdClickEvent;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -29,8 +29,7 @@ public final class GroundTruth {
     /** A click injected behind the watermark, with everything needed to subtract it. */
     public record LateClick(String adId, long minute, String country, int[] filterIds) {}
 
-    private final ClickFilters filters;
-    private final int[] matches;
+    private final ReferenceFilters filters;
     /** False for {@link #totalsOnly()}: then only the totals below are kept. */
     private final boolean keyed;
     private final Map<CountKey, Long> counts = new HashMap<>();
@@ -41,19 +40,19 @@ public final class GroundTruth {
     private long duplicates;
     private long malformed;
 
-    public GroundTruth(ClickFilters filters) {
+    /** A keyed truth: counts per (ad, filter, minute) with {@code filters} read from the SPEC's rules. */
+    public GroundTruth(ReferenceFilters filters) {
         this(filters, true);
     }
 
-    private GroundTruth(ClickFilters filters, boolean keyed) {
+    private GroundTruth(ReferenceFilters filters, boolean keyed) {
         this.filters = filters;
-        this.matches = filters.newMatchBuffer();
         this.keyed = keyed;
     }
 
     /** A truth that counts clicks, late clicks, duplicates and malformed records, and keeps no key. */
     public static GroundTruth totalsOnly() {
-        return new GroundTruth(ClickFilters.allOnly(), false);
+        return new GroundTruth(ReferenceFilters.allOnly(), false);
     }
 
     /** (ad, filter, minute). */
@@ -67,10 +66,9 @@ public final class GroundTruth {
         if (!keyed) {
             return;
         }
-        long minute = Minutes.start(click.getClickTs());
-        int n = filters.matchCount(click, matches);
-        for (int i = 0; i < n; i++) {
-            counts.merge(new CountKey(click.getAdId(), matches[i], minute), 1L, Long::sum);
+        long minute = ReferenceTime.minuteOf(click.getClickTs());
+        for (int filter : filters.matching(click.getCountry(), click.getIp(), click.getUserId())) {
+            counts.merge(new CountKey(click.getAdId(), filter, minute), 1L, Long::sum);
         }
         String country = click.getCountry() == null ? "" : click.getCountry();
         countryCounts.merge(new CountryKey(click.getAdId(), minute, country), 1L, Long::sum);
@@ -82,14 +80,13 @@ public final class GroundTruth {
         if (!keyed) {
             return;
         }
-        int n = filters.matchCount(click, matches);
         late.put(
                 click.getClickId(),
                 new LateClick(
                         click.getAdId(),
-                        Minutes.start(click.getClickTs()),
+                        ReferenceTime.minuteOf(click.getClickTs()),
                         click.getCountry() == null ? "" : click.getCountry(),
-                        Arrays.copyOf(matches, n)));
+                        filters.matching(click.getCountry(), click.getIp(), click.getUserId())));
     }
 
     void addDuplicate() {
@@ -159,7 +156,7 @@ public final class GroundTruth {
     }
 
     public static GroundTruth read(Path file) {
-        GroundTruth truth = new GroundTruth(ClickFilters.allOnly());
+        GroundTruth truth = new GroundTruth(ReferenceFilters.allOnly());
         try (BufferedReader in = Files.newBufferedReader(file)) {
             String line;
             while ((line = in.readLine()) != null) {

@@ -1,9 +1,8 @@
 package dev.tally.loadgen;
 
-import dev.tally.jobs.adclick.functions.AdTotal;
-import dev.tally.jobs.adclick.functions.Minutes;
-import dev.tally.jobs.adclick.functions.TopNOrder;
+import dev.tally.loadgen.reference.ReferenceTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +20,10 @@ public final class TopNReference {
     /** An ad and its count in a ranked list. */
     public record Entry(String adId, long count) {}
 
+    /** The SPEC's ranking: most clicks first, ties by ad id ascending. */
+    static final Comparator<Entry> RANK =
+            Comparator.comparingLong(Entry::count).reversed().thenComparing(Entry::adId);
+
     private TopNReference() {}
 
     public static Map<WindowKey, List<Entry>> compute(
@@ -36,11 +39,11 @@ public final class TopNReference {
         byFilter.forEach(
                 (filter, minutes) -> {
                     for (int m : windowMinutes) {
-                        long size = m * Minutes.MILLIS;
+                        long size = m * ReferenceTime.MINUTE_MILLIS;
                         java.util.TreeSet<Long> ends = new java.util.TreeSet<>();
                         for (long minute : minutes.keySet()) {
                             for (int k = 1; k <= m; k++) {
-                                ends.add(minute + k * Minutes.MILLIS);
+                                ends.add(minute + k * ReferenceTime.MINUTE_MILLIS);
                             }
                         }
                         for (long end : ends) {
@@ -48,14 +51,10 @@ public final class TopNReference {
                             minutes.subMap(end - size, true, end, false)
                                     .values()
                                     .forEach(adCounts -> adCounts.forEach((ad, c) -> sums.merge(ad, c, Long::sum)));
-                            List<AdTotal> ranked = new ArrayList<>();
-                            sums.forEach((ad, c) -> ranked.add(new AdTotal(ad, c)));
-                            ranked.sort(TopNOrder.INSTANCE);
-                            result.put(
-                                    new WindowKey(filter, m, end),
-                                    ranked.subList(0, Math.min(n, ranked.size())).stream()
-                                            .map(t -> new Entry(t.adId, t.count))
-                                            .toList());
+                            List<Entry> ranked = new ArrayList<>();
+                            sums.forEach((ad, c) -> ranked.add(new Entry(ad, c)));
+                            ranked.sort(RANK);
+                            result.put(new WindowKey(filter, m, end), List.copyOf(ranked.subList(0, Math.min(n, ranked.size()))));
                         }
                     }
                 });

@@ -58,7 +58,7 @@ class AdClickJobITCase {
         String keyspace = cassandra.newKeyspace();
         Path filters = Files.writeString(dir.resolve("filters.yaml"), FILTERS);
 
-        GroundTruth truth = new GroundTruth(dev.tally.jobs.adclick.functions.ClickFilters.load(filters));
+        GroundTruth truth = new GroundTruth(dev.tally.loadgen.reference.ReferenceFilters.load(filters));
         GeneratorSettings generator =
                 new GeneratorSettings(
                         42, 80_000, 3_000, 1.1, 20_000, 200, START, Duration.ofSeconds(5), 0.02, 0.002,

@@ -3,7 +3,7 @@ package dev.tally.loadgen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tally.jobs.adclick.functions.ClickFilters;
+import dev.tally.loadgen.reference.ReferenceFilters;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +15,7 @@ class GroundTruthTest {
 
     @Test
     void totalsOnlyCountsWhatTheKeyedTruthCounts() {
-        GroundTruth keyed = generate(new GroundTruth(ClickFilters.allOnly()));
+        GroundTruth keyed = generate(new GroundTruth(ReferenceFilters.allOnly()));
         GroundTruth totals = generate(GroundTruth.totalsOnly());
 
         assertThat(keyed.lateClicks()).isPositive().isEqualTo(keyed.late().size());
@@ -42,7 +42,7 @@ class GroundTruthTest {
 
     @Test
     void aWrittenTruthReadsBackTheSame(@TempDir Path dir) {
-        GroundTruth written = generate(new GroundTruth(ClickFilters.allOnly()));
+        GroundTruth written = generate(new GroundTruth(ReferenceFilters.allOnly()));
         Path file = dir.resolve("truth.tsv");
         written.write(file);
 

@@ -13,6 +13,7 @@ import dev.tally.loadgen.AdClickGenerator;
 import dev.tally.loadgen.GeneratedRecord;
 import dev.tally.loadgen.GeneratorSettings;
 import dev.tally.loadgen.GroundTruth;
+import dev.tally.loadgen.reference.ReferenceFilters;
 import dev.tally.schema.adclick.AdClickEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ class BatchStreamingEquivalenceTest {
                 new AdClickGenerator(
                         new GeneratorSettings(seed, 4_000 + seed * 1_000, 300, 1.0 + seed / 10.0, 500, 20, 1_700_000_000_000L,
                                 Duration.ofSeconds(10), 0.05, 0.0, Duration.ZERO, 0.0),
-                        new GroundTruth(ClickFilters.parse(FILTERS)));
+                        new GroundTruth(ReferenceFilters.parse(FILTERS)));
         while (generator.hasNext()) {
             GeneratedRecord record = generator.next();
             input.add(Decoded.accepted(codec.decode(record.value())));

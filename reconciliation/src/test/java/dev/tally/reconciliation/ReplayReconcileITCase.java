@@ -13,6 +13,7 @@ import dev.tally.loadgen.AdClickGenerator;
 import dev.tally.loadgen.GeneratorSettings;
 import dev.tally.loadgen.GroundTruth;
 import dev.tally.loadgen.LoadProducer;
+import dev.tally.loadgen.reference.ReferenceFilters;
 import dev.tally.loadgen.TopicReader;
 import dev.tally.schema.adclick.AdClickCount;
 import dev.tally.schema.adclick.AdClickEvent;
@@ -161,7 +162,7 @@ class ReplayReconcileITCase {
         Path filters = Files.writeString(dir.resolve("filters-" + seed + ".yaml"), FILTERS);
         Path archive = dir.resolve("archive-" + seed);
         Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(3, ChronoUnit.HOURS);
-        GroundTruth truth = new GroundTruth(ClickFilters.load(filters));
+        GroundTruth truth = new GroundTruth(ReferenceFilters.load(filters));
         LoadProducer.produce(
                 kafka.bootstrapServers(), input,
                 new AdClickGenerator(

@@ -9,6 +9,7 @@ import dev.tally.loadgen.AdClickGenerator;
 import dev.tally.loadgen.GeneratedRecord;
 import dev.tally.loadgen.GeneratorSettings;
 import dev.tally.loadgen.GroundTruth;
+import dev.tally.loadgen.reference.ReferenceFilters;
 import dev.tally.schema.adclick.AdClickEvent;
 
 import java.time.Duration;
@@ -84,7 +85,7 @@ final class Clicks {
 
     /** The generator's exact clicks per (ad, filter 0, minute), without keeping the records. */
     static GroundTruth truth(GeneratorSettings settings) {
-        GroundTruth truth = new GroundTruth(ClickFilters.allOnly());
+        GroundTruth truth = new GroundTruth(ReferenceFilters.allOnly());
         new AdClickGenerator(settings, truth).forEachRemaining(record -> {});
         return truth;
     }

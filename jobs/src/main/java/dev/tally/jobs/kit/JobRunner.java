@@ -2,6 +2,7 @@ package dev.tally.jobs.kit;
 
 import dev.tally.connectors.kafka.Decoded;
 import dev.tally.connectors.kafka.DecodingDeserializer;
+import java.time.Duration;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -59,13 +60,19 @@ public final class JobRunner {
                 .uid(job.name() + "-source");
     }
 
-    /** Event time from the job; rejected records carry none and never move a watermark. */
+    /**
+     * Event time from the job, bounded out-of-orderness, and idleness after {@code --idleness}
+     * without an accepted record: rejected records carry no event time, never move a watermark,
+     * and do not keep a split from going idle.
+     */
     public static <I extends SpecificRecordBase, O extends JobOptions> WatermarkStrategy<Decoded<I>> watermarks(
             TallyJob<I, O, ?> job, O options) {
         EventTime<I> eventTime = job.eventTime();
-        return WatermarkStrategy.<Decoded<I>>forBoundedOutOfOrderness(options.outOfOrderness)
-                .withTimestampAssigner((record, kafkaTimestamp) -> eventTime(record, eventTime))
-                .withIdleness(options.idleness);
+        WatermarkStrategy<Decoded<I>> outOfOrder = WatermarkStrategy.forBoundedOutOfOrderness(options.outOfOrderness);
+        Duration idleness = options.idleness;
+        WatermarkStrategy<Decoded<I>> strategy =
+                context -> new AcceptedRecordsIdleness<>(outOfOrder.createWatermarkGenerator(context), idleness);
+        return strategy.withTimestampAssigner((record, kafkaTimestamp) -> eventTime(record, eventTime));
     }
 
     /** The event time of an accepted record; {@code Long.MIN_VALUE} for a rejected one. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -94,8 +95,10 @@ public final class Replay {
         long start = System.nanoTime();
         JobClient client = env.executeAsync("tally-replay-" + job.name() + "-" + settings.keyspace());
         progress.println("Replay job " + client.getJobID() + " submitted (BATCH mode)");
+        // One future: against a remote cluster each call asks the REST API anew.
+        CompletableFuture<JobExecutionResult> done = client.getJobExecutionResult();
         long last = -1;
-        while (!client.getJobExecutionResult().isDone()) {
+        while (!done.isDone()) {
             Thread.sleep(1000);
             try {
                 if (client.getAccumulators().get().get(READ) instanceof Long read && read != last) {
@@ -107,7 +110,7 @@ public final class Replay {
                 // The job may finish between the check and the request.
             }
         }
-        JobExecutionResult result = client.getJobExecutionResult().get();
+        JobExecutionResult result = done.get();
         Long read = result.getAccumulatorResult(READ);
         Long replayed = result.getAccumulatorResult(REPLAYED);
         return new Result(

@@ -1,0 +1,152 @@
+package dev.tally.loadgen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.jobs.adclick.AdClickJob;
+import dev.tally.jobs.adclick.AdClickOptions;
+import dev.tally.jobs.kit.JobRunner;
+import dev.tally.loadgen.reference.ReferenceFilters;
+import dev.tally.testing.RealServicesExtension;
+import dev.tally.testing.TestCassandra;
+import dev.tally.testing.TestKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ad-click job rescaled through savepoints, 2 -> 1 -> 2 subtasks, each leg reading a third of the
+ * input, the last one drained: the Cassandra rows and the committed Kafka output equal the ground
+ * truth, so every keyed and operator state (dedup ids, open minutes, rolling sums, pending
+ * transactions) moved between subtasks without loss or double counting.
+ */
+@ExtendWith(RealServicesExtension.class)
+class AdClickRescaleITCase {
+
+    private static final long START = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(2, ChronoUnit.HOURS).toEpochMilli();
+    private static final String FILTERS = "filters:\n  - id: 1\n    name: us\n    country: US\n";
+
+    @TempDir Path dir;
+
+    @Test
+    void rescalesTwoToOneToTwoWithExactResults(TestKafka kafka, TestCassandra cassandra) throws Exception {
+        String input = kafka.newTopic("ad-clicks", 4);
+        kafka.createTopics(input + ".dlq", input + ".late");
+        String counts = kafka.newTopic("ad-click-counts", 2);
+        String top = kafka.newTopic("ad-top-ads", 2);
+        String keyspace = cassandra.newKeyspace();
+        Path filters = Files.writeString(dir.resolve("filters.yaml"), FILTERS);
+        GroundTruth truth = new GroundTruth(ReferenceFilters.load(filters));
+        Iterator<GeneratedRecord> clicks =
+                new AdClickGenerator(
+                        new GeneratorSettings(3, 60_000, 2_000, 1.1, 10_000, 200, START, Duration.ofSeconds(5), 0.02, 0.0,
+                                Duration.ZERO, 0.002),
+                        truth);
+        AdClickOptions options =
+                AdClickOptions.parse(
+                        "--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", input, "--counts-topic", counts,
+                        "--top-topic", top, "--cassandra", cassandra.contactPoint(), "--keyspace", keyspace,
+                        "--filters", filters.toString(), "--top-n", "10", "--windows", "1,5",
+                        "--group-id", "it-" + input, "--transactional-id-prefix", "it-" + input);
+
+        String savepoint = null;
+        int[] parallelism = {2, 1, 2};
+        for (int leg = 0; leg < parallelism.length; leg++) {
+            LoadProducer.produce(kafka.bootstrapServers(), input, limit(clicks, 20_000));
+            JobClient job = start(options, parallelism[leg], savepoint);
+            awaitConsumed(kafka, input, options.groupId);
+            boolean last = leg == parallelism.length - 1;
+            // The last leg drains: the watermark goes to the end of time and every window fires.
+            savepoint = job.stopWithSavepoint(last, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get();
+            job.getJobExecutionResult().get();
+        }
+        assertThat(clicks.hasNext()).isFalse();
+
+        AdClickVerifier.Report report =
+                AdClickVerifier.verify(
+                        truth,
+                        new AdClickVerifier.Target(kafka.bootstrapServers(), input, counts, top, cassandra.session(), keyspace),
+                        new int[] {1, 5},
+                        10);
+        report.print(System.out);
+        assertThat(report.comparisons()).allSatisfy(c -> assertThat(c.matched()).as(c.what()).isPositive());
+        assertThat(report.exact()).isTrue();
+        assertThat(truth.duplicates()).isPositive();
+    }
+
+    private JobClient start(AdClickOptions options, int parallelism, String savepoint) throws Exception {
+        Configuration config = new Configuration();
+        config.setString("state.backend.type", "rocksdb");
+        config.setString("execution.checkpointing.interval", "500ms");
+        config.setString("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
+        if (savepoint != null) {
+            config.setString("execution.state-recovery.path", savepoint);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, config);
+        AdClickJob job = new AdClickJob();
+        JobRunner.configure(env, options);
+        job.attachSinks(job.build(JobRunner.liveInput(env, job, options), options), options);
+        return env.executeAsync("rescale-p" + parallelism);
+    }
+
+    /** Waits until the job's committed offsets (committed with each checkpoint) reach the topic's end. */
+    private static void awaitConsumed(TestKafka kafka, String topic, String group) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        try (Admin admin = kafka.admin()) {
+            while (true) {
+                Map<TopicPartition, OffsetSpec> latest =
+                        admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                                .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
+                Map<TopicPartition, Long> ends =
+                        admin.listOffsets(latest).all().get().entrySet().stream()
+                                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+                Map<TopicPartition, OffsetAndMetadata> committed =
+                        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                boolean done = ends.entrySet().stream().allMatch(e -> {
+                    OffsetAndMetadata c = committed.get(e.getKey());
+                    return e.getValue() == 0 || (c != null && c.offset() >= e.getValue());
+                });
+                if (done) {
+                    return;
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new AssertionError("Input not consumed: ends " + ends + ", committed " + committed);
+                }
+                Thread.sleep(300);
+            }
+        }
+    }
+
+    private static Iterator<GeneratedRecord> limit(Iterator<GeneratedRecord> records, int n) {
+        return new Iterator<>() {
+            private int left = n;
+
+            @Override
+            public boolean hasNext() {
+                return left > 0 && records.hasNext();
+            }
+
+            @Override
+            public GeneratedRecord next() {
+                left--;
+                return records.next();
+            }
+        };
+    }
+}

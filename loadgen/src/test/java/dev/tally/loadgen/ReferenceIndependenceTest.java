@@ -1,0 +1,32 @@
+package dev.tally.loadgen;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The expected results are computed by code written from the SPEC that uses nothing of the jobs: a
+ * ground truth sharing code with the job it checks could not catch that code's bugs. Only the
+ * verifier, which reads the job's output, may use the job's table definitions. (javac inlines constants,
+ * which no class-file check can see: a copied constant is the one thing this cannot catch.)
+ */
+class ReferenceIndependenceTest {
+
+    private static final JavaClasses LOADGEN =
+            new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.tally.loadgen");
+
+    @Test
+    void groundTruthsAndGeneratorsImportNothingFromTheJobs() {
+        noClasses()
+                .that()
+                .doNotHaveSimpleName("AdClickVerifier")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.tally.jobs..")
+                .because("a reference that shares the job's code cannot catch that code's bugs")
+                .check(LOADGEN);
+    }
+}
