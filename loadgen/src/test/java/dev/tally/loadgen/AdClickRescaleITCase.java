@@ -15,16 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,9 +61,9 @@ class AdClickRescaleITCase {
         String savepoint = null;
         int[] parallelism = {2, 1, 2};
         for (int leg = 0; leg < parallelism.length; leg++) {
-            LoadProducer.produce(kafka.bootstrapServers(), input, limit(clicks, 20_000));
+            LoadProducer.produce(kafka.bootstrapServers(), input, SavepointLegs.limit(clicks, 20_000));
             JobClient job = start(options, parallelism[leg], savepoint);
-            awaitConsumed(kafka, input, options.groupId);
+            SavepointLegs.awaitConsumed(kafka, input, options.groupId);
             boolean last = leg == parallelism.length - 1;
             // The last leg drains: the watermark goes to the end of time and every window fires.
             savepoint = job.stopWithSavepoint(last, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
@@ -103,50 +97,5 @@ class AdClickRescaleITCase {
         JobRunner.configure(env, options);
         job.attachSinks(job.build(JobRunner.liveInput(env, job, options), options), options);
         return env.executeAsync("rescale-p" + parallelism);
-    }
-
-    /** Waits until the job's committed offsets (committed with each checkpoint) reach the topic's end. */
-    private static void awaitConsumed(TestKafka kafka, String topic, String group) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-        try (Admin admin = kafka.admin()) {
-            while (true) {
-                Map<TopicPartition, OffsetSpec> latest =
-                        admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
-                                .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
-                Map<TopicPartition, Long> ends =
-                        admin.listOffsets(latest).all().get().entrySet().stream()
-                                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-                boolean done = ends.entrySet().stream().allMatch(e -> {
-                    OffsetAndMetadata c = committed.get(e.getKey());
-                    return e.getValue() == 0 || (c != null && c.offset() >= e.getValue());
-                });
-                if (done) {
-                    return;
-                }
-                if (Instant.now().isAfter(deadline)) {
-                    throw new AssertionError("Input not consumed: ends " + ends + ", committed " + committed);
-                }
-                Thread.sleep(300);
-            }
-        }
-    }
-
-    private static Iterator<GeneratedRecord> limit(Iterator<GeneratedRecord> records, int n) {
-        return new Iterator<>() {
-            private int left = n;
-
-            @Override
-            public boolean hasNext() {
-                return left > 0 && records.hasNext();
-            }
-
-            @Override
-            public GeneratedRecord next() {
-                left--;
-                return records.next();
-            }
-        };
     }
 }
