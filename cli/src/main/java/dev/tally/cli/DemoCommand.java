@@ -1,6 +1,8 @@
 package dev.tally.cli;
 
 import dev.tally.jobs.adclick.AdClickJob;
+import dev.tally.loadgen.adclick.AdClickVerifyCommand;
+import dev.tally.loadgen.kit.Endpoints;
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.stack.CassandraService;
 import dev.tally.stack.FlinkCluster;
@@ -118,7 +120,7 @@ final class DemoCommand implements Callable<Integer> {
 
         step("5/5 Verifying Cassandra and Kafka against the ground truth");
         int verified =
-                VerifyCommand.AdClicks.run(stack, truth, input, counts, top, keyspace, new int[] {1, 5, 60}, 100);
+                AdClickVerifyCommand.run(new Endpoints(), truth, input, counts, top, keyspace, new int[] {1, 5, 60}, 100);
         String dashboard = DashboardCommand.startDetached(stack, 8090, keyspace);
         System.out.println();
         System.out.println("Where to look:");

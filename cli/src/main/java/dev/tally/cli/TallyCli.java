@@ -1,5 +1,7 @@
 package dev.tally.cli;
 
+import dev.tally.loadgen.kit.JobTools;
+import dev.tally.loadgen.kit.JobToolsRegistry;
 import dev.tally.stack.StackException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,8 +17,8 @@ import picocli.CommandLine.Command;
             SubmitCommand.class,
             JobsCommand.class,
             CancelCommand.class,
-            LoadgenCommand.class,
-            VerifyCommand.class,
+            ToolCommands.Loadgen.class,
+            ToolCommands.Verify.class,
             DemoCommand.class,
             DashboardCommand.class,
             ReplayCommand.class,
@@ -33,6 +35,12 @@ public final class TallyCli {
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new TallyCli());
+        // Each job's tools are subcommands named after the job: ./tally loadgen <job>, ./tally verify <job>.
+        // Added first, so that the settings below reach them too.
+        for (JobTools tools : JobToolsRegistry.all()) {
+            cli.getSubcommands().get("loadgen").addSubcommand(tools.job(), tools.loadgenCommand());
+            cli.getSubcommands().get("verify").addSubcommand(tools.job(), tools.verifyCommand());
+        }
         // Descriptions are written as lines of up to ~105 characters; wider help keeps them whole.
         cli.setUsageHelpWidth(120);
         // Everything after the job name is the job's: its options and its --help.

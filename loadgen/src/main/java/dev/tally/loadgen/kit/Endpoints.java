@@ -1,0 +1,44 @@
+package dev.tally.loadgen.kit;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.tally.connectors.cassandra.CassandraConnection;
+import dev.tally.stack.LocalStack;
+import dev.tally.stack.TallyHome;
+import picocli.CommandLine.Option;
+
+/**
+ * Where a tool finds Kafka and Cassandra: any cluster, the local stack's by default. A picocli mixin
+ * of the tools' commands.
+ */
+public final class Endpoints {
+
+    @Option(names = "--bootstrap-servers", description = "Kafka brokers (default: the local stack's).")
+    String bootstrapServers;
+
+    @Option(names = "--cassandra", description = "Cassandra contact points host:port[,host:port...] (default: the local stack's).")
+    String cassandra;
+
+    @Option(names = "--cassandra-dc", description = "Cassandra local datacenter (default: ${DEFAULT-VALUE}).")
+    String cassandraDatacenter = CassandraConnection.DEFAULT_LOCAL_DATACENTER;
+
+    public String bootstrapServers() {
+        return bootstrapServers != null ? bootstrapServers : localStack().kafka().bootstrapServers();
+    }
+
+    public String cassandra() {
+        return cassandra != null ? cassandra : localStack().cassandra().contactPoint();
+    }
+
+    /** A session without a keyspace; the caller closes it. */
+    public CqlSession cassandraSession(String name) {
+        return CassandraConnection.builder()
+                .contactPoints(cassandra().split(","))
+                .localDatacenter(cassandraDatacenter)
+                .build()
+                .open(name);
+    }
+
+    private static LocalStack localStack() {
+        return LocalStack.ofCheckout(TallyHome.locate());
+    }
+}

@@ -1,0 +1,20 @@
+package dev.tally.loadgen.kit;
+
+/**
+ * A job's tools outside the Flink jar: its load generator (realistic input with injected faults and
+ * the exact expected results, from a reference written from the SPEC that imports nothing from
+ * {@code jobs/}) and its verifier (the job's output against those expected results). Registered in
+ * {@code META-INF/services/dev.tally.loadgen.kit.JobTools}; {@code ./tally loadgen <job>} and
+ * {@code ./tally verify <job>} run the commands.
+ */
+public interface JobTools {
+
+    /** The name the job is registered under in {@code jobs/}. */
+    String job();
+
+    /** A new picocli command (a {@code Callable<Integer>}) for {@code ./tally loadgen <job>}. */
+    Object loadgenCommand();
+
+    /** A new picocli command (a {@code Callable<Integer>}) for {@code ./tally verify <job>}: exit 0 on an exact match. */
+    Object verifyCommand();
+}

@@ -1,0 +1,151 @@
+package dev.tally.loadgen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import dev.tally.connectors.cassandra.ResultTable;
+import dev.tally.jobs.adclick.AdClickJob;
+import dev.tally.jobs.adclick.AdClickOptions;
+import dev.tally.jobs.adclick.AdClickTables;
+import dev.tally.jobs.kit.JobRunner;
+import dev.tally.testing.RealServicesExtension;
+import dev.tally.testing.TestCassandra;
+import dev.tally.testing.TestKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A savepoint the ad-click job took before the job collection's kit (commit 407c806, kept under
+ * {@code src/test/resources/savepoints/}) restores into today's job with no option, and the job then
+ * computes what today's job computes from its own savepoint of the same input: every keyed and
+ * operator state (dedup ids, open minutes, rolling sums, the Kafka offsets) was read as it was
+ * written. The fixture's job read the first 10,000 of the records below from topic
+ * {@code compat-ad-clicks} with the options below and was stopped with a savepoint, not drained.
+ */
+@ExtendWith(RealServicesExtension.class)
+class AdClickSavepointCompatibilityITCase {
+
+    /** What the fixture was written with; changing any of these invalidates it. */
+    private static final long START = 1796385600000L; // 2026-12-04T12:00:00Z
+
+    private static final String INPUT = "compat-ad-clicks";
+    private static final String FIXTURE = "savepoints/ad-clicks-407c806";
+
+    @TempDir Path dir;
+
+    @Test
+    void aSavepointOfTheJobBeforeTheKitRestoresAndComputesWhatTodaysJobDoes(TestKafka kafka, TestCassandra cassandra)
+            throws Exception {
+        try (Admin admin = kafka.admin()) {
+            admin.createTopics(List.of(
+                            // Event times of 2026-12-04: never deleted by time-based retention.
+                            new NewTopic(INPUT, 4, (short) 1).configs(Map.of("retention.ms", "-1")),
+                            new NewTopic(INPUT + ".dlq", 1, (short) 1),
+                            new NewTopic(INPUT + ".late", 1, (short) 1)))
+                    .all()
+                    .get();
+        }
+        Path filters = Files.writeString(dir.resolve("filters.yaml"), "filters:\n  - id: 1\n    name: us\n    country: US\n");
+        Iterator<GeneratedRecord> clicks =
+                new AdClickGenerator(
+                        new GeneratorSettings(11, 20_000, 2_000, 1.1, 10_000, 200, START, Duration.ofSeconds(5), 0.02, 0.0,
+                                Duration.ZERO, 0.002),
+                        GroundTruth.totalsOnly());
+
+        // Today's job reads the same first half and takes its own savepoint.
+        LoadProducer.produce(kafka.bootstrapServers(), INPUT, SavepointLegs.limit(clicks, 10_000));
+        String today = cassandra.newKeyspace();
+        AdClickOptions first = options(kafka, cassandra, filters, today, "compat-today");
+        JobClient job = start(first, null);
+        SavepointLegs.awaitConsumed(kafka, INPUT, first.groupId);
+        String todaysSavepoint =
+                job.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL).get();
+        job.getJobExecutionResult().get();
+
+        // The second half, read by today's job from both savepoints and drained.
+        LoadProducer.produce(kafka.bootstrapServers(), INPUT, SavepointLegs.limit(clicks, 10_000));
+        String fromToday = cassandra.newKeyspace();
+        drain(start(options(kafka, cassandra, filters, fromToday, "compat-today"), todaysSavepoint), kafka, "compat-today");
+        String fromOld = cassandra.newKeyspace();
+        drain(start(options(kafka, cassandra, filters, fromOld, "compat"), fixture()), kafka, "compat");
+
+        CqlSession session = cassandra.session();
+        for (ResultTable<?> table : AdClickTables.ALL) {
+            Set<String> expected = rows(session, table, fromToday);
+            assertThat(expected).as(table.name()).isNotEmpty();
+            assertThat(rows(session, table, fromOld)).as(table.name()).isEqualTo(expected);
+        }
+    }
+
+    private AdClickOptions options(TestKafka kafka, TestCassandra cassandra, Path filters, String keyspace, String group) {
+        return AdClickOptions.parse(
+                "--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", INPUT,
+                "--counts-topic", kafka.newTopic("compat-counts", 2), "--top-topic", kafka.newTopic("compat-top", 2),
+                "--cassandra", cassandra.contactPoint(), "--keyspace", keyspace, "--filters", filters.toString(),
+                "--top-n", "10", "--windows", "1,5", "--group-id", group, "--transactional-id-prefix", keyspace);
+    }
+
+    private JobClient start(AdClickOptions options, String savepoint) throws Exception {
+        Configuration config = new Configuration();
+        config.setString("state.backend.type", "rocksdb");
+        config.setString("execution.checkpointing.interval", "500ms");
+        config.setString("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
+        if (savepoint != null) {
+            // Every piece of state must find its operator: no --allowNonRestoredState.
+            config.setString("execution.state-recovery.path", savepoint);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, config);
+        AdClickJob job = new AdClickJob();
+        JobRunner.configure(env, options);
+        job.attachSinks(job.build(JobRunner.liveInput(env, job, options), options), options);
+        return env.executeAsync("compat-" + options.keyspace);
+    }
+
+    private void drain(JobClient job, TestKafka kafka, String group) throws Exception {
+        SavepointLegs.awaitConsumed(kafka, INPUT, group);
+        job.stopWithSavepoint(true, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL).get();
+        job.getJobExecutionResult().get();
+    }
+
+    /** The fixture copied out of the test class path, as Flink restores it from a directory. */
+    private String fixture() throws Exception {
+        Path source = Path.of(getClass().getClassLoader().getResource(FIXTURE + "/_metadata").toURI()).getParent();
+        Path copy = dir.resolve("fixture");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path target = copy.resolve(source.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        return copy.toUri().toString();
+    }
+
+    private static Set<String> rows(CqlSession session, ResultTable<?> table, String keyspace) {
+        Set<String> rows = new HashSet<>();
+        for (Row row : session.execute(table.selectCql(keyspace))) {
+            rows.add(row.getFormattedContents());
+        }
+        return rows;
+    }
+}
