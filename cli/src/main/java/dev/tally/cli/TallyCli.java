@@ -22,8 +22,8 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             DashboardCommand.class,
             ReplayCommand.class,
-            ReplayCommands.Reconcile.class,
-            ReplayCommands.Promote.class,
+            ReconcileCommands.Reconcile.class,
+            ReconcileCommands.Promote.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

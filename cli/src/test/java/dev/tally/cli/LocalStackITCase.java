@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.tally.connectors.kafka.Topics;
+import dev.tally.jobs.adclick.AdClickTables;
 import dev.tally.jobs.smoke.SmokeJob;
 import dev.tally.loadgen.AdClickGenerator;
 import dev.tally.loadgen.GeneratorSettings;
@@ -122,7 +123,8 @@ class LocalStackITCase {
         FlinkCluster.JobInfo replayJob = awaitJob(stack.flink(), "tally-replay-ad-clicks-replay_it_replay", "FINISHED");
         assertThat(stack.flink().rest("/jobs/" + replayJob.id()).path("job-type").asText()).isEqualTo("BATCH");
         try (CqlSession session = stack.cassandra().connect(Duration.ofSeconds(30))) {
-            Reconciliation.Report report = Reconciliation.compare(session, "tally", "replay_it_replay", start, to, 0);
+            Reconciliation.Report report =
+                    Reconciliation.compare(session, AdClickTables.ALL, "tally", "replay_it_replay", start, to, 0, 64);
             report.print(System.out);
             assertThat(report.tables()).allSatisfy(t -> assertThat(t.matched()).as(t.table()).isPositive());
             assertThat(report.difference()).isZero();

@@ -3,6 +3,7 @@ package dev.tally.reconciliation;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tally.connectors.cassandra.ResultTable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -10,15 +11,15 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
+import java.util.PriorityQueue;
+
 
 /**
- * Compares a replayed version of the ad-click results with the live one, key by key: per-minute counts
- * by (ad_id, filter_id, minute), the country dimension, and the top-N lists of windows inside the range.
+ * Compares a replay's keyspace with the live one, table by table of the job's result tables, row by
+ * row within the range the replay recalculated (each table says which rows: for the ad-click job the
+ * counts of the range's minutes and the top-N lists of windows wholly inside it), in bounded memory.
  */
 public final class Reconciliation {
 
@@ -39,7 +40,7 @@ public final class Reconciliation {
             String liveKeyspace, String replayKeyspace, Instant from, Instant to, List<TableSummary> tables,
             List<Difference> largestDifferences, long tolerance) {
 
-        /** Sum of |replay - live| over counts and country counts, plus the number of differing top-N lists. */
+        /** Sum of |replay - live| over measured tables (counts), plus the number of differing rows of the others (lists). */
         public long difference() {
             return tables.stream().mapToLong(TableSummary::absoluteDifference).sum();
         }
@@ -76,84 +77,60 @@ public final class Reconciliation {
 
     private Reconciliation() {}
 
+    /** The difference entries a report keeps: the largest ones. */
+    static final int LARGEST = 20;
+
+    /**
+     * Compares every table of {@code tables} that a replay recalculates (those with a range), one of
+     * {@code splits} token ranges at a time.
+     */
     public static Report compare(
-            CqlSession session, String liveKeyspace, String replayKeyspace, Instant from, Instant to, long tolerance) {
-        ResultTables live = ResultTables.read(session, liveKeyspace, from, to);
-        ResultTables replay = ResultTables.read(session, replayKeyspace, from, to);
-        List<Difference> differences = new ArrayList<>();
-        List<TableSummary> tables = new ArrayList<>();
-        tables.add(countTable("ad_click_counts", live.counts, replay.counts, differences));
-        tables.add(countTable("ad_country_counts", live.countryCounts, replay.countryCounts, differences));
-        tables.add(topTable(live.topAds, replay.topAds, differences));
+            CqlSession session,
+            List<ResultTable<?>> tables,
+            String liveKeyspace,
+            String replayKeyspace,
+            Instant from,
+            Instant to,
+            long tolerance,
+            int splits) {
+        List<TableSummary> summaries = new ArrayList<>();
+        PriorityQueue<Difference> largest =
+                new PriorityQueue<>(Comparator.comparingLong(Difference::magnitude).thenComparing(Difference::key, Comparator.reverseOrder()));
+        for (ResultTable<?> table : tables) {
+            if (table.range().isPresent()) {
+                summaries.add(compareTable(session, table, liveKeyspace, replayKeyspace, from, to, splits, largest));
+            }
+        }
+        List<Difference> differences = new ArrayList<>(largest);
         differences.sort(Comparator.comparingLong(Difference::magnitude).reversed().thenComparing(Difference::key));
-        return new Report(liveKeyspace, replayKeyspace, from, to, tables, List.copyOf(differences.subList(0, Math.min(20, differences.size()))), tolerance);
+        return new Report(liveKeyspace, replayKeyspace, from, to, summaries, differences, tolerance);
     }
 
-    private static <K> TableSummary countTable(String table, Map<K, Long> live, Map<K, Long> replay, List<Difference> differences) {
-        long matched = 0, differing = 0, missingInLive = 0, missingInReplay = 0, absolute = 0;
-        Set<K> keys = new HashSet<>(live.keySet());
-        keys.addAll(replay.keySet());
-        for (K key : keys) {
-            Long l = live.get(key);
-            Long r = replay.get(key);
-            if (Objects.equals(l, r)) {
-                matched++;
-                continue;
-            }
-            if (l == null) {
-                missingInLive++;
-            } else if (r == null) {
-                missingInReplay++;
-            } else {
-                differing++;
-            }
-            long lv = l == null ? 0 : l;
-            long rv = r == null ? 0 : r;
-            absolute += Math.abs(rv - lv);
-            differences.add(new Difference(table, key.toString(), lv, rv));
-        }
-        return new TableSummary(table, matched, differing, missingInLive, missingInReplay, sum(live), sum(replay), absolute);
-    }
-
-    private static TableSummary topTable(
-            Map<ResultTables.WindowKey, ResultTables.TopRow> live, Map<ResultTables.WindowKey, ResultTables.TopRow> replay,
-            List<Difference> differences) {
-        long matched = 0, differing = 0, missingInLive = 0, missingInReplay = 0;
-        Set<ResultTables.WindowKey> keys = new HashSet<>(live.keySet());
-        keys.addAll(replay.keySet());
-        for (ResultTables.WindowKey key : keys) {
-            ResultTables.TopRow l = live.get(key);
-            ResultTables.TopRow r = replay.get(key);
-            if (Objects.equals(l, r)) {
-                matched++;
-            } else {
-                if (l == null) {
-                    missingInLive++;
-                } else if (r == null) {
-                    missingInReplay++;
-                } else {
-                    differing++;
-                }
-                differences.add(new Difference("top_ads", key + " live=" + describe(l) + " replay=" + describe(r),
-                        l == null ? 0 : l.adIds().size(), r == null ? 0 : r.adIds().size()));
-            }
-        }
-        long listsDiffering = differing + missingInLive + missingInReplay;
-        return new TableSummary("top_ads", matched, differing, missingInLive, missingInReplay, live.size(), replay.size(), listsDiffering);
-    }
-
-    private static String describe(ResultTables.TopRow row) {
-        if (row == null) {
-            return "none";
-        }
-        StringBuilder text = new StringBuilder("[");
-        for (int i = 0; i < row.adIds().size(); i++) {
-            text.append(i == 0 ? "" : " ").append(row.adIds().get(i)).append(':').append(row.counts().get(i));
-        }
-        return text.append(']').toString();
-    }
-
-    private static <K> long sum(Map<K, Long> values) {
-        return values.values().stream().mapToLong(Long::longValue).sum();
+    private static <T> TableSummary compareTable(
+            CqlSession session,
+            ResultTable<T> table,
+            String liveKeyspace,
+            String replayKeyspace,
+            Instant from,
+            Instant to,
+            int splits,
+            PriorityQueue<Difference> largest) {
+        TableComparison<T> comparison = new TableComparison<>(table, from.toEpochMilli(), to.toEpochMilli());
+        TableComparison.Tally tally =
+                comparison.compare(session, liveKeyspace, replayKeyspace, splits, mismatch -> {
+                    long live = mismatch.live() == null ? 0 : table.measure(mismatch.live());
+                    long replay = mismatch.replay() == null ? 0 : table.measure(mismatch.replay());
+                    String key = comparison.describe(mismatch.key());
+                    if (!table.hasMeasure()) {
+                        key += " live=" + mismatch.live() + " replay=" + mismatch.replay();
+                    }
+                    largest.add(new Difference(table.name(), key, live, replay));
+                    if (largest.size() > LARGEST) {
+                        largest.poll();
+                    }
+                });
+        return new TableSummary(
+                table.name(), tally.matched, tally.differing, tally.missingInLive, tally.missingInReplay, tally.liveTotal,
+                tally.replayTotal, tally.absoluteDifference);
     }
 }

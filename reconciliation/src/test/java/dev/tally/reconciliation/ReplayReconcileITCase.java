@@ -3,9 +3,11 @@ package dev.tally.reconciliation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
 import dev.tally.connectors.avro.AvroCodec;
 import dev.tally.jobs.adclick.AdClickJob;
 import dev.tally.jobs.adclick.AdClickOptions;
+import dev.tally.jobs.adclick.AdClickTables;
 import dev.tally.jobs.adclick.functions.ClickFilters;
 import dev.tally.jobs.kit.JobRunner;
 import dev.tally.jobs.kit.Replay;
@@ -62,28 +64,28 @@ class ReplayReconcileITCase {
         CqlSession session = cassandra.session();
 
         // The replay counts every click, late ones included: it equals the full ground truth.
-        ResultTables replayed = ResultTables.read(session, replay, live.from(), live.to());
-        assertThat(asTruthKeys(replayed.counts)).isEqualTo(live.truth().counts());
+        Map<GroundTruth.CountKey, Long> replayed = counts(session, replay, live.from(), live.to());
+        assertThat(replayed).isEqualTo(live.truth().counts());
 
         // The live results differ from the replay by exactly the late clicks' contributions.
-        Map<ResultTables.CountKey, Long> expectedDelta = new HashMap<>();
+        Map<GroundTruth.CountKey, Long> expectedDelta = new HashMap<>();
         for (String id : lateIds) {
             GroundTruth.LateClick late = live.truth().late().get(id);
             for (int filter : late.filterIds()) {
-                expectedDelta.merge(new ResultTables.CountKey(late.adId(), filter, late.minute()), 1L, Long::sum);
+                expectedDelta.merge(new GroundTruth.CountKey(late.adId(), filter, late.minute()), 1L, Long::sum);
             }
         }
-        ResultTables liveTables = ResultTables.read(session, live.keyspace(), live.from(), live.to());
-        Map<ResultTables.CountKey, Long> delta = new HashMap<>();
-        replayed.counts.forEach((k, v) -> {
-            long d = v - liveTables.counts.getOrDefault(k, 0L);
+        Map<GroundTruth.CountKey, Long> liveCounts = counts(session, live.keyspace(), live.from(), live.to());
+        Map<GroundTruth.CountKey, Long> delta = new HashMap<>();
+        replayed.forEach((k, v) -> {
+            long d = v - liveCounts.getOrDefault(k, 0L);
             if (d != 0) {
                 delta.put(k, d);
             }
         });
         assertThat(delta).isEqualTo(expectedDelta);
 
-        Reconciliation.Report report = Reconciliation.compare(session, live.keyspace(), replay, live.from(), live.to(), 0);
+        Reconciliation.Report report = reconcile(session, live, replay);
         report.print(System.out);
         Reconciliation.TableSummary counts = report.tables().get(0);
         assertThat(counts.differing() + counts.missingInLive()).isEqualTo(expectedDelta.size());
@@ -93,28 +95,26 @@ class ReplayReconcileITCase {
         report.writeJson(dir.resolve("report.json"));
         assertThat(Files.readString(dir.resolve("report.json"))).contains("\"within_tolerance\" : false");
 
-        Promotion.Result promoted =
-                Promotion.promote(session, live.keyspace(), replay, live.from(), live.to(), kafka.bootstrapServers(), live.counts(), live.top());
-        assertThat(promoted.counts()).isEqualTo(expectedDelta.size());
+        Promotion.Result promoted = promote(session, kafka, live, replay);
+        assertThat(promoted.of("ad_click_counts")).isEqualTo(expectedDelta.size());
 
-        Reconciliation.Report after = Reconciliation.compare(session, live.keyspace(), replay, live.from(), live.to(), 0);
+        Reconciliation.Report after = reconcile(session, live, replay);
         after.print(System.out);
         assertThat(after.difference()).isZero();
         assertThat(after.withinTolerance()).isTrue();
-        assertThat(asTruthKeys(ResultTables.read(session, live.keyspace(), live.from(), live.to()).counts)).isEqualTo(live.truth().counts());
+        assertThat(counts(session, live.keyspace(), live.from(), live.to())).isEqualTo(live.truth().counts());
 
         // The corrections reached the counts topic: the last record per key is the replayed count.
-        Map<ResultTables.CountKey, Long> published = new HashMap<>();
+        Map<GroundTruth.CountKey, Long> published = new HashMap<>();
         AvroCodec<AdClickCount> countCodec = AvroCodec.of(AdClickCount.class);
         for (var r : TopicReader.readCommitted(kafka.bootstrapServers(), live.counts())) {
             AdClickCount c = countCodec.decode(r.value());
-            published.put(new ResultTables.CountKey(c.getAdId(), c.getFilterId(), c.getClickMinute()), c.getCount());
+            published.put(new GroundTruth.CountKey(c.getAdId(), c.getFilterId(), c.getClickMinute()), c.getCount());
         }
-        assertThat(published).isEqualTo(replayed.counts);
+        assertThat(published).isEqualTo(replayed);
 
         // Safe to run twice: nothing left to change.
-        assertThat(Promotion.promote(session, live.keyspace(), replay, live.from(), live.to(), kafka.bootstrapServers(), live.counts(), live.top()).total())
-                .isZero();
+        assertThat(promote(session, kafka, live, replay).total()).isZero();
     }
 
     @Test
@@ -123,7 +123,7 @@ class ReplayReconcileITCase {
         long total = live.truth().counts().values().stream().mapToLong(Long::longValue).sum();
         for (Replay.Source input : Replay.Source.values()) {
             String replay = replay(cassandra, live, input);
-            Reconciliation.Report report = Reconciliation.compare(cassandra.session(), live.keyspace(), replay, live.from(), live.to(), 0);
+            Reconciliation.Report report = reconcile(cassandra.session(), live, replay);
             report.print(System.out);
             assertThat(report.difference()).as("%s", input).isZero();
             assertThat(report.tables()).allSatisfy(t -> assertThat(t.matched()).as(t.table()).isPositive());
@@ -184,10 +184,26 @@ class ReplayReconcileITCase {
         return new LiveRun(options, input, counts, top, keyspace, truth, start, start.plus(6, ChronoUnit.MINUTES));
     }
 
-    private static Map<GroundTruth.CountKey, Long> asTruthKeys(Map<ResultTables.CountKey, Long> counts) {
-        Map<GroundTruth.CountKey, Long> result = new HashMap<>();
-        counts.forEach((k, v) -> result.put(new GroundTruth.CountKey(k.adId(), k.filterId(), k.minute()), v));
-        return result;
+    /** 16 token ranges, so that a comparison spans several. */
+    private static Reconciliation.Report reconcile(CqlSession session, LiveRun live, String replay) {
+        return Reconciliation.compare(session, AdClickTables.ALL, live.keyspace(), replay, live.from(), live.to(), 0, 16);
     }
 
+    private static Promotion.Result promote(CqlSession session, TestKafka kafka, LiveRun live, String replay) {
+        return Promotion.promote(
+                session, AdClickTables.ALL, live.keyspace(), replay, live.from(), live.to(), 16,
+                new Promotion.Corrections(kafka.bootstrapServers(), Map.of("counts-topic", live.counts(), "top-topic", live.top())::get));
+    }
+
+    /** The counts of a keyspace in [from, to), as the ground truth keys them. */
+    private static Map<GroundTruth.CountKey, Long> counts(CqlSession session, String keyspace, Instant from, Instant to) {
+        Map<GroundTruth.CountKey, Long> counts = new HashMap<>();
+        for (Row row : session.execute(AdClickTables.COUNTS.selectCql(keyspace))) {
+            AdClickCount c = AdClickTables.COUNTS.read(row);
+            if (c.getClickMinute() >= from.toEpochMilli() && c.getClickMinute() < to.toEpochMilli()) {
+                counts.put(new GroundTruth.CountKey(c.getAdId(), c.getFilterId(), c.getClickMinute()), c.getCount());
+            }
+        }
+        return counts;
+    }
 }

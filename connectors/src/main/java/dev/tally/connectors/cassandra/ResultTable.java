@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One result table of a job: its columns and how a result record becomes a row and a row a record.
@@ -33,35 +34,80 @@ public final class ResultTable<T> implements Serializable {
         T read(Row row);
     }
 
+    /** Whether a record belongs to the time range [from, to) that a replay recalculates. */
+    @FunctionalInterface
+    public interface RangeFilter<T> extends Serializable {
+        boolean inRange(T record, long fromMillis, long toMillis);
+    }
+
+    /** The quantity a row holds (a count), for totals and the size of a difference. */
+    @FunctionalInterface
+    public interface Measure<T> extends Serializable {
+        long of(T record);
+    }
+
+    /** Where promoted rows go as corrections: the job option naming the topic, and the record's key. */
+    public record Corrections<T>(String topicOption, Class<T> type, Key<T> key) implements Serializable {}
+
+    /** The Kafka key of a record. */
+    @FunctionalInterface
+    public interface Key<T> extends Serializable {
+        String of(T record);
+    }
+
     private final String name;
+    private final int partitionKeySize;
     private final List<String> keyColumns;
     private final List<String> valueColumns;
     private final RowWriter<T> writer;
     private final RowReader<T> reader;
-    private final CassandraUpsert.WriteTimestamp<T> writeTimestamp;
+    private CassandraUpsert.WriteTimestamp<T> writeTimestamp;
+    private RangeFilter<T> range;
+    private Measure<T> measure;
+    private Corrections<T> corrections;
+    private String latestOf;
 
     private ResultTable(
             String name,
+            int partitionKeySize,
             List<String> keyColumns,
             List<String> valueColumns,
             RowWriter<T> writer,
-            RowReader<T> reader,
-            CassandraUpsert.WriteTimestamp<T> writeTimestamp) {
+            RowReader<T> reader) {
         this.name = Objects.requireNonNull(name);
+        if (partitionKeySize < 1 || partitionKeySize > keyColumns.size()) {
+            throw new IllegalArgumentException(name + ": partition key of " + partitionKeySize + " of " + keyColumns);
+        }
+        this.partitionKeySize = partitionKeySize;
         this.keyColumns = List.copyOf(keyColumns);
         this.valueColumns = List.copyOf(valueColumns);
         this.writer = Objects.requireNonNull(writer);
         this.reader = Objects.requireNonNull(reader);
-        this.writeTimestamp = writeTimestamp;
     }
 
     /**
      * A table whose primary key is {@code keyColumns} (partition and clustering columns, in the order
-     * of the table's PRIMARY KEY) and whose other columns are {@code valueColumns}.
+     * of the table's PRIMARY KEY, the first {@code partitionKeySize} the partition key) and whose
+     * other columns are {@code valueColumns}.
      */
     public static <T> ResultTable<T> of(
-            String name, List<String> keyColumns, List<String> valueColumns, RowWriter<T> writer, RowReader<T> reader) {
-        return new ResultTable<>(name, keyColumns, valueColumns, writer, reader, null);
+            String name,
+            int partitionKeySize,
+            List<String> keyColumns,
+            List<String> valueColumns,
+            RowWriter<T> writer,
+            RowReader<T> reader) {
+        return new ResultTable<>(name, partitionKeySize, keyColumns, valueColumns, writer, reader);
+    }
+
+    private ResultTable<T> copy() {
+        ResultTable<T> copy = new ResultTable<>(name, partitionKeySize, keyColumns, valueColumns, writer, reader);
+        copy.writeTimestamp = writeTimestamp;
+        copy.range = range;
+        copy.measure = measure;
+        copy.corrections = corrections;
+        copy.latestOf = latestOf;
+        return copy;
     }
 
     /**
@@ -69,7 +115,79 @@ public final class ResultTable<T> implements Serializable {
      * one with the later timestamp wins whatever order they arrive in.
      */
     public ResultTable<T> withWriteTimestamp(CassandraUpsert.WriteTimestamp<T> micros) {
-        return new ResultTable<>(name, keyColumns, valueColumns, writer, reader, Objects.requireNonNull(micros));
+        ResultTable<T> copy = copy();
+        copy.writeTimestamp = Objects.requireNonNull(micros);
+        return copy;
+    }
+
+    /** The rows a replay of [from, to) recalculates exactly; a table without a range is not reconciled. */
+    public ResultTable<T> withRange(RangeFilter<T> range) {
+        ResultTable<T> copy = copy();
+        copy.range = Objects.requireNonNull(range);
+        return copy;
+    }
+
+    /** What a row counts, for totals and the size of a difference (without: each row counts 1). */
+    public ResultTable<T> withMeasure(Measure<T> measure) {
+        ResultTable<T> copy = copy();
+        copy.measure = Objects.requireNonNull(measure);
+        return copy;
+    }
+
+    /** Promoted rows are also published to the topic that the job option {@code topicOption} names. */
+    public ResultTable<T> withCorrections(String topicOption, Class<T> type, Key<T> key) {
+        ResultTable<T> copy = copy();
+        copy.corrections = new Corrections<>(topicOption, type, key);
+        return copy;
+    }
+
+    /**
+     * A table that holds the newest row of {@code source} per key, written with a timestamp: a
+     * promotion writes every promoted row of the source into it one microsecond after the live
+     * write of the same row, so the newest still wins.
+     */
+    public ResultTable<T> latestOf(ResultTable<T> source) {
+        if (writeTimestamp == null) {
+            throw new IllegalStateException(name + ": a table of the latest rows needs a write timestamp");
+        }
+        ResultTable<T> copy = copy();
+        copy.latestOf = source.name();
+        return copy;
+    }
+
+    public int partitionKeySize() {
+        return partitionKeySize;
+    }
+
+    public Optional<RangeFilter<T>> range() {
+        return Optional.ofNullable(range);
+    }
+
+    /** What {@code record} counts: its measure, or 1. */
+    public long measure(T record) {
+        return measure == null ? 1 : measure.of(record);
+    }
+
+    public boolean hasMeasure() {
+        return measure != null;
+    }
+
+    public Optional<Corrections<T>> corrections() {
+        return Optional.ofNullable(corrections);
+    }
+
+    /** The name of the table this one keeps the latest rows of, if it is such a table. */
+    public Optional<String> latestOf() {
+        return Optional.ofNullable(latestOf);
+    }
+
+    /**
+     * The rows of one token range of the partition key in {@code keyspace}: bind the exclusive start
+     * and the inclusive end token.
+     */
+    public String selectTokenRangeCql(String keyspace) {
+        String token = "token(" + String.join(", ", keyColumns.subList(0, partitionKeySize)) + ")";
+        return selectCql(keyspace) + " WHERE " + token + " > ? AND " + token + " <= ?";
     }
 
     public String name() {

@@ -37,7 +37,7 @@ public final class AdClickSinks {
                 .uid("counts-kafka-sink")
                 .name("kafka: " + options.countsTopic);
         outputs.topAds()
-                .sinkTo(ExactlyOnceKafka.sink(options, options.topTopic, TopAds.class, AdClickSinks::rankingKey, "top"))
+                .sinkTo(ExactlyOnceKafka.sink(options, options.topTopic, TopAds.class, AdClickTables::rankingKey, "top"))
                 .uid("top-ads-kafka-sink")
                 .name("kafka: " + options.topTopic);
 
@@ -66,10 +66,6 @@ public final class AdClickSinks {
         upsert(outputs.countryCounts(), AdClickTables.COUNTRY_COUNTS, cassandra, batching, "country-counts-cassandra-sink");
         upsert(outputs.topAds(), AdClickTables.TOP_ADS, cassandra, batching, "top-ads-cassandra-sink");
         upsert(outputs.topAds(), AdClickTables.TOP_ADS_LATEST, cassandra, batching, "top-ads-latest-cassandra-sink");
-    }
-
-    private static String rankingKey(TopAds t) {
-        return t.getFilterId() + ":" + t.getWindowMinutes();
     }
 
     private static <T> void upsert(

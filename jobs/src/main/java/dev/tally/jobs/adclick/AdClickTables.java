@@ -22,37 +22,50 @@ public final class AdClickTables {
     /** Clicks per ad, filter and minute; one partition per (ad, filter). */
     public static final ResultTable<AdClickCount> COUNTS =
             ResultTable.of(
-                    "ad_click_counts",
-                    List.of("ad_id", "filter_id", "click_minute"),
-                    List.of("count"),
-                    c -> new Object[] {c.getAdId(), c.getFilterId(), Instant.ofEpochMilli(c.getClickMinute()), c.getCount()},
-                    AdClickTables::readCount);
+                            "ad_click_counts",
+                            2,
+                            List.of("ad_id", "filter_id", "click_minute"),
+                            List.of("count"),
+                            c -> new Object[] {c.getAdId(), c.getFilterId(), Instant.ofEpochMilli(c.getClickMinute()), c.getCount()},
+                            AdClickTables::readCount)
+                    .withRange((c, from, to) -> c.getClickMinute() >= from && c.getClickMinute() < to)
+                    .withMeasure(AdClickCount::getCount)
+                    .withCorrections("counts-topic", AdClickCount.class, AdClickCount::getAdId);
 
     /** Clicks per ad, minute and country: the star schema's country dimension. */
     public static final ResultTable<AdCountryCount> COUNTRY_COUNTS =
             ResultTable.of(
-                    "ad_country_counts",
-                    List.of("ad_id", "click_minute", "country"),
-                    List.of("count"),
-                    c -> new Object[] {c.getAdId(), Instant.ofEpochMilli(c.getClickMinute()), c.getCountry(), c.getCount()},
-                    AdClickTables::readCountryCount);
+                            "ad_country_counts",
+                            1,
+                            List.of("ad_id", "click_minute", "country"),
+                            List.of("count"),
+                            c -> new Object[] {c.getAdId(), Instant.ofEpochMilli(c.getClickMinute()), c.getCountry(), c.getCount()},
+                            AdClickTables::readCountryCount)
+                    .withRange((c, from, to) -> c.getClickMinute() >= from && c.getClickMinute() < to)
+                    .withMeasure(AdCountryCount::getCount);
 
-    /** Every top-N list, partitioned by the UTC day of its window end. */
+    /**
+     * Every top-N list, partitioned by the UTC day of its window end. A replay recalculates exactly
+     * the windows wholly inside its range: the others depend on clicks outside it.
+     */
     public static final ResultTable<TopAds> TOP_ADS =
             ResultTable.of(
-                    "top_ads",
-                    List.of("filter_id", "window_minutes", "day", "window_end"),
-                    List.of("window_start", "ad_ids", "counts"),
-                    t -> new Object[] {
-                        t.getFilterId(),
-                        t.getWindowMinutes(),
-                        LocalDate.ofInstant(Instant.ofEpochMilli(t.getWindowEnd()), ZoneOffset.UTC),
-                        Instant.ofEpochMilli(t.getWindowEnd()),
-                        Instant.ofEpochMilli(t.getWindowStart()),
-                        adIds(t),
-                        counts(t)
-                    },
-                    AdClickTables::readTopAds);
+                            "top_ads",
+                            3,
+                            List.of("filter_id", "window_minutes", "day", "window_end"),
+                            List.of("window_start", "ad_ids", "counts"),
+                            t -> new Object[] {
+                                t.getFilterId(),
+                                t.getWindowMinutes(),
+                                LocalDate.ofInstant(Instant.ofEpochMilli(t.getWindowEnd()), ZoneOffset.UTC),
+                                Instant.ofEpochMilli(t.getWindowEnd()),
+                                Instant.ofEpochMilli(t.getWindowStart()),
+                                adIds(t),
+                                counts(t)
+                            },
+                            AdClickTables::readTopAds)
+                    .withRange((t, from, to) -> t.getWindowStart() >= from && t.getWindowEnd() <= to)
+                    .withCorrections("top-topic", TopAds.class, AdClickTables::rankingKey);
 
     /**
      * The newest list per (filter, window size). The write timestamp is the window end, so the newest
@@ -61,6 +74,7 @@ public final class AdClickTables {
     public static final ResultTable<TopAds> TOP_ADS_LATEST =
             ResultTable.of(
                             "top_ads_latest",
+                            2,
                             List.of("filter_id", "window_minutes"),
                             List.of("window_end", "window_start", "ad_ids", "counts"),
                             t -> new Object[] {
@@ -72,11 +86,17 @@ public final class AdClickTables {
                                 counts(t)
                             },
                             AdClickTables::readTopAds)
-                    .withWriteTimestamp(t -> t.getWindowEnd() * 1000);
+                    .withWriteTimestamp(t -> t.getWindowEnd() * 1000)
+                    .latestOf(TOP_ADS);
 
     public static final List<ResultTable<?>> ALL = List.of(COUNTS, COUNTRY_COUNTS, TOP_ADS, TOP_ADS_LATEST);
 
     private AdClickTables() {}
+
+    /** The Kafka key of a top-N list: its ranking, so one ranking's lists stay in order on one partition. */
+    static String rankingKey(TopAds t) {
+        return t.getFilterId() + ":" + t.getWindowMinutes();
+    }
 
     private static AdClickCount readCount(Row row) {
         return new AdClickCount(

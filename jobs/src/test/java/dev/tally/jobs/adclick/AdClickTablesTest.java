@@ -46,6 +46,9 @@ class AdClickTablesTest {
             assertThat(primaryKey.replaceAll("[^a-z_,]", "").split(","))
                     .as(table.name())
                     .containsExactlyElementsOf(table.keyColumns());
+            Matcher partition = Pattern.compile("PRIMARY KEY \\(\\(([^)]*)\\)").matcher(primaryKey);
+            int partitionKeySize = partition.find() ? partition.group(1).split(",").length : 1;
+            assertThat(table.partitionKeySize()).as(table.name() + " partition key").isEqualTo(partitionKeySize);
         }
     }
 
@@ -80,6 +83,21 @@ class AdClickTablesTest {
         assertThat(AdClickTables.TOP_ADS.key(TOP))
                 .containsExactly(1, 5, LocalDate.parse("2026-11-23"), Instant.ofEpochMilli(END));
         assertThat(AdClickTables.COUNTS.upsert().cql()).isEqualTo(AdClickTables.COUNTS.insertCql());
+    }
+
+    @Test
+    void aReplayRecalculatesTheCountsOfItsMinutesAndTheListsOfWindowsInsideIt() {
+        long from = END - 300_000;
+        assertThat(AdClickTables.COUNTS.range().orElseThrow().inRange(new AdClickCount("a", 0, from, 1L), from, END)).isTrue();
+        assertThat(AdClickTables.COUNTS.range().orElseThrow().inRange(new AdClickCount("a", 0, END, 1L), from, END)).isFalse();
+        assertThat(AdClickTables.TOP_ADS.range().orElseThrow().inRange(TOP, from, END)).isTrue();
+        assertThat(AdClickTables.TOP_ADS.range().orElseThrow().inRange(TOP, from + 60_000, END)).isFalse();
+        assertThat(AdClickTables.TOP_ADS_LATEST.range()).isEmpty();
+        assertThat(AdClickTables.TOP_ADS_LATEST.latestOf()).contains("top_ads");
+        assertThat(AdClickTables.TOP_ADS.selectTokenRangeCql("ks"))
+                .endsWith(" FROM ks.top_ads WHERE token(filter_id, window_minutes, day) > ? AND token(filter_id, window_minutes, day) <= ?");
+        assertThat(AdClickTables.COUNTS.measure(new AdClickCount("a", 0, from, 7L))).isEqualTo(7);
+        assertThat(AdClickTables.TOP_ADS.measure(TOP)).isEqualTo(1);
     }
 
     private static String cql(String resource) throws IOException {
