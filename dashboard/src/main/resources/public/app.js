@@ -91,6 +91,26 @@ function renderChart(series) {
   }));
 }
 
+/** The job's filters by name and its window sizes, from the server: the choices of the controls. */
+async function loadChoices() {
+  try {
+    const choices = await getJson('/v1/ads/filters');
+    $('filter').replaceChildren(...choices.filters.map((f) => {
+      const option = document.createElement('option');
+      option.value = f.id; option.textContent = f.id === 0 ? f.name : `${f.name} (${f.id})`;
+      return option;
+    }));
+    $('window').replaceChildren(...choices.windows.map((w) => {
+      const option = document.createElement('option');
+      option.value = w; option.textContent = `${w} min`;
+      return option;
+    }));
+  } catch (e) {
+    $('status').textContent = 'error: ' + e.message;
+    $('status').className = 'error';
+  }
+}
+
 $('controls').addEventListener('change', refresh);
-refresh();
+loadChoices().then(refresh);
 setInterval(refresh, REFRESH_MS);

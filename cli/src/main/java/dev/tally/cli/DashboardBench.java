@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Random;
@@ -152,7 +153,7 @@ final class DashboardBench implements Callable<Integer> {
         int port = Ports.findFree();
         Drive drive;
         try (DashboardServer server = DashboardServer.start(new DashboardServer.Config(
-                "127.0.0.1", port, stack.cassandra().contactPoint(), CassandraService.LOCAL_DATACENTER, keyspace, WINDOWS, TOP_N))) {
+                "127.0.0.1", port, stack.cassandra().contactPoint(), CassandraService.LOCAL_DATACENTER, keyspace, WINDOWS, TOP_N, Map.of()))) {
             step(String.format(Locale.ROOT, "Driving http://127.0.0.1:%d/v1/ads/... at %d requests/s: %d s warm-up, then %d s measured",
                     server.port(), rate, warmupSeconds, seconds));
             drive = new LoadDriver(server.port(), model, day).run();

@@ -1,13 +1,16 @@
 package dev.tally.cli;
 
 import dev.tally.dashboard.DashboardServer;
+import dev.tally.jobs.adclick.functions.ClickFilters;
 import dev.tally.stack.JvmCommand;
 import dev.tally.stack.LocalStack;
 import dev.tally.stack.Ports;
 import dev.tally.stack.ServiceProcess;
 import dev.tally.stack.TallyHome;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -40,6 +43,9 @@ final class DashboardCommand implements Callable<Integer> {
     @Option(names = "--windows", split = ",", description = "Top-N window sizes the job computes (default: 1,5,60).")
     List<Integer> windows = List.of(1, 5, 60);
 
+    @Option(names = "--filters", description = "The job's filters YAML, so the page names the filters (default: filter 0 only).")
+    Path filters;
+
     @Option(names = "--detach", description = "Start in the background and return.")
     boolean detach;
 
@@ -49,11 +55,11 @@ final class DashboardCommand implements Callable<Integer> {
         String contact = cassandra != null ? cassandra : stack.cassandra().contactPoint();
         String ks = keyspace != null ? keyspace : stack.settings().keyspace();
         if (detach) {
-            System.out.println("Dashboard: " + startDetached(stack, port, ks));
+            System.out.println("Dashboard: " + startDetached(stack, port, ks, filters));
             return 0;
         }
         try (DashboardServer server =
-                DashboardServer.start(new DashboardServer.Config(host, port, contact, "datacenter1", ks, windows, 100))) {
+                DashboardServer.start(new DashboardServer.Config(host, port, contact, "datacenter1", ks, windows, 100, filterNames(filters)))) {
             System.out.println("Dashboard on http://" + host + ":" + server.port() + "/ (keyspace " + ks + "); Ctrl-C stops it.");
             new CountDownLatch(1).await();
         }
@@ -61,11 +67,14 @@ final class DashboardCommand implements Callable<Integer> {
     }
 
     /** Starts the dashboard as a background process of the stack (stopped by stack down); returns its URL. */
-    static String startDetached(LocalStack stack, int port, String keyspace) {
+    static String startDetached(LocalStack stack, int port, String keyspace, Path filters) {
         ServiceProcess process = stack.dashboard();
         process.stop(Duration.ofSeconds(10));
         Ports.requireFree(port, "dashboard");
         List<String> args = new ArrayList<>(List.of("dashboard", "--port", Integer.toString(port), "--keyspace", keyspace));
+        if (filters != null) {
+            args.addAll(List.of("--filters", filters.toAbsolutePath().toString()));
+        }
         process.start(
                 new JvmCommand(
                         List.of("-Xmx256m", "-Dtally.home=" + TallyHome.locate().root()),
@@ -76,6 +85,16 @@ final class DashboardCommand implements Callable<Integer> {
                 ServiceProcess.Lifetime.DETACHED);
         String url = "http://127.0.0.1:" + port + "/";
         process.awaitHealthy(() -> Ports.isListening(port), Duration.ofSeconds(60));
+        stack.recordDashboardPort(port);
         return url;
+    }
+
+    /** The filters of the job's filters file by id, as the job reads the file. */
+    static Map<Integer, String> filterNames(Path filters) {
+        Map<Integer, String> names = new LinkedHashMap<>();
+        for (ClickFilters.Filter filter : (filters == null ? ClickFilters.allOnly() : ClickFilters.load(filters)).filters()) {
+            names.put(filter.id(), filter.id() == ClickFilters.ALL_CLICKS ? "all clicks" : filter.name());
+        }
+        return names;
     }
 }

@@ -121,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
         step("5/5 Verifying Cassandra and Kafka against the ground truth");
         int verified =
                 AdClickVerifyCommand.run(new Endpoints(), truth, input, counts, top, keyspace, new int[] {1, 5, 60}, 100);
-        String dashboard = DashboardCommand.startDetached(stack, 8090, keyspace);
+        String dashboard = DashboardCommand.startDetached(stack, 8090, keyspace, filters);
         System.out.println();
         System.out.println("Where to look:");
         System.out.println("  Dashboard:      " + dashboard + " (top ads and clicks per minute of this run)");

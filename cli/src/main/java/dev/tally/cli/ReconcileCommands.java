@@ -161,8 +161,9 @@ final class ReconcileCommands {
                                 splits, new Promotion.Corrections(options.bootstrapServers, values::get));
                 List<String> changed = new ArrayList<>();
                 result.changed().forEach((table, n) -> changed.add(n + " rows of " + table));
-                System.out.printf("Promoted %s into %s: %s changed; corrections published to the job's result topics.%n",
-                        runId, options.keyspace, String.join(", ", changed));
+                System.out.printf("Promoted %s into %s: %s changed; %s.%n",
+                        runId, options.keyspace, String.join(", ", changed),
+                        result.total() == 0 ? "nothing to publish" : "the upserted rows published to the job's result topics");
                 return 0;
             }
         }

@@ -23,18 +23,29 @@ final class AdResource {
     private final Clock clock;
     private final List<Integer> windows;
     private final int maxTopN;
+    private final Map<Integer, String> filterNames;
 
-    AdResource(AdQueries queries, Clock clock, List<Integer> windows, int maxTopN) {
+    AdResource(AdQueries queries, Clock clock, List<Integer> windows, int maxTopN, Map<Integer, String> filterNames) {
         this.queries = queries;
         this.clock = clock;
         this.windows = List.copyOf(windows);
         this.maxTopN = maxTopN;
+        this.filterNames = new java.util.TreeMap<>(filterNames);
+        this.filterNames.putIfAbsent(0, "all clicks");
     }
 
     void register(Javalin app) {
+        app.get("/v1/ads/filters", this::filters);
         app.get("/v1/ads/popular_ads", this::popularAds);
         app.get("/v1/ads/{ad_id}/aggregated_count", this::aggregatedCount);
         app.get("/v1/ads/{ad_id}/series", this::series);
+    }
+
+    /** The job's filters and window sizes: {@code {filters: [{id, name}], windows: [...]}}, for the page's choices. */
+    private void filters(Context ctx) {
+        List<Map<String, Object>> filters = new ArrayList<>();
+        filterNames.forEach((id, name) -> filters.add(Map.of("id", id, "name", name)));
+        ctx.json(Map.of("filters", filters, "windows", windows));
     }
 
     /** Clicks of an ad in [from, to) minutes for a filter: {@code {ad_id, count}}. */

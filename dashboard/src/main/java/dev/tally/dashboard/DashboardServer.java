@@ -15,9 +15,19 @@ import java.util.Map;
  */
 public final class DashboardServer implements AutoCloseable {
 
-    /** Where the server listens and what it reads. */
+    /**
+     * Where the server listens and what it reads; {@code filterNames} are the job's filters by id (from
+     * its filters file), so the page names them.
+     */
     public record Config(
-            String host, int port, String cassandra, String localDatacenter, String keyspace, List<Integer> windows, int maxTopN) {}
+            String host,
+            int port,
+            String cassandra,
+            String localDatacenter,
+            String keyspace,
+            List<Integer> windows,
+            int maxTopN,
+            Map<Integer, String> filterNames) {}
 
     private final Javalin app;
     private final CassandraSessions cassandra;
@@ -44,7 +54,7 @@ public final class DashboardServer implements AutoCloseable {
                                 files.location = Location.CLASSPATH;
                             });
                         });
-        new AdResource(ads, clock, config.windows(), config.maxTopN()).register(app);
+        new AdResource(ads, clock, config.windows(), config.maxTopN(), config.filterNames()).register(app);
         app.get(
                 "/health",
                 ctx -> {

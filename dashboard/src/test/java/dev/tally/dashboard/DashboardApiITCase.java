@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class DashboardApiITCase {
         server =
                 DashboardServer.start(
                         new DashboardServer.Config(
-                                "127.0.0.1", 0, "127.0.0.1:" + proxy.port(), cassandra.localDatacenter(), keyspace, List.of(1, 5, 60), 100),
+                                "127.0.0.1", 0, "127.0.0.1:" + proxy.port(), cassandra.localDatacenter(), keyspace, List.of(1, 5, 60), 100, Map.of()),
                         Clock.fixed(T1000.plusSeconds(300), ZoneOffset.UTC));
     }
 

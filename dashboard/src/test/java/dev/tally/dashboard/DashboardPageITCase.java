@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,7 +59,8 @@ class DashboardPageITCase {
         try (DashboardServer server =
                 DashboardServer.start(
                         new DashboardServer.Config(
-                                "127.0.0.1", 0, cassandra.contactPoint(), cassandra.localDatacenter(), keyspace, List.of(1, 5, 60), 100))) {
+                                "127.0.0.1", 0, cassandra.contactPoint(), cassandra.localDatacenter(), keyspace, List.of(1, 5, 60), 100,
+                                Map.of(1, "us", 2, "non-us")))) {
             String dom = render("http://127.0.0.1:" + server.port() + "/");
 
             assertThat(rows(dom)).containsExactly("1|ad-seed-1|15", "2|ad-seed-2|4");
@@ -66,6 +68,10 @@ class DashboardPageITCase {
             assertThat(total(dom, "ad-seed-1")).isEqualTo(15);
             assertThat(total(dom, "ad-seed-2")).isEqualTo(4);
             assertThat(dom).contains("ad-seed-1 (15)");
+            // Filters by their names from the job's filters file, and the window the list is of.
+            assertThat(dom).contains("<option value=\"0\">all clicks</option>", "<option value=\"1\">us (1)</option>",
+                    "<option value=\"2\">non-us (2)</option>");
+            assertThat(dom).contains("1 min ending " + now.toString().replace("T", " ").replace(":00Z", " UTC"));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.tally.stack;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,6 +79,29 @@ public final class LocalStack {
         return dashboard;
     }
 
+    /** Records the port the detached dashboard listens on, for {@link #status}. */
+    public void recordDashboardPort(int port) {
+        try {
+            Files.createDirectories(dashboardPortFile().getParent());
+            Files.writeString(dashboardPortFile(), Integer.toString(port));
+        } catch (IOException e) {
+            throw new StackException("Cannot write " + dashboardPortFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The detached dashboard's port: the one it was started on, 8090 if unknown. */
+    public int dashboardPort() {
+        try {
+            return Integer.parseInt(Files.readString(dashboardPortFile()).trim());
+        } catch (IOException | NumberFormatException e) {
+            return 8090;
+        }
+    }
+
+    private Path dashboardPortFile() {
+        return dir.resolve("dashboard").resolve("port");
+    }
+
     /**
      * Starts every service that is not running, waits until all are healthy, then creates the topics and
      * the keyspace with its tables. Idempotent.
@@ -131,9 +156,10 @@ public final class LocalStack {
                     ServiceStatus.of(process, flink::isHealthy, flink.webUrl(), process.logFile()));
         }
         if (dashboard.running().isPresent()) {
+            int port = dashboardPort();
             status.put(
                     "dashboard",
-                    ServiceStatus.of(dashboard, () -> true, "http://127.0.0.1:8090/", dashboard.logFile()));
+                    ServiceStatus.of(dashboard, () -> Ports.isListening(port), "http://127.0.0.1:" + port + "/", dashboard.logFile()));
         }
         return status;
     }
