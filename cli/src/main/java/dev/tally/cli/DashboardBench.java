@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.dashboard.DashboardServer;
+import dev.tally.jobs.adclick.AdClickTables;
+import dev.tally.schema.adclick.AdClickCount;
+import dev.tally.schema.adclick.AdCount;
+import dev.tally.schema.adclick.TopAds;
 import dev.tally.stack.CassandraService;
 import dev.tally.stack.CqlSchema;
 import dev.tally.stack.LocalStack;
@@ -186,16 +190,16 @@ final class DashboardBench implements Callable<Integer> {
     /** The load recorded in the keyspace, if it is complete and of this size; else null. */
     private LoadInfo existingLoad(CqlSession session, Path dir) throws IOException {
         Row marker = session.execute(
-                "SELECT click_minute, count FROM " + keyspace + ".ad_click_counts WHERE ad_id = ? AND filter_id = ?",
+                "SELECT click_minute, count FROM " + keyspace + "." + AdClickTables.COUNTS.name() + " WHERE ad_id = ? AND filter_id = ?",
                 MARKER_AD, FILTER).one();
         if (marker == null || marker.getLong("count") != ads) {
             return null;
         }
         long lastAdRows = session.execute(
-                "SELECT count(*) FROM " + keyspace + ".ad_click_counts WHERE ad_id = ? AND filter_id = ?",
+                "SELECT count(*) FROM " + keyspace + "." + AdClickTables.COUNTS.name() + " WHERE ad_id = ? AND filter_id = ?",
                 ClickModel.adId(ads), FILTER).one().getLong(0);
         Row latest = session.execute(
-                "SELECT window_end FROM " + keyspace + ".top_ads_latest WHERE filter_id = ? AND window_minutes = ?",
+                "SELECT window_end FROM " + keyspace + "." + AdClickTables.TOP_ADS_LATEST.name() + " WHERE filter_id = ? AND window_minutes = ?",
                 FILTER, WINDOWS.get(WINDOWS.size() - 1)).one();
         if (lastAdRows != MINUTES || latest == null) {
             return null;
@@ -242,7 +246,7 @@ final class DashboardBench implements Callable<Integer> {
                 .filter(s -> s.contains(" " + keyspace + ".ad_click_counts ") && s.startsWith("CREATE TABLE"))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("No CREATE TABLE of ad_click_counts in the Tally schema"));
-        String insert = "INSERT INTO " + keyspace + ".ad_click_counts (ad_id, filter_id, click_minute, count) VALUES (?, ?, ?, ?)";
+        String insert = AdClickTables.COUNTS.insertCql(keyspace);
         String ownClasspath = Paths.get(DashboardBench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         Path toolConfig = writeToolConfig(dir.resolve("writer"));
         List<String> writer = new ArrayList<>(List.of(java(), "-Xmx1g", "-Dcassandra.config=" + toolConfig.toUri(),
@@ -283,8 +287,8 @@ final class DashboardBench implements Callable<Integer> {
         double topSeconds = seconds(topBegin);
 
         checkLoaded(session, model, dayStart);
-        session.execute("INSERT INTO " + keyspace + ".ad_click_counts (ad_id, filter_id, click_minute, count) VALUES (?, ?, ?, ?)",
-                MARKER_AD, FILTER, dayStart, (long) ads);
+        session.execute(AdClickTables.COUNTS.insertCql(keyspace),
+                AdClickTables.COUNTS.insertValues(new AdClickCount(MARKER_AD, FILTER, dayStart.toEpochMilli(), (long) ads)));
         LoadInfo info = new LoadInfo(day, rows,
                 "written as SSTables by " + writers + " CQLSSTableWriter(s) (sorted) and loaded with nodetool import",
                 Instant.now(), writeSeconds, importSeconds, topSeconds, seconds(begin));
@@ -308,10 +312,8 @@ final class DashboardBench implements Callable<Integer> {
 
     /** top_ads for every window end of the day and each window size, and top_ads_latest as the job writes them. */
     private int writeTopLists(CqlSession session, ClickModel model, Instant dayStart) throws Exception {
-        PreparedStatement top = session.prepare("INSERT INTO " + keyspace + ".top_ads"
-                + " (filter_id, window_minutes, day, window_end, window_start, ad_ids, counts) VALUES (?, ?, ?, ?, ?, ?, ?)");
-        PreparedStatement latest = session.prepare("INSERT INTO " + keyspace + ".top_ads_latest"
-                + " (filter_id, window_minutes, window_end, window_start, ad_ids, counts) VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
+        PreparedStatement top = session.prepare(AdClickTables.TOP_ADS.insertCql(keyspace));
+        PreparedStatement latest = session.prepare(AdClickTables.TOP_ADS_LATEST.insertCql(keyspace));
         Semaphore inFlight = new Semaphore(64);
         List<CompletableFuture<?>> writes = new ArrayList<>();
         int written = 0;
@@ -320,12 +322,15 @@ final class DashboardBench implements Callable<Integer> {
                 ClickModel.TopList list = model.top(window, end);
                 Instant windowEnd = dayStart.plusSeconds(60L * end);
                 Instant windowStart = windowEnd.minusSeconds(60L * window);
+                List<AdCount> ads = new ArrayList<>(list.adIds().size());
+                for (int i = 0; i < list.adIds().size(); i++) {
+                    ads.add(new AdCount(list.adIds().get(i), list.counts().get(i)));
+                }
+                TopAds lists = new TopAds(FILTER, window, windowStart.toEpochMilli(), windowEnd.toEpochMilli(), ads);
                 List<BoundStatement> statements = new ArrayList<>();
-                statements.add(top.bind(FILTER, window, LocalDate.ofInstant(windowEnd, ZoneOffset.UTC), windowEnd, windowStart,
-                        list.adIds(), list.counts()));
+                statements.add(top.bind(AdClickTables.TOP_ADS.insertValues(lists)));
                 if (end == MINUTES) {
-                    statements.add(latest.bind(FILTER, window, windowEnd, windowStart, list.adIds(), list.counts(),
-                            windowEnd.toEpochMilli() * 1000));
+                    statements.add(latest.bind(AdClickTables.TOP_ADS_LATEST.insertValues(lists)));
                 }
                 for (BoundStatement statement : statements) {
                     inFlight.acquire();
@@ -342,9 +347,9 @@ final class DashboardBench implements Callable<Integer> {
     /** Fails unless the last ad has every minute and the first ad's day sums to the model's. */
     private void checkLoaded(CqlSession session, ClickModel model, Instant dayStart) {
         String last = ClickModel.adId(ads);
-        long rows = session.execute("SELECT count(*) FROM " + keyspace + ".ad_click_counts WHERE ad_id = ? AND filter_id = ?",
+        long rows = session.execute("SELECT count(*) FROM " + keyspace + "." + AdClickTables.COUNTS.name() + " WHERE ad_id = ? AND filter_id = ?",
                 last, FILTER).one().getLong(0);
-        Row sum = session.execute("SELECT sum(count) FROM " + keyspace + ".ad_click_counts WHERE ad_id = ? AND filter_id = ?"
+        Row sum = session.execute("SELECT sum(count) FROM " + keyspace + "." + AdClickTables.COUNTS.name() + " WHERE ad_id = ? AND filter_id = ?"
                 + " AND click_minute >= ? AND click_minute < ?", ClickModel.adId(1), FILTER, dayStart,
                 dayStart.plusSeconds(60L * MINUTES)).one();
         long expected = model.sum(1, 0, MINUTES);
