@@ -2,9 +2,7 @@ package dev.tally.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tally.jobs.adclick.AdClickJob;
 import dev.tally.jobs.adclick.AdClickOptions;
-import dev.tally.jobs.kit.JobRunner;
 import dev.tally.loadgen.reference.ReferenceFilters;
 import dev.tally.testing.RealServicesExtension;
 import dev.tally.testing.TestCassandra;
@@ -15,10 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,13 +57,10 @@ class AdClickRescaleITCase {
         int[] parallelism = {2, 1, 2};
         for (int leg = 0; leg < parallelism.length; leg++) {
             LoadProducer.produce(kafka.bootstrapServers(), input, SavepointLegs.limit(clicks, 20_000));
-            JobClient job = start(options, parallelism[leg], savepoint);
+            JobClient job = SavepointLegs.start(dir, options, parallelism[leg], savepoint);
             SavepointLegs.awaitConsumed(kafka, input, options.groupId);
-            boolean last = leg == parallelism.length - 1;
             // The last leg drains: the watermark goes to the end of time and every window fires.
-            savepoint = job.stopWithSavepoint(last, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
-                    .get();
-            job.getJobExecutionResult().get();
+            savepoint = SavepointLegs.stop(job, dir, leg == parallelism.length - 1);
         }
         assertThat(clicks.hasNext()).isFalse();
 
@@ -82,20 +74,5 @@ class AdClickRescaleITCase {
         assertThat(report.comparisons()).allSatisfy(c -> assertThat(c.matched()).as(c.what()).isPositive());
         assertThat(report.exact()).isTrue();
         assertThat(truth.duplicates()).isPositive();
-    }
-
-    private JobClient start(AdClickOptions options, int parallelism, String savepoint) throws Exception {
-        Configuration config = new Configuration();
-        config.setString("state.backend.type", "rocksdb");
-        config.setString("execution.checkpointing.interval", "500ms");
-        config.setString("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
-        if (savepoint != null) {
-            config.setString("execution.state-recovery.path", savepoint);
-        }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, config);
-        AdClickJob job = new AdClickJob();
-        JobRunner.configure(env, options);
-        job.attachSinks(job.build(JobRunner.liveInput(env, job, options), options), options);
-        return env.executeAsync("rescale-p" + parallelism);
     }
 }

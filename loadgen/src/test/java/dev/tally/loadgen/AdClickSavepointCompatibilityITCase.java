@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.tally.connectors.cassandra.ResultTable;
-import dev.tally.jobs.adclick.AdClickJob;
 import dev.tally.jobs.adclick.AdClickOptions;
 import dev.tally.jobs.adclick.AdClickTables;
-import dev.tally.jobs.kit.JobRunner;
 import dev.tally.testing.RealServicesExtension;
 import dev.tally.testing.TestCassandra;
 import dev.tally.testing.TestKafka;
@@ -21,10 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
@@ -73,18 +68,17 @@ class AdClickSavepointCompatibilityITCase {
         LoadProducer.produce(kafka.bootstrapServers(), INPUT, SavepointLegs.limit(clicks, 10_000));
         String today = cassandra.newKeyspace();
         AdClickOptions first = options(kafka, cassandra, filters, today, "compat-today");
-        JobClient job = start(first, null);
+        JobClient job = SavepointLegs.start(dir, first, 2, null);
         SavepointLegs.awaitConsumed(kafka, INPUT, first.groupId);
-        String todaysSavepoint =
-                job.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL).get();
-        job.getJobExecutionResult().get();
+        String todaysSavepoint = SavepointLegs.stop(job, dir, false);
 
         // The second half, read by today's job from both savepoints and drained.
         LoadProducer.produce(kafka.bootstrapServers(), INPUT, SavepointLegs.limit(clicks, 10_000));
         String fromToday = cassandra.newKeyspace();
-        drain(start(options(kafka, cassandra, filters, fromToday, "compat-today"), todaysSavepoint), kafka, "compat-today");
+        drain(SavepointLegs.start(dir, options(kafka, cassandra, filters, fromToday, "compat-today"), 2, todaysSavepoint), kafka,
+                "compat-today");
         String fromOld = cassandra.newKeyspace();
-        drain(start(options(kafka, cassandra, filters, fromOld, "compat"), fixture()), kafka, "compat");
+        drain(SavepointLegs.start(dir, options(kafka, cassandra, filters, fromOld, "compat"), 2, fixture()), kafka, "compat");
 
         CqlSession session = cassandra.session();
         for (ResultTable<?> table : AdClickTables.ALL) {
@@ -102,26 +96,9 @@ class AdClickSavepointCompatibilityITCase {
                 "--top-n", "10", "--windows", "1,5", "--group-id", group, "--transactional-id-prefix", keyspace);
     }
 
-    private JobClient start(AdClickOptions options, String savepoint) throws Exception {
-        Configuration config = new Configuration();
-        config.setString("state.backend.type", "rocksdb");
-        config.setString("execution.checkpointing.interval", "500ms");
-        config.setString("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
-        if (savepoint != null) {
-            // Every piece of state must find its operator: no --allowNonRestoredState.
-            config.setString("execution.state-recovery.path", savepoint);
-        }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, config);
-        AdClickJob job = new AdClickJob();
-        JobRunner.configure(env, options);
-        job.attachSinks(job.build(JobRunner.liveInput(env, job, options), options), options);
-        return env.executeAsync("compat-" + options.keyspace);
-    }
-
     private void drain(JobClient job, TestKafka kafka, String group) throws Exception {
         SavepointLegs.awaitConsumed(kafka, INPUT, group);
-        job.stopWithSavepoint(true, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL).get();
-        job.getJobExecutionResult().get();
+        SavepointLegs.stop(job, dir, true);
     }
 
     /** The fixture copied out of the test class path, as Flink restores it from a directory. */
