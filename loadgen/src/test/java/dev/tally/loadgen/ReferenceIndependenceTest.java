@@ -29,4 +29,16 @@ class ReferenceIndependenceTest {
                 .because("a reference that shares the job's code cannot catch that code's bugs")
                 .check(LOADGEN);
     }
+
+    /** The reference's own tests too: their expected values are worked out from the SPEC, not by the job. */
+    @Test
+    void theReferencesTestsImportNothingFromTheJobs() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.tally.loadgen.reference..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.tally.jobs..")
+                .check(new ClassFileImporter().importPackages("dev.tally.loadgen.reference"));
+    }
 }
