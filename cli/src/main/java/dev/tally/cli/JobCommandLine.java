@@ -69,9 +69,9 @@ final class JobCommandLine {
         return job;
     }
 
-    /** The job's options, parsed as the job will parse them (usage errors show here, not on the cluster). */
-    JobOptions jobOptions(TallyJob<?, ?, ?> job) {
-        return JobOptions.parse(job.newOptions(), jobArgs.toArray(String[]::new));
+    /** The job's arguments, with the local stack's Kafka and Cassandra unless another cluster is named. */
+    List<String> jobArgsFor(TallyHome home) {
+        return jobmanager == null ? LocalStackDefaults.withLocalStack(jobArgs, home) : jobArgs;
     }
 
     /** flink run's own options: the cluster's address and the parallelism. */

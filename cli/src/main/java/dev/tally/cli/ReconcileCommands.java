@@ -56,24 +56,13 @@ final class ReconcileCommands {
             return TallyJobs.byName(jobName);
         }
 
-        /** The live job's options: --keyspace (the live one), --cassandra, --bootstrap-servers, topics, ... */
+        /**
+         * The live job's options (--keyspace, the live one, --cassandra, --bootstrap-servers, topics),
+         * the local stack's where none are given; null after printing the job's help.
+         */
         JobOptions options() {
-            JobOptions options = JobOptions.parse(job().newOptions(), jobArgs.toArray(String[]::new));
-            if (options == null) {
-                throw new IllegalArgumentException("help printed");
-            }
-            // Unless told otherwise, the live results of the local stack.
-            if (!given("--cassandra")) {
-                options.cassandra = LocalStack.ofCheckout(TallyHome.locate()).cassandra().contactPoint();
-            }
-            if (!given("--bootstrap-servers")) {
-                options.bootstrapServers = LocalStack.ofCheckout(TallyHome.locate()).kafka().bootstrapServers();
-            }
-            return options;
-        }
-
-        private boolean given(String option) {
-            return jobArgs.stream().anyMatch(arg -> arg.equals(option) || arg.startsWith(option + "="));
+            List<String> args = LocalStackDefaults.withLocalStack(jobArgs, TallyHome.locate());
+            return JobOptions.parse(job().newOptions(), args.toArray(String[]::new));
         }
 
         void requireRange() {
@@ -111,14 +100,17 @@ final class ReconcileCommands {
         @Override
         public Integer call() throws Exception {
             JobOptions options = options();
+            if (options == null) {
+                return 0;
+            }
             if (date != null) {
                 from = date.atStartOfDay().toInstant(ZoneOffset.UTC);
                 to = date.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
                 runId = runId != null ? runId : "eod_" + date.toString().replace("-", "");
                 List<String> args = new ArrayList<>(List.of(
                         jobName, "--from", from.toString(), "--to", to.toString(), "--run-id", runId));
-                args.addAll(jobArgs);
                 TallyHome home = TallyHome.locate();
+                args.addAll(LocalStackDefaults.withLocalStack(jobArgs, home));
                 int replayed = ReplayCommand.replay(LocalStack.ofCheckout(home).flink(), home, List.of(), args);
                 if (replayed != 0) {
                     return replayed;
@@ -154,6 +146,9 @@ final class ReconcileCommands {
         public Integer call() {
             requireRange();
             JobOptions options = options();
+            if (options == null) {
+                return 0;
+            }
             Map<String, String> values = options.toMap();
             try (CqlSession session = options.cassandraConnection(null).open("tally-promote")) {
                 Promotion.Result result =

@@ -45,9 +45,9 @@ final class ReplayCommand implements Callable<Integer> {
         if (job == null) {
             return 0;
         }
-        List<String> args = new ArrayList<>(List.of(job.name()));
-        args.addAll(jobCommandLine.jobArgs);
         TallyHome home = TallyHome.locate();
+        List<String> args = new ArrayList<>(List.of(job.name()));
+        args.addAll(jobCommandLine.jobArgsFor(home));
         return replay(jobCommandLine.cluster(home), home, jobCommandLine.flinkOptions(), args);
     }
 

@@ -39,14 +39,15 @@ final class SubmitCommand implements Callable<Integer> {
         if (job == null) {
             return 0;
         }
+        TallyHome home = TallyHome.locate();
+        List<String> jobArgs = jobCommandLine.jobArgsFor(home);
         // The job's options are checked here, before anything is submitted.
-        if (JobOptions.parse(job.newOptions(), jobCommandLine.jobArgs.toArray(String[]::new)) == null) {
+        if (JobOptions.parse(job.newOptions(), jobArgs.toArray(String[]::new)) == null) {
             return 0;
         }
-        TallyHome home = TallyHome.locate();
         requireJar(home);
         List<String> args = new ArrayList<>(List.of(job.name()));
-        args.addAll(jobCommandLine.jobArgs);
+        args.addAll(jobArgs);
         return jobCommandLine.cluster(home)
                 .submit(home.jobsJar(), TallyMain.class.getName(), savepoint, jobCommandLine.flinkOptions(), args, Duration.ofMinutes(5));
     }

@@ -46,36 +46,37 @@ final class TableComparison<T> {
         long absoluteDifference;
     }
 
+    /** A row of the range, and the record it holds. */
+    private record Read<T>(Row row, T record) {}
+
     /** Compares every token range; each mismatch goes to {@code mismatches}. */
     Tally compare(CqlSession session, String liveKeyspace, String replayKeyspace, int splits, Consumer<Mismatch<T>> mismatches) {
         PreparedStatement live = session.prepare(table.selectTokenRangeCql(liveKeyspace));
         PreparedStatement replay = session.prepare(table.selectTokenRangeCql(replayKeyspace));
         Tally tally = new Tally();
         for (TokenRanges.Range range : TokenRanges.split(splits)) {
-            Map<List<Object>, Row> liveRows = read(session, live, range);
-            Map<List<Object>, Row> replayRows = read(session, replay, range);
-            for (Map.Entry<List<Object>, Row> entry : replayRows.entrySet()) {
-                T r = table.read(entry.getValue());
-                tally.replayTotal += table.measure(r);
-                Row liveRow = liveRows.remove(entry.getKey());
-                T l = liveRow == null ? null : table.read(liveRow);
+            Map<List<Object>, Read<T>> liveRows = read(session, live, range);
+            Map<List<Object>, Read<T>> replayRows = read(session, replay, range);
+            for (Map.Entry<List<Object>, Read<T>> entry : replayRows.entrySet()) {
+                Read<T> r = entry.getValue();
+                Read<T> l = liveRows.remove(entry.getKey());
+                tally.replayTotal += table.measure(r.record());
                 if (l != null) {
-                    tally.liveTotal += table.measure(l);
-                }
-                if (liveRow != null && values(liveRow).equals(values(entry.getValue()))) {
-                    tally.matched++;
-                    continue;
-                }
-                if (l == null) {
-                    tally.missingInLive++;
-                } else {
+                    tally.liveTotal += table.measure(l.record());
+                    if (values(l.row()).equals(values(r.row()))) {
+                        tally.matched++;
+                        continue;
+                    }
                     tally.differing++;
+                } else {
+                    tally.missingInLive++;
                 }
-                tally.absoluteDifference += difference(l, r);
-                mismatches.accept(new Mismatch<>(entry.getKey(), l, r));
+                T liveRecord = l == null ? null : l.record();
+                tally.absoluteDifference += difference(liveRecord, r.record());
+                mismatches.accept(new Mismatch<>(entry.getKey(), liveRecord, r.record()));
             }
-            for (Map.Entry<List<Object>, Row> entry : liveRows.entrySet()) {
-                T l = table.read(entry.getValue());
+            for (Map.Entry<List<Object>, Read<T>> entry : liveRows.entrySet()) {
+                T l = entry.getValue().record();
                 tally.liveTotal += table.measure(l);
                 tally.missingInReplay++;
                 tally.absoluteDifference += difference(l, null);
@@ -93,16 +94,18 @@ final class TableComparison<T> {
         return Math.abs((replay == null ? 0 : table.measure(replay)) - (live == null ? 0 : table.measure(live)));
     }
 
-    private Map<List<Object>, Row> read(CqlSession session, PreparedStatement select, TokenRanges.Range range) {
-        Map<List<Object>, Row> rows = new HashMap<>();
+    /** The rows of one token range that the replay recalculated, by key. */
+    private Map<List<Object>, Read<T>> read(CqlSession session, PreparedStatement select, TokenRanges.Range range) {
+        Map<List<Object>, Read<T>> rows = new HashMap<>();
         int keys = table.keyColumns().size();
         for (Row row : session.execute(select.bind(range.start(), range.end()).setPageSize(5000))) {
-            if (table.range().orElseThrow().inRange(table.read(row), from, to)) {
+            T record = table.read(row);
+            if (table.range().orElseThrow().inRange(record, from, to)) {
                 List<Object> key = new ArrayList<>(keys);
                 for (int i = 0; i < keys; i++) {
                     key.add(row.getObject(i));
                 }
-                rows.put(key, row);
+                rows.put(key, new Read<>(row, record));
             }
         }
         return rows;

@@ -2,6 +2,7 @@ package dev.tally.jobs.kit;
 
 import dev.tally.connectors.kafka.Decoded;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -128,9 +129,8 @@ public final class Replay {
         if (options.archiveDir == null) {
             throw new IllegalArgumentException("A replay from the archive needs the live job's --archive-dir");
         }
-        Path dir = Path.of(java.net.URI.create(options.archiveDir).getScheme() == null
-                ? options.archiveDir
-                : java.net.URI.create(options.archiveDir).getPath());
+        // A plain path or a file: URI; the archive's files are listed here, on a file system this client sees.
+        Path dir = options.archiveDir.contains(":") ? Path.of(URI.create(options.archiveDir)) : Path.of(options.archiveDir);
         RawArchive archive = new RawArchive(dir);
         List<Path> files = archive.files(archive.hours(settings.from(), settings.to()));
         if (files.isEmpty()) {
