@@ -71,7 +71,8 @@ public final class LoadProducer {
             producer.flush();
         }
         if (failure.get() != null) {
-            throw new IllegalStateException("Producing to " + topic + " failed", failure.get());
+            // The cause in the message: a test report's one-line summary then says why.
+            throw new IllegalStateException("Producing to " + topic + " failed: " + failure.get(), failure.get());
         }
         return sent;
     }

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,15 +47,13 @@ class AdClickSavepointCompatibilityITCase {
     @Test
     void aSavepointOfTheJobBeforeTheKitRestoresAndComputesWhatTodaysJobDoes(TestKafka kafka, TestCassandra cassandra)
             throws Exception {
-        try (Admin admin = kafka.admin()) {
-            admin.createTopics(List.of(
-                            // Event times of 2026-12-04: never deleted by time-based retention.
-                            new NewTopic(INPUT, 4, (short) 1).configs(Map.of("retention.ms", "-1")),
-                            new NewTopic(INPUT + ".dlq", 1, (short) 1),
-                            new NewTopic(INPUT + ".late", 1, (short) 1)))
-                    .all()
-                    .get();
-        }
+        kafka.recreateTopics(
+                List.of(
+                        // Event times of 2026-12-04: never deleted by time-based retention.
+                        new NewTopic(INPUT, 4, (short) 1).configs(Map.of("retention.ms", "-1")),
+                        new NewTopic(INPUT + ".dlq", 1, (short) 1),
+                        new NewTopic(INPUT + ".late", 1, (short) 1)),
+                List.of("compat", "compat-today"));
         Path filters = Files.writeString(dir.resolve("filters.yaml"), "filters:\n  - id: 1\n    name: us\n    country: US\n");
         Iterator<GeneratedRecord> clicks =
                 new AdClickGenerator(

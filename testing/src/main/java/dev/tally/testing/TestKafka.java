@@ -1,13 +1,20 @@
 package dev.tally.testing;
 
 import dev.tally.stack.KafkaService;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -39,6 +46,34 @@ public final class TestKafka {
             topics.put(name, 1);
         }
         kafka.createTopics(topics);
+    }
+
+    /**
+     * Creates topics with fixed names (a savepoint fixture's, say) from nothing: topics of these names
+     * left by an earlier attempt are deleted first, with the groups' committed offsets, so that a
+     * rerun sees what a first run sees.
+     */
+    public void recreateTopics(Collection<NewTopic> topics, Collection<String> groups) throws Exception {
+        List<String> names = topics.stream().map(NewTopic::name).toList();
+        try (Admin admin = admin()) {
+            try {
+                admin.deleteConsumerGroups(groups).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                    throw e;
+                }
+            }
+            kafka.deleteTopics(names);
+            // Deletion completes in the background: a name can be taken again once it is gone.
+            Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+            while (admin.listTopics().names().get().stream().anyMatch(names::contains)) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("Topics " + names + " still exist a minute after deletion");
+                }
+                Thread.sleep(200);
+            }
+            admin.createTopics(topics).all().get();
+        }
     }
 
     public Admin admin() {

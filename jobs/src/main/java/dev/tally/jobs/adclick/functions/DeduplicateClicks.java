@@ -1,5 +1,6 @@
 package dev.tally.jobs.adclick.functions;
 
+import dev.tally.jobs.kit.state.TimeBucketSlots;
 import dev.tally.schema.adclick.AdClickEvent;
 
 import org.apache.flink.api.common.state.ValueState;
@@ -26,7 +27,7 @@ import java.util.Objects;
  * Drops repeated clicks (keyed by click_id, first occurrence wins) over an event-time horizon, and
  * diverts clicks too late for the 1-minute count window to {@link #LATE}.
  *
- * <p>Each accepted id is filed under its click minute ({@link MinuteSlots}); when the watermark
+ * <p>Each accepted id is filed under its click minute ({@link TimeBucketSlots}); when the watermark
  * passes a minute's end plus the horizon, the minute's ids are listed and cleared, without a timer
  * per click (a timer per click cost a write and a later delete in RocksDB's timer queue). A click id
  * is looked up by the id alone, so a copy is a duplicate whatever its click_ts: the subtask keeps a
@@ -58,7 +59,7 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
     private transient ValueStateDescriptor<Boolean> seenDescriptor;
     /** BATCH only; streaming versions before the fingerprints wrote it too, and open() clears theirs. */
     private transient ValueState<Boolean> seen;
-    private transient MinuteSlots<String, Boolean> minuteIds;
+    private transient TimeBucketSlots<String, Boolean> minuteIds;
     private transient ClickIdFingerprints remembered;
     private transient boolean sortedInput;
     private transient boolean restored;
@@ -99,7 +100,7 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        minuteIds = new MinuteSlots<>(SLOT_PREFIX, "click-id-minutes", Types.BOOLEAN);
+        minuteIds = new TimeBucketSlots<>(SLOT_PREFIX, "click-id-minutes", Types.BOOLEAN, Minutes.MILLIS);
         minuteIds.initializeState(context);
         watermark = EmittedThrough.highestRestored();
         watermark.initializeState(context);
@@ -135,7 +136,7 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
     }
 
     private void rememberRestoredIds() throws Exception {
-        for (long minute : minuteIds.minutes()) {
+        for (long minute : minuteIds.buckets()) {
             minuteIds.forEachKey(minute, (clickId, listed) -> remembered.add(clickId));
         }
     }
@@ -174,7 +175,7 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
         if (!remembered.mightContain(clickId)) {
             return false;
         }
-        for (long minute : minuteIds.minutes()) {
+        for (long minute : minuteIds.buckets()) {
             if (minuteIds.of(minute).value() != null) {
                 return true;
             }
@@ -197,9 +198,9 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
     }
 
     private void forgetExpiredMinutes() throws Exception {
-        while (!minuteIds.minutes().isEmpty()
-                && Minutes.maxTimestamp(minuteIds.minutes().first()) + horizonMillis <= watermark.watermark()) {
-            long minute = minuteIds.minutes().first();
+        while (!minuteIds.buckets().isEmpty()
+                && Minutes.maxTimestamp(minuteIds.buckets().first()) + horizonMillis <= watermark.watermark()) {
+            long minute = minuteIds.buckets().first();
             minuteIds.forEachKey(
                     minute,
                     (clickId, listed) -> {
@@ -219,6 +220,6 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
 
     /** The index state of one slot. */
     static String slotStateName(int slot) {
-        return MinuteSlots.slotName(SLOT_PREFIX, slot);
+        return TimeBucketSlots.slotName(SLOT_PREFIX, slot);
     }
 }

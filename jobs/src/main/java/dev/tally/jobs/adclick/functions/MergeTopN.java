@@ -1,5 +1,7 @@
 package dev.tally.jobs.adclick.functions;
 
+import dev.tally.jobs.kit.rank.BoundedTopN;
+
 import dev.tally.schema.adclick.AdCount;
 import dev.tally.schema.adclick.TopAds;
 
@@ -14,9 +16,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Second stage of the two-stage top N: merges the subtasks' {@link TopCandidates} of one (filter,
@@ -38,7 +38,7 @@ public class MergeTopN extends KeyedProcessFunction<RankingKey, TopCandidates, T
     private transient Histogram latency;
 
     public MergeTopN(int n) {
-        this.n = BoundedTopN.checkSize(n);
+        this.n = AdTopN.checkSize(n);
     }
 
     @Override
@@ -92,17 +92,7 @@ public class MergeTopN extends KeyedProcessFunction<RankingKey, TopCandidates, T
      * more than once keeps its largest count: candidates are window totals, never partials to add.
      */
     public static List<AdTotal> merge(int n, List<? extends List<AdTotal>> candidateLists) {
-        Map<String, Long> byAd = new HashMap<>();
-        for (List<AdTotal> candidates : candidateLists) {
-            for (AdTotal candidate : candidates) {
-                byAd.merge(candidate.adId, candidate.count, Math::max);
-            }
-        }
-        BoundedTopN top = new BoundedTopN(n);
-        for (Map.Entry<String, Long> ad : byAd.entrySet()) {
-            top.offer(new AdTotal(ad.getKey(), ad.getValue()));
-        }
-        return top.sorted();
+        return BoundedTopN.merge(n, TopNOrder.INSTANCE, ad -> ad.adId, candidateLists);
     }
 
     /** The published list of one filter and window; {@code best} is in rank order. */

@@ -1,5 +1,6 @@
 package dev.tally.jobs.adclick.functions;
 
+import dev.tally.jobs.kit.state.TimeBucketSlots;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
@@ -32,7 +33,7 @@ import java.util.Map;
  * keyed state), so a partial costs no state access: a read of the key's total in RocksDB was half of
  * this operator's thread. A closing minute's totals go to the keyed state only if the allowed
  * lateness keeps the minute for late partials; there they are filed under their minute ({@link
- * MinuteSlots}) and the watermark that ends the lateness lists and clears them, with no timer per
+ * TimeBucketSlots}) and the watermark that ends the lateness lists and clears them, with no timer per
  * key. More minutes than slots are kept only with an allowed lateness over 15 minutes.
  *
  * <p>Input sorted by key (BATCH execution) comes with keyed state that holds one key at a time and
@@ -48,7 +49,7 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
     private final long allowedLatenessMillis;
 
     /** Closed minutes' totals kept for late partials; in BATCH execution every total. */
-    private transient MinuteSlots<CountKey, Long> totals;
+    private transient TimeBucketSlots<CountKey, Long> totals;
     private transient OpenMinuteCounts<CountKey> openMinutes;
     private transient boolean restored;
     /** Minutes whose last millisecond is at most its watermark have been emitted. */
@@ -66,7 +67,7 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        totals = new MinuteSlots<>(SLOT_PREFIX, "open-minutes", Types.LONG);
+        totals = new TimeBucketSlots<>(SLOT_PREFIX, "open-minutes", Types.LONG, Minutes.MILLIS);
         totals.initializeState(context);
         // A minute emitted again after a restore is the same total again.
         emitted = EmittedThrough.lowestRestored();
@@ -106,7 +107,7 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
      */
     private void loadOpenMinutesFromKeyedState() throws Exception {
         long watermark = emitted.watermark();
-        for (long minute : totals.minutes()) {
+        for (long minute : totals.buckets()) {
             if (Minutes.maxTimestamp(minute) > watermark) {
                 totals.forEachKey(
                         minute,
@@ -184,8 +185,8 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
 
     /** Clears the kept totals of every minute that no late partial can change any more. */
     private void forgetExpiredMinutes(long watermark) throws Exception {
-        while (!totals.minutes().isEmpty() && Minutes.closed(totals.minutes().first(), allowedLatenessMillis, watermark)) {
-            long minute = totals.minutes().first();
+        while (!totals.buckets().isEmpty() && Minutes.closed(totals.buckets().first(), allowedLatenessMillis, watermark)) {
+            long minute = totals.buckets().first();
             totals.forEachKey(minute, (key, ofMinute) -> ofMinute.clear());
             totals.forget(minute);
         }
@@ -229,6 +230,6 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
 
     /** The state of one slot. */
     static String slotStateName(int slot) {
-        return MinuteSlots.slotName(SLOT_PREFIX, slot);
+        return TimeBucketSlots.slotName(SLOT_PREFIX, slot);
     }
 }

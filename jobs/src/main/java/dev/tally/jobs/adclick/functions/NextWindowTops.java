@@ -45,7 +45,7 @@ final class NextWindowTops {
      * @param windowMinutes the window sizes, as the operator has them
      */
     NextWindowTops(int keep, long windowEnd, int[] windowMinutes) {
-        this.keep = BoundedTopN.checkSize(keep);
+        this.keep = AdTopN.checkSize(keep);
         this.windowEnd = windowEnd;
         this.windowMinutes = windowMinutes;
         this.windowMillis = new long[windowMinutes.length];
@@ -151,12 +151,12 @@ final class NextWindowTops {
 
     /** The best partial sums of one (filter, window size). */
     private static final class Kept {
-        final BoundedTopN best;
+        final AdTopN best;
         /** Their ads, for the closing minute's keys to look up; made when the lists are completed. */
         private Set<String> ads;
 
         Kept(int keep) {
-            best = new BoundedTopN(keep);
+            best = new AdTopN(keep);
         }
 
         Set<String> ads() {

@@ -157,7 +157,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
      * @param windowMinutes the window sizes M, in minutes: positive and distinct
      */
     public RollingTopCandidates(int n, Duration allowedLateness, int... windowMinutes) {
-        this.n = BoundedTopN.checkSize(n);
+        this.n = AdTopN.checkSize(n);
         this.allowedLatenessMillis = Minutes.latenessMillis(allowedLateness);
         this.windowMinutes = checkWindowMinutes(windowMinutes);
         this.windowMillis = Arrays.stream(this.windowMinutes).mapToLong(m -> m * Minutes.MILLIS).toArray();

@@ -18,7 +18,7 @@ final class WindowTops {
     private final int n;
 
     /** Open groups: filters x window sizes x the window ends of one sweep (or of a whole BATCH run). */
-    private final HashMap<Group, BoundedTopN> groups = new HashMap<>();
+    private final HashMap<Group, AdTopN> groups = new HashMap<>();
 
     /**
      * A direct-mapped cache of the open groups, by {@link #recentIndex} of (window end, filter, window
@@ -27,19 +27,19 @@ final class WindowTops {
      */
     private final Group[] recentGroups = new Group[RECENT];
 
-    private final BoundedTopN[] recentTops = new BoundedTopN[RECENT];
+    private final AdTopN[] recentTops = new AdTopN[RECENT];
 
     WindowTops(int n) {
-        this.n = BoundedTopN.checkSize(n);
+        this.n = AdTopN.checkSize(n);
     }
 
     /** Offers one ad's sum over one window; allocates only when the group is new or the ad enters. */
     void offer(int filterId, int windowMinutes, long windowEnd, String adId, long sum) {
         int i = recentIndex(windowEnd, filterId, windowMinutes);
-        BoundedTopN top = recent(i, windowEnd, filterId, windowMinutes);
+        AdTopN top = recent(i, windowEnd, filterId, windowMinutes);
         if (top == null) {
             Group group = new Group(windowEnd, filterId, windowMinutes);
-            top = groups.computeIfAbsent(group, g -> new BoundedTopN(n));
+            top = groups.computeIfAbsent(group, g -> new AdTopN(n));
             recentGroups[i] = group;
             recentTops[i] = top;
         }
@@ -51,7 +51,7 @@ final class WindowTops {
      * group has fewer, or has none yet.
      */
     boolean wouldEnter(int filterId, int windowMinutes, long windowEnd, String adId, long sum) {
-        BoundedTopN top = recent(recentIndex(windowEnd, filterId, windowMinutes), windowEnd, filterId, windowMinutes);
+        AdTopN top = recent(recentIndex(windowEnd, filterId, windowMinutes), windowEnd, filterId, windowMinutes);
         if (top == null) {
             top = groups.get(new Group(windowEnd, filterId, windowMinutes));
         }
@@ -59,7 +59,7 @@ final class WindowTops {
     }
 
     /** The group's best N if it is in the recent groups' entry {@code i}, else null. */
-    private BoundedTopN recent(int i, long windowEnd, int filterId, int windowMinutes) {
+    private AdTopN recent(int i, long windowEnd, int filterId, int windowMinutes) {
         Group recent = recentGroups[i];
         return recent != null
                         && recent.windowEnd == windowEnd
@@ -79,7 +79,7 @@ final class WindowTops {
         List<Group> closed = new ArrayList<>(groups.keySet());
         closed.sort(null);
         for (Group group : closed) {
-            BoundedTopN top = groups.remove(group);
+            AdTopN top = groups.remove(group);
             out.accept(new TopCandidates(group.filterId, group.windowMinutes, group.windowEnd, top.sorted()));
         }
     }

@@ -1,5 +1,6 @@
 package dev.tally.jobs.adclick.functions;
 
+import dev.tally.jobs.kit.state.TimeBucketSlots;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -220,7 +221,7 @@ class DeduplicateClicksTest {
         backend = stateBackend;
         Duration horizon = Duration.ofMinutes(30);
         open(horizon, Duration.ZERO);
-        long sameSlot = T0 + MinuteSlots.SLOTS * MIN;
+        long sameSlot = T0 + TimeBucketSlots.SLOTS * MIN;
         for (int i = 0; i < 50; i++) {
             process(click("early-" + i, "ad1", T0 + i));
             process(click("later-" + i, "ad1", sameSlot + i));
@@ -473,7 +474,7 @@ class DeduplicateClicksTest {
     /** Click ids listed under their minutes. */
     private static long storedIds(KeyedOneInputStreamOperatorTestHarness<String, AdClickEvent, AdClickEvent> h) {
         long listed = 0;
-        for (int i = 0; i < MinuteSlots.SLOTS; i++) {
+        for (int i = 0; i < TimeBucketSlots.SLOTS; i++) {
             listed += entries(h, DeduplicateClicks.slotStateName(i));
         }
         return listed;
@@ -509,13 +510,13 @@ class DeduplicateClicksTest {
     private static final class EarlierVersionState extends AbstractStreamOperator<AdClickEvent>
             implements OneInputStreamOperator<AdClickEvent, AdClickEvent> {
 
-        private transient MinuteSlots<String, Boolean> minuteIds;
+        private transient TimeBucketSlots<String, Boolean> minuteIds;
         private transient ValueState<Boolean> seen;
 
         @Override
         public void initializeState(StateInitializationContext context) throws Exception {
             super.initializeState(context);
-            minuteIds = new MinuteSlots<>("click-ids-", "click-id-minutes", Types.BOOLEAN);
+            minuteIds = new TimeBucketSlots<>("click-ids-", "click-id-minutes", Types.BOOLEAN, Minutes.MILLIS);
             minuteIds.initializeState(context);
         }
 

@@ -1,5 +1,6 @@
 package dev.tally.jobs.adclick.functions;
 
+import dev.tally.jobs.kit.state.TimeBucketSlots;
 import static dev.tally.jobs.adclick.functions.AdClicks.T0;
 import static dev.tally.jobs.adclick.functions.AdClicks.minute;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -119,7 +120,7 @@ class MinuteCountWindowTest {
     void minutesSharingASlotAreEmittedSeparately(String stateBackend) throws Exception {
         backend = stateBackend;
         var harness = open(Duration.ZERO);
-        long sameSlot = minute(MinuteSlots.SLOTS);
+        long sameSlot = minute(TimeBucketSlots.SLOTS);
         send(harness, ClickCount.forFilter("ad1", 0, T0, 1));
         send(harness, ClickCount.forFilter("ad2", 0, sameSlot, 2));
 
@@ -307,8 +308,8 @@ class MinuteCountWindowTest {
     private static long stored(KeyedOneInputStreamOperatorTestHarness<CountKey, ClickCount, ClickCount> harness)
             throws Exception {
         long held = 0;
-        for (int slot = 0; slot < MinuteSlots.SLOTS; slot++) {
-            for (long minute = minute(-2); minute <= minute(MinuteSlots.SLOTS + 2); minute += Minutes.MILLIS) {
+        for (int slot = 0; slot < TimeBucketSlots.SLOTS; slot++) {
+            for (long minute = minute(-2); minute <= minute(TimeBucketSlots.SLOTS + 2); minute += Minutes.MILLIS) {
                 try (var keys =
                         harness.getOperator()
                                 .getKeyedStateBackend()
@@ -333,13 +334,13 @@ class MinuteCountWindowTest {
     private static final class EarlierVersionWindow extends AbstractStreamOperator<ClickCount>
             implements OneInputStreamOperator<ClickCount, ClickCount> {
 
-        private transient MinuteSlots<CountKey, Long> totals;
+        private transient TimeBucketSlots<CountKey, Long> totals;
         private transient EmittedThrough emitted;
 
         @Override
         public void initializeState(StateInitializationContext context) throws Exception {
             super.initializeState(context);
-            totals = new MinuteSlots<>("minute-totals-", "open-minutes", Types.LONG);
+            totals = new TimeBucketSlots<>("minute-totals-", "open-minutes", Types.LONG, Minutes.MILLIS);
             totals.initializeState(context);
             emitted = EmittedThrough.lowestRestored();
             emitted.initializeState(context);
