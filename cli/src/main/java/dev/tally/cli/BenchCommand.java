@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.loadgen.TopicReader;
+import dev.tally.loadgen.adclick.AdClickDemo;
 import dev.tally.stack.CassandraService;
 import dev.tally.stack.FlinkCluster;
 import dev.tally.stack.LocalStack;
@@ -97,7 +98,7 @@ final class BenchCommand {
         }
 
         private int measure(LocalStack stack, TallyHome home, String run, Path dir) throws Exception {
-            Path filters = Files.writeString(dir.resolve("filters.yaml"), DemoCommand.FILTERS);
+            Path filters = Files.writeString(dir.resolve("filters.yaml"), AdClickDemo.FILTERS);
             String input = "bench-clicks-" + run;
             createTopics(stack, Map.of(input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1));
 

@@ -55,7 +55,7 @@ final class DashboardCommand implements Callable<Integer> {
         String contact = cassandra != null ? cassandra : stack.cassandra().contactPoint();
         String ks = keyspace != null ? keyspace : stack.settings().keyspace();
         if (detach) {
-            System.out.println("Dashboard: " + startDetached(stack, port, ks, filters));
+            System.out.println("Dashboard: " + startDetached(stack, port, ks, filters == null ? List.of() : List.of("--filters", filters.toAbsolutePath().toString())));
             return 0;
         }
         try (DashboardServer server =
@@ -67,14 +67,12 @@ final class DashboardCommand implements Callable<Integer> {
     }
 
     /** Starts the dashboard as a background process of the stack (stopped by stack down); returns its URL. */
-    static String startDetached(LocalStack stack, int port, String keyspace, Path filters) {
+    static String startDetached(LocalStack stack, int port, String keyspace, List<String> jobArguments) {
         ServiceProcess process = stack.dashboard();
         process.stop(Duration.ofSeconds(10));
         Ports.requireFree(port, "dashboard");
         List<String> args = new ArrayList<>(List.of("dashboard", "--port", Integer.toString(port), "--keyspace", keyspace));
-        if (filters != null) {
-            args.addAll(List.of("--filters", filters.toAbsolutePath().toString()));
-        }
+        args.addAll(jobArguments);
         process.start(
                 new JvmCommand(
                         List.of("-Xmx256m", "-Dtally.home=" + TallyHome.locate().root()),

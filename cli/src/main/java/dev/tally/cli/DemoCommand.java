@@ -1,111 +1,99 @@
 package dev.tally.cli;
 
-import dev.tally.jobs.adclick.AdClickJob;
-import dev.tally.loadgen.adclick.AdClickVerifyCommand;
-import dev.tally.loadgen.kit.Endpoints;
 import dev.tally.connectors.kafka.Topics;
-import dev.tally.stack.CassandraService;
+import dev.tally.jobs.adclick.AdClickJob;
+import dev.tally.jobs.kit.TallyJob;
+import dev.tally.jobs.kit.TallyJobs;
+import dev.tally.loadgen.kit.Endpoints;
+import dev.tally.loadgen.kit.JobDemo;
+import dev.tally.loadgen.kit.JobTools;
+import dev.tally.loadgen.kit.JobToolsRegistry;
 import dev.tally.stack.FlinkCluster;
 import dev.tally.stack.LocalStack;
 import dev.tally.stack.ServiceProcess;
 import dev.tally.stack.TallyHome;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code tally demo}: the ad-click job end to end on the local stack, checked against ground truth. */
+/** {@code tally demo [<job>]}: a job end to end on the local stack, checked against its expected results. */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the ad-click job end to end: start the local stack, create this run's topics and keyspace,",
-            "generate clicks (with duplicates, late and malformed records) and their ground truth, submit the",
-            "job through the Flink CLI, wait for it to finish the input, verify every result exactly, and",
-            "start the dashboard on this run's keyspace. The stack keeps running; stop it with 'tally stack down'."
+            "Run a job end to end (the ad-click job when none is named): start the local stack, create this run's",
+            "topics and keyspace, generate input (with duplicates, late and malformed records) and its expected",
+            "results, submit the job through the Flink CLI, wait for it to finish the input, verify every result",
+            "exactly, and start the dashboard on this run's keyspace. The stack keeps running; stop it with",
+            "'tally stack down'."
         })
 final class DemoCommand implements Callable<Integer> {
 
-    /** The demo's filters; the benchmarks use them too, so their figures describe the demo's job. */
-    static final String FILTERS =
-            """
-            # Filter 0 (all clicks) is implicit. Each filter is a conjunction of glob conditions; '!' negates.
-            filters:
-              - id: 1
-                name: us
-                country: US
-              - id: 2
-                name: non-us
-                country: "!US"
-              - id: 3
-                name: office-ips
-                ip: "123.1.2.*"
-            """;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "<job>", completionCandidates = DemoCommand.JobsWithDemo.class,
+            description = "The job: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    String job = AdClickJob.NAME;
 
-    @Option(names = "--events", description = "Records to generate (default: ${DEFAULT-VALUE}).")
-    long events = 500_000;
+    /** The jobs whose tools have a demo, for the help. */
+    static final class JobsWithDemo implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return JobToolsRegistry.all().stream().map(JobTools::job).iterator();
+        }
+    }
+
+    @Option(names = "--events", description = "Records to generate (default: the job's demo size).")
+    Long events;
 
     @Override
     public Integer call() throws Exception {
+        JobDemo demo = JobToolsRegistry.of(job).demo();
+        TallyJob<?, ?, ?> tallyJob = TallyJobs.byName(job);
         TallyHome home = TallyHome.locate();
-        String run = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        String id = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
         LocalStack stack = LocalStack.ofCheckout(home);
         step("1/5 Starting the local stack (Kafka, Cassandra, Flink)");
         stack.up(ServiceProcess.Lifetime.DETACHED, Topics.all(4), Duration.ofMinutes(3));
 
-        String input = "ad-clicks-demo-" + run;
-        String counts = "ad-click-counts-demo-" + run;
-        String top = "ad-top-ads-demo-" + run;
-        String keyspace = "demo_" + run;
-        Path dir = Files.createDirectories(home.stackDir().resolve("demo").resolve(run));
-        Path filters = Files.writeString(dir.resolve("filters.yaml"), FILTERS);
-        Path truth = dir.resolve("truth.tsv");
-        stack.kafka()
-                .createTopics(Map.of(input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1, counts, 4, top, 4));
-        stack.cassandra().applySchema(keyspace);
-        System.out.println("   run " + run + ": topics " + input + " (+ .dlq, .late), " + counts + ", " + top + "; keyspace " + keyspace);
+        JobDemo.Run run =
+                new JobDemo.Run(
+                        id,
+                        Files.createDirectories(home.stackDir().resolve("demo").resolve(id)),
+                        Endpoints.of(stack.kafka().bootstrapServers(), stack.cassandra().contactPoint()),
+                        "demo_" + id,
+                        events != null ? events : demo.defaultEvents());
+        Map<String, Integer> topics = new TreeMap<>(demo.topics(run));
+        stack.kafka().createTopics(topics);
+        stack.cassandra().applySchema(run.keyspace());
+        System.out.println("   run " + id + ": topics " + String.join(", ", topics.keySet()) + "; keyspace " + run.keyspace());
 
-        step("2/5 Generating " + String.format("%,d", events) + " clicks with their ground truth");
-        CommandLine cli = TallyCli.commandLine();
-        int generated =
-                cli.execute(
-                        "loadgen", "ad-clicks", "--events", Long.toString(events), "--topic", input,
-                        "--filters", filters.toString(), "--truth", truth.toString());
-        if (generated != 0) {
-            return generated;
-        }
+        step("2/5 Generating " + String.format("%,d", run.events()) + " records with their expected results");
+        demo.generate(run);
 
-        step("3/5 Submitting the ad-click job with the Flink CLI");
-        String jobName = "tally-ad-clicks-demo-" + run;
-        int submitted =
-                SubmitCommand.submit(
-                                stack.flink(),
-                                home,
-                                AdClickJob.NAME,
-                                List.of(
-                                        "--bootstrap-servers", stack.kafka().bootstrapServers(),
-                                        "--cassandra", stack.cassandra().contactPoint(),
-                                        "--cassandra-batch-rows",
-                                        Integer.toString(CassandraService.UNLOGGED_BATCH_PARTITIONS),
-                                        "--keyspace", keyspace,
-                                        "--input-topic", input,
-                                        "--counts-topic", counts,
-                                        "--top-topic", top,
-                                        "--filters", filters.toString(),
-                                        "--archive-dir", dir.resolve("archive").toUri().toString(),
-                                        "--transactional-id-prefix", jobName,
-                                        "--group-id", jobName,
-                                        "--job-name", jobName,
-                                        "--bounded"),
-                                Duration.ofMinutes(2));
+        step("3/5 Submitting the " + job + " job with the Flink CLI");
+        String jobName = "tally-" + job + "-demo-" + id;
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--bootstrap-servers", stack.kafka().bootstrapServers(),
+                                "--cassandra", stack.cassandra().contactPoint(),
+                                "--keyspace", run.keyspace(),
+                                "--archive-dir", run.dir().resolve("archive").toUri().toString(),
+                                "--transactional-id-prefix", jobName,
+                                "--group-id", jobName,
+                                "--job-name", jobName,
+                                "--bounded"));
+        args.addAll(demo.jobArguments(run));
+        int submitted = SubmitCommand.submit(stack.flink(), home, tallyJob.name(), args, Duration.ofMinutes(2));
         if (submitted != 0) {
             return submitted;
         }
@@ -118,19 +106,18 @@ final class DemoCommand implements Callable<Integer> {
             return 1;
         }
 
-        step("5/5 Verifying Cassandra and Kafka against the ground truth");
-        int verified =
-                AdClickVerifyCommand.run(new Endpoints(), truth, input, counts, top, keyspace, new int[] {1, 5, 60}, 100);
-        String dashboard = DashboardCommand.startDetached(stack, 8090, keyspace, filters);
+        step("5/5 Verifying Cassandra and Kafka against the expected results");
+        int verified = demo.verify(run);
+        String dashboard = DashboardCommand.startDetached(stack, 8090, run.keyspace(), demo.dashboardArguments(run));
         System.out.println();
         System.out.println("Where to look:");
-        System.out.println("  Dashboard:      " + dashboard + " (top ads and clicks per minute of this run)");
-        System.out.println("  Flink web UI:   " + stack.flink().webUrl());
-        System.out.println("  Cassandra:      keyspace " + keyspace + " at " + stack.cassandra().contactPoint()
-                + " (tables ad_click_counts, ad_country_counts, top_ads, top_ads_latest)");
-        System.out.println("  Kafka topics:   " + counts + ", " + top + ", " + Topics.deadLetter(input) + ", " + Topics.late(input));
-        System.out.println("  Raw archive:    " + dir.resolve("archive"));
-        System.out.println("  Ground truth:   " + truth);
+        System.out.println("  Dashboard:        " + dashboard);
+        System.out.println("  Flink web UI:     " + stack.flink().webUrl());
+        System.out.println("  Cassandra:        keyspace " + run.keyspace() + " at " + stack.cassandra().contactPoint());
+        for (String line : demo.whereToLook(run)) {
+            System.out.println("  " + line);
+        }
+        System.out.println("  Raw archive:      " + run.dir().resolve("archive"));
         System.out.println("Stop the stack with: ./tally stack down");
         return verified;
     }

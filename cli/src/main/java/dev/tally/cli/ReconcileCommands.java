@@ -136,12 +136,21 @@ final class ReconcileCommands {
             mixinStandardHelpOptions = true,
             sortOptions = false,
             description = {
-                "Upsert every row of replay_<run-id> in [--from, --to) that differs from the live tables (and delete live",
-                "rows the replay does not have), and publish the corrected rows to the job's result topics in one Kafka",
-                "transaction. Safe to run twice. After the job name: the live job's options (--keyspace, --cassandra,",
-                "--bootstrap-servers and its result topics, e.g. --counts-topic, --top-topic)."
+                "Upsert every row of replay_<run-id> in [--from, --to) that differs from the live tables, and publish the",
+                "corrected rows to the job's result topics in one Kafka transaction. Refuses, changing nothing, a replay that",
+                "did not complete, replayed no records, did not cover the range, or ran with other result options (filters,",
+                "windows, ...) than the live job's given here; and deletes of live rows the replay lacks beyond",
+                "--max-deletes. Safe to run twice; a run after a crash publishes what the crashed one did not. After the job",
+                "name: the live job's options (--keyspace, --cassandra, --bootstrap-servers, --filters, ... and its result",
+                "topics, e.g. --counts-topic, --top-topic), or its --config."
             })
     static final class Promote extends Common implements Callable<Integer> {
+        @Option(names = "--dry-run", description = "Print the upserts and deletes per table, and change nothing.")
+        boolean dryRun;
+
+        @Option(names = "--max-deletes", description = "Live rows the promote may delete (default: ${DEFAULT-VALUE}).")
+        long maxDeletes;
+
         @Override
         public Integer call() {
             requireRange();
@@ -150,15 +159,20 @@ final class ReconcileCommands {
                 return 0;
             }
             Map<String, String> values = options.toMap();
+            String replayKeyspace = ReplayMain.keyspaceOf(runId);
             try (CqlSession session = options.cassandraConnection(null).open("tally-promote")) {
                 Promotion.Result result =
-                        Promotion.promote(session, job().resultTables(), options.keyspace, ReplayMain.keyspaceOf(runId), from, to,
-                                splits, new Promotion.Corrections(options.bootstrapServers, values::get));
-                List<String> changed = new ArrayList<>();
-                result.changed().forEach((table, n) -> changed.add(n + " rows of " + table));
-                System.out.printf("Promoted %s into %s: %s changed; %s.%n",
-                        runId, options.keyspace, String.join(", ", changed),
-                        result.total() == 0 ? "nothing to publish" : "the upserted rows published to the job's result topics");
+                        Promotion.promote(session, new Promotion.Request(
+                                jobName, job().resultTables(), options.keyspace, replayKeyspace, from, to, splits,
+                                options.resultDefinition(), maxDeletes, dryRun,
+                                new Promotion.Corrections(options.bootstrapServers, values::get)));
+                System.out.printf("%s %s into %s, [%s, %s):%n",
+                        result.dryRun() ? "Would promote" : "Promoted", replayKeyspace, options.keyspace, from, to);
+                result.changes().forEach((table, c) ->
+                        System.out.printf("  %-24s %,12d upserts %,12d deletes%n", table, c.upserts(), c.deletes()));
+                if (!result.dryRun()) {
+                    System.out.printf("  %,d corrections published to the job's result topics.%n", result.published());
+                }
                 return 0;
             }
         }

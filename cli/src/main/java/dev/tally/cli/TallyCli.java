@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             DashboardCommand.class,
             ReplayCommand.class,
+            ReplaysCommand.class,
             ReconcileCommands.Reconcile.class,
             ReconcileCommands.Promote.class,
             BenchCommand.class,

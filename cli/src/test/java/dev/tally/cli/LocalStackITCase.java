@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import dev.tally.connectors.cassandra.ReplayRuns;
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.jobs.adclick.AdClickTables;
 import dev.tally.jobs.smoke.SmokeJob;
@@ -128,6 +129,18 @@ class LocalStackITCase {
             report.print(System.out);
             assertThat(report.tables()).allSatisfy(t -> assertThat(t.matched()).as(t.table()).isPositive());
             assertThat(report.difference()).isZero();
+
+            // The run recorded itself; `replays` lists it and drops its keyspace.
+            assertThat(ReplayRuns.read(session, "replay_it_replay")).hasValueSatisfying(run -> {
+                assertThat(run.completed()).isTrue();
+                assertThat(run.job()).isEqualTo("ad-clicks");
+                assertThat(run.from()).isEqualTo(start);
+                assertThat(run.replayedRecords()).isPositive();
+            });
+            String cassandra = stack.cassandra().contactPoint();
+            assertThat(TallyCli.commandLine().execute("replays", "--cassandra", cassandra)).isZero();
+            assertThat(TallyCli.commandLine().execute("replays", "--cassandra", cassandra, "--drop", "it_replay")).isZero();
+            assertThat(session.refreshSchema().getKeyspace("replay_it_replay")).isEmpty();
         }
 
         stack.down();

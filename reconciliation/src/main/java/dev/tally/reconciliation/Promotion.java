@@ -2,8 +2,12 @@ package dev.tally.reconciliation;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.tally.connectors.avro.AvroCodec;
+import dev.tally.connectors.cassandra.ReplayRuns;
 import dev.tally.connectors.cassandra.ResultTable;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -19,78 +24,167 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Makes a replay's results live for its range, table by table of the job's result tables: upserts
- * every row that differs (and deletes live rows the replay does not have), writes the promoted rows
- * into the tables that keep the latest of them, and publishes the upserted rows of tables with
- * corrections to their topics in one Kafka transaction. Running it again finds nothing to change and
- * publishes nothing. Compares in bounded memory as {@link Reconciliation} does; the changes it
- * publishes are held until the end.
+ * Makes a replay's results live for a range, table by table of the job's result tables: upserts every
+ * row that differs (and deletes live rows the replay does not have, up to a limit), writes the
+ * promoted rows into the tables that keep the latest of them, and publishes the upserted rows of
+ * tables with corrections to their topics in one Kafka transaction.
+ *
+ * <p>It refuses, before changing anything, a replay that did not complete, replayed nothing, is of
+ * another job, did not cover the range, or computed with another result definition (filters,
+ * windows, ...) than the live job's: promoting such a run would overwrite correct live counts.
+ *
+ * <p>Each correction is journaled in the replay keyspace before its live row changes, and marked
+ * published once the transaction committed; a promote that crashed in between publishes the rest on
+ * its next run, which finds no row left to change. A crash after the commit and before the marks
+ * publishes those corrections again: consumers keep the last record per key, and it is the same.
+ * Compares in bounded memory as {@link Reconciliation} does, twice when rows change: once to count
+ * the changes, once to make them.
  */
 public final class Promotion {
 
-    /** Rows changed per table, in the order of the job's tables. */
-    public record Result(Map<String, Long> changed) {
-        public long total() {
-            return changed.values().stream().mapToLong(Long::longValue).sum();
-        }
-
-        public long of(String table) {
-            return changed.getOrDefault(table, 0L);
+    /** A promote that must not run; nothing was changed. */
+    public static final class Refused extends IllegalArgumentException {
+        Refused(String message) {
+            super(message);
         }
     }
+
+    /** What to promote, and how far it may go. */
+    public record Request(
+            String job,
+            List<ResultTable<?>> tables,
+            String liveKeyspace,
+            String replayKeyspace,
+            Instant from,
+            Instant to,
+            int splits,
+            Map<String, String> liveDefinition,
+            long maxDeletes,
+            boolean dryRun,
+            Corrections corrections) {}
 
     /** Where corrections go: the job's brokers, and the topic each option names. */
     public record Corrections(String bootstrapServers, Function<String, String> topicOfOption) {}
 
-    private Promotion() {}
-
-    public static Result promote(
-            CqlSession session,
-            List<ResultTable<?>> tables,
-            String liveKeyspace,
-            String replayKeyspace,
-            Instant from,
-            Instant to,
-            int splits,
-            Corrections corrections) {
-        Map<String, Long> changed = new LinkedHashMap<>();
-        List<ProducerRecord<byte[], byte[]>> published = new ArrayList<>();
-        for (ResultTable<?> table : tables) {
-            if (table.range().isPresent()) {
-                changed.put(table.name(), promoteTable(session, table, tables, liveKeyspace, replayKeyspace, from, to, splits,
-                        corrections, published));
-            }
+    /** Rows to upsert and to delete in one table. */
+    public record Changes(long upserts, long deletes) {
+        long total() {
+            return upserts + deletes;
         }
-        if (!published.isEmpty()) {
-            publish(corrections.bootstrapServers(), replayKeyspace, published);
-        }
-        return new Result(changed);
     }
 
-    private static <T> long promoteTable(
-            CqlSession session,
-            ResultTable<T> table,
-            List<ResultTable<?>> tables,
-            String liveKeyspace,
-            String replayKeyspace,
-            Instant from,
-            Instant to,
-            int splits,
-            Corrections corrections,
-            List<ProducerRecord<byte[], byte[]>> published) {
-        PreparedStatement upsert = session.prepare(table.insertCql(liveKeyspace));
-        PreparedStatement delete = session.prepare(table.deleteCql(liveKeyspace));
-        List<LatestTable<T>> latest = latestTables(session, table, tables, liveKeyspace);
+    /** Changes per table, in the order of the job's tables; {@code published} corrections sent to Kafka. */
+    public record Result(Map<String, Changes> changes, long published, boolean dryRun) {
+        public long total() {
+            return changes.values().stream().mapToLong(Changes::total).sum();
+        }
+
+        public long deletes() {
+            return changes.values().stream().mapToLong(Changes::deletes).sum();
+        }
+
+        public long of(String table) {
+            Changes c = changes.get(table);
+            return c == null ? 0 : c.total();
+        }
+    }
+
+    private Promotion() {}
+
+    public static Result promote(CqlSession session, Request request) {
+        check(request, ReplayRuns.read(session, request.replayKeyspace()).orElse(null));
+        Map<String, Changes> changes = new LinkedHashMap<>();
+        for (ResultTable<?> table : request.tables()) {
+            if (table.range().isPresent()) {
+                changes.put(table.name(), count(session, table, request));
+            }
+        }
+        Result plan = new Result(changes, 0, true);
+        if (request.dryRun()) {
+            return plan;
+        }
+        if (plan.deletes() > request.maxDeletes()) {
+            throw new Refused(String.format(
+                    "The promote would delete %,d live rows the replay does not have (%s), more than --max-deletes %,d."
+                            + " A live row the replay lacks means the replay missed input or the live job counted what it"
+                            + " should not; find out which, then allow the deletes with --max-deletes.",
+                    plan.deletes(), changes, request.maxDeletes()));
+        }
+        Journal journal = new Journal(session, request.replayKeyspace(), request.liveKeyspace());
+        if (plan.total() > 0) {
+            for (ResultTable<?> table : request.tables()) {
+                if (table.range().isPresent()) {
+                    apply(session, table, request, journal);
+                }
+            }
+        }
+        // Also after nothing changed: what an earlier, interrupted promote journaled goes out now.
+        long published = journal.publish(request.corrections().bootstrapServers());
+        return new Result(changes, published, false);
+    }
+
+    /** Throws {@link Refused} unless {@code run} is a completed replay of the request's job, range and definition. */
+    static void check(Request request, ReplayRuns.Run run) {
+        String ks = request.replayKeyspace();
+        if (run == null) {
+            throw new Refused("Keyspace " + ks + " holds no record of a replay run: not a replay keyspace, or the replay"
+                    + " never started. Nothing was changed.");
+        }
+        if (!run.completed()) {
+            throw new Refused("The replay in " + ks + " started at " + run.startedAt() + " and never completed (it failed or"
+                    + " still runs); its results are partial. Replay again. Nothing was changed.");
+        }
+        if (!run.job().equals(request.job())) {
+            throw new Refused("The replay in " + ks + " is of job " + run.job() + ", not " + request.job() + ".");
+        }
+        if (run.replayedRecords() == null || run.replayedRecords() == 0) {
+            throw new Refused("The replay in " + ks + " replayed no records of [" + run.from() + ", " + run.to() + ") from "
+                    + run.source() + " (Kafka retention passed? another archive?); promoting it would delete the live"
+                    + " results. Nothing was changed.");
+        }
+        if (request.from().isBefore(run.from()) || request.to().isAfter(run.to())) {
+            throw new Refused("The range [" + request.from() + ", " + request.to() + ") is not inside the replayed range ["
+                    + run.from() + ", " + run.to() + "). Nothing was changed.");
+        }
+        if (!run.definition().equals(request.liveDefinition())) {
+            TreeSet<String> differing = new TreeSet<>(run.definition().keySet());
+            differing.addAll(request.liveDefinition().keySet());
+            differing.removeIf(k -> java.util.Objects.equals(run.definition().get(k), request.liveDefinition().get(k)));
+            List<String> lines = new ArrayList<>();
+            for (String option : differing) {
+                lines.add(option + ": replay " + run.definition().get(option) + ", live " + request.liveDefinition().get(option));
+            }
+            throw new Refused("The replay in " + ks + " computed other results than the live job's options say ("
+                    + String.join("; ", lines) + "). Replay with the live job's options. Nothing was changed.");
+        }
+    }
+
+    private static <T> Changes count(CqlSession session, ResultTable<T> table, Request request) {
+        long[] upsertsDeletes = {0, 0};
+        new TableComparison<>(table, request.from().toEpochMilli(), request.to().toEpochMilli())
+                .compare(session, request.liveKeyspace(), request.replayKeyspace(), request.splits(),
+                        mismatch -> upsertsDeletes[mismatch.replay() == null ? 1 : 0]++);
+        return new Changes(upsertsDeletes[0], upsertsDeletes[1]);
+    }
+
+    private static <T> void apply(CqlSession session, ResultTable<T> table, Request request, Journal journal) {
+        String live = request.liveKeyspace();
+        PreparedStatement upsert = session.prepare(table.insertCql(live));
+        PreparedStatement delete = session.prepare(table.deleteCql(live));
+        List<LatestTable<T>> latest = latestTables(session, table, request.tables(), live);
         Function<T, byte[]> encoder = table.corrections().map(c -> encoder(c.type())).orElse(null);
-        String topic = table.corrections().map(c -> corrections.topicOfOption().apply(c.topicOption())).orElse(null);
-        long[] count = {0};
-        new TableComparison<>(table, from.toEpochMilli(), to.toEpochMilli())
-                .compare(session, liveKeyspace, replayKeyspace, splits, mismatch -> {
-                    count[0]++;
+        String topic = table.corrections().map(c -> request.corrections().topicOfOption().apply(c.topicOption())).orElse(null);
+        new TableComparison<>(table, request.from().toEpochMilli(), request.to().toEpochMilli())
+                .compare(session, live, request.replayKeyspace(), request.splits(), mismatch -> {
                     T replayed = mismatch.replay();
                     if (replayed == null) {
                         session.execute(delete.bind(mismatch.key().toArray()).setIdempotent(true));
                         return;
+                    }
+                    if (encoder != null) {
+                        // Journaled first: once the live row changed, no later comparison finds this correction.
+                        journal.add(topic, table.name() + mismatch.key(), table.corrections().orElseThrow().key().of(replayed),
+                                encoder.apply(replayed));
                     }
                     session.execute(upsert.bind(table.insertValues(replayed)).setIdempotent(true));
                     for (LatestTable<T> l : latest) {
@@ -99,14 +193,7 @@ public final class Promotion {
                         values[values.length - 1] = l.table.writeTimestamp(replayed) + 1;
                         session.execute(l.upsert.bind(values).setIdempotent(true));
                     }
-                    if (encoder != null) {
-                        published.add(new ProducerRecord<>(
-                                topic,
-                                table.corrections().orElseThrow().key().of(replayed).getBytes(StandardCharsets.UTF_8),
-                                encoder.apply(replayed)));
-                    }
                 });
-        return count[0];
     }
 
     private record LatestTable<T>(ResultTable<T> table, PreparedStatement upsert) {}
@@ -132,18 +219,83 @@ public final class Promotion {
         return record -> codec.encode((SpecificRecord) record);
     }
 
-    private static void publish(String bootstrapServers, String runKeyspace, List<ProducerRecord<byte[], byte[]>> records) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        // Corrections appear all at once, or not at all, to read_committed consumers.
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tally-promote-" + runKeyspace);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            producer.initTransactions();
-            producer.beginTransaction();
-            records.forEach(producer::send);
-            producer.commitTransaction();
+    /** The corrections of promotions of one replay into one live keyspace (table {@code promotion_journal}). */
+    static final class Journal {
+        private final CqlSession session;
+        private final String replayKeyspace;
+        private final String liveKeyspace;
+        private final PreparedStatement insert;
+
+        Journal(CqlSession session, String replayKeyspace, String liveKeyspace) {
+            this.session = session;
+            this.replayKeyspace = replayKeyspace;
+            this.liveKeyspace = liveKeyspace;
+            this.insert = session.prepare("INSERT INTO " + replayKeyspace + ".promotion_journal"
+                    + " (live_keyspace, topic, row_key, record_key, record_value, published) VALUES (?, ?, ?, ?, ?, false)");
+        }
+
+        /** Journals the correction of one result row ({@code rowKey}: its table and key columns). */
+        void add(String topic, String rowKey, String key, byte[] value) {
+            session.execute(insert.bind(liveKeyspace, topic, rowKey, ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)),
+                            ByteBuffer.wrap(value))
+                    .setIdempotent(true));
+        }
+
+        /** Sends every unpublished correction in one transaction, then marks them; returns how many. */
+        long publish(String bootstrapServers) {
+            Properties props = new Properties();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            // Corrections appear all at once, or not at all, to read_committed consumers.
+            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tally-promote-" + replayKeyspace + "-" + liveKeyspace);
+            long sent = 0;
+            KafkaProducer<byte[], byte[]> producer = null;
+            try {
+                for (Row row : unpublished()) {
+                    if (producer == null) {
+                        producer = new KafkaProducer<>(props);
+                        producer.initTransactions();
+                        producer.beginTransaction();
+                    }
+                    producer.send(new ProducerRecord<>(row.getString("topic"), bytes(row.getByteBuffer("record_key")),
+                            bytes(row.getByteBuffer("record_value"))));
+                    sent++;
+                }
+                if (producer != null) {
+                    producer.commitTransaction();
+                }
+            } finally {
+                if (producer != null) {
+                    producer.close();
+                }
+            }
+            if (sent > 0) {
+                // A second pass rather than a list of what was sent: memory stays bounded however many.
+                PreparedStatement mark = session.prepare("UPDATE " + replayKeyspace + ".promotion_journal SET published = true"
+                        + " WHERE live_keyspace = ? AND topic = ? AND row_key = ?");
+                for (Row row : unpublished()) {
+                    session.execute(mark.bind(liveKeyspace, row.getString("topic"), row.getString("row_key"))
+                            .setIdempotent(true));
+                }
+            }
+            return sent;
+        }
+
+        /** The journal's unpublished rows, read page by page. */
+        private Iterable<Row> unpublished() {
+            Iterable<Row> rows = session.execute(SimpleStatement.newInstance(
+                    "SELECT topic, row_key, record_key, record_value, published FROM " + replayKeyspace + ".promotion_journal"
+                            + " WHERE live_keyspace = ?", liveKeyspace));
+            return () -> java.util.stream.StreamSupport.stream(rows.spliterator(), false)
+                    .filter(row -> !row.getBoolean("published"))
+                    .iterator();
+        }
+
+        private static byte[] bytes(ByteBuffer buffer) {
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.duplicate().get(bytes);
+            return bytes;
         }
     }
 }

@@ -1,10 +1,13 @@
 package dev.tally.reconciliation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.tally.connectors.avro.AvroCodec;
+import dev.tally.connectors.cassandra.ReplayRuns;
 import dev.tally.jobs.adclick.AdClickJob;
 import dev.tally.jobs.adclick.AdClickOptions;
 import dev.tally.jobs.adclick.AdClickTables;
@@ -28,8 +31,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.configuration.Configuration;
@@ -95,8 +100,17 @@ class ReplayReconcileITCase {
         report.writeJson(dir.resolve("report.json"));
         assertThat(Files.readString(dir.resolve("report.json"))).contains("\"within_tolerance\" : false");
 
+        refusesWhatWouldDestroyLiveCounts(session, kafka, live, replay);
+
+        // A dry run shows the changes and makes none.
+        Promotion.Result plan = Promotion.promote(session, request(kafka, live, replay, live.from(), live.to(), 0, true));
+        assertThat(plan.dryRun()).isTrue();
+        assertThat(plan.changes().get("ad_click_counts")).isEqualTo(new Promotion.Changes(expectedDelta.size(), 0));
+        assertThat(reconcile(session, live, replay).difference()).isEqualTo(report.difference());
+
         Promotion.Result promoted = promote(session, kafka, live, replay);
         assertThat(promoted.of("ad_click_counts")).isEqualTo(expectedDelta.size());
+        assertThat(promoted.published()).isPositive();
 
         Reconciliation.Report after = reconcile(session, live, replay);
         after.print(System.out);
@@ -113,8 +127,64 @@ class ReplayReconcileITCase {
         }
         assertThat(published).isEqualTo(replayed);
 
-        // Safe to run twice: nothing left to change.
-        assertThat(promote(session, kafka, live, replay).total()).isZero();
+        // Safe to run twice: nothing left to change, nothing published again.
+        Promotion.Result again = promote(session, kafka, live, replay);
+        assertThat(again.total()).isZero();
+        assertThat(again.published()).isZero();
+
+        // A promote that crashed after changing live rows and before publishing left its corrections
+        // journaled: the next run, with no row left to change, publishes them.
+        AdClickCount correction = AdClickCount.newBuilder().setAdId("journaled").setFilterId(0)
+                .setClickMinute(live.from().toEpochMilli()).setCount(3).build();
+        new Promotion.Journal(session, replay, live.keyspace()).add(live.counts(), "ad_click_counts[journaled, 0, 0]", "journaled", countCodec.encode(correction));
+        Promotion.Result recovered = promote(session, kafka, live, replay);
+        assertThat(recovered.total()).isZero();
+        assertThat(recovered.published()).isEqualTo(1);
+        List<AdClickCount> journaled = new ArrayList<>();
+        for (var r : TopicReader.readCommitted(kafka.bootstrapServers(), live.counts())) {
+            AdClickCount c = countCodec.decode(r.value());
+            if (c.getAdId().equals("journaled")) {
+                journaled.add(c);
+            }
+        }
+        assertThat(journaled).containsExactly(correction);
+    }
+
+    /** Each of these would once have overwritten or deleted correct live counts; now each is refused and changes nothing. */
+    private void refusesWhatWouldDestroyLiveCounts(CqlSession session, TestKafka kafka, LiveRun live, String replay) {
+        long before = reconcile(session, live, replay).difference();
+        // A range wider than the replay's.
+        assertThatThrownBy(() -> Promotion.promote(session,
+                        request(kafka, live, replay, live.from().minus(1, ChronoUnit.HOURS), live.to(), 0, false)))
+                .isInstanceOf(Promotion.Refused.class).hasMessageContaining("not inside the replayed range");
+        // Live options that compute something else: here, no filters file.
+        assertThatThrownBy(() -> Promotion.promote(session, new Promotion.Request(
+                        "ad-clicks", AdClickTables.ALL, live.keyspace(), replay, live.from(), live.to(), 16,
+                        AdClickOptions.parse("--windows", "1,5", "--top-n", "10").resultDefinition(), 0, false,
+                        corrections(kafka, live))))
+                .isInstanceOf(Promotion.Refused.class).hasMessageContaining("filters: replay ");
+        // A replay that never completed, and one that read nothing (Kafka retention passed).
+        ReplayRuns.Run run = ReplayRuns.read(session, replay).orElseThrow();
+        ReplayRuns.started(session, replay, run.job(), run.from(), run.to(), run.source(), run.definition());
+        assertThatThrownBy(() -> promote(session, kafka, live, replay))
+                .isInstanceOf(Promotion.Refused.class).hasMessageContaining("never completed");
+        ReplayRuns.completed(session, replay, 0, 0);
+        assertThatThrownBy(() -> promote(session, kafka, live, replay))
+                .isInstanceOf(Promotion.Refused.class).hasMessageContaining("replayed no records");
+        ReplayRuns.completed(session, replay, run.inputRecords(), run.replayedRecords());
+        // A live row the replay lacks is deleted only when allowed.
+        session.execute(SimpleStatement.newInstance(
+                "INSERT INTO " + live.keyspace() + ".ad_click_counts (ad_id, filter_id, click_minute, count) VALUES (?, ?, ?, ?)",
+                "not-in-replay", 0, live.from(), 5L));
+        assertThatThrownBy(() -> promote(session, kafka, live, replay))
+                .isInstanceOf(Promotion.Refused.class).hasMessageContaining("would delete 1 live rows");
+        assertThat(reconcile(session, live, replay).difference()).isEqualTo(before + 5);
+        // Allowed one delete, the dry run finds exactly that row.
+        assertThat(Promotion.promote(session, request(kafka, live, replay, live.from(), live.to(), 1, true)).deletes()).isEqualTo(1);
+        session.execute(SimpleStatement.newInstance(
+                "DELETE FROM " + live.keyspace() + ".ad_click_counts WHERE ad_id = ? AND filter_id = ? AND click_minute = ?",
+                "not-in-replay", 0, live.from()));
+        assertThat(reconcile(session, live, replay).difference()).isEqualTo(before);
     }
 
     @Test
@@ -190,9 +260,18 @@ class ReplayReconcileITCase {
     }
 
     private static Promotion.Result promote(CqlSession session, TestKafka kafka, LiveRun live, String replay) {
-        return Promotion.promote(
-                session, AdClickTables.ALL, live.keyspace(), replay, live.from(), live.to(), 16,
-                new Promotion.Corrections(kafka.bootstrapServers(), Map.of("counts-topic", live.counts(), "top-topic", live.top())::get));
+        return Promotion.promote(session, request(kafka, live, replay, live.from(), live.to(), 0, false));
+    }
+
+    /** A promote of [from, to) with the live job's result definition. */
+    private static Promotion.Request request(
+            TestKafka kafka, LiveRun live, String replay, Instant from, Instant to, long maxDeletes, boolean dryRun) {
+        return new Promotion.Request("ad-clicks", AdClickTables.ALL, live.keyspace(), replay, from, to, 16,
+                live.options().resultDefinition(), maxDeletes, dryRun, corrections(kafka, live));
+    }
+
+    private static Promotion.Corrections corrections(TestKafka kafka, LiveRun live) {
+        return new Promotion.Corrections(kafka.bootstrapServers(), Map.of("counts-topic", live.counts(), "top-topic", live.top())::get);
     }
 
     /** The counts of a keyspace in [from, to), as the ground truth keys them. */

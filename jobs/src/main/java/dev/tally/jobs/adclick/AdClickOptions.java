@@ -9,6 +9,8 @@ import dev.tally.jobs.adclick.functions.RollingTopCandidates;
 import dev.tally.jobs.kit.JobOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -54,6 +56,17 @@ public final class AdClickOptions extends JobOptions {
     /** Parses arguments; returns null after printing help (see {@link JobOptions#parse}). */
     public static AdClickOptions parse(String... args) {
         return JobOptions.parse(new AdClickOptions(), args);
+    }
+
+    @Override
+    public Map<String, String> resultDefinition() {
+        Map<String, String> definition = super.resultDefinition();
+        definition.put("filters", digestOf(filters));
+        definition.put("windows", Arrays.toString(windowMinutes));
+        definition.put("top-n", Integer.toString(topN));
+        definition.put("dedup-horizon", dedupHorizon.toString());
+        definition.put("allowed-lateness", allowedLateness.toString());
+        return definition;
     }
 
     public AdClickPipeline.Settings settings() {

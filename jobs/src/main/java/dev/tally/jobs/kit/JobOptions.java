@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -191,6 +192,34 @@ public abstract class JobOptions {
         CassandraConnection.Builder builder =
                 CassandraConnection.builder().contactPoints(cassandra.split(",")).localDatacenter(cassandraDatacenter);
         return keyspace == null ? builder.build() : builder.keyspace(keyspace).build();
+    }
+
+    /**
+     * What the job's results depend on besides its input, as option name to value: a replay records it,
+     * and promote refuses a replay whose definition differs from the live job's. Where the job reads and
+     * writes, and how fast, are not part of it. Jobs add their own options (and a digest of any file
+     * an option names, since a path says nothing of its contents).
+     */
+    public Map<String, String> resultDefinition() {
+        Map<String, String> definition = new TreeMap<>();
+        definition.put("max-event-age", maxEventAge.toString());
+        definition.put("max-event-future", maxEventFuture.toString());
+        return definition;
+    }
+
+    /** SHA-256 of a file an option names, or "none" without one: the part of the result definition a path stands for. */
+    protected static String digestOf(Path file) {
+        if (file == null) {
+            return "none";
+        }
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file, e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Every option with its value, for the Flink web UI's job configuration tab. */

@@ -1,5 +1,7 @@
 package dev.tally.jobs.kit;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.tally.connectors.cassandra.ReplayRuns;
 import dev.tally.connectors.kafka.Decoded;
 import java.io.PrintStream;
 import java.net.URI;
@@ -91,6 +93,20 @@ public final class Replay {
                         .name("event-time");
         job.attachReplaySinks(job.build(timed, options), options, options.cassandraConnection(settings.keyspace()));
 
+        // The run's record goes with its results: promote refuses a run that did not complete or that
+        // computed something else (another range, other filters) than what it is promoted against.
+        try (CqlSession session = options.cassandraConnection(null).open("tally-replay-run")) {
+            ReplayRuns.started(session, settings.keyspace(), job.name(), settings.from(), settings.to(),
+                    settings.source().name(), options.resultDefinition());
+            Result result = execute(env, job, settings, input, progress);
+            ReplayRuns.completed(session, settings.keyspace(), result.inputRecords(), result.replayedRecords());
+            return result;
+        }
+    }
+
+    private static Result execute(
+            StreamExecutionEnvironment env, TallyJob<?, ?, ?> job, Settings settings, Input<?> input, PrintStream progress)
+            throws Exception {
         progress.printf("Replaying %s [%s, %s) from %s into keyspace %s%n",
                 job.name(), settings.from(), settings.to(), input.description, settings.keyspace());
         long start = System.nanoTime();

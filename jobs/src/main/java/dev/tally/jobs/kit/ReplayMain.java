@@ -1,5 +1,6 @@
 package dev.tally.jobs.kit;
 
+import dev.tally.connectors.cassandra.ReplayRuns;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ public final class ReplayMain {
         if (runId == null || !runId.matches("[A-Za-z0-9_]{1,32}")) {
             throw new IllegalArgumentException("--run-id must be 1 to 32 letters, digits or '_', was " + runId);
         }
-        return "replay_" + runId.toLowerCase(java.util.Locale.ROOT);
+        return ReplayRuns.KEYSPACE_PREFIX + runId.toLowerCase(java.util.Locale.ROOT);
     }
 
     public static void main(String[] args) throws Exception {

@@ -1,8 +1,9 @@
 package dev.tally.loadgen.adclick;
 
+import dev.tally.loadgen.kit.JobDemo;
 import dev.tally.loadgen.kit.JobTools;
 
-/** The ad-click job's load generator and verifier. */
+/** The ad-click job's load generator, verifier and demo. */
 public final class AdClickTools implements JobTools {
 
     @Override
@@ -18,5 +19,10 @@ public final class AdClickTools implements JobTools {
     @Override
     public Object verifyCommand() {
         return new AdClickVerifyCommand();
+    }
+
+    @Override
+    public JobDemo demo() {
+        return new AdClickDemo();
     }
 }

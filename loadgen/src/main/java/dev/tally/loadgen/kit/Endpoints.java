@@ -21,6 +21,17 @@ public final class Endpoints {
     @Option(names = "--cassandra-dc", description = "Cassandra local datacenter (default: ${DEFAULT-VALUE}).")
     String cassandraDatacenter = CassandraConnection.DEFAULT_LOCAL_DATACENTER;
 
+    /** Options not given: the local stack's. */
+    public Endpoints() {}
+
+    /** These Kafka brokers and Cassandra contact points, in the default datacenter. */
+    public static Endpoints of(String bootstrapServers, String cassandra) {
+        Endpoints endpoints = new Endpoints();
+        endpoints.bootstrapServers = bootstrapServers;
+        endpoints.cassandra = cassandra;
+        return endpoints;
+    }
+
     public String bootstrapServers() {
         return bootstrapServers != null ? bootstrapServers : localStack().kafka().bootstrapServers();
     }

@@ -5,7 +5,7 @@ package dev.tally.loadgen.kit;
  * the exact expected results, from a reference written from the SPEC that imports nothing from
  * {@code jobs/}) and its verifier (the job's output against those expected results). Registered in
  * {@code META-INF/services/dev.tally.loadgen.kit.JobTools}; {@code ./tally loadgen <job>} and
- * {@code ./tally verify <job>} run the commands.
+ * {@code ./tally verify <job>} run the commands, {@code ./tally demo <job>} its {@link JobDemo}.
  */
 public interface JobTools {
 
@@ -17,4 +17,7 @@ public interface JobTools {
 
     /** A new picocli command (a {@code Callable<Integer>}) for {@code ./tally verify <job>}: exit 0 on an exact match. */
     Object verifyCommand();
+
+    /** The job's end-to-end demo ({@code ./tally demo <job>}). */
+    JobDemo demo();
 }

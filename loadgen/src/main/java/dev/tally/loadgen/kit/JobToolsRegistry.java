@@ -14,4 +14,16 @@ public final class JobToolsRegistry {
         ServiceLoader.load(JobTools.class, JobToolsRegistry.class.getClassLoader()).forEach(tools::add);
         return tools;
     }
+
+    /** The tools of the job registered as {@code job}; an unknown name is refused with the known ones. */
+    public static JobTools of(String job) {
+        List<String> known = new ArrayList<>();
+        for (JobTools tools : all()) {
+            if (tools.job().equals(job)) {
+                return tools;
+            }
+            known.add(tools.job());
+        }
+        throw new IllegalArgumentException("no tools for job '" + job + "'; jobs with tools: " + String.join(", ", known));
+    }
 }

@@ -159,29 +159,9 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     public RollingTopCandidates(int n, Duration allowedLateness, int... windowMinutes) {
         this.n = AdTopN.checkSize(n);
         this.allowedLatenessMillis = Minutes.latenessMillis(allowedLateness);
-        this.windowMinutes = checkWindowMinutes(windowMinutes);
+        this.windowMinutes = WindowEnds.checkWindowMinutes(windowMinutes);
         this.windowMillis = Arrays.stream(this.windowMinutes).mapToLong(m -> m * Minutes.MILLIS).toArray();
         this.maxLookBackMillis = windowMillis[windowMillis.length - 1];
-    }
-
-    /** The window sizes, sorted; refused when empty, not positive or repeated. */
-    static int[] checkWindowMinutes(int... windowMinutes) {
-        if (windowMinutes == null || windowMinutes.length == 0) {
-            throw new IllegalArgumentException("at least one window size is needed");
-        }
-        int[] sorted = windowMinutes.clone();
-        Arrays.sort(sorted);
-        for (int i = 0; i < sorted.length; i++) {
-            if (sorted[i] < 1) {
-                throw new IllegalArgumentException(
-                        "window sizes must be positive minutes, got " + Arrays.toString(windowMinutes));
-            }
-            if (i > 0 && sorted[i] == sorted[i - 1]) {
-                throw new IllegalArgumentException(
-                        "window sizes must be distinct, got " + Arrays.toString(windowMinutes));
-            }
-        }
-        return sorted;
     }
 
     @Override
@@ -289,7 +269,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         }
         // A late partial, or sorted input: the state holds the count.
         AdFilterKey key = (AdFilterKey) getCurrentKey();
-        long firstWindowEnd = Math.max(minute + Minutes.MILLIS, firstUnemittedWindowEnd(watermark));
+        long firstWindowEnd = Math.max(minute + Minutes.MILLIS, WindowEnds.firstUnemittedWindowEnd(watermark));
         long[] counts = storedCounts(key);
         if (counts == null) {
             counts = MinuteCounts.of(firstWindowEnd);
@@ -323,9 +303,9 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             timeServiceManager.advanceWatermark(mark);
         } else {
             List<Map.Entry<Long, OpenMinuteCounts.Minute<AdFilterKey>>> closing = emitClosedMinutes(next);
-            long firstDue = firstUnemittedWindowEnd(emitted.watermark());
-            long lastDue = lastDueWindowEnd(next);
-            long firstOpen = firstOpenMinute(allowedLatenessMillis, next);
+            long firstDue = WindowEnds.firstUnemittedWindowEnd(emitted.watermark());
+            long lastDue = WindowEnds.lastDueWindowEnd(next);
+            long firstOpen = WindowEnds.firstOpenMinute(allowedLatenessMillis, next);
             if (completesNextWindow(closing, firstDue, lastDue)) {
                 completeNextWindow(closing);
                 tops.drain(this::emit);
@@ -589,44 +569,5 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
 
     private void emit(TopCandidates candidates) {
         output.collect(reuse.replace(candidates, candidates.windowEnd - 1));
-    }
-
-    /**
-     * The first window end w whose list is not out yet (w - 1 > watermark); windows are emitted
-     * when the watermark reaches w - 1.
-     */
-    static long firstUnemittedWindowEnd(long watermark) {
-        if (watermark == Long.MIN_VALUE) {
-            return Long.MIN_VALUE;
-        }
-        if (watermark == Long.MAX_VALUE) {
-            return Long.MAX_VALUE;
-        }
-        return Minutes.start(watermark + 1) + Minutes.MILLIS;
-    }
-
-    /**
-     * The first minute whose count a late partial may still change at {@code watermark} (every
-     * minute before it is {@link Minutes#closed closed}): all are closed at the end of input.
-     */
-    static long firstOpenMinute(long allowedLatenessMillis, long watermark) {
-        if (watermark == Long.MAX_VALUE) {
-            return Long.MAX_VALUE;
-        }
-        if (watermark == Long.MIN_VALUE) {
-            return Long.MIN_VALUE;
-        }
-        return Minutes.start(watermark - allowedLatenessMillis - (Minutes.MILLIS - 1)) + Minutes.MILLIS;
-    }
-
-    /** The last window end due at {@code watermark}: every one, at the end of input. */
-    static long lastDueWindowEnd(long watermark) {
-        if (watermark == Long.MAX_VALUE) {
-            return Long.MAX_VALUE;
-        }
-        if (watermark == Long.MIN_VALUE) {
-            return Long.MIN_VALUE;
-        }
-        return Minutes.start(watermark + 1);
     }
 }

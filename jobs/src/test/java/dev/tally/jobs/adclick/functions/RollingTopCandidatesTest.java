@@ -689,31 +689,31 @@ class RollingTopCandidatesTest {
     void minutesOpenToLatePartialsAtAWatermark() {
         long lateness = 2 * MIN;
         // minute 0 ends at T0 + MIN - 1 and closes two minutes later
-        assertThat(RollingTopCandidates.firstOpenMinute(lateness, T0 + 3 * MIN - 2)).isEqualTo(T0);
-        assertThat(RollingTopCandidates.firstOpenMinute(lateness, T0 + 3 * MIN - 1)).isEqualTo(T0 + MIN);
-        assertThat(RollingTopCandidates.firstOpenMinute(0, T0 + MIN - 2)).isEqualTo(T0);
-        assertThat(RollingTopCandidates.firstOpenMinute(0, T0 + MIN - 1)).isEqualTo(T0 + MIN);
+        assertThat(WindowEnds.firstOpenMinute(lateness, T0 + 3 * MIN - 2)).isEqualTo(T0);
+        assertThat(WindowEnds.firstOpenMinute(lateness, T0 + 3 * MIN - 1)).isEqualTo(T0 + MIN);
+        assertThat(WindowEnds.firstOpenMinute(0, T0 + MIN - 2)).isEqualTo(T0);
+        assertThat(WindowEnds.firstOpenMinute(0, T0 + MIN - 1)).isEqualTo(T0 + MIN);
         for (long watermark = T0; watermark < T0 + 5 * MIN; watermark += 7_919) {
-            long open = RollingTopCandidates.firstOpenMinute(lateness, watermark);
+            long open = WindowEnds.firstOpenMinute(lateness, watermark);
             assertThat(Minutes.closed(open - MIN, lateness, watermark)).isTrue();
             assertThat(Minutes.closed(open, lateness, watermark)).isFalse();
         }
-        assertThat(RollingTopCandidates.firstOpenMinute(lateness, Long.MIN_VALUE)).isEqualTo(Long.MIN_VALUE);
-        assertThat(RollingTopCandidates.firstOpenMinute(lateness, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+        assertThat(WindowEnds.firstOpenMinute(lateness, Long.MIN_VALUE)).isEqualTo(Long.MIN_VALUE);
+        assertThat(WindowEnds.firstOpenMinute(lateness, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
     void windowEndsDueAtAWatermark() {
-        assertThat(RollingTopCandidates.firstUnemittedWindowEnd(Long.MIN_VALUE)).isEqualTo(Long.MIN_VALUE);
-        assertThat(RollingTopCandidates.firstUnemittedWindowEnd(T0 - 2)).isEqualTo(T0);
-        assertThat(RollingTopCandidates.firstUnemittedWindowEnd(T0 - 1)).isEqualTo(T0 + MIN);
-        assertThat(RollingTopCandidates.firstUnemittedWindowEnd(T0)).isEqualTo(T0 + MIN);
-        assertThat(RollingTopCandidates.firstUnemittedWindowEnd(T0 + MIN - 2)).isEqualTo(T0 + MIN);
-        assertThat(RollingTopCandidates.firstUnemittedWindowEnd(Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
-        assertThat(RollingTopCandidates.lastDueWindowEnd(T0 - 2)).isEqualTo(T0 - MIN);
-        assertThat(RollingTopCandidates.lastDueWindowEnd(T0 - 1)).isEqualTo(T0);
-        assertThat(RollingTopCandidates.lastDueWindowEnd(T0 + MIN - 2)).isEqualTo(T0);
-        assertThat(RollingTopCandidates.lastDueWindowEnd(Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+        assertThat(WindowEnds.firstUnemittedWindowEnd(Long.MIN_VALUE)).isEqualTo(Long.MIN_VALUE);
+        assertThat(WindowEnds.firstUnemittedWindowEnd(T0 - 2)).isEqualTo(T0);
+        assertThat(WindowEnds.firstUnemittedWindowEnd(T0 - 1)).isEqualTo(T0 + MIN);
+        assertThat(WindowEnds.firstUnemittedWindowEnd(T0)).isEqualTo(T0 + MIN);
+        assertThat(WindowEnds.firstUnemittedWindowEnd(T0 + MIN - 2)).isEqualTo(T0 + MIN);
+        assertThat(WindowEnds.firstUnemittedWindowEnd(Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+        assertThat(WindowEnds.lastDueWindowEnd(T0 - 2)).isEqualTo(T0 - MIN);
+        assertThat(WindowEnds.lastDueWindowEnd(T0 - 1)).isEqualTo(T0);
+        assertThat(WindowEnds.lastDueWindowEnd(T0 + MIN - 2)).isEqualTo(T0);
+        assertThat(WindowEnds.lastDueWindowEnd(Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
