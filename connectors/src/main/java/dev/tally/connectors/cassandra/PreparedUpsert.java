@@ -27,6 +27,9 @@ final class PreparedUpsert<T> {
     private final TypeCodec<Object>[] codecs;
     private final boolean[] text;
 
+    /** The last write timestamp given, in microseconds: each bind gets a later one. */
+    private long lastMicros;
+
     @SuppressWarnings("unchecked")
     PreparedUpsert(CassandraUpsert<T> upsert, PreparedStatement prepared) {
         this.upsert = upsert;
@@ -62,9 +65,19 @@ final class PreparedUpsert<T> {
         }
         if (timestampIndex >= 0) {
             row = row.setLong(timestampIndex, upsert.writeTimestamp().micros(record));
+        } else {
+            // Set now, not when the driver sends it: a retry of this row, after a newer value of the
+            // same key was written, must lose to it, so it keeps the time it was made.
+            row = row.setQueryTimestamp(nextMicros());
         }
         // Safe because every accepted statement is a plain upsert; lets the driver retry timeouts.
         return row.setIdempotence(true).build();
+    }
+
+    /** Wall-clock microseconds, strictly increasing across this writer's binds. */
+    long nextMicros() {
+        lastMicros = Math.max(System.currentTimeMillis() * 1000, lastMicros + 1);
+        return lastMicros;
     }
 
     private BoundStatementBuilder set(BoundStatementBuilder row, int marker, Object value) {

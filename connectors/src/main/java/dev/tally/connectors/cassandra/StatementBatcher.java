@@ -114,10 +114,17 @@ final class StatementBatcher {
             sender.send(group.statements.get(0));
             return;
         }
+        // A batch has one default timestamp (its rows' own are not sent): its latest row's, so that
+        // the batch, sent or retried, never goes after a row bound later.
+        long latest = Statement.NO_DEFAULT_TIMESTAMP;
+        for (BoundStatement statement : group.statements) {
+            latest = Math.max(latest, statement.getQueryTimestamp());
+        }
         // Every statement is an idempotent upsert, so the batch is too: the driver may retry it.
         sender.send(
                 BatchStatement.newInstance(DefaultBatchType.UNLOGGED)
                         .addAll(group.statements)
+                        .setQueryTimestamp(latest)
                         .setIdempotent(true));
     }
 

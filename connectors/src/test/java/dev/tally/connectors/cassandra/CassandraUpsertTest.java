@@ -286,6 +286,23 @@ class CassandraUpsertTest {
         assertThat(row.isIdempotent()).isTrue();
     }
 
+    /** A row retried after a newer value of its key was written must lose: it keeps the time it was bound. */
+    @Test
+    void aRowWithoutAWriteTimestampCarriesTheTimeItWasBoundAndEachLaterRowALaterOne() {
+        PreparedStatement prepared =
+                new FakePreparedStatement().variable("filter_id", INT).variable("window_end", TIMESTAMP).variable("ad_ids", TEXT).build();
+        CassandraUpsert<Window> upsert =
+                CassandraUpsert.ofValues(
+                        "INSERT INTO w (filter_id, window_end, ad_ids) VALUES (?, ?, ?)",
+                        w -> new Object[] {w.filterId(), w.windowEnd(), w.topAd()});
+        PreparedUpsert<Window> rows = upsert.prepare(prepared);
+        long before = System.currentTimeMillis() * 1000;
+        BoundStatement first = rows.bind(new Window(1, Instant.EPOCH, "ad-1"));
+        BoundStatement second = rows.bind(new Window(1, Instant.EPOCH, "ad-2"));
+        assertThat(first.getQueryTimestamp()).isBetween(before, System.currentTimeMillis() * 1000 + 1000);
+        assertThat(second.getQueryTimestamp()).isGreaterThan(first.getQueryTimestamp());
+    }
+
     @Test
     void aBinderLeavesTheTimestampMarkerToTheWriteTimestamp() {
         PreparedStatement prepared =

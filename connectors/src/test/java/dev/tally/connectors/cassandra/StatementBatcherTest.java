@@ -58,6 +58,15 @@ class StatementBatcherTest {
     }
 
     @Test
+    void aBatchCarriesTheLatestWriteTimestampOfItsRows() throws Exception {
+        StatementBatcher batcher = batcher(3, 4096, 100);
+        batcher.add(row("a", 1).setQueryTimestamp(5));
+        batcher.add(row("a", 2).setQueryTimestamp(9));
+        batcher.add(row("a", 3).setQueryTimestamp(7));
+        assertThat(sent.get(0).getQueryTimestamp()).isEqualTo(9);
+    }
+
+    @Test
     void groupsStayApartAndALoneRowIsSentAsItself() throws Exception {
         StatementBatcher batcher = batcher(10, 4096, 100);
         batcher.add(row("a", 1));
