@@ -18,6 +18,7 @@ public final class Topics {
     public static final String REROUTES = "reroutes";
     public static final String MATCH_RESULTS = "match-results";
     public static final String LEADERBOARD_UPDATES = "leaderboard-updates";
+    public static final String LEADERBOARD_TOP = "leaderboard-top";
 
     /** Where a job sends input records it cannot accept. */
     public static String deadLetter(String inputTopic) {
@@ -42,7 +43,7 @@ public final class Topics {
         for (String output :
                 new String[] {
                     AD_CLICK_COUNTS, AD_TOP_ADS, METRIC_ROLLUPS, ALERTS, NAVIGATION_ROUTES, TRAFFIC_UPDATES,
-                    REROUTES, LEADERBOARD_UPDATES
+                    REROUTES, LEADERBOARD_UPDATES, LEADERBOARD_TOP
                 }) {
             topics.put(output, partitions);
         }

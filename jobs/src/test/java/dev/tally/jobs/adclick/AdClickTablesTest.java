@@ -7,15 +7,9 @@ import dev.tally.schema.adclick.AdClickCount;
 import dev.tally.schema.adclick.AdCount;
 import dev.tally.schema.adclick.AdCountryCount;
 import dev.tally.schema.adclick.TopAds;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class AdClickTablesTest {
@@ -23,34 +17,6 @@ class AdClickTablesTest {
     private static final long END = Instant.parse("2026-11-23T00:05:00Z").toEpochMilli();
     private static final TopAds TOP =
             new TopAds(1, 5, END - 300_000, END, List.of(new AdCount("ad1", 9L), new AdCount("ad2", 4L)));
-
-    @Test
-    void everyTablesColumnsAndKeyAreThoseOfItsCreateStatement() throws IOException {
-        String cql = cql("cql/10-adclick.cql");
-        for (ResultTable<?> table : AdClickTables.ALL) {
-            Matcher create =
-                    Pattern.compile("CREATE TABLE IF NOT EXISTS \\{keyspace}\\." + table.name() + " \\((.*?)\\n\\)", Pattern.DOTALL)
-                            .matcher(cql);
-            assertThat(create.find()).as(table.name()).isTrue();
-            List<String> columns = new ArrayList<>();
-            String primaryKey = null;
-            for (String line : create.group(1).split("\n")) {
-                String trimmed = line.trim();
-                if (trimmed.startsWith("PRIMARY KEY")) {
-                    primaryKey = trimmed;
-                } else if (!trimmed.isEmpty()) {
-                    columns.add(trimmed.split("\\s+")[0]);
-                }
-            }
-            assertThat(table.columns()).as(table.name()).containsExactlyInAnyOrderElementsOf(columns);
-            assertThat(primaryKey.replaceAll("[^a-z_,]", "").split(","))
-                    .as(table.name())
-                    .containsExactlyElementsOf(table.keyColumns());
-            Matcher partition = Pattern.compile("PRIMARY KEY \\(\\(([^)]*)\\)").matcher(primaryKey);
-            int partitionKeySize = partition.find() ? partition.group(1).split(",").length : 1;
-            assertThat(table.partitionKeySize()).as(table.name() + " partition key").isEqualTo(partitionKeySize);
-        }
-    }
 
     @Test
     void rowsHoldEachFieldInItsColumn() {
@@ -98,12 +64,5 @@ class AdClickTablesTest {
                 .endsWith(" FROM ks.top_ads WHERE token(filter_id, window_minutes, day) > ? AND token(filter_id, window_minutes, day) <= ?");
         assertThat(AdClickTables.COUNTS.measure(new AdClickCount("a", 0, from, 7L))).isEqualTo(7);
         assertThat(AdClickTables.TOP_ADS.measure(TOP)).isEqualTo(1);
-    }
-
-    private static String cql(String resource) throws IOException {
-        try (InputStream in = AdClickTablesTest.class.getClassLoader().getResourceAsStream(resource)) {
-            assertThat(in).as(resource).isNotNull();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }

@@ -15,16 +15,17 @@ class TallyJobsTest {
 
     @Test
     void findsEveryRegisteredJobByName() {
-        assertThat(TallyJobs.names()).containsExactly("ad-clicks", "ad-clicks-sql");
+        assertThat(TallyJobs.names()).containsExactly("ad-clicks", "ad-clicks-sql", "leaderboard");
         assertThat(TallyJobs.byName("ad-clicks")).isInstanceOf(AdClickJob.class);
         assertThat(TallyJobs.byName("ad-clicks-sql")).isInstanceOf(AdClickSqlJob.class);
+        assertThat(TallyJobs.byName("leaderboard")).isInstanceOf(dev.tally.jobs.leaderboard.LeaderboardJob.class);
     }
 
     @Test
     void anUnknownJobNamesTheKnownOnes() {
         assertThatThrownBy(() -> TallyJobs.byName("ad-click"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Unknown job 'ad-click'; known jobs: [ad-clicks, ad-clicks-sql]");
+                .hasMessage("Unknown job 'ad-click'; known jobs: [ad-clicks, ad-clicks-sql, leaderboard]");
     }
 
     @Test

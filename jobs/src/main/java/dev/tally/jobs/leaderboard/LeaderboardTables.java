@@ -1,0 +1,91 @@
+package dev.tally.jobs.leaderboard;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import dev.tally.connectors.cassandra.ResultTable;
+import dev.tally.schema.leaderboard.LeaderboardUpdate;
+import dev.tally.schema.leaderboard.RankedPlayer;
+import dev.tally.schema.leaderboard.ScoreBucket;
+import dev.tally.schema.leaderboard.TopPlayers;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The leaderboard job's Cassandra tables (created by {@code cql/40-leaderboard.cql}), each defined
+ * once: the sinks, the verifier and the dashboard all use these. No Flink class is touched here.
+ */
+public final class LeaderboardTables {
+
+    /** Every player's score, one partition per (tournament, player). */
+    public static final ResultTable<LeaderboardUpdate> PLAYER_SCORES =
+            ResultTable.of(
+                    "leaderboard_player_scores",
+                    2,
+                    List.of("tournament", "user_id"),
+                    List.of("score", "reached_at"),
+                    u -> new Object[] {u.getTournament(), u.getUserId(), u.getScore(), Instant.ofEpochMilli(u.getReachedAt())},
+                    row -> new LeaderboardUpdate(
+                            row.getString("tournament"),
+                            row.getString("user_id"),
+                            row.getLong("score"),
+                            row.getInstant("reached_at").toEpochMilli()));
+
+    /** Players per score and above it: a rank is one read. */
+    public static final ResultTable<ScoreBucket> SCORE_HISTOGRAM =
+            ResultTable.of(
+                    "leaderboard_score_histogram",
+                    1,
+                    List.of("tournament", "score"),
+                    List.of("players", "players_above"),
+                    b -> new Object[] {b.getTournament(), b.getScore(), b.getPlayers(), b.getPlayersAbove()},
+                    row -> new ScoreBucket(
+                            row.getString("tournament"), row.getLong("score"), row.getLong("players"), row.getLong("players_above")));
+
+    /**
+     * The newest top K per tournament. The write timestamp is the list's as-of time, so an older list
+     * never overwrites a newer one whatever order the writes arrive in.
+     */
+    public static final ResultTable<TopPlayers> TOP_PLAYERS =
+            ResultTable.of(
+                            "leaderboard_top_players",
+                            1,
+                            List.of("tournament"),
+                            List.of("as_of", "complete", "user_ids", "scores", "ranks", "reached_ats"),
+                            LeaderboardTables::topRow,
+                            LeaderboardTables::readTop)
+                    .withWriteTimestamp(t -> t.getAsOf() * 1000);
+
+    public static final List<ResultTable<?>> ALL = List.of(PLAYER_SCORES, SCORE_HISTOGRAM, TOP_PLAYERS);
+
+    private LeaderboardTables() {}
+
+    /** The Kafka key of a player's update: one player's updates stay in order on one partition. */
+    public static String playerKey(LeaderboardUpdate u) {
+        return u.getTournament() + "#" + u.getUserId();
+    }
+
+    private static Object[] topRow(TopPlayers t) {
+        List<RankedPlayer> players = t.getPlayers();
+        return new Object[] {
+            t.getTournament(),
+            Instant.ofEpochMilli(t.getAsOf()),
+            t.getComplete(),
+            players.stream().map(RankedPlayer::getUserId).toList(),
+            players.stream().map(RankedPlayer::getScore).toList(),
+            players.stream().map(RankedPlayer::getRank).toList(),
+            players.stream().map(p -> Instant.ofEpochMilli(p.getReachedAt())).toList()
+        };
+    }
+
+    private static TopPlayers readTop(Row row) {
+        List<String> users = row.getList("user_ids", String.class);
+        List<Long> scores = row.getList("scores", Long.class);
+        List<Long> ranks = row.getList("ranks", Long.class);
+        List<Instant> reached = row.getList("reached_ats", Instant.class);
+        List<RankedPlayer> players = new ArrayList<>(users.size());
+        for (int i = 0; i < users.size(); i++) {
+            players.add(new RankedPlayer(users.get(i), scores.get(i), ranks.get(i), reached.get(i).toEpochMilli()));
+        }
+        return new TopPlayers(row.getString("tournament"), row.getInstant("as_of").toEpochMilli(), row.getBoolean("complete"), players);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.tally.jobs.leaderboard;
+
+import dev.tally.connectors.kafka.RecordValidator;
+import dev.tally.schema.leaderboard.MatchResult;
+import java.time.Duration;
+
+/**
+ * Rejects results without ids, with a game that would make the tournament key ambiguous, with points
+ * outside [0, max] or a negative revision, and whose event time is implausible relative to when
+ * Kafka received them (the broker timestamp, so a replay from Kafka judges as the live run did).
+ */
+public final class MatchValidator implements RecordValidator<MatchResult> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int maxPoints;
+    private final long maxAgeMillis;
+    private final long maxFutureMillis;
+
+    public MatchValidator(int maxPoints, Duration maxAge, Duration maxFuture) {
+        this.maxPoints = maxPoints;
+        this.maxAgeMillis = maxAge.toMillis();
+        this.maxFutureMillis = maxFuture.toMillis();
+    }
+
+    @Override
+    public Rejection check(MatchResult result, long kafkaTimestamp) {
+        if (isBlank(result.getMatchId())) {
+            return new Rejection("MISSING_FIELD", "match_id is empty");
+        }
+        if (isBlank(result.getUserId())) {
+            return new Rejection("MISSING_FIELD", "user_id is empty");
+        }
+        if (isBlank(result.getGame())) {
+            return new Rejection("MISSING_FIELD", "game is empty");
+        }
+        if (result.getGame().indexOf('#') >= 0) {
+            return new Rejection("INVALID_FIELD", "game contains '#', which separates a tournament's game from its month");
+        }
+        if (result.getRevision() < 0) {
+            return new Rejection("INVALID_FIELD", "revision " + result.getRevision() + " is negative");
+        }
+        if (result.getPoints() < 0 || result.getPoints() > maxPoints) {
+            return new Rejection("POINTS_OUT_OF_RANGE", "points " + result.getPoints() + " are outside [0, " + maxPoints + "]");
+        }
+        long ts = result.getTs();
+        if (kafkaTimestamp >= 0) {
+            if (ts < kafkaTimestamp - maxAgeMillis) {
+                return new Rejection(
+                        "TIMESTAMP_OUT_OF_RANGE",
+                        "ts " + ts + " is more than " + Duration.ofMillis(maxAgeMillis) + " before the Kafka timestamp " + kafkaTimestamp);
+            }
+            if (ts > kafkaTimestamp + maxFutureMillis) {
+                return new Rejection(
+                        "TIMESTAMP_OUT_OF_RANGE",
+                        "ts " + ts + " is more than " + Duration.ofMillis(maxFutureMillis) + " after the Kafka timestamp " + kafkaTimestamp);
+            }
+        }
+        return null;
+    }
+
+    private static boolean isBlank(CharSequence value) {
+        return value == null || value.toString().isBlank();
+    }
+}

@@ -1,0 +1,175 @@
+package dev.tally.jobs.leaderboard.functions;
+
+import dev.tally.schema.leaderboard.MatchResult;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * One player in one tournament (keyed by {@link PlayerKey}): applies its match results, each match's
+ * highest revision once, and emits the player's score when the watermark next advances, coalescing
+ * every change in between.
+ *
+ * <p>A match is remembered until the watermark passes its {@code ts} + the correction horizon, so a
+ * duplicate or correction within it is recognised; a result arriving after that is late (its match
+ * may have been forgotten, so applying it could count it twice). All of a player's state goes when
+ * the watermark passes its tournament's end + the horizon, when every result for it is late.
+ */
+public final class ApplyResults extends KeyedProcessFunction<String, MatchResult, ScoreChange> {
+
+    public static final OutputTag<MatchResult> LATE = new OutputTag<>("late-results", new AvroTypeInfo<>(MatchResult.class));
+
+    /** Matches are forgotten a minute at a time: at most one timer per player and minute. */
+    private static final long FORGET_GRANULARITY = 60_000;
+
+    private final long horizonMillis;
+
+    private transient MapState<String, MatchEntry> matches;
+    private transient ValueState<PlayerTotals> totals;
+    private transient Counter duplicates;
+    private transient Counter corrections;
+    private transient Counter late;
+
+    public ApplyResults(Duration correctionHorizon) {
+        this.horizonMillis = correctionHorizon.toMillis();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        matches = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("matches", Types.STRING, TypeInformation.of(MatchEntry.class)));
+        totals = getRuntimeContext().getState(new ValueStateDescriptor<>("totals", TypeInformation.of(PlayerTotals.class)));
+        duplicates = getRuntimeContext().getMetricGroup().counter("duplicates");
+        corrections = getRuntimeContext().getMetricGroup().counter("corrections");
+        late = getRuntimeContext().getMetricGroup().counter("late");
+    }
+
+    @Override
+    public void processElement(MatchResult result, Context ctx, Collector<ScoreChange> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        long ts = result.getTs();
+        if (ts + horizonMillis <= watermark) {
+            late.inc();
+            ctx.output(LATE, result);
+            return;
+        }
+        String matchId = result.getMatchId();
+        int points = result.getPoints();
+        MatchEntry known = matches.get(matchId);
+        if (known != null && !known.isReplacedBy(result.getRevision(), points)) {
+            duplicates.inc();
+            return;
+        }
+        PlayerTotals player = totals.value();
+        if (player == null) {
+            player = new PlayerTotals();
+            ctx.timerService().registerEventTimeTimer(Tournaments.endOf(ts) + horizonMillis);
+        }
+        int before = 0;
+        if (known == null) {
+            long forgetAt = forgetTime(ts);
+            if (forgetAt < player.nextForget) {
+                player.nextForget = forgetAt;
+            }
+            ctx.timerService().registerEventTimeTimer(forgetAt);
+        } else {
+            corrections.inc();
+            before = known.points;
+        }
+        matches.put(matchId, new MatchEntry(result.getRevision(), points, ts));
+        player.score += points - before;
+        player.earliestTs = Math.min(player.earliestTs, ts);
+        player.latestTs = Math.max(player.latestTs, ts);
+        if (points > 0) {
+            player.latestScoringTs = Math.max(player.latestScoringTs, ts);
+        } else if (before > 0 && ts == player.latestScoringTs) {
+            player.latestScoringTs = latestScoringTs(player);
+        }
+        if (!player.pending) {
+            // The next watermark fires it: every change until then goes out as one.
+            ctx.timerService().registerEventTimeTimer(watermark == Long.MIN_VALUE ? watermark : watermark + 1);
+            player.pending = true;
+        }
+        totals.update(player);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScoreChange> out) throws Exception {
+        PlayerTotals player = totals.value();
+        if (player == null) {
+            return;
+        }
+        if (player.pending) {
+            player.pending = false;
+            if (player.changedSinceEmitted()) {
+                String key = ctx.getCurrentKey();
+                int split = key.indexOf('#', key.indexOf('#') + 1);
+                out.collect(new ScoreChange(
+                        key.substring(0, split),
+                        key.substring(split + 1),
+                        player.emittedScore,
+                        player.score,
+                        player.reachedAt(),
+                        player.latestTs,
+                        Tournaments.endOf(player.earliestTs)));
+                player.emittedScore = player.score;
+                player.emittedReachedAt = player.reachedAt();
+            }
+        }
+        if (timestamp >= Tournaments.endOf(player.earliestTs) + horizonMillis) {
+            matches.clear();
+            totals.clear();
+            return;
+        }
+        if (timestamp >= player.nextForget) {
+            forget(player, timestamp);
+        }
+        totals.update(player);
+    }
+
+    /** Drops the matches whose horizon has passed, keeping what reached_at needs of them. */
+    private void forget(PlayerTotals player, long now) throws Exception {
+        long next = Long.MAX_VALUE;
+        for (Iterator<Map.Entry<String, MatchEntry>> it = matches.iterator(); it.hasNext(); ) {
+            MatchEntry match = it.next().getValue();
+            long forgetAt = forgetTime(match.ts);
+            if (forgetAt <= now) {
+                if (match.points > 0) {
+                    player.latestForgottenScoringTs = Math.max(player.latestForgottenScoringTs, match.ts);
+                }
+                it.remove();
+            } else {
+                next = Math.min(next, forgetAt);
+            }
+        }
+        player.nextForget = next;
+    }
+
+    /** The latest scoring result after one lost its points: rare (a correction), so a scan. */
+    private long latestScoringTs(PlayerTotals player) throws Exception {
+        long latest = player.latestForgottenScoringTs;
+        for (MatchEntry match : matches.values()) {
+            if (match.points > 0) {
+                latest = Math.max(latest, match.ts);
+            }
+        }
+        return latest;
+    }
+
+    private long forgetTime(long ts) {
+        long due = ts + horizonMillis;
+        return Math.floorDiv(due + FORGET_GRANULARITY - 1, FORGET_GRANULARITY) * FORGET_GRANULARITY;
+    }
+}

@@ -1,0 +1,161 @@
+package dev.tally.jobs.leaderboard.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.schema.leaderboard.MatchResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The per-player stage: each match's highest revision once, coalesced emission, the horizon, the month's end. */
+class ApplyResultsTest {
+
+    private static final long T0 = Instant.parse("2026-12-04T10:00:00Z").toEpochMilli();
+    private static final long HOUR = 3_600_000L;
+
+    private KeyedOneInputStreamOperatorTestHarness<String, MatchResult, ScoreChange> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = newHarness();
+        harness.open();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, MatchResult, ScoreChange> newHarness() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ApplyResults(Duration.ofHours(1))), new PlayerKey(), Types.STRING);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private void send(String match, String user, int points, long ts, int revision) throws Exception {
+        harness.processElement(new StreamRecord<>(new MatchResult(match, "chess", user, points, ts, revision), ts));
+    }
+
+    private List<String> emitted() {
+        List<String> changes = harness.extractOutputValues().stream().map(ScoreChange::toString).toList();
+        harness.getOutput().clear();
+        return changes;
+    }
+
+    private static String change(String user, long previous, long score, long reachedAt) {
+        return "chess#2026-12/" + user + ": " + previous + " -> " + score + " @" + reachedAt;
+    }
+
+    @Test
+    void changesUntilTheWatermarkAdvancesGoOutAsOne() throws Exception {
+        send("m1", "ann", 1, T0, 0);
+        send("m2", "ann", 1, T0 + 1_000, 0);
+        send("m3", "ann", 0, T0 + 2_000, 0);
+        send("m3", "bob", 1, T0 + 2_000, 0);
+        assertThat(emitted()).isEmpty();
+        harness.processWatermark(new Watermark(T0));
+        assertThat(emitted()).containsExactlyInAnyOrder(change("ann", -1, 2, T0 + 1_000), change("bob", -1, 1, T0 + 2_000));
+        send("m4", "ann", 1, T0 + 3_000, 0);
+        harness.processWatermark(new Watermark(T0 + 1_000));
+        assertThat(emitted()).containsExactly(change("ann", 2, 3, T0 + 3_000));
+    }
+
+    @Test
+    void aDuplicateOrAStaleRevisionChangesNothing() throws Exception {
+        send("m1", "ann", 1, T0, 0);
+        send("m1", "ann", 1, T0, 0);
+        send("m1", "ann", 5, T0, 2);
+        send("m1", "ann", 9, T0, 1);
+        send("m1", "ann", 4, T0, 2);
+        harness.processWatermark(new Watermark(T0));
+        assertThat(emitted()).containsExactly(change("ann", -1, 5, T0));
+    }
+
+    @Test
+    void ofTwoRecordsOfTheSameRevisionTheOneWithMorePointsCountsWhateverTheOrder() throws Exception {
+        send("m1", "ann", 1, T0, 1);
+        send("m1", "ann", 3, T0, 1);
+        send("m2", "bob", 3, T0, 1);
+        send("m2", "bob", 1, T0, 1);
+        harness.processWatermark(new Watermark(T0));
+        assertThat(emitted()).containsExactlyInAnyOrder(change("ann", -1, 3, T0), change("bob", -1, 3, T0));
+    }
+
+    @Test
+    void aCorrectionToNoPointsTakesReachedAtBackToTheLatestScoringResult() throws Exception {
+        send("m1", "ann", 1, T0, 0);
+        send("m2", "ann", 1, T0 + 10_000, 0);
+        send("m3", "ann", 0, T0 + 20_000, 0);
+        harness.processWatermark(new Watermark(T0 + 30_000));
+        assertThat(emitted()).containsExactly(change("ann", -1, 2, T0 + 10_000));
+        // Behind the watermark but within the horizon: applied as a correction.
+        send("m2", "ann", 0, T0 + 10_000, 1);
+        harness.processWatermark(new Watermark(T0 + 31_000));
+        assertThat(emitted()).containsExactly(change("ann", 2, 1, T0));
+        send("m1", "ann", 0, T0, 1);
+        harness.processWatermark(new Watermark(T0 + 32_000));
+        // No scoring result left: reached_at is the player's first result.
+        assertThat(emitted()).containsExactly(change("ann", 1, 0, T0));
+    }
+
+    @Test
+    void aForgottenMatchStillCountsForReachedAt() throws Exception {
+        send("m1", "ann", 1, T0, 0);
+        send("m2", "ann", 1, T0 + HOUR, 0);
+        harness.processWatermark(new Watermark(T0 + HOUR + 10 * 60_000));
+        emitted();
+        // m1 is forgotten now; correcting m2 to 0 must find m1's time in what was kept of it.
+        send("m2", "ann", 0, T0 + HOUR, 1);
+        harness.processWatermark(new Watermark(T0 + HOUR + 11 * 60_000));
+        assertThat(emitted()).containsExactly(change("ann", 2, 1, T0));
+    }
+
+    @Test
+    void aResultBeyondTheHorizonIsLateAndNotApplied() throws Exception {
+        send("m1", "ann", 1, T0, 0);
+        harness.processWatermark(new Watermark(T0 + HOUR));
+        emitted();
+        send("m1", "ann", 1, T0, 0);
+        send("m0", "ann", 1, T0 - 1, 0);
+        send("m2", "ann", 1, T0 + 1, 0);
+        harness.processWatermark(new Watermark(T0 + HOUR + 1));
+        assertThat(harness.getSideOutput(ApplyResults.LATE)).extracting(r -> r.getValue().getMatchId()).containsExactly("m1", "m0");
+        assertThat(emitted()).containsExactly(change("ann", 1, 2, T0 + 1));
+    }
+
+    @Test
+    void aTournamentsStateIsDroppedAnHourAfterItsMonthEnds() throws Exception {
+        send("m1", "ann", 1, Instant.parse("2026-12-31T23:59:59.999Z").toEpochMilli(), 0);
+        harness.processWatermark(new Watermark(Instant.parse("2027-01-01T00:30:00Z").toEpochMilli()));
+        assertThat(emitted()).hasSize(1);
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+        harness.processWatermark(new Watermark(Instant.parse("2027-01-01T01:00:00Z").toEpochMilli()));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aRestoredPlayerRecognisesItsMatchesAndEmitsFromWhereItWas() throws Exception {
+        send("m1", "ann", 1, T0, 0);
+        harness.processWatermark(new Watermark(T0));
+        emitted();
+        send("m2", "ann", 1, T0 + 1_000, 0);
+        OperatorSubtaskState snapshot = harness.snapshot(1, T0);
+        harness.close();
+
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+        send("m1", "ann", 1, T0, 0);
+        harness.processWatermark(new Watermark(T0 + 1_000));
+        assertThat(emitted()).containsExactly(change("ann", 1, 2, T0 + 1_000));
+    }
+}

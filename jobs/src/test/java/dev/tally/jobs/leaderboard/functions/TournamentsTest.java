@@ -1,0 +1,32 @@
+package dev.tally.jobs.leaderboard.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class TournamentsTest {
+
+    private static long at(String instant) {
+        return Instant.parse(instant).toEpochMilli();
+    }
+
+    @Test
+    void theLastMillisecondOfAMonthBelongsToIt() {
+        assertThat(Tournaments.of("chess", at("2026-11-30T23:59:59.999Z"))).isEqualTo("chess#2026-11");
+        assertThat(Tournaments.of("chess", at("2026-12-01T00:00:00Z"))).isEqualTo("chess#2026-12");
+        assertThat(Tournaments.of("go", at("2026-01-31T12:00:00Z"))).isEqualTo("go#2026-01");
+    }
+
+    @Test
+    void aMonthEndsAtTheFirstMillisecondOfTheNext() {
+        assertThat(Tournaments.endOf(at("2026-11-30T23:59:59.999Z"))).isEqualTo(at("2026-12-01T00:00:00Z"));
+        assertThat(Tournaments.endOf(at("2026-12-01T00:00:00Z"))).isEqualTo(at("2027-01-01T00:00:00Z"));
+        assertThat(Tournaments.endOf(at("2028-02-10T00:00:00Z"))).isEqualTo(at("2028-03-01T00:00:00Z"));
+    }
+
+    @Test
+    void timesBeforeTheEpochAreInTheirOwnMonth() {
+        assertThat(Tournaments.of("chess", at("1969-12-31T23:59:59.999Z"))).isEqualTo("chess#1969-12");
+    }
+}
