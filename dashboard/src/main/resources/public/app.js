@@ -1,8 +1,30 @@
-// Tally dashboard: polls the query API and redraws the top-ads table and the per-minute chart.
+// Tally dashboard: a tab per job; the shown tab polls its part of the query API and redraws.
+// This file holds the tabs and the ad-click tab; each other job's tab is a file of its own.
 'use strict';
 const COLORS = ['#2f6fdf', '#e4572e', '#29a36a', '#9b5de5', '#f3a712', '#17bebb', '#d7263d', '#6c757d'];
 const REFRESH_MS = 10000;
 const $ = (id) => document.getElementById(id);
+/** Each tab's refresh, by the tab's name; a tab's file adds its own. */
+const TABS = {};
+
+function activeTab() {
+  const tab = location.hash.substring(1);
+  return TABS[tab] ? tab : 'ads';
+}
+
+function showTab() {
+  const tab = activeTab();
+  for (const el of document.querySelectorAll('[data-tab]')) {
+    if (el.tagName === 'A') el.classList.toggle('active', el.dataset.tab === tab);
+    else el.hidden = el.dataset.tab !== tab;
+  }
+  return TABS[tab]();
+}
+
+function showStatus(error) {
+  $('status').textContent = error ? 'error: ' + error.message : 'updated ' + new Date().toLocaleTimeString();
+  $('status').className = error ? 'error' : '';
+}
 
 async function getJson(url) {
   const response = await fetch(url);
@@ -29,13 +51,12 @@ async function refresh() {
     const series = await Promise.all(ads.map((ad) =>
       getJson(`/v1/ads/${encodeURIComponent(ad)}/series?filter=${filter}&from=${from}&to=${to}`)));
     renderChart(series);
-    $('status').textContent = 'updated ' + new Date().toLocaleTimeString();
-    $('status').className = '';
+    showStatus();
   } catch (e) {
-    $('status').textContent = 'error: ' + e.message;
-    $('status').className = 'error';
+    showStatus(e);
   }
 }
+TABS.ads = refresh;
 
 function renderTop(top) {
   $('top-window').textContent = top.window_end
@@ -106,11 +127,12 @@ async function loadChoices() {
       return option;
     }));
   } catch (e) {
-    $('status').textContent = 'error: ' + e.message;
-    $('status').className = 'error';
+    showStatus(e);
   }
 }
 
 $('controls').addEventListener('change', refresh);
-loadChoices().then(refresh);
-setInterval(refresh, REFRESH_MS);
+window.addEventListener('hashchange', showTab);
+// The other tabs' files load after this one: start once all have registered.
+window.addEventListener('DOMContentLoaded', () => loadChoices().then(showTab));
+setInterval(() => TABS[activeTab()](), REFRESH_MS);

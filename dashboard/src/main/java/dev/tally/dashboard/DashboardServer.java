@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The query service: the ad API over the Cassandra sink tables, a health check, the OpenAPI description
- * and the web page. It only reads. Each result family is a resource of its own (ads now; metrics,
- * traffic and leaderboard later) registered on the same server.
+ * The query service: each job's API over its Cassandra sink tables (a resource per job: ads,
+ * leaderboard), a health check, the OpenAPI description and the web page with a tab per job. It only
+ * reads.
  */
 public final class DashboardServer implements AutoCloseable {
 
@@ -55,6 +55,7 @@ public final class DashboardServer implements AutoCloseable {
                             });
                         });
         new AdResource(ads, clock, config.windows(), config.maxTopN(), config.filterNames()).register(app);
+        new LeaderboardResource(new LeaderboardQueries(cassandra), clock).register(app);
         app.get(
                 "/health",
                 ctx -> {

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import dev.tally.connectors.cassandra.ResultTable;
+import dev.tally.jobs.leaderboard.LeaderboardTables;
+import dev.tally.schema.leaderboard.LeaderboardUpdate;
+import dev.tally.schema.leaderboard.RankedPlayer;
+import dev.tally.schema.leaderboard.ScoreBucket;
+import dev.tally.schema.leaderboard.TopPlayers;
 import dev.tally.testing.RealServicesExtension;
 import dev.tally.testing.TestCassandra;
 import java.io.File;
@@ -22,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The web page in headless Chromium over seeded rows: the top-ads table and the chart show them. */
+/** The web page in headless Chromium over seeded rows: each job's tab shows them. */
 @ExtendWith(RealServicesExtension.class)
 class DashboardPageITCase {
 
@@ -73,6 +79,42 @@ class DashboardPageITCase {
                     "<option value=\"2\">non-us (2)</option>");
             assertThat(dom).contains("1 min ending " + now.toString().replace("T", " ").replace(":00Z", " UTC"));
         }
+    }
+
+    @Test
+    void leaderboardTabShowsTheTopPlayersAndAPlayersRank(TestCassandra cassandra) throws Exception {
+        boolean ci = System.getenv("CI") != null;
+        assumeTrue(ci || new File(CHROMIUM).canExecute(), "Debian's chromium is not installed");
+
+        String keyspace = cassandra.newKeyspace();
+        CqlSession session = cassandra.session();
+        Instant now = Instant.now();
+        String tournament = "chess#" + java.time.YearMonth.from(now.atZone(java.time.ZoneOffset.UTC));
+        long t = now.toEpochMilli();
+        insert(session, keyspace, LeaderboardTables.PLAYER_SCORES, new LeaderboardUpdate(tournament, "ann", 7L, t - 5));
+        insert(session, keyspace, LeaderboardTables.SCORE_HISTOGRAM, new ScoreBucket(tournament, 7L, 1L, 0L));
+        insert(session, keyspace, LeaderboardTables.SCORE_HISTOGRAM, new ScoreBucket(tournament, 2L, 2L, 1L));
+        insert(session, keyspace, LeaderboardTables.TOP_PLAYERS, new TopPlayers(tournament, t, true, List.of(
+                new RankedPlayer("ann", 7L, 1L, t - 5), new RankedPlayer("bob", 2L, 2L, t - 4), new RankedPlayer("cid", 2L, 2L, t - 3))));
+
+        try (DashboardServer server =
+                DashboardServer.start(
+                        new DashboardServer.Config(
+                                "127.0.0.1", 0, cassandra.contactPoint(), cassandra.localDatacenter(), keyspace, List.of(1), 100, Map.of()))) {
+            String dom = render("http://127.0.0.1:" + server.port() + "/#leaderboard");
+
+            List<String> rows = new ArrayList<>();
+            Matcher row = Pattern.compile("<tr data-user=\"([^\"]*)\"><td>(\\d+)</td><td>[^<]*</td><td class=\"num\">([^<]*)</td>").matcher(dom);
+            while (row.find()) {
+                rows.add(row.group(2) + "|" + row.group(1) + "|" + row.group(3));
+            }
+            assertThat(rows).containsExactly("1|ann|7", "2|bob|2", "2|cid|2");
+            assertThat(dom).contains(tournament + " as of ").contains("3 players");
+        }
+    }
+
+    private static <T> void insert(CqlSession session, String keyspace, ResultTable<T> table, T record) {
+        session.execute(session.prepare(table.insertCql(keyspace)).bind(table.insertValues(record)));
     }
 
     /** Loads the page in headless Chromium, lets its scripts run, and returns the resulting DOM. */

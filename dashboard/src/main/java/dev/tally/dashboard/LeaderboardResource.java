@@ -1,0 +1,145 @@
+package dev.tally.dashboard;
+
+import dev.tally.schema.leaderboard.LeaderboardUpdate;
+import dev.tally.schema.leaderboard.RankedPlayer;
+import dev.tally.schema.leaderboard.ScoreBucket;
+import dev.tally.schema.leaderboard.TopPlayers;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The leaderboard queries of the books' API (SPEC section 4): the top players, a player's score,
+ * rank and percentile, and a tournament's score percentiles. Ranks are competition ranks (equal
+ * scores share one) read from the histogram, never counted by a scan.
+ */
+final class LeaderboardResource {
+
+    static final int MAX_COUNT = 100;
+    private static final Pattern TOURNAMENT = Pattern.compile("[^#\\s]{1,64}#\\d{4}-\\d{2}");
+    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9_.:@-]{1,128}");
+    private static final int[] PERCENTILES = {50, 75, 90, 99};
+
+    private final LeaderboardQueries queries;
+    private final Clock clock;
+
+    LeaderboardResource(LeaderboardQueries queries, Clock clock) {
+        this.queries = queries;
+        this.clock = clock;
+    }
+
+    void register(Javalin app) {
+        app.get("/v1/scores", this::top);
+        app.get("/v1/scores/percentiles", this::percentiles);
+        app.get("/v1/scores/{user_id}", this::player);
+    }
+
+    /** {@code {data: [{user_id, rank, score, reached_at}], total, tournament, as_of, complete}}: the books' shape, with the list's time. */
+    private void top(Context ctx) {
+        String tournament = tournament(ctx);
+        int count = Params.integer(ctx, "count", 10, 1, MAX_COUNT);
+        TopPlayers top = queries.top(tournament);
+        List<Map<String, Object>> data = new ArrayList<>();
+        if (top != null) {
+            for (RankedPlayer p : top.getPlayers().subList(0, Math.min(count, top.getPlayers().size()))) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("user_id", p.getUserId());
+                entry.put("rank", p.getRank());
+                entry.put("score", p.getScore());
+                entry.put("reached_at", Instant.ofEpochMilli(p.getReachedAt()).toString());
+                data.add(entry);
+            }
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("tournament", tournament);
+        body.put("data", data);
+        body.put("total", data.size());
+        body.put("as_of", top == null ? null : Instant.ofEpochMilli(top.getAsOf()).toString());
+        body.put("complete", top == null || top.getComplete());
+        ctx.json(body);
+    }
+
+    /**
+     * {@code {user_info: {user_id, score, rank, reached_at, percentile}, tournament, players}}; 404 for a
+     * player without a score. Percentile: the share of players below, counting half of those level.
+     */
+    private void player(Context ctx) {
+        String tournament = tournament(ctx);
+        String userId = ctx.pathParam("user_id");
+        if (!USER_ID.matcher(userId).matches()) {
+            throw new BadParameter("user_id", "must be 1 to 128 characters of letters, digits, '_', '.', ':', '@' or '-'");
+        }
+        LeaderboardUpdate player = queries.player(tournament, userId);
+        if (player == null) {
+            ctx.status(HttpStatus.NOT_FOUND)
+                    .json(Map.of("error", "not_found", "message", "user " + userId + " has no score in " + tournament));
+            return;
+        }
+        ScoreBucket bucket = queries.bucket(tournament, player.getScore());
+        long players = 0;
+        for (ScoreBucket b : queries.histogram(tournament)) {
+            players += b.getPlayers();
+        }
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("user_id", userId);
+        info.put("score", player.getScore());
+        info.put("rank", bucket == null ? null : 1 + bucket.getPlayersAbove());
+        info.put("reached_at", Instant.ofEpochMilli(player.getReachedAt()).toString());
+        if (bucket != null && players > 0) {
+            double below = players - bucket.getPlayersAbove() - bucket.getPlayers();
+            info.put("percentile", 100.0 * (below + bucket.getPlayers() / 2.0) / players);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("tournament", tournament);
+        body.put("user_info", info);
+        body.put("players", players);
+        ctx.json(body);
+    }
+
+    /** {@code {tournament, players, scores: {p50, p75, p90, p99}}}: the lowest score at least that share of players hold or stay under. */
+    private void percentiles(Context ctx) {
+        String tournament = tournament(ctx);
+        List<ScoreBucket> highestFirst = queries.histogram(tournament);
+        long players = highestFirst.stream().mapToLong(ScoreBucket::getPlayers).sum();
+        Map<String, Object> scores = new LinkedHashMap<>();
+        for (int p : PERCENTILES) {
+            Long score = null;
+            long atOrBelow = players;
+            for (ScoreBucket b : highestFirst) {
+                // b.score holds when at least p% of players are at or below it; keep descending while that holds.
+                if (atOrBelow * 100 >= (long) p * players) {
+                    score = b.getScore();
+                }
+                atOrBelow -= b.getPlayers();
+            }
+            scores.put("p" + p, players == 0 ? null : score);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("tournament", tournament);
+        body.put("players", players);
+        body.put("scores", scores);
+        ctx.json(body);
+    }
+
+    /** {@code tournament}, as {@code game#yyyy-MM}; by default chess in the current UTC month. */
+    private String tournament(Context ctx) {
+        String value = ctx.queryParam("tournament");
+        if (value == null || value.isEmpty()) {
+            LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+            return String.format("chess#%04d-%02d", today.getYear(), today.getMonthValue());
+        }
+        if (!TOURNAMENT.matcher(value).matches()) {
+            throw new BadParameter("tournament", "must be a game and a UTC month as game#yyyy-MM, e.g. chess#2026-12");
+        }
+        return value;
+    }
+}
