@@ -7,9 +7,13 @@ public record GeneratedRecord(byte[] key, byte[] value, long timestamp, Kind kin
     public enum Kind {
         /** A valid, unique click. */
         CLICK,
-        /** A second copy of an earlier click (same click_id and fields). */
+        /** A valid, new match result (leaderboard). */
+        RESULT,
+        /** A valid result that replaces an earlier one of the same match and player with a higher revision (leaderboard). */
+        CORRECTION,
+        /** A second copy of an earlier record (same id and fields). */
         DUPLICATE,
-        /** A valid click whose event time is far behind the stream: the job should route it to .late. */
+        /** A valid record whose event time is far behind the stream: the job should route it to .late. */
         LATE,
         /** Bytes or fields the job must reject to the dead-letter topic. */
         MALFORMED

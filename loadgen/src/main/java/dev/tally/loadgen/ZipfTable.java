@@ -4,11 +4,11 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /** Samples ranks 0..n-1 with Zipf probabilities (rank r has weight 1/(r+1)^s) from a precomputed CDF. */
-final class ZipfTable {
+public final class ZipfTable {
 
     private final double[] cdf;
 
-    ZipfTable(int n, double exponent) {
+    public ZipfTable(int n, double exponent) {
         cdf = new double[n];
         double sum = 0;
         for (int r = 0; r < n; r++) {
@@ -20,7 +20,7 @@ final class ZipfTable {
         }
     }
 
-    int sample(SplittableRandom random) {
+    public int sample(SplittableRandom random) {
         int index = Arrays.binarySearch(cdf, random.nextDouble());
         return Math.min(index >= 0 ? index : -index - 1, cdf.length - 1);
     }

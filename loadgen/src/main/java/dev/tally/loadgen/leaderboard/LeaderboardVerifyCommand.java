@@ -1,0 +1,65 @@
+package dev.tally.loadgen.leaderboard;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.tally.connectors.kafka.Topics;
+import dev.tally.loadgen.kit.Endpoints;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ./tally verify leaderboard}: compare the job's Cassandra rows and Kafka output with a ground truth. */
+@Command(
+        name = "leaderboard",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Compare Cassandra (leaderboard_player_scores, leaderboard_score_histogram, leaderboard_top_players), the",
+            "last committed update of every player and top list of every tournament, the dead letters and the records",
+            "of the late topic with the ground truth written by 'tally loadgen leaderboard --truth'. Prints matched /",
+            "missing / extra / wrong per output; exit 0 only on an exact match."
+        })
+public final class LeaderboardVerifyCommand implements Callable<Integer> {
+    @Option(names = "--truth", required = true, description = "Ground truth file.")
+    Path truthFile;
+
+    @Option(names = "--input-topic", description = "The job's input topic; its .late and .dlq are read too (default: ${DEFAULT-VALUE}).")
+    String inputTopic = Topics.MATCH_RESULTS;
+
+    @Option(names = "--updates-topic", description = "(default: ${DEFAULT-VALUE})")
+    String updatesTopic = Topics.LEADERBOARD_UPDATES;
+
+    @Option(names = "--top-topic", description = "(default: ${DEFAULT-VALUE})")
+    String topTopic = Topics.LEADERBOARD_TOP;
+
+    @Option(names = "--keyspace", description = "(default: ${DEFAULT-VALUE})")
+    String keyspace = "tally";
+
+    @Option(names = "--top-k", description = "The job's --top-k (default: the one the truth was written with).")
+    Integer topK;
+
+    @Mixin Endpoints endpoints = new Endpoints();
+
+    @Override
+    public Integer call() throws Exception {
+        return run(endpoints, truthFile, inputTopic, updatesTopic, topTopic, keyspace, topK);
+    }
+
+    /** Prints the comparison; 0 on an exact match, 1 otherwise. {@code topK} null: the truth's. */
+    public static int run(
+            Endpoints endpoints, Path truthFile, String input, String updates, String top, String keyspace, Integer topK)
+            throws Exception {
+        ExpectedLeaderboard truth = ExpectedLeaderboard.read(truthFile);
+        if (topK != null) {
+            truth = truth.withTopK(topK);
+        }
+        try (CqlSession session = endpoints.cassandraSession("tally-verify")) {
+            LeaderboardVerifier.Report report =
+                    LeaderboardVerifier.verify(
+                            truth, new LeaderboardVerifier.Target(endpoints.bootstrapServers(), input, updates, top, session, keyspace));
+            report.print(System.out);
+            return report.exact() ? 0 : 1;
+        }
+    }
+}
