@@ -36,9 +36,10 @@ public final class LoadProducer {
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        // One batch in flight per connection: in two clean-clone CI runs (2026-12-04, 2026-12-05) a
-        // producer here re-sent a partition's batches from sequence 0 while others were in flight, the
-        // broker refused them for 120 s (OutOfOrderSequenceException in its log) and the send failed.
+        // One batch in flight per connection: in a clean-clone CI run (2026-12-05) a producer here
+        // re-sent a partition's batches from sequence 0 while others were in flight, the broker refused
+        // them for 120 s (OutOfOrderSequenceException in its log) and the send failed; the 2026-12-04
+        // run failed the same test with the same timeout (its broker log was not kept).
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
