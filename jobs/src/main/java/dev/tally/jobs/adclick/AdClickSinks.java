@@ -2,14 +2,13 @@ package dev.tally.jobs.adclick;
 
 import dev.tally.connectors.cassandra.CassandraConnection;
 import dev.tally.connectors.cassandra.CassandraSink;
-import dev.tally.connectors.cassandra.ResultTable;
 import dev.tally.jobs.kit.ExactlyOnceKafka;
+import dev.tally.jobs.kit.ResultUpserts;
 import dev.tally.jobs.kit.RawArchive;
 import dev.tally.schema.adclick.AdClickCount;
 import dev.tally.schema.adclick.AdClickEvent;
 import dev.tally.schema.adclick.TopAds;
 import dev.tally.schema.common.DeadLetter;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /** Where the ad-click results go in production: Kafka (exactly-once), Cassandra (upserts), the raw archive. */
@@ -62,20 +61,9 @@ public final class AdClickSinks {
     /** The Cassandra tables of the results, in the connection's keyspace (live, or a replay's own). */
     public static void attachCassandra(
             AdClickPipeline.Outputs outputs, CassandraConnection cassandra, CassandraSink.Batching batching) {
-        upsert(outputs.counts(), AdClickTables.COUNTS, cassandra, batching, "counts-cassandra-sink");
-        upsert(outputs.countryCounts(), AdClickTables.COUNTRY_COUNTS, cassandra, batching, "country-counts-cassandra-sink");
-        upsert(outputs.topAds(), AdClickTables.TOP_ADS, cassandra, batching, "top-ads-cassandra-sink");
-        upsert(outputs.topAds(), AdClickTables.TOP_ADS_LATEST, cassandra, batching, "top-ads-latest-cassandra-sink");
-    }
-
-    private static <T> void upsert(
-            DataStream<T> results,
-            ResultTable<T> table,
-            CassandraConnection connection,
-            CassandraSink.Batching batching,
-            String uid) {
-        results.sinkTo(CassandraSink.<T>builder().connection(connection).batching(batching).upsert(table.upsert()).build())
-                .uid(uid)
-                .name("cassandra: " + table.name());
+        ResultUpserts.attach(outputs.counts(), AdClickTables.COUNTS, cassandra, batching, "counts-cassandra-sink");
+        ResultUpserts.attach(outputs.countryCounts(), AdClickTables.COUNTRY_COUNTS, cassandra, batching, "country-counts-cassandra-sink");
+        ResultUpserts.attach(outputs.topAds(), AdClickTables.TOP_ADS, cassandra, batching, "top-ads-cassandra-sink");
+        ResultUpserts.attach(outputs.topAds(), AdClickTables.TOP_ADS_LATEST, cassandra, batching, "top-ads-latest-cassandra-sink");
     }
 }

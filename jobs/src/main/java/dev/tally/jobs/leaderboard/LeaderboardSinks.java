@@ -2,14 +2,13 @@ package dev.tally.jobs.leaderboard;
 
 import dev.tally.connectors.cassandra.CassandraConnection;
 import dev.tally.connectors.cassandra.CassandraSink;
-import dev.tally.connectors.cassandra.ResultTable;
 import dev.tally.jobs.kit.ExactlyOnceKafka;
+import dev.tally.jobs.kit.ResultUpserts;
 import dev.tally.jobs.kit.RawArchive;
 import dev.tally.schema.common.DeadLetter;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
 import dev.tally.schema.leaderboard.MatchResult;
 import dev.tally.schema.leaderboard.TopPlayers;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /** Where the leaderboard's results go: Kafka (exactly-once), Cassandra (upserts), the raw archive. */
@@ -58,15 +57,8 @@ public final class LeaderboardSinks {
     /** The Cassandra tables of the results, in the connection's keyspace (live, or a replay's own). */
     public static void attachCassandra(
             LeaderboardPipeline.Outputs outputs, CassandraConnection cassandra, CassandraSink.Batching batching) {
-        upsert(outputs.updates(), LeaderboardTables.PLAYER_SCORES, cassandra, batching, "player-scores-cassandra-sink");
-        upsert(outputs.histogram(), LeaderboardTables.SCORE_HISTOGRAM, cassandra, batching, "histogram-cassandra-sink");
-        upsert(outputs.top(), LeaderboardTables.TOP_PLAYERS, cassandra, batching, "top-players-cassandra-sink");
-    }
-
-    private static <T> void upsert(
-            DataStream<T> results, ResultTable<T> table, CassandraConnection connection, CassandraSink.Batching batching, String uid) {
-        results.sinkTo(CassandraSink.<T>builder().connection(connection).batching(batching).upsert(table.upsert()).build())
-                .uid(uid)
-                .name("cassandra: " + table.name());
+        ResultUpserts.attach(outputs.updates(), LeaderboardTables.PLAYER_SCORES, cassandra, batching, "player-scores-cassandra-sink");
+        ResultUpserts.attach(outputs.histogram(), LeaderboardTables.SCORE_HISTOGRAM, cassandra, batching, "histogram-cassandra-sink");
+        ResultUpserts.attach(outputs.top(), LeaderboardTables.TOP_PLAYERS, cassandra, batching, "top-players-cassandra-sink");
     }
 }

@@ -1,0 +1,20 @@
+package dev.tally.jobs.kit;
+
+import dev.tally.connectors.cassandra.CassandraConnection;
+import dev.tally.connectors.cassandra.CassandraSink;
+import dev.tally.connectors.cassandra.ResultTable;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/** Every job's Cassandra result sink: a result table's upserts, named after the table. */
+public final class ResultUpserts {
+
+    private ResultUpserts() {}
+
+    /** {@code results} upserted into {@code table} through {@code connection}, with the stable {@code uid}. */
+    public static <T> void attach(
+            DataStream<T> results, ResultTable<T> table, CassandraConnection connection, CassandraSink.Batching batching, String uid) {
+        results.sinkTo(CassandraSink.<T>builder().connection(connection).batching(batching).upsert(table.upsert()).build())
+                .uid(uid)
+                .name("cassandra: " + table.name());
+    }
+}
