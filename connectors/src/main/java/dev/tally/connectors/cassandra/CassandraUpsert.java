@@ -36,6 +36,9 @@ public final class CassandraUpsert<T> implements Serializable {
     /** Name Cassandra gives the {@code USING TIMESTAMP ?} bind marker. */
     static final String TIMESTAMP_MARKER = "[timestamp]";
 
+    /** Name Cassandra gives the {@code TTL ?} bind marker. */
+    static final String TTL_MARKER = "[ttl]";
+
     /** Name of the result column of a conditional statement. */
     private static final String APPLIED_COLUMN = "[applied]";
 
@@ -49,6 +52,7 @@ public final class CassandraUpsert<T> implements Serializable {
                     "\\b(\\w+)\\s*=\\s*(?:\\1\\s*[-+]"
                             + "|(?:[?:\\w]+|\\[[^\\]]*]|\\{[^}]*})\\s*\\+\\s*\\1\\b)");
     private static final Pattern TIMESTAMP_BIND = Pattern.compile("\\bTIMESTAMP\\s*\\?");
+    private static final Pattern TTL_BIND = Pattern.compile("\\bTTL\\s*\\?");
 
     /** Binds one record to the statement's markers; must not keep the builder. */
     @FunctionalInterface
@@ -68,26 +72,38 @@ public final class CassandraUpsert<T> implements Serializable {
         long micros(T record);
     }
 
+    /**
+     * How long a record's row lives, in seconds, when written at {@code nowMillis}: at least 1, since
+     * 0 would mean forever.
+     */
+    @FunctionalInterface
+    public interface TimeToLive<T> extends Serializable {
+        int seconds(T record, long nowMillis);
+    }
+
     private final String cql;
     private final Binder<T> binder;
     private final ValuesExtractor<T> values;
     private final WriteTimestamp<T> writeTimestamp;
+    private final TimeToLive<T> timeToLive;
 
     private CassandraUpsert(
             String cql,
             Binder<T> binder,
             ValuesExtractor<T> values,
-            WriteTimestamp<T> writeTimestamp) {
+            WriteTimestamp<T> writeTimestamp,
+            TimeToLive<T> timeToLive) {
         this.cql = cql;
         this.binder = binder;
         this.values = values;
         this.writeTimestamp = writeTimestamp;
+        this.timeToLive = timeToLive;
     }
 
     /** An upsert whose markers are set by {@code binder}, by index or by name. */
     public static <T> CassandraUpsert<T> of(String cql, Binder<T> binder) {
         checkUpsert(cql);
-        return new CassandraUpsert<>(cql, checkNotNull(binder, "binder"), null, null);
+        return new CassandraUpsert<>(cql, checkNotNull(binder, "binder"), null, null, null);
     }
 
     /**
@@ -95,7 +111,7 @@ public final class CassandraUpsert<T> implements Serializable {
      */
     public static <T> CassandraUpsert<T> ofValues(String cql, ValuesExtractor<T> values) {
         checkUpsert(cql);
-        return new CassandraUpsert<>(cql, null, checkNotNull(values, "values"), null);
+        return new CassandraUpsert<>(cql, null, checkNotNull(values, "values"), null, null);
     }
 
     /**
@@ -108,11 +124,25 @@ public final class CassandraUpsert<T> implements Serializable {
                 TIMESTAMP_BIND.matcher(unquoted(cql)).find(),
                 "A write timestamp needs a 'USING TIMESTAMP ?' marker in: %s",
                 cql);
-        return new CassandraUpsert<>(cql, binder, values, micros);
+        return new CassandraUpsert<>(cql, binder, values, micros, timeToLive);
+    }
+
+    /**
+     * The same upsert with a time to live per record; the statement must contain {@code TTL ?},
+     * which this binds (binders and value extractors leave it out).
+     */
+    public CassandraUpsert<T> withTimeToLive(TimeToLive<T> seconds) {
+        checkNotNull(seconds, "seconds");
+        checkArgument(TTL_BIND.matcher(unquoted(cql)).find(), "A time to live needs a 'TTL ?' marker in: %s", cql);
+        return new CassandraUpsert<>(cql, binder, values, writeTimestamp, seconds);
     }
 
     public String cql() {
         return cql;
+    }
+
+    TimeToLive<T> timeToLive() {
+        return timeToLive;
     }
 
     boolean hasWriteTimestamp() {
@@ -153,6 +183,22 @@ public final class CassandraUpsert<T> implements Serializable {
                     cql);
         }
         return timestampIndex;
+    }
+
+    /** The index of the prepared statement's {@code TTL ?} marker, or -1 if it has none; checked against {@link #withTimeToLive}. */
+    int timeToLiveIndex(PreparedStatement prepared) {
+        ColumnDefinitions variables = prepared.getVariableDefinitions();
+        int index = -1;
+        for (int i = 0; i < variables.size(); i++) {
+            if (TTL_MARKER.equals(variables.get(i).getName().asInternal())) {
+                index = i;
+            }
+        }
+        checkArgument(
+                (index >= 0) == (timeToLive != null),
+                timeToLive != null ? "A time to live needs a 'TTL ?' marker in: %s" : "'TTL ?' needs CassandraUpsert.withTimeToLive: %s",
+                cql);
+        return index;
     }
 
     /** This upsert on its prepared statement, checked by {@link #checkPrepared}. */

@@ -23,6 +23,7 @@ final class PreparedUpsert<T> {
     private final PreparedStatement prepared;
     private final ColumnDefinitions markers;
     private final int timestampIndex;
+    private final int timeToLiveIndex;
     private final int valueCount;
     private final TypeCodec<Object>[] codecs;
     private final boolean[] text;
@@ -36,7 +37,8 @@ final class PreparedUpsert<T> {
         this.prepared = prepared;
         this.markers = prepared.getVariableDefinitions();
         this.timestampIndex = upsert.checkPrepared(prepared);
-        this.valueCount = markers.size() - (timestampIndex >= 0 ? 1 : 0);
+        this.timeToLiveIndex = upsert.timeToLiveIndex(prepared);
+        this.valueCount = markers.size() - (timestampIndex >= 0 ? 1 : 0) - (timeToLiveIndex >= 0 ? 1 : 0);
         this.codecs = new TypeCodec[markers.size()];
         this.text = new boolean[markers.size()];
         for (int i = 0; i < text.length; i++) {
@@ -57,7 +59,7 @@ final class PreparedUpsert<T> {
             }
             int marker = 0;
             for (Object value : values) {
-                if (marker == timestampIndex) {
+                while (marker == timestampIndex || marker == timeToLiveIndex) {
                     marker++;
                 }
                 row = set(row, marker++, value);
@@ -69,6 +71,9 @@ final class PreparedUpsert<T> {
             // Set now, not when the driver sends it: a retry of this row, after a newer value of the
             // same key was written, must lose to it, so it keeps the time it was made.
             row = row.setQueryTimestamp(nextMicros());
+        }
+        if (timeToLiveIndex >= 0) {
+            row = row.setInt(timeToLiveIndex, Math.max(1, upsert.timeToLive().seconds(record, System.currentTimeMillis())));
         }
         // Safe because every accepted statement is a plain upsert; lets the driver retry timeouts.
         return row.setIdempotence(true).build();

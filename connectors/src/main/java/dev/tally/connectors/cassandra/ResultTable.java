@@ -62,6 +62,7 @@ public final class ResultTable<T> implements Serializable {
     private final RowWriter<T> writer;
     private final RowReader<T> reader;
     private CassandraUpsert.WriteTimestamp<T> writeTimestamp;
+    private CassandraUpsert.TimeToLive<T> timeToLive;
     private RangeFilter<T> range;
     private Measure<T> measure;
     private Corrections<T> corrections;
@@ -103,6 +104,7 @@ public final class ResultTable<T> implements Serializable {
     private ResultTable<T> copy() {
         ResultTable<T> copy = new ResultTable<>(name, partitionKeySize, keyColumns, valueColumns, writer, reader);
         copy.writeTimestamp = writeTimestamp;
+        copy.timeToLive = timeToLive;
         copy.range = range;
         copy.measure = measure;
         copy.corrections = corrections;
@@ -117,6 +119,17 @@ public final class ResultTable<T> implements Serializable {
     public ResultTable<T> withWriteTimestamp(CassandraUpsert.WriteTimestamp<T> micros) {
         ResultTable<T> copy = copy();
         copy.writeTimestamp = Objects.requireNonNull(micros);
+        return copy;
+    }
+
+    /**
+     * The same table written {@code USING TTL} of each record, computed when the row is written (a
+     * retention counted from the record's own time, so old data replayed today expires when it would
+     * have).
+     */
+    public ResultTable<T> withTimeToLive(CassandraUpsert.TimeToLive<T> seconds) {
+        ResultTable<T> copy = copy();
+        copy.timeToLive = Objects.requireNonNull(seconds);
         return copy;
     }
 
@@ -255,14 +268,21 @@ public final class ResultTable<T> implements Serializable {
         return Arrays.copyOf(row(record), keyColumns.size());
     }
 
-    /** {@link #row} with the write timestamp appended, as {@link #insertCql} binds them. */
+    /** {@link #row} with the write timestamp and the time to live (as of now) appended, as {@link #insertCql} binds them. */
     public Object[] insertValues(T record) {
         Object[] row = row(record);
-        if (writeTimestamp == null) {
+        int extra = (writeTimestamp == null ? 0 : 1) + (timeToLive == null ? 0 : 1);
+        if (extra == 0) {
             return row;
         }
-        Object[] values = Arrays.copyOf(row, row.length + 1);
-        values[row.length] = writeTimestamp.micros(record);
+        Object[] values = Arrays.copyOf(row, row.length + extra);
+        int next = row.length;
+        if (writeTimestamp != null) {
+            values[next++] = writeTimestamp.micros(record);
+        }
+        if (timeToLive != null) {
+            values[next] = Math.max(1, timeToLive.seconds(record, System.currentTimeMillis()));
+        }
         return values;
     }
 
@@ -282,14 +302,24 @@ public final class ResultTable<T> implements Serializable {
     /** The sink's upsert: this table's statement and row mapping. */
     public CassandraUpsert<T> upsert() {
         CassandraUpsert<T> upsert = CassandraUpsert.ofValues(insertCql(), writer::row);
-        return writeTimestamp == null ? upsert : upsert.withWriteTimestamp(writeTimestamp);
+        if (writeTimestamp != null) {
+            upsert = upsert.withWriteTimestamp(writeTimestamp);
+        }
+        return timeToLive == null ? upsert : upsert.withTimeToLive(timeToLive);
     }
 
     private String insert(String table) {
         List<String> columns = columns();
         return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
                 + String.join(", ", columns.stream().map(c -> "?").toList()) + ")"
-                + (writeTimestamp == null ? "" : " USING TIMESTAMP ?");
+                + using();
+    }
+
+    private String using() {
+        if (writeTimestamp != null && timeToLive != null) {
+            return " USING TIMESTAMP ? AND TTL ?";
+        }
+        return writeTimestamp != null ? " USING TIMESTAMP ?" : timeToLive != null ? " USING TTL ?" : "";
     }
 
     @Override

@@ -266,6 +266,44 @@ class CassandraUpsertTest {
     }
 
     @Test
+    void bindsATimeToLiveComputedPerRowAtItsMarkerAndNeverZero() {
+        PreparedStatement prepared =
+                new FakePreparedStatement()
+                        .variable("filter_id", INT)
+                        .variable("window_end", TIMESTAMP)
+                        .variable("ad_ids", TEXT)
+                        .variable("[timestamp]", BIGINT)
+                        .variable("[ttl]", INT)
+                        .build();
+        Instant windowEnd = Instant.parse("2026-01-05T10:05:00Z");
+        CassandraUpsert<Window> upsert =
+                CassandraUpsert.<Window>ofValues(
+                                "INSERT INTO w (filter_id, window_end, ad_ids) VALUES (?, ?, ?) USING TIMESTAMP ? AND TTL ?",
+                                w -> new Object[] {w.filterId(), w.windowEnd(), w.topAd()})
+                        .withWriteTimestamp(w -> 7L)
+                        .withTimeToLive((w, now) -> w.filterId() - 5);
+        PreparedUpsert<Window> bound = upsert.prepare(prepared);
+
+        BoundStatement row = bound.bind(new Window(65, windowEnd, "ad-7"));
+        assertThat(row.getInt(0)).isEqualTo(65);
+        assertThat(row.getString(2)).isEqualTo("ad-7");
+        assertThat(row.getLong(3)).isEqualTo(7L);
+        assertThat(row.getInt(4)).isEqualTo(60);
+        assertThat(bound.bind(new Window(2, windowEnd, "ad-7")).getInt(4)).as("0 would mean forever").isEqualTo(1);
+    }
+
+    @Test
+    void aTimeToLiveNeedsATtlMarker() {
+        assertThatThrownBy(() -> CassandraUpsert.<String>ofValues("INSERT INTO t (k) VALUES (?)", r -> new Object[] {r})
+                        .withTimeToLive((r, now) -> 1))
+                .hasMessageContaining("TTL ?");
+        PreparedStatement prepared = new FakePreparedStatement().variable("k", TEXT).variable("[ttl]", INT).build();
+        assertThatThrownBy(() -> CassandraUpsert.<String>ofValues("INSERT INTO t (k) VALUES (?) USING TTL ?", r -> new Object[] {r})
+                        .prepare(prepared))
+                .hasMessageContaining("withTimeToLive");
+    }
+
+    @Test
     void bindsExtractedValuesInOrderWithoutAWriteTimestamp() {
         PreparedStatement prepared =
                 new FakePreparedStatement()
