@@ -1,9 +1,9 @@
-package dev.tally.jobs.adclick.functions;
+package dev.tally.jobs.kit.state;
 
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,7 +12,9 @@ import java.util.List;
 /**
  * The watermark up to which an operator that emits on watermarks has emitted, kept across restores
  * so that it does not emit again what it had emitted before the checkpoint. Dedup keeps the
- * watermark of its late test here too.
+ * watermark of its late test here too, as does every keyed function whose late test must hold from a
+ * restore's first record on: after a restore the timer service's watermark is {@code Long.MIN_VALUE}
+ * until the sources emit one, and a record judged by it could reopen state that was already dropped.
  *
  * <p>Union operator state holding every subtask's watermark. With unaligned checkpoints the subtasks'
  * watermarks at a checkpoint differ, so a restore must pick one of them, whether or not it rescales:
@@ -28,7 +30,7 @@ import java.util.List;
  *       full count.
  * </ul>
  */
-final class EmittedThrough {
+public final class EmittedThrough {
 
     private static final String STATE_NAME = "emitted-through";
 
@@ -40,16 +42,16 @@ final class EmittedThrough {
         this.restoreHighest = restoreHighest;
     }
 
-    static EmittedThrough lowestRestored() {
+    public static EmittedThrough lowestRestored() {
         return new EmittedThrough(false);
     }
 
-    static EmittedThrough highestRestored() {
+    public static EmittedThrough highestRestored() {
         return new EmittedThrough(true);
     }
 
-    /** From the operator's {@code initializeState}. */
-    void initializeState(StateInitializationContext context) throws Exception {
+    /** From the operator's or the function's {@code initializeState}. */
+    public void initializeState(FunctionInitializationContext context) throws Exception {
         checkpointed =
                 context.getOperatorStateStore()
                         .getUnionListState(new ListStateDescriptor<>(STATE_NAME, Types.LONG));
@@ -64,17 +66,17 @@ final class EmittedThrough {
     }
 
     /** Everything due at this watermark or before has been emitted. */
-    long watermark() {
+    public long watermark() {
         return watermark;
     }
 
     /** Records that everything due at {@code next} has been emitted; watermarks never go back. */
-    void advance(long next) {
+    public void advance(long next) {
         watermark = Math.max(watermark, next);
     }
 
     /** From the operator's {@code snapshotState}. */
-    void snapshotState() throws Exception {
+    public void snapshotState() throws Exception {
         checkpointed.update(List.of(watermark));
     }
 }

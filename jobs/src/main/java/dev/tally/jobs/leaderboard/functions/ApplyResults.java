@@ -1,5 +1,6 @@
 package dev.tally.jobs.leaderboard.functions;
 
+import dev.tally.jobs.kit.state.EmittedThrough;
 import dev.tally.schema.leaderboard.MatchResult;
 import java.time.Duration;
 import java.util.Iterator;
@@ -13,6 +14,9 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -27,7 +31,7 @@ import org.apache.flink.util.OutputTag;
  * may have been forgotten, so applying it could count it twice). All of a player's state goes when
  * the watermark passes its tournament's end + the horizon, when every result for it is late.
  */
-public final class ApplyResults extends KeyedProcessFunction<String, MatchResult, ScoreChange> {
+public final class ApplyResults extends KeyedProcessFunction<String, MatchResult, ScoreChange> implements CheckpointedFunction {
 
     public static final OutputTag<MatchResult> LATE = new OutputTag<>("late-results", new AvroTypeInfo<>(MatchResult.class));
 
@@ -36,6 +40,8 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
 
     private final long horizonMillis;
 
+    /** The late test's watermark, from a restore's first record on: the highest any old subtask had. */
+    private transient EmittedThrough lateTest;
     private transient MapState<String, MatchEntry> matches;
     private transient ValueState<PlayerTotals> totals;
     private transient Counter duplicates;
@@ -57,10 +63,22 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        lateTest = EmittedThrough.highestRestored();
+        lateTest.initializeState(context);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        lateTest.snapshotState();
+    }
+
+    @Override
     public void processElement(MatchResult result, Context ctx, Collector<ScoreChange> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
+        lateTest.advance(watermark);
         long ts = result.getTs();
-        if (ts + horizonMillis <= watermark) {
+        if (ts + horizonMillis <= lateTest.watermark()) {
             late.inc();
             ctx.output(LATE, result);
             return;
@@ -107,6 +125,7 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScoreChange> out) throws Exception {
+        lateTest.advance(timestamp);
         PlayerTotals player = totals.value();
         if (player == null) {
             return;

@@ -1,5 +1,6 @@
 package dev.tally.jobs.adclick.functions;
 
+import dev.tally.jobs.kit.state.EmittedThrough;
 import dev.tally.jobs.kit.state.TimeBucketSlots;
 import static dev.tally.jobs.adclick.functions.AdClicks.T0;
 import static dev.tally.jobs.adclick.functions.AdClicks.minute;
