@@ -14,13 +14,25 @@ public final class LoadProducer {
 
     private LoadProducer() {}
 
+    /** The partitions of {@code topic}, as the brokers report them. */
+    public static int partitionCount(String bootstrapServers, String topic) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            return producer.partitionsFor(topic).size();
+        }
+    }
+
     /** Sends every record as fast as possible; returns how many were acknowledged. */
     public static long produce(String bootstrapServers, String topic, Iterator<GeneratedRecord> records) {
         return produce(bootstrapServers, topic, () -> records, 0, null);
     }
 
     /**
-     * Sends every record, at most {@code ratePerSecond} a second when positive; {@code progress} is called
+     * Sends every record (to the partition it names, else by its key), at most {@code ratePerSecond} a
+     * second when positive; {@code progress} is called
      * with the count sent so far about once a second. Fails if any send fails. The records are asked for
      * only once the producer knows the topic, so a generator that stamps wall-clock time starts then.
      */
@@ -54,7 +66,7 @@ public final class LoadProducer {
             while (records.hasNext() && failure.get() == null) {
                 GeneratedRecord r = records.next();
                 producer.send(
-                        new ProducerRecord<>(topic, null, r.timestamp(), r.key(), r.value()),
+                        new ProducerRecord<>(topic, r.partition(), r.timestamp(), r.key(), r.value()),
                         (metadata, e) -> {
                             if (e != null) {
                                 failure.compareAndSet(null, e);

@@ -1,10 +1,18 @@
 package dev.tally.loadgen;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.tally.loadgen.leaderboard.LeaderboardGenerator;
+import dev.tally.loadgen.leaderboard.reference.LeaderboardReference;
+import dev.tally.loadgen.metrics.ExpectedMetrics;
+import dev.tally.loadgen.metrics.MetricsGenerator;
+import dev.tally.loadgen.metrics.MetricsTruth;
+import dev.tally.loadgen.metrics.reference.MetricsReference;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +33,8 @@ class ReferenceIndependenceTest {
                 .doNotHaveSimpleName("AdClickVerifier")
                 .and()
                 .doNotHaveFullyQualifiedName("dev.tally.loadgen.leaderboard.LeaderboardVerifier")
+                .and()
+                .doNotHaveFullyQualifiedName("dev.tally.loadgen.metrics.MetricsVerifier")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("dev.tally.jobs..")
@@ -37,10 +47,22 @@ class ReferenceIndependenceTest {
     void theReferencesTestsImportNothingFromTheJobs() {
         noClasses()
                 .that()
-                .resideInAnyPackage("dev.tally.loadgen.reference..", "dev.tally.loadgen.leaderboard.reference..")
+                .resideInAnyPackage(
+                        "dev.tally.loadgen.reference..", "dev.tally.loadgen.leaderboard.reference..", "dev.tally.loadgen.metrics.reference..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("dev.tally.jobs..")
-                .check(new ClassFileImporter().importPackages("dev.tally.loadgen.reference", "dev.tally.loadgen.leaderboard.reference"));
+                .check(new ClassFileImporter()
+                        .importPackages(
+                                "dev.tally.loadgen.reference", "dev.tally.loadgen.leaderboard.reference", "dev.tally.loadgen.metrics.reference"));
+    }
+
+    /** The rules above are not vacuous: the generators, truths and references are among the classes they check. */
+    @Test
+    void theGeneratorsTruthsAndReferencesAreAmongTheClassesChecked() {
+        assertThat(List.of(
+                        LeaderboardGenerator.class, LeaderboardReference.class, MetricsGenerator.class, MetricsTruth.class,
+                        ExpectedMetrics.class, MetricsReference.class))
+                .allMatch(LOADGEN::contain);
     }
 }

@@ -15,17 +15,18 @@ class TallyJobsTest {
 
     @Test
     void findsEveryRegisteredJobByName() {
-        assertThat(TallyJobs.names()).containsExactly("ad-clicks", "ad-clicks-sql", "leaderboard");
+        assertThat(TallyJobs.names()).containsExactly("ad-clicks", "ad-clicks-sql", "leaderboard", "metrics");
         assertThat(TallyJobs.byName("ad-clicks")).isInstanceOf(AdClickJob.class);
         assertThat(TallyJobs.byName("ad-clicks-sql")).isInstanceOf(AdClickSqlJob.class);
         assertThat(TallyJobs.byName("leaderboard")).isInstanceOf(dev.tally.jobs.leaderboard.LeaderboardJob.class);
+        assertThat(TallyJobs.byName("metrics")).isInstanceOf(dev.tally.jobs.metrics.MetricsJob.class);
     }
 
     @Test
     void anUnknownJobNamesTheKnownOnes() {
         assertThatThrownBy(() -> TallyJobs.byName("ad-click"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Unknown job 'ad-click'; known jobs: [ad-clicks, ad-clicks-sql, leaderboard]");
+                .hasMessage("Unknown job 'ad-click'; known jobs: [ad-clicks, ad-clicks-sql, leaderboard, metrics]");
     }
 
     @Test

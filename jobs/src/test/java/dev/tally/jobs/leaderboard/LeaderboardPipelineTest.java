@@ -3,17 +3,13 @@ package dev.tally.jobs.leaderboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.connectors.kafka.Decoded;
-import dev.tally.jobs.kit.JobRunner;
+import dev.tally.jobs.kit.WatermarkAfterEveryRecord;
 import dev.tally.schema.common.DeadLetter;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
 import dev.tally.schema.leaderboard.MatchResult;
 import dev.tally.schema.leaderboard.ScoreBucket;
 import dev.tally.schema.leaderboard.TopPlayers;
 import java.nio.ByteBuffer;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,14 +63,12 @@ class LeaderboardPipelineTest {
         input.add(result("x2", "eve", 1, DEC + 10 * 60_000 + 1, 0));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        // Parallelism 1 and a watermark after every record (the live job's are periodic): what is late
-        // then depends on the input's order alone. With two subtasks a keyed operator's watermark is the
-        // older of its two channels', and which channel delivers first is a race (seen in CI).
+        // Parallelism 1: see WatermarkAfterEveryRecord (the race was seen in CI).
         env.setParallelism(1);
         DataStream<Decoded<MatchResult>> results =
                 env.fromData(input, Decoded.typeInfo(MatchResult.class))
                         .setParallelism(1)
-                        .assignTimestampsAndWatermarks(watermarkAfterEveryRecord())
+                        .assignTimestampsAndWatermarks(WatermarkAfterEveryRecord.of(new LeaderboardOptions().outOfOrderness, MatchResult::getTs))
                         .setParallelism(1);
         LeaderboardPipeline.Outputs outputs = LeaderboardPipeline.build(results, new LeaderboardPipeline.Settings(3, 3, Duration.ofHours(1)));
         CloseableIterator<LeaderboardUpdate> updates = outputs.updates().collectAsync();
@@ -115,25 +109,6 @@ class LeaderboardPipelineTest {
 
         assertThat(drain(late)).extracting(MatchResult::getMatchId).containsExactly("n3");
         assertThat(drain(deadLetters)).extracting(DeadLetter::getReason).containsExactly("CORRUPT");
-    }
-
-    private static WatermarkStrategy<Decoded<MatchResult>> watermarkAfterEveryRecord() {
-        long delay = new LeaderboardOptions().outOfOrderness.toMillis();
-        return WatermarkStrategy.<Decoded<MatchResult>>forGenerator(context -> new WatermarkGenerator<>() {
-                    private long latest = Long.MIN_VALUE + delay;
-
-                    @Override
-                    public void onEvent(Decoded<MatchResult> record, long timestamp, WatermarkOutput output) {
-                        if (record.isAccepted()) {
-                            latest = Math.max(latest, timestamp);
-                            output.emitWatermark(new Watermark(latest - delay));
-                        }
-                    }
-
-                    @Override
-                    public void onPeriodicEmit(WatermarkOutput output) {}
-                })
-                .withTimestampAssigner((record, kafkaTimestamp) -> JobRunner.eventTime(record, MatchResult::getTs));
     }
 
     private static String describe(TopPlayers top) {

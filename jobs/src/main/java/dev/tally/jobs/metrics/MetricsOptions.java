@@ -1,0 +1,53 @@
+package dev.tally.jobs.metrics;
+
+import dev.tally.connectors.kafka.Topics;
+import dev.tally.jobs.kit.JobOptions;
+import java.time.Duration;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Options of the metrics job: those of every job ({@link JobOptions}) and what the DAG computes. */
+@Command(
+        name = MetricsJob.NAME,
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = "Exact 1-minute and 1-hour rollups of every metric series.")
+public final class MetricsOptions extends JobOptions {
+
+    @Option(names = "--rollups-topic", description = "Rollups of every series (default: ${DEFAULT-VALUE}).")
+    public String rollupsTopic = Topics.METRIC_ROLLUPS;
+
+    @Option(
+            names = "--allowed-lateness",
+            description = "How long after a minute's end a point still changes its rollups; later ones are late (default: ${DEFAULT-VALUE}).")
+    public Duration allowedLateness = Duration.ofMinutes(5);
+
+    @Option(names = "--minute-retention", description = "How long minute rollups are kept after their minute (default: ${DEFAULT-VALUE}).")
+    public Duration minuteRetention = Duration.ofDays(30);
+
+    @Option(names = "--hour-retention", description = "How long hour rollups are kept after their hour (default: ${DEFAULT-VALUE}).")
+    public Duration hourRetention = Duration.ofDays(365);
+
+    public MetricsOptions() {
+        super(MetricsJob.NAME, Topics.METRICS);
+    }
+
+    @Override
+    protected void validate() {
+        super.validate();
+        if (allowedLateness.isNegative()) {
+            throw new IllegalArgumentException("--allowed-lateness must not be negative, was " + allowedLateness);
+        }
+        if (minuteRetention.compareTo(Duration.ofMinutes(1)) < 0 || hourRetention.compareTo(Duration.ofHours(1)) < 0) {
+            throw new IllegalArgumentException("--minute-retention must be at least 1 minute and --hour-retention 1 hour");
+        }
+    }
+
+    @Override
+    public Map<String, String> resultDefinition() {
+        Map<String, String> definition = super.resultDefinition();
+        definition.put("allowed-lateness", allowedLateness.toString());
+        return definition;
+    }
+}

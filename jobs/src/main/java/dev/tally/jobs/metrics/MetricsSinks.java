@@ -1,0 +1,59 @@
+package dev.tally.jobs.metrics;
+
+import dev.tally.connectors.cassandra.CassandraConnection;
+import dev.tally.connectors.cassandra.CassandraSink;
+import dev.tally.jobs.kit.ExactlyOnceKafka;
+import dev.tally.jobs.kit.RawArchive;
+import dev.tally.jobs.kit.ResultUpserts;
+import dev.tally.jobs.metrics.functions.SeriesKeys;
+import dev.tally.schema.common.DeadLetter;
+import dev.tally.schema.metrics.MetricPoint;
+import dev.tally.schema.metrics.MetricRollup;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/** Where the metrics job's results go: Kafka (exactly-once), Cassandra (upserts with a TTL), the raw archive. */
+public final class MetricsSinks {
+
+    private MetricsSinks() {}
+
+    public static void attach(MetricsPipeline.Outputs outputs, MetricsOptions options) {
+        if (options.discardResults) {
+            outputs.deadLetters().sinkTo(new DiscardingSink<>()).uid("dead-letter-sink").name("discard: dead letters");
+            outputs.late().sinkTo(new DiscardingSink<>()).uid("late-sink").name("discard: late");
+            outputs.rollups().sinkTo(new DiscardingSink<>()).uid("rollups-kafka-sink").name("discard: rollups");
+            return;
+        }
+        outputs.deadLetters()
+                .sinkTo(ExactlyOnceKafka.sink(options, options.dlqTopic(), DeadLetter.class, d -> null, "dlq"))
+                .uid("dead-letter-sink")
+                .name("kafka: " + options.dlqTopic());
+        outputs.late()
+                .sinkTo(ExactlyOnceKafka.sink(options, options.lateTopic(), MetricPoint.class, p -> SeriesKeys.of(p.getName(), p.getLabels()), "late"))
+                .uid("late-sink")
+                .name("kafka: " + options.lateTopic());
+        outputs.rollups()
+                .sinkTo(ExactlyOnceKafka.sink(options, options.rollupsTopic, MetricRollup.class, MetricRollup::getSeriesKey, "rollups"))
+                .uid("rollups-kafka-sink")
+                .name("kafka: " + options.rollupsTopic);
+
+        attachCassandra(outputs, options, options.cassandraConnection(options.keyspace), options.cassandraSinkBatching());
+
+        if (options.archiveDir != null) {
+            RawArchive.attach(outputs.accepted(), MetricPoint.class, MetricPoint::getTs, options.archiveDir);
+        }
+    }
+
+    /** The rollup tables, in the connection's keyspace (live, or a replay's own), with the options' retention. */
+    public static void attachCassandra(
+            MetricsPipeline.Outputs outputs, MetricsOptions options, CassandraConnection cassandra, CassandraSink.Batching batching) {
+        DataStream<MetricRollup> minutes =
+                outputs.rollups().filter(r -> r.getResolution().equals(MetricsTables.MINUTE)).name("minute-rollups");
+        DataStream<MetricRollup> hours =
+                outputs.rollups().filter(r -> r.getResolution().equals(MetricsTables.HOUR)).name("hour-rollups");
+        ResultUpserts.attach(
+                minutes, MetricsTables.rollups(MetricsTables.MINUTE, options.minuteRetention), cassandra, batching, "minute-rollups-cassandra-sink");
+        ResultUpserts.attach(
+                hours, MetricsTables.rollups(MetricsTables.HOUR, options.hourRetention), cassandra, batching, "hour-rollups-cassandra-sink");
+    }
+}

@@ -1,0 +1,108 @@
+package dev.tally.jobs.metrics;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import dev.tally.connectors.cassandra.ResultTable;
+import dev.tally.schema.metrics.MetricKind;
+import dev.tally.schema.metrics.MetricRollup;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The metrics job's Cassandra tables (created by {@code cql/20-metrics.cql}), each defined once: the
+ * sinks, the verifier and the dashboard all use these. No Flink class is touched here.
+ *
+ * <p>A row keeps the series key, not the name and labels apart: {@link #read} returns them empty, and
+ * a reader that needs them parses the key or takes them from the series table.
+ */
+public final class MetricsTables {
+
+    public static final String MINUTE = "1m";
+    public static final String HOUR = "1h";
+
+    private static final List<String> VALUES =
+            List.of("count", "sum", "min", "max", "first", "first_ts", "last", "last_ts", "increase", "resets", "kind");
+    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);
+
+    /** Minute rollups, one partition per (series, UTC day). */
+    public static final ResultTable<MetricRollup> MINUTE_ROLLUPS = rollups("metric_rollups_1m", "day", MINUTE, Duration.ofDays(30));
+
+    /** Hour rollups, one partition per (series, UTC month). */
+    public static final ResultTable<MetricRollup> HOUR_ROLLUPS = rollups("metric_rollups_1h", "month", HOUR, Duration.ofDays(365));
+
+    public static final List<ResultTable<?>> ALL = List.of(MINUTE_ROLLUPS, HOUR_ROLLUPS);
+
+    private MetricsTables() {}
+
+    /** The table of a resolution's rollups, with rows that live for {@code retention} after their bucket ended. */
+    public static ResultTable<MetricRollup> rollups(String resolution, Duration retention) {
+        return resolution.equals(MINUTE)
+                ? rollups("metric_rollups_1m", "day", MINUTE, retention)
+                : rollups("metric_rollups_1h", "month", HOUR, retention);
+    }
+
+    /** The seconds a row of a bucket ending at {@code bucketEnd} has left of {@code retention} at {@code now}: at least 1. */
+    public static int timeToLive(long bucketEnd, long now, long retentionMillis) {
+        long left = (bucketEnd + retentionMillis - now) / 1000;
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, left));
+    }
+
+    /** The end of a rollup's bucket, epoch milliseconds. */
+    public static long bucketEnd(MetricRollup rollup) {
+        return rollup.getBucketStart() + (rollup.getResolution().equals(MINUTE) ? 60_000L : 3_600_000L);
+    }
+
+    private static ResultTable<MetricRollup> rollups(String table, String period, String resolution, Duration retention) {
+        boolean minutes = resolution.equals(MINUTE);
+        long retentionMillis = retention.toMillis();
+        return ResultTable.of(
+                        table,
+                        2,
+                        List.of("series_key", period, "bucket_start"),
+                        VALUES,
+                        r -> new Object[] {
+                            r.getSeriesKey(),
+                            minutes ? LocalDate.ofInstant(Instant.ofEpochMilli(r.getBucketStart()), ZoneOffset.UTC)
+                                    : MONTH.format(Instant.ofEpochMilli(r.getBucketStart())),
+                            Instant.ofEpochMilli(r.getBucketStart()),
+                            r.getCount(),
+                            r.getSum(),
+                            r.getMin(),
+                            r.getMax(),
+                            r.getFirst(),
+                            Instant.ofEpochMilli(r.getFirstTs()),
+                            r.getLast(),
+                            Instant.ofEpochMilli(r.getLastTs()),
+                            r.getIncrease(),
+                            r.getResets(),
+                            r.getKind().name()
+                        },
+                        row -> read(row, resolution))
+                .withTimeToLive((r, now) -> timeToLive(bucketEnd(r), now, retentionMillis));
+    }
+
+    private static MetricRollup read(Row row, String resolution) {
+        return MetricRollup.newBuilder()
+                .setSeriesKey(row.getString("series_key"))
+                .setName("")
+                .setLabels(Map.of())
+                .setKind(MetricKind.valueOf(row.getString("kind")))
+                .setResolution(resolution)
+                .setBucketStart(row.getInstant("bucket_start").toEpochMilli())
+                .setCount(row.getLong("count"))
+                .setSum(row.getDouble("sum"))
+                .setMin(row.getDouble("min"))
+                .setMax(row.getDouble("max"))
+                .setFirst(row.getDouble("first"))
+                .setFirstTs(row.getInstant("first_ts").toEpochMilli())
+                .setLast(row.getDouble("last"))
+                .setLastTs(row.getInstant("last_ts").toEpochMilli())
+                .setIncrease(row.isNull("increase") ? null : row.getDouble("increase"))
+                .setResets(row.isNull("resets") ? null : row.getLong("resets"))
+                .build();
+    }
+}

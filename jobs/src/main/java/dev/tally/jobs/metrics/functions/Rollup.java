@@ -1,0 +1,101 @@
+package dev.tally.jobs.metrics.functions;
+
+import dev.tally.schema.metrics.MetricKind;
+import dev.tally.schema.metrics.MetricRollup;
+
+/**
+ * The mergeable summary of a series over a bucket. Counters carry the increase and resets between
+ * consecutive samples inside the bucket; {@link #merge} adds the pair across the boundary (the
+ * earlier bucket's last sample, the later one's first), so an hour merged from its minutes equals the
+ * same rules over the hour's samples, and a reset on a minute's edge is not lost. A POJO kept in keyed
+ * state until the hour's allowed lateness has passed.
+ */
+public final class Rollup {
+
+    public long count;
+    public double sum;
+    public double min;
+    public double max;
+    public double first;
+    public long firstTs;
+    public double last;
+    public long lastTs;
+    public boolean counter;
+    public double increase;
+    public long resets;
+
+    public Rollup() {}
+
+    /** The rollup of a minute's samples (at least one). */
+    public static Rollup of(MinuteSamples samples) {
+        Rollup r = new Rollup();
+        int n = samples.size();
+        r.count = n;
+        r.first = samples.values[0];
+        r.firstTs = samples.ts[0];
+        r.min = r.first;
+        r.max = r.first;
+        r.sum = 0;
+        for (int i = 0; i < n; i++) {
+            double v = samples.values[i];
+            r.sum += v;
+            r.min = Math.min(r.min, v);
+            r.max = Math.max(r.max, v);
+            r.counter |= samples.counters[i];
+            if (i > 0) {
+                r.addStep(samples.values[i - 1], v);
+            }
+        }
+        r.last = samples.values[n - 1];
+        r.lastTs = samples.ts[n - 1];
+        return r;
+    }
+
+    /** This rollup followed by {@code later}, a rollup of a later bucket of the same series. */
+    public Rollup merge(Rollup later) {
+        Rollup r = new Rollup();
+        r.count = count + later.count;
+        r.sum = sum + later.sum;
+        r.min = Math.min(min, later.min);
+        r.max = Math.max(max, later.max);
+        r.first = first;
+        r.firstTs = firstTs;
+        r.last = later.last;
+        r.lastTs = later.lastTs;
+        r.counter = counter || later.counter;
+        r.increase = increase + later.increase;
+        r.resets = resets + later.resets;
+        r.addStep(last, later.first);
+        return r;
+    }
+
+    private void addStep(double previous, double value) {
+        if (value >= previous) {
+            increase += value - previous;
+        } else {
+            increase += value;
+            resets++;
+        }
+    }
+
+    public MetricRollup toAvro(String seriesKey, SeriesKeys.Series series, String resolution, long bucketStart) {
+        return MetricRollup.newBuilder()
+                .setSeriesKey(seriesKey)
+                .setName(series.name())
+                .setLabels(series.labels())
+                .setKind(counter ? MetricKind.COUNTER : MetricKind.GAUGE)
+                .setResolution(resolution)
+                .setBucketStart(bucketStart)
+                .setCount(count)
+                .setSum(sum)
+                .setMin(min)
+                .setMax(max)
+                .setFirst(first)
+                .setFirstTs(firstTs)
+                .setLast(last)
+                .setLastTs(lastTs)
+                .setIncrease(counter ? increase : null)
+                .setResets(counter ? resets : null)
+                .build();
+    }
+}

@@ -1,0 +1,213 @@
+package dev.tally.jobs.metrics.functions;
+
+import dev.tally.connectors.avro.AvroCodec;
+import dev.tally.jobs.kit.state.EmittedThrough;
+import dev.tally.schema.common.DeadLetter;
+import dev.tally.schema.metrics.MetricPoint;
+import dev.tally.schema.metrics.MetricRollup;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * One series' 1-minute and 1-hour rollups, keyed by series key. A minute's samples are kept until its
+ * allowed lateness has passed, so a late point, a duplicate or a conflicting value is settled exactly;
+ * a minute's rollup is emitted when the watermark passes its end and again when a point within the
+ * lateness changes it. An hour is merged from its minutes' rollups, which are kept until the hour's
+ * lateness has passed, when the watermark passes the hour's end, and again when one of its minutes
+ * changes after that.
+ *
+ * <p>Every timer is at a bucket's end - 1 ms, or that plus the lateness: one timer per series and
+ * minute closes the minute, one expires it, and the same for hours; {@link #onTimer} tells them apart
+ * by the time alone.
+ */
+public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint, MetricRollup> implements CheckpointedFunction {
+
+    public static final String MINUTE = "1m";
+    public static final String HOUR = "1h";
+    static final long MINUTE_MILLIS = 60_000;
+    static final long HOUR_MILLIS = 3_600_000;
+
+    public static final OutputTag<MetricPoint> LATE = new OutputTag<>("late-points", new AvroTypeInfo<>(MetricPoint.class));
+    public static final OutputTag<DeadLetter> CONFLICTS = new OutputTag<>("conflicting-samples", new AvroTypeInfo<>(DeadLetter.class));
+
+    private final long lateness;
+    private final String inputTopic;
+
+    private transient MapState<Long, MinuteSamples> samples;
+    private transient MapState<Long, Rollup> minutes;
+    /** The late test's watermark, from a restore's first record on: the highest any old subtask had. */
+    private transient EmittedThrough lateTest;
+    private transient AvroCodec<MetricPoint> codec;
+    private transient Counter late;
+    private transient Counter duplicates;
+    private transient Counter conflicts;
+
+    public RollupSeries(Duration allowedLateness, String inputTopic) {
+        this.lateness = allowedLateness.toMillis();
+        this.inputTopic = inputTopic;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        samples = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("minute-samples", Types.LONG, TypeInformation.of(MinuteSamples.class)));
+        minutes = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("minute-rollups", Types.LONG, TypeInformation.of(Rollup.class)));
+        codec = AvroCodec.of(MetricPoint.class);
+        late = getRuntimeContext().getMetricGroup().counter("late");
+        duplicates = getRuntimeContext().getMetricGroup().counter("duplicates");
+        conflicts = getRuntimeContext().getMetricGroup().counter("conflicts");
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        lateTest = EmittedThrough.highestRestored();
+        lateTest.initializeState(context);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        lateTest.snapshotState();
+    }
+
+    @Override
+    public void processElement(SeriesPoint point, Context ctx, Collector<MetricRollup> out) throws Exception {
+        long minute = Math.floorDiv(point.ts, MINUTE_MILLIS) * MINUTE_MILLIS;
+        long minuteClose = minute + MINUTE_MILLIS - 1;
+        lateTest.advance(ctx.timerService().currentWatermark());
+        long watermark = lateTest.watermark();
+        if (minuteClose + lateness <= watermark) {
+            late.inc();
+            ctx.output(LATE, point.toMetricPoint());
+            return;
+        }
+        MinuteSamples minuteSamples = samples.get(minute);
+        if (minuteSamples == null) {
+            minuteSamples = new MinuteSamples();
+            if (minuteClose > watermark) {
+                ctx.timerService().registerEventTimeTimer(minuteClose);
+            }
+            ctx.timerService().registerEventTimeTimer(minuteClose + lateness);
+        }
+        switch (minuteSamples.add(point.ts, point.value, point.counter)) {
+            case DUPLICATE, REFUSED_AGAIN -> duplicates.inc();
+            case REPLACED -> conflict(ctx, point, minuteSamples.displaced, point.value);
+            case REFUSED -> conflict(ctx, point, point.value, minuteSamples.sampleAt(point.ts));
+            case ADDED -> {}
+        }
+        samples.put(minute, minuteSamples);
+        if (minuteSamples.changed && minuteClose <= watermark) {
+            emitMinute(ctx.getCurrentKey(), minute, minuteSamples, watermark, false, ctx.timerService(), out);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricRollup> out) throws Exception {
+        lateTest.advance(timestamp);
+        long end = timestamp + 1;
+        String key = ctx.getCurrentKey();
+        if (end % MINUTE_MILLIS == 0) {
+            MinuteSamples closing = samples.get(end - MINUTE_MILLIS);
+            if (closing != null) {
+                emitMinute(key, end - MINUTE_MILLIS, closing, timestamp, true, ctx.timerService(), out);
+            }
+        }
+        if (end % HOUR_MILLIS == 0) {
+            emitHour(key, end - HOUR_MILLIS, out);
+        }
+        long expired = end - lateness;
+        if (expired % MINUTE_MILLIS == 0) {
+            samples.remove(expired - MINUTE_MILLIS);
+        }
+        if (expired % HOUR_MILLIS == 0) {
+            for (long minute = expired - HOUR_MILLIS; minute < expired; minute += MINUTE_MILLIS) {
+                minutes.remove(minute);
+            }
+        }
+    }
+
+    /**
+     * Emits a minute's rollup and files it for its hour. Closing on a timer, the hour is left to its
+     * own timer (which fires after the minute's, in the same watermark advance if it has passed too,
+     * or is the one firing); a late change to an hour already emitted emits the hour again here.
+     * {@code watermark} is the current one, or the firing timer's time.
+     */
+    private void emitMinute(
+            String key,
+            long minute,
+            MinuteSamples minuteSamples,
+            long watermark,
+            boolean onTimer,
+            org.apache.flink.streaming.api.TimerService timers,
+            Collector<MetricRollup> out)
+            throws Exception {
+        Rollup rollup = Rollup.of(minuteSamples);
+        minutes.put(minute, rollup);
+        out.collect(rollup.toAvro(key, SeriesKeys.parse(key), MINUTE, minute));
+        long hour = Math.floorDiv(minute, HOUR_MILLIS) * HOUR_MILLIS;
+        long hourClose = hour + HOUR_MILLIS - 1;
+        // A timer for the time being fired now would fire again in the same advance: that hour is
+        // closed or expired by the call under way.
+        if (hourClose + lateness > watermark) {
+            timers.registerEventTimeTimer(hourClose + lateness);
+        }
+        if (hourClose > watermark) {
+            timers.registerEventTimeTimer(hourClose);
+        } else if (!onTimer) {
+            emitHour(key, hour, out);
+        }
+    }
+
+    private void emitHour(String key, long hour, Collector<MetricRollup> out) throws Exception {
+        List<Map.Entry<Long, Rollup>> hourMinutes = new ArrayList<>(60);
+        for (Map.Entry<Long, Rollup> entry : minutes.entries()) {
+            if (entry.getKey() >= hour && entry.getKey() < hour + HOUR_MILLIS) {
+                hourMinutes.add(Map.entry(entry.getKey(), entry.getValue()));
+            }
+        }
+        if (hourMinutes.isEmpty()) {
+            return;
+        }
+        hourMinutes.sort(Map.Entry.comparingByKey());
+        Rollup merged = hourMinutes.get(0).getValue();
+        for (int i = 1; i < hourMinutes.size(); i++) {
+            merged = merged.merge(hourMinutes.get(i).getValue());
+        }
+        out.collect(merged.toAvro(key, SeriesKeys.parse(key), HOUR, hour));
+    }
+
+    /** A dead letter for the refused value of {@code point}'s timestamp, in the shape of a point that carried it. */
+    private void conflict(Context ctx, SeriesPoint point, double refusedValue, double sample) {
+        conflicts.inc();
+        byte[] original = codec.encode(new SeriesPoint(point.key, point.ts, refusedValue, point.kind, point.counter).toMetricPoint());
+        ctx.output(
+                CONFLICTS,
+                DeadLetter.newBuilder()
+                        .setSourceTopic(inputTopic)
+                        .setSourcePartition(-1)
+                        .setSourceOffset(-1)
+                        .setSourceTimestamp(-1)
+                        .setReason("CONFLICTING_SAMPLE")
+                        .setDetail("ts " + point.ts + " of " + point.key + " has the value " + sample
+                                + " too; the smallest value of a timestamp is its sample")
+                        .setOriginal(ByteBuffer.wrap(original))
+                        .setOriginalLength(original.length)
+                        .build());
+    }
+}

@@ -1,0 +1,209 @@
+package dev.tally.jobs.metrics.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.connectors.avro.AvroCodec;
+import dev.tally.schema.common.DeadLetter;
+import dev.tally.schema.metrics.MetricPoint;
+import dev.tally.schema.metrics.MetricRollup;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** One series' rollups: when minutes and hours are emitted, late points, conflicts in either order, cleanup, restore. */
+class RollupSeriesTest {
+
+    private static final long T0 = Instant.parse("2026-12-04T10:00:00Z").toEpochMilli();
+    private static final long MINUTE = 60_000L;
+    private static final long HOUR = 3_600_000L;
+    private static final Duration LATENESS = Duration.ofMinutes(5);
+    private static final String CPU = "cpu{host=\"a\"}";
+    private static final String REQUESTS = "requests_total{host=\"a\"}";
+
+    private KeyedOneInputStreamOperatorTestHarness<String, SeriesPoint, MetricRollup> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = newHarness();
+        harness.open();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, SeriesPoint, MetricRollup> newHarness() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new RollupSeries(LATENESS, "metrics")), point -> point.key, Types.STRING);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private void send(String key, long ts, double value) throws Exception {
+        SeriesPoint point = SeriesPoint.of(new MetricPoint(SeriesKeys.parse(key).name(), SeriesKeys.parse(key).labels(), ts, value, null));
+        harness.processElement(new StreamRecord<>(point, ts));
+    }
+
+    private void watermark(long ts) throws Exception {
+        harness.processWatermark(new Watermark(ts));
+    }
+
+    /** Emitted rollups as "resolution@minutes-after-T0 count/sum[/increase]", cleared after reading. */
+    private List<String> emitted() {
+        List<String> rollups = harness.extractOutputValues().stream()
+                .map(r -> r.getSeriesKey() + " " + r.getResolution() + "@" + (r.getBucketStart() - T0) / MINUTE + " " + r.getCount() + "/"
+                        + r.getSum() + (r.getIncrease() == null ? "" : "/+" + r.getIncrease() + "/" + r.getResets() + "r"))
+                .toList();
+        harness.getOutput().clear();
+        return rollups;
+    }
+
+    @Test
+    void aMinuteWhenTheWatermarkPassesItsEndAndTheHourWhenItPassesTheHours() throws Exception {
+        send(CPU, T0 + 1_000, 2);
+        send(CPU, T0 + 11_000, 4);
+        send(CPU, T0 + MINUTE, 8);
+        watermark(T0 + MINUTE - 2);
+        assertThat(emitted()).isEmpty();
+        watermark(T0 + MINUTE - 1);
+        assertThat(emitted()).containsExactly(CPU + " 1m@0 2/6.0");
+        watermark(T0 + HOUR - 1);
+        assertThat(emitted()).containsExactly(CPU + " 1m@1 1/8.0", CPU + " 1h@0 3/14.0");
+    }
+
+    @Test
+    void aCountersResetOnAMinutesEdgeCountsInTheHourNotTheMinute() throws Exception {
+        send(REQUESTS, T0, 100);
+        send(REQUESTS, T0 + 30_000, 110);
+        send(REQUESTS, T0 + MINUTE, 3);
+        send(REQUESTS, T0 + MINUTE + 30_000, 7);
+        watermark(T0 + HOUR);
+        assertThat(emitted())
+                .containsExactly(
+                        REQUESTS + " 1m@0 2/210.0/+10.0/0r",
+                        REQUESTS + " 1m@1 2/10.0/+4.0/0r",
+                        REQUESTS + " 1h@0 4/220.0/+17.0/1r");
+    }
+
+    @Test
+    void aPointWithinTheLatenessReEmitsItsMinuteAndItsHourAndALaterOneIsLate() throws Exception {
+        send(CPU, T0 + HOUR - MINUTE, 1);
+        watermark(T0 + HOUR + 2 * MINUTE);
+        assertThat(emitted()).containsExactly(CPU + " 1m@59 1/1.0", CPU + " 1h@0 1/1.0");
+
+        send(CPU, T0 + HOUR - 30_000, 2); // the minute closed 2 min ago: within 5
+        send(CPU, T0 + 10 * MINUTE, 4); // a minute without samples, 52 min ago: late
+        assertThat(emitted()).containsExactly(CPU + " 1m@59 2/3.0", CPU + " 1h@0 2/3.0");
+        assertThat(late()).containsExactly(T0 + 10 * MINUTE);
+
+        watermark(T0 + HOUR + 4 * MINUTE);
+        send(CPU, T0 + HOUR - 1, 8); // lateness ends at minute end - 1 ms + 5 min: the watermark is before it
+        assertThat(emitted()).containsExactly(CPU + " 1m@59 3/11.0", CPU + " 1h@0 3/11.0");
+        watermark(T0 + HOUR + 5 * MINUTE - 1);
+        send(CPU, T0 + HOUR - 1, 0);
+        assertThat(emitted()).isEmpty();
+        assertThat(late()).containsExactly(T0 + HOUR - 1);
+    }
+
+    @Test
+    void aLatePointInAnHourNotYetClosedWaitsForTheHour() throws Exception {
+        send(CPU, T0 + 5 * MINUTE, 1);
+        watermark(T0 + 7 * MINUTE);
+        assertThat(emitted()).containsExactly(CPU + " 1m@5 1/1.0");
+        send(CPU, T0 + 3 * MINUTE, 2); // a new minute, already closed
+        assertThat(emitted()).containsExactly(CPU + " 1m@3 1/2.0");
+        watermark(T0 + HOUR - 1);
+        assertThat(emitted()).containsExactly(CPU + " 1h@0 2/3.0");
+    }
+
+    @Test
+    void conflictingValuesSettleTheSameWayInEitherOrder() throws Exception {
+        send(CPU, T0, 5);
+        send(CPU, T0, 9);
+        send(CPU, T0, 3);
+        send(CPU, T0, 5);
+        send(CPU, T0, 3);
+        send("cpu{host=\"b\"}", T0, 9);
+        send("cpu{host=\"b\"}", T0, 3);
+        send("cpu{host=\"b\"}", T0, 5);
+        send("cpu{host=\"b\"}", T0, 9);
+        watermark(T0 + HOUR);
+
+        assertThat(emitted())
+                .containsExactlyInAnyOrder(
+                        CPU + " 1m@0 1/3.0", CPU + " 1h@0 1/3.0", "cpu{host=\"b\"} 1m@0 1/3.0", "cpu{host=\"b\"} 1h@0 1/3.0");
+        assertThat(conflicts()).containsExactlyInAnyOrder(CPU + "=5.0", CPU + "=9.0", "cpu{host=\"b\"}=9.0", "cpu{host=\"b\"}=5.0");
+    }
+
+    @Test
+    void stateAndTimersAreGoneOnceTheHoursLatenessHasPassed() throws Exception {
+        send(CPU, T0 + 30 * MINUTE, 1);
+        send(REQUESTS, T0 + 59 * MINUTE, 1);
+        watermark(T0 + HOUR + 5 * MINUTE - 2);
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+        watermark(T0 + HOUR + 5 * MINUTE - 1);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aRestoredOperatorCarriesOnWithTheSameSamples() throws Exception {
+        send(CPU, T0, 5);
+        watermark(T0 + MINUTE);
+        emitted();
+        OperatorSubtaskState snapshot = harness.snapshot(1, T0 + MINUTE);
+        harness.close();
+
+        harness = newHarness();
+        harness.setup();
+        harness.initializeState(snapshot);
+        harness.open();
+        // Before any watermark reaches the restored operator: it still knows the minute was emitted.
+        send(CPU, T0, 3); // conflicts with the restored sample
+        send(CPU, T0 + 1_000, 4);
+        send(CPU, T0 - 5 * MINUTE, 4); // late as before the restore
+        assertThat(emitted()).containsExactly(CPU + " 1m@0 1/3.0", CPU + " 1m@0 2/7.0");
+        assertThat(late()).containsExactly(T0 - 5 * MINUTE);
+        assertThat(conflicts()).containsExactly(CPU + "=5.0");
+        watermark(T0 + HOUR);
+        assertThat(emitted()).containsExactly(CPU + " 1h@0 2/7.0");
+    }
+
+    private List<Long> late() {
+        List<Long> late = harness.getSideOutput(RollupSeries.LATE).stream().map(r -> r.getValue().getTs()).toList();
+        harness.getSideOutput(RollupSeries.LATE).clear();
+        return late;
+    }
+
+    private List<String> conflicts() {
+        AvroCodec<MetricPoint> codec = AvroCodec.of(MetricPoint.class);
+        return harness.getSideOutput(RollupSeries.CONFLICTS).stream()
+                .map(StreamRecord::getValue)
+                .map(letter -> {
+                    assertThat(letter.getReason()).isEqualTo("CONFLICTING_SAMPLE");
+                    byte[] bytes = new byte[letter.getOriginal().remaining()];
+                    letter.getOriginal().duplicate().get(bytes);
+                    MetricPoint point = decode(codec, bytes);
+                    return SeriesKeys.of(point.getName(), point.getLabels()) + "=" + point.getValue();
+                })
+                .toList();
+    }
+
+    private static MetricPoint decode(AvroCodec<MetricPoint> codec, byte[] bytes) {
+        try {
+            return codec.decode(bytes);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+}

@@ -1,0 +1,72 @@
+package dev.tally.loadgen.metrics;
+
+import dev.tally.connectors.kafka.Topics;
+import dev.tally.loadgen.kit.JobDemo;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The metrics demo: 290 series (3 pools x 8 hosts x 12 metrics and two cluster series) sampled every 10 s
+ * for about two and a half hours of event time, so several hours are rolled up, with duplicates,
+ * conflicting values, delayed and late points, counter restarts, silent hosts and records to dead-letter;
+ * the job's default lateness of 5 minutes.
+ */
+public final class MetricsDemo implements JobDemo {
+
+    @Override
+    public long defaultEvents() {
+        return 250_000;
+    }
+
+    @Override
+    public Map<String, Integer> topics(Run run) {
+        String input = input(run);
+        return Map.of(input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1, rollups(run), 4);
+    }
+
+    @Override
+    public void generate(Run run) throws Exception {
+        MetricsLoadgenCommand loadgen = new MetricsLoadgenCommand();
+        loadgen.endpoints = run.endpoints();
+        loadgen.events = run.events();
+        loadgen.topic = input(run);
+        loadgen.truthFile = truth(run);
+        loadgen.call();
+    }
+
+    @Override
+    public List<String> jobArguments(Run run) {
+        return List.of("--input-topic", input(run), "--rollups-topic", rollups(run));
+    }
+
+    @Override
+    public int verify(Run run) {
+        return MetricsVerifyCommand.run(run.endpoints(), truth(run), input(run), rollups(run), run.keyspace());
+    }
+
+    @Override
+    public List<String> dashboardArguments(Run run) {
+        return List.of();
+    }
+
+    @Override
+    public List<String> whereToLook(Run run) {
+        return List.of(
+                "Cassandra tables: metric_rollups_1m, metric_rollups_1h",
+                "Kafka topics:     " + rollups(run) + ", " + Topics.deadLetter(input(run)) + ", " + Topics.late(input(run)),
+                "Ground truth:     " + truth(run));
+    }
+
+    private static String input(Run run) {
+        return run.topic(Topics.METRICS);
+    }
+
+    private static String rollups(Run run) {
+        return run.topic(Topics.METRIC_ROLLUPS);
+    }
+
+    private static Path truth(Run run) {
+        return run.dir().resolve("truth.tsv");
+    }
+}

@@ -1,0 +1,343 @@
+package dev.tally.loadgen.metrics;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import dev.tally.connectors.avro.AvroCodec;
+import dev.tally.connectors.avro.AvroDecodeException;
+import dev.tally.connectors.cassandra.ResultTable;
+import dev.tally.connectors.kafka.Topics;
+import dev.tally.jobs.metrics.MetricsTables;
+import dev.tally.loadgen.Comparison;
+import dev.tally.loadgen.TopicReader;
+import dev.tally.loadgen.metrics.reference.BucketKey;
+import dev.tally.loadgen.metrics.reference.ExpectedRollup;
+import dev.tally.loadgen.metrics.reference.MetricsReference;
+import dev.tally.loadgen.metrics.reference.PointId;
+import dev.tally.loadgen.metrics.reference.ReferencePoint;
+import dev.tally.loadgen.metrics.reference.SentPoint;
+import dev.tally.loadgen.metrics.reference.SeriesKey;
+import dev.tally.schema.common.DeadLetter;
+import dev.tally.schema.metrics.MetricPoint;
+import dev.tally.schema.metrics.MetricRollup;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Compares what the metrics job wrote (Cassandra rows of both resolutions, the committed rollups topic,
+ * the dead letters) with the ground truth of the generated input. Exact: every bucket's final rollup,
+ * field by field, in Cassandra and as the last record of its bucket on the rollups topic; one
+ * CONFLICTING_SAMPLE dead letter per conflicting value; the other dead letters by reason; given the
+ * points the job routed to the late topic, which must all be late candidates the job may have found
+ * late. The closing points' series ({@value MetricsGenerator#CLOSING_SERIES}) are no data and ignored.
+ * The only class of the metrics tools that reads the job's table definitions.
+ */
+public final class MetricsVerifier {
+
+    static final String CONFLICTING_SAMPLE = "CONFLICTING_SAMPLE";
+
+    /** Where the job's results are. */
+    public record Target(String bootstrapServers, String inputTopic, String rollupsTopic, CqlSession session, String keyspace) {}
+
+    /** A property every record must have: how many were checked, and the ones without it. */
+    public record Check(String what, long checked, long failed, List<String> examples) {
+
+        public boolean passed() {
+            return failed == 0;
+        }
+    }
+
+    /** A rollup record as read from Kafka, with its key. */
+    record KeyedRollup(String key, MetricRollup rollup) {}
+
+    /** What the job wrote, decoded; records of the topics that do not decode are null. */
+    record Output(
+            List<MetricRollup> cassandraMinutes,
+            List<MetricRollup> cassandraHours,
+            List<KeyedRollup> kafkaRollups,
+            List<DeadLetter> deadLetters,
+            List<MetricPoint> late) {}
+
+    /** The verdict: a comparison per output, the per-record checks, and the dead-letter and late tallies. */
+    public record Report(
+            List<Comparison> comparisons,
+            List<Check> checks,
+            long deadLetters,
+            Map<String, Long> deadLetterReasons,
+            long lateRecords,
+            ExpectedMetrics.Totals sent,
+            MetricsReference.Totals expected) {
+
+        public boolean exact() {
+            return comparisons.stream().allMatch(Comparison::exact) && checks.stream().allMatch(Check::passed);
+        }
+
+        /** The comparison named {@code what}. */
+        public Comparison comparison(String what) {
+            return comparisons.stream().filter(c -> c.what().equals(what)).findFirst().orElseThrow();
+        }
+
+        public void print(PrintStream out) {
+            out.printf("%-52s %10s %8s %8s %8s%n", "OUTPUT", "MATCHED", "MISSING", "EXTRA", "WRONG");
+            for (Comparison c : comparisons) {
+                out.printf("%-52s %10d %8d %8d %8d%n", c.what(), c.matched(), c.missing(), c.extra(), c.wrong());
+                c.examples().forEach(e -> out.println("    " + e));
+            }
+            out.printf("%-52s %10s %8s%n", "CHECK", "RECORDS", "FAILED");
+            for (Check c : checks) {
+                out.printf("%-52s %10d %8d%n", c.what(), c.checked(), c.failed());
+                c.examples().forEach(e -> out.println("    " + e));
+            }
+            out.printf(
+                    "sent: %d records: %d valid points, %d records to dead-letter, %d closing points%n",
+                    sent.records(), sent.points(), sent.deadLetters(), sent.closing());
+            out.printf(
+                    "expected: %d points applied, %d samples, %d duplicates, %d conflicting values%n",
+                    expected.applied(), expected.samples(), expected.duplicates(), expected.conflicts());
+            out.printf("dead letters: %d %s%n", deadLetters, deadLetterReasons);
+            out.printf(
+                    "late: %d points routed to the late topic of %d late candidates; the job applied the other %d, its watermark"
+                            + " not yet past them, and so does the expectation%n",
+                    lateRecords, sent.lateCandidates(), sent.lateCandidates() - expected.routedLate());
+            out.println(exact() ? "RESULT: EXACT MATCH" : "RESULT: MISMATCH");
+        }
+    }
+
+    private MetricsVerifier() {}
+
+    public static Report verify(ExpectedMetrics truth, Target target) {
+        Output output = new Output(
+                cassandra(target, MetricsTables.MINUTE_ROLLUPS),
+                cassandra(target, MetricsTables.HOUR_ROLLUPS),
+                kafkaRollups(target),
+                deadLetters(target),
+                latePoints(target));
+        return compare(truth, output, target.rollupsTopic(), target.inputTopic());
+    }
+
+    /** The comparison of what the job wrote with the truth: everything but the reading. */
+    static Report compare(ExpectedMetrics truth, Output output, String rollupsTopic, String inputTopic) {
+        List<Check> checks = new ArrayList<>();
+        Map<PointId, Integer> routedLate = routedLate(truth, output.late(), Topics.late(inputTopic), checks);
+        MetricsReference.Result expected = truth.applying(routedLate);
+
+        List<Comparison> comparisons = new ArrayList<>();
+        for (String resolution : List.of(BucketKey.MINUTE, BucketKey.HOUR)) {
+            List<MetricRollup> rows = resolution.equals(BucketKey.MINUTE) ? output.cassandraMinutes() : output.cassandraHours();
+            String table = resolution.equals(BucketKey.MINUTE) ? "metric_rollups_1m" : "metric_rollups_1h";
+            comparisons.add(Comparison.of("cassandra " + table, expected.rollups(resolution), byBucket(rows, resolution)));
+        }
+        Map<BucketKey, ExpectedRollup> published = lastPerBucket(output.kafkaRollups(), rollupsTopic, checks);
+        for (String resolution : List.of(BucketKey.MINUTE, BucketKey.HOUR)) {
+            Map<BucketKey, ExpectedRollup> some = new HashMap<>();
+            published.forEach((k, v) -> {
+                if (k.resolution().equals(resolution)) {
+                    some.put(k, v);
+                }
+            });
+            comparisons.add(Comparison.of("kafka " + rollupsTopic + " " + resolution, expected.rollups(resolution), some));
+        }
+
+        String dlq = Topics.deadLetter(inputTopic);
+        Map<PointId, Long> conflicts = new HashMap<>();
+        Map<String, Long> otherReasons = new TreeMap<>();
+        Map<String, Long> allReasons = new TreeMap<>();
+        CheckBuilder conflictSource = new CheckBuilder("kafka " + dlq + " conflicts at partition/offset -1");
+        CheckBuilder conflictOriginal = new CheckBuilder("kafka " + dlq + " conflicts hold a MetricPoint");
+        AvroCodec<MetricPoint> points = AvroCodec.of(MetricPoint.class);
+        for (DeadLetter d : output.deadLetters()) {
+            String reason = d == null ? "(not a DeadLetter)" : d.getReason();
+            allReasons.merge(reason, 1L, Long::sum);
+            if (!CONFLICTING_SAMPLE.equals(reason)) {
+                otherReasons.merge(reason, 1L, Long::sum);
+                continue;
+            }
+            conflictSource.check(
+                    d.getSourcePartition() == -1 && d.getSourceOffset() == -1,
+                    () -> "partition " + d.getSourcePartition() + ", offset " + d.getSourceOffset() + ": " + d.getDetail());
+            MetricPoint original = decodeOrNull(points, bytes(d.getOriginal()));
+            conflictOriginal.check(original != null, () -> "undecodable original: " + d.getDetail());
+            if (original != null && !isClosing(SeriesKey.of(original.getName(), original.getLabels()))) {
+                conflicts.merge(ReferencePoint.of(original).id(), 1L, Long::sum);
+            }
+        }
+        checks.add(conflictSource.build());
+        checks.add(conflictOriginal.build());
+        comparisons.add(Comparison.of("kafka " + dlq + " " + CONFLICTING_SAMPLE, expected.conflicts(), conflicts));
+        comparisons.add(Comparison.of("kafka " + dlq + " other reasons", truth.deadLetters(), otherReasons));
+
+        return new Report(
+                comparisons, checks, output.deadLetters().size(), allReasons, output.late().size(), truth.totals(), expected.totals());
+    }
+
+    /**
+     * The points of the late topic, each checked to be a late candidate (as many times as it was sent as
+     * one, no more) and one the job may have found late, by the Kafka timestamp it was sent with.
+     */
+    private static Map<PointId, Integer> routedLate(ExpectedMetrics truth, List<MetricPoint> late, String lateTopic, List<Check> checks) {
+        Map<PointId, Integer> candidates = new HashMap<>(truth.lateCandidates());
+        Map<PointId, Long> sentAt = new HashMap<>();
+        for (SentPoint s : truth.points()) {
+            if (s.lateCandidate()) {
+                sentAt.merge(s.point().id(), s.kafkaTimestamp(), Math::max);
+            }
+        }
+        Map<PointId, Integer> routed = new HashMap<>();
+        CheckBuilder decodes = new CheckBuilder("kafka " + lateTopic + " records are MetricPoints");
+        CheckBuilder onlyCandidates = new CheckBuilder("kafka " + lateTopic + " only late candidates");
+        CheckBuilder couldBeLate = new CheckBuilder("kafka " + lateTopic + " past their minute's lateness");
+        for (MetricPoint p : late) {
+            decodes.check(p != null, () -> "a record that does not decode");
+            if (p == null) {
+                continue;
+            }
+            ReferencePoint point = ReferencePoint.of(p);
+            PointId id = point.id();
+            if (isClosing(id.seriesKey())) {
+                continue;
+            }
+            routed.merge(id, 1, Integer::sum);
+            boolean candidate = candidates.merge(id, -1, Integer::sum) >= 0;
+            onlyCandidates.check(candidate, () -> "routed to the late topic more often than sent as a late candidate: " + id);
+            if (candidate) {
+                long front = sentAt.get(id);
+                couldBeLate.check(
+                        MetricsReference.couldBeLate(id.ts(), front, truth.allowedLateness()),
+                        () -> "the newest ts when it was sent was " + front + ", before its minute's lateness: " + id);
+            }
+        }
+        checks.add(decodes.build());
+        checks.add(onlyCandidates.build());
+        checks.add(couldBeLate.build());
+        return routed;
+    }
+
+    /** The last record of each bucket (one series' records share a key, so a partition, so their order), each checked. */
+    static Map<BucketKey, ExpectedRollup> lastPerBucket(List<KeyedRollup> records, String topic, List<Check> checks) {
+        CheckBuilder decodes = new CheckBuilder("kafka " + topic + " records are MetricRollups");
+        CheckBuilder keys = new CheckBuilder("kafka " + topic + " keyed by series_key");
+        CheckBuilder names = new CheckBuilder("kafka " + topic + " name and labels give series_key");
+        CheckBuilder buckets = new CheckBuilder("kafka " + topic + " 1m/1h buckets on their boundary");
+        Map<BucketKey, ExpectedRollup> last = new HashMap<>();
+        for (KeyedRollup k : records) {
+            MetricRollup r = k.rollup();
+            decodes.check(r != null, () -> "a record that does not decode, key " + k.key());
+            if (r == null || isClosing(r.getSeriesKey())) {
+                continue;
+            }
+            keys.check(r.getSeriesKey().equals(k.key()), () -> "key " + k.key() + " of a rollup of " + r.getSeriesKey());
+            names.check(
+                    SeriesKey.of(r.getName(), r.getLabels()).equals(r.getSeriesKey()),
+                    () -> r.getName() + " " + r.getLabels() + " in a rollup of " + r.getSeriesKey());
+            long size = r.getResolution().equals(BucketKey.MINUTE) ? 60_000L : r.getResolution().equals(BucketKey.HOUR) ? 3_600_000L : 0;
+            buckets.check(
+                    size > 0 && Math.floorMod(r.getBucketStart(), size) == 0,
+                    () -> r.getResolution() + " bucket at " + r.getBucketStart() + " of " + r.getSeriesKey());
+            last.put(new BucketKey(r.getSeriesKey(), r.getResolution(), r.getBucketStart()), ExpectedRollup.of(r));
+        }
+        checks.add(decodes.build());
+        checks.add(keys.build());
+        checks.add(names.build());
+        checks.add(buckets.build());
+        return last;
+    }
+
+    /** Rows of one table by bucket, the closing series left out. */
+    private static Map<BucketKey, ExpectedRollup> byBucket(List<MetricRollup> rows, String resolution) {
+        Map<BucketKey, ExpectedRollup> actual = new HashMap<>();
+        for (MetricRollup r : rows) {
+            if (!isClosing(r.getSeriesKey())) {
+                actual.put(new BucketKey(r.getSeriesKey(), resolution, r.getBucketStart()), ExpectedRollup.of(r));
+            }
+        }
+        return actual;
+    }
+
+    static boolean isClosing(String seriesKey) {
+        return SeriesKey.isOf(seriesKey, MetricsGenerator.CLOSING_SERIES);
+    }
+
+    private static List<MetricRollup> cassandra(Target target, ResultTable<MetricRollup> table) {
+        List<MetricRollup> rows = new ArrayList<>();
+        for (Row row : target.session().execute(SimpleStatement.newInstance(table.selectCql(target.keyspace())).setPageSize(5000))) {
+            rows.add(table.read(row));
+        }
+        return rows;
+    }
+
+    private static List<KeyedRollup> kafkaRollups(Target target) {
+        AvroCodec<MetricRollup> codec = AvroCodec.of(MetricRollup.class);
+        List<KeyedRollup> records = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.bootstrapServers(), target.rollupsTopic())) {
+            records.add(new KeyedRollup(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), decodeOrNull(codec, r.value())));
+        }
+        return records;
+    }
+
+    private static List<DeadLetter> deadLetters(Target target) {
+        AvroCodec<DeadLetter> codec = AvroCodec.of(DeadLetter.class);
+        List<DeadLetter> letters = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.bootstrapServers(), Topics.deadLetter(target.inputTopic()))) {
+            letters.add(decodeOrNull(codec, r.value()));
+        }
+        return letters;
+    }
+
+    private static List<MetricPoint> latePoints(Target target) {
+        AvroCodec<MetricPoint> codec = AvroCodec.of(MetricPoint.class);
+        List<MetricPoint> points = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.bootstrapServers(), Topics.late(target.inputTopic()))) {
+            points.add(decodeOrNull(codec, r.value()));
+        }
+        return points;
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> T decodeOrNull(AvroCodec<T> codec, byte[] bytes) {
+        try {
+            return codec.decode(bytes);
+        } catch (AvroDecodeException e) {
+            return null;
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer b = buffer.duplicate();
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        return bytes;
+    }
+
+    /** Counts the records checked and keeps a few that failed. */
+    private static final class CheckBuilder {
+        private final String what;
+        private long checked;
+        private long failed;
+        private final List<String> examples = new ArrayList<>();
+
+        CheckBuilder(String what) {
+            this.what = what;
+        }
+
+        void check(boolean ok, Supplier<String> example) {
+            checked++;
+            if (!ok) {
+                failed++;
+                if (examples.size() < 5) {
+                    examples.add(example.get());
+                }
+            }
+        }
+
+        Check build() {
+            return new Check(what, checked, failed, List.copyOf(examples));
+        }
+    }
+}
