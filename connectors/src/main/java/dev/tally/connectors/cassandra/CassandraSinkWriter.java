@@ -11,13 +11,19 @@ import org.apache.flink.api.common.operators.ProcessingTimeService;
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.metadata.Metadata;
 import com.datastax.oss.driver.api.core.metadata.TokenMap;
+import com.datastax.oss.driver.api.core.metadata.schema.ColumnMetadata;
+import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -78,6 +84,7 @@ final class CassandraSinkWriter<T> implements SinkWriter<T> {
             this.batcher =
                     new StatementBatcher(
                             groupOf(batching.mode(), session, statement),
+                            rowOf(session, statement),
                             batching.maxStatements(),
                             batching.maxBytes(),
                             batching.bufferSize(),
@@ -115,6 +122,43 @@ final class CassandraSinkWriter<T> implements SinkWriter<T> {
                 CqlIdentifier keyspace = prepared.getVariableDefinitions().get(0).getKeyspace();
                 yield row -> replicaSet(row, keyspace, session);
             }
+        };
+    }
+
+    /**
+     * The row a statement writes: the values bound to its table's primary key columns, found by the
+     * markers' names (an INSERT's markers are named after its columns); null for every statement when
+     * a key column has no marker of its own, and when statements carry their own write timestamp
+     * ({@code USING TIMESTAMP ?}): those are settled by their timestamps, and a later-arriving write
+     * may well be the older one.
+     */
+    static Function<BoundStatement, Object> rowOf(CqlSession session, PreparedStatement prepared) {
+        ColumnDefinitions markers = prepared.getVariableDefinitions();
+        if (markers.size() == 0 || markers.contains(CqlIdentifier.fromInternal(CassandraUpsert.TIMESTAMP_MARKER))) {
+            return row -> null;
+        }
+        ColumnDefinition first = markers.get(0);
+        List<ColumnMetadata> key = session.getMetadata()
+                .getKeyspace(first.getKeyspace())
+                .flatMap(keyspace -> keyspace.getTable(first.getTable()))
+                .map(TableMetadata::getPrimaryKey)
+                .orElse(List.of());
+        int[] indices = new int[key.size()];
+        for (int i = 0; i < indices.length; i++) {
+            indices[i] = markers.firstIndexOf(key.get(i).getName());
+            if (indices[i] < 0) {
+                return row -> null;
+            }
+        }
+        if (indices.length == 0) {
+            return row -> null;
+        }
+        return row -> {
+            List<ByteBuffer> values = new ArrayList<>(indices.length);
+            for (int index : indices) {
+                values.add(row.getBytesUnsafe(index));
+            }
+            return values;
         };
     }
 

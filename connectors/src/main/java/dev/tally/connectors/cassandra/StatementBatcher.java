@@ -8,6 +8,7 @@ import com.datastax.oss.driver.api.core.cql.Statement;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,11 @@ import static org.apache.flink.util.Preconditions.checkNotNull;
  * maxBytes} of values; everything buffered is sent when {@code bufferSize} statements are held and
  * on {@link #sendAll}, so nothing waits longer than the caller lets it.
  *
+ * <p>A batch has one write timestamp for all its rows, so two writes of one row in one batch would
+ * tie, and Cassandra settles a tie by the larger cell value, not the later write: a newer write of
+ * a row replaces the older one still waiting in its group (the row is written once, as the newer
+ * says), which is also one row fewer to send.
+ *
  * <p>Not thread-safe: the sink writer's task thread is its only user.
  */
 final class StatementBatcher {
@@ -34,6 +40,7 @@ final class StatementBatcher {
     }
 
     private final Function<BoundStatement, Object> groupOf;
+    private final Function<BoundStatement, Object> rowOf;
     private final int maxStatements;
     private final int maxBytes;
     private final int bufferSize;
@@ -44,12 +51,15 @@ final class StatementBatcher {
 
     /**
      * @param groupOf which statements may share a batch; a null group means "send alone"
+     * @param rowOf which row a statement writes (its primary key's values); null when unknown, and
+     *     then a statement never replaces another
      * @param maxStatements rows per batch
      * @param maxBytes bound values per batch, kept under the server's {@code batch_size_warn_threshold}
      * @param bufferSize statements held across all groups before all are sent
      */
     StatementBatcher(
             Function<BoundStatement, Object> groupOf,
+            Function<BoundStatement, Object> rowOf,
             int maxStatements,
             int maxBytes,
             int bufferSize,
@@ -58,6 +68,7 @@ final class StatementBatcher {
         checkArgument(maxBytes >= 1, "maxBytes must be positive, got %s", maxBytes);
         checkArgument(bufferSize >= 1, "bufferSize must be positive, got %s", bufferSize);
         this.groupOf = checkNotNull(groupOf, "groupOf");
+        this.rowOf = checkNotNull(rowOf, "rowOf");
         this.maxStatements = maxStatements;
         this.maxBytes = maxBytes;
         this.bufferSize = bufferSize;
@@ -72,6 +83,10 @@ final class StatementBatcher {
         }
         int bytes = valueBytes(statement);
         Group group = groups.get(key);
+        Object row = rowOf.apply(statement);
+        if (group != null && row != null && group.replace(row, statement, bytes)) {
+            return;
+        }
         if (group != null && group.bytes + bytes > maxBytes) {
             send(groups.remove(key));
             group = null;
@@ -80,7 +95,7 @@ final class StatementBatcher {
             group = new Group();
             groups.put(key, group);
         }
-        group.add(statement, bytes);
+        group.add(row, statement, bytes);
         buffered++;
         if (group.statements.size() >= maxStatements) {
             send(groups.remove(key));
@@ -138,11 +153,29 @@ final class StatementBatcher {
 
     private static final class Group {
         final List<BoundStatement> statements = new ArrayList<>();
+        final List<Integer> statementBytes = new ArrayList<>();
+        final Map<Object, Integer> rows = new HashMap<>();
         int bytes;
 
-        void add(BoundStatement statement, int statementBytes) {
+        void add(Object row, BoundStatement statement, int size) {
+            if (row != null) {
+                rows.put(row, statements.size());
+            }
             statements.add(statement);
-            bytes += statementBytes;
+            statementBytes.add(size);
+            bytes += size;
+        }
+
+        /** Puts {@code statement} in the place of an earlier write of {@code row}, if there is one. */
+        boolean replace(Object row, BoundStatement statement, int size) {
+            Integer at = rows.get(row);
+            if (at == null) {
+                return false;
+            }
+            bytes += size - statementBytes.get(at);
+            statements.set(at, statement);
+            statementBytes.set(at, size);
+            return true;
         }
     }
 }

@@ -124,6 +124,33 @@ class CassandraSinkITCase {
                 .containsExactlyInAnyOrderElementsOf(newest);
     }
 
+    /**
+     * Two writes of one row in one batch would share the batch's timestamp, and Cassandra would keep
+     * the larger value: a job that re-emits a result with a smaller value (a corrected rollup) lost it.
+     */
+    @ParameterizedTest
+    @EnumSource(CassandraSink.BatchMode.class)
+    void theNewerOfTwoWritesOfARowWinsEvenWithTheSmallerValue(CassandraSink.BatchMode mode, TestCassandra cassandra)
+            throws Exception {
+        String keyspace = cassandra.newKeyspace();
+        List<ClickCount> writes = new ArrayList<>();
+        List<ClickCount> newest = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            writes.add(new ClickCount("ad-" + i, 1, BASE, 1_000L));
+            ClickCount corrected = new ClickCount("ad-" + i, 1, BASE, 5L);
+            writes.add(corrected);
+            newest.add(corrected);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.fromData(writes)
+                .sinkTo(clickCountSink(connection(cassandra, keyspace), CassandraSink.Batching.of(mode)))
+                .name("cassandra-sink");
+        env.execute("cassandra-sink-it-newer-wins");
+
+        assertThat(readClickCounts(cassandra, keyspace)).containsExactlyInAnyOrderElementsOf(newest);
+    }
+
     @Test
     void aWriteTheServerRejectsFailsTheJob(TestCassandra cassandra) {
         String keyspace = cassandra.newKeyspace();

@@ -29,6 +29,7 @@ class StatementBatcherTest {
     private StatementBatcher batcher(int maxStatements, int maxBytes, int bufferSize) {
         return new StatementBatcher(
                 row -> "solo".equals(row.getString(0)) ? null : row.getString(0),
+                row -> null,
                 maxStatements,
                 maxBytes,
                 bufferSize,
@@ -128,6 +129,24 @@ class StatementBatcherTest {
         batcher.add(row("a", 2));
 
         assertThat(sent).allMatch(BoundStatement.class::isInstance).hasSize(2);
+    }
+
+    @Test
+    void aNewerWriteOfARowReplacesTheOneWaitingInItsGroup() throws Exception {
+        // Rows are identified by value / 10: 11 and 12 write the same row, 12 later.
+        StatementBatcher batcher =
+                new StatementBatcher(row -> row.getString(0), row -> row.getLong(1) / 10, 3, 4096, 100, sent::add);
+        batcher.add(row("a", 11).setQueryTimestamp(5));
+        batcher.add(row("a", 21).setQueryTimestamp(6));
+        batcher.add(row("a", 12).setQueryTimestamp(7));
+        assertThat(sent).isEmpty();
+        assertThat(batcher.buffered()).isEqualTo(2);
+
+        batcher.sendAll();
+        BatchStatement batch = (BatchStatement) sent.get(0);
+        // In one batch both writes would share its timestamp, and the larger value would win the tie.
+        assertThat(values(batch)).containsExactly(12L, 21L);
+        assertThat(batch.getQueryTimestamp()).isEqualTo(7);
     }
 
     @Test
