@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * The query service: each job's API over its Cassandra sink tables (a resource per job: ads,
- * leaderboard), a health check, the OpenAPI description and the web page with a tab per job. It only
- * reads.
+ * leaderboard, metrics), a health check, the OpenAPI description and the web page with a tab per
+ * job. It only reads.
  */
 public final class DashboardServer implements AutoCloseable {
 
@@ -56,6 +56,7 @@ public final class DashboardServer implements AutoCloseable {
                         });
         new AdResource(ads, clock, config.windows(), config.maxTopN(), config.filterNames()).register(app);
         new LeaderboardResource(new LeaderboardQueries(cassandra), clock).register(app);
+        new MetricsResource(new MetricsQueries(cassandra), clock).register(app);
         app.get(
                 "/health",
                 ctx -> {

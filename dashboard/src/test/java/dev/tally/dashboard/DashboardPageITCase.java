@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.tally.connectors.cassandra.ResultTable;
 import dev.tally.jobs.leaderboard.LeaderboardTables;
+import dev.tally.jobs.metrics.MetricsTables;
+import dev.tally.jobs.metrics.functions.SeriesKeys;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
 import dev.tally.schema.leaderboard.RankedPlayer;
 import dev.tally.schema.leaderboard.ScoreBucket;
 import dev.tally.schema.leaderboard.TopPlayers;
+import dev.tally.schema.metrics.MetricKind;
+import dev.tally.schema.metrics.MetricRollup;
 import dev.tally.testing.RealServicesExtension;
 import dev.tally.testing.TestCassandra;
 import java.io.File;
@@ -111,6 +115,56 @@ class DashboardPageITCase {
             assertThat(rows).containsExactly("1|ann|7", "2|bob|2", "2|cid|2");
             assertThat(dom).contains(tournament + " as of ").contains("3 players");
         }
+    }
+
+    @Test
+    void metricsTabChartsTheMatchingSeriesAndTheirLatestValues(TestCassandra cassandra) throws Exception {
+        boolean ci = System.getenv("CI") != null;
+        assumeTrue(ci || new File(CHROMIUM).canExecute(), "Debian's chromium is not installed");
+
+        String keyspace = cassandra.newKeyspace();
+        CqlSession session = cassandra.session();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        String web01 = "cpu.load{host=\"web01\"}";
+        String web02 = "cpu.load{host=\"web02\"}";
+        // web01: averages 2 then 4 (samples 3 and 5, the last 5); web02: one sample of 7; another metric beside them.
+        insert(session, keyspace, MetricsTables.MINUTE_ROLLUPS, gauge(web01, now.minus(3, ChronoUnit.MINUTES), 1, 2, 2, 2));
+        insert(session, keyspace, MetricsTables.MINUTE_ROLLUPS, gauge(web01, now.minus(2, ChronoUnit.MINUTES), 2, 8, 3, 5));
+        insert(session, keyspace, MetricsTables.MINUTE_ROLLUPS, gauge(web02, now.minus(2, ChronoUnit.MINUTES), 1, 7, 7, 7));
+        insert(session, keyspace, MetricsTables.MINUTE_ROLLUPS, gauge("disk.used{host=\"web01\"}", now.minus(2, ChronoUnit.MINUTES), 1, 1, 1, 1));
+
+        try (DashboardServer server =
+                DashboardServer.start(
+                        new DashboardServer.Config(
+                                "127.0.0.1", 0, cassandra.contactPoint(), cassandra.localDatacenter(), keyspace, List.of(1), 100, Map.of()))) {
+            String dom = render("http://127.0.0.1:" + server.port() + "/#metrics");
+
+            // The names from the server's series list, the first chosen.
+            assertThat(dom).contains("<option value=\"cpu.load\">cpu.load</option>", "<option value=\"disk.used\">disk.used</option>");
+            List<String> rows = new ArrayList<>();
+            Matcher row = Pattern.compile(
+                            "<tr data-series=\"[^\"]*\"><td>([^<]*)</td><td class=\"num\">([^<]*)</td><td>[^<]*</td><td class=\"num\">([^<]*)</td></tr>")
+                    .matcher(dom);
+            while (row.find()) {
+                rows.add(row.group(1) + "|" + row.group(2) + "|" + row.group(3));
+            }
+            // Series, last sample, latest step's average.
+            assertThat(rows).containsExactly(web01 + "|5|4", web02 + "|7|7");
+            assertThat(dom).contains("data-series=\"cpu.load{host=&quot;web01&quot;}\" data-points=\"2\" data-last=\"4\"");
+            assertThat(dom).contains("data-series=\"cpu.load{host=&quot;web02&quot;}\" data-points=\"1\" data-last=\"7\"");
+            assertThat(dom).contains("2 series of cpu.load").doesNotContain("disk.used{");
+        }
+    }
+
+    private static MetricRollup gauge(String key, Instant start, long count, double sum, double first, double last) {
+        long t = start.toEpochMilli();
+        SeriesKeys.Series series = SeriesKeys.parse(key);
+        return MetricRollup.newBuilder()
+                .setSeriesKey(key).setName(series.name()).setLabels(series.labels()).setKind(MetricKind.GAUGE)
+                .setResolution(MetricsTables.MINUTE).setBucketStart(t)
+                .setCount(count).setSum(sum).setMin(Math.min(first, last)).setMax(Math.max(first, last))
+                .setFirst(first).setFirstTs(t + 1_000).setLast(last).setLastTs(t + 59_000)
+                .build();
     }
 
     private static <T> void insert(CqlSession session, String keyspace, ResultTable<T> table, T record) {

@@ -1,0 +1,143 @@
+package dev.tally.dashboard;
+
+import dev.tally.jobs.metrics.functions.SeriesKeys;
+import dev.tally.schema.metrics.MetricRollup;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The metrics queries (SPEC section 2): the series of a metric whose labels match, each as points of
+ * an aggregate over steps of its stored 1-minute or 1-hour rollups, and the list of series keys.
+ * Series are found by the stopgap scan of {@link MetricsQueries#scan} until the job writes its
+ * label-to-series table, or named by the caller with {@code series}.
+ */
+final class MetricsResource {
+
+    /**
+     * Partitions the stopgap scan reads at most: a few thousand series over a few days of minutes. It
+     * stops there and says so ({@code complete: false}) rather than scanning an unbounded table.
+     */
+    static final int SCAN_LIMIT = 10_000;
+
+    private final MetricsQueries queries;
+    private final Clock clock;
+
+    MetricsResource(MetricsQueries queries, Clock clock) {
+        this.queries = queries;
+        this.clock = clock;
+    }
+
+    void register(Javalin app) {
+        app.get("/v1/metrics/series", this::list);
+        app.get("/v1/metrics/{name}/series", this::series);
+    }
+
+    /**
+     * {@code {name, match, series: [{key, name, labels}], scan}}: the series (of {@code name}, any when
+     * absent) whose labels match, found in the minutes table, sorted by key.
+     */
+    private void list(Context ctx) {
+        String name = ctx.queryParam("name");
+        SeriesMatcher matcher = SeriesMatcher.parse(name == null || name.isEmpty() ? null : name, ctx.queryParam("match"));
+        MetricsQueries.SeriesScan scan = queries.scan(MetricResolution.MINUTE, matcher::matches, SCAN_LIMIT);
+        List<Map<String, Object>> series = new ArrayList<>();
+        for (String key : scan.keys()) {
+            SeriesKeys.Series parsed = SeriesKeys.parse(key);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("key", key);
+            entry.put("name", parsed.name());
+            entry.put("labels", parsed.labels());
+            series.add(entry);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", matcher.name());
+        body.put("match", matcher.labels());
+        body.put("series", series);
+        body.put("scan", scan(scan));
+        ctx.json(body);
+    }
+
+    /**
+     * {@code {name, match, from, to, resolution, step, agg, series: [{key, labels, kind, points: [{ts,
+     * value, count}], last: {ts, value}}], truncated, scan}}: the matching series with a bucket in
+     * [from, to), sorted by key, at most {@link MetricsParams#MAX_SERIES} ({@code truncated} says more
+     * matched).
+     */
+    private void series(Context ctx) {
+        String name = ctx.pathParam("name");
+        SeriesMatcher matcher = SeriesMatcher.parse(name, ctx.queryParam("match"));
+        Instant now = clock.instant();
+        Instant[] range = MetricsParams.range(ctx, now);
+        MetricResolution resolution = MetricsParams.resolution(ctx, range[0], range[1], now);
+        Duration step = MetricsParams.step(ctx, resolution, range[0], range[1]);
+        MetricAggregate aggregate = MetricsParams.aggregate(ctx);
+        Set<String> given = MetricsParams.seriesKeys(ctx, name);
+
+        // The scan reads the table the points come from, so a series of hours long gone from the minutes is still found.
+        MetricsQueries.SeriesScan scan = given.isEmpty() ? queries.scan(resolution, matcher::matches, SCAN_LIMIT) : null;
+        Collection<String> candidates = given.isEmpty() ? scan.keys() : given;
+        List<String> keys = candidates.stream().filter(matcher::matches).sorted().toList();
+        boolean truncated = keys.size() > MetricsParams.MAX_SERIES;
+        keys = keys.subList(0, Math.min(keys.size(), MetricsParams.MAX_SERIES));
+
+        List<Map<String, Object>> series = new ArrayList<>();
+        for (Map.Entry<String, List<MetricRollup>> entry : queries.buckets(resolution, keys, range[0], range[1]).entrySet()) {
+            List<MetricRollup> buckets = entry.getValue();
+            if (!buckets.isEmpty()) {
+                series.add(series(entry.getKey(), buckets, step, aggregate));
+            }
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("match", matcher.labels());
+        body.put("from", range[0].toString());
+        body.put("to", range[1].toString());
+        body.put("resolution", resolution.label());
+        body.put("step", step.toString());
+        body.put("agg", aggregate.label());
+        body.put("series", series);
+        body.put("truncated", truncated);
+        body.put("scan", scan == null ? null : scan(scan));
+        ctx.json(body);
+    }
+
+    private static Map<String, Object> series(String key, List<MetricRollup> buckets, Duration step, MetricAggregate aggregate) {
+        List<Map<String, Object>> points = new ArrayList<>();
+        for (MetricSteps.Step s : MetricSteps.merge(buckets, step.toMillis())) {
+            Map<String, Object> point = new LinkedHashMap<>();
+            point.put("ts", Instant.ofEpochMilli(s.start()).toString());
+            point.put("value", aggregate.of(s.rollup()));
+            point.put("count", s.rollup().count);
+            points.add(point);
+        }
+        MetricRollup newest = buckets.get(buckets.size() - 1);
+        Map<String, Object> last = new LinkedHashMap<>();
+        last.put("ts", Instant.ofEpochMilli(newest.getLastTs()).toString());
+        last.put("value", newest.getLast());
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("key", key);
+        entry.put("labels", SeriesKeys.parse(key).labels());
+        entry.put("kind", newest.getKind().name());
+        entry.put("points", points);
+        entry.put("last", last);
+        return entry;
+    }
+
+    private static Map<String, Object> scan(MetricsQueries.SeriesScan scan) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("table", scan.table());
+        body.put("partitions_read", scan.partitionsRead());
+        body.put("limit", scan.limit());
+        body.put("complete", scan.complete());
+        return body;
+    }
+}

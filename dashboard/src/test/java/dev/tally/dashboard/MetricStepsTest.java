@@ -1,0 +1,72 @@
+package dev.tally.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.schema.metrics.MetricKind;
+import dev.tally.schema.metrics.MetricRollup;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Steps merged from stored buckets: the job's merge rule, including the counter pair across a bucket edge. */
+class MetricStepsTest {
+
+    private static final long MINUTE = 60_000L;
+    private static final long T = Instant.parse("2026-12-04T00:00:00Z").toEpochMilli();
+
+    @Test
+    void averageOfAMergedStepIsItsSumOverItsCount() {
+        List<MetricSteps.Step> steps = MetricSteps.merge(
+                List.of(gauge(T, 1, 10, 10, 10, 10, 10), gauge(T + MINUTE, 3, 3, 0.5, 1.5, 1.5, 0.5), gauge(T + 2 * MINUTE, 2, 9, 4, 5, 4, 5)),
+                2 * MINUTE);
+        assertThat(steps).extracting(MetricSteps.Step::start).containsExactly(T, T + 2 * MINUTE);
+        assertThat(steps).extracting(MetricSteps.Step::buckets).containsExactly(2, 1);
+        assertThat(MetricAggregate.AVG.of(steps.get(0).rollup())).isEqualTo(13.0 / 4); // not (10 + 1) / 2
+        assertThat(MetricAggregate.MIN.of(steps.get(0).rollup())).isEqualTo(0.5);
+        assertThat(MetricAggregate.MAX.of(steps.get(0).rollup())).isEqualTo(10.0);
+        assertThat(MetricAggregate.LAST.of(steps.get(0).rollup())).isEqualTo(0.5);
+        assertThat(MetricAggregate.COUNT.of(steps.get(0).rollup())).isEqualTo(4L);
+        assertThat(MetricAggregate.INCREASE.of(steps.get(0).rollup())).as("gauges have no increase").isNull();
+    }
+
+    @Test
+    void increaseAddsTheBoundaryPairAndTreatsADropAsAReset() {
+        List<MetricRollup> buckets = List.of(
+                counter(T, 100, 130, 30),
+                counter(T + MINUTE, 5, 25, 20), // dropped on the edge: the pair counts 5
+                counter(T + 2 * MINUTE, 30, 40, 10), // rose on the edge: the pair counts 30 - 25
+                counter(T + 3 * MINUTE, 45, 50, 5));
+        assertThat(MetricSteps.merge(buckets, MINUTE)).extracting(s -> MetricAggregate.INCREASE.of(s.rollup()))
+                .containsExactly(30.0, 20.0, 10.0, 5.0);
+        assertThat(MetricSteps.merge(buckets, 2 * MINUTE)).extracting(s -> MetricAggregate.INCREASE.of(s.rollup()))
+                .containsExactly(30.0 + 5 + 20, 10.0 + 5 + 5);
+        MetricSteps.Step all = MetricSteps.merge(buckets, 4 * MINUTE).get(0);
+        assertThat(MetricAggregate.INCREASE.of(all.rollup())).isEqualTo(30.0 + 5 + 20 + 5 + 10 + 5 + 5);
+        assertThat(all.rollup().resets).isEqualTo(1);
+    }
+
+    @Test
+    void stepsAreAlignedToTheEpochAndEmptyStepsAreAbsent() {
+        List<MetricSteps.Step> steps = MetricSteps.merge(
+                List.of(gauge(T + MINUTE, 1, 1, 1, 1, 1, 1), gauge(T + 7 * MINUTE, 1, 2, 2, 2, 2, 2)), 5 * MINUTE);
+        assertThat(steps).extracting(MetricSteps.Step::start).containsExactly(T, T + 5 * MINUTE);
+    }
+
+    private static MetricRollup gauge(long start, long count, double sum, double min, double max, double first, double last) {
+        return row(start, MetricKind.GAUGE, count, sum, min, max, first, last, null);
+    }
+
+    private static MetricRollup counter(long start, double first, double last, double increase) {
+        return row(start, MetricKind.COUNTER, 2, first + last, Math.min(first, last), Math.max(first, last), first, last, increase);
+    }
+
+    private static MetricRollup row(
+            long start, MetricKind kind, long count, double sum, double min, double max, double first, double last, Double increase) {
+        return MetricRollup.newBuilder()
+                .setSeriesKey("m").setName("m").setKind(kind).setResolution("1m").setBucketStart(start)
+                .setCount(count).setSum(sum).setMin(min).setMax(max)
+                .setFirst(first).setFirstTs(start + 1_000).setLast(last).setLastTs(start + 59_000)
+                .setIncrease(increase).setResets(increase == null ? null : 0L)
+                .build();
+    }
+}
