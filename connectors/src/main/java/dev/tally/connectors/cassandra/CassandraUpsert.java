@@ -86,24 +86,27 @@ public final class CassandraUpsert<T> implements Serializable {
     private final ValuesExtractor<T> values;
     private final WriteTimestamp<T> writeTimestamp;
     private final TimeToLive<T> timeToLive;
+    private final boolean nullsUnset;
 
     private CassandraUpsert(
             String cql,
             Binder<T> binder,
             ValuesExtractor<T> values,
             WriteTimestamp<T> writeTimestamp,
-            TimeToLive<T> timeToLive) {
+            TimeToLive<T> timeToLive,
+            boolean nullsUnset) {
         this.cql = cql;
         this.binder = binder;
         this.values = values;
         this.writeTimestamp = writeTimestamp;
         this.timeToLive = timeToLive;
+        this.nullsUnset = nullsUnset;
     }
 
     /** An upsert whose markers are set by {@code binder}, by index or by name. */
     public static <T> CassandraUpsert<T> of(String cql, Binder<T> binder) {
         checkUpsert(cql);
-        return new CassandraUpsert<>(cql, checkNotNull(binder, "binder"), null, null, null);
+        return new CassandraUpsert<>(cql, checkNotNull(binder, "binder"), null, null, null, false);
     }
 
     /**
@@ -111,7 +114,7 @@ public final class CassandraUpsert<T> implements Serializable {
      */
     public static <T> CassandraUpsert<T> ofValues(String cql, ValuesExtractor<T> values) {
         checkUpsert(cql);
-        return new CassandraUpsert<>(cql, null, checkNotNull(values, "values"), null, null);
+        return new CassandraUpsert<>(cql, null, checkNotNull(values, "values"), null, null, false);
     }
 
     /**
@@ -124,7 +127,7 @@ public final class CassandraUpsert<T> implements Serializable {
                 TIMESTAMP_BIND.matcher(unquoted(cql)).find(),
                 "A write timestamp needs a 'USING TIMESTAMP ?' marker in: %s",
                 cql);
-        return new CassandraUpsert<>(cql, binder, values, micros, timeToLive);
+        return new CassandraUpsert<>(cql, binder, values, micros, timeToLive, nullsUnset);
     }
 
     /**
@@ -134,11 +137,24 @@ public final class CassandraUpsert<T> implements Serializable {
     public CassandraUpsert<T> withTimeToLive(TimeToLive<T> seconds) {
         checkNotNull(seconds, "seconds");
         checkArgument(TTL_BIND.matcher(unquoted(cql)).find(), "A time to live needs a 'TTL ?' marker in: %s", cql);
-        return new CassandraUpsert<>(cql, binder, values, writeTimestamp, seconds);
+        return new CassandraUpsert<>(cql, binder, values, writeTimestamp, seconds, nullsUnset);
+    }
+
+    /**
+     * The same upsert with null values left unset rather than written: a null written is a tombstone
+     * cell, which every read of the row then skips until compaction purges it (a gauge's rollup
+     * would carry two forever). Only for columns that a later write of a row never needs to clear.
+     */
+    public CassandraUpsert<T> leavingNullsUnset() {
+        return new CassandraUpsert<>(cql, binder, values, writeTimestamp, timeToLive, true);
     }
 
     public String cql() {
         return cql;
+    }
+
+    boolean nullsUnset() {
+        return nullsUnset;
     }
 
     TimeToLive<T> timeToLive() {

@@ -87,7 +87,7 @@ final class PreparedUpsert<T> {
 
     private BoundStatementBuilder set(BoundStatementBuilder row, int marker, Object value) {
         if (value == null) {
-            return row.setToNull(marker);
+            return upsert.nullsUnset() ? row : row.setToNull(marker);
         }
         if (text[marker] && value instanceof String string) {
             // The same UTF-8 bytes as the driver's text codec, which goes through a CharsetEncoder and

@@ -67,6 +67,7 @@ public final class ResultTable<T> implements Serializable {
     private Measure<T> measure;
     private Corrections<T> corrections;
     private String latestOf;
+    private boolean nullsUnset;
 
     private ResultTable(
             String name,
@@ -109,6 +110,7 @@ public final class ResultTable<T> implements Serializable {
         copy.measure = measure;
         copy.corrections = corrections;
         copy.latestOf = latestOf;
+        copy.nullsUnset = nullsUnset;
         return copy;
     }
 
@@ -130,6 +132,16 @@ public final class ResultTable<T> implements Serializable {
     public ResultTable<T> withTimeToLive(CassandraUpsert.TimeToLive<T> seconds) {
         ResultTable<T> copy = copy();
         copy.timeToLive = Objects.requireNonNull(seconds);
+        return copy;
+    }
+
+    /**
+     * The same table with null values left unset by the sink, so they write no tombstones: for
+     * columns that are null from a row's first write on or whose stale value readers ignore.
+     */
+    public ResultTable<T> withNullsUnset() {
+        ResultTable<T> copy = copy();
+        copy.nullsUnset = true;
         return copy;
     }
 
@@ -305,7 +317,10 @@ public final class ResultTable<T> implements Serializable {
         if (writeTimestamp != null) {
             upsert = upsert.withWriteTimestamp(writeTimestamp);
         }
-        return timeToLive == null ? upsert : upsert.withTimeToLive(timeToLive);
+        if (timeToLive != null) {
+            upsert = upsert.withTimeToLive(timeToLive);
+        }
+        return nullsUnset ? upsert.leavingNullsUnset() : upsert;
     }
 
     private String insert(String table) {

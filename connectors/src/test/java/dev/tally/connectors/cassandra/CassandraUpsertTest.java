@@ -293,6 +293,19 @@ class CassandraUpsertTest {
     }
 
     @Test
+    void aNullIsWrittenUnlessNullsAreLeftUnset() {
+        PreparedStatement prepared = new FakePreparedStatement().variable("k", TEXT).variable("v", TEXT).build();
+        CassandraUpsert<String> upsert = CassandraUpsert.ofValues("INSERT INTO t (k, v) VALUES (?, ?)", r -> new Object[] {r, null});
+
+        BoundStatement written = upsert.prepare(prepared).bind("a");
+        assertThat(written.isSet(1)).isTrue();
+        assertThat(written.isNull(1)).isTrue();
+        BoundStatement unset = upsert.leavingNullsUnset().prepare(prepared).bind("a");
+        assertThat(unset.getString(0)).isEqualTo("a");
+        assertThat(unset.isSet(1)).as("no tombstone").isFalse();
+    }
+
+    @Test
     void aTimeToLiveNeedsATtlMarker() {
         assertThatThrownBy(() -> CassandraUpsert.<String>ofValues("INSERT INTO t (k) VALUES (?)", r -> new Object[] {r})
                         .withTimeToLive((r, now) -> 1))

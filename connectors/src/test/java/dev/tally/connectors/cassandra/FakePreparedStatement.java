@@ -85,11 +85,14 @@ final class FakePreparedStatement {
     /** What {@code boundStatementBuilder(values...)} of the driver does: encode value i at i. */
     private static BoundStatementBuilder builder(
             PreparedStatement prepared, ColumnDefinitions variables, Object[] values) {
+        // Every marker starts unset, as the driver's own builder starts them.
+        ByteBuffer[] unset = new ByteBuffer[variables.size()];
+        java.util.Arrays.fill(unset, com.datastax.oss.protocol.internal.ProtocolConstants.UNSET_VALUE);
         BoundStatementBuilder row =
                 new BoundStatementBuilder(
                         prepared,
                         variables,
-                        new ByteBuffer[variables.size()],
+                        unset,
                         null,
                         null,
                         null,

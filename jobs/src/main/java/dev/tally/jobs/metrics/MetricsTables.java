@@ -82,10 +82,18 @@ public final class MetricsTables {
                             r.getKind().name()
                         },
                         row -> read(row, resolution))
-                .withTimeToLive((r, now) -> timeToLive(bucketEnd(r), now, retentionMillis));
+                .withTimeToLive((r, now) -> timeToLive(bucketEnd(r), now, retentionMillis))
+                // A gauge's null increase and resets would be two tombstones per row; read() ignores them for gauges.
+                .withNullsUnset()
+                // Whole buckets of the range: a replay reads the samples of [from, to) and no others.
+                .withRange((r, from, to) -> r.getBucketStart() >= from && bucketEnd(r) <= to)
+                .withMeasure(MetricRollup::getCount)
+                .withCorrections("rollups-topic", MetricRollup.class, MetricRollup::getSeriesKey);
     }
 
     private static MetricRollup read(Row row, String resolution) {
+        // A bucket whose samples became a gauge's after a counter's may keep the counter's unset-over values.
+        boolean counter = MetricKind.valueOf(row.getString("kind")) == MetricKind.COUNTER;
         return MetricRollup.newBuilder()
                 .setSeriesKey(row.getString("series_key"))
                 .setName("")
@@ -101,8 +109,8 @@ public final class MetricsTables {
                 .setFirstTs(row.getInstant("first_ts").toEpochMilli())
                 .setLast(row.getDouble("last"))
                 .setLastTs(row.getInstant("last_ts").toEpochMilli())
-                .setIncrease(row.isNull("increase") ? null : row.getDouble("increase"))
-                .setResets(row.isNull("resets") ? null : row.getLong("resets"))
+                .setIncrease(counter && !row.isNull("increase") ? row.getDouble("increase") : null)
+                .setResets(counter && !row.isNull("resets") ? row.getLong("resets") : null)
                 .build();
     }
 }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -89,6 +90,42 @@ class MetricsPipelineTest {
         assertThat(AvroCodec.of(MetricPoint.class).decode(original)).isEqualTo(new MetricPoint("cpu", Map.of("host", "a"), T0 + 20 * S, 4.0, null));
     }
 
+    /**
+     * A replay runs the pipeline in BATCH mode, keys one after another, each key's timers at the end
+     * of its input: no point is late, and one key's timers must not make the next key's points late.
+     */
+    @Test
+    void inBatchModeEveryPointOfEverySeriesCounts() throws Exception {
+        List<Decoded<MetricPoint>> input = new ArrayList<>();
+        for (String host : List.of("a", "b", "c")) {
+            input.add(point("cpu", host, 8 * MINUTE, 7));
+            input.add(point("cpu", host, 0, 1.0));
+            input.add(point("cpu", host, 30 * S, 9)); // late for a live run, not for a replay
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        env.setParallelism(1);
+        DataStream<Decoded<MetricPoint>> points =
+                env.fromData(input, Decoded.typeInfo(MetricPoint.class))
+                        .assignTimestampsAndWatermarks(WatermarkAfterEveryRecord.of(Duration.ofSeconds(15), MetricPoint::getTs));
+        MetricsPipeline.Outputs outputs = MetricsPipeline.build(points, Duration.ofMinutes(5), "metrics");
+        CloseableIterator<MetricRollup> rollups = outputs.rollups().collectAsync();
+        CloseableIterator<MetricPoint> late = outputs.late().collectAsync();
+        env.execute("metrics-pipeline-batch-test");
+
+        Map<String, String> last = new LinkedHashMap<>();
+        drain(rollups).forEach(r -> last.put(r.getSeriesKey() + " " + r.getResolution() + "@" + (r.getBucketStart() - T0) / MINUTE, describe(r)));
+        Map<String, String> expected = new LinkedHashMap<>();
+        for (String host : List.of("a", "b", "c")) {
+            String cpu = "cpu{host=\"" + host + "\"}";
+            expected.put(cpu + " 1m@0", "GAUGE 2 10.0 [1.0, 9.0] 1.0@0 9.0@30");
+            expected.put(cpu + " 1m@8", "GAUGE 1 7.0 [7.0, 7.0] 7.0@480 7.0@480");
+            expected.put(cpu + " 1h@0", "GAUGE 3 17.0 [1.0, 9.0] 1.0@0 7.0@480");
+        }
+        assertThat(last).containsExactlyInAnyOrderEntriesOf(expected);
+        assertThat(drain(late)).isEmpty();
+    }
+
     private static String describe(MetricRollup r) {
         return r.getKind() + " " + r.getCount() + " " + r.getSum() + " [" + r.getMin() + ", " + r.getMax() + "] " + r.getFirst() + "@"
                 + (r.getFirstTs() - T0) / S + " " + r.getLast() + "@" + (r.getLastTs() - T0) / S
@@ -103,7 +140,11 @@ class MetricsPipelineTest {
     }
 
     private static Decoded<MetricPoint> point(String name, long offset, double value) {
-        return Decoded.accepted(new MetricPoint(name, Map.of("host", "a"), T0 + offset, value, null));
+        return point(name, "a", offset, value);
+    }
+
+    private static Decoded<MetricPoint> point(String name, String host, long offset, double value) {
+        return Decoded.accepted(new MetricPoint(name, Map.of("host", host), T0 + offset, value, null));
     }
 
     private static DeadLetter deadLetter() {

@@ -123,6 +123,30 @@ public final class MetricsVerifier {
         return compare(truth, output, target.rollupsTopic(), target.inputTopic());
     }
 
+    /**
+     * The rollup tables of a replay's keyspace against the reference with every point applied (a
+     * replay counts the points the live run found late), over the buckets wholly inside [from, to).
+     */
+    public static List<Comparison> verifyReplay(ExpectedMetrics truth, CqlSession session, String keyspace, long from, long to) {
+        Target target = new Target(null, null, null, session, keyspace);
+        MetricsReference.Result expected = truth.applying(Map.of());
+        List<Comparison> comparisons = new ArrayList<>();
+        for (String resolution : List.of(BucketKey.MINUTE, BucketKey.HOUR)) {
+            boolean minutes = resolution.equals(BucketKey.MINUTE);
+            long size = minutes ? 60_000L : 3_600_000L;
+            Map<BucketKey, ExpectedRollup> inRange = new HashMap<>();
+            expected.rollups(resolution).forEach((k, v) -> {
+                if (k.bucketStart() >= from && k.bucketStart() + size <= to) {
+                    inRange.put(k, v);
+                }
+            });
+            List<MetricRollup> rows = cassandra(target, minutes ? MetricsTables.MINUTE_ROLLUPS : MetricsTables.HOUR_ROLLUPS);
+            String table = minutes ? "metric_rollups_1m" : "metric_rollups_1h";
+            comparisons.add(Comparison.of("replay cassandra " + table, inRange, byBucket(rows, resolution)));
+        }
+        return comparisons;
+    }
+
     /** The comparison of what the job wrote with the truth: everything but the reading. */
     static Report compare(ExpectedMetrics truth, Output output, String rollupsTopic, String inputTopic) {
         List<Check> checks = new ArrayList<>();

@@ -75,6 +75,19 @@ public final class EmittedThrough {
         watermark = Math.max(watermark, next);
     }
 
+    /**
+     * From a keyed function's {@code onTimer}: a timer at {@code timerTime} fired, so the watermark has
+     * passed it, and the late test holds from there even if a checkpoint comes before the next record.
+     * Not in BATCH mode, where each key's timers fire when its input ends (the watermark is then
+     * {@code Long.MAX_VALUE}) and keys come one after another: the next key's records are not late
+     * for the previous key's timers.
+     */
+    public void advanceOnTimer(long timerTime, long watermark) {
+        if (watermark != Long.MAX_VALUE) {
+            advance(timerTime);
+        }
+    }
+
     /** From the operator's {@code snapshotState}. */
     public void snapshotState() throws Exception {
         checkpointed.update(List.of(watermark));

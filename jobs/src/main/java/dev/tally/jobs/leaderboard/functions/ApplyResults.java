@@ -125,7 +125,7 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScoreChange> out) throws Exception {
-        lateTest.advance(timestamp);
+        lateTest.advanceOnTimer(timestamp, ctx.timerService().currentWatermark());
         PlayerTotals player = totals.value();
         if (player == null) {
             return;

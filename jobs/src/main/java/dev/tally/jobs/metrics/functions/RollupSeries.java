@@ -104,6 +104,15 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
                 ctx.timerService().registerEventTimeTimer(minuteClose);
             }
             ctx.timerService().registerEventTimeTimer(minuteClose + lateness);
+            // The hour's timers too, here and not when the minute closes: in BATCH mode a timer
+            // registered from a timer is ignored (the key's timers fire once, when its input ends).
+            long hourClose = Math.floorDiv(minute, HOUR_MILLIS) * HOUR_MILLIS + HOUR_MILLIS - 1;
+            if (hourClose > watermark) {
+                ctx.timerService().registerEventTimeTimer(hourClose);
+            }
+            if (hourClose + lateness > watermark) {
+                ctx.timerService().registerEventTimeTimer(hourClose + lateness);
+            }
         }
         switch (minuteSamples.add(point.ts, point.value, point.counter)) {
             case DUPLICATE, REFUSED_AGAIN -> duplicates.inc();
@@ -113,19 +122,19 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
         }
         samples.put(minute, minuteSamples);
         if (minuteSamples.changed && minuteClose <= watermark) {
-            emitMinute(ctx.getCurrentKey(), minute, minuteSamples, watermark, false, ctx.timerService(), out);
+            emitMinute(ctx.getCurrentKey(), minute, minuteSamples, watermark, false, out);
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricRollup> out) throws Exception {
-        lateTest.advance(timestamp);
+        lateTest.advanceOnTimer(timestamp, ctx.timerService().currentWatermark());
         long end = timestamp + 1;
         String key = ctx.getCurrentKey();
         if (end % MINUTE_MILLIS == 0) {
             MinuteSamples closing = samples.get(end - MINUTE_MILLIS);
             if (closing != null) {
-                emitMinute(key, end - MINUTE_MILLIS, closing, timestamp, true, ctx.timerService(), out);
+                emitMinute(key, end - MINUTE_MILLIS, closing, timestamp, true, out);
             }
         }
         if (end % HOUR_MILLIS == 0) {
@@ -144,9 +153,9 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
 
     /**
      * Emits a minute's rollup and files it for its hour. Closing on a timer, the hour is left to its
-     * own timer (which fires after the minute's, in the same watermark advance if it has passed too,
-     * or is the one firing); a late change to an hour already emitted emits the hour again here.
-     * {@code watermark} is the current one, or the firing timer's time.
+     * own timer (registered with the minute's first sample; it fires after the minute's, in the same
+     * watermark advance if it has passed too, or is the one firing); a late change to an hour already
+     * emitted emits the hour again here. {@code watermark} is the current one, or the firing timer's time.
      */
     private void emitMinute(
             String key,
@@ -154,22 +163,13 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
             MinuteSamples minuteSamples,
             long watermark,
             boolean onTimer,
-            org.apache.flink.streaming.api.TimerService timers,
             Collector<MetricRollup> out)
             throws Exception {
         Rollup rollup = Rollup.of(minuteSamples);
         minutes.put(minute, rollup);
         out.collect(rollup.toAvro(key, SeriesKeys.parse(key), MINUTE, minute));
         long hour = Math.floorDiv(minute, HOUR_MILLIS) * HOUR_MILLIS;
-        long hourClose = hour + HOUR_MILLIS - 1;
-        // A timer for the time being fired now would fire again in the same advance: that hour is
-        // closed or expired by the call under way.
-        if (hourClose + lateness > watermark) {
-            timers.registerEventTimeTimer(hourClose + lateness);
-        }
-        if (hourClose > watermark) {
-            timers.registerEventTimeTimer(hourClose);
-        } else if (!onTimer) {
+        if (!onTimer && hour + HOUR_MILLIS - 1 <= watermark) {
             emitHour(key, hour, out);
         }
     }
