@@ -5,12 +5,11 @@ import dev.tally.jobs.adclick.functions.AdTotal;
 import dev.tally.jobs.adclick.functions.ClickFilters;
 import dev.tally.jobs.adclick.functions.MergeTopN;
 import dev.tally.jobs.kit.RouteInvalidRecords;
+import dev.tally.jobs.kit.SqlTables;
 import dev.tally.schema.adclick.AdClickCount;
 import dev.tally.schema.adclick.AdClickEvent;
 import dev.tally.schema.adclick.AdCountryCount;
 import dev.tally.schema.adclick.TopAds;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,21 +56,15 @@ public final class AdClickSqlQuery {
 
     /** The table environment the query runs in. */
     public static StreamTableEnvironment tables(StreamExecutionEnvironment env, AdClickOptions options) {
-        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
-        tables.getConfig().set("pipeline.name", options.jobName);
-        tables.getConfig().set("table.local-time-zone", "UTC");
+        StreamTableEnvironment tables = SqlTables.create(env, options.jobName);
         // The same horizon as the DataStream job's dedup; SQL state TTL counts processing time.
         tables.getConfig().set("table.exec.state.ttl", options.dedupHorizon.toMillis() + " ms");
-        // Mini-batches are how Flink SQL is meant to be run for throughput.
-        tables.getConfig().set("table.exec.mini-batch.enabled", "true");
-        tables.getConfig().set("table.exec.mini-batch.allow-latency", "1 s");
-        tables.getConfig().set("table.exec.mini-batch.size", "5000");
         return tables;
     }
 
     /**
      * The query's DAG from decoded clicks to the job's result streams, in {@code tables} as {@link
-     * #tables} sets it up (in UTC: window bounds leave SQL as wall-clock times of that zone).
+     * #tables} sets it up.
      */
     public static AdClickPipeline.Outputs build(
             StreamTableEnvironment tables, DataStream<Decoded<AdClickEvent>> input, AdClickPipeline.Settings settings) {
@@ -147,11 +140,6 @@ public final class AdClickSqlQuery {
         }
     }
 
-    /** Window bounds arrive as UTC wall-clock times (the session time zone is UTC); the records carry epoch millis. */
-    static long epochMillis(Row row, String field) {
-        return row.<LocalDateTime>getFieldAs(field).toInstant(ZoneOffset.UTC).toEpochMilli();
-    }
-
     /** A row of {@code minute_counts} as the job's published count. */
     static final class ToAdClickCount implements MapFunction<Row, AdClickCount> {
         private static final long serialVersionUID = 1L;
@@ -159,7 +147,7 @@ public final class AdClickSqlQuery {
         @Override
         public AdClickCount map(Row row) {
             return new AdClickCount(
-                    row.<String>getFieldAs("ad_id"), row.<Integer>getFieldAs("filter_id"), epochMillis(row, "window_start"),
+                    row.<String>getFieldAs("ad_id"), row.<Integer>getFieldAs("filter_id"), SqlTables.epochMillis(row, "window_start"),
                     row.<Long>getFieldAs("clicks"));
         }
     }
@@ -171,7 +159,7 @@ public final class AdClickSqlQuery {
         @Override
         public AdCountryCount map(Row row) {
             return new AdCountryCount(
-                    row.<String>getFieldAs("ad_id"), epochMillis(row, "window_start"), row.<String>getFieldAs("country"),
+                    row.<String>getFieldAs("ad_id"), SqlTables.epochMillis(row, "window_start"), row.<String>getFieldAs("country"),
                     row.<Long>getFieldAs("clicks"));
         }
     }
@@ -182,7 +170,7 @@ public final class AdClickSqlQuery {
 
         @Override
         public Tuple2<Integer, Long> getKey(Row row) {
-            return Tuple2.of(row.<Integer>getFieldAs("filter_id"), epochMillis(row, "window_end"));
+            return Tuple2.of(row.<Integer>getFieldAs("filter_id"), SqlTables.epochMillis(row, "window_end"));
         }
     }
 

@@ -23,7 +23,7 @@ public final class MetricsPipeline {
 
     private MetricsPipeline() {}
 
-    /** Every result stream of the DAG. */
+    /** Every result stream of the DAG; {@code late} is null for a DAG that drops late points (the SQL yardstick). */
     public record Outputs(
             DataStream<MetricPoint> accepted,
             DataStream<DeadLetter> deadLetters,

@@ -20,7 +20,9 @@ public final class MetricsSinks {
     public static void attach(MetricsPipeline.Outputs outputs, MetricsOptions options) {
         if (options.discardResults) {
             outputs.deadLetters().sinkTo(new DiscardingSink<>()).uid("dead-letter-sink").name("discard: dead letters");
-            outputs.late().sinkTo(new DiscardingSink<>()).uid("late-sink").name("discard: late");
+            if (outputs.late() != null) {
+                outputs.late().sinkTo(new DiscardingSink<>()).uid("late-sink").name("discard: late");
+            }
             outputs.rollups().sinkTo(new DiscardingSink<>()).uid("rollups-kafka-sink").name("discard: rollups");
             return;
         }
@@ -28,10 +30,12 @@ public final class MetricsSinks {
                 .sinkTo(ExactlyOnceKafka.sink(options, options.dlqTopic(), DeadLetter.class, d -> null, "dlq"))
                 .uid("dead-letter-sink")
                 .name("kafka: " + options.dlqTopic());
-        outputs.late()
-                .sinkTo(ExactlyOnceKafka.sink(options, options.lateTopic(), MetricPoint.class, p -> SeriesKeys.of(p.getName(), p.getLabels()), "late"))
-                .uid("late-sink")
-                .name("kafka: " + options.lateTopic());
+        if (outputs.late() != null) {
+            outputs.late()
+                    .sinkTo(ExactlyOnceKafka.sink(options, options.lateTopic(), MetricPoint.class, p -> SeriesKeys.of(p.getName(), p.getLabels()), "late"))
+                    .uid("late-sink")
+                    .name("kafka: " + options.lateTopic());
+        }
         outputs.rollups()
                 .sinkTo(ExactlyOnceKafka.sink(options, options.rollupsTopic, MetricRollup.class, MetricRollup::getSeriesKey, "rollups"))
                 .uid("rollups-kafka-sink")

@@ -15,18 +15,19 @@ class TallyJobsTest {
 
     @Test
     void findsEveryRegisteredJobByName() {
-        assertThat(TallyJobs.names()).containsExactly("ad-clicks", "ad-clicks-sql", "leaderboard", "metrics");
+        assertThat(TallyJobs.names()).containsExactly("ad-clicks", "ad-clicks-sql", "leaderboard", "metrics", "metrics-sql");
         assertThat(TallyJobs.byName("ad-clicks")).isInstanceOf(AdClickJob.class);
         assertThat(TallyJobs.byName("ad-clicks-sql")).isInstanceOf(AdClickSqlJob.class);
         assertThat(TallyJobs.byName("leaderboard")).isInstanceOf(dev.tally.jobs.leaderboard.LeaderboardJob.class);
         assertThat(TallyJobs.byName("metrics")).isInstanceOf(dev.tally.jobs.metrics.MetricsJob.class);
+        assertThat(TallyJobs.byName("metrics-sql")).isInstanceOf(dev.tally.jobs.metrics.MetricsSqlJob.class);
     }
 
     @Test
     void anUnknownJobNamesTheKnownOnes() {
         assertThatThrownBy(() -> TallyJobs.byName("ad-click"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Unknown job 'ad-click'; known jobs: [ad-clicks, ad-clicks-sql, leaderboard, metrics]");
+                .hasMessage("Unknown job 'ad-click'; known jobs: [ad-clicks, ad-clicks-sql, leaderboard, metrics, metrics-sql]");
     }
 
     @Test
