@@ -28,8 +28,10 @@ import picocli.CommandLine.Option;
 
 /** {@code tally bench}: side-by-side end-to-end benchmarks on the local stack. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "End-to-end benchmarks on the local stack.",
-        subcommands = {BenchCommand.AdClicks.class, DashboardBench.class})
+        subcommands = {BenchCommand.AdClicks.class, BenchCommand.Metrics.class, DashboardBench.class})
 final class BenchCommand {
+
+    static final String RAW_CONSUME = "raw Kafka consume (1 consumer, read_committed)";
 
     @Command(
             name = "ad-clicks",
@@ -49,6 +51,7 @@ final class BenchCommand {
         private static final String JOB_DISCARDED = "job, the SQL query, results discarded";
         private static final String SQL_ALL_SINKS = "Flink SQL, the same query, all sinks";
         private static final String SQL_DISCARDED = "Flink SQL, the same query, results discarded";
+        private static final List<String> RESULT_TOPICS = List.of("--counts-topic", "--top-topic");
 
         @Option(names = "--events", required = true, description = "Records to preload.")
         long events;
@@ -76,37 +79,18 @@ final class BenchCommand {
                 description = "Keep the run's topics and raw archives; by default they are deleted when the run ends, as its keyspaces are.")
         boolean keepData;
 
-        /** Every topic this run created, deleted at its end unless --keep-data. */
-        private final List<String> topics = new ArrayList<>();
-
         @Override
         public Integer call() throws Exception {
-            TallyHome home = TallyHome.locate();
-            LocalStack stack = LocalStack.ofCheckout(home);
-            stack.up(ServiceProcess.Lifetime.DETACHED, Topics.all(4), Duration.ofMinutes(3));
-            String run = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
-            Path dir = Files.createDirectories(home.stackDir().resolve("bench").resolve(run));
-            try {
-                return measure(stack, home, run, dir);
-            } finally {
-                // A run writes gigabytes (input, results, archives); repeated runs must not fill the disk.
-                if (!keepData) {
-                    stack.kafka().deleteTopics(topics);
-                    DashboardBench.deleteRecursively(dir);
-                }
-            }
+            return Session.run(keepData, this::measure);
         }
 
-        private int measure(LocalStack stack, TallyHome home, String run, Path dir) throws Exception {
-            Path filters = Files.writeString(dir.resolve("filters.yaml"), AdClickDemo.FILTERS);
-            String input = "bench-clicks-" + run;
-            createTopics(stack, Map.of(input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1));
+        private int measure(Session session) throws Exception {
+            Path filters = Files.writeString(session.dir.resolve("filters.yaml"), AdClickDemo.FILTERS);
+            String input = session.createInput("bench-clicks-" + session.run);
 
             if (latencyOnly) {
-                String table = render(List.of(), latencyRuns(stack, home, run, filters), Double.NaN);
-                System.out.println();
-                System.out.println(table);
-                writeReport(report != null ? report : home.root().resolve("BENCHMARKS.md"), "bench ad-clicks latency", table);
+                String table = render(List.of(), latencyRuns(session, filters), Double.NaN);
+                session.publish(report, "bench ad-clicks latency", table);
                 return 0;
             }
             step("Preloading " + String.format("%,d", events) + " records into " + input);
@@ -120,114 +104,52 @@ final class BenchCommand {
             double produceRate = events / seconds(begin);
 
             List<Result> results = new ArrayList<>();
-            step("Raw Kafka consume rate of " + input);
-            begin = System.nanoTime();
-            long consumed = TopicReader.countCommitted(stack.kafka().bootstrapServers(), input);
-            double consumeSeconds = seconds(begin);
-            results.add(new Result("raw Kafka consume (1 consumer, read_committed)", consumed, consumeSeconds, null, Map.of()));
-
-            results.add(runJob(stack, home, run, "ad-clicks", "job as deployed (windows 1,5,60)", input, filters, "1,5,60", false));
-            results.add(runJob(stack, home, run, "ad-clicks", JOB_ALL_SINKS, input, filters, "1", false));
-            results.add(runJob(stack, home, run, "ad-clicks", JOB_DISCARDED, input, filters, "1", true));
+            results.add(session.rawConsume(input));
+            results.add(runJob(session, "ad-clicks", "job as deployed (windows 1,5,60)", input, filters, "1,5,60", false));
+            results.add(runJob(session, "ad-clicks", JOB_ALL_SINKS, input, filters, "1", false));
+            results.add(runJob(session, "ad-clicks", JOB_DISCARDED, input, filters, "1", true));
             if (!skipSql) {
-                results.add(runJob(stack, home, run, "ad-clicks-sql", SQL_ALL_SINKS, input, filters, "1", false));
-                results.add(runJob(stack, home, run, "ad-clicks-sql", SQL_DISCARDED, input, filters, "1", true));
+                results.add(runJob(session, "ad-clicks-sql", SQL_ALL_SINKS, input, filters, "1", false));
+                results.add(runJob(session, "ad-clicks-sql", SQL_DISCARDED, input, filters, "1", true));
             }
-            List<Latency> latencies = latencySeconds > 0 ? latencyRuns(stack, home, run, filters) : List.of();
+            List<Latency> latencies = latencySeconds > 0 ? latencyRuns(session, filters) : List.of();
 
             String table = render(results, latencies, produceRate);
-            System.out.println();
-            System.out.println(table);
-            writeReport(report != null ? report : home.root().resolve("BENCHMARKS.md"), "bench ad-clicks", table);
+            session.publish(report, "bench ad-clicks", table);
             return 0;
         }
 
-        private Result runJob(
-                LocalStack stack, TallyHome home, String run, String job, String label, String input, Path filters, String windows,
-                boolean discard) throws Exception {
-            String name = "bench-" + job + "-w" + windows.replace(",", "-") + (discard ? "-discard" : "") + "-" + run;
-            step(label + ": " + name);
-            // Each run its own tables, dropped afterwards: a run must not pay for compacting the
-            // rows of the run before it.
-            String keyspace = "b_" + run + "_" + job.replace("-", "") + "_w" + windows.replace(",", "_") + (discard ? "_d" : "");
-            stack.cassandra().applySchema(keyspace);
-            String counts = "bench-counts-" + name;
-            String top = "bench-top-" + name;
-            createTopics(stack, Map.of(counts, 4, top, 4));
-            Map<String, Double> cpuBefore = cpuSeconds(stack);
-            List<String> args = new ArrayList<>(List.of(
-                    "--bootstrap-servers", stack.kafka().bootstrapServers(),
-                    "--cassandra", stack.cassandra().contactPoint(), "--keyspace", keyspace,
-                    "--cassandra-batch-rows", Integer.toString(CassandraService.UNLOGGED_BATCH_PARTITIONS),
-                    "--input-topic", input, "--counts-topic", counts, "--top-topic", top,
-                    "--filters", filters.toString(), "--windows", windows,
-                    "--archive-dir", home.stackDir().resolve("bench").resolve(run).resolve("archive-" + name).toUri().toString(),
-                    "--transactional-id-prefix", name, "--group-id", name, "--job-name", name, "--bounded"));
-            if (discard) {
-                args.add("--discard-results");
-            }
-            if (SubmitCommand.submit(stack.flink(), home, job, args, Duration.ofMinutes(2)) != 0) {
-                throw new IllegalStateException("Submitting " + name + " failed");
-            }
-            FlinkCluster.JobInfo finished = DemoCommand.awaitEnd(stack.flink(), name);
-            if (!finished.state().equals("FINISHED")) {
-                throw new IllegalStateException(name + " ended " + finished.state() + "; see " + stack.flink().webUrl());
-            }
-            double seconds = finished.durationMillis() / 1000.0;
-            Map<String, Double> cpuShares = new LinkedHashMap<>();
-            int cores = Runtime.getRuntime().availableProcessors();
-            cpuSeconds(stack).forEach((service, after) ->
-                    cpuShares.put(service, (after - cpuBefore.getOrDefault(service, 0.0)) / seconds / cores));
-            Result result = new Result(label, events, seconds, checkpoints(stack.flink(), finished.id()), cpuShares);
-            dropKeyspace(stack, keyspace);
-            return result;
-        }
-
-        private void createTopics(LocalStack stack, Map<String, Integer> partitionsByTopic) {
-            topics.addAll(partitionsByTopic.keySet());
-            stack.kafka().createTopics(partitionsByTopic);
-        }
-
-        private static void dropKeyspace(LocalStack stack, String keyspace) {
-            try (CqlSession session = stack.cassandra().connect(Duration.ofMinutes(1))) {
-                session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
-            }
+        private Result runJob(Session session, String job, String label, String input, Path filters, String windows, boolean discard)
+                throws Exception {
+            return session.runJob(
+                    job, "w" + windows.replace(",", "-"), label, input, events, RESULT_TOPICS,
+                    List.of("--filters", filters.toString(), "--windows", windows), discard);
         }
 
         /**
          * The latency of the job as deployed, then with results discarded: the difference is what
          * writing each minute's results costs, as they all go out when the minute closes.
          */
-        private List<Latency> latencyRuns(LocalStack stack, TallyHome home, String run, Path filters) throws Exception {
+        private List<Latency> latencyRuns(Session session, Path filters) throws Exception {
             return List.of(
-                    latencyRun(stack, home, run, filters, "job as deployed", false),
-                    latencyRun(stack, home, run, filters, "job with results discarded", true));
+                    latencyRun(session, filters, "job as deployed", false),
+                    latencyRun(session, filters, "job with results discarded", true));
         }
 
         /** Window-result latency with the input produced at a fixed rate, event time = wall time. */
-        private Latency latencyRun(LocalStack stack, TallyHome home, String run, Path filters, String label, boolean discard)
-                throws Exception {
-            String name = "bench-latency-" + (discard ? "discard-" : "") + run;
-            String input = "bench-latency-clicks-" + (discard ? "discard-" : "") + run;
+        private Latency latencyRun(Session session, Path filters, String label, boolean discard) throws Exception {
+            LocalStack stack = session.stack;
+            String name = "bench-latency-" + (discard ? "discard-" : "") + session.run;
             step("Latency at " + String.format("%,d", latencyRate) + " records/s for " + latencySeconds + " s, " + label + ": " + name);
-            String keyspace = "b_" + run + "_latency" + (discard ? "_d" : "");
+            String input = session.createInput("bench-latency-clicks-" + (discard ? "discard-" : "") + session.run);
+            String keyspace = "b_" + session.run + "_latency" + (discard ? "_d" : "");
             stack.cassandra().applySchema(keyspace);
-            createTopics(stack, Map.of(input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1,
-                    "bench-counts-" + name, 4, "bench-top-" + name, 4));
-            List<String> args = new ArrayList<>(List.of(
-                    "--bootstrap-servers", stack.kafka().bootstrapServers(),
-                    "--cassandra", stack.cassandra().contactPoint(), "--keyspace", keyspace,
-                    "--cassandra-batch-rows", Integer.toString(CassandraService.UNLOGGED_BATCH_PARTITIONS),
-                    "--input-topic", input, "--counts-topic", "bench-counts-" + name, "--top-topic", "bench-top-" + name,
-                    "--filters", filters.toString(),
-                    "--archive-dir", home.stackDir().resolve("bench").resolve(run).resolve("archive-" + name).toUri().toString(),
-                    "--transactional-id-prefix", name, "--group-id", name, "--job-name", name));
+            List<String> args = session.jobArguments(name, keyspace, input, RESULT_TOPICS);
+            args.addAll(List.of("--filters", filters.toString()));
             if (discard) {
                 args.add("--discard-results");
             }
-            if (SubmitCommand.submit(stack.flink(), home, "ad-clicks", args, Duration.ofMinutes(2)) != 0) {
-                throw new IllegalStateException("Submitting " + name + " failed");
-            }
+            session.submit("ad-clicks", name, args);
             String jobId = DemoCommand.awaitRunning(stack.flink(), name);
             int exit = TallyCli.commandLine().execute(
                     "loadgen", "ad-clicks", "--events", Long.toString(latencyRate * latencySeconds),
@@ -246,7 +168,7 @@ final class BenchCommand {
                     read,
                     readRecords(stack.flink(), jobId, "to-ad-click-count"));
             stack.flink().cancel(jobId);
-            dropKeyspace(stack, keyspace);
+            session.dropKeyspace(keyspace);
             return latency;
         }
 
@@ -313,73 +235,19 @@ final class BenchCommand {
             return new Stats(values.get("median"), values.get("p99"), values.get("max"));
         }
 
-        private static Checkpoints checkpoints(FlinkCluster flink, String jobId) {
-            JsonNode stats = flink.rest("/jobs/" + jobId + "/checkpoints");
-            JsonNode summary = stats.path("summary");
-            return new Checkpoints(
-                    stats.path("counts").path("completed").asLong(),
-                    summary.path("end_to_end_duration").path("p50").asDouble(),
-                    summary.path("end_to_end_duration").path("max").asLong(),
-                    summary.path("state_size").path("max").asLong(),
-                    summary.path("checkpointed_size").path("max").asLong());
-        }
-
-        /** CPU seconds used so far by each service process of the stack. */
-        private static Map<String, Double> cpuSeconds(LocalStack stack) {
-            Map<String, Double> cpu = new LinkedHashMap<>();
-            List<ServiceProcess> processes = new ArrayList<>(stack.flink().processes());
-            processes.add(stack.kafka().process());
-            processes.add(stack.cassandra().process());
-            for (ServiceProcess process : processes) {
-                process.running()
-                        .flatMap(p -> p.info().totalCpuDuration())
-                        .ifPresent(d -> cpu.put(process.name(), d.toMillis() / 1000.0));
-            }
-            return cpu;
-        }
-
-        /** "90% (52%, 30%, 6%, 2%)": the whole stack, then the services in the table header's order. */
-        private static String cpu(Map<String, Double> shares) {
-            if (shares.isEmpty()) {
-                return "-";
-            }
-            double all = shares.values().stream().mapToDouble(Double::doubleValue).sum();
-            StringBuilder parts = new StringBuilder();
-            for (String service : List.of("taskmanager", "cassandra", "kafka", "jobmanager")) {
-                parts.append(parts.isEmpty() ? "" : ", ")
-                        .append(String.format(Locale.ROOT, "%.0f%%", 100 * shares.getOrDefault(service, 0.0)));
-            }
-            return String.format(Locale.ROOT, "%.0f%% (%s)", 100 * all, parts);
-        }
-
         private String render(List<Result> results, List<Latency> latencies, double produceRate) {
             StringBuilder out = new StringBuilder();
             out.append("Command: `./tally bench ad-clicks --events ").append(events)
                     .append(latencyOnly ? " --latency-only" : " --event-rate " + eventRate)
                     .append(latencySeconds > 0 ? " --latency-rate " + latencyRate + " --latency-seconds " + latencySeconds : " --latency-seconds 0")
                     .append(skipSql ? " --skip-sql" : "").append("`  \n");
-            out.append("Run: ").append(Instant.now()).append(" on ").append(machine()).append("  \n");
+            out.append(runLine());
             if (!results.isEmpty()) {
                 out.append(String.format(Locale.ROOT,
                         "Data: %,d records (1%% duplicates, 0.1%% malformed), %,d clicks/s of event time, 2,000,000 ads (Zipf 1.1), 4 filters; preloaded at %,.0f records/s.%n%n",
                         events, eventRate, produceRate));
-                out.append("| run | records | seconds | records/s | vs raw consume | checkpoints (n, p50 ms, max ms, max size) | CPU, share of machine: all (TaskManager, Cassandra, Kafka, JobManager) |\n");
-                out.append("|---|---:|---:|---:|---:|---|---:|\n");
-                double raw = results.get(0).rate();
-                for (Result r : results) {
-                    out.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %.3f | %s | %s |%n",
-                            r.label, r.records, r.seconds, r.rate(), r.rate() / raw,
-                            r.checkpoints == null ? "-" : String.format(Locale.ROOT, "%d, %.0f, %d, %s", r.checkpoints.completed,
-                                    r.checkpoints.p50Millis, r.checkpoints.maxMillis, bytes(r.checkpoints.maxStateBytes)),
-                            cpu(r.cpuShares)));
-                }
-                Map<String, Double> rates = new LinkedHashMap<>();
-                results.forEach(r -> rates.put(r.label, r.rate()));
-                if (rates.containsKey(SQL_ALL_SINKS)) {
-                    out.append(String.format(Locale.ROOT,
-                            "%nThe job against Flink SQL on the same input (records/s ratio): %.2fx with all sinks, %.2fx with results discarded.%n",
-                            rates.get(JOB_ALL_SINKS) / rates.get(SQL_ALL_SINKS), rates.get(JOB_DISCARDED) / rates.get(SQL_DISCARDED)));
-                }
+                out.append(throughputTable(results));
+                out.append(sqlRatios(results, JOB_ALL_SINKS, SQL_ALL_SINKS, JOB_DISCARDED, SQL_DISCARDED));
             }
             for (Latency latency : latencies) {
                 out.append(String.format(Locale.ROOT,
@@ -397,57 +265,386 @@ final class BenchCommand {
             }
             return out.toString();
         }
+    }
 
-        static String machine() {
-            String cpu = "?";
-            long memKb = 0;
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                    if (line.startsWith("model name")) {
-                        cpu = line.substring(line.indexOf(':') + 1).trim();
-                        break;
-                    }
-                }
-                for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                    if (line.startsWith("MemTotal")) {
-                        memKb = Long.parseLong(line.replaceAll("\\D", ""));
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                // Facts are best effort; the numbers stand without them.
-            }
-            return String.format(Locale.ROOT, "%d cores (%s), %.0f GiB RAM, Java %s; Kafka, Cassandra and Flink on the same machine",
-                    Runtime.getRuntime().availableProcessors(), cpu, memKb / 1024.0 / 1024.0, System.getProperty("java.version"));
+    @Command(
+            name = "metrics",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description = {
+                "Preload --events generated metric points into a fresh topic, then on the same data and cluster measure:",
+                "the raw Kafka consume rate (the ceiling); the metrics job as deployed (RocksDB, 1-minute and 1-hour",
+                "rollups, exactly-once Kafka, Cassandra, archive) and with its results discarded; the 1-minute rollups",
+                "in Flink SQL (TUMBLE per series: count, sum, min, max, first and last value; no dedup, conflict rule,",
+                "counter increase, lateness or hours, so it does less), with the same sinks and with results discarded.",
+                "Prints a table and writes it into BENCHMARKS.md."
+            })
+    static final class Metrics implements Callable<Integer> {
+        private static final String JOB_ALL_SINKS = "job as deployed (1-minute and 1-hour rollups), all sinks";
+        private static final String JOB_DISCARDED = "job, results discarded";
+        private static final String SQL_ALL_SINKS = "Flink SQL, 1-minute rollups only, the same sinks";
+        private static final String SQL_DISCARDED = "Flink SQL, 1-minute rollups only, results discarded";
+        private static final List<String> RESULT_TOPICS = List.of("--rollups-topic");
+        // The fleet's shape and the faults both versions see, passed to the generator explicitly so
+        // that the report's data line stays true whatever the generator's defaults become.
+        private static final int POOLS = 3;
+        private static final int METRICS_PER_HOST = 12;
+        private static final int CLUSTER_SERIES = 2;
+        private static final int INTERVAL_SECONDS = 10;
+        private static final double DUPLICATES = 0.01;
+        private static final double CONFLICTS = 0.005;
+
+        @Option(names = "--events", required = true, description = "Records to preload.")
+        long events;
+
+        @Option(
+                names = "--hosts",
+                description = "Hosts per pool; 3 pools x 12 metrics per host, plus 2 cluster series, sampled every 10 s (default: ${DEFAULT-VALUE}).")
+        int hosts = 100;
+
+        @Option(names = "--skip-sql", description = "Do not run the Flink SQL version.")
+        boolean skipSql;
+
+        @Option(names = "--report", description = "Markdown file to write the results into (default: BENCHMARKS.md at the repository root).")
+        Path report;
+
+        @Option(
+                names = "--keep-data",
+                description = "Keep the run's topics and raw archives; by default they are deleted when the run ends, as its keyspaces are.")
+        boolean keepData;
+
+        @Override
+        public Integer call() throws Exception {
+            return Session.run(keepData, this::measure);
         }
 
-        private static String bytes(long n) {
-            return n >= 1 << 20 ? String.format(Locale.ROOT, "%.1f MiB", n / 1048576.0) : String.format(Locale.ROOT, "%.0f KiB", n / 1024.0);
+        private int measure(Session session) throws Exception {
+            String input = session.createInput("bench-metric-points-" + session.run);
+            step("Preloading " + String.format("%,d", events) + " records into " + input);
+            long begin = System.nanoTime();
+            int loaded = TallyCli.commandLine().execute(loadgenArguments(input));
+            if (loaded != 0) {
+                return loaded;
+            }
+            double produceRate = events / seconds(begin);
+
+            List<Result> results = new ArrayList<>();
+            results.add(session.rawConsume(input));
+            results.add(session.runJob("metrics", "", JOB_ALL_SINKS, input, events, RESULT_TOPICS, List.of(), false));
+            results.add(session.runJob("metrics", "", JOB_DISCARDED, input, events, RESULT_TOPICS, List.of(), true));
+            if (!skipSql) {
+                results.add(session.runJob("metrics-sql", "", SQL_ALL_SINKS, input, events, RESULT_TOPICS, List.of(), false));
+                results.add(session.runJob("metrics-sql", "", SQL_DISCARDED, input, events, RESULT_TOPICS, List.of(), true));
+            }
+
+            String table = render(results, produceRate);
+            session.publish(report, "bench metrics", table);
+            return 0;
+        }
+
+        /** The {@code tally} command line that preloads the run's points into {@code input}. */
+        String[] loadgenArguments(String input) {
+            // No delayed or late points: SQL drops what is behind its watermark where the job applies
+            // it within the lateness, so on such points the two would not compute the same minutes.
+            return new String[] {
+                "loadgen", "metrics", "--events", Long.toString(events), "--topic", input,
+                "--pools", Integer.toString(POOLS), "--hosts", Integer.toString(hosts), "--metrics", Integer.toString(METRICS_PER_HOST),
+                "--interval", "PT" + INTERVAL_SECONDS + "S",
+                "--duplicates", Double.toString(DUPLICATES), "--conflicts", Double.toString(CONFLICTS),
+                "--delayed", "0", "--late", "0"
+            };
+        }
+
+        private String render(List<Result> results, double produceRate) {
+            int series = POOLS * hosts * METRICS_PER_HOST + CLUSTER_SERIES;
+            StringBuilder out = new StringBuilder();
+            out.append("Command: `./tally bench metrics --events ").append(events).append(" --hosts ").append(hosts)
+                    .append(skipSql ? " --skip-sql" : "").append("`  \n");
+            out.append(runLine());
+            out.append(String.format(Locale.ROOT,
+                    "Data: %,d records: %,d series (%d pools x %d hosts x %d metrics, gauges and counters, + %d without labels), a sample"
+                            + " every %d s (about %,d minutes of event time), %.1f%% duplicates, %.1f%% conflicting values, no delayed or late"
+                            + " points; counter restarts, silent hosts, undecodable and invalid records at the generator's rates;"
+                            + " preloaded at %,.0f records/s.%n%n",
+                    events, series, POOLS, hosts, METRICS_PER_HOST, CLUSTER_SERIES, INTERVAL_SECONDS,
+                    events / series * INTERVAL_SECONDS / 60, 100 * DUPLICATES, 100 * CONFLICTS, produceRate));
+            out.append(throughputTable(results));
+            out.append(sqlRatios(results, JOB_ALL_SINKS, SQL_ALL_SINKS, JOB_DISCARDED, SQL_DISCARDED));
+            return out.toString();
+        }
+    }
+
+    /**
+     * One benchmark run on the local stack, what its subcommands share: the stack (started if it is
+     * not), the run's id and folder, and every topic it created, deleted at its end unless
+     * {@code --keep-data}. Each job run gets its own keyspace, dropped afterwards.
+     */
+    static final class Session {
+        final LocalStack stack;
+        final TallyHome home;
+        /** The run's id, a UTC time: part of every topic, keyspace and job name of the run. */
+        final String run;
+        final Path dir;
+        private final List<String> topics = new ArrayList<>();
+
+        interface Measurement {
+            int measure(Session session) throws Exception;
+        }
+
+        private Session(LocalStack stack, TallyHome home, String run, Path dir) {
+            this.stack = stack;
+            this.home = home;
+            this.run = run;
+            this.dir = dir;
+        }
+
+        static int run(boolean keepData, Measurement measurement) throws Exception {
+            TallyHome home = TallyHome.locate();
+            LocalStack stack = LocalStack.ofCheckout(home);
+            stack.up(ServiceProcess.Lifetime.DETACHED, Topics.all(4), Duration.ofMinutes(3));
+            String run = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+            Path dir = Files.createDirectories(home.stackDir().resolve("bench").resolve(run));
+            Session session = new Session(stack, home, run, dir);
+            try {
+                return measurement.measure(session);
+            } finally {
+                // A run writes gigabytes (input, results, archives); repeated runs must not fill the disk.
+                if (!keepData) {
+                    stack.kafka().deleteTopics(session.topics);
+                    DashboardBench.deleteRecursively(dir);
+                }
+            }
+        }
+
+        /** Prints the table and writes it into the report's section. */
+        void publish(Path reportOverride, String section, String table) throws IOException {
+            System.out.println();
+            System.out.println(table);
+            writeReport(reportFile(home, reportOverride), section, table);
+        }
+
+        private void createTopics(Map<String, Integer> partitionsByTopic) {
+            topics.addAll(partitionsByTopic.keySet());
+            stack.kafka().createTopics(partitionsByTopic);
+        }
+
+        /** An input topic of 4 partitions, with its dead-letter and late topics; returns its name. */
+        String createInput(String topic) {
+            createTopics(Map.of(topic, 4, Topics.deadLetter(topic), 1, Topics.late(topic), 1));
+            return topic;
+        }
+
+        Result rawConsume(String input) {
+            step("Raw Kafka consume rate of " + input);
+            long begin = System.nanoTime();
+            long consumed = TopicReader.countCommitted(stack.kafka().bootstrapServers(), input);
+            return new Result(RAW_CONSUME, consumed, seconds(begin), null, Map.of());
         }
 
         /**
-         * Replaces the section between the markers {@code <!-- section: start -->} and {@code <!-- section: end -->}
-         * (or appends it), leaving the rest of the file alone.
+         * Runs {@code job} bounded over {@code input} to its end, in a keyspace and with result topics of
+         * its own, and measures it.
+         *
+         * @param variant what tells this run of the job from its others in topic, keyspace and job names ("" if nothing)
+         * @param records the input's records, the throughput's numerator
+         * @param resultTopicOptions the job's options naming its result topics ({@code --counts-topic}): each
+         *     gets a fresh topic of 4 partitions, {@code bench-counts-<run's name>}
+         * @param jobOptions the job's own options beyond the shared ones
          */
-        static void writeReport(Path file, String section, String table) throws IOException {
-            String start = "<!-- " + section + ": start -->";
-            String end = "<!-- " + section + ": end -->";
-            String block = start + "\n" + table + end;
-            String text = Files.exists(file) ? Files.readString(file) : "# Benchmarks\n\n";
-            int i = text.indexOf(start);
-            int j = text.indexOf(end);
-            text = i >= 0 && j > i ? text.substring(0, i) + block + text.substring(j + end.length()) : text + "\n" + block + "\n";
-            Files.writeString(file, text);
-            System.out.println("Results written to " + file);
+        Result runJob(
+                String job, String variant, String label, String input, long records, List<String> resultTopicOptions, List<String> jobOptions,
+                boolean discard) throws Exception {
+            String name = "bench-" + job + (variant.isEmpty() ? "" : "-" + variant) + (discard ? "-discard" : "") + "-" + run;
+            step(label + ": " + name);
+            // Each run its own tables, dropped afterwards: a run must not pay for compacting the
+            // rows of the run before it.
+            String keyspace = "b_" + run + "_" + job.replace("-", "") + (variant.isEmpty() ? "" : "_" + variant.replace("-", "_"))
+                    + (discard ? "_d" : "");
+            stack.cassandra().applySchema(keyspace);
+            List<String> args = jobArguments(name, keyspace, input, resultTopicOptions);
+            args.addAll(jobOptions);
+            args.add("--bounded");
+            if (discard) {
+                args.add("--discard-results");
+            }
+            Map<String, Double> cpuBefore = cpuSeconds(stack);
+            submit(job, name, args);
+            FlinkCluster.JobInfo finished = DemoCommand.awaitEnd(stack.flink(), name);
+            if (!finished.state().equals("FINISHED")) {
+                throw new IllegalStateException(name + " ended " + finished.state() + "; see " + stack.flink().webUrl());
+            }
+            double seconds = finished.durationMillis() / 1000.0;
+            Map<String, Double> cpuShares = new LinkedHashMap<>();
+            int cores = Runtime.getRuntime().availableProcessors();
+            cpuSeconds(stack).forEach((service, after) ->
+                    cpuShares.put(service, (after - cpuBefore.getOrDefault(service, 0.0)) / seconds / cores));
+            Result result = new Result(label, records, seconds, checkpoints(stack.flink(), finished.id()), cpuShares);
+            dropKeyspace(keyspace);
+            return result;
         }
 
-        private static double seconds(long startNanos) {
-            return (System.nanoTime() - startNanos) / 1e9;
+        /**
+         * The options every benchmarked job gets: the local stack, {@code keyspace}, {@code input}, a fresh
+         * topic for each of {@code resultTopicOptions}, an archive in the run's folder, and {@code name} as
+         * its job name, consumer group and transactional ids.
+         */
+        List<String> jobArguments(String name, String keyspace, String input, List<String> resultTopicOptions) {
+            List<String> args = new ArrayList<>(List.of(
+                    "--bootstrap-servers", stack.kafka().bootstrapServers(),
+                    "--cassandra", stack.cassandra().contactPoint(), "--keyspace", keyspace,
+                    "--cassandra-batch-rows", Integer.toString(CassandraService.UNLOGGED_BATCH_PARTITIONS),
+                    "--input-topic", input,
+                    "--archive-dir", dir.resolve("archive-" + name).toUri().toString(),
+                    "--transactional-id-prefix", name, "--group-id", name, "--job-name", name));
+            Map<String, Integer> resultTopics = new LinkedHashMap<>();
+            for (String option : resultTopicOptions) {
+                String topic = "bench-" + option.substring(2).replace("-topic", "") + "-" + name;
+                resultTopics.put(topic, 4);
+                args.addAll(List.of(option, topic));
+            }
+            createTopics(resultTopics);
+            return args;
         }
 
-        private static void step(String text) {
-            System.out.println();
-            System.out.println("== " + text);
+        void submit(String job, String name, List<String> args) {
+            if (SubmitCommand.submit(stack.flink(), home, job, args, Duration.ofMinutes(2)) != 0) {
+                throw new IllegalStateException("Submitting " + name + " failed");
+            }
         }
+
+        void dropKeyspace(String keyspace) {
+            try (CqlSession session = stack.cassandra().connect(Duration.ofMinutes(1))) {
+                session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
+            }
+        }
+    }
+
+    /** Where a benchmark writes its report: {@code override}, else BENCHMARKS.md at the repository root. */
+    static Path reportFile(TallyHome home, Path override) {
+        return override != null ? override : home.root().resolve("BENCHMARKS.md");
+    }
+
+    /** "Run: <now> on <machine>", the line under every report's command. */
+    static String runLine() {
+        return "Run: " + Instant.now() + " on " + machine() + "  \n";
+    }
+
+    /** The throughput runs as a Markdown table, each against the first (the raw consume). */
+    static String throughputTable(List<Result> results) {
+        StringBuilder out = new StringBuilder();
+        out.append("| run | records | seconds | records/s | vs raw consume | checkpoints (n, p50 ms, max ms, max size) | CPU, share of machine: all (TaskManager, Cassandra, Kafka, JobManager) |\n");
+        out.append("|---|---:|---:|---:|---:|---|---:|\n");
+        double raw = results.get(0).rate();
+        for (Result r : results) {
+            out.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %.3f | %s | %s |%n",
+                    r.label, r.records, r.seconds, r.rate(), r.rate() / raw,
+                    r.checkpoints == null ? "-" : String.format(Locale.ROOT, "%d, %.0f, %d, %s", r.checkpoints.completed,
+                            r.checkpoints.p50Millis, r.checkpoints.maxMillis, bytes(r.checkpoints.maxStateBytes)),
+                    cpu(r.cpuShares)));
+        }
+        return out.toString();
+    }
+
+    /** The job's records/s against Flink SQL's, with all sinks and with results discarded; "" without the SQL runs. */
+    static String sqlRatios(List<Result> results, String jobAllSinks, String sqlAllSinks, String jobDiscarded, String sqlDiscarded) {
+        Map<String, Double> rates = new LinkedHashMap<>();
+        results.forEach(r -> rates.put(r.label, r.rate()));
+        if (!rates.containsKey(sqlAllSinks)) {
+            return "";
+        }
+        return String.format(Locale.ROOT,
+                "%nThe job against Flink SQL on the same input (records/s ratio): %.2fx with all sinks, %.2fx with results discarded.%n",
+                rates.get(jobAllSinks) / rates.get(sqlAllSinks), rates.get(jobDiscarded) / rates.get(sqlDiscarded));
+    }
+
+    static Checkpoints checkpoints(FlinkCluster flink, String jobId) {
+        JsonNode stats = flink.rest("/jobs/" + jobId + "/checkpoints");
+        JsonNode summary = stats.path("summary");
+        return new Checkpoints(
+                stats.path("counts").path("completed").asLong(),
+                summary.path("end_to_end_duration").path("p50").asDouble(),
+                summary.path("end_to_end_duration").path("max").asLong(),
+                summary.path("state_size").path("max").asLong(),
+                summary.path("checkpointed_size").path("max").asLong());
+    }
+
+    /** CPU seconds used so far by each service process of the stack. */
+    static Map<String, Double> cpuSeconds(LocalStack stack) {
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        List<ServiceProcess> processes = new ArrayList<>(stack.flink().processes());
+        processes.add(stack.kafka().process());
+        processes.add(stack.cassandra().process());
+        for (ServiceProcess process : processes) {
+            process.running()
+                    .flatMap(p -> p.info().totalCpuDuration())
+                    .ifPresent(d -> cpu.put(process.name(), d.toMillis() / 1000.0));
+        }
+        return cpu;
+    }
+
+    /** "90% (52%, 30%, 6%, 2%)": the whole stack, then the services in the table header's order. */
+    private static String cpu(Map<String, Double> shares) {
+        if (shares.isEmpty()) {
+            return "-";
+        }
+        double all = shares.values().stream().mapToDouble(Double::doubleValue).sum();
+        StringBuilder parts = new StringBuilder();
+        for (String service : List.of("taskmanager", "cassandra", "kafka", "jobmanager")) {
+            parts.append(parts.isEmpty() ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "%.0f%%", 100 * shares.getOrDefault(service, 0.0)));
+        }
+        return String.format(Locale.ROOT, "%.0f%% (%s)", 100 * all, parts);
+    }
+
+    static String machine() {
+        String cpu = "?";
+        long memKb = 0;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal")) {
+                    memKb = Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Facts are best effort; the numbers stand without them.
+        }
+        return String.format(Locale.ROOT, "%d cores (%s), %.0f GiB RAM, Java %s; Kafka, Cassandra and Flink on the same machine",
+                Runtime.getRuntime().availableProcessors(), cpu, memKb / 1024.0 / 1024.0, System.getProperty("java.version"));
+    }
+
+    private static String bytes(long n) {
+        return n >= 1 << 20 ? String.format(Locale.ROOT, "%.1f MiB", n / 1048576.0) : String.format(Locale.ROOT, "%.0f KiB", n / 1024.0);
+    }
+
+    /**
+     * Replaces the section between the markers {@code <!-- section: start -->} and {@code <!-- section: end -->}
+     * (or appends it), leaving the rest of the file alone.
+     */
+    static void writeReport(Path file, String section, String table) throws IOException {
+        String start = "<!-- " + section + ": start -->";
+        String end = "<!-- " + section + ": end -->";
+        String block = start + "\n" + table + end;
+        String text = Files.exists(file) ? Files.readString(file) : "# Benchmarks\n\n";
+        int i = text.indexOf(start);
+        int j = text.indexOf(end);
+        text = i >= 0 && j > i ? text.substring(0, i) + block + text.substring(j + end.length()) : text + "\n" + block + "\n";
+        Files.writeString(file, text);
+        System.out.println("Results written to " + file);
+    }
+
+    static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    static void step(String text) {
+        System.out.println();
+        System.out.println("== " + text);
     }
 
     /** @param cpuShares per service process, CPU time over the run divided by run time and cores */

@@ -165,7 +165,7 @@ final class DashboardBench implements Callable<Integer> {
         String table = render(drive, load);
         System.out.println();
         System.out.println(table);
-        BenchCommand.AdClicks.writeReport(report != null ? report : home.root().resolve("BENCHMARKS.md"), SECTION, table);
+        BenchCommand.writeReport(BenchCommand.reportFile(home, report), SECTION, table);
         return 0;
     }
 
@@ -647,7 +647,7 @@ final class DashboardBench implements Callable<Integer> {
         StringBuilder out = new StringBuilder();
         out.append("Command: `").append(command()).append("`  \n");
         out.append("Run: ").append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append(" on ")
-                .append(BenchCommand.AdClicks.machine()).append("  \n");
+                .append(BenchCommand.machine()).append("  \n");
         out.append(String.format(Locale.ROOT,
                 "Data: keyspace %s, UTC day %s: %,d rows of ad_click_counts (%,d ads x %,d minutes, filter %d; count per minute"
                         + " max(1, round(1000 / rank^1.1 x a seeded factor in [0.9, 1.1)))), plus top_ads for every minute's"

@@ -1,0 +1,61 @@
+package dev.tally.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** What the benchmarks share without a stack: the report's table and section, and the metrics bench's generator command. */
+class BenchReportTest {
+
+    @Test
+    void tableRatesEveryRunAgainstTheRawConsume() {
+        List<BenchCommand.Result> results = List.of(
+                new BenchCommand.Result(BenchCommand.RAW_CONSUME, 1_000_000, 1.0, null, Map.of()),
+                new BenchCommand.Result("job", 1_000_000, 20.0,
+                        new BenchCommand.Checkpoints(3, 1500, 2000, 3L << 20, 1L << 20), Map.of("taskmanager", 0.5, "cassandra", 0.25)),
+                new BenchCommand.Result("sql", 1_000_000, 40.0, null, Map.of()));
+
+        assertThat(BenchCommand.throughputTable(results).split("\n"))
+                .hasSize(5)
+                .contains(
+                        "| raw Kafka consume (1 consumer, read_committed) | 1,000,000 | 1.0 | 1,000,000 | 1.000 | - | - |",
+                        "| job | 1,000,000 | 20.0 | 50,000 | 0.050 | 3, 1500, 2000, 3.0 MiB | 75% (50%, 25%, 0%, 0%) |");
+        assertThat(BenchCommand.sqlRatios(results, "job", "sql", "job", "sql"))
+                .contains("2.00x with all sinks, 2.00x with results discarded");
+        assertThat(BenchCommand.sqlRatios(results.subList(0, 2), "job", "sql", "job", "sql")).isEmpty();
+    }
+
+    @Test
+    void aSectionIsReplacedAndTheRestOfTheFileKept(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("BENCHMARKS.md");
+        Files.writeString(file, "# Benchmarks\n\nintro\n<!-- bench metrics: start -->\nold\n<!-- bench metrics: end -->\n\nafter\n");
+
+        BenchCommand.writeReport(file, "bench metrics", "new\n");
+        BenchCommand.writeReport(file, "bench other", "other\n");
+
+        assertThat(Files.readString(file))
+                .isEqualTo("# Benchmarks\n\nintro\n<!-- bench metrics: start -->\nnew\n<!-- bench metrics: end -->\n\nafter\n"
+                        + "\n<!-- bench other: start -->\nother\n<!-- bench other: end -->\n");
+    }
+
+    /** The bench runs the generator only after starting the stack: a misspelt option must fail here instead. */
+    @Test
+    void theMetricsGeneratorTakesTheBenchsArguments() {
+        BenchCommand.Metrics bench = new BenchCommand.Metrics();
+        bench.events = 1_500_000;
+
+        CommandLine.ParseResult parsed = TallyCli.commandLine().parseArgs(bench.loadgenArguments("bench-metric-points-1"));
+
+        CommandLine.ParseResult metrics = parsed.subcommand().subcommand();
+        assertThat(metrics.commandSpec().name()).isEqualTo("metrics");
+        assertThat(metrics.<Integer>matchedOptionValue("--hosts", 0)).isEqualTo(100);
+        assertThat(metrics.<Double>matchedOptionValue("--late", 1.0)).isZero();
+        assertThat(metrics.<Double>matchedOptionValue("--delayed", 1.0)).isZero();
+    }
+}
