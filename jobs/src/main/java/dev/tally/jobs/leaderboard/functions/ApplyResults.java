@@ -85,16 +85,18 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
         }
         String matchId = result.getMatchId();
         int points = result.getPoints();
-        MatchEntry known = matches.get(matchId);
+        PlayerTotals player = totals.value();
+        int slot = player == null ? -1 : player.indexOf(matchId);
+        MatchEntry known = slot >= 0 ? player.entry(slot) : player != null && player.spilled > 0 ? matches.get(matchId) : null;
         if (known != null && !known.isReplacedBy(result.getRevision(), points)) {
             duplicates.inc();
             return;
         }
-        PlayerTotals player = totals.value();
         if (player == null) {
             player = new PlayerTotals();
             ctx.timerService().registerEventTimeTimer(Tournaments.endOf(ts) + horizonMillis);
         }
+        MatchEntry entry = new MatchEntry(result.getRevision(), points, ts);
         int before = 0;
         if (known == null) {
             long forgetAt = forgetTime(ts);
@@ -102,11 +104,21 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
                 player.nextForget = forgetAt;
             }
             ctx.timerService().registerEventTimeTimer(forgetAt);
+            if (player.hasInlineRoom()) {
+                player.add(matchId, entry);
+            } else {
+                matches.put(matchId, entry);
+                player.spilled++;
+            }
         } else {
             corrections.inc();
             before = known.points;
+            if (slot >= 0) {
+                player.set(slot, entry);
+            } else {
+                matches.put(matchId, entry);
+            }
         }
-        matches.put(matchId, new MatchEntry(result.getRevision(), points, ts));
         player.score += points - before;
         player.earliestTs = Math.min(player.earliestTs, ts);
         player.latestTs = Math.max(player.latestTs, ts);
@@ -148,7 +160,9 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
             }
         }
         if (timestamp >= Tournaments.endOf(player.earliestTs) + horizonMillis) {
-            matches.clear();
+            if (player.spilled > 0) {
+                matches.clear();
+            }
             totals.clear();
             return;
         }
@@ -161,16 +175,34 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
     /** Drops the matches whose horizon has passed, keeping what reached_at needs of them. */
     private void forget(PlayerTotals player, long now) throws Exception {
         long next = Long.MAX_VALUE;
-        for (Iterator<Map.Entry<String, MatchEntry>> it = matches.iterator(); it.hasNext(); ) {
-            MatchEntry match = it.next().getValue();
-            long forgetAt = forgetTime(match.ts);
-            if (forgetAt <= now) {
-                if (match.points > 0) {
-                    player.latestForgottenScoringTs = Math.max(player.latestForgottenScoringTs, match.ts);
-                }
-                it.remove();
-            } else {
+        boolean[] keep = new boolean[player.inlineCount()];
+        for (int i = 0; i < keep.length; i++) {
+            long forgetAt = forgetTime(player.timestamps[i]);
+            keep[i] = forgetAt > now;
+            if (keep[i]) {
                 next = Math.min(next, forgetAt);
+            } else if (player.points[i] > 0) {
+                player.latestForgottenScoringTs = Math.max(player.latestForgottenScoringTs, player.timestamps[i]);
+            }
+        }
+        player.retain(keep);
+        if (player.spilled > 0) {
+            for (Iterator<Map.Entry<String, MatchEntry>> it = matches.iterator(); it.hasNext(); ) {
+                MatchEntry match = it.next().getValue();
+                long forgetAt = forgetTime(match.ts);
+                if (forgetAt <= now) {
+                    if (match.points > 0) {
+                        player.latestForgottenScoringTs = Math.max(player.latestForgottenScoringTs, match.ts);
+                    }
+                    it.remove();
+                    player.spilled--;
+                } else {
+                    next = Math.min(next, forgetAt);
+                }
+            }
+            if (player.spilled == 0) {
+                // On the heap an emptied map is still an entry.
+                matches.clear();
             }
         }
         player.nextForget = next;
@@ -179,9 +211,16 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
     /** The latest scoring result after one lost its points: rare (a correction), so a scan. */
     private long latestScoringTs(PlayerTotals player) throws Exception {
         long latest = player.latestForgottenScoringTs;
-        for (MatchEntry match : matches.values()) {
-            if (match.points > 0) {
-                latest = Math.max(latest, match.ts);
+        for (int i = 0; i < player.inlineCount(); i++) {
+            if (player.points[i] > 0) {
+                latest = Math.max(latest, player.timestamps[i]);
+            }
+        }
+        if (player.spilled > 0) {
+            for (MatchEntry match : matches.values()) {
+                if (match.points > 0) {
+                    latest = Math.max(latest, match.ts);
+                }
             }
         }
         return latest;

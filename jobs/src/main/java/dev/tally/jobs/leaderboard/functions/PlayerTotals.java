@@ -1,7 +1,17 @@
 package dev.tally.jobs.leaderboard.functions;
 
-/** What a player's state keeps beyond the matches in the horizon: sums, times and what was emitted. */
+import java.util.Arrays;
+
+/**
+ * A player's state: sums, times, what was emitted, and the first {@link #INLINE_MATCHES} matches in
+ * the horizon. Most players play a few matches an hour, so their matches live here, in the one row
+ * read per result anyway; only a busier player's further matches go to a map state. A map state costs
+ * a RocksDB seek to scan or clear, and a month's close clears every player of it at once: with each
+ * player's matches in a map, the close of 150,000 players took minutes (see BENCHMARKS.md).
+ */
 public final class PlayerTotals {
+
+    public static final int INLINE_MATCHES = 8;
 
     public long score;
     /** The latest ts of an effective result with points, forgotten ones included; MIN_VALUE without. */
@@ -17,6 +27,14 @@ public final class PlayerTotals {
     /** A flush timer is registered for a change not yet emitted. */
     public boolean pending;
 
+    /** The matches kept inline, as parallel arrays (one entry per match): compact to serialize. */
+    public String[] matchIds = new String[0];
+    public int[] revisions = new int[0];
+    public int[] points = new int[0];
+    public long[] timestamps = new long[0];
+    /** How many further matches are in the map state. */
+    public int spilled;
+
     public PlayerTotals() {}
 
     /** When the player first reached its score: the latest scoring result, or its first result at score 0. */
@@ -26,5 +44,61 @@ public final class PlayerTotals {
 
     public boolean changedSinceEmitted() {
         return score != emittedScore || reachedAt() != emittedReachedAt;
+    }
+
+    /** The inline entry of {@code matchId}, or -1. */
+    public int indexOf(String matchId) {
+        for (int i = 0; i < matchIds.length; i++) {
+            if (matchIds[i].equals(matchId)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    public MatchEntry entry(int index) {
+        return new MatchEntry(revisions[index], points[index], timestamps[index]);
+    }
+
+    public boolean hasInlineRoom() {
+        return matchIds.length < INLINE_MATCHES;
+    }
+
+    public void set(int index, MatchEntry match) {
+        revisions[index] = match.revision;
+        points[index] = match.points;
+        timestamps[index] = match.ts;
+    }
+
+    public void add(String matchId, MatchEntry match) {
+        int n = matchIds.length;
+        matchIds = Arrays.copyOf(matchIds, n + 1);
+        revisions = Arrays.copyOf(revisions, n + 1);
+        points = Arrays.copyOf(points, n + 1);
+        timestamps = Arrays.copyOf(timestamps, n + 1);
+        matchIds[n] = matchId;
+        set(n, match);
+    }
+
+    public int inlineCount() {
+        return matchIds.length;
+    }
+
+    /** Keeps only the inline entries {@code keep} says to, in their order. */
+    public void retain(boolean[] keep) {
+        int kept = 0;
+        for (int i = 0; i < matchIds.length; i++) {
+            if (keep[i]) {
+                matchIds[kept] = matchIds[i];
+                revisions[kept] = revisions[i];
+                points[kept] = points[i];
+                timestamps[kept] = timestamps[i];
+                kept++;
+            }
+        }
+        matchIds = Arrays.copyOf(matchIds, kept);
+        revisions = Arrays.copyOf(revisions, kept);
+        points = Arrays.copyOf(points, kept);
+        timestamps = Arrays.copyOf(timestamps, kept);
     }
 }

@@ -143,6 +143,35 @@ class ApplyResultsTest {
     }
 
     @Test
+    void aBusyPlayersMatchesBeyondTheInlineOnesAreRecognisedForgottenAndDroppedAlike() throws Exception {
+        int busy = PlayerTotals.INLINE_MATCHES + 4;
+        for (int i = 0; i < busy; i++) {
+            send("m" + i, "ann", 1, T0 + i * 1_000L, 0);
+        }
+        harness.processWatermark(new Watermark(T0 + busy * 1_000L));
+        assertThat(emitted()).containsExactly(change("ann", -1, busy, T0 + (busy - 1) * 1_000L));
+        // A duplicate and a correction of an inline match and of one in the map.
+        send("m0", "ann", 1, T0, 0);
+        send("m" + (busy - 1), "ann", 1, T0 + (busy - 1) * 1_000L, 0);
+        send("m1", "ann", 0, T0 + 1_000, 1);
+        send("m" + (busy - 1), "ann", 0, T0 + (busy - 1) * 1_000L, 1);
+        harness.processWatermark(new Watermark(T0 + busy * 1_000L + 1));
+        assertThat(emitted()).containsExactly(change("ann", busy, busy - 2, T0 + (busy - 2) * 1_000L));
+
+        // All forgotten an hour on: new matches fill the inline room again, and a re-send of an old one is late.
+        harness.processWatermark(new Watermark(T0 + HOUR + 2 * 60_000));
+        send("n0", "ann", 1, T0 + HOUR + 3 * 60_000, 0);
+        send("m" + (busy - 2), "ann", 1, T0 + (busy - 2) * 1_000L, 0);
+        harness.processWatermark(new Watermark(T0 + HOUR + 3 * 60_000));
+        assertThat(harness.getSideOutput(ApplyResults.LATE)).hasSize(1);
+        assertThat(emitted()).containsExactly(change("ann", busy - 2, busy - 1, T0 + HOUR + 3 * 60_000));
+
+        harness.processWatermark(new Watermark(Instant.parse("2027-01-01T01:00:00Z").toEpochMilli()));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
     void aRestoredPlayerRecognisesItsMatchesAndEmitsFromWhereItWas() throws Exception {
         send("m1", "ann", 1, T0, 0);
         harness.processWatermark(new Watermark(T0));
