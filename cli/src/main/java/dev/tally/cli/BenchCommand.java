@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 
 /** {@code tally bench}: side-by-side end-to-end benchmarks on the local stack. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "End-to-end benchmarks on the local stack.",
-        subcommands = {BenchCommand.AdClicks.class, BenchCommand.Metrics.class, DashboardBench.class})
+        subcommands = {BenchCommand.AdClicks.class, BenchCommand.Metrics.class, BenchCommand.Leaderboard.class, DashboardBench.class})
 final class BenchCommand {
 
     static final String RAW_CONSUME = "raw Kafka consume (1 consumer, read_committed)";
@@ -371,6 +371,76 @@ final class BenchCommand {
             out.append(throughputTable(results));
             out.append(sqlRatios(results, JOB_ALL_SINKS, SQL_ALL_SINKS, JOB_DISCARDED, SQL_DISCARDED));
             return out.toString();
+        }
+    }
+
+    @Command(
+            name = "leaderboard",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description = {
+                "Preload --events generated match results into a fresh topic, then on the same data and cluster measure:",
+                "the raw Kafka consume rate (the ceiling); the leaderboard job as deployed (RocksDB, player scores,",
+                "histogram and top K, exactly-once Kafka, Cassandra, archive) and with its results discarded.",
+                "Prints a table and writes it into BENCHMARKS.md."
+            })
+    static final class Leaderboard implements Callable<Integer> {
+        private static final String JOB_ALL_SINKS = "job as deployed (scores, histogram, top 10), all sinks";
+        private static final String JOB_DISCARDED = "job, results discarded";
+        private static final List<String> RESULT_TOPICS = List.of("--updates-topic", "--top-topic");
+        private static final int GAMES = 2;
+        // Event time advancing about as fast as the records are read at the target rate (25,000 results/s
+        // of two-player matches), so a watermark step coalesces what it would live.
+        private static final int MATCHES_PER_SECOND = 12_500;
+
+        @Option(names = "--events", required = true, description = "Records to preload.")
+        long events;
+
+        @Option(names = "--players", description = "Distinct players, Zipf-active (default: ${DEFAULT-VALUE}).")
+        int players = 1_000_000;
+
+        @Option(names = "--report", description = "Markdown file to write the results into (default: BENCHMARKS.md at the repository root).")
+        Path report;
+
+        @Option(
+                names = "--keep-data",
+                description = "Keep the run's topics and raw archives; by default they are deleted when the run ends, as its keyspaces are.")
+        boolean keepData;
+
+        @Override
+        public Integer call() throws Exception {
+            return Session.run(keepData, this::measure);
+        }
+
+        private int measure(Session session) throws Exception {
+            String input = session.createInput("bench-match-results-" + session.run);
+            step("Preloading " + String.format("%,d", events) + " records into " + input);
+            long begin = System.nanoTime();
+            int loaded = TallyCli.commandLine().execute(
+                    "loadgen", "leaderboard", "--events", Long.toString(events), "--topic", input,
+                    "--players", Integer.toString(players), "--games", Integer.toString(GAMES),
+                    "--event-rate", Integer.toString(MATCHES_PER_SECOND));
+            if (loaded != 0) {
+                return loaded;
+            }
+            double produceRate = events / seconds(begin);
+
+            List<Result> results = new ArrayList<>();
+            results.add(session.rawConsume(input));
+            results.add(session.runJob("leaderboard", "", JOB_ALL_SINKS, input, events, RESULT_TOPICS, List.of(), false));
+            results.add(session.runJob("leaderboard", "", JOB_DISCARDED, input, events, RESULT_TOPICS, List.of(), true));
+
+            StringBuilder table = new StringBuilder();
+            table.append("Command: `./tally bench leaderboard --events ").append(events).append(" --players ").append(players).append("`  \n");
+            table.append(runLine());
+            table.append(String.format(Locale.ROOT,
+                    "Data: %,d records: two-player matches of %,d Zipf-active players (and a bot) in %d games, %,d matches per"
+                            + " second of event time; duplicates, corrections, late and stale re-sends and malformed records at the"
+                            + " generator's rates; preloaded at %,.0f records/s.%n%n",
+                    events, players, GAMES, MATCHES_PER_SECOND, produceRate));
+            table.append(throughputTable(results));
+            session.publish(report, "bench leaderboard", table.toString());
+            return 0;
         }
     }
 
