@@ -11,7 +11,10 @@ import dev.tally.schema.leaderboard.MatchResult;
 import dev.tally.schema.leaderboard.TopPlayers;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
-/** Where the leaderboard's results go: Kafka (exactly-once), Cassandra (upserts), the raw archive. */
+/**
+ * Where the leaderboard's results go: Kafka (exactly-once), Cassandra (upserts), the raw archive. A DAG
+ * without a late stream or a histogram (the Flink SQL yardstick's) has no sink for them.
+ */
 public final class LeaderboardSinks {
 
     private LeaderboardSinks() {}
@@ -25,10 +28,12 @@ public final class LeaderboardSinks {
                 .sinkTo(ExactlyOnceKafka.sink(options, options.dlqTopic(), DeadLetter.class, d -> null, "dlq"))
                 .uid("dead-letter-sink")
                 .name("kafka: " + options.dlqTopic());
-        outputs.late()
-                .sinkTo(ExactlyOnceKafka.sink(options, options.lateTopic(), MatchResult.class, MatchResult::getUserId, "late"))
-                .uid("late-sink")
-                .name("kafka: " + options.lateTopic());
+        if (outputs.late() != null) {
+            outputs.late()
+                    .sinkTo(ExactlyOnceKafka.sink(options, options.lateTopic(), MatchResult.class, MatchResult::getUserId, "late"))
+                    .uid("late-sink")
+                    .name("kafka: " + options.lateTopic());
+        }
         outputs.updates()
                 .sinkTo(ExactlyOnceKafka.sink(options, options.updatesTopic, LeaderboardUpdate.class, LeaderboardTables::playerKey, "updates"))
                 .uid("updates-kafka-sink")
@@ -48,9 +53,13 @@ public final class LeaderboardSinks {
     /** Every result stream into a discarding sink: the DAG's work without any sink's. */
     static void discard(LeaderboardPipeline.Outputs outputs) {
         outputs.deadLetters().sinkTo(new DiscardingSink<>()).uid("dead-letter-sink").name("discard: dead letters");
-        outputs.late().sinkTo(new DiscardingSink<>()).uid("late-sink").name("discard: late");
+        if (outputs.late() != null) {
+            outputs.late().sinkTo(new DiscardingSink<>()).uid("late-sink").name("discard: late");
+        }
         outputs.updates().sinkTo(new DiscardingSink<>()).uid("updates-kafka-sink").name("discard: updates");
-        outputs.histogram().sinkTo(new DiscardingSink<>()).uid("histogram-cassandra-sink").name("discard: histogram");
+        if (outputs.histogram() != null) {
+            outputs.histogram().sinkTo(new DiscardingSink<>()).uid("histogram-cassandra-sink").name("discard: histogram");
+        }
         outputs.top().sinkTo(new DiscardingSink<>()).uid("top-kafka-sink").name("discard: top");
     }
 
@@ -58,7 +67,9 @@ public final class LeaderboardSinks {
     public static void attachCassandra(
             LeaderboardPipeline.Outputs outputs, CassandraConnection cassandra, CassandraSink.Batching batching) {
         ResultUpserts.attach(outputs.updates(), LeaderboardTables.PLAYER_SCORES, cassandra, batching, "player-scores-cassandra-sink");
-        ResultUpserts.attach(outputs.histogram(), LeaderboardTables.SCORE_HISTOGRAM, cassandra, batching, "histogram-cassandra-sink");
+        if (outputs.histogram() != null) {
+            ResultUpserts.attach(outputs.histogram(), LeaderboardTables.SCORE_HISTOGRAM, cassandra, batching, "histogram-cassandra-sink");
+        }
         ResultUpserts.attach(outputs.top(), LeaderboardTables.TOP_PLAYERS, cassandra, batching, "top-players-cassandra-sink");
     }
 }

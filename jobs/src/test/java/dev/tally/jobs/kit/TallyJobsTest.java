@@ -15,7 +15,7 @@ class TallyJobsTest {
 
     @Test
     void findsEveryRegisteredJobByName() {
-        assertThat(TallyJobs.names()).containsExactly("ad-clicks", "ad-clicks-sql", "leaderboard", "metrics", "metrics-sql");
+        assertThat(TallyJobs.names()).containsExactly("ad-clicks", "ad-clicks-sql", "leaderboard", "leaderboard-sql", "metrics", "metrics-sql");
         assertThat(TallyJobs.byName("ad-clicks")).isInstanceOf(AdClickJob.class);
         assertThat(TallyJobs.byName("ad-clicks-sql")).isInstanceOf(AdClickSqlJob.class);
         assertThat(TallyJobs.byName("leaderboard")).isInstanceOf(dev.tally.jobs.leaderboard.LeaderboardJob.class);
@@ -27,7 +27,7 @@ class TallyJobsTest {
     void anUnknownJobNamesTheKnownOnes() {
         assertThatThrownBy(() -> TallyJobs.byName("ad-click"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Unknown job 'ad-click'; known jobs: [ad-clicks, ad-clicks-sql, leaderboard, metrics, metrics-sql]");
+                .hasMessage("Unknown job 'ad-click'; known jobs: [ad-clicks, ad-clicks-sql, leaderboard, leaderboard-sql, metrics, metrics-sql]");
     }
 
     @Test
