@@ -35,7 +35,7 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
 
     public static final OutputTag<MatchResult> LATE = new OutputTag<>("late-results", new AvroTypeInfo<>(MatchResult.class));
 
-    /** Matches are forgotten a minute at a time: at most one timer per player and minute. */
+    /** Matches are forgotten a minute at a time, so one forget finds the matches of a whole minute. */
     private static final long FORGET_GRANULARITY = 60_000;
 
     private final long horizonMillis;
@@ -101,9 +101,11 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
         if (known == null) {
             long forgetAt = forgetTime(ts);
             if (forgetAt < player.nextForget) {
+                // One forget timer at a time, the earliest; forget() registers the next. Results come
+                // mostly in ts order, so this spares a RocksDB timer write for nearly every result.
                 player.nextForget = forgetAt;
+                ctx.timerService().registerEventTimeTimer(forgetAt);
             }
-            ctx.timerService().registerEventTimeTimer(forgetAt);
             if (player.hasInlineRoom()) {
                 player.add(matchId, entry);
             } else {
@@ -168,6 +170,9 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
         }
         if (timestamp >= player.nextForget) {
             forget(player, timestamp);
+            if (player.nextForget != Long.MAX_VALUE) {
+                ctx.timerService().registerEventTimeTimer(player.nextForget);
+            }
         }
         totals.update(player);
     }

@@ -143,6 +143,24 @@ class ApplyResultsTest {
     }
 
     @Test
+    void matchesAreForgottenMinuteByMinuteEachWhenItsHorizonHasPassed() throws Exception {
+        send("m0", "ann", 1, T0, 0);
+        send("m1", "ann", 1, T0 + 60_000, 0);
+        send("m2", "ann", 1, T0 + 120_000, 0);
+        harness.processWatermark(new Watermark(T0 + HOUR + 60_000));
+        emitted();
+        // m0 and m1 are forgotten, m2 is not: its duplicate changes nothing and is not late.
+        send("m2", "ann", 1, T0 + 120_000, 0);
+        harness.processWatermark(new Watermark(T0 + HOUR + 60_001));
+        assertThat(emitted()).isEmpty();
+        assertThat(harness.getSideOutput(ApplyResults.LATE)).isNull();
+        harness.processWatermark(new Watermark(T0 + HOUR + 120_000));
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1); // the month's close
+        send("m2", "ann", 1, T0 + 120_000, 0);
+        assertThat(harness.getSideOutput(ApplyResults.LATE)).hasSize(1);
+    }
+
+    @Test
     void aBusyPlayersMatchesBeyondTheInlineOnesAreRecognisedForgottenAndDroppedAlike() throws Exception {
         int busy = PlayerTotals.INLINE_MATCHES + 4;
         for (int i = 0; i < busy; i++) {
