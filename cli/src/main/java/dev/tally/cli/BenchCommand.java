@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tally bench}: side-by-side end-to-end benchmarks on the local stack. */
@@ -65,23 +66,16 @@ final class BenchCommand {
         @Option(names = "--latency-seconds", description = "Length of the latency run; 0 skips it (default: ${DEFAULT-VALUE}).")
         long latencySeconds = 150;
 
-        @Option(names = "--skip-sql", description = "Do not run the Flink SQL version.")
-        boolean skipSql;
 
         @Option(names = "--latency-only", description = "Run only the latency part (no preload, no throughput runs).")
         boolean latencyOnly;
 
-        @Option(names = "--report", description = "Markdown file to write the results into (default: BENCHMARKS.md at the repository root).")
-        Path report;
-
-        @Option(
-                names = "--keep-data",
-                description = "Keep the run's topics and raw archives; by default they are deleted when the run ends, as its keyspaces are.")
-        boolean keepData;
+        @Mixin
+        RunOptions run;
 
         @Override
         public Integer call() throws Exception {
-            return Session.run(keepData, this::measure);
+            return Session.run(run.keepData, this::measure);
         }
 
         private int measure(Session session) throws Exception {
@@ -90,7 +84,7 @@ final class BenchCommand {
 
             if (latencyOnly) {
                 String table = render(List.of(), latencyRuns(session, filters), Double.NaN);
-                session.publish(report, "bench ad-clicks latency", table);
+                session.publish(run.report, "bench ad-clicks latency", table);
                 return 0;
             }
             step("Preloading " + String.format("%,d", events) + " records into " + input);
@@ -108,14 +102,14 @@ final class BenchCommand {
             results.add(runJob(session, "ad-clicks", "job as deployed (windows 1,5,60)", input, filters, "1,5,60", false));
             results.add(runJob(session, "ad-clicks", JOB_ALL_SINKS, input, filters, "1", false));
             results.add(runJob(session, "ad-clicks", JOB_DISCARDED, input, filters, "1", true));
-            if (!skipSql) {
+            if (!run.skipSql) {
                 results.add(runJob(session, "ad-clicks-sql", SQL_ALL_SINKS, input, filters, "1", false));
                 results.add(runJob(session, "ad-clicks-sql", SQL_DISCARDED, input, filters, "1", true));
             }
             List<Latency> latencies = latencySeconds > 0 ? latencyRuns(session, filters) : List.of();
 
             String table = render(results, latencies, produceRate);
-            session.publish(report, "bench ad-clicks", table);
+            session.publish(run.report, "bench ad-clicks", table);
             return 0;
         }
 
@@ -240,7 +234,7 @@ final class BenchCommand {
             out.append("Command: `./tally bench ad-clicks --events ").append(events)
                     .append(latencyOnly ? " --latency-only" : " --event-rate " + eventRate)
                     .append(latencySeconds > 0 ? " --latency-rate " + latencyRate + " --latency-seconds " + latencySeconds : " --latency-seconds 0")
-                    .append(skipSql ? " --skip-sql" : "").append("`  \n");
+                    .append(run.skipSql ? " --skip-sql" : "").append("`  \n");
             out.append(runLine());
             if (!results.isEmpty()) {
                 out.append(String.format(Locale.ROOT,
@@ -302,20 +296,13 @@ final class BenchCommand {
                 description = "Hosts per pool; 3 pools x 12 metrics per host, plus 2 cluster series, sampled every 10 s (default: ${DEFAULT-VALUE}).")
         int hosts = 100;
 
-        @Option(names = "--skip-sql", description = "Do not run the Flink SQL version.")
-        boolean skipSql;
 
-        @Option(names = "--report", description = "Markdown file to write the results into (default: BENCHMARKS.md at the repository root).")
-        Path report;
-
-        @Option(
-                names = "--keep-data",
-                description = "Keep the run's topics and raw archives; by default they are deleted when the run ends, as its keyspaces are.")
-        boolean keepData;
+        @Mixin
+        RunOptions run;
 
         @Override
         public Integer call() throws Exception {
-            return Session.run(keepData, this::measure);
+            return Session.run(run.keepData, this::measure);
         }
 
         private int measure(Session session) throws Exception {
@@ -332,13 +319,13 @@ final class BenchCommand {
             results.add(session.rawConsume(input));
             results.add(session.runJob("metrics", "", JOB_ALL_SINKS, input, events, RESULT_TOPICS, List.of(), false));
             results.add(session.runJob("metrics", "", JOB_DISCARDED, input, events, RESULT_TOPICS, List.of(), true));
-            if (!skipSql) {
+            if (!run.skipSql) {
                 results.add(session.runJob("metrics-sql", "", SQL_ALL_SINKS, input, events, RESULT_TOPICS, List.of(), false));
                 results.add(session.runJob("metrics-sql", "", SQL_DISCARDED, input, events, RESULT_TOPICS, List.of(), true));
             }
 
             String table = render(results, produceRate);
-            session.publish(report, "bench metrics", table);
+            session.publish(run.report, "bench metrics", table);
             return 0;
         }
 
@@ -359,7 +346,7 @@ final class BenchCommand {
             int series = POOLS * hosts * METRICS_PER_HOST + CLUSTER_SERIES;
             StringBuilder out = new StringBuilder();
             out.append("Command: `./tally bench metrics --events ").append(events).append(" --hosts ").append(hosts)
-                    .append(skipSql ? " --skip-sql" : "").append("`  \n");
+                    .append(run.skipSql ? " --skip-sql" : "").append("`  \n");
             out.append(runLine());
             out.append(String.format(Locale.ROOT,
                     "Data: %,d records: %,d series (%d pools x %d hosts x %d metrics, gauges and counters, + %d without labels), a sample"
@@ -381,12 +368,16 @@ final class BenchCommand {
             description = {
                 "Preload --events generated match results into a fresh topic, then on the same data and cluster measure:",
                 "the raw Kafka consume rate (the ceiling); the leaderboard job as deployed (RocksDB, player scores,",
-                "histogram and top K, exactly-once Kafka, Cassandra, archive) and with its results discarded.",
-                "Prints a table and writes it into BENCHMARKS.md."
+                "histogram and top K, exactly-once Kafka, Cassandra, archive) and with its results discarded; the",
+                "scores and top K in Flink SQL (ROW_NUMBER deduplication, SUM, regular Top-N; no histogram or horizon,",
+                "so it does less), with the same sinks and with results discarded. Prints a table and writes it into",
+                "BENCHMARKS.md."
             })
     static final class Leaderboard implements Callable<Integer> {
         private static final String JOB_ALL_SINKS = "job as deployed (scores, histogram, top 10), all sinks";
         private static final String JOB_DISCARDED = "job, results discarded";
+        private static final String SQL_ALL_SINKS = "Flink SQL, scores and top 10 (no histogram), the same sinks";
+        private static final String SQL_DISCARDED = "Flink SQL, results discarded";
         private static final List<String> RESULT_TOPICS = List.of("--updates-topic", "--top-topic");
         private static final int GAMES = 2;
         // Event time advancing about as fast as the records are read at the target rate (25,000 results/s
@@ -399,17 +390,13 @@ final class BenchCommand {
         @Option(names = "--players", description = "Distinct players, Zipf-active (default: ${DEFAULT-VALUE}).")
         int players = 1_000_000;
 
-        @Option(names = "--report", description = "Markdown file to write the results into (default: BENCHMARKS.md at the repository root).")
-        Path report;
 
-        @Option(
-                names = "--keep-data",
-                description = "Keep the run's topics and raw archives; by default they are deleted when the run ends, as its keyspaces are.")
-        boolean keepData;
+        @Mixin
+        RunOptions run;
 
         @Override
         public Integer call() throws Exception {
-            return Session.run(keepData, this::measure);
+            return Session.run(run.keepData, this::measure);
         }
 
         private int measure(Session session) throws Exception {
@@ -429,9 +416,14 @@ final class BenchCommand {
             results.add(session.rawConsume(input));
             results.add(session.runJob("leaderboard", "", JOB_ALL_SINKS, input, events, RESULT_TOPICS, List.of(), false));
             results.add(session.runJob("leaderboard", "", JOB_DISCARDED, input, events, RESULT_TOPICS, List.of(), true));
+            if (!run.skipSql) {
+                results.add(session.runJob("leaderboard-sql", "", SQL_ALL_SINKS, input, events, RESULT_TOPICS, List.of(), false));
+                results.add(session.runJob("leaderboard-sql", "", SQL_DISCARDED, input, events, RESULT_TOPICS, List.of(), true));
+            }
 
             StringBuilder table = new StringBuilder();
-            table.append("Command: `./tally bench leaderboard --events ").append(events).append(" --players ").append(players).append("`  \n");
+            table.append("Command: `./tally bench leaderboard --events ").append(events).append(" --players ").append(players)
+                    .append(run.skipSql ? " --skip-sql" : "").append("`  \n");
             table.append(runLine());
             table.append(String.format(Locale.ROOT,
                     "Data: %,d records: two-player matches of %,d Zipf-active players (and a bot) in %d games, %,d matches per"
@@ -439,9 +431,24 @@ final class BenchCommand {
                             + " generator's rates; preloaded at %,.0f records/s.%n%n",
                     events, players, GAMES, MATCHES_PER_SECOND, produceRate));
             table.append(throughputTable(results));
-            session.publish(report, "bench leaderboard", table.toString());
+            table.append(sqlRatios(results, JOB_ALL_SINKS, SQL_ALL_SINKS, JOB_DISCARDED, SQL_DISCARDED));
+            session.publish(run.report, "bench leaderboard", table.toString());
             return 0;
         }
+    }
+
+    /** The options every side-by-side subcommand takes. */
+    static final class RunOptions {
+        @Option(names = "--skip-sql", description = "Do not run the Flink SQL version.")
+        boolean skipSql;
+
+        @Option(names = "--report", description = "Markdown file to write the results into (default: BENCHMARKS.md at the repository root).")
+        Path report;
+
+        @Option(
+                names = "--keep-data",
+                description = "Keep the run's topics and raw archives; by default they are deleted when the run ends, as its keyspaces are.")
+        boolean keepData;
     }
 
     /**
