@@ -3,7 +3,9 @@ package dev.tally.jobs.metrics;
 import dev.tally.connectors.kafka.Decoded;
 import dev.tally.jobs.kit.RouteInvalidRecords;
 import dev.tally.jobs.metrics.functions.RollupSeries;
+import dev.tally.jobs.metrics.functions.PreAggregateMinutes;
 import dev.tally.jobs.metrics.functions.SeriesPoint;
+import dev.tally.jobs.metrics.functions.SeriesPoints;
 import dev.tally.jobs.metrics.functions.ToSeriesPoint;
 import dev.tally.schema.common.DeadLetter;
 import dev.tally.schema.metrics.MetricPoint;
@@ -39,7 +41,9 @@ public final class MetricsPipeline {
         SingleOutputStreamOperator<MetricRollup> rollups =
                 accepted.map(new ToSeriesPoint(), TypeInformation.of(SeriesPoint.class))
                         .name("to-series-point")
-                        .keyBy(point -> point.key, Types.STRING)
+                        .transform("pre-aggregate-minutes", TypeInformation.of(SeriesPoints.class), new PreAggregateMinutes())
+                        .uid("pre-aggregate-minutes")
+                        .keyBy(batch -> batch.key, Types.STRING)
                         .process(new RollupSeries(allowedLateness, inputTopic), new AvroTypeInfo<>(MetricRollup.class))
                         .uid("rollup-series")
                         .name("rollup-series");

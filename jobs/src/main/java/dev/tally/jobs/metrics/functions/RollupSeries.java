@@ -25,7 +25,8 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * One series' 1-minute and 1-hour rollups, keyed by series key. A minute's samples are kept until its
+ * One series' 1-minute and 1-hour rollups, keyed by series key, from its points a minute's batch at a time
+ * ({@link SeriesPoints}). A minute's samples are kept until its
  * allowed lateness has passed, so a late point, a duplicate or a conflicting value is settled exactly;
  * a minute's rollup is emitted when the watermark passes its end and again when a point within the
  * lateness changes it. An hour is merged from its minutes' rollups, which are kept until the hour's
@@ -36,7 +37,7 @@ import org.apache.flink.util.OutputTag;
  * minute closes the minute, one expires it, and the same for hours; {@link #onTimer} tells them apart
  * by the time alone.
  */
-public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint, MetricRollup> implements CheckpointedFunction {
+public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoints, MetricRollup> implements CheckpointedFunction {
 
     public static final String MINUTE = "1m";
     public static final String HOUR = "1h";
@@ -86,15 +87,22 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
         lateTest.snapshotState();
     }
 
+    /** The start of the minute of {@code ts}. */
+    public static long minuteOf(long ts) {
+        return Math.floorDiv(ts, MINUTE_MILLIS) * MINUTE_MILLIS;
+    }
+
     @Override
-    public void processElement(SeriesPoint point, Context ctx, Collector<MetricRollup> out) throws Exception {
-        long minute = Math.floorDiv(point.ts, MINUTE_MILLIS) * MINUTE_MILLIS;
+    public void processElement(SeriesPoints batch, Context ctx, Collector<MetricRollup> out) throws Exception {
+        long minute = batch.minute;
         long minuteClose = minute + MINUTE_MILLIS - 1;
         lateTest.advance(ctx.timerService().currentWatermark());
         long watermark = lateTest.watermark();
         if (minuteClose + lateness <= watermark) {
-            late.inc();
-            ctx.output(LATE, point.toMetricPoint());
+            for (int i = 0; i < batch.size(); i++) {
+                late.inc();
+                ctx.output(LATE, batch.point(i).toMetricPoint());
+            }
             return;
         }
         MinuteSamples minuteSamples = samples.get(minute);
@@ -114,14 +122,20 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
                 ctx.timerService().registerEventTimeTimer(hourClose + lateness);
             }
         }
-        switch (minuteSamples.add(point.ts, point.value, point.counter)) {
-            case DUPLICATE, REFUSED_AGAIN -> duplicates.inc();
-            case REPLACED -> conflict(ctx, point, minuteSamples.displaced, point.value);
-            case REFUSED -> conflict(ctx, point, point.value, minuteSamples.sampleAt(point.ts));
-            case ADDED -> {}
+        boolean changed = false;
+        for (int i = 0; i < batch.size(); i++) {
+            long ts = batch.ts[i];
+            double value = batch.values[i];
+            switch (minuteSamples.add(ts, value, batch.counters[i])) {
+                case DUPLICATE, REFUSED_AGAIN -> duplicates.inc();
+                case REPLACED -> conflict(ctx, batch.point(i), minuteSamples.displaced, value);
+                case REFUSED -> conflict(ctx, batch.point(i), value, minuteSamples.sampleAt(ts));
+                case ADDED -> {}
+            }
+            changed |= minuteSamples.changed;
         }
         samples.put(minute, minuteSamples);
-        if (minuteSamples.changed && minuteClose <= watermark) {
+        if (changed && minuteClose <= watermark) {
             emitMinute(ctx.getCurrentKey(), minute, minuteSamples, watermark, false, out);
         }
     }

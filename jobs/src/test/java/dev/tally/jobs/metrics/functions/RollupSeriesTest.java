@@ -30,7 +30,7 @@ class RollupSeriesTest {
     private static final String CPU = "cpu{host=\"a\"}";
     private static final String REQUESTS = "requests_total{host=\"a\"}";
 
-    private KeyedOneInputStreamOperatorTestHarness<String, SeriesPoint, MetricRollup> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, SeriesPoints, MetricRollup> harness;
 
     @BeforeEach
     void open() throws Exception {
@@ -38,9 +38,9 @@ class RollupSeriesTest {
         harness.open();
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, SeriesPoint, MetricRollup> newHarness() throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<String, SeriesPoints, MetricRollup> newHarness() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new RollupSeries(LATENESS, "metrics")), point -> point.key, Types.STRING);
+                new KeyedProcessOperator<>(new RollupSeries(LATENESS, "metrics")), batch -> batch.key, Types.STRING);
     }
 
     @AfterEach
@@ -50,7 +50,7 @@ class RollupSeriesTest {
 
     private void send(String key, long ts, double value) throws Exception {
         SeriesPoint point = SeriesPoint.of(new MetricPoint(SeriesKeys.parse(key).name(), SeriesKeys.parse(key).labels(), ts, value, null));
-        harness.processElement(new StreamRecord<>(point, ts));
+        harness.processElement(new StreamRecord<>(SeriesPoints.of(point), ts));
     }
 
     private void watermark(long ts) throws Exception {
@@ -142,6 +142,24 @@ class RollupSeriesTest {
                 .containsExactlyInAnyOrder(
                         CPU + " 1m@0 1/3.0", CPU + " 1h@0 1/3.0", "cpu{host=\"b\"} 1m@0 1/3.0", "cpu{host=\"b\"} 1h@0 1/3.0");
         assertThat(conflicts()).containsExactlyInAnyOrder(CPU + "=5.0", CPU + "=9.0", "cpu{host=\"b\"}=9.0", "cpu{host=\"b\"}=5.0");
+    }
+
+    @Test
+    void aBatchOfAMinutesPointsSettlesAsTheSamePointsOneAtATime() throws Exception {
+        SeriesPoints batch = null;
+        for (double value : new double[] {5, 9, 3, 5, 3}) {
+            SeriesPoint point = SeriesPoint.of(new MetricPoint("cpu", java.util.Map.of("host", "a"), T0, value, null));
+            if (batch == null) {
+                batch = SeriesPoints.of(point);
+            } else {
+                batch.add(point);
+            }
+        }
+        batch.add(SeriesPoint.of(new MetricPoint("cpu", java.util.Map.of("host", "a"), T0 + 10_000, 4.0, null)));
+        harness.processElement(new StreamRecord<>(batch, T0 + 10_000));
+        watermark(T0 + HOUR);
+        assertThat(emitted()).containsExactly(CPU + " 1m@0 2/7.0", CPU + " 1h@0 2/7.0");
+        assertThat(conflicts()).containsExactlyInAnyOrder(CPU + "=5.0", CPU + "=9.0");
     }
 
     @Test
