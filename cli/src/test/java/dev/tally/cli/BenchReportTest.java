@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** What the benchmarks share without a stack: the report's table and section, and the metrics bench's generator command. */
+/** What the benchmarks share without a stack: the report's table and section, Redis's latency lines, and the metrics bench's generator command. */
 class BenchReportTest {
 
     @Test
@@ -29,6 +29,18 @@ class BenchReportTest {
         assertThat(BenchCommand.sqlRatios(results, "job", "sql", "job", "sql"))
                 .contains("2.00x with all sinks, 2.00x with results discarded");
         assertThat(BenchCommand.sqlRatios(results.subList(0, 2), "job", "sql", "job", "sql")).isEmpty();
+    }
+
+    @Test
+    void redisQueryLatenciesAreReportedAsMedianAndP99() {
+        double[] millis = new double[200];
+        for (int i = 0; i < millis.length; i++) {
+            millis[i] = 200 - i; // 200, 199, ..., 1
+        }
+        assertThat(RedisLeaderboard.percentiles(millis)).containsExactly(100.0, 198.0);
+        RedisLeaderboard.Run run = new RedisLeaderboard.Run(
+                new BenchCommand.Result("redis", 10, 1.0, null, Map.of()), 2, Map.of("ZREVRANK (a player's rank)", new double[] {0.05, 0.25}));
+        assertThat(RedisLeaderboard.latencyLines(run)).isEqualTo("- Redis ZREVRANK (a player's rank), one client, one at a time: p50 0.050 ms, p99 0.250 ms\n");
     }
 
     @Test

@@ -32,7 +32,8 @@ public final class TopicReader {
         return count[0];
     }
 
-    private static void forEachCommitted(
+    /** Hands every committed record of {@code topic}, from its beginning to its end offsets, to {@code action}. */
+    public static void forEachCommitted(
             String bootstrapServers, String topic, Consumer<ConsumerRecord<byte[], byte[]>> action) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
