@@ -121,7 +121,9 @@ public final class PreAggregateMinutes extends AbstractStreamOperator<SeriesPoin
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        checkpointed.update(new ArrayList<>(open.values()));
+        List<SeriesPoints> batches = new ArrayList<>(open.size());
+        open.values().forEach(batch -> batches.add(batch.trimmed()));
+        checkpointed.update(batches);
     }
 
     @Override
@@ -156,7 +158,7 @@ public final class PreAggregateMinutes extends AbstractStreamOperator<SeriesPoin
     }
 
     private void emit(SeriesPoints batch) {
-        output.collect(reuse.replace(batch, batch.latestTs()));
+        output.collect(reuse.replace(batch.trimmed(), batch.latestTs()));
     }
 
     private static long closeOf(long minute) {

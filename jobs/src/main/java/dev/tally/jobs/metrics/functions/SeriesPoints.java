@@ -19,6 +19,8 @@ public final class SeriesPoints {
     /** Each point's own kind as an ordinal of {@link MetricKind}, -1 when it had none. */
     public byte[] kinds = new byte[0];
     public boolean[] counters = new boolean[0];
+    /** The points held; the arrays may have room for more until {@link #trimmed}. */
+    public int size;
 
     public SeriesPoints() {}
 
@@ -32,20 +34,35 @@ public final class SeriesPoints {
     }
 
     public int size() {
-        return ts.length;
+        return size;
     }
 
     /** Appends {@code point}, which must be of this series and minute. */
     public void add(SeriesPoint point) {
-        int n = ts.length;
-        ts = Arrays.copyOf(ts, n + 1);
-        values = Arrays.copyOf(values, n + 1);
-        kinds = Arrays.copyOf(kinds, n + 1);
-        counters = Arrays.copyOf(counters, n + 1);
-        ts[n] = point.ts;
-        values[n] = point.value;
-        kinds[n] = point.kind == null ? -1 : (byte) point.kind.ordinal();
-        counters[n] = point.counter;
+        if (size == ts.length) {
+            // Doubling: a minute's batch grows point by point on the hot path.
+            int capacity = Math.max(4, 2 * size);
+            ts = Arrays.copyOf(ts, capacity);
+            values = Arrays.copyOf(values, capacity);
+            kinds = Arrays.copyOf(kinds, capacity);
+            counters = Arrays.copyOf(counters, capacity);
+        }
+        ts[size] = point.ts;
+        values[size] = point.value;
+        kinds[size] = point.kind == null ? -1 : (byte) point.kind.ordinal();
+        counters[size] = point.counter;
+        size++;
+    }
+
+    /** This batch with arrays of exactly {@link #size} entries: what goes on the wire and into a checkpoint. */
+    public SeriesPoints trimmed() {
+        if (size < ts.length) {
+            ts = Arrays.copyOf(ts, size);
+            values = Arrays.copyOf(values, size);
+            kinds = Arrays.copyOf(kinds, size);
+            counters = Arrays.copyOf(counters, size);
+        }
+        return this;
     }
 
     /** Appends every point of {@code other}, of the same series and minute. */
@@ -63,8 +80,8 @@ public final class SeriesPoints {
     /** The latest ts of the batch: its record's timestamp. */
     public long latestTs() {
         long latest = Long.MIN_VALUE;
-        for (long t : ts) {
-            latest = Math.max(latest, t);
+        for (int i = 0; i < size; i++) {
+            latest = Math.max(latest, ts[i]);
         }
         return latest;
     }

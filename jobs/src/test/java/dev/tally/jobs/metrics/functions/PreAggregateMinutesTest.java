@@ -80,6 +80,24 @@ class PreAggregateMinutesTest {
     }
 
     @Test
+    void aBatchGrowsPastItsFirstRoomAndLeavesWithExactArrays() throws Exception {
+        harness = open(100, null);
+        for (int i = 0; i < 10; i++) {
+            send("cpu", T0 + i * 1_000L, i);
+        }
+        harness.endInput();
+        @SuppressWarnings("unchecked")
+        SeriesPoints batch = ((StreamRecord<SeriesPoints>) harness.getOutput().poll()).getValue();
+        assertThat(batch.size()).isEqualTo(10);
+        assertThat(batch.ts).hasSize(10).containsExactly(
+                T0, T0 + 1_000, T0 + 2_000, T0 + 3_000, T0 + 4_000, T0 + 5_000, T0 + 6_000, T0 + 7_000, T0 + 8_000, T0 + 9_000);
+        assertThat(batch.values).hasSize(10).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(batch.kinds).hasSize(10);
+        assertThat(batch.counters).hasSize(10);
+        assertThat(batch.latestTs()).isEqualTo(T0 + 9_000);
+    }
+
+    @Test
     void moreOpenBatchesThanTheLimitLeaveAtOnce() throws Exception {
         harness = open(2, null);
         send("a", T0, 1);
