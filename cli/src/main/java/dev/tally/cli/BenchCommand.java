@@ -66,7 +66,6 @@ final class BenchCommand {
         @Option(names = "--latency-seconds", description = "Length of the latency run; 0 skips it (default: ${DEFAULT-VALUE}).")
         long latencySeconds = 150;
 
-
         @Option(names = "--latency-only", description = "Run only the latency part (no preload, no throughput runs).")
         boolean latencyOnly;
 
@@ -87,15 +86,9 @@ final class BenchCommand {
                 session.publish(run.report, "bench ad-clicks latency", table);
                 return 0;
             }
-            step("Preloading " + String.format("%,d", events) + " records into " + input);
-            long begin = System.nanoTime();
-            int loaded = TallyCli.commandLine().execute(
+            double produceRate = session.preload(input, events,
                     "loadgen", "ad-clicks", "--events", Long.toString(events), "--event-rate", Long.toString(eventRate),
                     "--topic", input, "--late", "0");
-            if (loaded != 0) {
-                return loaded;
-            }
-            double produceRate = events / seconds(begin);
 
             List<Result> results = new ArrayList<>();
             results.add(session.rawConsume(input));
@@ -296,7 +289,6 @@ final class BenchCommand {
                 description = "Hosts per pool; 3 pools x 12 metrics per host, plus 2 cluster series, sampled every 10 s (default: ${DEFAULT-VALUE}).")
         int hosts = 100;
 
-
         @Mixin
         RunOptions run;
 
@@ -307,13 +299,7 @@ final class BenchCommand {
 
         private int measure(Session session) throws Exception {
             String input = session.createInput("bench-metric-points-" + session.run);
-            step("Preloading " + String.format("%,d", events) + " records into " + input);
-            long begin = System.nanoTime();
-            int loaded = TallyCli.commandLine().execute(loadgenArguments(input));
-            if (loaded != 0) {
-                return loaded;
-            }
-            double produceRate = events / seconds(begin);
+            double produceRate = session.preload(input, events, loadgenArguments(input));
 
             List<Result> results = new ArrayList<>();
             results.add(session.rawConsume(input));
@@ -396,7 +382,6 @@ final class BenchCommand {
         @Option(names = "--skip-redis", description = "Do not run the Redis sorted-set version (it needs Debian's redis-server).")
         boolean skipRedis;
 
-
         @Mixin
         RunOptions run;
 
@@ -407,16 +392,10 @@ final class BenchCommand {
 
         private int measure(Session session) throws Exception {
             String input = session.createInput("bench-match-results-" + session.run);
-            step("Preloading " + String.format("%,d", events) + " records into " + input);
-            long begin = System.nanoTime();
-            int loaded = TallyCli.commandLine().execute(
+            double produceRate = session.preload(input, events,
                     "loadgen", "leaderboard", "--events", Long.toString(events), "--topic", input,
                     "--players", Integer.toString(players), "--games", Integer.toString(GAMES),
                     "--event-rate", Integer.toString(MATCHES_PER_SECOND));
-            if (loaded != 0) {
-                return loaded;
-            }
-            double produceRate = events / seconds(begin);
 
             List<Result> results = new ArrayList<>();
             results.add(session.rawConsume(input));
@@ -532,6 +511,20 @@ final class BenchCommand {
         String createInput(String topic) {
             createTopics(Map.of(topic, 4, Topics.deadLetter(topic), 1, Topics.late(topic), 1));
             return topic;
+        }
+
+        /**
+         * Runs the {@code tally} command line {@code loadgen} that writes {@code records} into {@code input};
+         * returns its records/s.
+         */
+        double preload(String input, long records, String... loadgen) {
+            step("Preloading " + String.format("%,d", records) + " records into " + input);
+            long begin = System.nanoTime();
+            int exit = TallyCli.commandLine().execute(loadgen);
+            if (exit != 0) {
+                throw new IllegalStateException("Preloading " + input + " failed (exit " + exit + ")");
+            }
+            return records / seconds(begin);
         }
 
         Result rawConsume(String input) {

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
@@ -78,6 +79,8 @@ final class RedisLeaderboard implements AutoCloseable {
         }
     }
 
+    private record Player(String tournament, String userId) {}
+
     /** What applying the input and querying it measured. */
     record Run(BenchCommand.Result apply, long tournaments, Map<String, double[]> latencyMillis) {}
 
@@ -88,8 +91,8 @@ final class RedisLeaderboard implements AutoCloseable {
      */
     Run measure(String bootstrapServers, String topic, String label, int queries) {
         AvroCodec<MatchResult> codec = AvroCodec.of(MatchResult.class);
-        List<String> players = new ArrayList<>();
-        TreeMap<String, Boolean> tournaments = new TreeMap<>();
+        List<Player> players = new ArrayList<>();
+        TreeSet<String> tournaments = new TreeSet<>();
         long[] records = {0};
         Pipeline pipeline = redis.pipelined();
         long begin = System.nanoTime();
@@ -103,9 +106,9 @@ final class RedisLeaderboard implements AutoCloseable {
             }
             String tournament = result.getGame() + "#" + MONTH.format(Instant.ofEpochMilli(result.getTs()));
             pipeline.zincrby(tournament, result.getPoints(), result.getUserId());
-            tournaments.put(tournament, true);
+            tournaments.add(tournament);
             if (players.size() < 100_000) {
-                players.add(tournament + "\n" + result.getUserId());
+                players.add(new Player(tournament, result.getUserId()));
             }
             if (records[0] % PIPELINE == 0) {
                 pipeline.sync();
@@ -115,15 +118,15 @@ final class RedisLeaderboard implements AutoCloseable {
         double seconds = (System.nanoTime() - begin) / 1e9;
 
         Random random = new Random(1);
-        List<String> keys = new ArrayList<>(tournaments.keySet());
+        List<String> keys = new ArrayList<>(tournaments);
         double[] top = new double[queries];
         double[] rank = new double[queries];
         for (int i = 0; i < queries; i++) {
             long t0 = System.nanoTime();
             redis.zrevrangeWithScores(keys.get(i % keys.size()), 0, 9);
             long t1 = System.nanoTime();
-            String[] player = players.get(random.nextInt(players.size())).split("\n", 2);
-            redis.zrevrank(player[0], player[1]);
+            Player player = players.get(random.nextInt(players.size()));
+            redis.zrevrank(player.tournament(), player.userId());
             long t2 = System.nanoTime();
             top[i] = (t1 - t0) / 1e6;
             rank[i] = (t2 - t1) / 1e6;
