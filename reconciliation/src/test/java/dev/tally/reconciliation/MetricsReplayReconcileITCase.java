@@ -40,7 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RealServicesExtension.class)
 class MetricsReplayReconcileITCase {
 
-    private static final int PARTITIONS = 4;
+    // One partition: a single split reads in offset order, so the watermark follows the stream and the late
+    // candidates are late for sure. With several, a reader fetching one partition ahead of another held
+    // the watermark back and, now and then, no point was late at all.
+    private static final int PARTITIONS = 1;
     private static final int RECORDS = 30_000;
 
     @TempDir Path dir;
