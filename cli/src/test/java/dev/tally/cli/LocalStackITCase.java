@@ -15,6 +15,7 @@ import dev.tally.loadgen.LoadProducer;
 import dev.tally.reconciliation.Reconciliation;
 import dev.tally.stack.FlinkCluster;
 import dev.tally.stack.LocalStack;
+import dev.tally.stack.Ports;
 import dev.tally.stack.ServiceProcess;
 import dev.tally.stack.ServiceStatus;
 import dev.tally.stack.StackException;
@@ -53,9 +54,11 @@ class LocalStackITCase {
     @Test
     void upSubmitDown() throws Exception {
         TallyHome home = TallyHome.locate();
-        stack = new LocalStack(home, dir, StackSettings.onFreePorts());
-
-        stack.up(ServiceProcess.Lifetime.TIED_TO_PARENT, Topics.all(2), Duration.ofMinutes(3));
+        // A fresh directory and ports per attempt: a port found free can be taken before a service binds it.
+        stack = Ports.startOnFreshPorts("the local stack", 3,
+                attempt -> new LocalStack(home, dir.resolve("attempt-" + attempt), StackSettings.onFreePorts()),
+                s -> s.up(ServiceProcess.Lifetime.TIED_TO_PARENT, Topics.all(2), Duration.ofMinutes(3)),
+                LocalStack::down);
 
         Map<String, ServiceStatus> status = stack.status();
         assertThat(status).containsOnlyKeys("kafka", "cassandra", "flink-jobmanager", "flink-taskmanager");

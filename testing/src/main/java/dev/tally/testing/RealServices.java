@@ -5,7 +5,6 @@ import dev.tally.stack.KafkaService;
 import dev.tally.stack.LocalService;
 import dev.tally.stack.Ports;
 import dev.tally.stack.ServiceProcess;
-import dev.tally.stack.StackException;
 import dev.tally.stack.TallyHome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,9 +21,8 @@ import java.util.stream.Stream;
  * stopped when the run ends: by JUnit at the end of the run, by a shutdown hook when the JVM is
  * interrupted, and by their own watchdog if this JVM is killed outright.
  *
- * <p>Ports are chosen just before each launch, and a launch that fails is retried on new ports:
- * another process (often a client of the service started first, on an ephemeral port) can take a
- * port between the moment it is found free and the moment the service binds it.
+ * <p>Ports are chosen just before each launch, and a launch that fails is retried on new ports
+ * ({@link Ports#startOnFreshPorts}).
  */
 final class RealServices {
 
@@ -88,26 +86,11 @@ final class RealServices {
     }
 
     private static <S extends LocalService> S launchOnFreshPorts(String name, IntFunction<S> onNewPorts) {
-        StackException failure = null;
-        for (int attempt = 1; attempt <= LAUNCH_ATTEMPTS; attempt++) {
-            // A fresh directory too, so nothing of a half-started attempt is reused.
-            S service = onNewPorts.apply(attempt);
-            try {
-                service.launch(ServiceProcess.Lifetime.TIED_TO_PARENT);
-                service.awaitHealthy(START_TIMEOUT);
-                return service;
-            } catch (StackException e) {
-                service.stop();
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-                System.err.println(name + " failed to start (attempt " + attempt + " of " + LAUNCH_ATTEMPTS
-                        + "), trying new ports: " + e.getMessage().lines().findFirst().orElse(""));
-            }
-        }
-        throw failure;
+        // A fresh directory per attempt too (onNewPorts), so nothing of a half-started attempt is reused.
+        return Ports.startOnFreshPorts(name, LAUNCH_ATTEMPTS, onNewPorts, service -> {
+            service.launch(ServiceProcess.Lifetime.TIED_TO_PARENT);
+            service.awaitHealthy(START_TIMEOUT);
+        }, LocalService::stop);
     }
 
     synchronized void stop() {

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /** Loopback port checks. */
 public final class Ports {
@@ -88,5 +90,32 @@ public final class Ports {
                     "Port " + port + " (" + what + ") is already in use by another process. "
                             + "Stop that process or choose another port.");
         }
+    }
+
+    /**
+     * Starts what {@code onNewPorts} makes for attempt 1, 2, ... until one starts, stopping each that
+     * failed: another process (often a client of a service started first, on an ephemeral port) can
+     * take a port between the moment it is found free and the moment the service binds it.
+     */
+    public static <S> S startOnFreshPorts(
+            String what, int attempts, IntFunction<S> onNewPorts, Consumer<S> start, Consumer<S> stop) {
+        StackException failure = null;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            S service = onNewPorts.apply(attempt);
+            try {
+                start.accept(service);
+                return service;
+            } catch (StackException e) {
+                stop.accept(service);
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+                System.err.println(what + " failed to start (attempt " + attempt + " of " + attempts
+                        + "), trying new ports: " + e.getMessage().lines().findFirst().orElse(""));
+            }
+        }
+        throw failure;
     }
 }

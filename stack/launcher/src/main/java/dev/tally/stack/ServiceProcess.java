@@ -17,7 +17,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * One service JVM of the stack: started with its output in a log file and its pid in a pid file, so
- * that a later command (status, down) finds it again.
+ * that a later command (status, down) finds it again. The pid file also holds the process's start time
+ * and main class, and a process counts as the service only when both still match: after a reboot a
+ * stale pid can name an unrelated process, which must never be reported as the service or killed.
  */
 public final class ServiceProcess {
 
@@ -31,6 +33,8 @@ public final class ServiceProcess {
 
     private final String name;
     private final Path dir;
+    /** The process this instance started, known without the pid file's checks (see {@link #running()}). */
+    private ProcessHandle started;
 
     public ServiceProcess(String name, Path dir) {
         this.name = name;
@@ -80,24 +84,24 @@ public final class ServiceProcess {
         builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         try {
             Process process = builder.start();
-            Files.writeString(pidFile(), Long.toString(process.pid()));
-            return process.toHandle();
+            PidRecord.of(process.toHandle(), command.mainClass(), cmd).write(pidFile());
+            started = process.toHandle();
+            return started;
         } catch (IOException e) {
             throw new StackException("Could not start " + name + ": " + e.getMessage(), e);
         }
     }
 
-    /** The running process recorded in the pid file, if it is still alive. */
+    /**
+     * The running process recorded in the pid file, if it is alive and is the one that was started: a
+     * pid file that names another process (or predates the start time in it) counts as no process.
+     */
     public Optional<ProcessHandle> running() {
-        if (!Files.isRegularFile(pidFile())) {
-            return Optional.empty();
+        if (started != null && started.isAlive()) {
+            // Just started, the child may not have exec'd java yet: its command line names no main class.
+            return Optional.of(started);
         }
-        try {
-            long pid = Long.parseLong(Files.readString(pidFile()).trim());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
+        return PidRecord.read(pidFile()).flatMap(PidRecord::process);
     }
 
     /** Waits until {@code healthy} holds; fails with the log tail if the process dies or time runs out. */
@@ -122,7 +126,10 @@ public final class ServiceProcess {
         }
     }
 
-    /** Stops the process and its children: SIGTERM, then SIGKILL after the grace period. */
+    /**
+     * Stops the process and its children: SIGTERM, then SIGKILL after the grace period. A stale pid
+     * file is only removed: whatever now has that pid is left alone.
+     */
     public void stop(Duration grace) {
         running().ifPresent(process -> terminate(process, grace));
         try {
