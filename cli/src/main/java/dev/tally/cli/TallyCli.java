@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             DashboardCommand.class,
             ReplayCommand.class,
             ReplaysCommand.class,
+            ArchiveCommand.class,
             ReconcileCommands.Reconcile.class,
             ReconcileCommands.Promote.class,
             BenchCommand.class,

@@ -43,7 +43,7 @@ public final class AdClickSinks {
         attachCassandra(outputs, options.cassandraConnection(options.keyspace), options.cassandraSinkBatching());
 
         if (options.archiveDir != null) {
-            RawArchive.attach(outputs.accepted(), AdClickEvent.class, AdClickEvent::getClickTs, options.archiveDir);
+            RawArchive.attach(outputs.accepted(), AdClickEvent.class, AdClickEvent::getClickTs, options);
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.tally.jobs.kit;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Optional;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.SimpleVersionedStringSerializer;
@@ -41,6 +43,15 @@ public final class EventHourBuckets<T> implements BucketAssigner<T, String> {
 
     public static String bucketOf(long eventTime) {
         return HOUR.format(Instant.ofEpochMilli(eventTime));
+    }
+
+    /** The hour that folder {@code day}/{@code hour} ({@code dt=2026-12-05}, {@code hour=07}) holds; empty for other names. */
+    public static Optional<Instant> hourOf(String day, String hour) {
+        try {
+            return Optional.of(Instant.from(HOUR.parse(day + "/" + hour)));
+        } catch (DateTimeException e) {
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -88,6 +88,13 @@ public abstract class JobOptions {
             description = "Where raw accepted records are archived as Avro, by event hour (a Flink file system URI). Off when unset.")
     public String archiveDir;
 
+    @Option(
+            names = "--archive-retention",
+            description = "Hours of the raw archive older than this (by wall clock) are deleted by the live job, once an hour;"
+                    + " more than --max-event-age, which bounds how old a record the job still archives. PT0S keeps"
+                    + " everything (default: ${DEFAULT-VALUE}).")
+    public Duration archiveRetention = Duration.ofDays(30);
+
     @Option(names = "--out-of-orderness", description = "Watermark delay (default: ${DEFAULT-VALUE}).")
     public Duration outOfOrderness = Duration.ofSeconds(15);
 
@@ -170,6 +177,11 @@ public abstract class JobOptions {
     protected void validate() {
         if (maxParallelism < 1 || maxParallelism > 32768) {
             throw new IllegalArgumentException("--max-parallelism must be in [1, 32768], was " + maxParallelism);
+        }
+        // Otherwise the live job would archive a record into an hour it has just deleted, or will soon.
+        if (!archiveRetention.isZero() && archiveRetention.compareTo(maxEventAge.plusHours(1)) <= 0) {
+            throw new IllegalArgumentException("--archive-retention (" + archiveRetention + ") must be longer than --max-event-age ("
+                    + maxEventAge + ") plus an hour, or PT0S to keep everything");
         }
     }
 

@@ -3,12 +3,16 @@ package dev.tally.jobs.kit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.file.DataFileWriter;
@@ -25,6 +29,10 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 /**
  * The raw archive of a job's accepted input: Avro container files in hour folders of event time
  * ({@code dt=yyyy-MM-dd/hour=HH}), committed on checkpoints. The replay's input.
+ *
+ * <p>It holds personal data (user ids, IP addresses): on a local file system its root is created
+ * readable by the owner only, and a live job deletes hours past {@code --archive-retention}
+ * ({@link ArchiveRetention}). {@link ArchiveEraser} removes one person's records.
  */
 public final class RawArchive {
 
@@ -34,15 +42,48 @@ public final class RawArchive {
         this.root = root;
     }
 
-    /** Writes {@code accepted} under {@code dir} (a Flink file system URI), bucketed by event hour. */
+    /**
+     * Writes {@code accepted} under {@code --archive-dir} (a Flink file system URI), bucketed by event
+     * hour; a live (unbounded) run also prunes it to {@code --archive-retention}.
+     */
     public static <T extends SpecificRecord> void attach(
-            DataStream<T> accepted, Class<T> type, EventTime<T> eventTime, String dir) {
+            DataStream<T> accepted, Class<T> type, EventTime<T> eventTime, JobOptions options) {
+        String dir = options.archiveDir;
+        createOwnerOnly(dir);
+        if (!options.bounded && !options.archiveRetention.isZero()) {
+            ArchiveRetention.attach(accepted.getExecutionEnvironment(), dir, options.archiveRetention);
+        }
         accepted.sinkTo(
                         FileSink.forBulkFormat(new org.apache.flink.core.fs.Path(dir), avroFiles(type))
                                 .withBucketAssigner(new EventHourBuckets<>(eventTime))
                                 .build())
                 .uid("raw-archive-sink")
                 .name("archive: " + dir);
+    }
+
+    /**
+     * Creates a local archive root as {@code rwx------}, or narrows an existing one to it (files and
+     * folders inside are then out of other users' reach whatever their own modes). Other file systems
+     * keep their own access control.
+     */
+    public static void createOwnerOnly(String dir) {
+        URI uri = URI.create(dir);
+        if (uri.getScheme() != null && !uri.getScheme().equals("file")) {
+            return;
+        }
+        Path root = uri.getScheme() == null ? Path.of(dir) : Path.of(uri);
+        Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rwx------");
+        try {
+            if (!Files.exists(root)) {
+                Files.createDirectories(root, PosixFilePermissions.asFileAttribute(ownerOnly));
+            }
+            // createDirectories applies the umask; set the mode outright.
+            Files.setPosixFilePermissions(root, ownerOnly);
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: nothing to narrow.
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot make the archive " + root + " owner-only", e);
+        }
     }
 
     /** Avro container files of {@code type}, like Flink's {@code AvroWriters}, with a buffered encoder. */

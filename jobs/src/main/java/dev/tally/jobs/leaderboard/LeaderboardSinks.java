@@ -46,7 +46,7 @@ public final class LeaderboardSinks {
         attachCassandra(outputs, options.cassandraConnection(options.keyspace), options.cassandraSinkBatching());
 
         if (options.archiveDir != null) {
-            RawArchive.attach(outputs.accepted(), MatchResult.class, MatchResult::getTs, options.archiveDir);
+            RawArchive.attach(outputs.accepted(), MatchResult.class, MatchResult::getTs, options);
         }
     }
 

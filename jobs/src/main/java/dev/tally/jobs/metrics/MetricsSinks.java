@@ -44,7 +44,7 @@ public final class MetricsSinks {
         attachCassandra(outputs, options, options.cassandraConnection(options.keyspace), options.cassandraSinkBatching());
 
         if (options.archiveDir != null) {
-            RawArchive.attach(outputs.accepted(), MetricPoint.class, MetricPoint::getTs, options.archiveDir);
+            RawArchive.attach(outputs.accepted(), MetricPoint.class, MetricPoint::getTs, options);
         }
     }
 
