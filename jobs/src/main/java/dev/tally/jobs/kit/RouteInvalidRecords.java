@@ -10,25 +10,28 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-/** Passes accepted records on and sends rejected ones to the dead-letter side output, counting both. */
+/**
+ * Passes valid records on and sends rejected ones to the dead-letter side output: the {@link
+ * RecordFate#INVALID} ones; the job's later operators decide the fates of the valid ones.
+ */
 public final class RouteInvalidRecords<T extends SpecificRecordBase> extends ProcessFunction<Decoded<T>, T> {
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));
 
-    private transient Counter accepted;
+    private transient Counter valid;
     private transient Counter invalid;
 
     @Override
     public void open(OpenContext openContext) {
-        accepted = getRuntimeContext().getMetricGroup().counter("accepted");
-        invalid = getRuntimeContext().getMetricGroup().counter("invalid");
+        valid = getRuntimeContext().getMetricGroup().counter("valid");
+        invalid = RecordFate.INVALID.counter(getRuntimeContext().getMetricGroup());
     }
 
     @Override
     public void processElement(Decoded<T> record, Context ctx, Collector<T> out) {
         if (record.isAccepted()) {
-            accepted.inc();
+            valid.inc();
             out.collect(record.value);
         } else {
             invalid.inc();

@@ -6,6 +6,8 @@ import dev.tally.connectors.kafka.Decoded;
 import dev.tally.jobs.adclick.functions.ClickFilters;
 import dev.tally.schema.adclick.AdClickCount;
 import dev.tally.jobs.kit.JobRunner;
+import dev.tally.jobs.kit.RecordFate;
+import dev.tally.jobs.kit.RecordFates;
 import dev.tally.schema.adclick.AdClickEvent;
 import dev.tally.schema.adclick.AdCountryCount;
 import dev.tally.schema.adclick.TopAds;
@@ -18,7 +20,8 @@ import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
@@ -27,13 +30,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The whole ad-click DAG on a MiniCluster at parallelism 2 over a finite, hand-computed input. */
 class AdClickPipelineTest {
 
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(RecordFates.miniCluster(METRICS, 2));
 
     private static final long T0 = 1_609_459_200_000L; // 2021-01-01T00:00:00Z
     private static final long MIN = 60_000L;
@@ -76,7 +76,7 @@ class AdClickPipelineTest {
         CloseableIterator<AdCountryCount> countries = outputs.countryCounts().collectAsync();
         CloseableIterator<TopAds> top = outputs.topAds().collectAsync();
         CloseableIterator<DeadLetter> deadLetters = outputs.deadLetters().collectAsync();
-        env.execute("pipeline-test");
+        JobID job = env.execute("pipeline-test").getJobID();
 
         assertThat(drain(counts).stream().map(c -> c.getAdId() + "/" + c.getFilterId() + "/m" + minute(c.getClickMinute()) + "=" + c.getCount()))
                 .containsExactlyInAnyOrder(
@@ -100,6 +100,10 @@ class AdClickPipelineTest {
                         "f1 M2 end m2: ad3:4 ad1:2",
                         "f1 M2 end m3: ad3:4");
         assertThat(drain(deadLetters)).extracting(DeadLetter::getReason).containsExactly("CORRUPT");
+        // Each click read in exactly one fate.
+        assertThat(RecordFates.of(METRICS, job)).isEqualTo(java.util.Map.of(
+                RecordFate.ACCEPTED, 15L, RecordFate.DUPLICATE, 1L, RecordFate.LATE, 0L, RecordFate.INVALID, 1L));
+        assertThat(input).hasSize(17);
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.tally.jobs.leaderboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.connectors.kafka.Decoded;
+import dev.tally.jobs.kit.RecordFate;
+import dev.tally.jobs.kit.RecordFates;
 import dev.tally.jobs.kit.WatermarkAfterEveryRecord;
 import dev.tally.schema.common.DeadLetter;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
@@ -17,7 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -28,10 +31,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The whole leaderboard DAG on a MiniCluster over a finite, hand-computed input, late results included. */
 class LeaderboardPipelineTest {
 
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(RecordFates.miniCluster(METRICS, 2));
 
     private static final long NOV_LAST = Instant.parse("2026-11-30T23:59:59.900Z").toEpochMilli();
     private static final long DEC = Instant.parse("2026-12-01T00:00:00Z").toEpochMilli();
@@ -76,7 +79,7 @@ class LeaderboardPipelineTest {
         CloseableIterator<TopPlayers> top = outputs.top().collectAsync();
         CloseableIterator<MatchResult> late = outputs.late().collectAsync();
         CloseableIterator<DeadLetter> deadLetters = outputs.deadLetters().collectAsync();
-        env.execute("leaderboard-pipeline-test");
+        JobID job = env.execute("leaderboard-pipeline-test").getJobID();
 
         Map<String, String> scores = new HashMap<>();
         drain(updates).forEach(u -> scores.put(u.getTournament() + "/" + u.getUserId(), u.getScore() + "@" + u.getReachedAt()));
@@ -109,6 +112,10 @@ class LeaderboardPipelineTest {
 
         assertThat(drain(late)).extracting(MatchResult::getMatchId).containsExactly("n3");
         assertThat(drain(deadLetters)).extracting(DeadLetter::getReason).containsExactly("CORRUPT");
+        // Each result read in exactly one fate; the two corrections are accepted records too.
+        assertThat(RecordFates.of(METRICS, job)).isEqualTo(Map.of(
+                RecordFate.ACCEPTED, 14L, RecordFate.DUPLICATE, 1L, RecordFate.LATE, 1L, RecordFate.INVALID, 1L));
+        assertThat(input).hasSize(17);
     }
 
     private static String describe(TopPlayers top) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.connectors.avro.AvroCodec;
 import dev.tally.connectors.kafka.Decoded;
+import dev.tally.jobs.kit.RecordFate;
+import dev.tally.jobs.kit.RecordFates;
 import dev.tally.jobs.kit.WatermarkAfterEveryRecord;
 import dev.tally.schema.common.DeadLetter;
 import dev.tally.schema.metrics.MetricPoint;
@@ -15,7 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -27,10 +30,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The whole metrics DAG on a MiniCluster over a finite, hand-computed input: duplicates, a conflict, a reset on a minute's edge, late points. */
 class MetricsPipelineTest {
 
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(RecordFates.miniCluster(METRICS, 2));
 
     private static final long T0 = Instant.parse("2026-12-04T10:00:00Z").toEpochMilli();
     private static final long S = 1_000L;
@@ -64,7 +67,7 @@ class MetricsPipelineTest {
         CloseableIterator<MetricRollup> rollups = outputs.rollups().collectAsync();
         CloseableIterator<MetricPoint> late = outputs.late().collectAsync();
         CloseableIterator<DeadLetter> deadLetters = outputs.deadLetters().collectAsync();
-        env.execute("metrics-pipeline-test");
+        JobID job = env.execute("metrics-pipeline-test").getJobID();
 
         Map<String, String> last = new LinkedHashMap<>();
         drain(rollups).forEach(r -> last.put(r.getSeriesKey() + " " + r.getResolution() + "@" + (r.getBucketStart() - T0) / MINUTE, describe(r)));
@@ -88,6 +91,11 @@ class MetricsPipelineTest {
         byte[] original = new byte[conflict.getOriginal().remaining()];
         conflict.getOriginal().duplicate().get(original);
         assertThat(AvroCodec.of(MetricPoint.class).decode(original)).isEqualTo(new MetricPoint("cpu", Map.of("host", "a"), T0 + 20 * S, 4.0, null));
+
+        // Each point read in exactly one fate: 4.0 was accepted, then displaced by 2.0 and dead-lettered.
+        assertThat(RecordFates.of(METRICS, job)).isEqualTo(Map.of(
+                RecordFate.ACCEPTED, 10L, RecordFate.DUPLICATE, 1L, RecordFate.LATE, 1L, RecordFate.INVALID, 2L));
+        assertThat(RecordFates.of(METRICS, job).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(input.size());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.tally.jobs.adclick.functions;
 
+import dev.tally.jobs.kit.RecordFate;
 import dev.tally.jobs.kit.state.EmittedThrough;
 import dev.tally.jobs.kit.state.TimeBucketSlots;
 import dev.tally.schema.adclick.AdClickEvent;
@@ -75,6 +76,7 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
     private transient EmittedThrough watermark;
     private transient Counter duplicates;
     private transient Counter late;
+    private transient Counter accepted;
 
     /**
      * @param horizon how long (event time) a click_id is remembered: at least until the watermark
@@ -121,8 +123,9 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
             clearIdsOfEarlierVersions();
             rememberRestoredIds();
         }
-        duplicates = getMetricGroup().counter("duplicates");
-        late = getMetricGroup().counter("late");
+        duplicates = RecordFate.DUPLICATE.counter(getMetricGroup());
+        late = RecordFate.LATE.counter(getMetricGroup());
+        accepted = RecordFate.ACCEPTED.counter(getMetricGroup());
         getMetricGroup().gauge("rememberedClickIds", (Gauge<Long>) remembered::size);
     }
 
@@ -165,6 +168,7 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
             minuteIds.held(minute);
             remembered.add(clickId);
         }
+        accepted.inc();
         output.collect(element);
     }
 

@@ -1,5 +1,6 @@
 package dev.tally.jobs.leaderboard.functions;
 
+import dev.tally.jobs.kit.RecordFate;
 import dev.tally.jobs.kit.state.EmittedThrough;
 import dev.tally.schema.leaderboard.MatchResult;
 import java.time.Duration;
@@ -47,6 +48,7 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
     private transient Counter duplicates;
     private transient Counter corrections;
     private transient Counter late;
+    private transient Counter accepted;
 
     public ApplyResults(Duration correctionHorizon) {
         this.horizonMillis = correctionHorizon.toMillis();
@@ -57,9 +59,10 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
         matches = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>("matches", Types.STRING, TypeInformation.of(MatchEntry.class)));
         totals = getRuntimeContext().getState(new ValueStateDescriptor<>("totals", TypeInformation.of(PlayerTotals.class)));
-        duplicates = getRuntimeContext().getMetricGroup().counter("duplicates");
+        duplicates = RecordFate.DUPLICATE.counter(getRuntimeContext().getMetricGroup());
+        late = RecordFate.LATE.counter(getRuntimeContext().getMetricGroup());
+        accepted = RecordFate.ACCEPTED.counter(getRuntimeContext().getMetricGroup());
         corrections = getRuntimeContext().getMetricGroup().counter("corrections");
-        late = getRuntimeContext().getMetricGroup().counter("late");
     }
 
     @Override
@@ -96,6 +99,7 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
             player = new PlayerTotals();
             ctx.timerService().registerEventTimeTimer(Tournaments.endOf(ts) + horizonMillis);
         }
+        accepted.inc();
         MatchEntry entry = new MatchEntry(result.getRevision(), points, ts);
         int before = 0;
         if (known == null) {

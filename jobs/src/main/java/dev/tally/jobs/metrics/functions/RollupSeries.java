@@ -1,6 +1,7 @@
 package dev.tally.jobs.metrics.functions;
 
 import dev.tally.connectors.avro.AvroCodec;
+import dev.tally.jobs.kit.RecordFate;
 import dev.tally.jobs.kit.state.EmittedThrough;
 import dev.tally.schema.common.DeadLetter;
 import dev.tally.schema.metrics.MetricPoint;
@@ -17,6 +18,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -58,6 +60,8 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
     private transient Counter late;
     private transient Counter duplicates;
     private transient Counter conflicts;
+    private transient Counter accepted;
+    private transient Counter invalid;
 
     public RollupSeries(Duration allowedLateness, String inputTopic) {
         this.lateness = allowedLateness.toMillis();
@@ -71,9 +75,12 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
         minutes = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("minute-rollups", Types.LONG, TypeInformation.of(Rollup.class)));
         codec = AvroCodec.of(MetricPoint.class);
-        late = getRuntimeContext().getMetricGroup().counter("late");
-        duplicates = getRuntimeContext().getMetricGroup().counter("duplicates");
-        conflicts = getRuntimeContext().getMetricGroup().counter("conflicts");
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        late = RecordFate.LATE.counter(metrics);
+        duplicates = RecordFate.DUPLICATE.counter(metrics);
+        accepted = RecordFate.ACCEPTED.counter(metrics);
+        invalid = RecordFate.INVALID.counter(metrics);
+        conflicts = metrics.counter("conflicts");
     }
 
     @Override
@@ -128,9 +135,11 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
             double value = batch.values[i];
             switch (minuteSamples.add(ts, value, batch.counters[i])) {
                 case DUPLICATE, REFUSED_AGAIN -> duplicates.inc();
+                // This point is accepted now and the one it displaced, accepted before, becomes a dead
+                // letter: the accepted count stays, the invalid one grows (in conflict).
                 case REPLACED -> conflict(ctx, batch.point(i), minuteSamples.displaced, value);
                 case REFUSED -> conflict(ctx, batch.point(i), value, minuteSamples.sampleAt(ts));
-                case ADDED -> {}
+                case ADDED -> accepted.inc();
             }
             changed |= minuteSamples.changed;
         }
@@ -209,6 +218,7 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
     /** A dead letter for the refused value of {@code point}'s timestamp, in the shape of a point that carried it. */
     private void conflict(Context ctx, SeriesPoint point, double refusedValue, double sample) {
         conflicts.inc();
+        invalid.inc();
         byte[] original = codec.encode(new SeriesPoint(point.key, point.ts, refusedValue, point.kind, point.counter).toMetricPoint());
         ctx.output(
                 CONFLICTS,

@@ -76,8 +76,8 @@ class DeduplicateClicksTest {
 
         assertThat(harness.extractOutputValues()).containsExactlyInAnyOrder(c1, c2);
         assertThat(lateOutput()).isEmpty();
-        assertThat(metrics.count("duplicates")).isEqualTo(2);
-        assertThat(metrics.count("late")).isZero();
+        assertThat(metrics.count("records-duplicate")).isEqualTo(2);
+        assertThat(metrics.count("records-late")).isZero();
         // one flag per distinct click_id, and no timer at all
         assertStored(harness, 2);
         assertThat(harness.numEventTimeTimers()).isZero();
@@ -94,8 +94,8 @@ class DeduplicateClicksTest {
 
         assertThat(harness.extractOutputValues()).containsExactly(onTime);
         assertThat(lateOutput()).containsExactly(late);
-        assertThat(metrics.count("late")).isEqualTo(1);
-        assertThat(metrics.count("duplicates")).isZero();
+        assertThat(metrics.count("records-late")).isEqualTo(1);
+        assertThat(metrics.count("records-duplicate")).isZero();
         // the late click left no state behind
         assertStored(harness, 1);
     }
@@ -110,8 +110,8 @@ class DeduplicateClicksTest {
 
         assertThat(harness.extractOutputValues()).isEmpty();
         assertThat(lateOutput()).containsExactly(late, late);
-        assertThat(metrics.count("late")).isEqualTo(2);
-        assertThat(metrics.count("duplicates")).isZero();
+        assertThat(metrics.count("records-late")).isEqualTo(2);
+        assertThat(metrics.count("records-duplicate")).isZero();
         assertStored(harness, 0);
     }
 
@@ -142,7 +142,7 @@ class DeduplicateClicksTest {
         process(click("c1", "ad1", T0 - MIN));
 
         assertThat(harness.extractOutputValues()).containsExactly(c1);
-        assertThat(metrics.count("duplicates")).isEqualTo(2);
+        assertThat(metrics.count("records-duplicate")).isEqualTo(2);
         assertStored(harness, 1);
 
         harness.processWatermark(Minutes.maxTimestamp(T0) + HORIZON.toMillis());
@@ -159,8 +159,8 @@ class DeduplicateClicksTest {
 
         assertThat(harness.extractOutputValues()).containsExactly(c1);
         assertThat(lateOutput()).isEmpty();
-        assertThat(metrics.count("duplicates")).isEqualTo(1);
-        assertThat(metrics.count("late")).isZero();
+        assertThat(metrics.count("records-duplicate")).isEqualTo(1);
+        assertThat(metrics.count("records-late")).isZero();
     }
 
     @ParameterizedTest
@@ -205,13 +205,13 @@ class DeduplicateClicksTest {
 
         harness.processWatermark(forgetAt - 1);
         process(click("c1", "ad1", ts));
-        assertThat(metrics.count("duplicates")).isEqualTo(1);
+        assertThat(metrics.count("records-duplicate")).isEqualTo(1);
         assertStored(harness, 1);
 
         harness.processWatermark(forgetAt);
         assertStored(harness, 0);
         process(click("c1", "ad1", ts));
-        assertThat(metrics.count("late")).isEqualTo(1);
+        assertThat(metrics.count("records-late")).isEqualTo(1);
         assertThat(harness.extractOutputValues()).hasSize(1);
     }
 
@@ -233,7 +233,7 @@ class DeduplicateClicksTest {
         for (int i = 0; i < 50; i++) {
             process(click("later-" + i, "ad1", sameSlot + i));
         }
-        assertThat(metrics.count("duplicates")).isEqualTo(50);
+        assertThat(metrics.count("records-duplicate")).isEqualTo(50);
         assertThat(harness.extractOutputValues()).hasSize(100);
     }
 
@@ -250,7 +250,7 @@ class DeduplicateClicksTest {
         openFrom(snapshot, HORIZON);
         process(click("c1", "ad1", T0 + 1_000));
         process(click("c2", "ad1", T0 + MIN + 1_000));
-        assertThat(metrics.count("duplicates")).isEqualTo(2);
+        assertThat(metrics.count("records-duplicate")).isEqualTo(2);
         assertThat(harness.extractOutputValues()).isEmpty();
 
         // The restored operator still knows which minutes to forget.
@@ -278,7 +278,7 @@ class DeduplicateClicksTest {
         process(onTime);
         assertThat(lateOutput()).containsExactly(late);
         assertThat(harness.extractOutputValues()).containsExactly(onTime);
-        assertThat(metrics.count("late")).isEqualTo(1);
+        assertThat(metrics.count("records-late")).isEqualTo(1);
     }
 
     /**
@@ -359,7 +359,7 @@ class DeduplicateClicksTest {
         assertStored(harness, 2);
         process(click("BBX", "ad1", T0 + MIN + 1_000));
         process(click("C#X", "ad1", T0 + MIN + 2_000));
-        assertThat(metrics.count("duplicates")).isEqualTo(2);
+        assertThat(metrics.count("records-duplicate")).isEqualTo(2);
         assertThat(harness.extractOutputValues()).hasSize(3);
     }
 
@@ -381,7 +381,7 @@ class DeduplicateClicksTest {
         process(click("c1", "ad1", T0 + 1_000));
         process(click("c2", "ad1", T0 + MIN + 1_000));
         process(click("c3", "ad1", T0 + MIN + 1_000));
-        assertThat(metrics.count("duplicates")).isEqualTo(2);
+        assertThat(metrics.count("records-duplicate")).isEqualTo(2);
         assertThat(harness.extractOutputValues()).extracting(AdClickEvent::getClickId).containsExactly("c3");
 
         harness.processWatermark(Minutes.maxTimestamp(T0 + MIN) + HORIZON.toMillis());
