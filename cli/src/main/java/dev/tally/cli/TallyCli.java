@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             ReplayCommand.class,
             ReplaysCommand.class,
             ArchiveCommand.class,
+            MigrateCommand.class,
             ReconcileCommands.Reconcile.class,
             ReconcileCommands.Promote.class,
             BenchCommand.class,
