@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tally.schema.adclick.AdClickEvent;
 import dev.tally.schema.common.DeadLetter;
+import dev.tally.schema.leaderboard.MatchResult;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -53,25 +54,71 @@ class AvroCodecTest {
 
     @Test
     void readsRecordsWrittenWithAnEarlierSchemaVersion() throws Exception {
-        Schema v1;
-        try (InputStream in =
-                getClass().getResourceAsStream("/avro-history/dev.tally.schema.adclick.AdClickEvent/v1.avsc")) {
-            v1 = new Schema.Parser().parse(in);
-        }
+        // MatchResult v1 had no revision: a result from a producer that never heard of corrections.
+        Schema v1 = released(MatchResult.class.getName(), 1);
+        assertThat(v1.getField("revision")).isNull();
         GenericRecord old = new GenericData.Record(v1);
-        old.put("click_id", "c-9");
-        old.put("ad_id", "ad002");
-        old.put("click_ts", 42L);
-        old.put("user_id", "user2");
-        old.put("ip", null);
+        old.put("match_id", "m-9");
+        old.put("game", "chess");
+        old.put("user_id", "ann");
+        old.put("points", 1);
+        old.put("ts", 42L);
 
-        AdClickEvent decoded = codec.decode(singleObject(v1, old));
+        MatchResult decoded = AvroCodec.of(MatchResult.class).decode(singleObject(v1, old));
 
-        assertThat(decoded.getClickId()).isEqualTo("c-9");
-        assertThat(decoded.getAdId()).isEqualTo("ad002");
-        assertThat(decoded.getClickTs()).isEqualTo(42L);
-        assertThat(decoded.getUserId()).isEqualTo("user2");
-        assertThat(decoded.getCountry()).as("field added later takes its default").isNull();
+        assertThat(decoded.getMatchId()).isEqualTo("m-9");
+        assertThat(decoded.getPoints()).isEqualTo(1);
+        assertThat(decoded.getTs()).isEqualTo(42L);
+        assertThat(decoded.getRevision()).as("field added later takes its default").isZero();
+    }
+
+    /** Records written with every released schema of every topic's record decode with today's codec, field by field. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "adclick.AdClickEvent", "adclick.AdClickCount", "adclick.AdCountryCount", "adclick.TopAds",
+        "metrics.MetricPoint", "metrics.MetricRollup", "metrics.AlertEvent", "common.DeadLetter",
+        "leaderboard.MatchResult", "leaderboard.LeaderboardUpdate", "leaderboard.TopPlayers",
+        "traffic.LocationBatch", "traffic.TrafficUpdate"
+    })
+    void everyReleasedWriterSchemaDecodes(String record) throws Exception {
+        String fullName = "dev.tally.schema." + record;
+        @SuppressWarnings("unchecked")
+        Class<org.apache.avro.specific.SpecificRecord> type = (Class<org.apache.avro.specific.SpecificRecord>) Class.forName(fullName);
+        AvroCodec<org.apache.avro.specific.SpecificRecord> current = AvroCodec.of(type);
+        int versions = 0;
+        for (int v = 1; released(fullName, v) != null; v++, versions++) {
+            Schema writer = released(fullName, v);
+            for (Object random : new org.apache.avro.util.RandomData(writer, 20, 7L * v)) {
+                GenericRecord written = (GenericRecord) random;
+                org.apache.avro.specific.SpecificRecord decoded = current.decode(singleObject(writer, written));
+                for (Schema.Field field : writer.getFields()) {
+                    Schema.Field now = decoded.getSchema().getField(field.name());
+                    if (now != null) {
+                        assertThat(comparable(decoded.get(now.pos())))
+                                .as("%s v%d field %s", fullName, v, field.name())
+                                .isEqualTo(comparable(written.get(field.pos())));
+                    }
+                }
+            }
+        }
+        assertThat(versions).as("released versions of %s", fullName).isPositive();
+    }
+
+    /** A value as text, maps in key order (a decoded map is a HashMap of String, a written one of Utf8). */
+    private static String comparable(Object value) {
+        if (value instanceof java.util.Map<?, ?> map) {
+            java.util.Map<String, String> sorted = new java.util.TreeMap<>();
+            map.forEach((k, v) -> sorted.put(k.toString(), comparable(v)));
+            return sorted.toString();
+        }
+        return GenericData.get().toString(value);
+    }
+
+    /** Version {@code v} of a record under avro-history/ (tally-schemas), or null. */
+    private static Schema released(String fullName, int v) throws Exception {
+        try (InputStream in = AvroCodecTest.class.getResourceAsStream("/avro-history/" + fullName + "/v" + v + ".avsc")) {
+            return in == null ? null : new Schema.Parser().parse(in);
+        }
     }
 
     @Test
