@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             ReplaysCommand.class,
             ArchiveCommand.class,
             MigrateCommand.class,
+            DlqCommand.class,
             ReconcileCommands.Reconcile.class,
             ReconcileCommands.Promote.class,
             BenchCommand.class,
