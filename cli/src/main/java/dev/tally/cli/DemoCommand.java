@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -72,7 +73,13 @@ final class DemoCommand implements Callable<Integer> {
                         "demo_" + id,
                         events != null ? events : demo.defaultEvents());
         Map<String, Integer> topics = new TreeMap<>(demo.topics(run));
-        stack.kafka().createTopics(topics);
+        // An input topic (one with a dead-letter topic) is stamped with the broker's time, as the stack's are.
+        stack.kafka().createTopics(topics.entrySet().stream()
+                .map(t -> {
+                    NewTopic topic = new NewTopic(t.getKey(), t.getValue(), (short) 1);
+                    return topics.containsKey(Topics.deadLetter(t.getKey())) ? topic.configs(Topics.INPUT_CONFIG) : topic;
+                })
+                .toList());
         stack.cassandra().applySchema(run.keyspace());
         System.out.println("   run " + id + ": topics " + String.join(", ", topics.keySet()) + "; keyspace " + run.keyspace());
 

@@ -68,6 +68,10 @@ class LocalStackITCase {
         try (Admin admin = stack.kafka().admin()) {
             Set<String> topics = admin.listTopics().names().get();
             assertThat(topics).contains("ad-clicks", "ad-clicks.dlq", "ad-clicks.late", "ad-click-counts", "ad-top-ads");
+            // Input topics carry the broker's time, not a producer's clock.
+            var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "ad-clicks");
+            assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource).get("message.timestamp.type").value())
+                    .isEqualTo("LogAppendTime");
 
             // What a benchmark run creates it deletes again; a topic already gone is no error.
             stack.kafka().createTopics(Map.of("bench-a", 2, "bench-b", 1));
@@ -159,7 +163,7 @@ class LocalStackITCase {
         StackSettings settings = StackSettings.onFreePorts();
         stack = new LocalStack(TallyHome.locate(), dir, settings);
         try (ServerSocket taken = new ServerSocket(settings.cassandraPort())) {
-            assertThatThrownBy(() -> stack.up(ServiceProcess.Lifetime.TIED_TO_PARENT, Map.of(), Duration.ofMinutes(1)))
+            assertThatThrownBy(() -> stack.up(ServiceProcess.Lifetime.TIED_TO_PARENT, List.of(), Duration.ofMinutes(1)))
                     .isInstanceOf(StackException.class)
                     .hasMessageContaining("Port " + settings.cassandraPort())
                     .hasMessageContaining("Cassandra CQL");

@@ -39,6 +39,13 @@ public final class TestKafka {
         return name;
     }
 
+    /** Creates a topic as {@link #newTopic(String, int)} does, with this topic configuration. */
+    public String newTopic(String prefix, int partitions, Map<String, String> configs) {
+        String name = prefix + "-" + COUNTER.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        kafka.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)));
+        return name;
+    }
+
     /** Creates single-partition topics with exactly these names (e.g. a job's derived .dlq topic). */
     public void createTopics(String... names) {
         Map<String, Integer> topics = new java.util.HashMap<>();

@@ -1,7 +1,9 @@
 package dev.tally.connectors.kafka;
 
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /** Every Kafka topic of Tally: its default name and partition count. Jobs take the names as options. */
 public final class Topics {
@@ -32,20 +34,28 @@ public final class Topics {
 
     private Topics() {}
 
-    /** Every topic with its partition count, as the local stack creates them. */
-    public static Map<String, Integer> all(int partitions) {
-        Map<String, Integer> topics = new LinkedHashMap<>();
+    /**
+     * How an input topic must be configured: the broker stamps each record with its append time, so a
+     * producer's clock, which also sets the event time, is not what the job's event-time range check
+     * ({@code --max-event-future}) compares with. A replay from Kafka reads the same stamps and judges
+     * the same way.
+     */
+    public static final Map<String, String> INPUT_CONFIG = Map.of("message.timestamp.type", "LogAppendTime");
+
+    /** Every topic with its partition count and configuration, as the local stack creates them. */
+    public static List<NewTopic> all(int partitions) {
+        List<NewTopic> topics = new ArrayList<>();
         for (String input : new String[] {AD_CLICKS, METRICS, LOCATIONS, MATCH_RESULTS}) {
-            topics.put(input, partitions);
-            topics.put(deadLetter(input), 1);
-            topics.put(late(input), 1);
+            topics.add(new NewTopic(input, partitions, (short) 1).configs(INPUT_CONFIG));
+            topics.add(new NewTopic(deadLetter(input), 1, (short) 1));
+            topics.add(new NewTopic(late(input), 1, (short) 1));
         }
         for (String output :
                 new String[] {
                     AD_CLICK_COUNTS, AD_TOP_ADS, METRIC_ROLLUPS, ALERTS, NAVIGATION_ROUTES, TRAFFIC_UPDATES,
                     REROUTES, LEADERBOARD_UPDATES, LEADERBOARD_TOP
                 }) {
-            topics.put(output, partitions);
+            topics.add(new NewTopic(output, partitions, (short) 1));
         }
         return topics;
     }

@@ -108,8 +108,12 @@ public abstract class JobOptions {
             description = "Older event times (vs. the Kafka timestamp) are dead letters (default: ${DEFAULT-VALUE}).")
     public Duration maxEventAge = Duration.ofDays(7);
 
-    @Option(names = "--max-event-future", description = "Event times further ahead are dead letters (default: ${DEFAULT-VALUE}).")
-    public Duration maxEventFuture = Duration.ofHours(1);
+    @Option(
+            names = "--max-event-future",
+            description = "Event times further ahead of the Kafka timestamp are dead letters: a few minutes, so one producer with"
+                    + " a fast clock cannot push a partition's watermark ahead and make everyone else's records late. Input"
+                    + " topics stamp records with the broker's time (LogAppendTime) (default: ${DEFAULT-VALUE}).")
+    public Duration maxEventFuture = Duration.ofMinutes(5);
 
     @Option(
             names = "--transactional-id-prefix",

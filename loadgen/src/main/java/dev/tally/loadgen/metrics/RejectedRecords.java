@@ -19,7 +19,7 @@ import java.util.TreeMap;
 final class RejectedRecords {
 
     /** The job's default {@code --max-event-future} and {@code --max-event-age}: event times outside are rejected. */
-    static final long MAX_EVENT_FUTURE = 3_600_000L;
+    static final long MAX_EVENT_FUTURE = 5 * 60_000L;
     static final long MAX_EVENT_AGE = 7 * 24 * 3_600_000L;
 
     /** A record to send and why the job rejects it. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -15,9 +16,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -97,11 +101,34 @@ public final class KafkaService implements LocalService {
         }
     }
 
-    /** Creates the topics that do not exist yet. */
+    /** Creates the topics that do not exist yet, with the broker's default configuration. */
     public void createTopics(Map<String, Integer> partitionsByTopic) {
         List<NewTopic> topics = new ArrayList<>();
         partitionsByTopic.forEach((name, partitions) -> topics.add(new NewTopic(name, partitions, (short) 1)));
+        createTopics(topics);
+    }
+
+    /**
+     * Creates the topics that do not exist yet, and sets each one's configuration on those that
+     * existed before (an installation from before a setting was introduced gets it too).
+     */
+    public void createTopics(Collection<NewTopic> topics) {
         onEachTopic("create", admin -> admin.createTopics(topics).values(), TopicExistsException.class);
+        Map<ConfigResource, Collection<AlterConfigOp>> settings = new HashMap<>();
+        for (NewTopic topic : topics) {
+            if (topic.configs() != null && !topic.configs().isEmpty()) {
+                settings.put(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()), topic.configs().entrySet().stream()
+                        .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
+                        .toList());
+            }
+        }
+        if (!settings.isEmpty()) {
+            try (Admin admin = admin()) {
+                admin.incrementalAlterConfigs(settings).all().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new StackException("Could not set the topics' configuration " + settings.keySet(), e);
+            }
+        }
     }
 
     /** Deletes the topics that exist; a missing one is not an error. */

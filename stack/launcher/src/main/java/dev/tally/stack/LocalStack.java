@@ -5,11 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /** Kafka, Cassandra and a Flink session cluster on this machine, with their data under one folder. */
 public final class LocalStack {
@@ -106,7 +108,7 @@ public final class LocalStack {
      * Starts every service that is not running, waits until all are healthy, then creates the topics and
      * the keyspace with its tables. Idempotent.
      */
-    public void up(ServiceProcess.Lifetime lifetime, Map<String, Integer> topics, Duration timeout) {
+    public void up(ServiceProcess.Lifetime lifetime, Collection<NewTopic> topics, Duration timeout) {
         // Check every port first, so a taken port fails the command before anything is started.
         kafka.checkPorts();
         cassandra.checkPorts();
