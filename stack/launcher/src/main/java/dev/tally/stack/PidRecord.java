@@ -64,10 +64,24 @@ record PidRecord(long pid, Instant started, String mainClass, String commandLine
     }
 
     private boolean matches(ProcessHandle process) {
-        ProcessHandle.Info info = process.info();
-        boolean sameStart = info.startInstant().map(started::equals).orElse(false);
+        boolean sameStart = process.info().startInstant().map(started::equals).orElse(false);
         // The main class is an argument of java (setsid has exec'd it by the time anyone checks).
-        boolean sameProgram = info.arguments().map(args -> List.of(args).contains(mainClass)).orElse(false);
-        return sameStart && sameProgram;
+        return sameStart && arguments(process).contains(mainClass);
+    }
+
+    /**
+     * The process's arguments: from {@code /proc/<pid>/cmdline} on Linux, because the JDK gives none
+     * for a command line longer than a page (every service's, with its classpath); elsewhere the JDK's.
+     */
+    private static List<String> arguments(ProcessHandle process) {
+        Path cmdline = Path.of("/proc", Long.toString(process.pid()), "cmdline");
+        try {
+            if (Files.isReadable(cmdline)) {
+                return List.of(Files.readString(cmdline).split("\u0000"));
+            }
+        } catch (IOException e) {
+            // gone meanwhile, or not readable: the JDK's view below
+        }
+        return process.info().arguments().map(List::of).orElse(List.of());
     }
 }

@@ -75,7 +75,9 @@ class ServiceProcessTest {
     private static JvmCommand sleeper() throws URISyntaxException {
         // Not java.class.path: under surefire that is a booter jar.
         String testClasses = Path.of(Sleeper.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        return new JvmCommand(List.of("-Xmx32m"), testClasses, Sleeper.class.getName(), List.of(), Map.of());
+        // A command line longer than a page, as every service's is with its classpath: the JDK then gives no arguments.
+        String padding = "-Dtally.padding=" + "x".repeat(8_000);
+        return new JvmCommand(List.of("-Xmx32m", padding), testClasses, Sleeper.class.getName(), List.of(), Map.of());
     }
 
     /** A service that does nothing until it is stopped. */
