@@ -113,7 +113,9 @@ public final class AdClickGenerator implements Iterator<GeneratedRecord> {
                 value = Arrays.copyOf(valid, 1 + random.nextInt(valid.length - 1));
             }
             case 2 -> value = codec.encode(AdClickEvent.newBuilder(click(i, base)).setClickId("").build());
-            case 3 -> value = codec.encode(click(i, base + 2 * 3_600_000L)); // two hours in the future
+            // Two hours ahead of the stream and of the wall clock: on an input topic with LogAppendTime
+            // the job compares with the broker's now.
+            case 3 -> value = codec.encode(click(i, Math.max(base, System.currentTimeMillis()) + 2 * 3_600_000L));
             default ->
                     value =
                             AvroCodec.of(DeadLetter.class)

@@ -66,6 +66,11 @@ public abstract class JobOptions {
     public String cassandraDatacenter = CassandraConnection.DEFAULT_LOCAL_DATACENTER;
 
     @Option(
+            names = "--cassandra-request-timeout",
+            description = "A Cassandra write not answered in this time is retried (upserts are idempotent) (default: ${DEFAULT-VALUE}).")
+    public Duration cassandraRequestTimeout = CassandraConnection.DEFAULT_REQUEST_TIMEOUT;
+
+    @Option(
             names = "--cassandra-batching",
             description =
                     "Which rows share an unlogged batch: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; "
@@ -206,7 +211,8 @@ public abstract class JobOptions {
     /** The connection of the sinks, in {@code keyspace} (none when null). */
     public CassandraConnection cassandraConnection(String keyspace) {
         CassandraConnection.Builder builder =
-                CassandraConnection.builder().contactPoints(cassandra.split(",")).localDatacenter(cassandraDatacenter);
+                CassandraConnection.builder().contactPoints(cassandra.split(",")).localDatacenter(cassandraDatacenter)
+                        .requestTimeout(cassandraRequestTimeout);
         return keyspace == null ? builder.build() : builder.keyspace(keyspace).build();
     }
 

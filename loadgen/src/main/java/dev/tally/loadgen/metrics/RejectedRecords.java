@@ -104,7 +104,9 @@ final class RejectedRecords {
             case LABEL_KEY_WITH_DASH -> labels.put("build-id", "42");
             case GAUGE_NAMED_TOTAL -> p.setName(valid.getName() + "_total").setKind(MetricKind.GAUGE);
             case GAUGE_NAMED_COUNT -> p.setName(valid.getName() + "_count").setKind(MetricKind.GAUGE);
-            case TS_TOO_FAR_AHEAD -> p.setTs(front + MAX_EVENT_FUTURE + 10 * 60_000L);
+            // Ahead of the wall clock too: on an input topic with LogAppendTime the Kafka timestamp the
+            // job compares with is the broker's now, not the generated stream's front.
+            case TS_TOO_FAR_AHEAD -> p.setTs(Math.max(front, System.currentTimeMillis()) + MAX_EVENT_FUTURE + 10 * 60_000L);
             case TS_TOO_OLD -> p.setTs(front - MAX_EVENT_AGE - 3_600_000L);
         }
         MetricPoint point = p.build();
