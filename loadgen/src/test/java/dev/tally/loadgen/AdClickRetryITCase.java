@@ -39,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RealServicesExtension.class)
 class AdClickRetryITCase {
 
+    private static final org.apache.flink.runtime.testutils.InMemoryReporter METRICS =
+            org.apache.flink.runtime.testutils.InMemoryReporter.createWithRetainedMetrics();
     private static final long START = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(2, ChronoUnit.HOURS).toEpochMilli();
 
     @TempDir Path dir;
@@ -52,11 +54,29 @@ class AdClickRetryITCase {
         String top = kafka.newTopic("ad-top-ads", 2);
         String keyspace = cassandra.newKeyspace();
         GroundTruth truth = new GroundTruth(dev.tally.loadgen.reference.ReferenceFilters.allOnly());
-        // Late clicks 40 s behind the stream: within the 1 min lateness, so their minutes are re-emitted.
         LoadProducer.produce(kafka.bootstrapServers(), input, new AdClickGenerator(
-                new GeneratorSettings(7, 60_000, 1_000, 1.1, 10_000, 200, START, Duration.ofSeconds(5), 0.02, 0.01,
-                        Duration.ofSeconds(40), 0.002),
+                new GeneratorSettings(7, 60_000, 1_000, 1.1, 10_000, 200, START, Duration.ofSeconds(5), 0.02, 0.0,
+                        Duration.ZERO, 0.002),
                 truth));
+        // Then clicks for the last whole minute but one, after the stream has passed its end: within the
+        // 1 min lateness, so rows already written are written again with a higher count while the
+        // proxy stalls. Of an ad far below the top 10, since a window's list is emitted once (README).
+        long lateMinute = START + 3 * 60_000L;
+        GroundTruth.CountKey quiet = truth.counts().entrySet().stream()
+                .filter(e -> e.getKey().filterId() == 0 && e.getKey().minute() == lateMinute && e.getValue() <= 5)
+                .map(java.util.Map.Entry::getKey)
+                .findFirst().orElseThrow();
+        List<AdClickEvent> late = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            AdClickEvent click = AdClickEvent.newBuilder().setClickId("late-" + i).setAdId(quiet.adId())
+                    .setClickTs(lateMinute + 50_000 + i).setUserId("u-late").setIp("10.9.9.9").setCountry("US").build();
+            truth.addLate(click);
+            late.add(click);
+        }
+        LoadProducer.produce(kafka.bootstrapServers(), input, late.stream()
+                .map(c -> new GeneratedRecord(c.getAdId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        dev.tally.connectors.avro.AvroCodec.of(AdClickEvent.class).encode(c), c.getClickTs(), GeneratedRecord.Kind.LATE))
+                .iterator());
 
         try (StallingTcpProxy proxy = new StallingTcpProxy(cassandra.host(), cassandra.port())) {
             List<String> args = new ArrayList<>(List.of(
@@ -64,10 +84,10 @@ class AdClickRetryITCase {
                     "--top-topic", top, "--cassandra", proxy.address(), "--keyspace", keyspace, "--windows", "1,5",
                     "--top-n", "10", "--allowed-lateness", "PT1M", "--cassandra-request-timeout", "PT1S", "--bounded",
                     "--transactional-id-prefix", "it-" + input));
-            Configuration config = new Configuration();
+            Configuration config = METRICS.addToConfiguration(new Configuration());
             config.setString("state.backend.type", "rocksdb");
             config.setString("execution.checkpointing.interval", "500ms");
-            config.setString("execution.checkpointing.timeout", "5s");
+            config.setString("execution.checkpointing.timeout", "4s");
             config.setString("execution.checkpointing.tolerable-failed-checkpoints", "5");
             config.setString("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
             config.setString("restart-strategy.type", "fixed-delay");
@@ -76,7 +96,7 @@ class AdClickRetryITCase {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, config);
             env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
 
-            // Transactions must outlive interval + timeout x (tolerable failures + 1) + restart delay = 31.5 s.
+            // Transactions must outlive interval + timeout x (tolerable failures + 1) + restart delay = 25.5 s.
             List<String> tooShort = new ArrayList<>(args);
             tooShort.addAll(List.of("--transaction-timeout", "PT20S"));
             assertThatThrownBy(() -> JobRunner.configure(env, AdClickOptions.parse(tooShort.toArray(String[]::new))))
@@ -88,22 +108,27 @@ class AdClickRetryITCase {
             Path faults = Files.createDirectories(dir.resolve("faults"));
             AdClickJob job = new AdClickJob();
             DataStream<Decoded<AdClickEvent>> clicks = JobRunner.liveInput(env, job, options);
-            job.attachSinks(job.build(clicks.map(new InjectFaults<>(faults, 2, 4), clicks.getType()).name("inject-faults"), options), options);
+            job.attachSinks(job.build(clicks.map(new InjectFaults<>(faults, 2, 3, 6_000), clicks.getType()).name("inject-faults"), options), options);
 
             AtomicBoolean done = new AtomicBoolean();
+            org.apache.flink.api.common.JobID jobId;
             Thread chaos = new Thread(() -> {
                 boolean signalled = false;
-                long nextStall = System.currentTimeMillis() + 1_000;
+                long nextStall = 0;
                 while (!done.get()) {
                     try {
-                        if (!signalled && cassandra.session()
-                                .execute("SELECT window_end FROM " + keyspace + ".top_ads_latest LIMIT 1").one() != null) {
+                        var session = cassandra.session();
+                        if (nextStall == 0 && session.execute("SELECT ad_id FROM " + keyspace + ".ad_click_counts LIMIT 1").one() != null) {
+                            nextStall = System.currentTimeMillis();
+                        }
+                        if (!signalled && session.execute("SELECT window_end FROM " + keyspace + ".top_ads_latest LIMIT 1").one() != null) {
                             Files.writeString(faults.resolve(InjectFaults.SIGNAL), "");
                             signalled = true;
                         }
-                        if (System.currentTimeMillis() >= nextStall) {
-                            proxy.stallFor(Duration.ofMillis(2_500));
-                            nextStall = System.currentTimeMillis() + 6_000;
+                        // Once rows are being written: stalled two seconds of every three.
+                        if (nextStall > 0 && System.currentTimeMillis() >= nextStall) {
+                            proxy.stallFor(Duration.ofMillis(2_000));
+                            nextStall = System.currentTimeMillis() + 3_000;
                         }
                         Thread.sleep(50);
                     } catch (Exception e) {
@@ -113,7 +138,7 @@ class AdClickRetryITCase {
             }, "chaos");
             chaos.start();
             try {
-                env.execute("ad-clicks-retry-it");
+                jobId = env.execute("ad-clicks-retry-it").getJobID();
             } finally {
                 done.set(true);
                 chaos.join();
@@ -124,6 +149,22 @@ class AdClickRetryITCase {
                 assertThat(files.filter(f -> f.getFileName().toString().endsWith("-failed"))).as("failed checkpoints").isNotEmpty();
             }
             assertThat(proxy.stalls()).as("Cassandra stalls").isPositive();
+            long retries = 0;
+            long written = 0;
+            for (var group : METRICS.getMetricsByGroup().entrySet()) {
+                for (var metric : group.getValue().entrySet()) {
+                    if (metric.getValue() instanceof org.apache.flink.metrics.Counter c) {
+                        if (metric.getKey().equals("writeRetries")) {
+                            retries += c.getCount();
+                        } else if (metric.getKey().equals("rowsWritten")) {
+                            written += c.getCount();
+                        }
+                    }
+                }
+            }
+            System.out.printf("Cassandra sink: %,d rows written, %,d writes retried%n", written, retries);
+            assertThat(written).as("Cassandra rows written").isPositive();
+            assertThat(retries).as("Cassandra writes retried after a timeout").isPositive();
         }
 
         AdClickVerifier.Report report = AdClickVerifier.verify(

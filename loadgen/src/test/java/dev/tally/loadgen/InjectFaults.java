@@ -1,6 +1,5 @@
 package dev.tally.loadgen;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -10,8 +9,9 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 
 /**
- * Test operator for the job's first attempt: passes records through a little slowed down, fails
- * checkpoints {@code failFrom} to {@code failTo} (their snapshot throws), and throws once when a
+ * Test operator: in the job's first attempt it passes records through a little slowed down and makes
+ * checkpoints {@code failFrom} to {@code failTo} fail by taking longer than the checkpoint timeout
+ * (an exception in a snapshot would fail the task, not the checkpoint); and it throws once when a
  * signal file appears, so a test can time a restart (right after a top-N write, say). Each fault
  * leaves a marker file in {@code dir}.
  */
@@ -22,14 +22,16 @@ final class InjectFaults<T> extends RichMapFunction<T, T> implements Checkpointe
     private final String dir;
     private final long failFrom;
     private final long failTo;
+    private final long stallMillis;
     private transient boolean firstAttempt;
     private transient boolean subtaskZero;
     private transient long seen;
 
-    InjectFaults(Path dir, long failFrom, long failTo) {
+    InjectFaults(Path dir, long failFrom, long failTo, long stallMillis) {
         this.dir = dir.toString();
         this.failFrom = failFrom;
         this.failTo = failTo;
+        this.stallMillis = stallMillis;
     }
 
     @Override
@@ -40,13 +42,14 @@ final class InjectFaults<T> extends RichMapFunction<T, T> implements Checkpointe
 
     @Override
     public T map(T value) throws Exception {
-        if (firstAttempt) {
-            if (++seen % 20 == 0) {
-                Thread.sleep(1);
-            }
-            Path failed = Path.of(dir, "restarted");
-            if (subtaskZero && Files.exists(Path.of(dir, SIGNAL)) && !Files.exists(failed)) {
-                Files.writeString(failed, "after " + seen + " records");
+        seen++;
+        if (firstAttempt && seen % 5 == 0) {
+            Thread.sleep(1);
+        }
+        if (subtaskZero && seen % 100 == 0) {
+            Path restarted = Path.of(dir, "restarted");
+            if (Files.exists(Path.of(dir, SIGNAL)) && !Files.exists(restarted)) {
+                Files.writeString(restarted, "after " + seen + " records");
                 throw new IllegalStateException("Injected failure on signal");
             }
         }
@@ -54,11 +57,11 @@ final class InjectFaults<T> extends RichMapFunction<T, T> implements Checkpointe
     }
 
     @Override
-    public void snapshotState(FunctionSnapshotContext context) throws IOException {
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
         long id = context.getCheckpointId();
         if (firstAttempt && subtaskZero && id >= failFrom && id <= failTo) {
             Files.writeString(Path.of(dir, "checkpoint-" + id + "-failed"), "");
-            throw new IOException("Injected failure of checkpoint " + id);
+            Thread.sleep(stallMillis);
         }
     }
 

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import static org.apache.flink.util.Preconditions.checkArgument;
 import static org.apache.flink.util.Preconditions.checkNotNull;
@@ -29,6 +31,9 @@ import static org.apache.flink.util.Preconditions.checkNotNull;
  */
 final class InFlightWrites<S> implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(InFlightWrites.class);
+
+    private final String name;
     private final Function<S, CompletionStage<?>> send;
     private final ToIntFunction<S> rows;
     private final int maxInFlight;
@@ -57,6 +62,7 @@ final class InFlightWrites<S> implements AutoCloseable {
             Counter retried,
             Counter failed) {
         checkArgument(maxInFlight > 0, "maxInFlight must be positive, got %s", maxInFlight);
+        this.name = name;
         this.send = checkNotNull(send, "send");
         this.rows = checkNotNull(rows, "rows");
         this.maxInFlight = maxInFlight;
@@ -104,10 +110,13 @@ final class InFlightWrites<S> implements AutoCloseable {
 
     /**
      * Stops retrying, waits for the requests already sent (the driver ends each within its request
-     * timeout) and throws a failure no earlier call has reported.
+     * timeout) and logs a failure no earlier call has reported, without throwing it: a finished
+     * writer has flushed (and so thrown any failure) before it is closed, so an unreported failure
+     * belongs to a task that is failing or cancelled anyway, and an exception from its cleanup is
+     * fatal to the whole TaskManager ("exception in exception handler").
      */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws InterruptedException {
         closing = true;
         List<Runnable> abandoned = retryTimer.shutdownNow();
         if (!abandoned.isEmpty()) {
@@ -122,8 +131,10 @@ final class InFlightWrites<S> implements AutoCloseable {
             permits.release(abandoned.size());
         }
         awaitIdle();
-        if (!failureReported) {
-            rethrowFailure();
+        Throwable error = failure.get();
+        if (error != null && !failureReported) {
+            LOG.warn("Closing the Cassandra writes of {} with a failure the task did not see (it is failing or"
+                    + " cancelled; the rows are written again after the restart): {}", name, error.toString());
         }
     }
 

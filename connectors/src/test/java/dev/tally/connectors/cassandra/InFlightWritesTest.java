@@ -193,8 +193,12 @@ class InFlightWritesTest {
         assertThat(server.sent()).containsExactly("a");
     }
 
+    /**
+     * A failure no call has thrown yet belongs to a task that is failing or cancelled (a finishing one
+     * has flushed): close logs it, since an exception from a task's cleanup kills the TaskManager.
+     */
     @Test
-    void closeWaitsForRequestsInFlightAndReportsAFailureNotYetThrown() throws Exception {
+    void closeWaitsForRequestsInFlightAndDoesNotThrowAFailureNotYetReported() throws Exception {
         PendingServer server = new PendingServer();
         writes =
                 newWrites(
@@ -210,7 +214,7 @@ class InFlightWritesTest {
                         () -> {
                             try {
                                 writes.close();
-                            } catch (IOException e) {
+                            } catch (Exception e) {
                                 thrown.set(e);
                             }
                         });
@@ -218,7 +222,9 @@ class InFlightWritesTest {
         server.fail(1, new InvalidQueryException(null, "bad row"));
         close.join();
 
-        assertThat(thrown.get()).hasRootCauseInstanceOf(InvalidQueryException.class);
+        assertThat(thrown.get()).isNull();
+        assertThat(written.getCount()).isEqualTo(1);
+        assertThat(failed.getCount()).isEqualTo(1);
     }
 
     @Test
@@ -249,7 +255,7 @@ class InFlightWritesTest {
             Thread.onSpinWait();
         }
 
-        assertThatThrownBy(() -> writes.close()).hasMessageContaining("dropped on close");
+        writes.close();
         assertThat(writes.inFlight()).isZero();
         assertThat(failed.getCount()).isEqualTo(1);
     }
