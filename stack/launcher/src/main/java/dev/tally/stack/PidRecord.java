@@ -12,19 +12,22 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * What a pid file records of a started service: its pid, the start time the OS gives that process,
- * its main class, and (for people reading the file) the command line it was started with.
+ * What a pid file records of a started service: its pid, when it started (as the OS counts it, and
+ * as a time for people), its main class, and the command line it was started with.
  *
  * <p>A pid alone is not an identity: after a reboot, or once the service has died and the OS has
  * handed the pid on, it names some other process. {@link #process()} accepts the live process only if
- * its start time is the recorded one and its command line still names the main class.
+ * its start is the recorded one and its command line still names the main class. On Linux the start
+ * is the clock-tick count since boot in {@code /proc/<pid>/stat}: the JDK's start instant adds the
+ * boot time, which moves when the wall clock is stepped (seen: 7 s within half an hour on a VM).
  */
-record PidRecord(long pid, Instant started, String mainClass, String commandLine) {
+record PidRecord(long pid, String start, Instant started, String mainClass, String commandLine) {
 
     static PidRecord of(ProcessHandle process, String mainClass, List<String> command) {
-        Instant started = process.info().startInstant()
+        String start = startOf(process)
                 .orElseThrow(() -> new StackException("The OS gives no start time for process " + process.pid()));
-        return new PidRecord(process.pid(), started, mainClass, String.join(" ", command));
+        return new PidRecord(process.pid(), start, process.info().startInstant().orElse(Instant.EPOCH), mainClass,
+                String.join(" ", command));
     }
 
     /** The record in {@code file}; empty when there is none or it is unreadable (an old pid-only file too). */
@@ -37,6 +40,7 @@ record PidRecord(long pid, Instant started, String mainClass, String commandLine
             properties.load(reader);
             return Optional.of(new PidRecord(
                     Long.parseLong(properties.getProperty("pid")),
+                    properties.getProperty("start").trim(),
                     Instant.parse(properties.getProperty("started")),
                     properties.getProperty("main-class"),
                     properties.getProperty("command", "")));
@@ -48,11 +52,12 @@ record PidRecord(long pid, Instant started, String mainClass, String commandLine
     void write(Path file) {
         Properties properties = new Properties();
         properties.setProperty("pid", Long.toString(pid));
+        properties.setProperty("start", start);
         properties.setProperty("started", started.toString());
         properties.setProperty("main-class", mainClass);
         properties.setProperty("command", commandLine);
         try (Writer writer = Files.newBufferedWriter(file)) {
-            properties.store(writer, "A Tally stack service; checked by start time and main class before any signal");
+            properties.store(writer, "A Tally stack service; checked by its start and main class before any signal");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -64,9 +69,29 @@ record PidRecord(long pid, Instant started, String mainClass, String commandLine
     }
 
     private boolean matches(ProcessHandle process) {
-        boolean sameStart = process.info().startInstant().map(started::equals).orElse(false);
+        boolean sameStart = startOf(process).map(start::equals).orElse(false);
         // The main class is an argument of java (setsid has exec'd it by the time anyone checks).
         return sameStart && arguments(process).contains(mainClass);
+    }
+
+    /**
+     * When {@code process} started, as a token that stays the same for its whole life: {@code
+     * ticks:<n>} from {@code /proc/<pid>/stat} (field 22, clock ticks after boot) on Linux, else the
+     * JDK's start instant to the second.
+     */
+    static Optional<String> startOf(ProcessHandle process) {
+        Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
+        try {
+            if (Files.isReadable(stat)) {
+                String line = Files.readString(stat);
+                // The command name (field 2) is in parentheses and may hold spaces: count after it.
+                String[] fields = line.substring(line.lastIndexOf(')') + 2).trim().split(" ");
+                return Optional.of("ticks:" + fields[19]);
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone meanwhile, or an unexpected format: the JDK's view below
+        }
+        return process.info().startInstant().map(i -> "instant:" + i.getEpochSecond());
     }
 
     /**

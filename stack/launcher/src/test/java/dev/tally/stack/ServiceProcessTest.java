@@ -48,17 +48,18 @@ class ServiceProcessTest {
     @Test
     void aStalePidFileNamingAnotherProcessIsNeitherReportedNorKilled() {
         ProcessHandle self = ProcessHandle.current();
+        String selfStart = PidRecord.startOf(self).orElseThrow();
         Instant selfStarted = self.info().startInstant().orElseThrow();
         String selfMain = self.info().arguments().map(a -> a[a.length - 1]).orElse("x");
 
         ServiceProcess otherStart = new ServiceProcess("other-start", dir);
-        new PidRecord(self.pid(), selfStarted.minusSeconds(3600), selfMain, "java " + selfMain).write(dir.resolve("other-start.pid"));
+        new PidRecord(self.pid(), "ticks:1", selfStarted.minusSeconds(3600), selfMain, "java " + selfMain).write(dir.resolve("other-start.pid"));
         assertThat(otherStart.running()).isEmpty();
         otherStart.stop(Duration.ofSeconds(1));
         assertThat(dir.resolve("other-start.pid")).doesNotExist();
 
         ServiceProcess otherProgram = new ServiceProcess("other-program", dir);
-        new PidRecord(self.pid(), selfStarted, "org.apache.cassandra.service.CassandraDaemon", "java ...").write(dir.resolve("other-program.pid"));
+        new PidRecord(self.pid(), selfStart, selfStarted, "org.apache.cassandra.service.CassandraDaemon", "java ...").write(dir.resolve("other-program.pid"));
         assertThat(otherProgram.running()).isEmpty();
         otherProgram.stop(Duration.ofSeconds(1));
 
