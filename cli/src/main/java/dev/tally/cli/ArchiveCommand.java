@@ -2,7 +2,7 @@ package dev.tally.cli;
 
 import dev.tally.jobs.kit.ArchiveEraser;
 import dev.tally.jobs.kit.ArchiveRetention;
-import java.net.URI;
+import dev.tally.jobs.kit.RawArchive;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,14 +20,8 @@ final class ArchiveCommand {
 
     /** A local archive directory given as a path or a file: URI, as the jobs take it. */
     static Path localDir(String dir) {
-        URI uri = URI.create(dir);
-        if (uri.getScheme() == null) {
-            return Path.of(dir);
-        }
-        if (!uri.getScheme().equals("file")) {
-            throw new IllegalArgumentException("Only a local archive (a path or file: URI) can be handled here, not " + dir);
-        }
-        return Path.of(uri);
+        return RawArchive.localRoot(dir).orElseThrow(() ->
+                new IllegalArgumentException("Only a local archive (a path or file: URI) can be handled here, not " + dir));
     }
 
     @Command(

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.avro.file.DataFileStream;
@@ -67,11 +68,11 @@ public final class RawArchive {
      * keep their own access control.
      */
     public static void createOwnerOnly(String dir) {
-        URI uri = URI.create(dir);
-        if (uri.getScheme() != null && !uri.getScheme().equals("file")) {
+        Optional<Path> local = localRoot(dir);
+        if (local.isEmpty()) {
             return;
         }
-        Path root = uri.getScheme() == null ? Path.of(dir) : Path.of(uri);
+        Path root = local.get();
         Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rwx------");
         try {
             if (!Files.exists(root)) {
@@ -84,6 +85,15 @@ public final class RawArchive {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot make the archive " + root + " owner-only", e);
         }
+    }
+
+    /** The local directory an archive URI ({@code --archive-dir}: a path or a {@code file:} URI) names; empty for other file systems. */
+    public static Optional<Path> localRoot(String dir) {
+        URI uri = URI.create(dir);
+        if (uri.getScheme() == null) {
+            return Optional.of(Path.of(dir));
+        }
+        return uri.getScheme().equals("file") ? Optional.of(Path.of(uri)) : Optional.empty();
     }
 
     /** Avro container files of {@code type}, like Flink's {@code AvroWriters}, with a buffered encoder. */
