@@ -333,7 +333,7 @@ class MetricsGeneratorTest {
             return "INVALID_VALUE";
         }
         long kafka = d.record().timestamp();
-        if (p.getTs() < kafka - Duration.ofDays(7).toMillis() || p.getTs() > kafka + Duration.ofHours(1).toMillis()) {
+        if (p.getTs() < kafka - Duration.ofDays(7).toMillis() || p.getTs() > kafka + Duration.ofMinutes(5).toMillis()) {
             return "TIMESTAMP_OUT_OF_RANGE";
         }
         return null;
