@@ -80,7 +80,10 @@ class PoisonInputITCase {
                 }
             });
             malformed.start();
+            Thread[] ticks = new Thread[1];
             try {
+                // The job is up, its splits assigned, once its first dead letter is committed.
+                awaitDeadLetters(kafka, input, 1, Duration.ofSeconds(120));
                 long now = System.currentTimeMillis();
                 // Partition 1: oversize fields, a 1 MiB record that is no click, and a click stamped by a
                 // producer clock 50 minutes fast (its CreateTime too, which the broker's LogAppendTime replaces).
@@ -109,15 +112,31 @@ class PoisonInputITCase {
                         expected.put(ad + "@" + start, (long) n);
                     }
                 }
-                send(producer, input, 2, null, CLICKS.encode(click("front", "ad-z", System.currentTimeMillis() - 10_000, "US")));
-                producer.flush();
+                // Then a live stream on partition 2, as in production: a recent click every half second
+                // moves its watermark on.
+                ticks[0] = new Thread(() -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        producer.send(new ProducerRecord<>(input, 2, null, null,
+                                CLICKS.encode(click("tick-" + i, "ad-z", System.currentTimeMillis() - 10_000, "US"))));
+                        sleep(500);
+                    }
+                });
+                ticks[0].start();
 
                 Map<String, Long> actual = awaitCounts(cassandra, keyspace, expected, Duration.ofSeconds(90));
+                if (!actual.equals(expected)) {
+                    for (var r : TopicReader.readCommitted(kafka.bootstrapServers(), Topics.late(input))) {
+                        System.out.println("late: " + CLICKS.decode(r.value()) + " at offset " + r.offset());
+                    }
+                }
                 assertThat(actual).as("the three closed minutes, exact").isEqualTo(expected);
                 assertThat(running.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
             } finally {
                 stop.set(true);
                 malformed.join();
+                if (ticks[0] != null) {
+                    ticks[0].join();
+                }
                 producer.flush();
             }
 

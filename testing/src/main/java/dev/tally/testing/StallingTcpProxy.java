@@ -26,7 +26,9 @@ public final class StallingTcpProxy implements AutoCloseable {
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicLong stalledUntil = new AtomicLong();
+    private final AtomicLong holdNext = new AtomicLong();
     private final AtomicInteger stalls = new AtomicInteger();
+    private final AtomicInteger held = new AtomicInteger();
     private volatile boolean closed;
 
     public StallingTcpProxy(String targetHost, int targetPort) {
@@ -53,6 +55,20 @@ public final class StallingTcpProxy implements AutoCloseable {
         stalls.incrementAndGet();
     }
 
+    /**
+     * Holds the next bytes the client sends for {@code duration} before forwarding them: its next
+     * request (a write, on a sink's connection) is then answered that much later, whenever it comes.
+     */
+    public void holdNextRequestFor(Duration duration) {
+        holdNext.set(duration.toMillis());
+        stalls.incrementAndGet();
+    }
+
+    /** Requests held by {@link #holdNextRequestFor}. */
+    public int held() {
+        return held.get();
+    }
+
     public int stalls() {
         return stalls.get();
     }
@@ -66,8 +82,8 @@ public final class StallingTcpProxy implements AutoCloseable {
                 upstream.setTcpNoDelay(true);
                 sockets.add(client);
                 sockets.add(upstream);
-                pump(client, upstream, "stalling-proxy-up");
-                pump(upstream, client, "stalling-proxy-down");
+                pump(client, upstream, "stalling-proxy-up", true);
+                pump(upstream, client, "stalling-proxy-down", false);
             } catch (IOException e) {
                 if (!closed) {
                     System.err.println("Stalling proxy: " + e.getMessage());
@@ -76,12 +92,17 @@ public final class StallingTcpProxy implements AutoCloseable {
         }
     }
 
-    private void pump(Socket from, Socket to, String name) {
+    private void pump(Socket from, Socket to, String name, boolean fromClient) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[64 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    long hold = fromClient ? holdNext.getAndSet(0) : 0;
+                    if (hold > 0) {
+                        held.incrementAndGet();
+                        Thread.sleep(hold);
+                    }
                     long wait;
                     while ((wait = stalledUntil.get() - System.currentTimeMillis()) > 0) {
                         Thread.sleep(Math.min(wait, 50));
