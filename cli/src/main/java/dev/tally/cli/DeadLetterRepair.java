@@ -58,6 +58,16 @@ public final class DeadLetterRepair {
 
     private DeadLetterRepair() {}
 
+    /** What a re-send has found so far. */
+    private static final class Counts {
+        long examined;
+        long sent;
+        long already;
+        long truncated;
+        long notFromInput;
+        final Map<String, Long> stillRejected = new TreeMap<>();
+    }
+
     public static String resentTopic(String inputTopic) {
         return Topics.deadLetter(inputTopic) + ".resent";
     }
@@ -89,48 +99,42 @@ public final class DeadLetterRepair {
         if (!dryRun || topicExists(bootstrapServers, resent)) {
             TopicReader.forEachCommitted(bootstrapServers, resent, r -> done.add(new String(r.key(), StandardCharsets.UTF_8)));
         }
-        List<ConsumerRecord<byte[], byte[]>> letters = TopicReader.readCommitted(bootstrapServers, dlq);
-        long examined = 0;
-        long sent = 0;
-        long already = 0;
-        long truncated = 0;
-        long notFromInput = 0;
-        Map<String, Long> stillRejected = new TreeMap<>();
+        // Streamed: a dead-letter topic can hold far more than memory (originals up to 512 KiB each).
+        Counts counts = new Counts();
         try (KafkaProducer<byte[], byte[]> producer = dryRun ? null : producer(bootstrapServers)) {
             if (producer != null) {
                 producer.initTransactions();
                 producer.beginTransaction();
             }
-            int inTransaction = 0;
-            for (ConsumerRecord<byte[], byte[]> record : letters) {
+            TopicReader.forEachCommitted(bootstrapServers, dlq, record -> {
                 DeadLetter letter = deadLetter(record);
                 if (!reasons.isEmpty() && !reasons.contains(letter.getReason())) {
-                    continue;
+                    return;
                 }
-                examined++;
+                counts.examined++;
                 String position = dlq + "/" + record.partition() + "/" + record.offset();
                 if (done.contains(position)) {
-                    already++;
-                    continue;
+                    counts.already++;
+                    return;
                 }
                 if (letter.getSourcePartition() < 0) {
-                    notFromInput++;
-                    continue;
+                    counts.notFromInput++;
+                    return;
                 }
                 if (letter.getOriginalSha256() != null) {
-                    truncated++;
-                    continue;
+                    counts.truncated++;
+                    return;
                 }
                 byte[] original = bytes(letter.getOriginal());
                 Decoded<T> now = check.decode(original, inputTopic, letter.getSourcePartition(), letter.getSourceOffset(),
                         letter.getSourceTimestamp());
                 if (!now.isAccepted()) {
-                    stillRejected.merge(now.deadLetter.getReason(), 1L, Long::sum);
-                    continue;
+                    counts.stillRejected.merge(now.deadLetter.getReason(), 1L, Long::sum);
+                    return;
                 }
-                sent++;
+                counts.sent++;
                 if (producer == null) {
-                    continue;
+                    return;
                 }
                 ProducerRecord<byte[], byte[]> repaired = new ProducerRecord<>(
                         inputTopic, letter.getSourcePartition(), letter.getSourceTimestamp() >= 0 ? letter.getSourceTimestamp() : null,
@@ -141,17 +145,16 @@ public final class DeadLetterRepair {
                 producer.send(repaired);
                 producer.send(new ProducerRecord<>(resent, position.getBytes(StandardCharsets.UTF_8),
                         Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8)));
-                if (++inTransaction == 1_000) {
+                if (counts.sent % 1_000 == 0) {
                     producer.commitTransaction();
                     producer.beginTransaction();
-                    inTransaction = 0;
                 }
-            }
+            });
             if (producer != null) {
                 producer.commitTransaction();
             }
         }
-        return new Result(examined, sent, already, stillRejected, truncated, notFromInput);
+        return new Result(counts.examined, counts.sent, counts.already, counts.stillRejected, counts.truncated, counts.notFromInput);
     }
 
     private static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {

@@ -47,6 +47,7 @@ class PoisonInputITCase {
 
     private static final AvroCodec<AdClickEvent> CLICKS = AvroCodec.of(AdClickEvent.class);
     private static final int TWO_MIB = 2 * 1024 * 1024;
+    private static final int HUGE = 1024 * 1024 + 10;
 
     @Test
     void theJobKeepsCountingExactlyThroughPoisonAndAFastClock(TestKafka kafka, TestCassandra cassandra) throws Exception {
@@ -89,7 +90,7 @@ class PoisonInputITCase {
                 // producer clock 50 minutes fast (its CreateTime too, which the broker's LogAppendTime replaces).
                 send(producer, input, 1, null, CLICKS.encode(click("long-ad", "a".repeat(70_000), now, "US")));
                 send(producer, input, 1, null, CLICKS.encode(click("long-country", "ad-a", now, "C".repeat(70_000))));
-                byte[] huge = new byte[1024 * 1024 + 10];
+                byte[] huge = new byte[HUGE];
                 new Random(1).nextBytes(huge);
                 System.arraycopy(CLICKS.encode(click("x", "ad-a", now, "US")), 0, huge, 0, 10);
                 send(producer, input, 1, null, huge);
@@ -150,16 +151,12 @@ class PoisonInputITCase {
                     .containsExactly("FIELD_TOO_LONG", "FIELD_TOO_LONG", poison.get(2).getReason(), "TIMESTAMP_OUT_OF_RANGE");
             assertThat(poison.get(0).getDetail()).contains("ad_id");
             assertThat(poison.get(1).getDetail()).contains("country");
-            assertThat(poison.get(2).getOriginalLength()).isEqualTo(huge().length);
+            assertThat(poison.get(2).getOriginalLength()).isEqualTo(HUGE);
             assertThat(poison.get(2).getOriginalSha256()).as("kept truncated, with the whole one's hash").isNotNull();
             assertThat(poison.get(2).getOriginal().remaining()).isEqualTo(512 * 1024);
         } finally {
             running.cancel().get();
         }
-    }
-
-    private static byte[] huge() {
-        return new byte[1024 * 1024 + 10];
     }
 
     private static Map<String, Long> awaitCounts(TestCassandra cassandra, String keyspace, Map<String, Long> expected, Duration timeout)

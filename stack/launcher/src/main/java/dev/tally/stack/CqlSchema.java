@@ -92,10 +92,15 @@ public final class CqlSchema {
 
     /** Creates the keyspace and its version table if missing. */
     public static void prepare(CqlSession session, String keyspace, String replication) {
-        requireKeyspaceName(keyspace);
-        for (String statement : statementsOf(read("cql/00-keyspace.cql") + read("cql/01-schema-migrations.cql"), keyspace, replication)) {
+        for (String statement : keyspaceStatements(keyspace, replication)) {
             session.execute(statement);
         }
+    }
+
+    /** The keyspace and its version table, which every migration runs in. */
+    private static List<String> keyspaceStatements(String keyspace, String replication) {
+        requireKeyspaceName(keyspace);
+        return statementsOf(read("cql/00-keyspace.cql") + read("cql/01-schema-migrations.cql"), keyspace, replication);
     }
 
     /** Every migration of {@code cql/index}, in order. */
@@ -121,9 +126,7 @@ public final class CqlSchema {
 
     /** Every statement of a fresh keyspace, in order: the keyspace, the version table, every migration. */
     public static List<String> statements(String keyspace, String replication) {
-        requireKeyspaceName(keyspace);
-        List<String> statements =
-                new ArrayList<>(statementsOf(read("cql/00-keyspace.cql") + read("cql/01-schema-migrations.cql"), keyspace, replication));
+        List<String> statements = new ArrayList<>(keyspaceStatements(keyspace, replication));
         for (Migration migration : migrations()) {
             statements.addAll(migration.statements(keyspace));
         }
