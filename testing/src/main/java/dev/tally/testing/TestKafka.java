@@ -34,9 +34,7 @@ public final class TestKafka {
 
     /** Creates a topic with a name no other test uses and returns the name. */
     public String newTopic(String prefix, int partitions) {
-        String name = prefix + "-" + COUNTER.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        kafka.createTopics(Map.of(name, partitions));
-        return name;
+        return newTopic(prefix, partitions, Map.of());
     }
 
     /** Creates a topic as {@link #newTopic(String, int)} does, with this topic configuration. */
