@@ -51,7 +51,10 @@ class AdClickJobITCase {
 
     @Test
     void recoversFromAFailureWithExactResults(TestKafka kafka, TestCassandra cassandra) throws Exception {
-        String input = kafka.newTopic("ad-clicks", 4);
+        // One partition, as in the replay tests: a single split reads in offset order, so the watermark
+        // follows the stream and the injected late records are late for sure. With four, a reader
+        // fetching one partition ahead of another held the watermark back and, in CI runs, none was.
+        String input = kafka.newTopic("ad-clicks", 1);
         kafka.createTopics(input + ".dlq", input + ".late");
         String counts = kafka.newTopic("ad-click-counts", 2);
         String top = kafka.newTopic("ad-top-ads", 2);
