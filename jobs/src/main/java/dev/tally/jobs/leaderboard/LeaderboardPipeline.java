@@ -1,6 +1,7 @@
 package dev.tally.jobs.leaderboard;
 
 import dev.tally.connectors.kafka.Decoded;
+import dev.tally.jobs.kit.NeverIdle;
 import dev.tally.jobs.kit.RouteInvalidRecords;
 import dev.tally.jobs.leaderboard.functions.ApplyResults;
 import dev.tally.jobs.leaderboard.functions.PlayerKey;
@@ -48,9 +49,11 @@ public final class LeaderboardPipeline {
 
         SingleOutputStreamOperator<ScoreChange> changes =
                 accepted.keyBy(new PlayerKey(), Types.STRING)
-                        .process(new ApplyResults(settings.correctionHorizon()), TypeInformation.of(ScoreChange.class))
-                        .uid("apply-results")
-                        .name("apply-results");
+                        .transform(
+                                "apply-results",
+                                TypeInformation.of(ScoreChange.class),
+                                new NeverIdle.KeyedProcess<>(new ApplyResults(settings.correctionHorizon())))
+                        .uid("apply-results");
 
         SingleOutputStreamOperator<LeaderboardUpdate> updates =
                 changes.map(new ToLeaderboardUpdate(), new AvroTypeInfo<>(LeaderboardUpdate.class)).name("to-leaderboard-update");

@@ -1,5 +1,6 @@
 package dev.tally.jobs.adclick.functions;
 
+import dev.tally.jobs.kit.NeverIdle;
 import dev.tally.jobs.kit.RecordFate;
 import dev.tally.jobs.kit.state.EmittedThrough;
 import dev.tally.jobs.kit.state.TimeBucketSlots;
@@ -19,6 +20,7 @@ import org.apache.flink.streaming.api.graph.StreamConfig;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
@@ -186,6 +188,12 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
             }
         }
         return false;
+    }
+
+    /** Decides what is late for the windows after it: {@link NeverIdle} says why its output stays active. */
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) {
+        NeverIdle.forward(status, output);
     }
 
     @Override

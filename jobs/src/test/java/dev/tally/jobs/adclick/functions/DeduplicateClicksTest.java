@@ -18,7 +18,9 @@ import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
@@ -81,6 +83,17 @@ class DeduplicateClicksTest {
         // one flag per distinct click_id, and no timer at all
         assertStored(harness, 2);
         assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void itsOutputIsNeverMarkedIdle() throws Exception {
+        open(HORIZON, Duration.ZERO);
+        harness.processWatermarkStatus(WatermarkStatus.IDLE);
+        harness.processWatermarkStatus(WatermarkStatus.ACTIVE);
+        harness.processWatermark(T0);
+
+        // NeverIdle says why: the windows after it must not take one subtask's watermark alone.
+        assertThat(harness.getOutput()).containsExactly(WatermarkStatus.ACTIVE, new Watermark(T0));
     }
 
     @Test

@@ -2,14 +2,15 @@ package dev.tally.jobs.leaderboard.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.jobs.kit.NeverIdle;
 import dev.tally.schema.leaderboard.MatchResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +33,7 @@ class ApplyResultsTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, MatchResult, ScoreChange> newHarness() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ApplyResults(Duration.ofHours(1))), new PlayerKey(), Types.STRING);
+                new NeverIdle.KeyedProcess<>(new ApplyResults(Duration.ofHours(1))), new PlayerKey(), Types.STRING);
     }
 
     @AfterEach
@@ -52,6 +53,16 @@ class ApplyResultsTest {
 
     private static String change(String user, long previous, long score, long reachedAt) {
         return "chess#2026-12/" + user + ": " + previous + " -> " + score + " @" + reachedAt;
+    }
+
+    @Test
+    void itsOutputIsNeverMarkedIdle() throws Exception {
+        harness.processWatermarkStatus(WatermarkStatus.IDLE);
+        harness.processWatermarkStatus(WatermarkStatus.ACTIVE);
+        harness.processWatermark(T0);
+
+        // NeverIdle says why: the standings must not clear a tournament on one subtask's watermark.
+        assertThat(harness.getOutput()).containsExactly(WatermarkStatus.ACTIVE, new Watermark(T0));
     }
 
     @Test
