@@ -10,7 +10,7 @@ import java.util.List;
  * A series' stored buckets merged into steps of a whole number of buckets, each step aligned to a
  * multiple of its length since the epoch (so a refreshed chart keeps its points where they were).
  *
- * <p>Buckets are merged with the job's own {@link Rollup#merge}, the rule that makes its hours from
+ * <p>Buckets are merged with the job's own {@link Rollup#mergeAll}, the rule that makes its hours from
  * its minutes: count and sum add, min and max of both, first of the earliest and last of the latest,
  * and for counters the increases add plus the pair across each boundary between merged buckets (the
  * earlier bucket's last sample and the later one's first: {@code next.first - prev.last}, or
@@ -29,25 +29,19 @@ final class MetricSteps {
     /** {@code buckets} of one series, oldest first, merged into steps of {@code stepMillis}; steps without a bucket are absent. */
     static List<Step> merge(List<MetricRollup> buckets, long stepMillis) {
         List<Step> steps = new ArrayList<>();
+        List<Rollup> ofStep = new ArrayList<>();
         long start = 0;
-        int count = 0;
-        Rollup merged = null;
         for (MetricRollup bucket : buckets) {
             long stepStart = Math.floorDiv(bucket.getBucketStart(), stepMillis) * stepMillis;
-            if (merged != null && stepStart == start) {
-                merged = merged.merge(rollupOf(bucket));
-                count++;
-                continue;
-            }
-            if (merged != null) {
-                steps.add(new Step(start, count, merged));
+            if (!ofStep.isEmpty() && stepStart != start) {
+                steps.add(new Step(start, ofStep.size(), Rollup.mergeAll(ofStep)));
+                ofStep = new ArrayList<>();
             }
             start = stepStart;
-            count = 1;
-            merged = rollupOf(bucket);
+            ofStep.add(rollupOf(bucket));
         }
-        if (merged != null) {
-            steps.add(new Step(start, count, merged));
+        if (!ofStep.isEmpty()) {
+            steps.add(new Step(start, ofStep.size(), Rollup.mergeAll(ofStep)));
         }
         return steps;
     }
@@ -66,6 +60,10 @@ final class MetricSteps {
         r.counter = row.getKind() == MetricKind.COUNTER;
         r.increase = row.getIncrease() == null ? 0 : row.getIncrease();
         r.resets = row.getResets() == null ? 0 : row.getResets();
+        if (row.getSketch() != null) {
+            r.sketch = new byte[row.getSketch().remaining()];
+            row.getSketch().duplicate().get(r.sketch);
+        }
         return r;
     }
 }

@@ -1,7 +1,10 @@
 package dev.tally.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.tally.jobs.metrics.functions.Rollup;
+import dev.tally.jobs.metrics.functions.ValueSketches;
 import dev.tally.schema.metrics.MetricKind;
 import dev.tally.schema.metrics.MetricRollup;
 import java.time.Instant;
@@ -43,6 +46,32 @@ class MetricStepsTest {
         MetricSteps.Step all = MetricSteps.merge(buckets, 4 * MINUTE).get(0);
         assertThat(MetricAggregate.INCREASE.of(all.rollup())).isEqualTo(30.0 + 5 + 20 + 5 + 10 + 5 + 5);
         assertThat(all.rollup().resets).isEqualTo(1);
+    }
+
+    @Test
+    void percentilesComeFromTheStepsMergedSketchesAndAreAbsentWithoutThem() {
+        // 1..100 over two minutes: the step's p50 is 50 and its p99 is 99, within 1%.
+        double[] low = new double[50];
+        double[] high = new double[50];
+        for (int i = 0; i < 50; i++) {
+            low[i] = i + 1;
+            high[i] = i + 51;
+        }
+        MetricRollup first = MetricRollup.newBuilder(gauge(T, 50, 1275, 1, 50, 1, 50))
+                .setSketch(java.nio.ByteBuffer.wrap(ValueSketches.of(low, 50))).build();
+        MetricRollup second = MetricRollup.newBuilder(gauge(T + MINUTE, 50, 3775, 51, 100, 51, 100))
+                .setSketch(java.nio.ByteBuffer.wrap(ValueSketches.of(high, 50))).build();
+
+        Rollup step = MetricSteps.merge(List.of(first, second), 2 * MINUTE).get(0).rollup();
+        assertThat((Double) MetricAggregate.P50.of(step)).isCloseTo(50, within(0.5));
+        assertThat((Double) MetricAggregate.P90.of(step)).isCloseTo(90, within(0.9));
+        assertThat((Double) MetricAggregate.P99.of(step)).isCloseTo(99, within(0.99));
+        assertThat(MetricAggregate.P50.of(MetricSteps.merge(List.of(first), MINUTE).get(0).rollup())).isNotNull();
+
+        MetricRollup older = gauge(T + 2 * MINUTE, 1, 7, 7, 7, 7, 7);
+        assertThat(MetricAggregate.P99.of(MetricSteps.merge(List.of(second, older), 2 * MINUTE).get(1).rollup()))
+                .as("a bucket from before sketches").isNull();
+        assertThat(MetricAggregate.P99.of(MetricSteps.merge(List.of(first, second, older), 4 * MINUTE).get(0).rollup())).isNull();
     }
 
     @Test

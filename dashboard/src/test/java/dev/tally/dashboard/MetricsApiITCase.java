@@ -1,6 +1,7 @@
 package dev.tally.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.connectors.cassandra.ResultTable;
 import dev.tally.jobs.metrics.MetricsTables;
 import dev.tally.jobs.metrics.functions.SeriesKeys;
+import dev.tally.jobs.metrics.functions.ValueSketches;
 import dev.tally.schema.metrics.MetricKind;
 import dev.tally.schema.metrics.MetricRollup;
 import dev.tally.testing.RealServicesExtension;
@@ -17,6 +19,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,10 +61,10 @@ class MetricsApiITCase {
         CqlSession session = cassandra.session();
         ResultTable<MetricRollup> minutes = MetricsTables.MINUTE_ROLLUPS;
         // web01 across midnight: averages 10, 1, 4.5, 2 of 1, 3, 2, 1 samples.
-        insert(session, keyspace, minutes, gauge(WEB01, "1m", minute(-2), 1, 10, 10, 10, 10, 10));
-        insert(session, keyspace, minutes, gauge(WEB01, "1m", minute(-1), 3, 3, 0.5, 1.5, 1.5, 0.5));
-        insert(session, keyspace, minutes, gauge(WEB01, "1m", minute(0), 2, 9, 4, 5, 4, 5));
-        insert(session, keyspace, minutes, gauge(WEB01, "1m", minute(1), 1, 2, 2, 2, 2, 2));
+        insert(session, keyspace, minutes, sketched(gauge(WEB01, "1m", minute(-2), 1, 10, 10, 10, 10, 10), 10));
+        insert(session, keyspace, minutes, sketched(gauge(WEB01, "1m", minute(-1), 3, 3, 0.5, 1.5, 1.5, 0.5), 1.5, 1, 0.5));
+        insert(session, keyspace, minutes, sketched(gauge(WEB01, "1m", minute(0), 2, 9, 4, 5, 4, 5), 4, 5));
+        insert(session, keyspace, minutes, sketched(gauge(WEB01, "1m", minute(1), 1, 2, 2, 2, 2, 2), 2));
         insert(session, keyspace, minutes, gauge(WEB02, "1m", minute(-1), 1, 7, 7, 7, 7, 7));
         insert(session, keyspace, minutes, gauge("cpu.load", "1m", minute(-1), 1, 2, 2, 2, 2, 2));
         insert(session, keyspace, minutes, gauge(ODD, "1m", minute(-1), 1, 42, 42, 42, 42, 42));
@@ -124,6 +127,13 @@ class MetricsApiITCase {
         assertThat(values(only(get(query("cpu.load", range + "&agg=last"), 200), WEB01))).containsExactly(0.5, 2.0);
         JsonNode increase = only(get(query("cpu.load", range + "&agg=increase"), 200), WEB01);
         assertThat(increase.path("points").get(0).path("value").isNull()).as("a gauge has no increase").isTrue();
+        // Percentiles of the steps' merged sketches: of 0.5, 1, 1.5, 10 and of 2, 4, 5, within 1%.
+        assertThat(values(only(get(query("cpu.load", range + "&agg=p50"), 200), WEB01)))
+                .satisfiesExactly(v -> assertThat(v).isCloseTo(1.0, within(0.01)), v -> assertThat(v).isCloseTo(4.0, within(0.04)));
+        assertThat(values(only(get(query("cpu.load", range + "&agg=p99"), 200), WEB01)))
+                .satisfiesExactly(v -> assertThat(v).isCloseTo(1.5, within(0.015)), v -> assertThat(v).isCloseTo(4.0, within(0.04)));
+        JsonNode unsketched = only(get(query("cpu.load", "match=host=web02&from=" + minute(-2) + "&to=" + minute(2) + "&agg=p50"), 200), WEB02);
+        assertThat(unsketched.path("points").get(0).path("value").isNull()).as("a row without a sketch").isTrue();
         // The same step as an ISO-8601 duration.
         assertThat(values(only(get(query("cpu.load", range.replace("2m", "PT2M")), 200), WEB01))).containsExactly(13.0 / 4, 11.0 / 3);
     }
@@ -214,6 +224,11 @@ class MetricsApiITCase {
 
     private static Instant minute(int offset) {
         return DAY.plus(Duration.ofMinutes(offset));
+    }
+
+    /** The row with a sketch of its bucket's values. */
+    private static MetricRollup sketched(MetricRollup row, double... values) {
+        return MetricRollup.newBuilder(row).setSketch(ByteBuffer.wrap(ValueSketches.of(values, values.length))).build();
     }
 
     private static MetricRollup gauge(String key, String resolution, Instant start, long count, double sum, double min, double max, double first, double last) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.type.DataTypes;
 import com.datastax.oss.driver.api.core.type.ListType;
 import dev.tally.stack.CqlSchema;
 import dev.tally.testing.RealServicesExtension;
@@ -36,7 +37,7 @@ class CqlMigrationsITCase {
 
         List<CqlSchema.Migration> applied = CqlSchema.apply(session, keyspace, CqlSchema.LOCAL_REPLICATION);
 
-        assertThat(applied).extracting(CqlSchema.Migration::version).containsExactly(1, 2);
+        assertThat(applied).extracting(CqlSchema.Migration::version).containsExactly(1, 2, 3);
         for (String table : List.of("top_ads", "top_ads_latest")) {
             var column = session.refreshSchema().getKeyspace(keyspace).orElseThrow().getTable(table).orElseThrow()
                     .getColumn("ad_ids").orElseThrow();
@@ -47,7 +48,12 @@ class CqlMigrationsITCase {
         assertThat(session.execute("SELECT count FROM " + keyspace + ".ad_click_counts WHERE ad_id = 'ad1' AND filter_id = 0").one().getLong(0))
                 .as("a table the migrations do not touch keeps its rows")
                 .isEqualTo(7);
-        assertThat(session.execute("SELECT version FROM " + keyspace + ".schema_migrations").all()).hasSize(2);
+        for (String table : List.of("metric_rollups_1m", "metric_rollups_1h")) {
+            assertThat(session.getMetadata().getKeyspace(keyspace).orElseThrow().getTable(table).orElseThrow().getColumn("sketch"))
+                    .as("migration 3: %s keeps its buckets' percentile sketches", table)
+                    .hasValueSatisfying(c -> assertThat(c.getType()).isEqualTo(DataTypes.BLOB));
+        }
+        assertThat(session.execute("SELECT version FROM " + keyspace + ".schema_migrations").all()).hasSize(3);
 
         assertThat(CqlSchema.apply(session, keyspace, CqlSchema.LOCAL_REPLICATION)).as("again: nothing to do").isEmpty();
     }

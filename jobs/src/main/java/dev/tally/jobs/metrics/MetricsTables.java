@@ -25,7 +25,7 @@ public final class MetricsTables {
     public static final String HOUR = "1h";
 
     private static final List<String> VALUES =
-            List.of("count", "sum", "min", "max", "first", "first_ts", "last", "last_ts", "increase", "resets", "kind");
+            List.of("count", "sum", "min", "max", "first", "first_ts", "last", "last_ts", "increase", "resets", "kind", "sketch");
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);
 
     /** Minute rollups, one partition per (series, UTC day). */
@@ -79,11 +79,13 @@ public final class MetricsTables {
                             Instant.ofEpochMilli(r.getLastTs()),
                             r.getIncrease(),
                             r.getResets(),
-                            r.getKind().name()
+                            r.getKind().name(),
+                            r.getSketch()
                         },
                         row -> read(row, resolution))
                 .withTimeToLive((r, now) -> timeToLive(bucketEnd(r), now, retentionMillis))
-                // A gauge's null increase and resets would be two tombstones per row; read() ignores them for gauges.
+                // A gauge's null increase and resets would be two tombstones per row; read() ignores them for
+                // gauges. A sketch is null only in a rollup of a version without them.
                 .withNullsUnset()
                 // Whole buckets of the range: a replay reads the samples of [from, to) and no others.
                 .withRange((r, from, to) -> r.getBucketStart() >= from && bucketEnd(r) <= to)
@@ -111,6 +113,7 @@ public final class MetricsTables {
                 .setLastTs(row.getInstant("last_ts").toEpochMilli())
                 .setIncrease(counter && !row.isNull("increase") ? row.getDouble("increase") : null)
                 .setResets(counter && !row.isNull("resets") ? row.getLong("resets") : null)
+                .setSketch(row.getByteBuffer("sketch"))
                 .build();
     }
 }

@@ -123,7 +123,7 @@ class MetricsSqlQueryTest {
         Map<String, MetricRollup> expected = new LinkedHashMap<>();
         for (MetricRollup r : drain(jobRollups)) {
             if (r.getResolution().equals(MetricsTables.MINUTE)) {
-                expected.put(r.getSeriesKey() + "@" + r.getBucketStart(), MetricRollup.newBuilder(r).setIncrease(null).setResets(null).build());
+                expected.put(r.getSeriesKey() + "@" + r.getBucketStart(), MetricRollup.newBuilder(r).setIncrease(null).setResets(null).setSketch(null).build());
             }
         }
 

@@ -34,7 +34,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Compares what the metrics job wrote (Cassandra rows of both resolutions, the committed rollups topic,
  * the dead letters) with the ground truth of the generated input. Exact: every bucket's final rollup,
- * field by field, in Cassandra and as the last record of its bucket on the rollups topic; one
+ * field by field, in Cassandra and as the last record of its bucket on the rollups topic, and its
+ * percentile sketch within its accuracy of the exact quantiles ({@link SketchCheck}); one
  * CONFLICTING_SAMPLE dead letter per conflicting value; the other dead letters by reason; given the
  * points the job routed to the late topic, which must all be late candidates the job may have found
  * late. The closing points' series ({@value MetricsGenerator#CLOSING_SERIES}) are no data and ignored.
@@ -158,8 +159,15 @@ public final class MetricsVerifier {
             List<MetricRollup> rows = resolution.equals(BucketKey.MINUTE) ? output.cassandraMinutes() : output.cassandraHours();
             String table = resolution.equals(BucketKey.MINUTE) ? "metric_rollups_1m" : "metric_rollups_1h";
             comparisons.add(Comparison.of("cassandra " + table, expected.rollups(resolution), byBucket(rows, resolution)));
+            SketchCheck sketches = new SketchCheck("cassandra " + table + " sketch quantiles within 1%");
+            for (MetricRollup r : rows) {
+                sketches.add(new BucketKey(r.getSeriesKey(), resolution, r.getBucketStart()), r.getSketch());
+            }
+            checks.add(sketches.against(expected.samples()));
         }
-        Map<BucketKey, ExpectedRollup> published = lastPerBucket(output.kafkaRollups(), rollupsTopic, checks);
+        SketchCheck publishedSketches = new SketchCheck("kafka " + rollupsTopic + " sketch quantiles within 1%");
+        Map<BucketKey, ExpectedRollup> published = lastPerBucket(output.kafkaRollups(), rollupsTopic, checks, publishedSketches);
+        checks.add(publishedSketches.against(expected.samples()));
         for (String resolution : List.of(BucketKey.MINUTE, BucketKey.HOUR)) {
             Map<BucketKey, ExpectedRollup> some = new HashMap<>();
             published.forEach((k, v) -> {
@@ -245,7 +253,8 @@ public final class MetricsVerifier {
     }
 
     /** The last record of each bucket (one series' records share a key, so a partition, so their order), each checked. */
-    static Map<BucketKey, ExpectedRollup> lastPerBucket(List<KeyedRollup> records, String topic, List<Check> checks) {
+    static Map<BucketKey, ExpectedRollup> lastPerBucket(
+            List<KeyedRollup> records, String topic, List<Check> checks, SketchCheck sketches) {
         CheckBuilder decodes = new CheckBuilder("kafka " + topic + " records are MetricRollups");
         CheckBuilder keys = new CheckBuilder("kafka " + topic + " keyed by series_key");
         CheckBuilder names = new CheckBuilder("kafka " + topic + " name and labels give series_key");
@@ -265,7 +274,9 @@ public final class MetricsVerifier {
             buckets.check(
                     size > 0 && Math.floorMod(r.getBucketStart(), size) == 0,
                     () -> r.getResolution() + " bucket at " + r.getBucketStart() + " of " + r.getSeriesKey());
-            last.put(new BucketKey(r.getSeriesKey(), r.getResolution(), r.getBucketStart()), ExpectedRollup.of(r));
+            BucketKey bucket = new BucketKey(r.getSeriesKey(), r.getResolution(), r.getBucketStart());
+            last.put(bucket, ExpectedRollup.of(r));
+            sketches.add(bucket, r.getSketch());
         }
         checks.add(decodes.build());
         checks.add(keys.build());
@@ -340,7 +351,7 @@ public final class MetricsVerifier {
     }
 
     /** Counts the records checked and keeps a few that failed. */
-    private static final class CheckBuilder {
+    static final class CheckBuilder {
         private final String what;
         private long checked;
         private long failed;

@@ -14,6 +14,9 @@ import dev.tally.loadgen.metrics.reference.ReferencePoint;
 import dev.tally.loadgen.metrics.reference.SentPoint;
 import dev.tally.schema.common.DeadLetter;
 import dev.tally.schema.metrics.MetricPoint;
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.DDSketches;
+import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import dev.tally.schema.metrics.MetricRollup;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -167,6 +170,28 @@ class MetricsVerifierTest {
     }
 
     @Test
+    void aSketchOffByMoreThanItsAccuracyOrMissingFails() {
+        Output correct = correctOutput(truth.lateCandidates());
+        List<MetricRollup> minutes = new ArrayList<>(correct.cassandraMinutes());
+        MetricRollup widest = minutes.stream().filter(r -> r.getMax() > 0).max(java.util.Comparator.comparing(MetricRollup::getMax)).orElseThrow();
+        BucketKey key = new BucketKey(widest.getSeriesKey(), BucketKey.MINUTE, widest.getBucketStart());
+        minutes.set(minutes.indexOf(widest), MetricRollup.newBuilder(widest)
+                .setSketch(sketch(truth.applying(truth.lateCandidates()).samples().get(key), 1.03)).build());
+        List<MetricRollup> hours = new ArrayList<>(correct.cassandraHours());
+        hours.set(0, MetricRollup.newBuilder(hours.get(0)).setSketch(null).build());
+
+        MetricsVerifier.Report report = MetricsVerifier.compare(
+                truth, new Output(minutes, hours, correct.kafkaRollups(), correct.deadLetters(), correct.late()), ROLLUPS, INPUT);
+
+        assertThat(check(report, "metric_rollups_1m sketch quantiles within 1%").failed()).isEqualTo(1);
+        assertThat(check(report, "metric_rollups_1m sketch quantiles within 1%").examples().get(0)).contains("quantile");
+        assertThat(check(report, "metric_rollups_1h sketch quantiles within 1%").failed()).isEqualTo(1);
+        assertThat(check(report, "metric_rollups_1h sketch quantiles within 1%").examples().get(0)).contains("no sketch");
+        assertThat(check(report, ROLLUPS + " sketch quantiles within 1%").passed()).isTrue();
+        assertThat(report.exact()).isFalse();
+    }
+
+    @Test
     void theClosingSeriesIsIgnoredEverywhere() {
         Output correct = correctOutput(truth.lateCandidates());
         String closingKey = MetricsGenerator.CLOSING_SERIES + "{partition=\"0\"}";
@@ -189,8 +214,9 @@ class MetricsVerifierTest {
         List<MetricRollup> hours = new ArrayList<>();
         List<KeyedRollup> published = new ArrayList<>();
         expected.rollups().forEach((key, rollup) -> {
-            (key.resolution().equals(BucketKey.MINUTE) ? minutes : hours).add(rollup(key, rollup, null));
-            published.add(new KeyedRollup(key.seriesKey(), rollup(key, rollup, seriesPoints.get(key.seriesKey()))));
+            ByteBuffer sketch = sketch(expected.samples().get(key), 1);
+            (key.resolution().equals(BucketKey.MINUTE) ? minutes : hours).add(rollup(key, rollup, null, sketch));
+            published.add(new KeyedRollup(key.seriesKey(), rollup(key, rollup, seriesPoints.get(key.seriesKey()), sketch)));
         });
         List<DeadLetter> letters = new ArrayList<>();
         for (PointId conflict : expected.conflicts().keySet()) {
@@ -214,7 +240,22 @@ class MetricsVerifierTest {
     }
 
     /** A rollup record; {@code series} null: as read from Cassandra, without name and labels. */
-    private static MetricRollup rollup(BucketKey key, ExpectedRollup r, ReferencePoint series) {
+    /** A DDSketch of the values, each times {@code scale}, in the standard encoding. */
+    private static ByteBuffer sketch(double[] values, double scale) {
+        DDSketch sketch = DDSketches.unboundedDense(0.01);
+        for (double v : values) {
+            sketch.accept(v * scale);
+        }
+        GrowingByteArrayOutput out = GrowingByteArrayOutput.withDefaultInitialCapacity();
+        try {
+            sketch.encode(out, false);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return ByteBuffer.wrap(out.trimmedCopy());
+    }
+
+    private static MetricRollup rollup(BucketKey key, ExpectedRollup r, ReferencePoint series, ByteBuffer sketch) {
         return MetricRollup.newBuilder()
                 .setSeriesKey(key.seriesKey())
                 .setName(series == null ? "" : series.name())
@@ -232,6 +273,7 @@ class MetricsVerifierTest {
                 .setLastTs(r.lastTs())
                 .setIncrease(r.increase())
                 .setResets(r.resets())
+                .setSketch(sketch)
                 .build();
     }
 

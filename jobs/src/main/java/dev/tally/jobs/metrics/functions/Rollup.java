@@ -2,13 +2,17 @@ package dev.tally.jobs.metrics.functions;
 
 import dev.tally.schema.metrics.MetricKind;
 import dev.tally.schema.metrics.MetricRollup;
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * The mergeable summary of a series over a bucket. Counters carry the increase and resets between
  * consecutive samples inside the bucket; {@link #merge} adds the pair across the boundary (the
  * earlier bucket's last sample, the later one's first), so an hour merged from its minutes equals the
- * same rules over the hour's samples, and a reset on a minute's edge is not lost. A POJO kept in keyed
- * state until the hour's allowed lateness has passed.
+ * same rules over the hour's samples, and a reset on a minute's edge is not lost. The values' percentile
+ * sketch ({@link ValueSketches}) merges exactly too. A POJO kept in keyed state until the hour's
+ * allowed lateness has passed.
  */
 public final class Rollup {
 
@@ -23,6 +27,8 @@ public final class Rollup {
     public boolean counter;
     public double increase;
     public long resets;
+    /** The encoded sketch of the values; null in a rollup restored from a version without sketches. */
+    public byte[] sketch;
 
     public Rollup() {}
 
@@ -48,11 +54,38 @@ public final class Rollup {
         }
         r.last = samples.values[n - 1];
         r.lastTs = samples.ts[n - 1];
+        r.sketch = ValueSketches.of(samples.values, n);
         return r;
+    }
+
+    /** The rollups of consecutive buckets (at least one, in time order) as one. */
+    public static Rollup mergeAll(List<Rollup> inOrder) {
+        if (inOrder.size() == 1) {
+            return inOrder.get(0);
+        }
+        Rollup merged = inOrder.get(0);
+        for (int i = 1; i < inOrder.size(); i++) {
+            merged = merged.mergeScalars(inOrder.get(i));
+        }
+        // One sketch for all, rather than an encoding per pair.
+        DDSketch sketch = ValueSketches.empty();
+        for (Rollup r : inOrder) {
+            if (r.sketch == null) {
+                merged.sketch = null;
+                return merged;
+            }
+            sketch.mergeWith(ValueSketches.decode(r.sketch));
+        }
+        merged.sketch = ValueSketches.encode(sketch);
+        return merged;
     }
 
     /** This rollup followed by {@code later}, a rollup of a later bucket of the same series. */
     public Rollup merge(Rollup later) {
+        return mergeAll(List.of(this, later));
+    }
+
+    private Rollup mergeScalars(Rollup later) {
         Rollup r = new Rollup();
         r.count = count + later.count;
         r.sum = sum + later.sum;
@@ -96,6 +129,7 @@ public final class Rollup {
                 .setLastTs(lastTs)
                 .setIncrease(counter ? increase : null)
                 .setResets(counter ? resets : null)
+                .setSketch(sketch == null ? null : ByteBuffer.wrap(sketch))
                 .build();
     }
 }

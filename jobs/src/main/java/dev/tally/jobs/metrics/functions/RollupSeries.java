@@ -208,10 +208,7 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
             return;
         }
         hourMinutes.sort(Map.Entry.comparingByKey());
-        Rollup merged = hourMinutes.get(0).getValue();
-        for (int i = 1; i < hourMinutes.size(); i++) {
-            merged = merged.merge(hourMinutes.get(i).getValue());
-        }
+        Rollup merged = Rollup.mergeAll(hourMinutes.stream().map(Map.Entry::getValue).toList());
         out.collect(merged.toAvro(key, SeriesKeys.parse(key), HOUR, hour));
     }
 

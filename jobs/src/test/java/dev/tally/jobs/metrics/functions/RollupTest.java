@@ -60,6 +60,50 @@ class RollupTest {
     }
 
     @Test
+    void theSketchGivesEveryQuantileWithinOnePercentAndMergesToTheSameBytes() {
+        long[] ts = new long[120];
+        double[] values = new double[120];
+        for (int i = 0; i < ts.length; i++) {
+            ts[i] = i * 1_000L;
+            // Spread over six orders of magnitude, both signs and zero.
+            values[i] = i % 17 == 0 ? 0 : (i % 3 == 0 ? -1 : 1) * Math.pow(10, i % 6) * (1 + i / 128.0);
+        }
+        Rollup direct = Rollup.of(samples(false, ts, values));
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        var sketch = ValueSketches.decode(direct.sketch);
+        assertThat(sketch.getCount()).isEqualTo(120);
+        for (double q : new double[] {0, 0.01, 0.25, 0.5, 0.9, 0.99, 1}) {
+            double exact = sorted[(int) Math.floor(q * (sorted.length - 1))];
+            assertThat(sketch.getValueAtQuantile(q)).as("q %s", q).isCloseTo(exact, org.assertj.core.data.Offset.offset(Math.abs(exact) * 0.01 + 1e-12));
+        }
+
+        // The two minutes merged, the minutes the other way round, and the samples in reverse.
+        Rollup first = Rollup.of(samples(false, java.util.Arrays.copyOfRange(ts, 0, 60), java.util.Arrays.copyOfRange(values, 0, 60)));
+        Rollup second = Rollup.of(samples(false, java.util.Arrays.copyOfRange(ts, 60, 120), java.util.Arrays.copyOfRange(values, 60, 120)));
+        assertThat(first.merge(second).sketch).isEqualTo(direct.sketch);
+        assertThat(Rollup.mergeAll(java.util.List.of(second, first)).sketch).isEqualTo(direct.sketch);
+        long[] reversedTs = new long[120];
+        double[] reversed = new double[120];
+        for (int i = 0; i < 120; i++) {
+            reversedTs[i] = ts[119 - i];
+            reversed[i] = values[119 - i];
+        }
+        assertThat(Rollup.of(samples(false, reversedTs, reversed)).sketch).isEqualTo(direct.sketch);
+    }
+
+    @Test
+    void aRollupRestoredWithoutASketchMergesToNone() {
+        Rollup old = Rollup.of(samples(false, new long[] {0}, new double[] {1}));
+        old.sketch = null;
+        Rollup next = Rollup.of(samples(false, new long[] {60_000}, new double[] {2}));
+
+        assertThat(old.merge(next).sketch).isNull();
+        assertThat(old.merge(next).count).isEqualTo(2);
+        assertThat(old.toAvro("m", new SeriesKeys.Series("m", java.util.Map.of()), "1h", 0).getSketch()).isNull();
+    }
+
+    @Test
     void theSmallestValueOfATimestampIsItsSampleInEitherOrder() {
         MinuteSamples larger = new MinuteSamples();
         assertThat(larger.add(0, 5, false)).isEqualTo(MinuteSamples.Outcome.ADDED);

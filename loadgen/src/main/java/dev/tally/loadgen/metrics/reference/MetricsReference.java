@@ -2,6 +2,7 @@ package dev.tally.loadgen.metrics.reference;
 
 import dev.tally.schema.metrics.MetricKind;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,7 +37,12 @@ public final class MetricsReference {
     private static final long HOUR_MILLIS = 3_600_000L;
 
     /** What a correct job leaves: every bucket's final rollup and every conflicting value's dead letter. */
-    public record Result(Map<BucketKey, ExpectedRollup> rollups, Map<PointId, Long> conflicts, Totals totals) {
+    /**
+     * @param samples each bucket's sample values, in ascending order: its exact quantiles, which the
+     *     rollup's percentile sketch must give within its relative accuracy
+     */
+    public record Result(
+            Map<BucketKey, ExpectedRollup> rollups, Map<BucketKey, double[]> samples, Map<PointId, Long> conflicts, Totals totals) {
 
         /** The rollups of one resolution ({@link BucketKey#MINUTE} or {@link BucketKey#HOUR}). */
         public Map<BucketKey, ExpectedRollup> rollups(String resolution) {
@@ -100,8 +106,13 @@ public final class MetricsReference {
         // Kept for every bucket, used for COUNTER ones only: any pair may be a counter bucket's.
         double increase;
         long resets;
+        double[] values = new double[8];
 
         void add(long ts, double value, boolean isCounter) {
+            if (count == values.length) {
+                values = Arrays.copyOf(values, values.length * 2);
+            }
+            values[(int) count] = value;
             if (count == 0) {
                 first = value;
                 firstTs = ts;
@@ -118,6 +129,12 @@ public final class MetricsReference {
             last = value;
             lastTs = ts;
             counter |= isCounter;
+        }
+
+        double[] sortedValues() {
+            double[] sorted = Arrays.copyOf(values, (int) count);
+            Arrays.sort(sorted);
+            return sorted;
         }
 
         ExpectedRollup rollup() {
@@ -170,6 +187,7 @@ public final class MetricsReference {
         }
 
         Map<BucketKey, ExpectedRollup> rollups = new HashMap<>();
+        Map<BucketKey, double[]> bucketSamples = new HashMap<>();
         Map<PointId, Long> conflicts = new HashMap<>();
         long samples = 0;
         for (Map.Entry<String, TreeMap<Long, Sample>> s : series.entrySet()) {
@@ -190,11 +208,17 @@ public final class MetricsReference {
                 hours.computeIfAbsent(Math.floorDiv(ts, HOUR_MILLIS) * HOUR_MILLIS, h -> new Bucket()).add(ts, kept, counter);
                 samples++;
             }
-            minutes.forEach((start, b) -> rollups.put(new BucketKey(key, BucketKey.MINUTE, start), b.rollup()));
-            hours.forEach((start, b) -> rollups.put(new BucketKey(key, BucketKey.HOUR, start), b.rollup()));
+            minutes.forEach((start, b) -> {
+                rollups.put(new BucketKey(key, BucketKey.MINUTE, start), b.rollup());
+                bucketSamples.put(new BucketKey(key, BucketKey.MINUTE, start), b.sortedValues());
+            });
+            hours.forEach((start, b) -> {
+                rollups.put(new BucketKey(key, BucketKey.HOUR, start), b.rollup());
+                bucketSamples.put(new BucketKey(key, BucketKey.HOUR, start), b.sortedValues());
+            });
         }
         return new Result(
-                rollups, conflicts, new Totals(accepted, candidates, routed, applied, samples, duplicates, conflicts.size()));
+                rollups, bucketSamples, conflicts, new Totals(accepted, candidates, routed, applied, samples, duplicates, conflicts.size()));
     }
 
     /**
