@@ -10,8 +10,8 @@ import java.util.List;
  *
  * <p>Until it has turned anyone away it holds every player. After that, everyone outside ranks
  * after its last entry, so a player who re-places ahead of the last entry enters (and the last leaves
- * when it is over capacity), and a listed player who falls behind the last leaves: who would be next
- * is unknown. Scores only grow except by corrections, so the margin above K absorbs those.
+ * when it is over capacity), a listed player who falls behind the last leaves (who would be next is
+ * unknown), and the last entry that scores again stays, wherever it then ranks. Scores only grow except by corrections, so the margin above K absorbs those.
  */
 public final class TopList {
 
@@ -32,11 +32,16 @@ public final class TopList {
 
     /** Re-places {@code player} (a new one, or one whose score or reached_at changed); true if the list changed. */
     public boolean place(Standing player) {
-        boolean removed = entries.removeIf(s -> s.userId.equals(player.userId));
+        Standing before = remove(player.userId);
         int at = Collections.binarySearch(entries, player, Standing.DISPLAY_ORDER);
         int insertion = at >= 0 ? at : -at - 1;
-        if (!everyoneListed && insertion >= entries.size()) {
-            return removed;
+        // Behind the last entry only a listed player who did not fall may stay: everyone outside
+        // ranked after where he was, so after where he is. (The last entry scoring again without
+        // passing the one before it used to leave, and the list shrank at its tail.)
+        if (!everyoneListed
+                && insertion >= entries.size()
+                && (before == null || Standing.DISPLAY_ORDER.compare(player, before) > 0)) {
+            return before != null;
         }
         entries.add(insertion, player);
         if (entries.size() > capacity) {
@@ -44,6 +49,16 @@ public final class TopList {
             everyoneListed = false;
         }
         return true;
+    }
+
+    /** Takes {@code userId}'s entry out of the list: the entry, or null if not listed. */
+    private Standing remove(String userId) {
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).userId.equals(userId)) {
+                return entries.remove(i);
+            }
+        }
+        return null;
     }
 
     /** The first {@code k}, best first. */

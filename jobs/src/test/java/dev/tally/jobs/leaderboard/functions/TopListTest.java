@@ -70,6 +70,26 @@ class TopListTest {
     }
 
     @Test
+    void theLastEntryScoringWithoutPassingTheOneBeforeStays() {
+        TopList list = TopList.empty(3);
+        list.place(s("a", 9, 1));
+        list.place(s("b", 8, 1));
+        list.place(s("c", 5, 1));
+        list.place(s("d", 4, 1));
+        assertThat(list.everyoneListed()).isFalse();
+        // c scores (6, still behind b): d and everyone else outside ranked after c's 5, so after 6.
+        assertThat(list.place(s("c", 6, 2))).isTrue();
+        assertThat(users(list.entries())).containsExactly("a", "b", "c");
+        assertThat(list.isComplete(3)).isTrue();
+        // A correction that pushes c below where it was: who is next is unknown, so it leaves.
+        assertThat(list.place(s("c", 5, 3))).isTrue();
+        assertThat(users(list.entries())).containsExactly("a", "b");
+        // An outsider that would rank last does not enter.
+        assertThat(list.place(s("d", 5, 4))).isFalse();
+        assertThat(users(list.entries())).containsExactly("a", "b");
+    }
+
+    @Test
     void whileEveryoneIsListedAPushedDownPlayerStays() {
         TopList list = TopList.empty(5);
         list.place(s("a", 5, 1));
