@@ -44,6 +44,8 @@ class LeaderboardJobITCase {
 
     @Test
     void recoversFromAFailureWithExactStandings(TestKafka kafka, TestCassandra cassandra) throws Exception {
+        // Four partitions: on one, a restart leaves stale Cassandra rows in two of three runs (the
+        // job README's known gap, issue 27).
         String input = kafka.newTopic("match-results", 4);
         kafka.createTopics(input + ".dlq", input + ".late");
         String updates = kafka.newTopic("leaderboard-updates", 2);
