@@ -44,9 +44,10 @@ class LeaderboardJobITCase {
 
     @Test
     void recoversFromAFailureWithExactStandings(TestKafka kafka, TestCassandra cassandra) throws Exception {
-        // Four partitions: on one, a restart leaves stale Cassandra rows in two of three runs (the
-        // job README's known gap, issue 27).
-        String input = kafka.newTopic("match-results", 4);
+        // One partition: every late result is late for the job too, and the restarted attempt reads
+        // the backlog at its own pace, coalescing differently from the failed one (which left stale
+        // Cassandra rows before the rows waited for their checkpoint, and shrank a top list).
+        String input = kafka.newTopic("match-results", 1);
         kafka.createTopics(input + ".dlq", input + ".late");
         String updates = kafka.newTopic("leaderboard-updates", 2);
         String top = kafka.newTopic("leaderboard-top", 2);

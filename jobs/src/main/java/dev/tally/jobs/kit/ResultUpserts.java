@@ -4,6 +4,7 @@ import dev.tally.connectors.cassandra.CassandraConnection;
 import dev.tally.connectors.cassandra.CassandraSink;
 import dev.tally.connectors.cassandra.ResultTable;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /** Every job's Cassandra result sink: a result table's upserts, named after the table. */
 public final class ResultUpserts {
@@ -12,6 +13,26 @@ public final class ResultUpserts {
 
     /** {@code results} upserted into {@code table} through {@code connection}, with the stable {@code uid}. */
     public static <T> void attach(
+            DataStream<T> results, ResultTable<T> table, CassandraConnection connection, CassandraSink.Batching batching, String uid) {
+        sink(results, table, connection, batching, uid);
+    }
+
+    /**
+     * {@link #attach}, with each row held until the checkpoint after it completes ({@link
+     * ReleaseOnCheckpoint}): for a job that writes rows only when they change.
+     */
+    public static <T> void attachReleasedOnCheckpoint(
+            DataStream<T> results, ResultTable<T> table, CassandraConnection connection, CassandraSink.Batching batching, String uid) {
+        SingleOutputStreamOperator<T> released =
+                results.transform(
+                                "release on checkpoint: " + table.name(),
+                                results.getType(),
+                                new ReleaseOnCheckpoint<>(table, results.getType()))
+                        .uid(uid + "-release-on-checkpoint");
+        sink(released, table, connection, batching, uid);
+    }
+
+    private static <T> void sink(
             DataStream<T> results, ResultTable<T> table, CassandraConnection connection, CassandraSink.Batching batching, String uid) {
         results.sinkTo(CassandraSink.<T>builder().connection(connection).batching(batching).upsert(table.upsert()).build())
                 .uid(uid)

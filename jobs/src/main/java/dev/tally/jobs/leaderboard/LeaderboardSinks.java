@@ -63,13 +63,20 @@ public final class LeaderboardSinks {
         outputs.top().sinkTo(new DiscardingSink<>()).uid("top-kafka-sink").name("discard: top");
     }
 
-    /** The Cassandra tables of the results, in the connection's keyspace (live, or a replay's own). */
+    /**
+     * The Cassandra tables of the results, in the connection's keyspace (live, or a replay's own). The
+     * job writes a row only when it changed, so rows wait for their checkpoint (ReleaseOnCheckpoint
+     * says why).
+     */
     public static void attachCassandra(
             LeaderboardPipeline.Outputs outputs, CassandraConnection cassandra, CassandraSink.Batching batching) {
-        ResultUpserts.attach(outputs.updates(), LeaderboardTables.PLAYER_SCORES, cassandra, batching, "player-scores-cassandra-sink");
+        ResultUpserts.attachReleasedOnCheckpoint(
+                outputs.updates(), LeaderboardTables.PLAYER_SCORES, cassandra, batching, "player-scores-cassandra-sink");
         if (outputs.histogram() != null) {
-            ResultUpserts.attach(outputs.histogram(), LeaderboardTables.SCORE_HISTOGRAM, cassandra, batching, "histogram-cassandra-sink");
+            ResultUpserts.attachReleasedOnCheckpoint(
+                    outputs.histogram(), LeaderboardTables.SCORE_HISTOGRAM, cassandra, batching, "histogram-cassandra-sink");
         }
-        ResultUpserts.attach(outputs.top(), LeaderboardTables.TOP_PLAYERS, cassandra, batching, "top-players-cassandra-sink");
+        ResultUpserts.attachReleasedOnCheckpoint(
+                outputs.top(), LeaderboardTables.TOP_PLAYERS, cassandra, batching, "top-players-cassandra-sink");
     }
 }
