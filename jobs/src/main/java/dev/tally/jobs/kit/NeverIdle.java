@@ -17,8 +17,9 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * arriving from the other one, accepted as on time, are behind it. The ad-click count window drops
  * such a partial count ({@code MinuteCountWindowChannelsTest} shows it in a task with two channels;
  * three clean-clone CI runs lost about half of a minute's clicks, none in the late topic, which fits
- * it); the leaderboard's standings would apply a change to a tournament they had already cleared. A channel never marked idle holds the downstream watermark at the lowest of
- * all the subtasks' watermarks, and every one of them has decided its records against its own.
+ * it); the leaderboard's standings would apply a change to a tournament they had already cleared.
+ * A channel never marked idle holds the downstream watermark at the lowest of all the subtasks'
+ * watermarks, and every one of them has decided its records against its own.
  *
  * <p>Flink passes a status on only through {@code processWatermarkStatus} of the operators in a chain
  * (an output's status is what it was last told), which is why this is an operator's override and

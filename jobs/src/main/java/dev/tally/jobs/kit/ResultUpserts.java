@@ -14,7 +14,9 @@ public final class ResultUpserts {
     /** {@code results} upserted into {@code table} through {@code connection}, with the stable {@code uid}. */
     public static <T> void attach(
             DataStream<T> results, ResultTable<T> table, CassandraConnection connection, CassandraSink.Batching batching, String uid) {
-        sink(results, table, connection, batching, uid);
+        results.sinkTo(CassandraSink.<T>builder().connection(connection).batching(batching).upsert(table.upsert()).build())
+                .uid(uid)
+                .name("cassandra: " + table.name());
     }
 
     /**
@@ -29,13 +31,6 @@ public final class ResultUpserts {
                                 results.getType(),
                                 new ReleaseOnCheckpoint<>(table, results.getType()))
                         .uid(uid + "-release-on-checkpoint");
-        sink(released, table, connection, batching, uid);
-    }
-
-    private static <T> void sink(
-            DataStream<T> results, ResultTable<T> table, CassandraConnection connection, CassandraSink.Batching batching, String uid) {
-        results.sinkTo(CassandraSink.<T>builder().connection(connection).batching(batching).upsert(table.upsert()).build())
-                .uid(uid)
-                .name("cassandra: " + table.name());
+        attach(released, table, connection, batching, uid);
     }
 }

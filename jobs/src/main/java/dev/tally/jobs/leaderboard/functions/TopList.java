@@ -11,7 +11,8 @@ import java.util.List;
  * <p>Until it has turned anyone away it holds every player. After that, everyone outside ranks
  * after its last entry, so a player who re-places ahead of the last entry enters (and the last leaves
  * when it is over capacity), a listed player who falls behind the last leaves (who would be next is
- * unknown), and the last entry that scores again stays, wherever it then ranks. Scores only grow except by corrections, so the margin above K absorbs those.
+ * unknown), and the last entry that scores again stays, wherever it then ranks. Scores only grow
+ * except by corrections, so the margin above K absorbs those.
  */
 public final class TopList {
 

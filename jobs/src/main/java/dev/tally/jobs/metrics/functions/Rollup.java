@@ -1,8 +1,8 @@
 package dev.tally.jobs.metrics.functions;
 
+import com.datadoghq.sketch.ddsketch.DDSketch;
 import dev.tally.schema.metrics.MetricKind;
 import dev.tally.schema.metrics.MetricRollup;
-import com.datadoghq.sketch.ddsketch.DDSketch;
 import java.nio.ByteBuffer;
 import java.util.List;
 

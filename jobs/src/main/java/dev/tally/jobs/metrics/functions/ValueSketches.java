@@ -36,16 +36,6 @@ public final class ValueSketches {
         return encode(sketch);
     }
 
-    /** The encoded sketch of both: null when either is null (a bucket written before sketches). */
-    public static byte[] merge(byte[] one, byte[] other) {
-        if (one == null || other == null) {
-            return null;
-        }
-        DDSketch merged = decode(one);
-        merged.mergeWith(decode(other));
-        return encode(merged);
-    }
-
     public static DDSketch decode(byte[] encoded) {
         try {
             return DDSketch.decode(ByteArrayInput.wrap(encoded), () -> new CollapsingLowestDenseStore(MAX_BINS));
