@@ -13,8 +13,8 @@ import java.util.List;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * The metrics job: exact 1-minute and 1-hour rollups of every series from Avro metric points, to Kafka
- * (exactly-once) and Cassandra (upserts with a retention TTL). Its README states the rules; {@code
+ * The metrics job: exact 1-minute and 1-hour rollups of every series from Avro metric points, and alerts
+ * from rules over them, to Kafka (exactly-once) and Cassandra (upserts; rollups with a retention TTL). Its README states the rules; {@code
  * --help} lists the options.
  */
 public final class MetricsJob implements TallyJob<MetricPoint, MetricsOptions, MetricsPipeline.Outputs> {
@@ -57,7 +57,7 @@ public final class MetricsJob implements TallyJob<MetricPoint, MetricsOptions, M
 
     @Override
     public MetricsPipeline.Outputs build(DataStream<Decoded<MetricPoint>> input, MetricsOptions options) {
-        return MetricsPipeline.build(input, options.allowedLateness, options.inputTopic);
+        return MetricsPipeline.build(input, options.allowedLateness, options.inputTopic, options.rules());
     }
 
     @Override

@@ -2,7 +2,11 @@ package dev.tally.jobs.metrics;
 
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.jobs.kit.JobOptions;
+import dev.tally.jobs.metrics.alerts.AlertRule;
+import dev.tally.jobs.metrics.alerts.AlertRules;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,6 +21,14 @@ public final class MetricsOptions extends JobOptions {
 
     @Option(names = "--rollups-topic", description = "Rollups of every series (default: ${DEFAULT-VALUE}).")
     public String rollupsTopic = Topics.METRIC_ROLLUPS;
+
+    @Option(names = "--alerts-topic", description = "Alert state changes (default: ${DEFAULT-VALUE}).")
+    public String alertsTopic = Topics.ALERTS;
+
+    @Option(
+            names = "--alert-rules",
+            description = "YAML file of alert rules (Prometheus's layout; the job's README has the expressions); without it no alerts.")
+    public Path alertRules;
 
     @Option(
             names = "--allowed-lateness",
@@ -44,10 +56,16 @@ public final class MetricsOptions extends JobOptions {
         }
     }
 
+    /** The alert rules, read from the file at submission (so a bad file fails there); none without {@code --alert-rules}. */
+    public List<AlertRule> rules() {
+        return alertRules == null ? List.of() : AlertRules.load(alertRules);
+    }
+
     @Override
     public Map<String, String> resultDefinition() {
         Map<String, String> definition = super.resultDefinition();
         definition.put("allowed-lateness", allowedLateness.toString());
+        definition.put("alert-rules", digestOf(alertRules));
         return definition;
     }
 }

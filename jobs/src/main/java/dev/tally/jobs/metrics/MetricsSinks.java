@@ -6,7 +6,9 @@ import dev.tally.jobs.kit.ExactlyOnceKafka;
 import dev.tally.jobs.kit.RawArchive;
 import dev.tally.jobs.kit.ResultUpserts;
 import dev.tally.jobs.metrics.functions.SeriesKeys;
+import dev.tally.jobs.metrics.alerts.AlertEvents;
 import dev.tally.schema.common.DeadLetter;
+import dev.tally.schema.metrics.AlertEvent;
 import dev.tally.schema.metrics.MetricPoint;
 import dev.tally.schema.metrics.MetricRollup;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -24,6 +26,9 @@ public final class MetricsSinks {
                 outputs.late().sinkTo(new DiscardingSink<>()).uid("late-sink").name("discard: late");
             }
             outputs.rollups().sinkTo(new DiscardingSink<>()).uid("rollups-kafka-sink").name("discard: rollups");
+            if (outputs.alerts() != null) {
+                outputs.alerts().sinkTo(new DiscardingSink<>()).uid("alerts-kafka-sink").name("discard: alerts");
+            }
             return;
         }
         outputs.deadLetters()
@@ -40,6 +45,12 @@ public final class MetricsSinks {
                 .sinkTo(ExactlyOnceKafka.sink(options, options.rollupsTopic, MetricRollup.class, MetricRollup::getSeriesKey, "rollups"))
                 .uid("rollups-kafka-sink")
                 .name("kafka: " + options.rollupsTopic);
+        if (outputs.alerts() != null) {
+            outputs.alerts()
+                    .sinkTo(ExactlyOnceKafka.sink(options, options.alertsTopic, AlertEvent.class, AlertEvents::kafkaKey, "alerts"))
+                    .uid("alerts-kafka-sink")
+                    .name("kafka: " + options.alertsTopic);
+        }
 
         attachCassandra(outputs, options, options.cassandraConnection(options.keyspace), options.cassandraSinkBatching());
 
@@ -48,7 +59,7 @@ public final class MetricsSinks {
         }
     }
 
-    /** The rollup tables, in the connection's keyspace (live, or a replay's own), with the options' retention. */
+    /** The rollup and alert tables, in the connection's keyspace (live, or a replay's own), rollups with the options' retention. */
     public static void attachCassandra(
             MetricsPipeline.Outputs outputs, MetricsOptions options, CassandraConnection cassandra, CassandraSink.Batching batching) {
         DataStream<MetricRollup> minutes =
@@ -59,5 +70,9 @@ public final class MetricsSinks {
                 minutes, MetricsTables.rollups(MetricsTables.MINUTE, options.minuteRetention), cassandra, batching, "minute-rollups-cassandra-sink");
         ResultUpserts.attach(
                 hours, MetricsTables.rollups(MetricsTables.HOUR, options.hourRetention), cassandra, batching, "hour-rollups-cassandra-sink");
+        if (outputs.alerts() != null) {
+            ResultUpserts.attach(outputs.alerts(), MetricsTables.ALERT_STATE, cassandra, batching, "alert-state-cassandra-sink");
+            ResultUpserts.attach(outputs.alerts(), MetricsTables.ALERT_HISTORY, cassandra, batching, "alert-history-cassandra-sink");
+        }
     }
 }

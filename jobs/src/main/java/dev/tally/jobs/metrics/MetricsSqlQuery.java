@@ -89,7 +89,7 @@ public final class MetricsSqlQuery {
 
         // SQL window aggregations drop late rows without a trace, and there are no conflicts, so the
         // dead letters are the undecodable and invalid records alone and there is no late stream.
-        return new MetricsPipeline.Outputs(accepted, accepted.getSideOutput(RouteInvalidRecords.DEAD_LETTERS), null, rollups);
+        return new MetricsPipeline.Outputs(accepted, accepted.getSideOutput(RouteInvalidRecords.DEAD_LETTERS), null, rollups, null);
     }
 
     private static TypeInformation<Row> rowType() {

@@ -2,6 +2,8 @@ package dev.tally.jobs.metrics;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.tally.connectors.cassandra.ResultTable;
+import dev.tally.jobs.metrics.alerts.AlertEvents;
+import dev.tally.schema.metrics.AlertEvent;
 import dev.tally.schema.metrics.MetricKind;
 import dev.tally.schema.metrics.MetricRollup;
 import java.time.Duration;
@@ -9,6 +11,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,7 +37,51 @@ public final class MetricsTables {
     /** Hour rollups, one partition per (series, UTC month). */
     public static final ResultTable<MetricRollup> HOUR_ROLLUPS = rollups("metric_rollups_1h", "month", HOUR, Duration.ofDays(365));
 
-    public static final List<ResultTable<?>> ALL = List.of(MINUTE_ROLLUPS, HOUR_ROLLUPS);
+    /**
+     * Each alert's latest state, one row per alert (rule and labels), partitioned by the alert's name:
+     * written {@code USING TIMESTAMP} of the change, so an older change never overwrites a newer one.
+     */
+    public static final ResultTable<AlertEvent> ALERT_STATE = ResultTable.of(
+                    "alert_state",
+                    1,
+                    List.of("alert", "labels_key"),
+                    List.of("labels", "state", "severity", "value", "threshold", "active_since", "updated_at"),
+                    e -> new Object[] {
+                        e.getAlert(),
+                        AlertEvents.labelsKey(e.getLabels()),
+                        e.getLabels(),
+                        e.getState(),
+                        e.getSeverity(),
+                        e.getValue(),
+                        e.getThreshold(),
+                        Instant.ofEpochMilli(e.getActiveSince()),
+                        Instant.ofEpochMilli(e.getTs())
+                    },
+                    row -> alert(row, row.getInstant("updated_at").toEpochMilli(), null))
+            .withWriteTimestamp(e -> e.getTs() * 1000);
+
+    /** Every change of every alert, newest first per alert. */
+    public static final ResultTable<AlertEvent> ALERT_HISTORY = ResultTable.of(
+                    "alert_history",
+                    2,
+                    List.of("alert", "labels_key", "ts", "state"),
+                    List.of("id", "labels", "severity", "value", "threshold", "active_since"),
+                    e -> new Object[] {
+                        e.getAlert(),
+                        AlertEvents.labelsKey(e.getLabels()),
+                        Instant.ofEpochMilli(e.getTs()),
+                        e.getState(),
+                        e.getId(),
+                        e.getLabels(),
+                        e.getSeverity(),
+                        e.getValue(),
+                        e.getThreshold(),
+                        Instant.ofEpochMilli(e.getActiveSince())
+                    },
+                    row -> alert(row, row.getInstant("ts").toEpochMilli(), row.getString("id")))
+            .withRange((e, from, to) -> e.getTs() >= from && e.getTs() < to);
+
+    public static final List<ResultTable<?>> ALL = List.of(MINUTE_ROLLUPS, HOUR_ROLLUPS, ALERT_STATE, ALERT_HISTORY);
 
     private MetricsTables() {}
 
@@ -114,6 +161,20 @@ public final class MetricsTables {
                 .setIncrease(counter && !row.isNull("increase") ? row.getDouble("increase") : null)
                 .setResets(counter && !row.isNull("resets") ? row.getLong("resets") : null)
                 .setSketch(row.getByteBuffer("sketch"))
+                .build();
+    }
+
+    private static AlertEvent alert(Row row, long ts, String id) {
+        return AlertEvent.newBuilder()
+                .setAlert(row.getString("alert"))
+                .setLabels(new HashMap<>(row.getMap("labels", String.class, String.class)))
+                .setState(row.getString("state"))
+                .setSeverity(row.getString("severity"))
+                .setValue(row.getDouble("value"))
+                .setThreshold(row.getDouble("threshold"))
+                .setActiveSince(row.getInstant("active_since").toEpochMilli())
+                .setTs(ts)
+                .setId(id)
                 .build();
     }
 }

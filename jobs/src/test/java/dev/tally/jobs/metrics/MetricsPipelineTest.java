@@ -63,7 +63,7 @@ class MetricsPipelineTest {
         DataStream<Decoded<MetricPoint>> points =
                 env.fromData(input, Decoded.typeInfo(MetricPoint.class))
                         .assignTimestampsAndWatermarks(WatermarkAfterEveryRecord.of(options.outOfOrderness, MetricPoint::getTs));
-        MetricsPipeline.Outputs outputs = MetricsPipeline.build(points, Duration.ofMinutes(5), "metrics");
+        MetricsPipeline.Outputs outputs = MetricsPipeline.build(points, Duration.ofMinutes(5), "metrics", List.of());
         CloseableIterator<MetricRollup> rollups = outputs.rollups().collectAsync();
         CloseableIterator<MetricPoint> late = outputs.late().collectAsync();
         CloseableIterator<DeadLetter> deadLetters = outputs.deadLetters().collectAsync();
@@ -116,7 +116,7 @@ class MetricsPipelineTest {
         DataStream<Decoded<MetricPoint>> points =
                 env.fromData(input, Decoded.typeInfo(MetricPoint.class))
                         .assignTimestampsAndWatermarks(WatermarkAfterEveryRecord.of(Duration.ofSeconds(15), MetricPoint::getTs));
-        MetricsPipeline.Outputs outputs = MetricsPipeline.build(points, Duration.ofMinutes(5), "metrics");
+        MetricsPipeline.Outputs outputs = MetricsPipeline.build(points, Duration.ofMinutes(5), "metrics", List.of());
         CloseableIterator<MetricRollup> rollups = outputs.rollups().collectAsync();
         CloseableIterator<MetricPoint> late = outputs.late().collectAsync();
         env.execute("metrics-pipeline-batch-test");

@@ -116,7 +116,7 @@ class MetricsSqlQueryTest {
         }
 
         StreamExecutionEnvironment jobEnv = environment();
-        MetricsPipeline.Outputs job = MetricsPipeline.build(source(jobEnv, input), Duration.ofMinutes(5), "metrics");
+        MetricsPipeline.Outputs job = MetricsPipeline.build(source(jobEnv, input), Duration.ofMinutes(5), "metrics", List.of());
         CloseableIterator<MetricRollup> jobRollups = job.rollups().collectAsync();
         CloseableIterator<DeadLetter> jobDeadLetters = job.deadLetters().collectAsync();
         jobEnv.execute("job");

@@ -1,0 +1,245 @@
+package dev.tally.jobs.metrics.alerts;
+
+import dev.tally.schema.metrics.AlertEvent;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * One alert (a rule and a label set), evaluated in event time at every minute close over the minute
+ * rollups of its series, with Prometheus's states: a condition that holds makes the alert PENDING (or
+ * FIRING at once when {@code for} is 0); still holding {@code for} after it started, FIRING; no longer
+ * holding, a pending alert goes INACTIVE and a firing one RESOLVED once {@code keep_firing_for} has passed
+ * since it last held. Each change is one {@link AlertEvent} at the minute's end.
+ *
+ * <p>A minute is evaluated when the watermark passes its end, with the rollups as they closed: a point
+ * that arrives later (within the lateness) updates the rollups but not the alert decisions already made,
+ * as an alert manager cannot take back a notification. A rollup of an evaluated minute is ignored here.
+ *
+ * <p>The evaluation timers of a minute are registered when its first rollup arrives, for every minute
+ * end until it has left the range and the keep-firing time (in BATCH mode a timer registered from a timer
+ * would never fire); a key's state is gone once its last minute has left the range and it is inactive.
+ */
+public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSample, AlertEvent> {
+
+    private static final long MINUTE = 60_000L;
+
+    private final List<AlertRule> rules;
+
+    /** {@code minute|series} -> that series' minute. */
+    private transient MapState<String, RuleSample> minutes;
+    private transient ValueState<AlertStatus> status;
+
+    public EvaluateAlerts(List<AlertRule> rules) {
+        this.rules = List.copyOf(rules);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        minutes = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("alert-minutes", Types.STRING, TypeInformation.of(RuleSample.class)));
+        status = getRuntimeContext().getState(new ValueStateDescriptor<>("alert-status", TypeInformation.of(AlertStatus.class)));
+    }
+
+    @Override
+    public void processElement(RuleSample sample, Context ctx, Collector<AlertEvent> out) throws Exception {
+        long minuteClose = sample.minute + MINUTE - 1;
+        if (minuteClose <= ctx.timerService().currentWatermark()) {
+            return; // a late change of a minute already evaluated
+        }
+        String entry = sample.minute + "|" + sample.series;
+        if (!minutes.contains(entry)) {
+            AlertRule rule = rules.get(sample.rule);
+            long last = minuteClose + rule.rangeMillis() + ceilMinutes(rule.keepFiringForMillis());
+            for (long close = minuteClose; close <= last; close += MINUTE) {
+                ctx.timerService().registerEventTimeTimer(close);
+            }
+        }
+        minutes.put(entry, sample);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlertEvent> out) throws Exception {
+        long evaluation = timestamp + 1;
+        String key = ctx.getCurrentKey();
+        AlertRule rule = rules.get(Integer.parseInt(key.substring(0, key.indexOf('|'))));
+        long from = evaluation - rule.rangeMillis();
+        List<RuleSample> inRange = new ArrayList<>();
+        String[] groupLabels = null;
+        List<String> done = new ArrayList<>();
+        for (Map.Entry<String, RuleSample> entry : minutes.entries()) {
+            RuleSample s = entry.getValue();
+            groupLabels = s.groupLabels;
+            if (s.minute < from + MINUTE) {
+                // No later evaluation needs it (their ranges start after it); this one may.
+                if (s.minute >= from) {
+                    inRange.add(s);
+                }
+                done.add(entry.getKey());
+            } else if (s.minute < evaluation) {
+                inRange.add(s);
+            }
+        }
+        for (String entry : done) {
+            minutes.remove(entry);
+        }
+        AlertStatus current = status.value();
+        if (groupLabels == null) {
+            if (current == null) {
+                return;
+            }
+            groupLabels = current.groupLabels;
+        }
+        Double value = value(rule, inRange);
+        boolean holds = value != null && rule.comparison().test(value, rule.threshold());
+        AlertStatus next = transition(rule, current, holds, value, evaluation);
+        if (next != null && (current == null || !next.state.equals(current.state))) {
+            out.collect(event(rule, ctx.getCurrentKey(), groupLabels, next, evaluation));
+        }
+        if (next == null || next.state.equals(AlertStatus.INACTIVE) || next.state.equals(AlertStatus.RESOLVED)) {
+            status.clear();
+        } else {
+            next.groupLabels = groupLabels;
+            status.update(next);
+        }
+    }
+
+    /**
+     * The alert's state after an evaluation at {@code now}: null when it stays inactive; an INACTIVE or
+     * RESOLVED status is the change that ends it.
+     */
+    static AlertStatus transition(AlertRule rule, AlertStatus current, boolean holds, Double value, long now) {
+        if (holds) {
+            AlertStatus next = new AlertStatus();
+            next.lastHeld = now;
+            next.lastValue = value;
+            if (current == null) {
+                next.activeSince = now;
+                next.state = rule.forMillis() == 0 ? AlertStatus.FIRING : AlertStatus.PENDING;
+            } else {
+                next.activeSince = current.activeSince;
+                next.state = current.state.equals(AlertStatus.FIRING) || now - current.activeSince >= rule.forMillis()
+                        ? AlertStatus.FIRING
+                        : AlertStatus.PENDING;
+            }
+            return next;
+        }
+        if (current == null) {
+            return null;
+        }
+        AlertStatus next = new AlertStatus();
+        next.activeSince = current.activeSince;
+        next.lastHeld = current.lastHeld;
+        next.lastValue = value != null ? value : current.lastValue;
+        if (current.state.equals(AlertStatus.PENDING)) {
+            next.state = AlertStatus.INACTIVE;
+        } else {
+            next.state = now - current.lastHeld >= rule.keepFiringForMillis() ? AlertStatus.RESOLVED : AlertStatus.FIRING;
+        }
+        return next;
+    }
+
+    /** The rule's aggregate over the samples of its range, or null when none of its series has a sample there. */
+    static Double value(AlertRule rule, List<RuleSample> inRange) {
+        if (inRange.isEmpty()) {
+            return null;
+        }
+        switch (rule.aggregation()) {
+            case INCREASE, RATE -> {
+                Double increase = increase(inRange);
+                if (increase == null) {
+                    return null;
+                }
+                return rule.aggregation() == AlertRule.Aggregation.RATE ? increase / (rule.rangeMillis() / 1000.0) : increase;
+            }
+            default -> {
+                long count = 0;
+                double sum = 0;
+                double min = Double.POSITIVE_INFINITY;
+                double max = Double.NEGATIVE_INFINITY;
+                RuleSample last = null;
+                for (RuleSample s : inRange) {
+                    count += s.count;
+                    sum += s.sum;
+                    min = Math.min(min, s.min);
+                    max = Math.max(max, s.max);
+                    if (last == null || s.lastTs > last.lastTs || (s.lastTs == last.lastTs && s.last > last.last)) {
+                        last = s;
+                    }
+                }
+                return switch (rule.aggregation()) {
+                    case AVG -> sum / count;
+                    case SUM -> sum;
+                    case MIN -> min;
+                    case MAX -> max;
+                    case COUNT -> (double) count;
+                    case LAST -> last.last;
+                    default -> throw new IllegalStateException(rule.aggregation().name());
+                };
+            }
+        }
+    }
+
+    /** The counters' increase over their minutes in the range: inside each minute, and across each edge between two. */
+    private static Double increase(List<RuleSample> inRange) {
+        Map<String, List<RuleSample>> bySeries = new HashMap<>();
+        for (RuleSample s : inRange) {
+            if (s.counter) {
+                bySeries.computeIfAbsent(s.series, k -> new ArrayList<>()).add(s);
+            }
+        }
+        if (bySeries.isEmpty()) {
+            return null;
+        }
+        double total = 0;
+        for (List<RuleSample> series : new TreeMap<>(bySeries).values()) {
+            series.sort(Comparator.comparingLong(s -> s.minute));
+            for (int i = 0; i < series.size(); i++) {
+                RuleSample s = series.get(i);
+                total += s.increase;
+                if (i > 0) {
+                    double previous = series.get(i - 1).last;
+                    total += s.first >= previous ? s.first - previous : s.first;
+                }
+            }
+        }
+        return total;
+    }
+
+    private static long ceilMinutes(long millis) {
+        return (millis + MINUTE - 1) / MINUTE * MINUTE;
+    }
+
+    private static AlertEvent event(AlertRule rule, String key, String[] groupLabels, AlertStatus status, long now) {
+        Map<String, String> labels = new TreeMap<>();
+        if (groupLabels != null) {
+            for (int i = 0; i < groupLabels.length; i += 2) {
+                labels.put(groupLabels[i], groupLabels[i + 1]);
+            }
+        }
+        labels.putAll(rule.labels());
+        return AlertEvent.newBuilder()
+                .setId(AlertEvents.id(rule.alert(), labels, now, status.state))
+                .setAlert(rule.alert())
+                .setLabels(new HashMap<>(labels))
+                .setState(status.state)
+                .setSeverity(rule.labels().get("severity"))
+                .setValue(status.lastValue)
+                .setThreshold(rule.threshold())
+                .setActiveSince(status.activeSince)
+                .setTs(now)
+                .build();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.tally.jobs.metrics.alerts;
+
+import dev.tally.jobs.metrics.functions.RollupSeries;
+import dev.tally.schema.metrics.MetricRollup;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.util.Collector;
+
+/** A minute rollup, once for every rule whose metric and matchers take its series, keyed by rule and alert labels. */
+public final class MatchAlertRules implements FlatMapFunction<MetricRollup, RuleSample> {
+
+    private final List<AlertRule> rules;
+
+    public MatchAlertRules(List<AlertRule> rules) {
+        this.rules = List.copyOf(rules);
+    }
+
+    @Override
+    public void flatMap(MetricRollup rollup, Collector<RuleSample> out) {
+        if (!rollup.getResolution().equals(RollupSeries.MINUTE)) {
+            return;
+        }
+        Map<String, String> labels = rollup.getLabels();
+        for (int i = 0; i < rules.size(); i++) {
+            AlertRule rule = rules.get(i);
+            if (!rule.matches(rollup.getName(), labels)) {
+                continue;
+            }
+            RuleSample s = new RuleSample();
+            Map<String, String> group = new TreeMap<>();
+            for (String by : rule.by()) {
+                String value = labels.get(by);
+                if (value != null && !value.isEmpty()) {
+                    group.put(by, value);
+                }
+            }
+            s.groupLabels = new String[group.size() * 2];
+            int at = 0;
+            for (Map.Entry<String, String> e : group.entrySet()) {
+                s.groupLabels[at++] = e.getKey();
+                s.groupLabels[at++] = e.getValue();
+            }
+            s.rule = i;
+            s.key = i + "|" + AlertEvents.labelsKey(group);
+            s.series = rollup.getSeriesKey();
+            s.minute = rollup.getBucketStart();
+            s.count = rollup.getCount();
+            s.sum = rollup.getSum();
+            s.min = rollup.getMin();
+            s.max = rollup.getMax();
+            s.first = rollup.getFirst();
+            s.last = rollup.getLast();
+            s.lastTs = rollup.getLastTs();
+            s.counter = rollup.getIncrease() != null;
+            s.increase = s.counter ? rollup.getIncrease() : 0;
+            out.collect(s);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.tally.jobs.metrics.alerts;
+
+/**
+ * What one series' minute brings to one alert of one rule: the minute rollup's scalars, keyed by the
+ * rule and the alert's label set ({@link #key}). A POJO, so Flink serializes it without Kryo.
+ */
+public final class RuleSample {
+
+    /** The rule's index and the alert's labels: {@code 3|{host="a"}}. */
+    public String key;
+    public int rule;
+    /** The alert's labels (the rule's {@code by} labels of the series), as name, value, name, value, ... */
+    public String[] groupLabels;
+    public String series;
+    public long minute;
+    public long count;
+    public double sum;
+    public double min;
+    public double max;
+    public double first;
+    public double last;
+    public long lastTs;
+    public boolean counter;
+    /** A counter's increase inside the minute; 0 for a gauge. */
+    public double increase;
+
+    public RuleSample() {}
+}

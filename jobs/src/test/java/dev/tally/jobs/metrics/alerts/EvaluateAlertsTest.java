@@ -1,0 +1,166 @@
+package dev.tally.jobs.metrics.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.schema.metrics.AlertEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** Alert states at minute closes: pending, firing after `for`, inactive, resolved after keep_firing_for, late minutes, increase across edges. */
+class EvaluateAlertsTest {
+
+    private static final long T0 = Instant.parse("2026-12-04T10:00:00Z").toEpochMilli();
+    private static final long MINUTE = 60_000L;
+
+    private static final AlertRule HIGH = AlertRules.expression("High", "avg(load[1m]) by (host) > 0.9", 2 * MINUTE, 0, Map.of("severity", "page"));
+    private static final AlertRule FLAP = AlertRules.expression("Flap", "max(load[1m]) by (host) > 0.9", 0, 2 * MINUTE, Map.of());
+    private static final AlertRule BURST = AlertRules.expression("Burst", "increase(req_total[3m]) > 100", 0, 0, Map.of());
+
+    private KeyedOneInputStreamOperatorTestHarness<String, RuleSample, AlertEvent> harness(List<AlertRule> rules) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new EvaluateAlerts(rules)), s -> s.key, Types.STRING);
+        h.open();
+        return h;
+    }
+
+    /** A gauge minute of one sample per 10 s, all of {@code value}. */
+    private static RuleSample gauge(int rule, int minute, double value) {
+        RuleSample s = new RuleSample();
+        s.rule = rule;
+        s.groupLabels = new String[] {"host", "a"};
+        s.key = rule + "|{host=\"a\"}";
+        s.series = "load{host=\"a\"}";
+        s.minute = T0 + minute * MINUTE;
+        s.count = 6;
+        s.sum = 6 * value;
+        s.min = value;
+        s.max = value;
+        s.first = value;
+        s.last = value;
+        s.lastTs = s.minute + 50_000;
+        return s;
+    }
+
+    private static RuleSample counter(String series, int minute, double first, double last, double increase) {
+        RuleSample s = new RuleSample();
+        s.rule = 0;
+        s.groupLabels = new String[0];
+        s.key = "0|{}";
+        s.series = series;
+        s.minute = T0 + minute * MINUTE;
+        s.count = 6;
+        s.first = first;
+        s.last = last;
+        s.lastTs = s.minute + 50_000;
+        s.counter = true;
+        s.increase = increase;
+        return s;
+    }
+
+    /** Emitted changes as "alert state @minute-end value", cleared after reading. */
+    private static List<String> changes(KeyedOneInputStreamOperatorTestHarness<String, RuleSample, AlertEvent> h) {
+        List<String> out = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> r) {
+                AlertEvent e = (AlertEvent) r.getValue();
+                out.add(e.getAlert() + " " + e.getState() + " @" + (e.getTs() - T0) / MINUTE + " " + e.getValue());
+            }
+        }
+        h.getOutput().clear();
+        return out;
+    }
+
+    private static void closeMinute(KeyedOneInputStreamOperatorTestHarness<String, RuleSample, AlertEvent> h, int minute) throws Exception {
+        h.processWatermark(new Watermark(T0 + (minute + 1) * MINUTE - 1));
+    }
+
+    @Test
+    void pendingThenFiringAfterForThenResolvedWhenItStopsHolding() throws Exception {
+        var h = harness(List.of(HIGH));
+        double[] load = {0.5, 0.96875, 0.96875, 0.96875, 0.96875, 0.5, 0.5};
+        List<String> all = new ArrayList<>();
+        for (int m = 0; m < load.length; m++) {
+            h.processElement(new StreamRecord<>(gauge(0, m, load[m]), T0 + m * MINUTE));
+            closeMinute(h, m);
+            all.addAll(changes(h));
+        }
+        // Holds from the close of minute 1 (its end, @2); fires once 2 minutes have passed (@4); minute 5 is low.
+        assertThat(all).containsExactly("High PENDING @2 0.96875", "High FIRING @4 0.96875", "High RESOLVED @6 0.5");
+        h.close();
+    }
+
+    @Test
+    void pendingThatStopsHoldingBeforeForGoesInactiveAndEventsCarryLabelsAndId() throws Exception {
+        var h = harness(List.of(HIGH));
+        h.processElement(new StreamRecord<>(gauge(0, 0, 0.96875), T0));
+        closeMinute(h, 0);
+        AlertEvent pending = (AlertEvent) ((StreamRecord<?>) h.getOutput().peek()).getValue();
+        assertThat(pending.getLabels()).containsEntry("host", "a").containsEntry("severity", "page");
+        assertThat(pending.getId()).isEqualTo("High{host=\"a\",severity=\"page\"}@" + (T0 + MINUTE) + ":PENDING");
+        assertThat(pending.getActiveSince()).isEqualTo(T0 + MINUTE);
+        assertThat(pending.getSeverity()).isEqualTo("page");
+        changes(h);
+        // No data in minute 1: the condition does not hold.
+        closeMinute(h, 1);
+        assertThat(changes(h)).containsExactly("High INACTIVE @2 0.96875");
+        closeMinute(h, 5);
+        assertThat(changes(h)).isEmpty();
+        assertThat(h.numKeyedStateEntries()).isZero();
+        h.close();
+    }
+
+    @Test
+    void keepFiringForBridgesAFlappingCondition() throws Exception {
+        var h = harness(List.of(FLAP));
+        double[] load = {0.96875, 0.5, 0.96875, 0.5, 0.96875, 0.5, 0.5, 0.5};
+        List<String> all = new ArrayList<>();
+        for (int m = 0; m < load.length; m++) {
+            h.processElement(new StreamRecord<>(gauge(0, m, load[m]), T0 + m * MINUTE));
+            closeMinute(h, m);
+            all.addAll(changes(h));
+        }
+        closeMinute(h, 12);
+        all.addAll(changes(h));
+        assertThat(all).containsExactly("Flap FIRING @1 0.96875", "Flap RESOLVED @7 0.5");
+        assertThat(h.numKeyedStateEntries()).isZero();
+        h.close();
+    }
+
+    @Test
+    void aMinuteThatArrivesAfterItWasEvaluatedChangesNoDecision() throws Exception {
+        var h = harness(List.of(HIGH));
+        h.processElement(new StreamRecord<>(gauge(0, 0, 0.5), T0));
+        closeMinute(h, 0);
+        h.processElement(new StreamRecord<>(gauge(0, 0, 0.99), T0));
+        closeMinute(h, 3);
+        assertThat(changes(h)).isEmpty();
+        h.close();
+    }
+
+    @Test
+    void increaseAddsEachMinuteAndEveryEdgeBetweenMinutesAcrossSeriesWithResets() throws Exception {
+        var h = harness(List.of(BURST));
+        // Series a: 0 -> 40 in minute 0, 60 -> 70 in minute 1 (edge +20), reset to 5 -> 25 in minute 2 (edge: +5).
+        h.processElement(new StreamRecord<>(counter("req_total{host=\"a\"}", 0, 0, 40, 40), T0));
+        h.processElement(new StreamRecord<>(counter("req_total{host=\"b\"}", 0, 100, 110, 10), T0));
+        closeMinute(h, 0);
+        h.processElement(new StreamRecord<>(counter("req_total{host=\"a\"}", 1, 60, 70, 10), T0 + MINUTE));
+        closeMinute(h, 1);
+        assertThat(changes(h)).isEmpty(); // a: 40 + 20 + 10, b: 10 = 80
+        h.processElement(new StreamRecord<>(counter("req_total{host=\"a\"}", 2, 5, 25, 20), T0 + 2 * MINUTE));
+        closeMinute(h, 2);
+        // a: 40 + 20 + 10 + 5 + 20 = 95, b: 10: 105
+        assertThat(changes(h)).containsExactly("Burst FIRING @3 105.0");
+        closeMinute(h, 3);
+        // The range [1, 4) has a's minutes 1 and 2: 10 + 5 + 20 = 35.
+        assertThat(changes(h)).containsExactly("Burst RESOLVED @4 35.0");
+        h.close();
+    }
+}
