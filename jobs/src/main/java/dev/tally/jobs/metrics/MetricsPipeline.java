@@ -65,7 +65,7 @@ public final class MetricsPipeline {
                 : rollups.flatMap(new MatchAlertRules(rules), TypeInformation.of(RuleSample.class))
                         .name("match-alert-rules")
                         .keyBy(sample -> sample.key, Types.STRING)
-                        .process(new EvaluateAlerts(rules), new AvroTypeInfo<>(AlertEvent.class))
+                        .process(new EvaluateAlerts(rules, allowedLateness), new AvroTypeInfo<>(AlertEvent.class))
                         .uid("evaluate-alerts")
                         .name("evaluate-alerts");
 

@@ -1,6 +1,7 @@
 package dev.tally.jobs.metrics.alerts;
 
 import dev.tally.schema.metrics.AlertEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -28,22 +29,31 @@ import org.apache.flink.util.Collector;
  * that arrives later (within the lateness) updates the rollups but not the alert decisions already made,
  * as an alert manager cannot take back a notification. A rollup of an evaluated minute is ignored here.
  *
+ * <p>The watermark starts over when the job restores from a checkpoint, while the rollups of points
+ * replayed late still come (within the allowed lateness): so a key also keeps the end of its last
+ * evaluation, and ignores rollups of minutes up to it, until the lateness has passed after it.
+ *
  * <p>The evaluation timers of a minute are registered when its first rollup arrives, for every minute
  * end until it has left the range and the keep-firing time (in BATCH mode a timer registered from a timer
- * would never fire); a key's state is gone once its last minute has left the range and it is inactive.
+ * would never fire); a key's state is gone once its last minute has left the range, it is inactive, and
+ * the lateness has passed.
  */
 public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSample, AlertEvent> {
 
     private static final long MINUTE = 60_000L;
 
     private final List<AlertRule> rules;
+    private final long allowedLatenessMillis;
 
     /** {@code minute|series} -> that series' minute. */
     private transient MapState<String, RuleSample> minutes;
     private transient ValueState<AlertStatus> status;
+    /** The end of the key's last evaluation with data or an active alert. */
+    private transient ValueState<Long> evaluatedThrough;
 
-    public EvaluateAlerts(List<AlertRule> rules) {
+    public EvaluateAlerts(List<AlertRule> rules, Duration allowedLateness) {
         this.rules = List.copyOf(rules);
+        this.allowedLatenessMillis = allowedLateness.toMillis();
     }
 
     @Override
@@ -51,12 +61,14 @@ public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSampl
         minutes = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("alert-minutes", Types.STRING, TypeInformation.of(RuleSample.class)));
         status = getRuntimeContext().getState(new ValueStateDescriptor<>("alert-status", TypeInformation.of(AlertStatus.class)));
+        evaluatedThrough = getRuntimeContext().getState(new ValueStateDescriptor<>("alert-evaluated-through", Types.LONG));
     }
 
     @Override
     public void processElement(RuleSample sample, Context ctx, Collector<AlertEvent> out) throws Exception {
         long minuteClose = sample.minute + MINUTE - 1;
-        if (minuteClose <= ctx.timerService().currentWatermark()) {
+        Long through = evaluatedThrough.value();
+        if (minuteClose <= ctx.timerService().currentWatermark() || (through != null && minuteClose < through)) {
             return; // a late change of a minute already evaluated
         }
         String entry = sample.minute + "|" + sample.series;
@@ -98,10 +110,15 @@ public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSampl
         AlertStatus current = status.value();
         if (groupLabels == null) {
             if (current == null) {
+                Long through = evaluatedThrough.value();
+                if (through != null && evaluation - through >= allowedLatenessMillis) {
+                    evaluatedThrough.clear();
+                }
                 return;
             }
             groupLabels = current.groupLabels;
         }
+        evaluatedThrough.update(evaluation);
         Double value = value(rule, inRange);
         boolean holds = value != null && rule.comparison().test(value, rule.threshold());
         AlertStatus next = transition(rule, current, holds, value, evaluation);
@@ -110,6 +127,10 @@ public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSampl
         }
         if (next == null || next.state.equals(AlertStatus.INACTIVE) || next.state.equals(AlertStatus.RESOLVED)) {
             status.clear();
+            if (minutes.isEmpty()) {
+                // Rollups of the minutes evaluated may still come until the lateness has passed: ignored until then.
+                ctx.timerService().registerEventTimeTimer(ceilMinutes(evaluation + allowedLatenessMillis) - 1);
+            }
         } else {
             next.groupLabels = groupLabels;
             status.update(next);
