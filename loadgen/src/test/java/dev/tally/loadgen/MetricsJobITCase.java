@@ -73,7 +73,7 @@ class MetricsJobITCase {
         MetricsSettings settings =
                 new MetricsSettings(
                         7, RECORDS, 2, 6, 8, Duration.ofSeconds(10), START, Duration.ofSeconds(3), PARTITIONS, options.allowedLateness,
-                        0.02, 0.01, 0.01, 0.004, 0.002, 0.004, 0.005, 0.3);
+                        0.02, 0.01, 0.01, 0.004, 0.002, 0.004, 0.005, 0.3, true);
         assertThat(LoadProducer.produce(kafka.bootstrapServers(), input, new MetricsGenerator(settings, truth))).isEqualTo(RECORDS);
 
         Configuration config = new Configuration();

@@ -75,7 +75,7 @@ class MetricsReplayReconcileITCase {
         MetricsSettings settings =
                 new MetricsSettings(
                         11, RECORDS, 2, 6, 8, Duration.ofSeconds(10), from.toEpochMilli(), Duration.ofSeconds(3), PARTITIONS,
-                        options.allowedLateness, 0.02, 0.01, 0.01, 0.008, 0.002, 0.004, 0.01, 0.3);
+                        options.allowedLateness, 0.02, 0.01, 0.01, 0.008, 0.002, 0.004, 0.01, 0.3, false);
         assertThat(LoadProducer.produce(kafka.bootstrapServers(), input, new MetricsGenerator(settings, truth))).isEqualTo(RECORDS);
 
         Configuration config = new Configuration();

@@ -10,7 +10,8 @@ import java.util.Map;
  * The metrics demo: 290 series (3 pools x 8 hosts x 12 metrics and two cluster series) sampled every 10 s
  * for about two and a half hours of event time, so several hours are rolled up, with duplicates,
  * conflicting values, delayed and late points, counter restarts, silent hosts and records to dead-letter;
- * the job's default lateness of 5 minutes.
+ * the job's default lateness of 5 minutes; and the alert episodes' series, with their rules (alert events
+ * checked too).
  */
 public final class MetricsDemo implements JobDemo {
 
@@ -22,7 +23,7 @@ public final class MetricsDemo implements JobDemo {
     @Override
     public Map<String, Integer> topics(Run run) {
         String input = input(run);
-        return Map.of(input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1, rollups(run), 4);
+        return Map.of(input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1, rollups(run), 4, alerts(run), 1);
     }
 
     @Override
@@ -32,17 +33,21 @@ public final class MetricsDemo implements JobDemo {
         loadgen.events = run.events();
         loadgen.topic = input(run);
         loadgen.truthFile = truth(run);
+        loadgen.alertEpisodes = true;
+        loadgen.alertRulesFile = rules(run);
         loadgen.call();
     }
 
     @Override
     public List<String> jobArguments(Run run) {
-        return List.of("--input-topic", input(run), "--rollups-topic", rollups(run));
+        return List.of(
+                "--input-topic", input(run), "--rollups-topic", rollups(run), "--alerts-topic", alerts(run), "--alert-rules",
+                rules(run).toString());
     }
 
     @Override
     public int verify(Run run) {
-        return MetricsVerifyCommand.run(run.endpoints(), truth(run), input(run), rollups(run), run.keyspace());
+        return MetricsVerifyCommand.run(run.endpoints(), truth(run), input(run), rollups(run), alerts(run), run.keyspace());
     }
 
     @Override
@@ -53,8 +58,10 @@ public final class MetricsDemo implements JobDemo {
     @Override
     public List<String> whereToLook(Run run) {
         return List.of(
-                "Cassandra tables: metric_rollups_1m, metric_rollups_1h",
-                "Kafka topics:     " + rollups(run) + ", " + Topics.deadLetter(input(run)) + ", " + Topics.late(input(run)),
+                "Cassandra tables: metric_rollups_1m, metric_rollups_1h, alert_history, alert_state",
+                "Kafka topics:     " + rollups(run) + ", " + alerts(run) + ", " + Topics.deadLetter(input(run)) + ", "
+                        + Topics.late(input(run)),
+                "Alert rules:      " + rules(run),
                 "Ground truth:     " + truth(run));
     }
 
@@ -64,6 +71,14 @@ public final class MetricsDemo implements JobDemo {
 
     private static String rollups(Run run) {
         return run.topic(Topics.METRIC_ROLLUPS);
+    }
+
+    private static String alerts(Run run) {
+        return run.topic(Topics.ALERTS);
+    }
+
+    private static Path rules(Run run) {
+        return run.dir().resolve("alert-rules.yaml");
     }
 
     private static Path truth(Run run) {

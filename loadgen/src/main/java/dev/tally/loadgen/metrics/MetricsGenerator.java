@@ -24,6 +24,7 @@ import java.util.SplittableRandom;
  * {@link MetricsSettings#lateCandidateBehind()} past them (late candidates: a job whose watermark keeps up
  * routes them to the late topic, one whose watermark lags applies them); undecodable records; points the
  * job must reject; counter restarts, often on a minute's first sample; hosts that go silent for minutes.
+ * With {@link MetricsSettings#alertEpisodes()}, the {@link AlertEpisodes}' scripted series come on top.
  *
  * <p>The Kafka timestamp of a record is the newest event time sent so far (or its own ts when newer), so
  * every valid ts is within the job's event-age and event-future limits. The last records are one closing
@@ -79,6 +80,8 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
     private final List<Series> series;
     /** Per host, the event time until which it sends nothing. */
     private final long[] silentUntil;
+    /** Null when the settings leave the episodes out. */
+    private final AlertEpisodes episodes;
     private final PriorityQueue<Outgoing> queue =
             new PriorityQueue<>(Comparator.comparingLong(Outgoing::sendAt).thenComparingLong(Outgoing::seq));
     private final Counts injected = new Counts();
@@ -99,6 +102,7 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
         this.random = new SplittableRandom(settings.seed());
         this.series = SeriesCatalog.build(settings, random);
         this.silentUntil = new long[settings.pools() * settings.hostsPerPool()];
+        this.episodes = settings.alertEpisodes() ? new AlertEpisodes(settings.startMillis(), settings.interval().toMillis()) : null;
         this.interval = settings.interval().toMillis();
         this.followUpMax = Math.max(1, settings.delayedMax() / 2);
         this.generatedUntil = settings.startMillis();
@@ -212,6 +216,13 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
                 continue; // the host keeps counting, but nobody hears of it
             }
             sample(s, point(s, ts, value));
+        }
+        if (episodes != null) {
+            // Sent at their ts: the alert decisions made at a minute's close are the reference's only when
+            // every point of the minute came before it closed.
+            for (AlertEpisodes.Sample e : episodes.samples(t)) {
+                enqueue(e.point().getTs(), GeneratedRecord.Kind.POINT, e.series(), e.point(), codec.encode(e.point()), Fault.NONE, false);
+            }
         }
         step++;
         generatedUntil = t + interval;

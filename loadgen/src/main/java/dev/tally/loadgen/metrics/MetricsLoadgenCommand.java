@@ -4,6 +4,8 @@ import dev.tally.connectors.kafka.Topics;
 import dev.tally.loadgen.GeneratedRecord;
 import dev.tally.loadgen.LoadProducer;
 import dev.tally.loadgen.kit.Endpoints;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,6 +81,12 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
     @Option(names = "--silences", description = "Silences of 2 to 6 minutes per host and hour of event time (default: ${DEFAULT-VALUE}).")
     double silences = 0.2;
 
+    @Option(names = "--alert-episodes", description = "Add scripted series that take the rules of --alert-rules-out through every alert state, sent on time.")
+    boolean alertEpisodes;
+
+    @Option(names = "--alert-rules-out", description = "Where to write the alert rules the episodes are made for, to pass to the job's --alert-rules.")
+    Path alertRulesFile;
+
     @Option(names = "--seed", description = "Random seed; the same seed and --start give the same records (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
@@ -91,8 +99,11 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
     Path truthFile;
 
     @Override
-    public Integer call() {
-        int series = pools * hosts * metrics + SeriesCatalog.GLOBAL_SERIES;
+    public Integer call() throws IOException {
+        if (alertRulesFile != null) {
+            Files.writeString(alertRulesFile, AlertEpisodes.rulesYaml());
+        }
+        int series = pools * hosts * metrics + SeriesCatalog.GLOBAL_SERIES + (alertEpisodes ? AlertEpisodes.SERIES : 0);
         int partitions = LoadProducer.partitionCount(endpoints.bootstrapServers(), topic);
         // The closing points' Kafka timestamp is their event time, an hour and the lateness past the last
         // point's: start early enough that it is not ahead of now (the broker refuses timestamps far ahead).
@@ -103,7 +114,7 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
         MetricsSettings settings =
                 new MetricsSettings(
                         seed, events, pools, hosts, metrics, interval, first, disorder, partitions, allowedLateness, duplicates, conflicts,
-                        delayed, late, malformed, invalid, resets, silences);
+                        delayed, late, malformed, invalid, resets, silences, alertEpisodes);
         MetricsTruth truth = truthFile == null ? MetricsTruth.totalsOnly() : new MetricsTruth();
         AtomicReference<MetricsGenerator> generator = new AtomicReference<>();
         Supplier<Iterator<GeneratedRecord>> records = () -> {

@@ -25,6 +25,8 @@ import java.time.Duration;
  * @param invalidRate decodable points the job must reject (NaN, too many labels, bad name, ...), in turn
  * @param resetRate counter samples that restart from a small value (6 times as often on a minute's first sample)
  * @param silencesPerHostHour how often a host stops sending for 2 to 6 minutes
+ * @param alertEpisodes whether to add {@link AlertEpisodes}' scripted series, which take the alert rules
+ *     of {@link AlertEpisodes#RULES} through every state: sent on time and free of faults
  */
 public record MetricsSettings(
         long seed,
@@ -44,7 +46,8 @@ public record MetricsSettings(
         double malformedRate,
         double invalidRate,
         double resetRate,
-        double silencesPerHostHour) {
+        double silencesPerHostHour,
+        boolean alertEpisodes) {
 
     public MetricsSettings {
         if (pools < 1 || hostsPerPool < 1 || metricsPerHost < 1) {
@@ -85,9 +88,16 @@ public record MetricsSettings(
         }
     }
 
-    /** All series: pools x hosts x metrics, and the two without labels. */
+    /** All series: pools x hosts x metrics, the two without labels, and the alert episodes' when on. */
     public int series() {
-        return pools * hostsPerPool * metricsPerHost + SeriesCatalog.GLOBAL_SERIES;
+        return pools * hostsPerPool * metricsPerHost + SeriesCatalog.GLOBAL_SERIES + (alertEpisodes ? AlertEpisodes.SERIES : 0);
+    }
+
+    /** These settings with the alert episodes on or off. */
+    public MetricsSettings withAlertEpisodes(boolean on) {
+        return new MetricsSettings(
+                seed, records, pools, hostsPerPool, metricsPerHost, interval, startMillis, maxDisorder, partitions, allowedLateness,
+                duplicateRate, conflictRate, delayedRate, lateRate, malformedRate, invalidRate, resetRate, silencesPerHostHour, on);
     }
 
     /** The least a delayed sample is sent behind its ts: 1 minute, or a fifth of a shorter lateness. */
@@ -129,6 +139,6 @@ public record MetricsSettings(
     public static MetricsSettings forTest(long seed, long records, long startMillis) {
         return new MetricsSettings(
                 seed, records, 2, 4, 12, Duration.ofSeconds(10), startMillis, Duration.ofSeconds(3), 4, Duration.ofMinutes(5),
-                0.02, 0.01, 0.01, 0.004, 0.002, 0.004, 0.01, 0.5);
+                0.02, 0.01, 0.01, 0.004, 0.002, 0.004, 0.01, 0.5, false);
     }
 }

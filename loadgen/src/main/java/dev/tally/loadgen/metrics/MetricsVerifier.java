@@ -10,6 +10,8 @@ import dev.tally.connectors.kafka.Topics;
 import dev.tally.jobs.metrics.MetricsTables;
 import dev.tally.loadgen.Comparison;
 import dev.tally.loadgen.TopicReader;
+import dev.tally.loadgen.metrics.reference.AlertsReference;
+import dev.tally.loadgen.metrics.reference.AlertsReference.ExpectedAlert;
 import dev.tally.loadgen.metrics.reference.BucketKey;
 import dev.tally.loadgen.metrics.reference.ExpectedRollup;
 import dev.tally.loadgen.metrics.reference.MetricsReference;
@@ -18,6 +20,7 @@ import dev.tally.loadgen.metrics.reference.ReferencePoint;
 import dev.tally.loadgen.metrics.reference.SentPoint;
 import dev.tally.loadgen.metrics.reference.SeriesKey;
 import dev.tally.schema.common.DeadLetter;
+import dev.tally.schema.metrics.AlertEvent;
 import dev.tally.schema.metrics.MetricPoint;
 import dev.tally.schema.metrics.MetricRollup;
 import java.io.PrintStream;
@@ -38,15 +41,21 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * percentile sketch within its accuracy of the exact quantiles ({@link SketchCheck}); one
  * CONFLICTING_SAMPLE dead letter per conflicting value; the other dead letters by reason; given the
  * points the job routed to the late topic, which must all be late candidates the job may have found
- * late. The closing points' series ({@value MetricsGenerator#CLOSING_SERIES}) are no data and ignored.
+ * late; with an alerts topic, every alert event of the episodes' rules ({@link AlertsReference}). The closing points' series ({@value MetricsGenerator#CLOSING_SERIES}) are no data and ignored.
  * The only class of the metrics tools that reads the job's table definitions.
  */
 public final class MetricsVerifier {
 
     static final String CONFLICTING_SAMPLE = "CONFLICTING_SAMPLE";
 
-    /** Where the job's results are. */
-    public record Target(String bootstrapServers, String inputTopic, String rollupsTopic, CqlSession session, String keyspace) {}
+    /** Where the job's results are; a null {@code alertsTopic}: the job ran without the episodes' alert rules. */
+    public record Target(
+            String bootstrapServers, String inputTopic, String rollupsTopic, String alertsTopic, CqlSession session, String keyspace) {
+
+        public Target(String bootstrapServers, String inputTopic, String rollupsTopic, CqlSession session, String keyspace) {
+            this(bootstrapServers, inputTopic, rollupsTopic, null, session, keyspace);
+        }
+    }
 
     /** A property every record must have: how many were checked, and the ones without it. */
     public record Check(String what, long checked, long failed, List<String> examples) {
@@ -65,7 +74,21 @@ public final class MetricsVerifier {
             List<MetricRollup> cassandraHours,
             List<KeyedRollup> kafkaRollups,
             List<DeadLetter> deadLetters,
-            List<MetricPoint> late) {}
+            List<MetricPoint> late,
+            Alerts alerts) {
+
+        Output(
+                List<MetricRollup> cassandraMinutes,
+                List<MetricRollup> cassandraHours,
+                List<KeyedRollup> kafkaRollups,
+                List<DeadLetter> deadLetters,
+                List<MetricPoint> late) {
+            this(cassandraMinutes, cassandraHours, kafkaRollups, deadLetters, late, null);
+        }
+    }
+
+    /** The alert events the job wrote: the committed alerts topic, and Cassandra's history and latest states. */
+    record Alerts(String topic, List<AlertEvent> kafka, List<AlertEvent> history, List<AlertEvent> state) {}
 
     /** The verdict: a comparison per output, the per-record checks, and the dead-letter and late tallies. */
     public record Report(
@@ -120,7 +143,8 @@ public final class MetricsVerifier {
                 cassandra(target, MetricsTables.HOUR_ROLLUPS),
                 kafkaRollups(target),
                 deadLetters(target),
-                latePoints(target));
+                latePoints(target),
+                target.alertsTopic() == null ? null : alerts(target));
         return compare(truth, output, target.rollupsTopic(), target.inputTopic());
     }
 
@@ -205,9 +229,49 @@ public final class MetricsVerifier {
         checks.add(conflictOriginal.build());
         comparisons.add(Comparison.of("kafka " + dlq + " " + CONFLICTING_SAMPLE, expected.conflicts(), conflicts));
         comparisons.add(Comparison.of("kafka " + dlq + " other reasons", truth.deadLetters(), otherReasons));
+        if (output.alerts() != null) {
+            compareAlerts(truth, output.alerts(), comparisons, checks);
+        }
 
         return new Report(
                 comparisons, checks, output.deadLetters().size(), allReasons, output.late().size(), truth.totals(), expected.totals());
+    }
+
+    /**
+     * The alert events against {@link AlertsReference} on the episodes' points with {@link AlertEpisodes#RULES}:
+     * every event once on the topic and in the history, and each alert's last event as its latest state.
+     */
+    private static void compareAlerts(ExpectedMetrics truth, Alerts alerts, List<Comparison> comparisons, List<Check> checks) {
+        AlertsReference.Result expected = AlertsReference.compute(AlertEpisodes.RULES, truth.points());
+        CheckBuilder once = new CheckBuilder("kafka " + alerts.topic() + " each event once");
+        Map<String, ExpectedAlert> published = new HashMap<>();
+        for (AlertEvent e : alerts.kafka()) {
+            once.check(
+                    e != null && e.getId() != null && published.put(e.getId(), expectedAlert(e, e.getId())) == null,
+                    () -> e == null ? "a record that is not an AlertEvent" : "id " + e.getId() + " again or missing: " + e);
+        }
+        checks.add(once.build());
+        comparisons.add(Comparison.of("kafka " + alerts.topic(), expected.events(), published));
+        Map<String, ExpectedAlert> history = new HashMap<>();
+        alerts.history().forEach(e -> history.put(e.getId(), expectedAlert(e, e.getId())));
+        comparisons.add(Comparison.of("cassandra alert_history", expected.events(), history));
+        Map<String, ExpectedAlert> state = new HashMap<>();
+        alerts.state().forEach(e -> state.put(expectedAlert(e, null).alertKey(), expectedAlert(e, null)));
+        comparisons.add(Comparison.of("cassandra alert_state", expected.latest(), state));
+    }
+
+    private static ExpectedAlert expectedAlert(AlertEvent e, String id) {
+        return new ExpectedAlert(
+                id, e.getAlert(), e.getLabels(), e.getState(), e.getSeverity(), e.getValue(), e.getThreshold(), e.getActiveSince(), e.getTs());
+    }
+
+    private static Alerts alerts(Target target) {
+        AvroCodec<AlertEvent> codec = AvroCodec.of(AlertEvent.class);
+        List<AlertEvent> kafka = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.bootstrapServers(), target.alertsTopic())) {
+            kafka.add(decodeOrNull(codec, r.value()));
+        }
+        return new Alerts(target.alertsTopic(), kafka, cassandra(target, MetricsTables.ALERT_HISTORY), cassandra(target, MetricsTables.ALERT_STATE));
     }
 
     /**
@@ -300,8 +364,8 @@ public final class MetricsVerifier {
         return SeriesKey.isOf(seriesKey, MetricsGenerator.CLOSING_SERIES);
     }
 
-    private static List<MetricRollup> cassandra(Target target, ResultTable<MetricRollup> table) {
-        List<MetricRollup> rows = new ArrayList<>();
+    private static <T> List<T> cassandra(Target target, ResultTable<T> table) {
+        List<T> rows = new ArrayList<>();
         for (Row row : target.session().execute(SimpleStatement.newInstance(table.selectCql(target.keyspace())).setPageSize(5000))) {
             rows.add(table.read(row));
         }

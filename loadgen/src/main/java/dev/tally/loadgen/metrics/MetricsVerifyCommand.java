@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
         description = {
             "Compare Cassandra (metric_rollups_1m, metric_rollups_1h), the last committed rollup of every bucket, the",
             "dead letters (every conflicting value, the others by reason) and the points of the late topic with the",
-            "ground truth written by 'tally loadgen metrics --truth'. Prints matched / missing / extra / wrong per",
-            "output; exit 0 only on an exact match."
+            "ground truth written by 'tally loadgen metrics --truth'; with --alerts-topic, the alert events too. Prints",
+            "matched / missing / extra / wrong per output; exit 0 only on an exact match."
         })
 public final class MetricsVerifyCommand implements Callable<Integer> {
     @Option(names = "--truth", required = true, description = "Ground truth file.")
@@ -30,6 +30,9 @@ public final class MetricsVerifyCommand implements Callable<Integer> {
     @Option(names = "--rollups-topic", description = "(default: ${DEFAULT-VALUE})")
     String rollupsTopic = Topics.METRIC_ROLLUPS;
 
+    @Option(names = "--alerts-topic", description = "The job's alerts topic, when it ran with the rules of 'tally loadgen metrics --alert-episodes': its events, alert_history and alert_state are compared too.")
+    String alertsTopic;
+
     @Option(names = "--keyspace", description = "(default: ${DEFAULT-VALUE})")
     String keyspace = "tally";
 
@@ -37,15 +40,15 @@ public final class MetricsVerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return run(endpoints, truthFile, inputTopic, rollupsTopic, keyspace);
+        return run(endpoints, truthFile, inputTopic, rollupsTopic, alertsTopic, keyspace);
     }
 
     /** Prints the comparison; 0 on an exact match, 1 otherwise. */
-    public static int run(Endpoints endpoints, Path truthFile, String input, String rollups, String keyspace) {
+    public static int run(Endpoints endpoints, Path truthFile, String input, String rollups, String alerts, String keyspace) {
         ExpectedMetrics truth = ExpectedMetrics.read(truthFile);
         try (CqlSession session = endpoints.cassandraSession("tally-verify")) {
             MetricsVerifier.Report report =
-                    MetricsVerifier.verify(truth, new MetricsVerifier.Target(endpoints.bootstrapServers(), input, rollups, session, keyspace));
+                    MetricsVerifier.verify(truth, new MetricsVerifier.Target(endpoints.bootstrapServers(), input, rollups, alerts, session, keyspace));
             report.print(System.out);
             return report.exact() ? 0 : 1;
         }

@@ -70,6 +70,11 @@ final class Series {
         return new Series(name, labels, declaredKind, true, host, offset, 0, 0, units(increment), random.nextLong(units(start) + 1));
     }
 
+    /** A series of no host whose values its owner computes ({@link AlertEpisodes}): {@link #next} is not for it. */
+    static Series scripted(String name, Map<String, String> labels, MetricKind declaredKind, boolean counter, long offset) {
+        return new Series(name, labels, declaredKind, counter, -1, offset, 0, 0, 0, 0);
+    }
+
     /** The value of the latest sample (or the starting value before the first). */
     double current() {
         return units * UNIT;

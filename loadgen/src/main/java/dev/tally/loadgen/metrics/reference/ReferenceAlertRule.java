@@ -1,0 +1,63 @@
+package dev.tally.loadgen.metrics.reference;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An alert rule as the reference reads it, written from the SPEC's rule language apart from the job's
+ * parser: {@code aggregation(metric{host=~"pattern"}[range]) by (by) op threshold}, held {@code for},
+ * kept firing {@code keepFiringFor} after it stops holding. Only the parts the generator's episodes use.
+ *
+ * @param aggregation avg, max or increase
+ * @param hostPattern a regular expression the whole {@code host} label must match, or null for every series
+ * @param op {@code >} or {@code >=}
+ */
+public record ReferenceAlertRule(
+        String alert,
+        String aggregation,
+        String metric,
+        String hostPattern,
+        int rangeMinutes,
+        String by,
+        String op,
+        double threshold,
+        int forMinutes,
+        int keepFiringForMinutes,
+        Map<String, String> labels) {
+
+    public ReferenceAlertRule {
+        if (!aggregation.equals("avg") && !aggregation.equals("max") && !aggregation.equals("increase")) {
+            throw new IllegalArgumentException("the reference knows avg, max and increase, not " + aggregation);
+        }
+        if (!op.equals(">") && !op.equals(">=")) {
+            throw new IllegalArgumentException("the reference knows > and >=, not " + op);
+        }
+        labels = new TreeMap<>(labels);
+    }
+
+    /** The rule's expression in the rule language. */
+    public String expr() {
+        String selector = hostPattern == null ? metric : metric + "{host=~\"" + hostPattern + "\"}";
+        return aggregation + "(" + selector + "[" + rangeMinutes + "m]) by (" + by + ") " + op + " " + threshold;
+    }
+
+    boolean holds(double value) {
+        return op.equals(">") ? value > threshold : value >= threshold;
+    }
+
+    /** The rules as a rules file: one group, Prometheus's layout. */
+    public static String yaml(Iterable<ReferenceAlertRule> rules) {
+        StringBuilder yaml = new StringBuilder("groups:\n  - name: tally-alert-episodes\n    rules:\n");
+        for (ReferenceAlertRule r : rules) {
+            yaml.append("      - alert: ").append(r.alert()).append('\n');
+            yaml.append("        expr: '").append(r.expr()).append("'\n");
+            yaml.append("        for: ").append(r.forMinutes()).append("m\n");
+            yaml.append("        keep_firing_for: ").append(r.keepFiringForMinutes()).append("m\n");
+            if (!r.labels().isEmpty()) {
+                yaml.append("        labels:\n");
+                r.labels().forEach((k, v) -> yaml.append("          ").append(k).append(": ").append(v).append('\n'));
+            }
+        }
+        return yaml.toString();
+    }
+}
