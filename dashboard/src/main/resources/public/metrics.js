@@ -1,5 +1,5 @@
-// Tally dashboard, metrics tab: the series of a metric whose labels match, as a chart of one aggregate
-// per step and a table of their latest values. Alerts are not built yet, so the tab shows none.
+// Tally dashboard, metrics tab: every alert's latest state (firing first), and the series of a metric
+// whose labels match, as a chart of one aggregate per step and a table of their latest values.
 'use strict';
 
 /** The step of each range: at most a few hundred points per series, whatever the range. */
@@ -28,8 +28,28 @@ async function loadMetricNames() {
   mNamesAt = Date.now();
 }
 
+/** Every alert's latest state; resolved and inactive ones stay listed, after the active ones. */
+async function refreshAlerts() {
+  const body = await getJson('/v1/alerts?state=all');
+  const active = body.alerts.filter((a) => a.state === 'FIRING' || a.state === 'PENDING').length;
+  $('m-alerts-summary').textContent = `${active} active of ${body.alerts.length}` + (body.complete ? '' : ' (more than listed)');
+  $('m-alerts').querySelector('tbody').replaceChildren(...body.alerts.map((a) => {
+    const row = document.createElement('tr');
+    row.dataset.alert = a.alert + a.labels_key;
+    row.dataset.state = a.state;
+    row.className = 'alert-' + a.state.toLowerCase();
+    const labels = Object.entries(a.labels).map(([k, v]) => `${k}=${v}`).join(', ');
+    mCell(row, a.alert); mCell(row, labels); mCell(row, a.state);
+    mCell(row, mNumber(a.value), 'num'); mCell(row, mNumber(a.threshold), 'num');
+    mCell(row, a.active_since.substring(0, 19).replace('T', ' ') + ' UTC');
+    mCell(row, a.updated_at.substring(0, 19).replace('T', ' ') + ' UTC');
+    return row;
+  }));
+}
+
 async function refreshMetrics() {
   try {
+    await refreshAlerts();
     if (!$('m-name').value || Date.now() - mNamesAt > M_NAMES_MS) await loadMetricNames();
     const name = $('m-name').value;
     const agg = $('m-agg').value;

@@ -57,6 +57,7 @@ public final class DashboardServer implements AutoCloseable {
         new AdResource(ads, clock, config.windows(), config.maxTopN(), config.filterNames()).register(app);
         new LeaderboardResource(new LeaderboardQueries(cassandra), clock).register(app);
         new MetricsResource(new MetricsQueries(cassandra), clock).register(app);
+        new AlertResource(new AlertQueries(cassandra)).register(app);
         app.get(
                 "/health",
                 ctx -> {

@@ -12,6 +12,7 @@ import dev.tally.schema.leaderboard.LeaderboardUpdate;
 import dev.tally.schema.leaderboard.RankedPlayer;
 import dev.tally.schema.leaderboard.ScoreBucket;
 import dev.tally.schema.leaderboard.TopPlayers;
+import dev.tally.schema.metrics.AlertEvent;
 import dev.tally.schema.metrics.MetricKind;
 import dev.tally.schema.metrics.MetricRollup;
 import dev.tally.testing.RealServicesExtension;
@@ -132,6 +133,8 @@ class DashboardPageITCase {
         insert(session, keyspace, MetricsTables.MINUTE_ROLLUPS, gauge(web01, now.minus(2, ChronoUnit.MINUTES), 2, 8, 3, 5));
         insert(session, keyspace, MetricsTables.MINUTE_ROLLUPS, gauge(web02, now.minus(2, ChronoUnit.MINUTES), 1, 7, 7, 7));
         insert(session, keyspace, MetricsTables.MINUTE_ROLLUPS, gauge("disk.used{host=\"web01\"}", now.minus(2, ChronoUnit.MINUTES), 1, 1, 1, 1));
+        insert(session, keyspace, MetricsTables.ALERT_STATE, alert("HostOverloaded", "web02", "RESOLVED", now.minus(1, ChronoUnit.MINUTES)));
+        insert(session, keyspace, MetricsTables.ALERT_STATE, alert("HostOverloaded", "web01", "FIRING", now));
 
         try (DashboardServer server =
                 DashboardServer.start(
@@ -153,6 +156,15 @@ class DashboardPageITCase {
             assertThat(dom).contains("data-series=\"cpu.load{host=&quot;web01&quot;}\" data-points=\"2\" data-last=\"4\"");
             assertThat(dom).contains("data-series=\"cpu.load{host=&quot;web02&quot;}\" data-points=\"1\" data-last=\"7\"");
             assertThat(dom).contains("2 series of cpu.load").doesNotContain("disk.used{");
+            // The alerts, the firing one first.
+            List<String> alerts = new ArrayList<>();
+            Matcher alert = Pattern.compile("<tr data-alert=\"[^\"]*\" data-state=\"([A-Z]+)\" class=\"[^\"]*\"><td>([^<]*)</td><td>([^<]*)</td>")
+                    .matcher(dom);
+            while (alert.find()) {
+                alerts.add(alert.group(2) + "|" + alert.group(3) + "|" + alert.group(1));
+            }
+            assertThat(alerts).containsExactly("HostOverloaded|host=web01, severity=page|FIRING", "HostOverloaded|host=web02, severity=page|RESOLVED");
+            assertThat(dom).contains("1 active of 2");
         }
     }
 
@@ -164,6 +176,13 @@ class DashboardPageITCase {
                 .setResolution(MetricsTables.MINUTE).setBucketStart(t)
                 .setCount(count).setSum(sum).setMin(Math.min(first, last)).setMax(Math.max(first, last))
                 .setFirst(first).setFirstTs(t + 1_000).setLast(last).setLastTs(t + 59_000)
+                .build();
+    }
+
+    private static AlertEvent alert(String name, String host, String state, Instant at) {
+        return AlertEvent.newBuilder()
+                .setAlert(name).setLabels(Map.of("host", host, "severity", "page")).setState(state).setSeverity("page")
+                .setValue(0.96875).setThreshold(0.9).setActiveSince(at.minus(3, ChronoUnit.MINUTES).toEpochMilli()).setTs(at.toEpochMilli())
                 .build();
     }
 

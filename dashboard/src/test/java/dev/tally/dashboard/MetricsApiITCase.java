@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.connectors.cassandra.ResultTable;
 import dev.tally.jobs.metrics.MetricsTables;
+import dev.tally.jobs.metrics.alerts.AlertEvents;
 import dev.tally.jobs.metrics.functions.SeriesKeys;
 import dev.tally.jobs.metrics.functions.ValueSketches;
+import dev.tally.schema.metrics.AlertEvent;
 import dev.tally.schema.metrics.MetricKind;
 import dev.tally.schema.metrics.MetricRollup;
 import dev.tally.testing.RealServicesExtension;
@@ -79,6 +81,12 @@ class MetricsApiITCase {
         insert(session, keyspace, hours, gauge(WEB01, "1h", OLD, 60, 120, 1, 3, 2, 2));
         insert(session, keyspace, hours, gauge(WEB01, "1h", OLD.plus(1, ChronoUnit.HOURS), 30, 30, 1, 1, 1, 1));
         insert(session, keyspace, hours, gauge(WEB01, "1h", OLD.plus(2, ChronoUnit.HOURS), 10, 50, 5, 5, 5, 5));
+        // Alerts: one firing, one pending, one resolved; the firing one's history of two changes.
+        insert(session, keyspace, MetricsTables.ALERT_STATE, alert("HostDown", Map.of("host", "db,1 \"x\""), "FIRING", minute(5), minute(2)));
+        insert(session, keyspace, MetricsTables.ALERT_STATE, alert("HostOverloaded", Map.of("host", "web01"), "PENDING", minute(6), minute(6)));
+        insert(session, keyspace, MetricsTables.ALERT_STATE, alert("HostOverloaded", Map.of("host", "web02"), "RESOLVED", minute(4), minute(1)));
+        insert(session, keyspace, MetricsTables.ALERT_HISTORY, alert("HostDown", Map.of("host", "db,1 \"x\""), "PENDING", minute(2), minute(2)));
+        insert(session, keyspace, MetricsTables.ALERT_HISTORY, alert("HostDown", Map.of("host", "db,1 \"x\""), "FIRING", minute(5), minute(2)));
         server = DashboardServer.start(
                 new DashboardServer.Config("127.0.0.1", 0, cassandra.contactPoint(), cassandra.localDatacenter(), keyspace, List.of(1), 100, Map.of()),
                 Clock.fixed(NOW, ZoneOffset.UTC));
@@ -251,6 +259,43 @@ class MetricsApiITCase {
                 .setCount(count).setSum(sum).setMin(min).setMax(max)
                 .setFirst(first).setFirstTs(t + 1_000).setLast(last).setLastTs(t + 59_000)
                 .setIncrease(increase).setResets(resets)
+                .build();
+    }
+
+    @Test
+    void alertsAreListedFiringFirstAndAnAlertsHistoryNewestFirst() throws Exception {
+        JsonNode active = get("/v1/alerts", 200);
+        assertThat(active.path("complete").asBoolean()).isTrue();
+        List<String> listed = new ArrayList<>();
+        active.path("alerts").forEach(a -> listed.add(a.path("alert").asText() + " " + a.path("state").asText()));
+        assertThat(listed).containsExactly("HostDown FIRING", "HostOverloaded PENDING");
+        JsonNode down = active.path("alerts").get(0);
+        assertThat(down.path("labels").path("host").asText()).isEqualTo("db,1 \"x\"");
+        assertThat(down.path("labels").path("severity").asText()).isEqualTo("page");
+        assertThat(down.path("value").asDouble()).isEqualTo(0.97);
+        assertThat(down.path("active_since").asText()).isEqualTo(minute(2).toString());
+        assertThat(down.path("updated_at").asText()).isEqualTo(minute(5).toString());
+
+        JsonNode all = get("/v1/alerts?state=all", 200);
+        assertThat(all.path("alerts")).hasSize(3);
+        assertThat(all.path("alerts").get(2).path("state").asText()).isEqualTo("RESOLVED");
+        assertThat(bad("/v1/alerts?state=firing", "state")).contains("'active'");
+
+        JsonNode history = get("/v1/alerts/HostDown/history?labels_key=" + encode(down.path("labels_key").asText()), 200);
+        List<String> changes = new ArrayList<>();
+        history.path("changes").forEach(c -> changes.add(c.path("state").asText() + "@" + c.path("ts").asText()));
+        assertThat(changes).containsExactly("FIRING@" + minute(5), "PENDING@" + minute(2));
+        assertThat(history.path("changes").get(0).path("id").asText()).startsWith("HostDown{host=").endsWith("@" + minute(5).toEpochMilli() + ":FIRING");
+        assertThat(bad("/v1/alerts/HostDown/history", "labels_key")).contains("required");
+    }
+
+    private static AlertEvent alert(String name, Map<String, String> labels, String state, Instant at, Instant since) {
+        Map<String, String> all = new java.util.TreeMap<>(labels);
+        all.put("severity", "page");
+        return AlertEvent.newBuilder()
+                .setId(name + AlertEvents.labelsKey(all) + "@" + at.toEpochMilli() + ":" + state)
+                .setAlert(name).setLabels(all).setState(state).setSeverity("page").setValue(0.97).setThreshold(0.9)
+                .setActiveSince(since.toEpochMilli()).setTs(at.toEpochMilli())
                 .build();
     }
 

@@ -7,6 +7,7 @@ import dev.tally.jobs.kit.JobOptions;
 import dev.tally.jobs.kit.JobRunner;
 import dev.tally.jobs.metrics.MetricsJob;
 import dev.tally.jobs.metrics.MetricsOptions;
+import dev.tally.loadgen.metrics.AlertEpisodes;
 import dev.tally.loadgen.metrics.ExpectedMetrics;
 import dev.tally.loadgen.metrics.MetricsGenerator;
 import dev.tally.loadgen.metrics.MetricsSettings;
@@ -16,6 +17,7 @@ import dev.tally.schema.metrics.MetricPoint;
 import dev.tally.testing.RealServicesExtension;
 import dev.tally.testing.TestCassandra;
 import dev.tally.testing.TestKafka;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The metrics job against the real Kafka and Cassandra, with a task failure injected after a completed
  * checkpoint: after recovery every minute and hour rollup in Cassandra and on the rollups topic, and
- * every dead letter, equal the reference's, given the points the job routed late.
+ * every dead letter, equal the reference's, given the points the job routed late; and so does every
+ * alert event of the episodes' rules, on the alerts topic and in alert_history and alert_state.
  */
 @ExtendWith(RealServicesExtension.class)
 class MetricsJobITCase {
@@ -54,7 +57,9 @@ class MetricsJobITCase {
         String input = kafka.newTopic("metrics", PARTITIONS);
         kafka.createTopics(input + ".dlq", input + ".late");
         String rollups = kafka.newTopic("metric-rollups", 2);
+        String alerts = kafka.newTopic("alerts", 1);
         String keyspace = cassandra.newKeyspace();
+        Path rules = Files.writeString(dir.resolve("alert-rules.yaml"), AlertEpisodes.rulesYaml());
 
         MetricsOptions options =
                 JobOptions.parse(
@@ -62,13 +67,15 @@ class MetricsJobITCase {
                         "--bootstrap-servers", kafka.bootstrapServers(),
                         "--input-topic", input,
                         "--rollups-topic", rollups,
+                        "--alerts-topic", alerts,
+                        "--alert-rules", rules.toString(),
                         "--allowed-lateness", "PT5M",
                         "--cassandra", cassandra.contactPoint(),
                         "--keyspace", keyspace,
                         "--bounded",
                         "--transactional-id-prefix", "it-" + input);
 
-        // 2 pools x 6 hosts x 8 metrics and the two cluster series: 98 series every 10 s.
+        // 2 pools x 6 hosts x 8 metrics, the two cluster series and the alert episodes' four: 102 series every 10 s.
         MetricsTruth truth = new MetricsTruth();
         MetricsSettings settings =
                 new MetricsSettings(
@@ -98,7 +105,7 @@ class MetricsJobITCase {
         ExpectedMetrics expected = truth.expected(options.allowedLateness);
         MetricsVerifier.Report report =
                 MetricsVerifier.verify(
-                        expected, new MetricsVerifier.Target(kafka.bootstrapServers(), input, rollups, cassandra.session(), keyspace));
+                        expected, new MetricsVerifier.Target(kafka.bootstrapServers(), input, rollups, alerts, cassandra.session(), keyspace));
         report.print(System.out);
         assertThat(report.comparisons()).allSatisfy(c -> assertThat(c.exact()).as(c.toString()).isTrue());
         assertThat(report.comparisons()).allSatisfy(c -> assertThat(c.matched()).as(c.what()).isPositive());

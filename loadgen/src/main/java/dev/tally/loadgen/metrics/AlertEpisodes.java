@@ -23,7 +23,7 @@ import java.util.Map;
  * </ul>
  * Values are multiples of 1/32, so every aggregate is exact in any order.
  */
-final class AlertEpisodes {
+public final class AlertEpisodes {
 
     static final String LOAD = "tally_episode_load";
     static final String REQUESTS = "tally_episode_requests_total";
@@ -42,7 +42,7 @@ final class AlertEpisodes {
     private static final long MINUTE = 60_000L;
 
     /** {@link #RULES} as a rules file for the job's {@code --alert-rules}. */
-    static String rulesYaml() {
+    public static String rulesYaml() {
         return ReferenceAlertRule.yaml(RULES);
     }
 

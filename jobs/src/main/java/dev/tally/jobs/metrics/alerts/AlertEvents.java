@@ -13,7 +13,8 @@ public final class AlertEvents {
     /** {@code {host="a",severity="page"}}: labels sorted by name; {@code {}} for none. */
     public static String labelsKey(Map<String, String> labels) {
         StringJoiner joiner = new StringJoiner(",", "{", "}");
-        new TreeMap<>(labels).forEach((k, v) -> joiner.add(k + "=\"" + v + "\""));
+        // Escaped as in a series key, so two label sets never share a key.
+        new TreeMap<>(labels).forEach((k, v) -> joiner.add(k + "=\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\""));
         return joiner.toString();
     }
 

@@ -34,7 +34,7 @@ public final class AlertsReference {
     /** The job's watermark delay: a minute closes once a point 15 s past its end was read. */
     private static final long WATERMARK_DELAY = 15_000L;
 
-    /** One event: the id is {@code alert{labels}@ts:state}, labels as in a series key. */
+    /** One event: the id is {@code alert{labels}@ts:state}, labels as in a series key ({@code {}} for none). */
     public record ExpectedAlert(
             String id, String alert, Map<String, String> labels, String state, String severity, double value, double threshold,
             long activeSince, long ts) {
@@ -141,7 +141,7 @@ public final class AlertsReference {
                 lastValue = value;
             }
             if (next != null && !next.equals(state)) {
-                String id = SeriesKey.of(rule.alert(), labels) + "@" + t + ":" + next;
+                String id = rule.alert() + (labels.isEmpty() ? "{}" : SeriesKey.of("", labels)) + "@" + t + ":" + next;
                 events.add(new ExpectedAlert(
                         id, rule.alert(), labels, next, rule.labels().get("severity"), lastValue, rule.threshold(), activeSince, t));
             }
