@@ -60,7 +60,11 @@ public final class MetricsTables {
                     row -> alert(row, row.getInstant("updated_at").toEpochMilli(), null))
             .withWriteTimestamp(e -> e.getTs() * 1000);
 
-    /** Every change of every alert, newest first per alert. */
+    /**
+     * Every change of every alert, newest first per alert. No range, so reconcile and promote leave it
+     * alone: it records the decisions made as minutes closed (and notified), which a replay on the final
+     * rollups must not rewrite.
+     */
     public static final ResultTable<AlertEvent> ALERT_HISTORY = ResultTable.of(
                     "alert_history",
                     2,
@@ -78,8 +82,7 @@ public final class MetricsTables {
                         e.getThreshold(),
                         Instant.ofEpochMilli(e.getActiveSince())
                     },
-                    row -> alert(row, row.getInstant("ts").toEpochMilli(), row.getString("id")))
-            .withRange((e, from, to) -> e.getTs() >= from && e.getTs() < to);
+                    row -> alert(row, row.getInstant("ts").toEpochMilli(), row.getString("id")));
 
     public static final List<ResultTable<?>> ALL = List.of(MINUTE_ROLLUPS, HOUR_ROLLUPS, ALERT_STATE, ALERT_HISTORY);
 
