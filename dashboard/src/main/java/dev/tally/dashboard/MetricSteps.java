@@ -1,7 +1,6 @@
 package dev.tally.dashboard;
 
 import dev.tally.jobs.metrics.functions.Rollup;
-import dev.tally.schema.metrics.MetricKind;
 import dev.tally.schema.metrics.MetricRollup;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,32 +37,11 @@ final class MetricSteps {
                 ofStep = new ArrayList<>();
             }
             start = stepStart;
-            ofStep.add(rollupOf(bucket));
+            ofStep.add(Rollup.of(bucket));
         }
         if (!ofStep.isEmpty()) {
             steps.add(new Step(start, ofStep.size(), Rollup.mergeAll(ofStep)));
         }
         return steps;
-    }
-
-    /** A stored row as the job's mergeable rollup; a gauge's null increase and resets become 0 (and stay unreported). */
-    static Rollup rollupOf(MetricRollup row) {
-        Rollup r = new Rollup();
-        r.count = row.getCount();
-        r.sum = row.getSum();
-        r.min = row.getMin();
-        r.max = row.getMax();
-        r.first = row.getFirst();
-        r.firstTs = row.getFirstTs();
-        r.last = row.getLast();
-        r.lastTs = row.getLastTs();
-        r.counter = row.getKind() == MetricKind.COUNTER;
-        r.increase = row.getIncrease() == null ? 0 : row.getIncrease();
-        r.resets = row.getResets() == null ? 0 : row.getResets();
-        if (row.getSketch() != null) {
-            r.sketch = new byte[row.getSketch().remaining()];
-            row.getSketch().duplicate().get(r.sketch);
-        }
-        return r;
     }
 }

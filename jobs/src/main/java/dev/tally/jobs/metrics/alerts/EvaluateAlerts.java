@@ -1,5 +1,6 @@
 package dev.tally.jobs.metrics.alerts;
 
+import dev.tally.jobs.metrics.functions.Rollup;
 import dev.tally.schema.metrics.AlertEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -172,71 +173,49 @@ public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSampl
         return next;
     }
 
-    /** The rule's aggregate over the samples of its range, or null when none of its series has a sample there. */
+    /**
+     * The rule's aggregate over the minutes of its range, or null when none of its series has a sample
+     * there: each series' minutes merged in time order (so a counter's increase takes in the pairs across
+     * minute edges, as the hour rollups do), then the series combined.
+     */
     static Double value(AlertRule rule, List<RuleSample> inRange) {
-        if (inRange.isEmpty()) {
-            return null;
-        }
-        switch (rule.aggregation()) {
-            case INCREASE, RATE -> {
-                Double increase = increase(inRange);
-                if (increase == null) {
-                    return null;
-                }
-                return rule.aggregation() == AlertRule.Aggregation.RATE ? increase / (rule.rangeMillis() / 1000.0) : increase;
-            }
-            default -> {
-                long count = 0;
-                double sum = 0;
-                double min = Double.POSITIVE_INFINITY;
-                double max = Double.NEGATIVE_INFINITY;
-                RuleSample last = null;
-                for (RuleSample s : inRange) {
-                    count += s.count;
-                    sum += s.sum;
-                    min = Math.min(min, s.min);
-                    max = Math.max(max, s.max);
-                    if (last == null || s.lastTs > last.lastTs || (s.lastTs == last.lastTs && s.last > last.last)) {
-                        last = s;
-                    }
-                }
-                return switch (rule.aggregation()) {
-                    case AVG -> sum / count;
-                    case SUM -> sum;
-                    case MIN -> min;
-                    case MAX -> max;
-                    case COUNT -> (double) count;
-                    case LAST -> last.last;
-                    default -> throw new IllegalStateException(rule.aggregation().name());
-                };
-            }
-        }
-    }
-
-    /** The counters' increase over their minutes in the range: inside each minute, and across each edge between two. */
-    private static Double increase(List<RuleSample> inRange) {
-        Map<String, List<RuleSample>> bySeries = new HashMap<>();
+        Map<String, List<RuleSample>> bySeries = new TreeMap<>();
         for (RuleSample s : inRange) {
-            if (s.counter) {
-                bySeries.computeIfAbsent(s.series, k -> new ArrayList<>()).add(s);
+            bySeries.computeIfAbsent(s.series, k -> new ArrayList<>()).add(s);
+        }
+        long count = 0;
+        double sum = 0;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        Rollup last = null;
+        Double increase = null;
+        for (List<RuleSample> minutesOfSeries : bySeries.values()) {
+            minutesOfSeries.sort(Comparator.comparingLong(s -> s.minute));
+            Rollup series = Rollup.mergeAll(minutesOfSeries.stream().map(s -> s.rollup).toList());
+            count += series.count;
+            sum += series.sum;
+            min = Math.min(min, series.min);
+            max = Math.max(max, series.max);
+            if (last == null || series.lastTs > last.lastTs || (series.lastTs == last.lastTs && series.last > last.last)) {
+                last = series;
+            }
+            if (series.counter) {
+                increase = (increase == null ? 0 : increase) + series.increase;
             }
         }
-        if (bySeries.isEmpty()) {
+        if (count == 0) {
             return null;
         }
-        double total = 0;
-        for (List<RuleSample> series : new TreeMap<>(bySeries).values()) {
-            series.sort(Comparator.comparingLong(s -> s.minute));
-            for (int i = 0; i < series.size(); i++) {
-                RuleSample s = series.get(i);
-                total += s.increase;
-                if (i > 0) {
-                    double previous = series.get(i - 1).last;
-                    total += s.first >= previous ? s.first - previous : s.first;
-                }
-            }
-        }
-        return total;
+        return switch (rule.aggregation()) {
+            case AVG -> sum / count;
+            case SUM -> sum;
+            case MIN -> min;
+            case MAX -> max;
+            case COUNT -> (double) count;
+            case LAST -> last.last;
+            case INCREASE -> increase;
+            case RATE -> increase == null ? null : increase / (rule.rangeMillis() / 1000.0);
+        };
     }
 
     private static long ceilMinutes(long millis) {

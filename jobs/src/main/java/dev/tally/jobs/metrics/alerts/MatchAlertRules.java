@@ -1,5 +1,6 @@
 package dev.tally.jobs.metrics.alerts;
 
+import dev.tally.jobs.metrics.functions.Rollup;
 import dev.tally.jobs.metrics.functions.RollupSeries;
 import dev.tally.schema.metrics.MetricRollup;
 import java.util.List;
@@ -23,10 +24,15 @@ public final class MatchAlertRules implements FlatMapFunction<MetricRollup, Rule
             return;
         }
         Map<String, String> labels = rollup.getLabels();
+        Rollup minute = null;
         for (int i = 0; i < rules.size(); i++) {
             AlertRule rule = rules.get(i);
             if (!rule.matches(rollup.getName(), labels)) {
                 continue;
+            }
+            if (minute == null) {
+                minute = Rollup.of(rollup);
+                minute.sketch = null; // no rule reads percentiles: kept out of the alerts' state
             }
             RuleSample s = new RuleSample();
             Map<String, String> group = new TreeMap<>();
@@ -46,15 +52,7 @@ public final class MatchAlertRules implements FlatMapFunction<MetricRollup, Rule
             s.key = i + "|" + AlertEvents.labelsKey(group);
             s.series = rollup.getSeriesKey();
             s.minute = rollup.getBucketStart();
-            s.count = rollup.getCount();
-            s.sum = rollup.getSum();
-            s.min = rollup.getMin();
-            s.max = rollup.getMax();
-            s.first = rollup.getFirst();
-            s.last = rollup.getLast();
-            s.lastTs = rollup.getLastTs();
-            s.counter = rollup.getIncrease() != null;
-            s.increase = s.counter ? rollup.getIncrease() : 0;
+            s.rollup = minute;
             out.collect(s);
         }
     }

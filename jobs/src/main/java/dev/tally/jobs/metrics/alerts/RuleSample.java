@@ -1,8 +1,10 @@
 package dev.tally.jobs.metrics.alerts;
 
+import dev.tally.jobs.metrics.functions.Rollup;
+
 /**
- * What one series' minute brings to one alert of one rule: the minute rollup's scalars, keyed by the
- * rule and the alert's label set ({@link #key}). A POJO, so Flink serializes it without Kryo.
+ * What one series' minute brings to one alert of one rule: the minute's rollup (without its sketch),
+ * keyed by the rule and the alert's label set ({@link #key}). A POJO, so Flink serializes it without Kryo.
  */
 public final class RuleSample {
 
@@ -13,16 +15,7 @@ public final class RuleSample {
     public String[] groupLabels;
     public String series;
     public long minute;
-    public long count;
-    public double sum;
-    public double min;
-    public double max;
-    public double first;
-    public double last;
-    public long lastTs;
-    public boolean counter;
-    /** A counter's increase inside the minute; 0 for a gauge. */
-    public double increase;
+    public Rollup rollup;
 
     public RuleSample() {}
 }

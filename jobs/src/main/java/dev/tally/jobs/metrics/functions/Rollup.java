@@ -58,6 +58,27 @@ public final class Rollup {
         return r;
     }
 
+    /** A stored or published rollup as a mergeable one; a gauge's null increase and resets become 0 (and stay unreported). */
+    public static Rollup of(MetricRollup row) {
+        Rollup r = new Rollup();
+        r.count = row.getCount();
+        r.sum = row.getSum();
+        r.min = row.getMin();
+        r.max = row.getMax();
+        r.first = row.getFirst();
+        r.firstTs = row.getFirstTs();
+        r.last = row.getLast();
+        r.lastTs = row.getLastTs();
+        r.counter = row.getKind() == MetricKind.COUNTER;
+        r.increase = row.getIncrease() == null ? 0 : row.getIncrease();
+        r.resets = row.getResets() == null ? 0 : row.getResets();
+        if (row.getSketch() != null) {
+            r.sketch = new byte[row.getSketch().remaining()];
+            row.getSketch().duplicate().get(r.sketch);
+        }
+        return r;
+    }
+
     /** The rollups of consecutive buckets (at least one, in time order) as one. */
     public static Rollup mergeAll(List<Rollup> inOrder) {
         if (inOrder.size() == 1) {

@@ -2,6 +2,7 @@ package dev.tally.jobs.metrics.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.jobs.metrics.functions.Rollup;
 import dev.tally.schema.metrics.AlertEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,13 +53,14 @@ class EvaluateAlertsTest {
         s.key = rule + "|{host=\"a\"}";
         s.series = "load{host=\"a\"}";
         s.minute = T0 + minute * MINUTE;
-        s.count = 6;
-        s.sum = 6 * value;
-        s.min = value;
-        s.max = value;
-        s.first = value;
-        s.last = value;
-        s.lastTs = s.minute + 50_000;
+        s.rollup = new Rollup();
+        s.rollup.count = 6;
+        s.rollup.sum = 6 * value;
+        s.rollup.min = value;
+        s.rollup.max = value;
+        s.rollup.first = value;
+        s.rollup.last = value;
+        s.rollup.lastTs = s.minute + 50_000;
         return s;
     }
 
@@ -69,12 +71,13 @@ class EvaluateAlertsTest {
         s.key = "0|{}";
         s.series = series;
         s.minute = T0 + minute * MINUTE;
-        s.count = 6;
-        s.first = first;
-        s.last = last;
-        s.lastTs = s.minute + 50_000;
-        s.counter = true;
-        s.increase = increase;
+        s.rollup = new Rollup();
+        s.rollup.count = 6;
+        s.rollup.first = first;
+        s.rollup.last = last;
+        s.rollup.lastTs = s.minute + 50_000;
+        s.rollup.counter = true;
+        s.rollup.increase = increase;
         return s;
     }
 
