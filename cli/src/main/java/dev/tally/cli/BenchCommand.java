@@ -263,11 +263,31 @@ final class BenchCommand {
                 "the raw Kafka consume rate (the ceiling); the metrics job as deployed (RocksDB, 1-minute and 1-hour",
                 "rollups, exactly-once Kafka, Cassandra, archive) and with its results discarded; the 1-minute rollups",
                 "in Flink SQL (TUMBLE per series: count, sum, min, max, first and last value; no dedup, conflict rule,",
-                "counter increase, lateness or hours, so it does less), with the same sinks and with results discarded.",
+                "counter increase, lateness or hours, so it does less), with the same sinks and with results discarded;",
+                "and the job as deployed with four alert rules over the fleet's own metrics (one alert per host or pool).",
                 "Prints a table and writes it into BENCHMARKS.md."
             })
     static final class Metrics implements Callable<Integer> {
         private static final String JOB_ALL_SINKS = "job as deployed (1-minute and 1-hour rollups), all sinks";
+        private static final String JOB_ALERTS = "job as deployed with 4 alert rules, all sinks";
+        private static final List<String> ALERT_TOPICS = List.of("--rollups-topic", "--alerts-topic");
+        /** Rules over metrics every host reports, so every minute of those series is evaluated: 3 per host, 1 per pool. */
+        private static final String FLEET_RULES = """
+                groups:
+                  - name: bench-fleet
+                    rules:
+                      - alert: HighLoad
+                        expr: 'avg(cpu.load[5m]) by (host) > 12'
+                        for: 2m
+                      - alert: RequestRate
+                        expr: 'rate(http_requests_total[5m]) by (host) > 3.5'
+                        for: 1m
+                        keep_firing_for: 2m
+                      - alert: OpenFiles
+                        expr: 'last(process_open_fds[1m]) by (host) >= 4000'
+                      - alert: PoolMemory
+                        expr: 'max(mem_used_bytes[1m]) by (pool) > 65000'
+                """;
         private static final String JOB_DISCARDED = "job, results discarded";
         private static final String SQL_ALL_SINKS = "Flink SQL, 1-minute rollups only, the same sinks";
         private static final String SQL_DISCARDED = "Flink SQL, 1-minute rollups only, results discarded";
@@ -305,6 +325,14 @@ final class BenchCommand {
             results.add(session.rawConsume(input));
             results.add(session.runJob("metrics", "", JOB_ALL_SINKS, input, events, RESULT_TOPICS, List.of(), false));
             results.add(session.runJob("metrics", "", JOB_DISCARDED, input, events, RESULT_TOPICS, List.of(), true));
+            Path rules = Files.createTempFile("tally-bench-alert-rules", ".yaml");
+            try {
+                Files.writeString(rules, FLEET_RULES);
+                results.add(session.runJob("metrics", "alerts", JOB_ALERTS, input, events, ALERT_TOPICS,
+                        List.of("--alert-rules", rules.toString()), false));
+            } finally {
+                Files.deleteIfExists(rules);
+            }
             if (!run.skipSql) {
                 results.add(session.runJob("metrics-sql", "", SQL_ALL_SINKS, input, events, RESULT_TOPICS, List.of(), false));
                 results.add(session.runJob("metrics-sql", "", SQL_DISCARDED, input, events, RESULT_TOPICS, List.of(), true));
