@@ -75,7 +75,7 @@ class MetricsJobITCase {
                         "--bounded",
                         "--transactional-id-prefix", "it-" + input);
 
-        // 2 pools x 6 hosts x 8 metrics, the two cluster series and the alert episodes' four: 102 series every 10 s.
+        // 2 pools x 6 hosts x 8 metrics, the two cluster series and the alert episodes' five: 103 series every 10 s.
         MetricsTruth truth = new MetricsTruth();
         MetricsSettings settings =
                 new MetricsSettings(

@@ -19,7 +19,9 @@ import java.util.Map;
  *       gaps, kept by its keep_firing_for; HostOverloaded flaps between pending and inactive);
  *   <li>{@code tally_episode_requests_total{host="episode-burst"}}: a counter that grows 1 a sample, 65 in phases
  *       20 to 23, and restarts from 3 at the start of phase 22 (RequestBurst pending, firing through the restart,
- *       resolved).
+ *       resolved);
+ *   <li>{@code tally_episode_latency_seconds{host="episode-slow"}}: 0.125, but 2 in phases 30 to 33 except on
+ *       each minute's first sample (SlowRequests' 0.9-quantile over 2 minutes pending, firing, resolved).
  * </ul>
  * Values are multiples of 1/32, so every aggregate is exact in any order.
  */
@@ -27,17 +29,24 @@ public final class AlertEpisodes {
 
     static final String LOAD = "tally_episode_load";
     static final String REQUESTS = "tally_episode_requests_total";
+    static final String LATENCY = "tally_episode_latency_seconds";
     static final int CYCLE_MINUTES = 40;
-    static final int SERIES = 4;
+    static final int SERIES = 5;
 
     static final double HIGH = 0.96875;
     static final double NORMAL = 0.5;
+    static final double FAST = 0.125;
+    static final double SLOW = 2;
 
     static final List<ReferenceAlertRule> RULES = List.of(
-            new ReferenceAlertRule("HostOverloaded", "avg", LOAD, null, 1, "host", ">", 0.9, 3, 0, Map.of("severity", "page")),
+            new ReferenceAlertRule("HostOverloaded", "avg", Double.NaN, LOAD, null, 1, "host", ">", 0.9, 3, 0, Map.of("severity", "page")),
             new ReferenceAlertRule(
-                    "HostOverloadedFast", "max", LOAD, "episode-.*", 1, "host", ">=", HIGH, 0, 2, Map.of("severity", "ticket")),
-            new ReferenceAlertRule("RequestBurst", "increase", REQUESTS, null, 3, "host", ">", 500, 1, 0, Map.of("severity", "page")));
+                    "HostOverloadedFast", "max", Double.NaN, LOAD, "episode-.*", 1, "host", ">=", HIGH, 0, 2,
+                    Map.of("severity", "ticket")),
+            new ReferenceAlertRule(
+                    "RequestBurst", "increase", Double.NaN, REQUESTS, null, 3, "host", ">", 500, 1, 0, Map.of("severity", "page")),
+            new ReferenceAlertRule(
+                    "SlowRequests", "quantile", 0.9, LATENCY, null, 2, "host", ">", 0.5, 1, 0, Map.of("severity", "ticket")));
 
     private static final long MINUTE = 60_000L;
 
@@ -52,6 +61,7 @@ public final class AlertEpisodes {
     private final Series pending;
     private final Series flap;
     private final Series burst;
+    private final Series slow;
     private double requests;
 
     AlertEpisodes(long startMillis, long interval) {
@@ -62,6 +72,7 @@ public final class AlertEpisodes {
         this.pending = Series.scripted(LOAD, Map.of("host", "episode-pending"), MetricKind.GAUGE, false, interval / 4);
         this.flap = Series.scripted(LOAD, Map.of("host", "episode-flap"), null, false, interval / 2);
         this.burst = Series.scripted(REQUESTS, Map.of("host", "episode-burst"), null, true, interval - 1);
+        this.slow = Series.scripted(LATENCY, Map.of("host", "episode-slow"), MetricKind.GAUGE, false, interval / 3);
     }
 
     /** A scripted sample: its series and point. */
@@ -79,6 +90,10 @@ public final class AlertEpisodes {
         boolean restart = burstPhase == 22 && Math.floorMod(ts, MINUTE) < interval;
         requests = restart ? 3 : requests + (burstPhase >= 20 && burstPhase < 24 ? 65 : 1);
         samples.add(sample(burst, t, requests));
+        long slowTs = t + slow.offset;
+        int slowPhase = phase(slowTs);
+        boolean minuteFirst = Math.floorMod(slowTs, MINUTE) < interval;
+        samples.add(sample(slow, t, slowPhase >= 30 && slowPhase < 34 && !minuteFirst ? SLOW : FAST));
         return samples;
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The metrics demo: 294 series (3 pools x 8 hosts x 12 metrics, two cluster series and the four of the
+ * The metrics demo: 295 series (3 pools x 8 hosts x 12 metrics, two cluster series and the five of the
  * alert episodes) sampled every 10 s for about two and a half hours of event time, so several hours are
  * rolled up, with duplicates, conflicting values, delayed and late points, counter restarts, silent hosts
  * and records to dead-letter; the job's default lateness of 5 minutes, and the episodes' alert rules

@@ -49,14 +49,21 @@ class AlertEpisodesTest {
                 "HostOverloadedFast episode-flap RESOLVED T13 since T5",
                 "RequestBurst episode-burst PENDING T21 since T21",
                 "RequestBurst episode-burst FIRING T22 since T21",
-                "RequestBurst episode-burst RESOLVED T25 since T21");
+                "RequestBurst episode-burst RESOLVED T25 since T21",
+                "SlowRequests episode-slow PENDING T30 since T30",
+                "SlowRequests episode-slow FIRING T31 since T30",
+                "SlowRequests episode-slow RESOLVED T35 since T30");
         ExpectedAlert burst = result.events().values().stream()
                 .filter(e -> e.alert().equals("RequestBurst") && e.state().equals("FIRING")).findFirst().orElseThrow();
         // Over minutes 20 to 22: 65 a sample but for the restart, which counts its 3; the edge from minute 19 is out of range.
         assertThat(burst.value()).isEqualTo(5 * 65 + 65 + 5 * 65 + 3 + 5 * 65);
         assertThat(burst.labels()).containsEntry("host", "episode-burst").containsEntry("severity", "page");
         assertThat(burst.id()).isEqualTo("RequestBurst{host=\"episode-burst\",severity=\"page\"}@" + end(22) + ":FIRING");
-        assertThat(result.latest()).hasSize(7).allSatisfy((key, e) -> assertThat(e.state()).isIn("INACTIVE", "RESOLVED"));
+        ExpectedAlert slow = result.events().values().stream()
+                .filter(e -> e.alert().equals("SlowRequests") && e.state().equals("PENDING")).findFirst().orElseThrow();
+        // Minutes 29 and 30: 7 fast samples, then 5 slow; the sample at rank floor(0.9 * 11) = 9 is slow.
+        assertThat(slow.value()).isEqualTo(AlertEpisodes.SLOW);
+        assertThat(result.latest()).hasSize(8).allSatisfy((key, e) -> assertThat(e.state()).isIn("INACTIVE", "RESOLVED"));
     }
 
     @Test
@@ -74,14 +81,15 @@ class AlertEpisodesTest {
                 .contains("alert: HostOverloaded\n        expr: 'avg(tally_episode_load[1m]) by (host) > 0.9'\n        for: 3m")
                 .contains("expr: 'max(tally_episode_load{host=~\"episode-.*\"}[1m]) by (host) >= 0.96875'")
                 .contains("keep_firing_for: 2m")
-                .contains("expr: 'increase(tally_episode_requests_total[3m]) by (host) > 500.0'");
+                .contains("expr: 'increase(tally_episode_requests_total[3m]) by (host) > 500.0'")
+                .contains("expr: 'quantile(0.9, tally_episode_latency_seconds[2m]) by (host) > 0.5'");
     }
 
-    /** Thirty minutes of the episodes' points from a minute start, each sent at its ts. */
+    /** Forty minutes (a cycle) of the episodes' points from a minute start, each sent at its ts. */
     private static List<SentPoint> cycle(long start) {
         AlertEpisodes episodes = new AlertEpisodes(start, INTERVAL);
         List<SentPoint> points = new ArrayList<>();
-        for (long t = start; t < start + 30 * 60_000L; t += INTERVAL) {
+        for (long t = start; t < start + AlertEpisodes.CYCLE_MINUTES * 60_000L; t += INTERVAL) {
             for (AlertEpisodes.Sample s : episodes.samples(t)) {
                 points.add(new SentPoint(ReferencePoint.of(s.point()), s.point().getTs(), false));
             }

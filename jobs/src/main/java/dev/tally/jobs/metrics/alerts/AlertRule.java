@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
  * {@link AlertRules}; evaluated by {@link EvaluateAlerts} at every minute close over minute rollups.
  *
  * @param alert the alert's name, unique in the file
+ * @param quantile q of a {@code quantile} rule, in [0, 1]; NaN for the others
  * @param expr the expression as written, for messages and the dashboard
  * @param rangeMillis whole minutes: the minutes whose start is in {@code [T - range, T)} at the evaluation of minute end T
  * @param by the labels that split the matching series into alerts; empty: one alert for all of them
@@ -20,6 +21,7 @@ public record AlertRule(
         String alert,
         String expr,
         Aggregation aggregation,
+        double quantile,
         String metric,
         List<LabelMatcher> matchers,
         long rangeMillis,
@@ -45,7 +47,9 @@ public record AlertRule(
         /** Counters only: the exact increase over the range's samples (a drop is a reset: it adds the new value). */
         INCREASE,
         /** The increase per second of the range. */
-        RATE
+        RATE,
+        /** The q-quantile of the samples, from the minutes' merged percentile sketches (within their 1%). */
+        QUANTILE
     }
 
     public enum Comparison {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -35,7 +36,8 @@ import java.util.regex.PatternSyntaxException;
  * </pre>
  *
  * An expression is {@code agg(metric{matchers}[range]) [by (labels)] op threshold}, agg one of avg, sum,
- * min, max, count, last, increase, rate; the range whole minutes (rules are evaluated on minute rollups).
+ * min, max, count, last, increase, rate, or {@code quantile(q, metric{matchers}[range])} with q in [0, 1]
+ * (from the rollups' percentile sketches); the range whole minutes (rules are evaluated on minute rollups).
  * Errors name the rule and what is wrong.
  */
 public final class AlertRules {
@@ -45,7 +47,8 @@ public final class AlertRules {
     private static final Set<String> RULE_KEYS = Set.of("alert", "expr", "for", "keep_firing_for", "labels");
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Pattern EXPR = Pattern.compile(
-            "\\s*(avg|sum|min|max|count|last|increase|rate)\\s*\\(\\s*([a-zA-Z_:][a-zA-Z0-9_:.]*)\\s*(?:\\{(.*)\\})?\\s*"
+            "\\s*(avg|sum|min|max|count|last|increase|rate|quantile)\\s*\\(\\s*(?:([^,(\\s]+)\\s*,\\s*)?([a-zA-Z_:][a-zA-Z0-9_:.]*)"
+                    + "\\s*(?:\\{(.*)\\})?\\s*"
                     + "\\[\\s*([0-9a-z]+)\\s*\\]\\s*\\)\\s*(?:by\\s*\\(([^)]*)\\)\\s*)?(>=|<=|==|!=|>|<)\\s*(\\S+)\\s*");
     private static final Pattern MATCHER =
             Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*(,|$)");
@@ -129,16 +132,29 @@ public final class AlertRules {
         if (!m.matches()) {
             throw new IllegalArgumentException(
                     "expr '" + expr + "' is not agg(metric{matchers}[range]) [by (labels)] op threshold"
-                            + " (agg: avg, sum, min, max, count, last, increase, rate; op: > >= < <= == !=)");
+                            + " (agg: avg, sum, min, max, count, last, increase, rate, or quantile(q, ...); op: > >= < <= == !=)");
         }
-        List<AlertRule.LabelMatcher> matchers = matchers(m.group(3) == null ? "" : m.group(3));
-        long range = duration(m.group(4), "the range");
+        AlertRule.Aggregation aggregation = AlertRule.Aggregation.valueOf(m.group(1).toUpperCase(Locale.ROOT));
+        double quantile = Double.NaN;
+        if (aggregation == AlertRule.Aggregation.QUANTILE) {
+            if (m.group(2) == null) {
+                throw new IllegalArgumentException("quantile's q must be given: quantile(0.99, metric[5m])");
+            }
+            quantile = number(m.group(2), "quantile's q");
+            if (quantile < 0 || quantile > 1) {
+                throw new IllegalArgumentException("quantile's q must be between 0 and 1, was " + m.group(2));
+            }
+        } else if (m.group(2) != null) {
+            throw new IllegalArgumentException(m.group(1) + " takes no argument before the metric, got '" + m.group(2) + "'");
+        }
+        List<AlertRule.LabelMatcher> matchers = matchers(m.group(4) == null ? "" : m.group(4));
+        long range = duration(m.group(5), "the range");
         if (range < 60_000 || range % 60_000 != 0) {
-            throw new IllegalArgumentException("the range must be whole minutes (rules run on minute rollups), was " + m.group(4));
+            throw new IllegalArgumentException("the range must be whole minutes (rules run on minute rollups), was " + m.group(5));
         }
         List<String> by = new ArrayList<>();
-        if (m.group(5) != null) {
-            for (String label : m.group(5).split(",")) {
+        if (m.group(6) != null) {
+            for (String label : m.group(6).split(",")) {
                 String l = label.trim();
                 if (!NAME.matcher(l).matches()) {
                     throw new IllegalArgumentException("'by' takes label names, got '" + l + "'");
@@ -146,18 +162,23 @@ public final class AlertRules {
                 by.add(l);
             }
         }
-        double threshold;
-        try {
-            threshold = Double.parseDouble(m.group(7));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("the threshold must be a number, was '" + m.group(7) + "'");
-        }
-        if (!Double.isFinite(threshold)) {
-            throw new IllegalArgumentException("the threshold must be finite");
-        }
+        double threshold = number(m.group(8), "the threshold");
         return new AlertRule(
-                alert, expr.trim(), AlertRule.Aggregation.valueOf(m.group(1).toUpperCase()), m.group(2), List.copyOf(matchers), range,
-                List.copyOf(by), AlertRule.Comparison.of(m.group(6)), threshold, forMillis, keepFiringForMillis, Map.copyOf(labels));
+                alert, expr.trim(), aggregation, quantile, m.group(3), List.copyOf(matchers), range, List.copyOf(by),
+                AlertRule.Comparison.of(m.group(7)), threshold, forMillis, keepFiringForMillis, Map.copyOf(labels));
+    }
+
+    private static double number(String text, String what) {
+        double value;
+        try {
+            value = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be a number, was '" + text + "'");
+        }
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(what + " must be finite");
+        }
+        return value;
     }
 
     private static List<AlertRule.LabelMatcher> matchers(String text) {

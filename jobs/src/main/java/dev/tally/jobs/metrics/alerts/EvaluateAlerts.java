@@ -1,6 +1,8 @@
 package dev.tally.jobs.metrics.alerts;
 
+import com.datadoghq.sketch.ddsketch.DDSketch;
 import dev.tally.jobs.metrics.functions.Rollup;
+import dev.tally.jobs.metrics.functions.ValueSketches;
 import dev.tally.schema.metrics.AlertEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -179,6 +181,9 @@ public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSampl
      * minute edges, as the hour rollups do), then the series combined.
      */
     static Double value(AlertRule rule, List<RuleSample> inRange) {
+        if (rule.aggregation() == AlertRule.Aggregation.QUANTILE) {
+            return quantile(rule.quantile(), inRange);
+        }
         Map<String, List<RuleSample>> bySeries = new TreeMap<>();
         for (RuleSample s : inRange) {
             bySeries.computeIfAbsent(s.series, k -> new ArrayList<>()).add(s);
@@ -215,7 +220,23 @@ public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSampl
             case LAST -> last.last;
             case INCREASE -> increase;
             case RATE -> increase == null ? null : increase / (rule.rangeMillis() / 1000.0);
+            case QUANTILE -> throw new IllegalStateException("computed from the sketches");
         };
+    }
+
+    /** The q-quantile of every sample in the range, from the minutes' sketches merged; null without samples or with a minute without one. */
+    private static Double quantile(double q, List<RuleSample> inRange) {
+        if (inRange.isEmpty()) {
+            return null;
+        }
+        DDSketch merged = ValueSketches.empty();
+        for (RuleSample s : inRange) {
+            if (s.rollup.sketch == null) {
+                return null;
+            }
+            merged.mergeWith(ValueSketches.decode(s.rollup.sketch));
+        }
+        return merged.isEmpty() ? null : merged.getValueAtQuantile(q);
     }
 
     private static long ceilMinutes(long millis) {

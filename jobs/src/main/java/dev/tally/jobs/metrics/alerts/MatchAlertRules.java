@@ -25,14 +25,18 @@ public final class MatchAlertRules implements FlatMapFunction<MetricRollup, Rule
         }
         Map<String, String> labels = rollup.getLabels();
         Rollup minute = null;
+        Rollup withSketch = null;
         for (int i = 0; i < rules.size(); i++) {
             AlertRule rule = rules.get(i);
             if (!rule.matches(rollup.getName(), labels)) {
                 continue;
             }
-            if (minute == null) {
+            boolean sketched = rule.aggregation() == AlertRule.Aggregation.QUANTILE;
+            if (sketched && withSketch == null) {
+                withSketch = Rollup.of(rollup);
+            } else if (!sketched && minute == null) {
                 minute = Rollup.of(rollup);
-                minute.sketch = null; // no rule reads percentiles: kept out of the alerts' state
+                minute.sketch = null; // only quantile rules read the sketch: kept out of the others' state
             }
             RuleSample s = new RuleSample();
             Map<String, String> group = new TreeMap<>();
@@ -52,7 +56,7 @@ public final class MatchAlertRules implements FlatMapFunction<MetricRollup, Rule
             s.key = i + "|" + AlertEvents.labelsKey(group);
             s.series = rollup.getSeriesKey();
             s.minute = rollup.getBucketStart();
-            s.rollup = minute;
+            s.rollup = sketched ? withSketch : minute;
             out.collect(s);
         }
     }

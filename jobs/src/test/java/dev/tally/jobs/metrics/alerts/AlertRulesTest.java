@@ -49,6 +49,13 @@ class AlertRulesTest {
         assertThat(rate.threshold()).isEqualTo(2500);
         assertThat(rate.forMillis()).isZero();
         assertThat(AlertRules.parse("")).isEmpty();
+
+        AlertRule p99 = AlertRules.expression("Slow", "quantile(0.99, latency_seconds{route=\"/a,b\"}[5m]) by (route) > 0.5", 0, 0, Map.of());
+        assertThat(p99.aggregation()).isEqualTo(AlertRule.Aggregation.QUANTILE);
+        assertThat(p99.quantile()).isEqualTo(0.99);
+        assertThat(p99.metric()).isEqualTo("latency_seconds");
+        assertThat(p99.matches("latency_seconds", Map.of("route", "/a,b"))).isTrue();
+        assertThat(r.quantile()).isNaN();
     }
 
     @Test
@@ -71,5 +78,11 @@ class AlertRulesTest {
                 .hasMessageContaining("threshold must be a number");
         assertThatThrownBy(() -> AlertRules.parse("groups: [{name: g, rules: [{alert: A, expr: 'avg(x{h=~\"(\"}[1m]) > 1'}]}]"))
                 .hasMessageContaining("regex of label h");
+        assertThatThrownBy(() -> AlertRules.expression("A", "quantile(1.5, x[1m]) > 1", 0, 0, Map.of()))
+                .hasMessageContaining("between 0 and 1");
+        assertThatThrownBy(() -> AlertRules.expression("A", "quantile(x[1m]) > 1", 0, 0, Map.of()))
+                .hasMessageContaining("quantile's q must be given");
+        assertThatThrownBy(() -> AlertRules.expression("A", "avg(0.5, x[1m]) > 1", 0, 0, Map.of()))
+                .hasMessageContaining("avg takes no argument");
     }
 }

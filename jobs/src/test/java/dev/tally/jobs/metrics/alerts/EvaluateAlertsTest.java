@@ -1,8 +1,10 @@
 package dev.tally.jobs.metrics.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.tally.jobs.metrics.functions.Rollup;
+import dev.tally.jobs.metrics.functions.ValueSketches;
 import dev.tally.schema.metrics.AlertEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -196,5 +198,42 @@ class EvaluateAlertsTest {
         // The range [1, 4) has a's minutes 1 and 2: 10 + 5 + 20 = 35.
         assertThat(changes(h)).containsExactly("Burst RESOLVED @4 35.0");
         h.close();
+    }
+
+    @Test
+    void quantileMergesTheSketchesOfEverySeriesAndMinuteInTheRange() throws Exception {
+        AlertRule slow = AlertRules.expression("Slow", "quantile(0.9, latency[2m]) > 0.5", 0, 0, Map.of());
+        var h = harness(List.of(slow));
+        // Minute 0: ten fast samples; minute 1: two series, nine slow samples between them and one fast.
+        h.processElement(new StreamRecord<>(sketched("latency{host=\"a\"}", 0, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125), T0));
+        closeMinute(h, 0);
+        assertThat(changes(h)).isEmpty();
+        h.processElement(new StreamRecord<>(sketched("latency{host=\"a\"}", 1, 2, 2, 2, 2, 0.125), T0 + MINUTE));
+        h.processElement(new StreamRecord<>(sketched("latency{host=\"b\"}", 1, 2, 2, 2, 2, 2), T0 + MINUTE));
+        closeMinute(h, 1);
+        // 20 samples, 11 fast then 9 slow: the rank floor(0.9 * 19) = 17 is slow, 2 within the sketch's 1%.
+        List<String> fired = changes(h);
+        assertThat(fired).hasSize(1).allSatisfy(c -> assertThat(c).startsWith("Slow FIRING @2 "));
+        assertThat(Double.parseDouble(fired.get(0).substring(fired.get(0).lastIndexOf(' ') + 1))).isCloseTo(2, within(0.02));
+        closeMinute(h, 2);
+        // The range [1, 3) holds minute 1 alone: rank floor(0.9 * 9) = 8 of 1 fast and 9 slow is still slow.
+        assertThat(changes(h)).isEmpty();
+        closeMinute(h, 3);
+        assertThat(changes(h)).hasSize(1).allSatisfy(c -> assertThat(c).startsWith("Slow RESOLVED @4 "));
+        h.close();
+    }
+
+    private static RuleSample sketched(String series, int minute, double... values) {
+        RuleSample s = new RuleSample();
+        s.rule = 0;
+        s.groupLabels = new String[0];
+        s.key = "0|{}";
+        s.series = series;
+        s.minute = T0 + minute * MINUTE;
+        s.rollup = new Rollup();
+        s.rollup.count = values.length;
+        s.rollup.lastTs = s.minute + 50_000;
+        s.rollup.sketch = ValueSketches.of(values, values.length);
+        return s;
     }
 }

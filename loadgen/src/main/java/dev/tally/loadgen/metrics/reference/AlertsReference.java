@@ -16,8 +16,10 @@ import java.util.regex.Pattern;
  *   <li>It is evaluated at every minute end T from the end of its first minute with a sample until its
  *       range and then its keep-firing time have passed its last such minute; at T its value is the
  *       aggregation of the samples of its series with ts in [T - range, T): their average, their largest,
- *       or their increase (per series, over each two consecutive samples p, v: v - p, or v when v &lt; p;
- *       summed over the series). No sample in the range: no value, the condition does not hold.
+ *       their increase (per series, over each two consecutive samples p, v: v - p, or v when v &lt; p;
+ *       summed over the series), or their q-quantile, exact here: the sample at rank floor(q (n - 1))
+ *       in ascending order (the job's, from sketches, is within 1% of it). No sample in the range: no
+ *       value, the condition does not hold.
  *   <li>States, as Prometheus's: inactive; when the condition holds, PENDING (FIRING at once when
  *       {@code for} is 0), FIRING once it has held since {@code for} ago; when it stops holding, a pending
  *       alert is INACTIVE and a firing one RESOLVED once {@code keep_firing_for} has passed since it last
@@ -46,6 +48,11 @@ public final class AlertsReference {
         /** Alert and labels: what an alert's latest state is keyed by. */
         public String alertKey() {
             return SeriesKey.of(alert, labels);
+        }
+
+        /** The event with another value. */
+        public ExpectedAlert withValue(double other) {
+            return new ExpectedAlert(id, alert, labels, state, severity, other, threshold, activeSince, ts);
         }
 
         /** The event without its id, as the latest-state table keeps it. */
@@ -156,9 +163,11 @@ public final class AlertsReference {
         double sum = 0;
         double max = Double.NEGATIVE_INFINITY;
         double increase = 0;
+        List<Double> all = new ArrayList<>();
         for (TreeMap<Long, Double> samples : series.values()) {
             Double previous = null;
             for (double v : samples.subMap(from, true, to, false).values()) {
+                all.add(v);
                 count++;
                 sum += v;
                 max = Math.max(max, v);
@@ -174,6 +183,10 @@ public final class AlertsReference {
         return switch (rule.aggregation()) {
             case "avg" -> sum / count;
             case "max" -> max;
+            case "quantile" -> {
+                all.sort(null);
+                yield all.get((int) Math.floor(rule.q() * (all.size() - 1)));
+            }
             default -> increase;
         };
     }

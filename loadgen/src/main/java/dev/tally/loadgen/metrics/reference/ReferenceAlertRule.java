@@ -1,5 +1,6 @@
 package dev.tally.loadgen.metrics.reference;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -8,13 +9,15 @@ import java.util.TreeMap;
  * parser: {@code aggregation(metric{host=~"pattern"}[range]) by (by) op threshold}, held {@code for},
  * kept firing {@code keepFiringFor} after it stops holding. Only the parts the generator's episodes use.
  *
- * @param aggregation avg, max or increase
+ * @param aggregation avg, max, increase or quantile
+ * @param q a quantile rule's q, in [0, 1]; NaN for the others
  * @param hostPattern a regular expression the whole {@code host} label must match, or null for every series
  * @param op {@code >} or {@code >=}
  */
 public record ReferenceAlertRule(
         String alert,
         String aggregation,
+        double q,
         String metric,
         String hostPattern,
         int rangeMinutes,
@@ -26,8 +29,11 @@ public record ReferenceAlertRule(
         Map<String, String> labels) {
 
     public ReferenceAlertRule {
-        if (!aggregation.equals("avg") && !aggregation.equals("max") && !aggregation.equals("increase")) {
-            throw new IllegalArgumentException("the reference knows avg, max and increase, not " + aggregation);
+        if (!List.of("avg", "max", "increase", "quantile").contains(aggregation)) {
+            throw new IllegalArgumentException("the reference knows avg, max, increase and quantile, not " + aggregation);
+        }
+        if (aggregation.equals("quantile") != !Double.isNaN(q)) {
+            throw new IllegalArgumentException("a quantile rule and only it has a q, was " + q);
         }
         if (!op.equals(">") && !op.equals(">=")) {
             throw new IllegalArgumentException("the reference knows > and >=, not " + op);
@@ -38,7 +44,8 @@ public record ReferenceAlertRule(
     /** The rule's expression in the rule language. */
     public String expr() {
         String selector = hostPattern == null ? metric : metric + "{host=~\"" + hostPattern + "\"}";
-        return aggregation + "(" + selector + "[" + rangeMinutes + "m]) by (" + by + ") " + op + " " + threshold;
+        String argument = aggregation.equals("quantile") ? q + ", " : "";
+        return aggregation + "(" + argument + selector + "[" + rangeMinutes + "m]) by (" + by + ") " + op + " " + threshold;
     }
 
     boolean holds(double value) {
