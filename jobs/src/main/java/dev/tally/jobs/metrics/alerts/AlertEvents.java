@@ -1,9 +1,8 @@
 package dev.tally.jobs.metrics.alerts;
 
+import dev.tally.jobs.metrics.functions.SeriesKeys;
 import dev.tally.schema.metrics.AlertEvent;
 import java.util.Map;
-import java.util.StringJoiner;
-import java.util.TreeMap;
 
 /** How an alert's labels are keyed and its state changes identified: used by the job's operator and its tables. */
 public final class AlertEvents {
@@ -12,10 +11,8 @@ public final class AlertEvents {
 
     /** {@code {host="a",severity="page"}}: labels sorted by name; {@code {}} for none. */
     public static String labelsKey(Map<String, String> labels) {
-        StringJoiner joiner = new StringJoiner(",", "{", "}");
-        // Escaped as in a series key, so two label sets never share a key.
-        new TreeMap<>(labels).forEach((k, v) -> joiner.add(k + "=\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\""));
-        return joiner.toString();
+        // The series key's form (sorted, escaped), so two label sets never share a key.
+        return labels.isEmpty() ? "{}" : SeriesKeys.of("", labels);
     }
 
     /**

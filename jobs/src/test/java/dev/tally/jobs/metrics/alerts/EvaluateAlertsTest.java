@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -49,35 +50,21 @@ class EvaluateAlertsTest {
 
     /** A gauge minute of one sample per 10 s, all of {@code value}. */
     private static RuleSample gauge(int rule, int minute, double value) {
-        RuleSample s = new RuleSample();
-        s.rule = rule;
-        s.groupLabels = new String[] {"host", "a"};
-        s.key = rule + "|{host=\"a\"}";
-        s.series = "load{host=\"a\"}";
-        s.minute = T0 + minute * MINUTE;
-        s.rollup = new Rollup();
+        RuleSample s = sample(rule, new String[] {"host", "a"}, "load{host=\"a\"}", minute);
         s.rollup.count = 6;
         s.rollup.sum = 6 * value;
         s.rollup.min = value;
         s.rollup.max = value;
         s.rollup.first = value;
         s.rollup.last = value;
-        s.rollup.lastTs = s.minute + 50_000;
         return s;
     }
 
     private static RuleSample counter(String series, int minute, double first, double last, double increase) {
-        RuleSample s = new RuleSample();
-        s.rule = 0;
-        s.groupLabels = new String[0];
-        s.key = "0|{}";
-        s.series = series;
-        s.minute = T0 + minute * MINUTE;
-        s.rollup = new Rollup();
+        RuleSample s = sample(0, new String[0], series, minute);
         s.rollup.count = 6;
         s.rollup.first = first;
         s.rollup.last = last;
-        s.rollup.lastTs = s.minute + 50_000;
         s.rollup.counter = true;
         s.rollup.increase = increase;
         return s;
@@ -125,6 +112,8 @@ class EvaluateAlertsTest {
         assertThat(pending.getId()).isEqualTo("High{host=\"a\",severity=\"page\"}@" + (T0 + MINUTE) + ":PENDING");
         assertThat(pending.getActiveSince()).isEqualTo(T0 + MINUTE);
         assertThat(pending.getSeverity()).isEqualTo("page");
+        assertThat(AlertEvents.labelsKey(Map.of("q", "a\"b", "p", "c\\"))).isEqualTo("{p=\"c\\\\\",q=\"a\\\"b\"}");
+        assertThat(AlertEvents.labelsKey(Map.of())).isEqualTo("{}");
         changes(h);
         // No data in minute 1: the condition does not hold.
         closeMinute(h, 1);
@@ -224,16 +213,26 @@ class EvaluateAlertsTest {
     }
 
     private static RuleSample sketched(String series, int minute, double... values) {
+        RuleSample s = sample(0, new String[0], series, minute);
+        s.rollup.count = values.length;
+        s.rollup.sketch = ValueSketches.of(values, values.length);
+        return s;
+    }
+
+    /** A series' minute for rule {@code rule} and the alert of {@code groupLabels} (name, value, ...), its last sample at :50. */
+    private static RuleSample sample(int rule, String[] groupLabels, String series, int minute) {
         RuleSample s = new RuleSample();
-        s.rule = 0;
-        s.groupLabels = new String[0];
-        s.key = "0|{}";
+        s.rule = rule;
+        s.groupLabels = groupLabels;
+        Map<String, String> labels = new TreeMap<>();
+        for (int i = 0; i < groupLabels.length; i += 2) {
+            labels.put(groupLabels[i], groupLabels[i + 1]);
+        }
+        s.key = rule + "|" + AlertEvents.labelsKey(labels);
         s.series = series;
         s.minute = T0 + minute * MINUTE;
         s.rollup = new Rollup();
-        s.rollup.count = values.length;
         s.rollup.lastTs = s.minute + 50_000;
-        s.rollup.sketch = ValueSketches.of(values, values.length);
         return s;
     }
 }
