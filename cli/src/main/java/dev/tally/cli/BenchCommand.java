@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.loadgen.TopicReader;
 import dev.tally.loadgen.adclick.AdClickDemo;
+import dev.tally.loadgen.adclick.AdClickLoadgenCommand;
+import dev.tally.loadgen.kit.Endpoints;
+import dev.tally.loadgen.leaderboard.LeaderboardLoadgenCommand;
+import dev.tally.loadgen.metrics.MetricsLoadgenCommand;
 import dev.tally.stack.CassandraService;
 import dev.tally.stack.FlinkCluster;
 import dev.tally.stack.LocalStack;
@@ -87,8 +91,7 @@ final class BenchCommand {
                 return 0;
             }
             double produceRate = session.preload(input, events,
-                    "loadgen", "ad-clicks", "--events", Long.toString(events), "--event-rate", Long.toString(eventRate),
-                    "--topic", input, "--late", "0");
+                    AdClickLoadgenCommand.of(session.endpoints(), input, events).eventRate(eventRate).withoutLateClicks());
 
             List<Result> results = new ArrayList<>();
             results.add(session.rawConsume(input));
@@ -138,13 +141,10 @@ final class BenchCommand {
             }
             session.submit("ad-clicks", name, args);
             String jobId = DemoCommand.awaitRunning(stack.flink(), name);
-            int exit = TallyCli.commandLine().execute(
-                    "loadgen", "ad-clicks", "--events", Long.toString(latencyRate * latencySeconds),
-                    "--rate", Long.toString(latencyRate), "--event-rate", Long.toString(latencyRate),
-                    "--live", "--topic", input, "--late", "0");
-            if (exit != 0) {
-                throw new IllegalStateException("The latency run's load generator failed");
-            }
+            AdClickLoadgenCommand.of(session.endpoints(), input, latencyRate * latencySeconds)
+                    .live(latencyRate)
+                    .withoutLateClicks()
+                    .call();
             long produced = latencyRate * latencySeconds;
             long read = readRecords(stack.flink(), jobId, "deduplicate-clicks");
             Latency latency = new Latency(
@@ -319,7 +319,12 @@ final class BenchCommand {
 
         private int measure(Session session) throws Exception {
             String input = session.createInput("bench-metric-points-" + session.run);
-            double produceRate = session.preload(input, events, loadgenArguments(input));
+            // No delayed or late points: SQL drops what is behind its watermark where the job applies
+            // it within the lateness, so on such points the two would not compute the same minutes.
+            double produceRate = session.preload(input, events,
+                    MetricsLoadgenCommand.of(session.endpoints(), input, events)
+                            .fleet(POOLS, hosts, METRICS_PER_HOST, Duration.ofSeconds(INTERVAL_SECONDS))
+                            .onTimeWith(DUPLICATES, CONFLICTS));
 
             List<Result> results = new ArrayList<>();
             results.add(session.rawConsume(input));
@@ -344,18 +349,6 @@ final class BenchCommand {
         }
 
         /** The {@code tally} command line that preloads the run's points into {@code input}. */
-        String[] loadgenArguments(String input) {
-            // No delayed or late points: SQL drops what is behind its watermark where the job applies
-            // it within the lateness, so on such points the two would not compute the same minutes.
-            return new String[] {
-                "loadgen", "metrics", "--events", Long.toString(events), "--topic", input,
-                "--pools", Integer.toString(POOLS), "--hosts", Integer.toString(hosts), "--metrics", Integer.toString(METRICS_PER_HOST),
-                "--interval", "PT" + INTERVAL_SECONDS + "S",
-                "--duplicates", Double.toString(DUPLICATES), "--conflicts", Double.toString(CONFLICTS),
-                "--delayed", "0", "--late", "0"
-            };
-        }
-
         private String render(List<Result> results, double produceRate) {
             int series = POOLS * hosts * METRICS_PER_HOST + CLUSTER_SERIES;
             StringBuilder out = new StringBuilder();
@@ -421,9 +414,7 @@ final class BenchCommand {
         private int measure(Session session) throws Exception {
             String input = session.createInput("bench-match-results-" + session.run);
             double produceRate = session.preload(input, events,
-                    "loadgen", "leaderboard", "--events", Long.toString(events), "--topic", input,
-                    "--players", Integer.toString(players), "--games", Integer.toString(GAMES),
-                    "--event-rate", Integer.toString(MATCHES_PER_SECOND));
+                    LeaderboardLoadgenCommand.of(session.endpoints(), input, events).population(players, GAMES, MATCHES_PER_SECOND));
 
             List<Result> results = new ArrayList<>();
             results.add(session.rawConsume(input));
@@ -437,7 +428,7 @@ final class BenchCommand {
             if (!skipRedis) {
                 step(REDIS + ": redis-server on loopback");
                 try (RedisLeaderboard sortedSets = RedisLeaderboard.start(session.dir.resolve("redis"))) {
-                    redis = sortedSets.measure(session.stack.kafka().bootstrapServers(), input, REDIS, REDIS_QUERIES);
+                    redis = sortedSets.measure(session.endpoints().kafka(), input, REDIS, REDIS_QUERIES);
                 }
                 results.add(redis.apply());
             }
@@ -541,24 +532,26 @@ final class BenchCommand {
             return topic;
         }
 
-        /**
-         * Runs the {@code tally} command line {@code loadgen} that writes {@code records} into {@code input};
-         * returns its records/s.
-         */
-        double preload(String input, long records, String... loadgen) {
+        /** Runs the job's load generator, set to write {@code records} into {@code input}; returns its records/s. */
+        double preload(String input, long records, Callable<Integer> loadgen) throws Exception {
             step("Preloading " + String.format("%,d", records) + " records into " + input);
             long begin = System.nanoTime();
-            int exit = TallyCli.commandLine().execute(loadgen);
+            int exit = loadgen.call();
             if (exit != 0) {
                 throw new IllegalStateException("Preloading " + input + " failed (exit " + exit + ")");
             }
             return records / seconds(begin);
         }
 
+        /** The local stack's Kafka and Cassandra, for the tools. */
+        Endpoints endpoints() {
+            return Endpoints.of(stack.kafka().bootstrapServers(), stack.cassandra().contactPoint());
+        }
+
         Result rawConsume(String input) {
             step("Raw Kafka consume rate of " + input);
             long begin = System.nanoTime();
-            long consumed = TopicReader.countCommitted(stack.kafka().bootstrapServers(), input);
+            long consumed = TopicReader.countCommitted(endpoints().kafka(), input);
             return new Result(RAW_CONSUME, consumed, seconds(begin), null, Map.of());
         }
 

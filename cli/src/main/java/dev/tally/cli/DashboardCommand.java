@@ -1,5 +1,7 @@
 package dev.tally.cli;
 
+import dev.tally.connectors.cassandra.CassandraConnection;
+import dev.tally.connectors.client.ClientConfig;
 import dev.tally.dashboard.DashboardServer;
 import dev.tally.jobs.adclick.functions.ClickFilters;
 import dev.tally.stack.JvmCommand;
@@ -37,8 +39,16 @@ final class DashboardCommand implements Callable<Integer> {
     @Option(names = "--keyspace", description = "Keyspace to read (default: the stack's, tally).")
     String keyspace;
 
-    @Option(names = "--cassandra", description = "Cassandra contact point (default: the local stack's).")
+    @Option(names = "--cassandra", description = "Cassandra contact points host:port[,host:port...] (default: the local stack's).")
     String cassandra;
+
+    @Option(names = "--cassandra-dc", description = "Cassandra local datacenter (default: ${DEFAULT-VALUE}).")
+    String cassandraDatacenter = CassandraConnection.DEFAULT_LOCAL_DATACENTER;
+
+    @Option(
+            names = "--client-config",
+            description = "Properties file with Cassandra credentials (cassandra.username, cassandra.password), readable by its owner only.")
+    Path clientConfig;
 
     @Option(names = "--windows", split = ",", description = "Top-N window sizes the job computes (default: 1,5,60).")
     List<Integer> windows = List.of(1, 5, 60);
@@ -54,12 +64,20 @@ final class DashboardCommand implements Callable<Integer> {
         LocalStack stack = LocalStack.ofCheckout(TallyHome.locate());
         String contact = cassandra != null ? cassandra : stack.cassandra().contactPoint();
         String ks = keyspace != null ? keyspace : stack.settings().keyspace();
+        ClientConfig credentials = ClientConfig.load(clientConfig);
         if (detach) {
-            System.out.println("Dashboard: " + startDetached(stack, port, ks, filters == null ? List.of() : List.of("--filters", filters.toAbsolutePath().toString())));
+            List<String> args = new ArrayList<>(List.of("--cassandra", contact, "--cassandra-dc", cassandraDatacenter));
+            if (clientConfig != null) {
+                args.addAll(List.of("--client-config", clientConfig.toAbsolutePath().toString()));
+            }
+            if (filters != null) {
+                args.addAll(List.of("--filters", filters.toAbsolutePath().toString()));
+            }
+            System.out.println("Dashboard: " + startDetached(stack, port, ks, args));
             return 0;
         }
-        try (DashboardServer server =
-                DashboardServer.start(new DashboardServer.Config(host, port, contact, "datacenter1", ks, windows, 100, filterNames(filters)))) {
+        try (DashboardServer server = DashboardServer.start(new DashboardServer.Config(
+                host, port, contact, cassandraDatacenter, ks, windows, 100, filterNames(filters), credentials))) {
             System.out.println("Dashboard on http://" + host + ":" + server.port() + "/ (keyspace " + ks + "); Ctrl-C stops it.");
             new CountDownLatch(1).await();
         }
@@ -67,12 +85,12 @@ final class DashboardCommand implements Callable<Integer> {
     }
 
     /** Starts the dashboard as a background process of the stack (stopped by stack down); returns its URL. */
-    static String startDetached(LocalStack stack, int port, String keyspace, List<String> jobArguments) {
+    static String startDetached(LocalStack stack, int port, String keyspace, List<String> arguments) {
         ServiceProcess process = stack.dashboard();
         process.stop(Duration.ofSeconds(10));
         Ports.requireFree(port, "dashboard");
         List<String> args = new ArrayList<>(List.of("dashboard", "--port", Integer.toString(port), "--keyspace", keyspace));
-        args.addAll(jobArguments);
+        args.addAll(arguments);
         process.start(
                 new JvmCommand(
                         List.of("-Xmx256m", "-Dtally.home=" + TallyHome.locate().root()),

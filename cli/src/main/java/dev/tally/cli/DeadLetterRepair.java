@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import dev.tally.connectors.client.KafkaClients;
 import dev.tally.connectors.avro.AvroCodec;
 import dev.tally.connectors.avro.AvroDecodeException;
 import dev.tally.connectors.kafka.Decoded;
@@ -18,7 +19,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -73,9 +73,9 @@ public final class DeadLetterRepair {
     }
 
     /** The dead letters of {@code inputTopic}'s job, by reason. */
-    public static Map<String, ReasonCount> byReason(String bootstrapServers, String inputTopic) {
+    public static Map<String, ReasonCount> byReason(KafkaClients kafka, String inputTopic) {
         Map<String, ReasonCount> reasons = new TreeMap<>();
-        TopicReader.forEachCommitted(bootstrapServers, Topics.deadLetter(inputTopic), r -> {
+        TopicReader.forEachCommitted(kafka, Topics.deadLetter(inputTopic), r -> {
             DeadLetter letter = deadLetter(r);
             reasons.merge(letter.getReason(), new ReasonCount(1, letter.getDetail()),
                     (a, b) -> new ReasonCount(a.count() + 1, a.example()));
@@ -88,25 +88,25 @@ public final class DeadLetterRepair {
      * own decoder and validator, now accepts. With {@code dryRun} nothing is written.
      */
     public static <T extends org.apache.avro.specific.SpecificRecord> Result resend(
-            String bootstrapServers, String inputTopic, Set<String> reasons, DecodingDeserializer<T> check, boolean dryRun)
+            KafkaClients kafka, String inputTopic, Set<String> reasons, DecodingDeserializer<T> check, boolean dryRun)
             throws Exception {
         String dlq = Topics.deadLetter(inputTopic);
         String resent = resentTopic(inputTopic);
         if (!dryRun) {
-            createMarkerTopic(bootstrapServers, resent);
+            createMarkerTopic(kafka, resent);
         }
         Set<String> done = new HashSet<>();
-        if (!dryRun || topicExists(bootstrapServers, resent)) {
-            TopicReader.forEachCommitted(bootstrapServers, resent, r -> done.add(new String(r.key(), StandardCharsets.UTF_8)));
+        if (!dryRun || topicExists(kafka, resent)) {
+            TopicReader.forEachCommitted(kafka, resent, r -> done.add(new String(r.key(), StandardCharsets.UTF_8)));
         }
         // Streamed: a dead-letter topic can hold far more than memory (originals up to 512 KiB each).
         Counts counts = new Counts();
-        try (KafkaProducer<byte[], byte[]> producer = dryRun ? null : producer(bootstrapServers)) {
+        try (KafkaProducer<byte[], byte[]> producer = dryRun ? null : producer(kafka)) {
             if (producer != null) {
                 producer.initTransactions();
                 producer.beginTransaction();
             }
-            TopicReader.forEachCommitted(bootstrapServers, dlq, record -> {
+            TopicReader.forEachCommitted(kafka, dlq, record -> {
                 DeadLetter letter = deadLetter(record);
                 if (!reasons.isEmpty() && !reasons.contains(letter.getReason())) {
                     return;
@@ -157,9 +157,8 @@ public final class DeadLetterRepair {
         return new Result(counts.examined, counts.sent, counts.already, counts.stillRejected, counts.truncated, counts.notFromInput);
     }
 
-    private static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    private static KafkaProducer<byte[], byte[]> producer(KafkaClients kafka) {
+        Properties props = kafka.clientProperties();
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tally-dlq-repair-" + UUID.randomUUID());
@@ -167,8 +166,8 @@ public final class DeadLetterRepair {
         return new KafkaProducer<>(props);
     }
 
-    private static void createMarkerTopic(String bootstrapServers, String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    private static void createMarkerTopic(KafkaClients kafka, String topic) throws Exception {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
             admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.of(1), java.util.Optional.empty()).configs(Map.of("cleanup.policy", "compact"))))
                     .all().get();
         } catch (ExecutionException e) {
@@ -178,8 +177,8 @@ public final class DeadLetterRepair {
         }
     }
 
-    private static boolean topicExists(String bootstrapServers, String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    private static boolean topicExists(KafkaClients kafka, String topic) throws Exception {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
             return admin.listTopics().names().get().contains(topic);
         }
     }

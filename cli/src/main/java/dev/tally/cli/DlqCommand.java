@@ -53,7 +53,7 @@ final class DlqCommand implements Callable<Integer> {
             return 0;
         }
         if (!resend) {
-            Map<String, DeadLetterRepair.ReasonCount> reasonCounts = DeadLetterRepair.byReason(options.bootstrapServers, options.inputTopic);
+            Map<String, DeadLetterRepair.ReasonCount> reasonCounts = DeadLetterRepair.byReason(options.kafka(), options.inputTopic);
             System.out.printf("%-24s %12s  %s%n", "REASON", "DEAD LETTERS", "FIRST DETAIL");
             reasonCounts.forEach((reason, c) -> System.out.printf("%-24s %,12d  %s%n", reason, c.count(), abbreviate(c.example())));
             if (reasonCounts.isEmpty()) {
@@ -62,7 +62,7 @@ final class DlqCommand implements Callable<Integer> {
             return 0;
         }
         DeadLetterRepair.Result result = DeadLetterRepair.resend(
-                options.bootstrapServers, options.inputTopic, new LinkedHashSet<>(reasons), decoder(job, options), dryRun);
+                options.kafka(), options.inputTopic, new LinkedHashSet<>(reasons), decoder(job, options), dryRun);
         System.out.printf("%s %,d of %,d dead letters%s to %s; %,d re-sent before; %,d truncated (cannot be re-sent);"
                         + " %,d made by the job itself (conflicts); still rejected: %s%n",
                 dryRun ? "Would re-send" : "Re-sent", result.resent(), result.examined(),

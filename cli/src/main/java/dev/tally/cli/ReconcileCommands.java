@@ -165,7 +165,7 @@ final class ReconcileCommands {
                         Promotion.promote(session, new Promotion.Request(
                                 jobName, job().resultTables(), options.keyspace, replayKeyspace, from, to, splits,
                                 options.resultDefinition(), maxDeletes, dryRun,
-                                new Promotion.Corrections(options.bootstrapServers, values::get)));
+                                new Promotion.Corrections(options.kafka(), values::get)));
                 System.out.printf("%s %s into %s, [%s, %s):%n",
                         result.dryRun() ? "Would promote" : "Promoted", replayKeyspace, options.keyspace, from, to);
                 result.changes().forEach((table, c) ->

@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import dev.tally.connectors.client.KafkaClients;
 import dev.tally.connectors.avro.AvroCodec;
 import dev.tally.connectors.avro.AvroDecodeException;
 import dev.tally.loadgen.TopicReader;
@@ -89,14 +90,14 @@ final class RedisLeaderboard implements AutoCloseable {
      * set, timing from the first read to the last reply, then times {@code queries} reads of the top 10
      * and of a random player's rank, one at a time.
      */
-    Run measure(String bootstrapServers, String topic, String label, int queries) {
+    Run measure(KafkaClients kafka, String topic, String label, int queries) {
         AvroCodec<MatchResult> codec = AvroCodec.of(MatchResult.class);
         List<Player> players = new ArrayList<>();
         TreeSet<String> tournaments = new TreeSet<>();
         long[] records = {0};
         Pipeline pipeline = redis.pipelined();
         long begin = System.nanoTime();
-        TopicReader.forEachCommitted(bootstrapServers, topic, record -> {
+        TopicReader.forEachCommitted(kafka, topic, record -> {
             records[0]++;
             MatchResult result;
             try {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** What the benchmarks share without a stack: the report's table and section, Redis's latency lines, and the metrics bench's generator command. */
 class BenchReportTest {
@@ -54,20 +53,5 @@ class BenchReportTest {
         assertThat(Files.readString(file))
                 .isEqualTo("# Benchmarks\n\nintro\n<!-- bench metrics: start -->\nnew\n<!-- bench metrics: end -->\n\nafter\n"
                         + "\n<!-- bench other: start -->\nother\n<!-- bench other: end -->\n");
-    }
-
-    /** The bench runs the generator only after starting the stack: a misspelt option must fail here instead. */
-    @Test
-    void theMetricsGeneratorTakesTheBenchsArguments() {
-        BenchCommand.Metrics bench = new BenchCommand.Metrics();
-        bench.events = 1_500_000;
-
-        CommandLine.ParseResult parsed = TallyCli.commandLine().parseArgs(bench.loadgenArguments("bench-metric-points-1"));
-
-        CommandLine.ParseResult metrics = parsed.subcommand().subcommand();
-        assertThat(metrics.commandSpec().name()).isEqualTo("metrics");
-        assertThat(metrics.<Integer>matchedOptionValue("--hosts", 0)).isEqualTo(100);
-        assertThat(metrics.<Double>matchedOptionValue("--late", 1.0)).isZero();
-        assertThat(metrics.<Double>matchedOptionValue("--delayed", 1.0)).isZero();
     }
 }

@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import dev.tally.connectors.client.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.connectors.avro.AvroCodec;
@@ -53,18 +54,18 @@ class DeadLetterRepairITCase {
         DecodingDeserializer<AdClickEvent> job = new DecodingDeserializer<>(AdClickEvent.class,
                 new AdClickJob().validator(AdClickOptions.parse()));
 
-        assertThat(DeadLetterRepair.byReason(kafka.bootstrapServers(), input))
+        assertThat(DeadLetterRepair.byReason(KafkaClients.of(kafka.bootstrapServers()), input))
                 .containsOnlyKeys("UNKNOWN_SCHEMA", "BAD_HEADER", "FIELD_TOO_LONG", "CONFLICTING_SAMPLE")
                 .hasEntrySatisfying("UNKNOWN_SCHEMA", c -> assertThat(c.count()).isEqualTo(3));
 
-        DeadLetterRepair.Result dry = DeadLetterRepair.resend(kafka.bootstrapServers(), input, Set.of(), job, true);
+        DeadLetterRepair.Result dry = DeadLetterRepair.resend(KafkaClients.of(kafka.bootstrapServers()), input, Set.of(), job, true);
         assertThat(dry.resent()).isEqualTo(3);
-        assertThat(TopicReader.readCommitted(kafka.bootstrapServers(), input)).isEmpty();
+        assertThat(TopicReader.readCommitted(KafkaClients.of(kafka.bootstrapServers()), input)).isEmpty();
 
-        DeadLetterRepair.Result result = DeadLetterRepair.resend(kafka.bootstrapServers(), input, Set.of(), job, false);
+        DeadLetterRepair.Result result = DeadLetterRepair.resend(KafkaClients.of(kafka.bootstrapServers()), input, Set.of(), job, false);
 
         assertThat(result).isEqualTo(new DeadLetterRepair.Result(6, 3, 0, Map.of("BAD_HEADER", 1L), 1, 1));
-        List<ConsumerRecord<byte[], byte[]>> resent = TopicReader.readCommitted(kafka.bootstrapServers(), input);
+        List<ConsumerRecord<byte[], byte[]>> resent = TopicReader.readCommitted(KafkaClients.of(kafka.bootstrapServers()), input);
         assertThat(resent).hasSize(3).allSatisfy(r -> {
             assertThat(r.partition()).as("the partition it first came to").isEqualTo(1);
             assertThat(new String(r.headers().lastHeader(DeadLetterRepair.ORIGINAL_POSITION).value(), StandardCharsets.UTF_8))
@@ -75,9 +76,9 @@ class DeadLetterRepairITCase {
         assertThat(resent).extracting(r -> CLICKS.decode(r.value()).getClickId()).containsExactlyInAnyOrder("c0", "c1", "c2");
         assertThat(resent).extracting(ConsumerRecord::timestamp).containsExactlyInAnyOrder(ts, ts + 1, ts + 2);
 
-        DeadLetterRepair.Result again = DeadLetterRepair.resend(kafka.bootstrapServers(), input, Set.of("UNKNOWN_SCHEMA"), job, false);
+        DeadLetterRepair.Result again = DeadLetterRepair.resend(KafkaClients.of(kafka.bootstrapServers()), input, Set.of("UNKNOWN_SCHEMA"), job, false);
         assertThat(again).isEqualTo(new DeadLetterRepair.Result(3, 0, 3, Map.of(), 0, 0));
-        assertThat(TopicReader.readCommitted(kafka.bootstrapServers(), input)).hasSize(3);
+        assertThat(TopicReader.readCommitted(KafkaClients.of(kafka.bootstrapServers()), input)).hasSize(3);
     }
 
     private static DeadLetter letter(String topic, int partition, long offset, long ts, String reason, byte[] original, String sha256) {

@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import dev.tally.connectors.client.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -103,7 +104,7 @@ class LocalStackITCase {
         // Its input: clicks on time, so the live run and the replay must agree on every row.
         Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(2, ChronoUnit.HOURS);
         LoadProducer.produce(
-                stack.kafka().bootstrapServers(),
+                KafkaClients.of(stack.kafka().bootstrapServers()),
                 Topics.AD_CLICKS,
                 new AdClickGenerator(
                         new GeneratorSettings(7, 20_000, 500, 1.1, 2_000, 100, start.toEpochMilli(), Duration.ofSeconds(5),

@@ -1,5 +1,6 @@
 package dev.tally.dashboard;
 
+import dev.tally.connectors.client.ClientConfig;
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
@@ -8,6 +9,8 @@ import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.connection.ClosedConnectionException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -19,19 +22,25 @@ public final class CassandraSessions implements AutoCloseable {
 
     private static final long RETRY_NANOS = Duration.ofSeconds(2).toNanos();
 
-    private final String host;
-    private final int port;
+    private final List<InetSocketAddress> contactPoints = new ArrayList<>();
     private final String localDatacenter;
+    private final ClientConfig clientConfig;
     private final String keyspace;
     private CqlSession session;
     private long lastAttempt;
     private RuntimeException lastFailure;
 
-    public CassandraSessions(String contactPoint, String localDatacenter, String keyspace) {
-        int colon = contactPoint.lastIndexOf(':');
-        this.host = colon < 0 ? contactPoint : contactPoint.substring(0, colon);
-        this.port = colon < 0 ? 9042 : Integer.parseInt(contactPoint.substring(colon + 1));
+    /** {@code contactPoints}: host[:port][,host[:port]...], port 9042 when not given. */
+    public CassandraSessions(String contactPoints, String localDatacenter, String keyspace, ClientConfig clientConfig) {
+        for (String contactPoint : contactPoints.split(",")) {
+            String trimmed = contactPoint.trim();
+            int colon = trimmed.lastIndexOf(':');
+            this.contactPoints.add(colon < 0
+                    ? InetSocketAddress.createUnresolved(trimmed, 9042)
+                    : InetSocketAddress.createUnresolved(trimmed.substring(0, colon), Integer.parseInt(trimmed.substring(colon + 1))));
+        }
         this.localDatacenter = localDatacenter;
+        this.clientConfig = clientConfig;
         this.keyspace = keyspace;
     }
 
@@ -55,9 +64,11 @@ public final class CassandraSessions implements AutoCloseable {
         }
         lastAttempt = now;
         try {
+            List<InetSocketAddress> resolved =
+                    contactPoints.stream().map(a -> new InetSocketAddress(a.getHostString(), a.getPort())).toList();
             session =
-                    CqlSession.builder()
-                            .addContactPoint(new InetSocketAddress(host, port))
+                    clientConfig.applyTo(CqlSession.builder())
+                            .addContactPoints(resolved)
                             .withLocalDatacenter(localDatacenter)
                             .withKeyspace(keyspace)
                             .withConfigLoader(

@@ -1,5 +1,6 @@
 package dev.tally.dashboard;
 
+import dev.tally.connectors.client.ClientConfig;
 import io.javalin.Javalin;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
@@ -27,7 +28,22 @@ public final class DashboardServer implements AutoCloseable {
             String keyspace,
             List<Integer> windows,
             int maxTopN,
-            Map<Integer, String> filterNames) {}
+            Map<Integer, String> filterNames,
+            ClientConfig clientConfig) {
+
+        /** Without client properties or credentials (the local stack). */
+        public Config(
+                String host,
+                int port,
+                String cassandra,
+                String localDatacenter,
+                String keyspace,
+                List<Integer> windows,
+                int maxTopN,
+                Map<Integer, String> filterNames) {
+            this(host, port, cassandra, localDatacenter, keyspace, windows, maxTopN, filterNames, ClientConfig.none());
+        }
+    }
 
     private final Javalin app;
     private final CassandraSessions cassandra;
@@ -42,7 +58,7 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     public static DashboardServer start(Config config, Clock clock) {
-        CassandraSessions cassandra = new CassandraSessions(config.cassandra(), config.localDatacenter(), config.keyspace());
+        CassandraSessions cassandra = new CassandraSessions(config.cassandra(), config.localDatacenter(), config.keyspace(), config.clientConfig());
         AdQueries ads = new AdQueries(cassandra);
         Javalin app =
                 Javalin.create(

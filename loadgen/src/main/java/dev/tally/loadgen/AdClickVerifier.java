@@ -1,5 +1,6 @@
 package dev.tally.loadgen;
 
+import dev.tally.connectors.client.KafkaClients;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
@@ -29,7 +30,7 @@ public final class AdClickVerifier {
 
     /** Where the job's results are. */
     public record Target(
-            String bootstrapServers,
+            KafkaClients kafka,
             String inputTopic,
             String countsTopic,
             String topTopic,
@@ -75,7 +76,7 @@ public final class AdClickVerifier {
         Set<String> lateIds = new HashSet<>();
         List<String> unexpectedLate = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r :
-                TopicReader.readCommitted(target.bootstrapServers(), target.inputTopic() + ".late")) {
+                TopicReader.readCommitted(target.kafka(), target.inputTopic() + ".late")) {
             String id = clickCodec.decode(r.value()).getClickId();
             if (!truth.late().containsKey(id)) {
                 unexpectedLate.add(id);
@@ -104,7 +105,7 @@ public final class AdClickVerifier {
         comparisons.add(Comparison.of("kafka " + target.countsTopic(), counts, kafkaCounts(target)));
         comparisons.add(Comparison.of("kafka " + target.topTopic(), top, kafkaTopAds(target)));
 
-        long deadLetters = TopicReader.readCommitted(target.bootstrapServers(), target.inputTopic() + ".dlq").size();
+        long deadLetters = TopicReader.readCommitted(target.kafka(), target.inputTopic() + ".dlq").size();
         return new Report(
                 comparisons, deadLetters, truth.malformed(), lateIds.size(), truth.late().size(), unexpectedLate);
     }
@@ -179,7 +180,7 @@ public final class AdClickVerifier {
         AvroCodec<AdClickCount> codec = AvroCodec.of(AdClickCount.class);
         Map<GroundTruth.CountKey, Long> actual = new HashMap<>();
         // Records are updates: the last one for a key is its value.
-        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.bootstrapServers(), target.countsTopic())) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.kafka(), target.countsTopic())) {
             AdClickCount c = codec.decode(r.value());
             actual.put(new GroundTruth.CountKey(c.getAdId(), c.getFilterId(), c.getClickMinute()), c.getCount());
         }
@@ -190,7 +191,7 @@ public final class AdClickVerifier {
             throws AvroDecodeException {
         AvroCodec<TopAds> codec = AvroCodec.of(TopAds.class);
         Map<TopNReference.WindowKey, List<TopNReference.Entry>> actual = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.bootstrapServers(), target.topTopic())) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.kafka(), target.topTopic())) {
             put(actual, codec.decode(r.value()));
         }
         return actual;

@@ -1,5 +1,6 @@
 package dev.tally.loadgen;
 
+import dev.tally.connectors.client.KafkaClients;
 import java.util.Iterator;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,9 +16,8 @@ public final class LoadProducer {
     private LoadProducer() {}
 
     /** The partitions of {@code topic}, as the brokers report them. */
-    public static int partitionCount(String bootstrapServers, String topic) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    public static int partitionCount(KafkaClients kafka, String topic) {
+        Properties props = kafka.clientProperties();
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
@@ -26,8 +26,8 @@ public final class LoadProducer {
     }
 
     /** Sends every record as fast as possible; returns how many were acknowledged. */
-    public static long produce(String bootstrapServers, String topic, Iterator<GeneratedRecord> records) {
-        return produce(bootstrapServers, topic, () -> records, 0, null);
+    public static long produce(KafkaClients kafka, String topic, Iterator<GeneratedRecord> records) {
+        return produce(kafka, topic, () -> records, 0, null);
     }
 
     /**
@@ -37,13 +37,12 @@ public final class LoadProducer {
      * only once the producer knows the topic, so a generator that stamps wall-clock time starts then.
      */
     public static long produce(
-            String bootstrapServers,
+            KafkaClients kafka,
             String topic,
             Supplier<Iterator<GeneratedRecord>> recordSource,
             long ratePerSecond,
             java.util.function.LongConsumer progress) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties props = kafka.clientProperties();
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -1,5 +1,6 @@
 package dev.tally.loadgen;
 
+import dev.tally.connectors.client.KafkaClients;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,24 +20,23 @@ public final class TopicReader {
 
     private TopicReader() {}
 
-    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, String topic) {
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(KafkaClients kafka, String topic) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        forEachCommitted(bootstrapServers, topic, records::add);
+        forEachCommitted(kafka, topic, records::add);
         return records;
     }
 
     /** Polls a whole topic as fast as one consumer can, keeping nothing: the raw consume rate. */
-    public static long countCommitted(String bootstrapServers, String topic) {
+    public static long countCommitted(KafkaClients kafka, String topic) {
         long[] count = {0};
-        forEachCommitted(bootstrapServers, topic, r -> count[0]++);
+        forEachCommitted(kafka, topic, r -> count[0]++);
         return count[0];
     }
 
     /** Hands every committed record of {@code topic}, from its beginning to its end offsets, to {@code action}. */
     public static void forEachCommitted(
-            String bootstrapServers, String topic, Consumer<ConsumerRecord<byte[], byte[]>> action) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            KafkaClients kafka, String topic, Consumer<ConsumerRecord<byte[], byte[]>> action) {
+        Properties props = kafka.clientProperties();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "tally-verify-" + UUID.randomUUID());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

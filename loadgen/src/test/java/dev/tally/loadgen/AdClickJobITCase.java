@@ -1,5 +1,6 @@
 package dev.tally.loadgen;
 
+import dev.tally.connectors.client.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.connectors.kafka.Decoded;
@@ -66,7 +67,7 @@ class AdClickJobITCase {
                 new GeneratorSettings(
                         42, 80_000, 3_000, 1.1, 20_000, 200, START, Duration.ofSeconds(5), 0.02, 0.002,
                         Duration.ofMinutes(3), 0.002);
-        long produced = LoadProducer.produce(kafka.bootstrapServers(), input, new AdClickGenerator(generator, truth));
+        long produced = LoadProducer.produce(KafkaClients.of(kafka.bootstrapServers()), input, new AdClickGenerator(generator, truth));
         assertThat(produced).isEqualTo(80_000);
 
         AdClickOptions options =
@@ -106,7 +107,7 @@ class AdClickJobITCase {
         AdClickVerifier.Report report =
                 AdClickVerifier.verify(
                         truth,
-                        new AdClickVerifier.Target(kafka.bootstrapServers(), input, counts, top, cassandra.session(), keyspace),
+                        new AdClickVerifier.Target(KafkaClients.of(kafka.bootstrapServers()), input, counts, top, cassandra.session(), keyspace),
                         new int[] {1, 5},
                         10);
         report.print(System.out);

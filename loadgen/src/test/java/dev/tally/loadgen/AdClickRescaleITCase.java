@@ -1,5 +1,6 @@
 package dev.tally.loadgen;
 
+import dev.tally.connectors.client.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.jobs.adclick.AdClickOptions;
@@ -56,7 +57,7 @@ class AdClickRescaleITCase {
         String savepoint = null;
         int[] parallelism = {2, 1, 2};
         for (int leg = 0; leg < parallelism.length; leg++) {
-            LoadProducer.produce(kafka.bootstrapServers(), input, SavepointLegs.limit(clicks, 20_000));
+            LoadProducer.produce(KafkaClients.of(kafka.bootstrapServers()), input, SavepointLegs.limit(clicks, 20_000));
             JobClient job = SavepointLegs.start(dir, options, parallelism[leg], savepoint);
             SavepointLegs.awaitConsumed(kafka, input, options.groupId);
             // The last leg drains: the watermark goes to the end of time and every window fires.
@@ -67,7 +68,7 @@ class AdClickRescaleITCase {
         AdClickVerifier.Report report =
                 AdClickVerifier.verify(
                         truth,
-                        new AdClickVerifier.Target(kafka.bootstrapServers(), input, counts, top, cassandra.session(), keyspace),
+                        new AdClickVerifier.Target(KafkaClients.of(kafka.bootstrapServers()), input, counts, top, cassandra.session(), keyspace),
                         new int[] {1, 5},
                         10);
         report.print(System.out);

@@ -1,5 +1,6 @@
 package dev.tally.loadgen;
 
+import dev.tally.connectors.client.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -52,7 +53,7 @@ class AdClickRetryITCase {
         String top = kafka.newTopic("ad-top-ads", 2);
         String keyspace = cassandra.newKeyspace();
         GroundTruth truth = new GroundTruth(dev.tally.loadgen.reference.ReferenceFilters.allOnly());
-        LoadProducer.produce(kafka.bootstrapServers(), input, new AdClickGenerator(
+        LoadProducer.produce(KafkaClients.of(kafka.bootstrapServers()), input, new AdClickGenerator(
                 new GeneratorSettings(7, 60_000, 1_000, 1.1, 10_000, 200, START, Duration.ofSeconds(5), 0.02, 0.0,
                         Duration.ZERO, 0.002),
                 truth));
@@ -71,7 +72,7 @@ class AdClickRetryITCase {
             truth.addLate(click);
             late.add(click);
         }
-        LoadProducer.produce(kafka.bootstrapServers(), input, late.stream()
+        LoadProducer.produce(KafkaClients.of(kafka.bootstrapServers()), input, late.stream()
                 .map(c -> new GeneratedRecord(c.getAdId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                         dev.tally.connectors.avro.AvroCodec.of(AdClickEvent.class).encode(c), c.getClickTs(), GeneratedRecord.Kind.LATE))
                 .iterator());
@@ -153,7 +154,7 @@ class AdClickRetryITCase {
         }
 
         AdClickVerifier.Report report = AdClickVerifier.verify(
-                truth, new AdClickVerifier.Target(kafka.bootstrapServers(), input, counts, top, cassandra.session(), keyspace),
+                truth, new AdClickVerifier.Target(KafkaClients.of(kafka.bootstrapServers()), input, counts, top, cassandra.session(), keyspace),
                 new int[] {1, 5}, 10);
         report.print(System.out);
         assertThat(report.comparisons()).allSatisfy(c -> assertThat(c.exact()).as(c.toString()).isTrue());

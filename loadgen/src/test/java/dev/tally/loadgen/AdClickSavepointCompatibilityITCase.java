@@ -1,5 +1,6 @@
 package dev.tally.loadgen;
 
+import dev.tally.connectors.client.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -62,7 +63,7 @@ class AdClickSavepointCompatibilityITCase {
                         GroundTruth.totalsOnly());
 
         // Today's job reads the same first half and takes its own savepoint.
-        LoadProducer.produce(kafka.bootstrapServers(), INPUT, SavepointLegs.limit(clicks, 10_000));
+        LoadProducer.produce(KafkaClients.of(kafka.bootstrapServers()), INPUT, SavepointLegs.limit(clicks, 10_000));
         String today = cassandra.newKeyspace();
         AdClickOptions first = options(kafka, cassandra, filters, today, "compat-today");
         JobClient job = SavepointLegs.start(dir, first, 2, null);
@@ -70,7 +71,7 @@ class AdClickSavepointCompatibilityITCase {
         String todaysSavepoint = SavepointLegs.stop(job, dir, false);
 
         // The second half, read by today's job from both savepoints and drained.
-        LoadProducer.produce(kafka.bootstrapServers(), INPUT, SavepointLegs.limit(clicks, 10_000));
+        LoadProducer.produce(KafkaClients.of(kafka.bootstrapServers()), INPUT, SavepointLegs.limit(clicks, 10_000));
         String fromToday = cassandra.newKeyspace();
         drain(SavepointLegs.start(dir, options(kafka, cassandra, filters, fromToday, "compat-today"), 2, todaysSavepoint), kafka,
                 "compat-today");

@@ -1,5 +1,6 @@
 package dev.tally.loadgen;
 
+import dev.tally.connectors.client.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.connectors.kafka.Decoded;
@@ -58,7 +59,7 @@ class LeaderboardJobITCase {
                 new LeaderboardSettings(
                         7, 60_000, 2_000, 0.9, 2, 2, START, Duration.ofMillis(500), 0.01, 0.02, 0.004, Duration.ofHours(3), 0.002,
                         Duration.ofHours(2), 0.002, 0.02);
-        assertThat(LoadProducer.produce(kafka.bootstrapServers(), input, new LeaderboardGenerator(settings, truth))).isEqualTo(60_000);
+        assertThat(LoadProducer.produce(KafkaClients.of(kafka.bootstrapServers()), input, new LeaderboardGenerator(settings, truth))).isEqualTo(60_000);
 
         LeaderboardOptions options =
                 JobOptions.parse(
@@ -95,7 +96,7 @@ class LeaderboardJobITCase {
         LeaderboardVerifier.Report report =
                 LeaderboardVerifier.verify(
                         expected,
-                        new LeaderboardVerifier.Target(kafka.bootstrapServers(), input, updates, top, cassandra.session(), keyspace));
+                        new LeaderboardVerifier.Target(KafkaClients.of(kafka.bootstrapServers()), input, updates, top, cassandra.session(), keyspace));
         report.print(System.out);
         assertThat(report.comparisons()).allSatisfy(c -> assertThat(c.exact()).as(c.toString()).isTrue());
         assertThat(report.comparisons()).allSatisfy(c -> assertThat(c.matched()).as(c.what()).isPositive());

@@ -1,5 +1,6 @@
 package dev.tally.loadgen;
 
+import dev.tally.connectors.client.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.connectors.kafka.Decoded;
@@ -81,7 +82,7 @@ class MetricsJobITCase {
                 new MetricsSettings(
                         7, RECORDS, 2, 6, 8, Duration.ofSeconds(10), START, Duration.ofSeconds(3), PARTITIONS, options.allowedLateness,
                         0.02, 0.01, 0.01, 0.004, 0.002, 0.004, 0.005, 0.3, true);
-        assertThat(LoadProducer.produce(kafka.bootstrapServers(), input, new MetricsGenerator(settings, truth))).isEqualTo(RECORDS);
+        assertThat(LoadProducer.produce(KafkaClients.of(kafka.bootstrapServers()), input, new MetricsGenerator(settings, truth))).isEqualTo(RECORDS);
 
         Configuration config = new Configuration();
         config.setString("state.backend.type", "rocksdb");
@@ -105,7 +106,7 @@ class MetricsJobITCase {
         ExpectedMetrics expected = truth.expected(options.allowedLateness);
         MetricsVerifier.Report report =
                 MetricsVerifier.verify(
-                        expected, new MetricsVerifier.Target(kafka.bootstrapServers(), input, rollups, alerts, cassandra.session(), keyspace));
+                        expected, new MetricsVerifier.Target(KafkaClients.of(kafka.bootstrapServers()), input, rollups, alerts, cassandra.session(), keyspace));
         report.print(System.out);
         assertThat(report.comparisons()).allSatisfy(c -> assertThat(c.exact()).as(c.toString()).isTrue());
         assertThat(report.comparisons()).allSatisfy(c -> assertThat(c.matched()).as(c.what()).isPositive());

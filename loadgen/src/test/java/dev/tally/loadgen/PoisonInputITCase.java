@@ -1,5 +1,6 @@
 package dev.tally.loadgen;
 
+import dev.tally.connectors.client.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.connectors.avro.AvroCodec;
@@ -130,7 +131,7 @@ class PoisonInputITCase {
 
                 Map<String, Long> actual = awaitCounts(cassandra, keyspace, expected, Duration.ofSeconds(90));
                 if (!actual.equals(expected)) {
-                    for (var r : TopicReader.readCommitted(kafka.bootstrapServers(), Topics.late(input))) {
+                    for (var r : TopicReader.readCommitted(KafkaClients.of(kafka.bootstrapServers()), Topics.late(input))) {
                         System.out.println("late: " + CLICKS.decode(r.value()) + " at offset " + r.offset());
                     }
                 }
@@ -192,7 +193,7 @@ class PoisonInputITCase {
         List<DeadLetter> letters = new ArrayList<>();
         while (Instant.now().isBefore(deadline)) {
             letters.clear();
-            for (var r : TopicReader.readCommitted(kafka.bootstrapServers(), Topics.deadLetter(input))) {
+            for (var r : TopicReader.readCommitted(KafkaClients.of(kafka.bootstrapServers()), Topics.deadLetter(input))) {
                 letters.add(codec.decode(r.value()));
             }
             if (letters.size() >= expected) {

@@ -1,5 +1,6 @@
 package dev.tally.reconciliation;
 
+import dev.tally.connectors.client.KafkaClients;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -64,7 +65,7 @@ public final class Promotion {
             Corrections corrections) {}
 
     /** Where corrections go: the job's brokers, and the topic each option names. */
-    public record Corrections(String bootstrapServers, Function<String, String> topicOfOption) {}
+    public record Corrections(KafkaClients kafka, Function<String, String> topicOfOption) {}
 
     /** Rows to upsert and to delete in one table. */
     public record Changes(long upserts, long deletes) {
@@ -119,7 +120,7 @@ public final class Promotion {
             }
         }
         // Also after nothing changed: what an earlier, interrupted promote journaled goes out now.
-        long published = journal.publish(request.corrections().bootstrapServers());
+        long published = journal.publish(request.corrections().kafka());
         return new Result(changes, published, false);
     }
 
@@ -242,9 +243,8 @@ public final class Promotion {
         }
 
         /** Sends every unpublished correction in one transaction, then marks them; returns how many. */
-        long publish(String bootstrapServers) {
-            Properties props = new Properties();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        long publish(KafkaClients kafka) {
+            Properties props = kafka.clientProperties();
             props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
             props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
             // Corrections appear all at once, or not at all, to read_committed consumers.

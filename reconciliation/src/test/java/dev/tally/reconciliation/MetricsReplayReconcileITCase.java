@@ -1,5 +1,6 @@
 package dev.tally.reconciliation;
 
+import dev.tally.connectors.client.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -76,7 +77,7 @@ class MetricsReplayReconcileITCase {
                 new MetricsSettings(
                         11, RECORDS, 2, 6, 8, Duration.ofSeconds(10), from.toEpochMilli(), Duration.ofSeconds(3), PARTITIONS,
                         options.allowedLateness, 0.02, 0.01, 0.01, 0.008, 0.002, 0.004, 0.01, 0.3, false);
-        assertThat(LoadProducer.produce(kafka.bootstrapServers(), input, new MetricsGenerator(settings, truth))).isEqualTo(RECORDS);
+        assertThat(LoadProducer.produce(KafkaClients.of(kafka.bootstrapServers()), input, new MetricsGenerator(settings, truth))).isEqualTo(RECORDS);
 
         Configuration config = new Configuration();
         config.setString("execution.checkpointing.interval", "1s");
@@ -87,7 +88,7 @@ class MetricsReplayReconcileITCase {
 
         ExpectedMetrics expected = truth.expected(options.allowedLateness);
         MetricsVerifier.Report liveReport =
-                MetricsVerifier.verify(expected, new MetricsVerifier.Target(kafka.bootstrapServers(), input, rollups, cassandra.session(), live));
+                MetricsVerifier.verify(expected, new MetricsVerifier.Target(KafkaClients.of(kafka.bootstrapServers()), input, rollups, cassandra.session(), live));
         assertThat(liveReport.exact()).as("the live run").isTrue();
         assertThat(liveReport.lateRecords()).as("points routed late, which only a replay counts").isPositive();
 
@@ -112,7 +113,7 @@ class MetricsReplayReconcileITCase {
         String replay = live + "_" + Replay.Source.archive;
         Promotion.Result promoted = Promotion.promote(session, new Promotion.Request(
                 job.name(), MetricsTables.ALL, live, replay, from, to, 16, options.resultDefinition(), 0, false,
-                new Promotion.Corrections(kafka.bootstrapServers(), Map.of("rollups-topic", rollups)::get)));
+                new Promotion.Corrections(KafkaClients.of(kafka.bootstrapServers()), Map.of("rollups-topic", rollups)::get)));
         assertThat(promoted.of("metric_rollups_1m")).isPositive();
         assertThat(promoted.published()).isPositive();
         assertThat(reconcile(session, live, replay, from, to).difference()).isZero();

@@ -1,5 +1,6 @@
 package dev.tally.reconciliation;
 
+import dev.tally.connectors.client.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -59,7 +60,7 @@ class ReplayReconcileITCase {
         LiveRun live = live(kafka, cassandra, 0.01, 7);
         Set<String> lateIds = new HashSet<>();
         AvroCodec<AdClickEvent> codec = AvroCodec.of(AdClickEvent.class);
-        for (var r : TopicReader.readCommitted(kafka.bootstrapServers(), live.input() + ".late")) {
+        for (var r : TopicReader.readCommitted(KafkaClients.of(kafka.bootstrapServers()), live.input() + ".late")) {
             lateIds.add(codec.decode(r.value()).getClickId());
         }
         assertThat(lateIds).as("the live run missed some late clicks").isNotEmpty();
@@ -121,7 +122,7 @@ class ReplayReconcileITCase {
         // The corrections reached the counts topic: the last record per key is the replayed count.
         Map<GroundTruth.CountKey, Long> published = new HashMap<>();
         AvroCodec<AdClickCount> countCodec = AvroCodec.of(AdClickCount.class);
-        for (var r : TopicReader.readCommitted(kafka.bootstrapServers(), live.counts())) {
+        for (var r : TopicReader.readCommitted(KafkaClients.of(kafka.bootstrapServers()), live.counts())) {
             AdClickCount c = countCodec.decode(r.value());
             published.put(new GroundTruth.CountKey(c.getAdId(), c.getFilterId(), c.getClickMinute()), c.getCount());
         }
@@ -141,7 +142,7 @@ class ReplayReconcileITCase {
         assertThat(recovered.total()).isZero();
         assertThat(recovered.published()).isEqualTo(1);
         List<AdClickCount> journaled = new ArrayList<>();
-        for (var r : TopicReader.readCommitted(kafka.bootstrapServers(), live.counts())) {
+        for (var r : TopicReader.readCommitted(KafkaClients.of(kafka.bootstrapServers()), live.counts())) {
             AdClickCount c = countCodec.decode(r.value());
             if (c.getAdId().equals("journaled")) {
                 journaled.add(c);
@@ -234,7 +235,7 @@ class ReplayReconcileITCase {
         Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(3, ChronoUnit.HOURS);
         GroundTruth truth = new GroundTruth(ReferenceFilters.load(filters));
         LoadProducer.produce(
-                kafka.bootstrapServers(), input,
+                KafkaClients.of(kafka.bootstrapServers()), input,
                 new AdClickGenerator(
                         new GeneratorSettings(seed, 60_000, 2_000, 1.1, 10_000, 200, start.toEpochMilli(), Duration.ofSeconds(5), 0.01,
                                 lateRate, Duration.ofMinutes(3), 0.0),
@@ -271,7 +272,7 @@ class ReplayReconcileITCase {
     }
 
     private static Promotion.Corrections corrections(TestKafka kafka, LiveRun live) {
-        return new Promotion.Corrections(kafka.bootstrapServers(), Map.of("counts-topic", live.counts(), "top-topic", live.top())::get);
+        return new Promotion.Corrections(KafkaClients.of(kafka.bootstrapServers()), Map.of("counts-topic", live.counts(), "top-topic", live.top())::get);
     }
 
     /** The counts of a keyspace in [from, to), as the ground truth keys them. */

@@ -19,7 +19,7 @@ public final class ExactlyOnceKafka {
     public static <T extends SpecificRecord> KafkaSink<T> sink(
             JobOptions options, String topic, Class<T> type, SerializableFunction<T, String> key, String name) {
         return KafkaSink.<T>builder()
-                .setBootstrapServers(options.bootstrapServers)
+                .setKafkaProducerConfig(options.kafka().clientProperties())
                 .setRecordSerializer(new AvroRecordSerializer<>(topic, type, key))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(options.transactionalIdPrefix + "-" + name)

@@ -1,6 +1,8 @@
 package dev.tally.jobs.kit;
 
 import dev.tally.connectors.cassandra.CassandraConnection;
+import dev.tally.connectors.client.ClientConfig;
+import dev.tally.connectors.client.KafkaClients;
 import dev.tally.connectors.cassandra.CassandraSink;
 import dev.tally.connectors.kafka.Topics;
 import java.io.IOException;
@@ -38,6 +40,12 @@ public abstract class JobOptions {
 
     @Option(names = "--bootstrap-servers", description = "Kafka brokers (default: ${DEFAULT-VALUE}).")
     public String bootstrapServers = "127.0.0.1:9092";
+
+    @Option(
+            names = "--client-config",
+            description = "Properties file of Kafka client properties (kafka.<property>) and Cassandra credentials"
+                    + " (cassandra.username, cassandra.password), readable by its owner only; read where the job is submitted.")
+    public Path clientConfigFile;
 
     @Option(names = "--input-topic", description = "Input topic (default: ${DEFAULT-VALUE}).")
     public String inputTopic;
@@ -209,10 +217,20 @@ public abstract class JobOptions {
     }
 
     /** The connection of the sinks, in {@code keyspace} (none when null). */
+    /** The {@code --client-config} file's Kafka properties and Cassandra credentials; none without it. */
+    public ClientConfig clientConfig() {
+        return ClientConfig.load(clientConfigFile);
+    }
+
+    /** The brokers, with the client config's Kafka properties. */
+    public KafkaClients kafka() {
+        return clientConfig().kafka(bootstrapServers);
+    }
+
     public CassandraConnection cassandraConnection(String keyspace) {
-        CassandraConnection.Builder builder =
+        CassandraConnection.Builder builder = clientConfig().applyTo(
                 CassandraConnection.builder().contactPoints(cassandra.split(",")).localDatacenter(cassandraDatacenter)
-                        .requestTimeout(cassandraRequestTimeout);
+                        .requestTimeout(cassandraRequestTimeout));
         return keyspace == null ? builder.build() : builder.keyspace(keyspace).build();
     }
 

@@ -87,7 +87,7 @@ public final class JobRunner {
     public static <I extends SpecificRecordBase, O extends JobOptions> KafkaSourceBuilder<Decoded<I>> inputSource(
             TallyJob<I, O, ?> job, O options) {
         return KafkaSource.<Decoded<I>>builder()
-                .setBootstrapServers(options.bootstrapServers)
+                .setProperties(options.kafka().clientProperties())
                 .setTopics(options.inputTopic)
                 .setDeserializer(new DecodingDeserializer<>(job.inputType(), job.validator(options)))
                 // Producers may write transactionally; never count an aborted record.

@@ -1,5 +1,6 @@
 package dev.tally.jobs.kit;
 
+import dev.tally.connectors.client.KafkaClients;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -20,9 +21,8 @@ public final class KafkaRange {
      * Records from the first stamped at or after {@code startMillis} to the first stamped at or
      * after {@code endMillis} (or the end of the partition), summed over the partitions.
      */
-    public static long recordsBetween(String bootstrapServers, String topic, long startMillis, long endMillis) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    public static long recordsBetween(KafkaClients kafka, String topic, long startMillis, long endMillis) {
+        Properties props = kafka.clientProperties();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

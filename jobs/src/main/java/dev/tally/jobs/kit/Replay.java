@@ -181,7 +181,7 @@ public final class Replay {
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka: " + options.inputTopic).uid("kafka-source");
         return new Input<>(
                 records,
-                KafkaRange.recordsBetween(options.bootstrapServers, options.inputTopic, start, end),
+                KafkaRange.recordsBetween(options.kafka(), options.inputTopic, start, end),
                 "topic " + options.inputTopic + " stamped in [" + Instant.ofEpochMilli(start) + ", "
                         + Instant.ofEpochMilli(end) + ")");
     }

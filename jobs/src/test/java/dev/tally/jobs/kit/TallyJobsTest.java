@@ -76,4 +76,20 @@ class TallyJobsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--max-parallelism");
     }
+
+    @Test
+    void theClientConfigReachesTheKafkaClientsAndTheCassandraConnection(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("client.properties");
+        java.nio.file.Files.writeString(file, "kafka.security.protocol=SSL\ncassandra.username=tally\ncassandra.password=secret\n");
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+
+        AdClickOptions options = AdClickOptions.parse("--client-config", file.toString(), "--bootstrap-servers", "b1:9093");
+
+        assertThat(options.kafka().clientProperties())
+                .containsEntry("bootstrap.servers", "b1:9093")
+                .containsEntry("security.protocol", "SSL");
+        assertThat(options.cassandraConnection("eu").username()).contains("tally");
+        assertThat(options.toMap()).containsEntry("client-config", file.toString()).doesNotContainValue("secret");
+    }
 }

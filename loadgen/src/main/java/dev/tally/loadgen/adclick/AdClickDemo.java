@@ -46,10 +46,7 @@ public final class AdClickDemo implements JobDemo {
     @Override
     public void generate(Run run) throws Exception {
         Files.writeString(filters(run), FILTERS);
-        AdClickLoadgenCommand loadgen = new AdClickLoadgenCommand();
-        loadgen.endpoints = run.endpoints();
-        loadgen.events = run.events();
-        loadgen.topic = input(run);
+        AdClickLoadgenCommand loadgen = AdClickLoadgenCommand.of(run.endpoints(), input(run), run.events());
         loadgen.filters = filters(run);
         loadgen.truthFile = truth(run);
         loadgen.call();

@@ -90,9 +90,37 @@ public final class AdClickLoadgenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** For callers in code (the demo, the bench): these endpoints, topic and records, the other options at their defaults. */
+    public static AdClickLoadgenCommand of(Endpoints endpoints, String topic, long events) {
+        AdClickLoadgenCommand command = new AdClickLoadgenCommand();
+        command.endpoints = endpoints;
+        command.topic = topic;
+        command.events = events;
+        return command;
+    }
+
+    /** Clicks per second of event time. */
+    public AdClickLoadgenCommand eventRate(long clicksPerSecond) {
+        this.eventRate = clicksPerSecond;
+        return this;
+    }
+
+    /** Sent at {@code recordsPerSecond} with event time following the wall clock (latency runs). */
+    public AdClickLoadgenCommand live(long recordsPerSecond) {
+        this.live = true;
+        this.rate = recordsPerSecond;
+        this.eventRate = recordsPerSecond;
+        return this;
+    }
+
+    /** No clicks far behind the stream. */
+    public AdClickLoadgenCommand withoutLateClicks() {
+        this.late = 0;
+        return this;
+    }
+
     @Override
     public Integer call() {
-        String servers = endpoints.bootstrapServers();
         if (live && start != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--live and --start exclude each other");
         }
@@ -117,7 +145,7 @@ public final class AdClickLoadgenCommand implements Callable<Integer> {
         long begin = System.nanoTime();
         long sent =
                 LoadProducer.produce(
-                        servers,
+                        endpoints.kafka(),
                         topic,
                         records,
                         rate,

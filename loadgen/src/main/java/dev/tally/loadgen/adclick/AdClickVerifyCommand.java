@@ -59,7 +59,7 @@ public final class AdClickVerifyCommand implements Callable<Integer> {
             AdClickVerifier.Report report =
                     AdClickVerifier.verify(
                             truth,
-                            new AdClickVerifier.Target(endpoints.bootstrapServers(), input, counts, top, session, keyspace),
+                            new AdClickVerifier.Target(endpoints.kafka(), input, counts, top, session, keyspace),
                             windows,
                             topN);
             report.print(System.out);

@@ -2,8 +2,11 @@ package dev.tally.loadgen.kit;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.tally.connectors.cassandra.CassandraConnection;
+import dev.tally.connectors.client.ClientConfig;
+import dev.tally.connectors.client.KafkaClients;
 import dev.tally.stack.LocalStack;
 import dev.tally.stack.TallyHome;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,6 +24,14 @@ public final class Endpoints {
     @Option(names = "--cassandra-dc", description = "Cassandra local datacenter (default: ${DEFAULT-VALUE}).")
     String cassandraDatacenter = CassandraConnection.DEFAULT_LOCAL_DATACENTER;
 
+    @Option(
+            names = "--client-config",
+            description = "Properties file of Kafka client properties (kafka.<property>) and Cassandra credentials"
+                    + " (cassandra.username, cassandra.password), readable by its owner only.")
+    Path clientConfigFile;
+
+    private ClientConfig clientConfig;
+
     /** Options not given: the local stack's. */
     public Endpoints() {}
 
@@ -36,15 +47,36 @@ public final class Endpoints {
         return bootstrapServers != null ? bootstrapServers : localStack().kafka().bootstrapServers();
     }
 
+    /** The brokers with the client config's Kafka properties. */
+    public KafkaClients kafka() {
+        return clientConfig().kafka(bootstrapServers());
+    }
+
+    /** The client config file's properties and credentials; none without the option. */
+    public ClientConfig clientConfig() {
+        if (clientConfig == null) {
+            clientConfig = ClientConfig.load(clientConfigFile);
+        }
+        return clientConfig;
+    }
+
+    /** The option's file, for a job that is given the same ({@code --client-config}); null without it. */
+    public Path clientConfigFile() {
+        return clientConfigFile;
+    }
+
+    public String cassandraDatacenter() {
+        return cassandraDatacenter;
+    }
+
     public String cassandra() {
         return cassandra != null ? cassandra : localStack().cassandra().contactPoint();
     }
 
     /** A session without a keyspace; the caller closes it. */
     public CqlSession cassandraSession(String name) {
-        return CassandraConnection.builder()
-                .contactPoints(cassandra().split(","))
-                .localDatacenter(cassandraDatacenter)
+        return clientConfig()
+                .applyTo(CassandraConnection.builder().contactPoints(cassandra().split(",")).localDatacenter(cassandraDatacenter))
                 .build()
                 .open(name);
     }

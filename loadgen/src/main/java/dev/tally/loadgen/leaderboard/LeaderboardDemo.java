@@ -30,10 +30,7 @@ public final class LeaderboardDemo implements JobDemo {
 
     @Override
     public void generate(Run run) throws Exception {
-        LeaderboardLoadgenCommand loadgen = new LeaderboardLoadgenCommand();
-        loadgen.endpoints = run.endpoints();
-        loadgen.events = run.events();
-        loadgen.topic = input(run);
+        LeaderboardLoadgenCommand loadgen = LeaderboardLoadgenCommand.of(run.endpoints(), input(run), run.events());
         loadgen.topK = TOP_K;
         loadgen.truthFile = truth(run);
         loadgen.call();

@@ -88,6 +88,23 @@ public final class LeaderboardLoadgenCommand implements Callable<Integer> {
     @Option(names = "--truth", description = "Where to write the ground truth. Without it only the totals are kept, so a run of any length fits in memory.")
     Path truthFile;
 
+    /** For callers in code (the demo, the bench): these endpoints, topic and records, the other options at their defaults. */
+    public static LeaderboardLoadgenCommand of(Endpoints endpoints, String topic, long events) {
+        LeaderboardLoadgenCommand command = new LeaderboardLoadgenCommand();
+        command.endpoints = endpoints;
+        command.topic = topic;
+        command.events = events;
+        return command;
+    }
+
+    /** Players and games, with {@code matchesPerSecond} of event time. */
+    public LeaderboardLoadgenCommand population(int players, int games, long matchesPerSecond) {
+        this.players = players;
+        this.games = games;
+        this.eventRate = matchesPerSecond;
+        return this;
+    }
+
     @Override
     public Integer call() {
         if (topK < 1) {
@@ -105,7 +122,7 @@ public final class LeaderboardLoadgenCommand implements Callable<Integer> {
         long begin = System.nanoTime();
         long sent =
                 LoadProducer.produce(
-                        endpoints.bootstrapServers(),
+                        endpoints.kafka(),
                         topic,
                         records,
                         rate,

@@ -1,5 +1,6 @@
 package dev.tally.loadgen.leaderboard;
 
+import dev.tally.connectors.client.KafkaClients;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
@@ -44,7 +45,7 @@ public final class LeaderboardVerifier {
 
     /** Where the job's results are. */
     public record Target(
-            String bootstrapServers,
+            KafkaClients kafka,
             String inputTopic,
             String updatesTopic,
             String topTopic,
@@ -114,7 +115,7 @@ public final class LeaderboardVerifier {
         AvroCodec<MatchResult> resultCodec = AvroCodec.of(MatchResult.class);
         CheckBuilder onlyBeyondHorizon = new CheckBuilder("kafka " + lateTopic + " only beyond the horizon");
         long lateRecords = 0;
-        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.bootstrapServers(), lateTopic)) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.kafka(), lateTopic)) {
             ResultId id = ResultId.of(resultCodec.decode(r.value()));
             routedLate.add(id);
             lateRecords++;
@@ -134,7 +135,7 @@ public final class LeaderboardVerifier {
         comparisons.add(Comparison.of("kafka " + target.topTopic(), expectedTop, kafkaTop(target, checks)));
 
         List<ConsumerRecord<byte[], byte[]>> deadLetters =
-                TopicReader.readCommitted(target.bootstrapServers(), Topics.deadLetter(target.inputTopic()));
+                TopicReader.readCommitted(target.kafka(), Topics.deadLetter(target.inputTopic()));
         return new Report(
                 comparisons,
                 checks,
@@ -184,7 +185,7 @@ public final class LeaderboardVerifier {
         AvroCodec<LeaderboardUpdate> codec = AvroCodec.of(LeaderboardUpdate.class);
         Map<PlayerKey, PlayerScore> actual = new HashMap<>();
         CheckBuilder keys = new CheckBuilder("kafka " + target.updatesTopic() + " keyed tournament#user_id");
-        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.bootstrapServers(), target.updatesTopic())) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.kafka(), target.updatesTopic())) {
             LeaderboardUpdate u = codec.decode(r.value());
             keys.check(keyIs(r, u.getTournament() + "#" + u.getUserId()), () -> "key " + keyOf(r) + " of " + u);
             actual.put(new PlayerKey(u.getTournament(), u.getUserId()), new PlayerScore(u.getScore(), u.getReachedAt()));
@@ -199,7 +200,7 @@ public final class LeaderboardVerifier {
         Map<String, TopList> actual = new HashMap<>();
         CheckBuilder keys = new CheckBuilder("kafka " + target.topTopic() + " keyed tournament");
         CheckBuilder order = new CheckBuilder("kafka " + target.topTopic() + " in display order");
-        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.bootstrapServers(), target.topTopic())) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.kafka(), target.topTopic())) {
             TopPlayers t = codec.decode(r.value());
             TopList list = topList(t);
             keys.check(keyIs(r, t.getTournament()), () -> "key " + keyOf(r) + " of the list of " + t.getTournament());

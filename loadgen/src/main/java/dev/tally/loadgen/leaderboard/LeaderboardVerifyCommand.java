@@ -57,7 +57,7 @@ public final class LeaderboardVerifyCommand implements Callable<Integer> {
         try (CqlSession session = endpoints.cassandraSession("tally-verify")) {
             LeaderboardVerifier.Report report =
                     LeaderboardVerifier.verify(
-                            truth, new LeaderboardVerifier.Target(endpoints.bootstrapServers(), input, updates, top, session, keyspace));
+                            truth, new LeaderboardVerifier.Target(endpoints.kafka(), input, updates, top, session, keyspace));
             report.print(System.out);
             return report.exact() ? 0 : 1;
         }

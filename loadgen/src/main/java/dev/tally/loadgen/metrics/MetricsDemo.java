@@ -28,10 +28,7 @@ public final class MetricsDemo implements JobDemo {
 
     @Override
     public void generate(Run run) throws Exception {
-        MetricsLoadgenCommand loadgen = new MetricsLoadgenCommand();
-        loadgen.endpoints = run.endpoints();
-        loadgen.events = run.events();
-        loadgen.topic = input(run);
+        MetricsLoadgenCommand loadgen = MetricsLoadgenCommand.of(run.endpoints(), input(run), run.events());
         loadgen.truthFile = truth(run);
         loadgen.alertEpisodes = true;
         loadgen.alertRulesFile = rules(run);

@@ -98,13 +98,40 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
     @Option(names = "--truth", description = "Where to write the ground truth. Without it only the totals are kept, so a run of any length fits in memory.")
     Path truthFile;
 
+    /** For callers in code (the demo, the bench): these endpoints, topic and records, the other options at their defaults. */
+    public static MetricsLoadgenCommand of(Endpoints endpoints, String topic, long events) {
+        MetricsLoadgenCommand command = new MetricsLoadgenCommand();
+        command.endpoints = endpoints;
+        command.topic = topic;
+        command.events = events;
+        return command;
+    }
+
+    /** The fleet: pools x hosts x metrics series, each sampled every {@code interval}. */
+    public MetricsLoadgenCommand fleet(int pools, int hosts, int metrics, Duration interval) {
+        this.pools = pools;
+        this.hosts = hosts;
+        this.metrics = metrics;
+        this.interval = interval;
+        return this;
+    }
+
+    /** Shares of duplicates and conflicting values; no delayed or late points. */
+    public MetricsLoadgenCommand onTimeWith(double duplicates, double conflicts) {
+        this.duplicates = duplicates;
+        this.conflicts = conflicts;
+        this.delayed = 0;
+        this.late = 0;
+        return this;
+    }
+
     @Override
     public Integer call() throws IOException {
         if (alertRulesFile != null) {
             Files.writeString(alertRulesFile, AlertEpisodes.rulesYaml());
         }
         int series = pools * hosts * metrics + SeriesCatalog.GLOBAL_SERIES + (alertEpisodes ? AlertEpisodes.SERIES : 0);
-        int partitions = LoadProducer.partitionCount(endpoints.bootstrapServers(), topic);
+        int partitions = LoadProducer.partitionCount(endpoints.kafka(), topic);
         // The closing points' Kafka timestamp is their event time, an hour and the lateness past the last
         // point's: start early enough that it is not ahead of now (the broker refuses timestamps far ahead).
         long first = start != null
@@ -124,7 +151,7 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
         long begin = System.nanoTime();
         long sent =
                 LoadProducer.produce(
-                        endpoints.bootstrapServers(),
+                        endpoints.kafka(),
                         topic,
                         records,
                         rate,

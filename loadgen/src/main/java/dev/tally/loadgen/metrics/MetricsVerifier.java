@@ -1,5 +1,6 @@
 package dev.tally.loadgen.metrics;
 
+import dev.tally.connectors.client.KafkaClients;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
@@ -52,10 +53,10 @@ public final class MetricsVerifier {
 
     /** Where the job's results are; a null {@code alertsTopic}: the job ran without the episodes' alert rules. */
     public record Target(
-            String bootstrapServers, String inputTopic, String rollupsTopic, String alertsTopic, CqlSession session, String keyspace) {
+            KafkaClients kafka, String inputTopic, String rollupsTopic, String alertsTopic, CqlSession session, String keyspace) {
 
-        public Target(String bootstrapServers, String inputTopic, String rollupsTopic, CqlSession session, String keyspace) {
-            this(bootstrapServers, inputTopic, rollupsTopic, null, session, keyspace);
+        public Target(KafkaClients kafka, String inputTopic, String rollupsTopic, CqlSession session, String keyspace) {
+            this(kafka, inputTopic, rollupsTopic, null, session, keyspace);
         }
     }
 
@@ -294,7 +295,7 @@ public final class MetricsVerifier {
     private static Alerts alerts(Target target) {
         AvroCodec<AlertEvent> codec = AvroCodec.of(AlertEvent.class);
         List<AlertEvent> kafka = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.bootstrapServers(), target.alertsTopic())) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.kafka(), target.alertsTopic())) {
             kafka.add(decodeOrNull(codec, r.value()));
         }
         return new Alerts(target.alertsTopic(), kafka, cassandra(target, MetricsTables.ALERT_HISTORY), cassandra(target, MetricsTables.ALERT_STATE));
@@ -401,7 +402,7 @@ public final class MetricsVerifier {
     private static List<KeyedRollup> kafkaRollups(Target target) {
         AvroCodec<MetricRollup> codec = AvroCodec.of(MetricRollup.class);
         List<KeyedRollup> records = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.bootstrapServers(), target.rollupsTopic())) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.kafka(), target.rollupsTopic())) {
             records.add(new KeyedRollup(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), decodeOrNull(codec, r.value())));
         }
         return records;
@@ -410,7 +411,7 @@ public final class MetricsVerifier {
     private static List<DeadLetter> deadLetters(Target target) {
         AvroCodec<DeadLetter> codec = AvroCodec.of(DeadLetter.class);
         List<DeadLetter> letters = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.bootstrapServers(), Topics.deadLetter(target.inputTopic()))) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.kafka(), Topics.deadLetter(target.inputTopic()))) {
             letters.add(decodeOrNull(codec, r.value()));
         }
         return letters;
@@ -419,7 +420,7 @@ public final class MetricsVerifier {
     private static List<MetricPoint> latePoints(Target target) {
         AvroCodec<MetricPoint> codec = AvroCodec.of(MetricPoint.class);
         List<MetricPoint> points = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.bootstrapServers(), Topics.late(target.inputTopic()))) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.kafka(), Topics.late(target.inputTopic()))) {
             points.add(decodeOrNull(codec, r.value()));
         }
         return points;

@@ -48,7 +48,7 @@ public final class MetricsVerifyCommand implements Callable<Integer> {
         ExpectedMetrics truth = ExpectedMetrics.read(truthFile);
         try (CqlSession session = endpoints.cassandraSession("tally-verify")) {
             MetricsVerifier.Report report =
-                    MetricsVerifier.verify(truth, new MetricsVerifier.Target(endpoints.bootstrapServers(), input, rollups, alerts, session, keyspace));
+                    MetricsVerifier.verify(truth, new MetricsVerifier.Target(endpoints.kafka(), input, rollups, alerts, session, keyspace));
             report.print(System.out);
             return report.exact() ? 0 : 1;
         }
