@@ -509,7 +509,7 @@ final class BenchCommand {
                 // A run writes gigabytes (input, results, archives); repeated runs must not fill the disk.
                 if (!keepData) {
                     stack.kafka().deleteTopics(session.topics);
-                    DashboardBench.deleteRecursively(dir);
+                    DashboardDataSet.deleteRecursively(dir);
                 }
             }
         }
