@@ -157,6 +157,7 @@ public final class CassandraService implements LocalService {
                                 // Schema changes on a fresh node can take longer than a query.
                                 .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))
                                 .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
+                                .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, CqlSchema.SCHEMA_REFRESH_WINDOW)
                                 .build())
                 .build();
     }
