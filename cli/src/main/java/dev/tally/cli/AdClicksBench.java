@@ -41,13 +41,19 @@ final class AdClicksBench implements Callable<Integer> {
     @Option(names = "--events", required = true, description = "Records to preload.")
     long events;
 
-    @Option(names = "--event-rate", description = "Clicks per second of event time in the data (default: ${DEFAULT-VALUE}, the books' peak).")
+    @Option(
+            names = "--event-rate",
+            description = "Clicks per second of event time in the data (default: ${DEFAULT-VALUE}, the books' peak).")
     long eventRate = 50_000;
 
-    @Option(names = "--latency-rate", description = "Input records per second of the latency run (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--latency-rate",
+            description = "Input records per second of the latency run (default: ${DEFAULT-VALUE}).")
     long latencyRate = 50_000;
 
-    @Option(names = "--latency-seconds", description = "Length of the latency run; 0 skips it (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--latency-seconds",
+            description = "Length of the latency run; 0 skips it (default: ${DEFAULT-VALUE}).")
     long latencySeconds = 150;
 
     @Option(names = "--latency-only", description = "Run only the latency part (no preload, no throughput runs).")
@@ -70,8 +76,12 @@ final class AdClicksBench implements Callable<Integer> {
             session.publish(run.report, "bench ad-clicks latency", table);
             return 0;
         }
-        double produceRate = session.preload(input, events,
-                AdClickLoadgenCommand.of(session.endpoints(), input, events).eventRate(eventRate).withoutLateClicks());
+        double produceRate = session.preload(
+                input,
+                events,
+                AdClickLoadgenCommand.of(session.endpoints(), input, events)
+                        .eventRate(eventRate)
+                        .withoutLateClicks());
 
         List<BenchCommand.Result> results = new ArrayList<>();
         results.add(session.rawConsume(input));
@@ -89,11 +99,18 @@ final class AdClicksBench implements Callable<Integer> {
         return 0;
     }
 
-    private BenchCommand.Result runJob(BenchSession session, String job, String label, String input, Path filters, String windows, boolean discard)
+    private BenchCommand.Result runJob(
+            BenchSession session, String job, String label, String input, Path filters, String windows, boolean discard)
             throws Exception {
         return session.runJob(
-                job, "w" + windows.replace(",", "-"), label, input, events, RESULT_TOPICS,
-                List.of("--filters", filters.toString(), "--windows", windows), discard);
+                job,
+                "w" + windows.replace(",", "-"),
+                label,
+                input,
+                events,
+                RESULT_TOPICS,
+                List.of("--filters", filters.toString(), "--windows", windows),
+                discard);
     }
 
     /**
@@ -107,10 +124,12 @@ final class AdClicksBench implements Callable<Integer> {
     }
 
     /** Window-result latency with the input produced at a fixed rate, event time = wall time. */
-    private BenchCommand.Latency latencyRun(BenchSession session, Path filters, String label, boolean discard) throws Exception {
+    private BenchCommand.Latency latencyRun(BenchSession session, Path filters, String label, boolean discard)
+            throws Exception {
         LocalStack stack = session.stack;
         String name = "bench-latency-" + (discard ? "discard-" : "") + session.run;
-        BenchCommand.step("BenchCommand.Latency at " + String.format("%,d", latencyRate) + " records/s for " + latencySeconds + " s, " + label + ": " + name);
+        BenchCommand.step("BenchCommand.Latency at " + String.format("%,d", latencyRate) + " records/s for "
+                + latencySeconds + " s, " + label + ": " + name);
         String input = session.createInput("bench-latency-clicks-" + (discard ? "discard-" : "") + session.run);
         String keyspace = "b_" + session.run + "_latency" + (discard ? "_d" : "");
         stack.cassandra().applySchema(keyspace);
@@ -150,7 +169,8 @@ final class AdClicksBench implements Callable<Integer> {
         while (true) {
             for (JsonNode v : flink.rest("/jobs/" + jobId).path("vertices")) {
                 long read = v.path("metrics").path("read-records").asLong();
-                if (v.path("id").asText().equals(vertex) && (read > 0 || Instant.now().isAfter(deadline))) {
+                if (v.path("id").asText().equals(vertex)
+                        && (read > 0 || Instant.now().isAfter(deadline))) {
                     return read;
                 }
             }
@@ -204,31 +224,48 @@ final class AdClicksBench implements Callable<Integer> {
 
     private String render(List<BenchCommand.Result> results, List<BenchCommand.Latency> latencies, double produceRate) {
         StringBuilder out = new StringBuilder();
-        out.append("Command: `./tally bench ad-clicks --events ").append(events)
+        out.append("Command: `./tally bench ad-clicks --events ")
+                .append(events)
                 .append(latencyOnly ? " --latency-only" : " --event-rate " + eventRate)
-                .append(latencySeconds > 0 ? " --latency-rate " + latencyRate + " --latency-seconds " + latencySeconds : " --latency-seconds 0")
-                .append(run.skipSql ? " --skip-sql" : "").append("`  \n");
+                .append(
+                        latencySeconds > 0
+                                ? " --latency-rate " + latencyRate + " --latency-seconds " + latencySeconds
+                                : " --latency-seconds 0")
+                .append(run.skipSql ? " --skip-sql" : "")
+                .append("`  \n");
         out.append(BenchCommand.runLine());
         if (!results.isEmpty()) {
-            out.append(String.format(Locale.ROOT,
+            out.append(String.format(
+                    Locale.ROOT,
                     "Data: %,d records (1%% duplicates, 0.1%% malformed), %,d clicks/s of event time, 2,000,000 ads (Zipf 1.1), 4 filters; preloaded at %,.0f records/s.%n%n",
-                    events, eventRate, produceRate));
+                    events,
+                    eventRate,
+                    produceRate));
             out.append(BenchCommand.throughputTable(results));
             out.append(BenchCommand.sqlRatios(results, JOB_ALL_SINKS, SQL_ALL_SINKS, JOB_DISCARDED, SQL_DISCARDED));
         }
         for (BenchCommand.Latency latency : latencies) {
-            out.append(String.format(Locale.ROOT,
+            out.append(String.format(
+                    Locale.ROOT,
                     "%nWindow-result latency, %s, input at %,d records/s for %d s with event time = wall time:"
                             + " when the input stopped the job had decoded %,d of the %,d records (%.0f%%; 0.1%% are malformed)"
                             + " and emitted %,d 1-minute counts, each minute's when it closes.",
-                    latency.label(), latencyRate, latencySeconds, latency.read(), latency.produced(), 100.0 * latency.read() / latency.produced(),
+                    latency.label(),
+                    latencyRate,
+                    latencySeconds,
+                    latency.read(),
+                    latency.produced(),
+                    100.0 * latency.read() / latency.produced(),
                     latency.emitted()));
-            out.append(Double.isNaN(latency.counts().p99())
-                    ? " No 1-minute count had been emitted: the job did not keep up with this rate, so its latency grows without bound.\n"
-                    : String.format(Locale.ROOT,
-                            " Wall clock at emission minus the window end, the highest of the subtasks' figures: of a 1-minute count"
-                                    + " (over their last 10,000) %s; of a top-N list (their last 1,000) %s. The watermark delay is 15 s.%n",
-                            latency.counts().describe(), latency.topN().describe()));
+            out.append(
+                    Double.isNaN(latency.counts().p99())
+                            ? " No 1-minute count had been emitted: the job did not keep up with this rate, so its latency grows without bound.\n"
+                            : String.format(
+                                    Locale.ROOT,
+                                    " Wall clock at emission minus the window end, the highest of the subtasks' figures: of a 1-minute count"
+                                            + " (over their last 10,000) %s; of a top-N list (their last 1,000) %s. The watermark delay is 15 s.%n",
+                                    latency.counts().describe(),
+                                    latency.topN().describe()));
         }
         return out.toString();
     }

@@ -14,14 +14,16 @@ import picocli.CommandLine.Option;
 @Command(
         name = "archive",
         mixinStandardHelpOptions = true,
-        description = "The raw archive of a job's accepted input (--archive-dir): erase one person's records, or prune old hours.",
+        description =
+                "The raw archive of a job's accepted input (--archive-dir): erase one person's records, or prune old hours.",
         subcommands = {ArchiveCommand.Erase.class, ArchiveCommand.Prune.class})
 final class ArchiveCommand {
 
     /** A local archive directory given as a path or a file: URI, as the jobs take it. */
     static Path localDir(String dir) {
-        return RawArchive.localRoot(dir).orElseThrow(() ->
-                new IllegalArgumentException("Only a local archive (a path or file: URI) can be handled here, not " + dir));
+        return RawArchive.localRoot(dir)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "Only a local archive (a path or file: URI) can be handled here, not " + dir));
     }
 
     @Command(
@@ -37,7 +39,10 @@ final class ArchiveCommand {
         @Option(names = "--archive-dir", required = true, description = "The job's --archive-dir.")
         String dir;
 
-        @Option(names = "--field", required = true, description = "A field of the archived records, e.g. user_id or ip.")
+        @Option(
+                names = "--field",
+                required = true,
+                description = "A field of the archived records, e.g. user_id or ip.")
         String field;
 
         @Option(names = "--value", required = true, description = "The value whose records are erased.")
@@ -56,9 +61,15 @@ final class ArchiveCommand {
         public Integer call() {
             Instant end = to != null ? to : Instant.now().plus(Duration.ofDays(1));
             ArchiveEraser.Report report = ArchiveEraser.erase(localDir(dir), from, end, field, value, dryRun);
-            System.out.printf("%s %,d records with %s=%s in %,d of %,d files%s%n",
-                    dryRun ? "Would erase" : "Erased", report.recordsErased(), field, value, report.filesRewritten(),
-                    report.filesScanned(), dryRun ? "" : String.format(" (%,d records kept in those files)", report.recordsKept()));
+            System.out.printf(
+                    "%s %,d records with %s=%s in %,d of %,d files%s%n",
+                    dryRun ? "Would erase" : "Erased",
+                    report.recordsErased(),
+                    field,
+                    value,
+                    report.filesRewritten(),
+                    report.filesScanned(),
+                    dryRun ? "" : String.format(" (%,d records kept in those files)", report.recordsKept()));
             return 0;
         }
     }
@@ -66,7 +77,8 @@ final class ArchiveCommand {
     @Command(
             name = "prune",
             mixinStandardHelpOptions = true,
-            description = "Delete the archive's hour folders older than --retention now, as a live job does every hour.")
+            description =
+                    "Delete the archive's hour folders older than --retention now, as a live job does every hour.")
     static final class Prune implements Callable<Integer> {
 
         @Option(names = "--archive-dir", required = true, description = "The job's --archive-dir.")
@@ -77,7 +89,8 @@ final class ArchiveCommand {
 
         @Override
         public Integer call() {
-            var deleted = ArchiveRetention.prune(new org.apache.flink.core.fs.Path(localDir(dir).toUri()), retention, Instant.now());
+            var deleted = ArchiveRetention.prune(
+                    new org.apache.flink.core.fs.Path(localDir(dir).toUri()), retention, Instant.now());
             System.out.printf("Deleted %,d hour folders older than %s%n", deleted.size(), retention);
             return 0;
         }

@@ -17,7 +17,10 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 
 /** {@code tally bench}: side-by-side end-to-end benchmarks on the local stack. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "End-to-end benchmarks on the local stack.",
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "End-to-end benchmarks on the local stack.",
         subcommands = {AdClicksBench.class, MetricsBench.class, LeaderboardBench.class, DashboardBench.class})
 final class BenchCommand {
 
@@ -36,29 +39,46 @@ final class BenchCommand {
     /** The throughput runs as a Markdown table, each against the first (the raw consume). */
     static String throughputTable(List<Result> results) {
         StringBuilder out = new StringBuilder();
-        out.append("| run | records | seconds | records/s | vs raw consume | checkpoints (n, p50 ms, max ms, max size) | CPU, share of machine: all (TaskManager, Cassandra, Kafka, JobManager) |\n");
+        out.append(
+                "| run | records | seconds | records/s | vs raw consume | checkpoints (n, p50 ms, max ms, max size) | CPU, share of machine: all (TaskManager, Cassandra, Kafka, JobManager) |\n");
         out.append("|---|---:|---:|---:|---:|---|---:|\n");
         double raw = results.get(0).rate();
         for (Result r : results) {
-            out.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %.3f | %s | %s |%n",
-                    r.label, r.records, r.seconds, r.rate(), r.rate() / raw,
-                    r.checkpoints == null ? "-" : String.format(Locale.ROOT, "%d, %.0f, %d, %s", r.checkpoints.completed,
-                            r.checkpoints.p50Millis, r.checkpoints.maxMillis, bytes(r.checkpoints.maxStateBytes)),
+            out.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %,d | %.1f | %,.0f | %.3f | %s | %s |%n",
+                    r.label,
+                    r.records,
+                    r.seconds,
+                    r.rate(),
+                    r.rate() / raw,
+                    r.checkpoints == null
+                            ? "-"
+                            : String.format(
+                                    Locale.ROOT,
+                                    "%d, %.0f, %d, %s",
+                                    r.checkpoints.completed,
+                                    r.checkpoints.p50Millis,
+                                    r.checkpoints.maxMillis,
+                                    bytes(r.checkpoints.maxStateBytes)),
                     cpu(r.cpuShares)));
         }
         return out.toString();
     }
 
     /** The job's records/s against Flink SQL's, with all sinks and with results discarded; "" without the SQL runs. */
-    static String sqlRatios(List<Result> results, String jobAllSinks, String sqlAllSinks, String jobDiscarded, String sqlDiscarded) {
+    static String sqlRatios(
+            List<Result> results, String jobAllSinks, String sqlAllSinks, String jobDiscarded, String sqlDiscarded) {
         Map<String, Double> rates = new LinkedHashMap<>();
         results.forEach(r -> rates.put(r.label, r.rate()));
         if (!rates.containsKey(sqlAllSinks)) {
             return "";
         }
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "%nThe job against Flink SQL on the same input (records/s ratio): %.2fx with all sinks, %.2fx with results discarded.%n",
-                rates.get(jobAllSinks) / rates.get(sqlAllSinks), rates.get(jobDiscarded) / rates.get(sqlDiscarded));
+                rates.get(jobAllSinks) / rates.get(sqlAllSinks),
+                rates.get(jobDiscarded) / rates.get(sqlDiscarded));
     }
 
     static Checkpoints checkpoints(FlinkCluster flink, String jobId) {
@@ -118,12 +138,19 @@ final class BenchCommand {
         } catch (IOException | RuntimeException e) {
             // Facts are best effort; the numbers stand without them.
         }
-        return String.format(Locale.ROOT, "%d cores (%s), %.0f GiB RAM, Java %s; Kafka, Cassandra and Flink on the same machine",
-                Runtime.getRuntime().availableProcessors(), cpu, memKb / 1024.0 / 1024.0, System.getProperty("java.version"));
+        return String.format(
+                Locale.ROOT,
+                "%d cores (%s), %.0f GiB RAM, Java %s; Kafka, Cassandra and Flink on the same machine",
+                Runtime.getRuntime().availableProcessors(),
+                cpu,
+                memKb / 1024.0 / 1024.0,
+                System.getProperty("java.version"));
     }
 
     private static String bytes(long n) {
-        return n >= 1 << 20 ? String.format(Locale.ROOT, "%.1f MiB", n / 1048576.0) : String.format(Locale.ROOT, "%.0f KiB", n / 1024.0);
+        return n >= 1 << 20
+                ? String.format(Locale.ROOT, "%.1f MiB", n / 1048576.0)
+                : String.format(Locale.ROOT, "%.0f KiB", n / 1024.0);
     }
 
     /**
@@ -137,7 +164,9 @@ final class BenchCommand {
         String text = Files.exists(file) ? Files.readString(file) : "# Benchmarks\n\n";
         int i = text.indexOf(start);
         int j = text.indexOf(end);
-        text = i >= 0 && j > i ? text.substring(0, i) + block + text.substring(j + end.length()) : text + "\n" + block + "\n";
+        text = i >= 0 && j > i
+                ? text.substring(0, i) + block + text.substring(j + end.length())
+                : text + "\n" + block + "\n";
         Files.writeString(file, text);
         System.out.println("Results written to " + file);
     }
@@ -158,7 +187,8 @@ final class BenchCommand {
         }
     }
 
-    record Checkpoints(long completed, double p50Millis, long maxMillis, long maxStateBytes, long maxCheckpointedBytes) {}
+    record Checkpoints(
+            long completed, double p50Millis, long maxMillis, long maxStateBytes, long maxCheckpointedBytes) {}
 
     /**
      * @param counts wall clock at emission of a 1-minute count minus its window end

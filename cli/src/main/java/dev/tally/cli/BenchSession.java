@@ -32,6 +32,7 @@ final class BenchSession {
     final TallyHome home;
     /** The run's id, a UTC time: part of every topic, keyspace and job name of the run. */
     final String run;
+
     final Path dir;
     private final List<String> topics = new ArrayList<>();
 
@@ -50,7 +51,9 @@ final class BenchSession {
         TallyHome home = TallyHome.locate();
         LocalStack stack = LocalStack.ofCheckout(home);
         stack.up(ServiceProcess.Lifetime.DETACHED, Topics.all(4), Duration.ofMinutes(3));
-        String run = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        String run = DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
+                .withZone(ZoneOffset.UTC)
+                .format(Instant.now());
         Path dir = Files.createDirectories(home.stackDir().resolve("bench").resolve(run));
         BenchSession session = new BenchSession(stack, home, run, dir);
         try {
@@ -116,14 +119,22 @@ final class BenchSession {
      * @param jobOptions the job's own options beyond the shared ones
      */
     BenchCommand.Result runJob(
-            String job, String variant, String label, String input, long records, List<String> resultTopicOptions, List<String> jobOptions,
-            boolean discard) throws Exception {
-        String name = "bench-" + job + (variant.isEmpty() ? "" : "-" + variant) + (discard ? "-discard" : "") + "-" + run;
+            String job,
+            String variant,
+            String label,
+            String input,
+            long records,
+            List<String> resultTopicOptions,
+            List<String> jobOptions,
+            boolean discard)
+            throws Exception {
+        String name =
+                "bench-" + job + (variant.isEmpty() ? "" : "-" + variant) + (discard ? "-discard" : "") + "-" + run;
         BenchCommand.step(label + ": " + name);
         // Each run its own tables, dropped afterwards: a run must not pay for compacting the
         // rows of the run before it.
-        String keyspace = "b_" + run + "_" + job.replace("-", "") + (variant.isEmpty() ? "" : "_" + variant.replace("-", "_"))
-                + (discard ? "_d" : "");
+        String keyspace = "b_" + run + "_" + job.replace("-", "")
+                + (variant.isEmpty() ? "" : "_" + variant.replace("-", "_")) + (discard ? "_d" : "");
         stack.cassandra().applySchema(keyspace);
         List<String> args = jobArguments(name, keyspace, input, resultTopicOptions);
         args.addAll(jobOptions);
@@ -135,14 +146,17 @@ final class BenchSession {
         submit(job, name, args);
         FlinkCluster.JobInfo finished = DemoCommand.awaitEnd(stack.flink(), name);
         if (!finished.state().equals("FINISHED")) {
-            throw new IllegalStateException(name + " ended " + finished.state() + "; see " + stack.flink().webUrl());
+            throw new IllegalStateException(name + " ended " + finished.state() + "; see "
+                    + stack.flink().webUrl());
         }
         double seconds = finished.durationMillis() / 1000.0;
         Map<String, Double> cpuShares = new LinkedHashMap<>();
         int cores = Runtime.getRuntime().availableProcessors();
-        BenchCommand.cpuSeconds(stack).forEach((service, after) ->
-                cpuShares.put(service, (after - cpuBefore.getOrDefault(service, 0.0)) / seconds / cores));
-        BenchCommand.Result result = new BenchCommand.Result(label, records, seconds, BenchCommand.checkpoints(stack.flink(), finished.id()), cpuShares);
+        BenchCommand.cpuSeconds(stack)
+                .forEach((service, after) ->
+                        cpuShares.put(service, (after - cpuBefore.getOrDefault(service, 0.0)) / seconds / cores));
+        BenchCommand.Result result = new BenchCommand.Result(
+                label, records, seconds, BenchCommand.checkpoints(stack.flink(), finished.id()), cpuShares);
         dropKeyspace(keyspace);
         return result;
     }
@@ -154,12 +168,24 @@ final class BenchSession {
      */
     List<String> jobArguments(String name, String keyspace, String input, List<String> resultTopicOptions) {
         List<String> args = new ArrayList<>(List.of(
-                "--bootstrap-servers", stack.kafka().bootstrapServers(),
-                "--cassandra", stack.cassandra().contactPoint(), "--keyspace", keyspace,
-                "--cassandra-batch-rows", Integer.toString(CassandraService.UNLOGGED_BATCH_PARTITIONS),
-                "--input-topic", input,
-                "--archive-dir", dir.resolve("archive-" + name).toUri().toString(),
-                "--transactional-id-prefix", name, "--group-id", name, "--job-name", name));
+                "--bootstrap-servers",
+                stack.kafka().bootstrapServers(),
+                "--cassandra",
+                stack.cassandra().contactPoint(),
+                "--keyspace",
+                keyspace,
+                "--cassandra-batch-rows",
+                Integer.toString(CassandraService.UNLOGGED_BATCH_PARTITIONS),
+                "--input-topic",
+                input,
+                "--archive-dir",
+                dir.resolve("archive-" + name).toUri().toString(),
+                "--transactional-id-prefix",
+                name,
+                "--group-id",
+                name,
+                "--job-name",
+                name));
         Map<String, Integer> resultTopics = new LinkedHashMap<>();
         for (String option : resultTopicOptions) {
             String topic = "bench-" + option.substring(2).replace("-topic", "") + "-" + name;

@@ -22,11 +22,10 @@ final class CancelCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         FlinkCluster flink = LocalStack.ofCheckout(TallyHome.locate()).flink();
-        List<FlinkCluster.JobInfo> matches =
-                flink.jobs().stream()
-                        .filter(j -> j.state().equals("RUNNING"))
-                        .filter(j -> j.id().equals(job) || j.name().equals(job))
-                        .toList();
+        List<FlinkCluster.JobInfo> matches = flink.jobs().stream()
+                .filter(j -> j.state().equals("RUNNING"))
+                .filter(j -> j.id().equals(job) || j.name().equals(job))
+                .toList();
         if (matches.size() != 1) {
             throw new IllegalArgumentException(
                     matches.isEmpty()

@@ -15,8 +15,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,7 +46,9 @@ final class DashboardBench implements Callable<Integer> {
     @Option(names = "--ads", description = "Ads in the data set (default: ${DEFAULT-VALUE}).")
     int ads = 100_000;
 
-    @Option(names = "--rate", description = "Requests per second in total, half of each query (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rate",
+            description = "Requests per second in total, half of each query (default: ${DEFAULT-VALUE}).")
     int rate = 200;
 
     @Option(names = "--seconds", description = "Length of the measured run (default: ${DEFAULT-VALUE}).")
@@ -54,13 +56,19 @@ final class DashboardBench implements Callable<Integer> {
 
     @Option(
             names = "--warmup-seconds",
-            description = "Shortest warm-up at the same rate; it goes on until the JIT has settled (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Shortest warm-up at the same rate; it goes on until the JIT has settled (default: ${DEFAULT-VALUE}).")
     int warmupSeconds = 10;
 
-    @Option(names = "--max-warmup-seconds", description = "Longest warm-up, settled or not (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-warmup-seconds",
+            description = "Longest warm-up, settled or not (default: ${DEFAULT-VALUE}).")
     int maxWarmupSeconds = 180;
 
-    @Option(names = "--runs", description = "Measured runs of --seconds each, back to back; each is reported (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--runs",
+            description =
+                    "Measured runs of --seconds each, back to back; each is reported (default: ${DEFAULT-VALUE}).")
     int runs = 3;
 
     @Option(names = "--keyspace", description = "Keyspace of the data set (default: ${DEFAULT-VALUE}).")
@@ -72,7 +80,9 @@ final class DashboardBench implements Callable<Integer> {
     @Option(names = "--reload", description = "Load the data set again even when the keyspace already holds it.")
     boolean reload;
 
-    @Option(names = "--report", description = "Markdown file to write the results into (default: BENCHMARKS.md at the repository root).")
+    @Option(
+            names = "--report",
+            description = "Markdown file to write the results into (default: BENCHMARKS.md at the repository root).")
     Path report;
 
     @Spec
@@ -89,7 +99,10 @@ final class DashboardBench implements Callable<Integer> {
         stack.up(ServiceProcess.Lifetime.DETACHED, Topics.all(4), Duration.ofMinutes(3));
         stack.cassandra().applySchema(keyspace);
         DashboardDataSet data = new DashboardDataSet(
-                keyspace, ads, writers, Files.createDirectories(home.stackDir().resolve("bench").resolve("dashboard")));
+                keyspace,
+                ads,
+                writers,
+                Files.createDirectories(home.stackDir().resolve("bench").resolve("dashboard")));
 
         DashboardDataSet.LoadInfo load;
         try (CqlSession session = stack.cassandra().connect(Duration.ofSeconds(120))) {
@@ -97,7 +110,8 @@ final class DashboardBench implements Callable<Integer> {
             if (load == null) {
                 load = data.load(home, stack, session);
             } else {
-                BenchCommand.step("Keyspace " + keyspace + " already holds the data set of " + load.day() + "; not reloading (--reload does)");
+                BenchCommand.step("Keyspace " + keyspace + " already holds the data set of " + load.day()
+                        + "; not reloading (--reload does)");
             }
         }
         ClickModel model = new ClickModel(ads);
@@ -106,11 +120,26 @@ final class DashboardBench implements Callable<Integer> {
         int port = Ports.findFree();
         DashboardLoadDriver.Drive drive;
         try (DashboardServer server = DashboardServer.start(new DashboardServer.Config(
-                "127.0.0.1", port, stack.cassandra().contactPoint(), CassandraService.LOCAL_DATACENTER, keyspace, ClickModel.WINDOWS, ClickModel.TOP_N, Map.of()))) {
-            BenchCommand.step(String.format(Locale.ROOT,
+                "127.0.0.1",
+                port,
+                stack.cassandra().contactPoint(),
+                CassandraService.LOCAL_DATACENTER,
+                keyspace,
+                ClickModel.WINDOWS,
+                ClickModel.TOP_N,
+                Map.of()))) {
+            BenchCommand.step(String.format(
+                    Locale.ROOT,
                     "Driving http://127.0.0.1:%d/v1/ads/... at %d requests/s: warm-up (%d to %d s, until the JIT settles), then %d x %d s measured",
-                    server.port(), rate, warmupSeconds, maxWarmupSeconds, runs, seconds));
-            drive = new DashboardLoadDriver(server.port(), model, day, ads, rate, warmupSeconds, maxWarmupSeconds, seconds).run(runs);
+                    server.port(),
+                    rate,
+                    warmupSeconds,
+                    maxWarmupSeconds,
+                    runs,
+                    seconds));
+            drive = new DashboardLoadDriver(
+                            server.port(), model, day, ads, rate, warmupSeconds, maxWarmupSeconds, seconds)
+                    .run(runs);
         }
         String table = render(drive, load);
         System.out.println();
@@ -122,14 +151,27 @@ final class DashboardBench implements Callable<Integer> {
     private String render(DashboardLoadDriver.Drive drive, DashboardDataSet.LoadInfo load) {
         StringBuilder out = new StringBuilder();
         out.append("Command: `").append(command()).append("`  \n");
-        out.append("Run: ").append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append(" on ")
-                .append(BenchCommand.machine()).append("  \n");
-        out.append(String.format(Locale.ROOT,
+        out.append("Run: ")
+                .append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                .append(" on ")
+                .append(BenchCommand.machine())
+                .append("  \n");
+        out.append(String.format(
+                Locale.ROOT,
                 "Data: keyspace %s, UTC day %s: %,d rows of ad_click_counts (%,d ads x %,d minutes, filter %d; count per minute"
                         + " max(1, round(1000 / rank^1.1 x a seeded factor in [0.9, 1.1)))), plus top_ads for every minute's"
                         + " window end of windows %s (top %d) and the 3 top_ads_latest rows; %s.  %n",
-                keyspace, load.day(), load.rows(), ads, ClickModel.MINUTES, ClickModel.FILTER, ClickModel.WINDOWS, ClickModel.TOP_N, load.describe()));
-        out.append(String.format(Locale.ROOT,
+                keyspace,
+                load.day(),
+                load.rows(),
+                ads,
+                ClickModel.MINUTES,
+                ClickModel.FILTER,
+                ClickModel.WINDOWS,
+                ClickModel.TOP_N,
+                load.describe()));
+        out.append(String.format(
+                Locale.ROOT,
                 "Load: %d requests/s in total (half aggregated_count, half popular_ads), open loop (sent at fixed intervals"
                         + " whatever the answers; latency from the scheduled send time to the whole answer, errors included);"
                         + " a warm-up of %.0f s (at least %d s, then until the JIT compiled less than %d ms in %d s: %s), then %d"
@@ -137,9 +179,17 @@ final class DashboardBench implements Callable<Integer> {
                         + " one Cassandra session) in one JVM beside the stack. aggregated_count: a uniformly random ad of %,d and"
                         + " a random range of 1 to 60 minutes inside the day, the count checked against the exact sum;"
                         + " popular_ads: count 10 or 100, window 1, 5 or 60, the ad list and window_end checked.%n%n",
-                rate, drive.warmupSeconds(), warmupSeconds, DashboardLoadDriver.SETTLED_COMPILE_MILLIS, DashboardLoadDriver.SETTLE_SECONDS,
-                drive.settled() ? "settled" : "NOT settled within --max-warmup-seconds", runs, seconds, ads));
-        out.append("| run | query | requests | errors | p50 ms | p90 ms | p99 ms | max ms | achieved req/s | sender lag max ms | JIT ms |\n");
+                rate,
+                drive.warmupSeconds(),
+                warmupSeconds,
+                DashboardLoadDriver.SETTLED_COMPILE_MILLIS,
+                DashboardLoadDriver.SETTLE_SECONDS,
+                drive.settled() ? "settled" : "NOT settled within --max-warmup-seconds",
+                runs,
+                seconds,
+                ads));
+        out.append(
+                "| run | query | requests | errors | p50 ms | p90 ms | p99 ms | max ms | achieved req/s | sender lag max ms | JIT ms |\n");
         out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         out.append(row("warm-up", drive.warmup(), "", ""));
         List<Long> p99s = new ArrayList<>();
@@ -147,21 +197,30 @@ final class DashboardBench implements Callable<Integer> {
             DashboardLoadDriver.Run run = drive.runs().get(r);
             for (DashboardLoadDriver.QueryStats s : run.stats()) {
                 boolean both = s.label.equals("both");
-                out.append(row(Integer.toString(r + 1), s,
-                        both ? String.format(Locale.ROOT, "%.1f", run.maxSendLagMillis()) : "", both ? Long.toString(run.compileMillis()) : ""));
+                out.append(row(
+                        Integer.toString(r + 1),
+                        s,
+                        both ? String.format(Locale.ROOT, "%.1f", run.maxSendLagMillis()) : "",
+                        both ? Long.toString(run.compileMillis()) : ""));
                 if (both) {
                     p99s.add(percentile(s.sorted(), 0.99));
                 }
             }
         }
         List<Long> sorted = p99s.stream().sorted().toList();
-        out.append(String.format(Locale.ROOT, "%np99 of both queries per run: %s ms; median %s ms.%n",
-                String.join(", ", p99s.stream().map(DashboardBench::millis).toList()), millis(sorted.get(sorted.size() / 2))));
+        out.append(String.format(
+                Locale.ROOT,
+                "%np99 of both queries per run: %s ms; median %s ms.%n",
+                String.join(", ", p99s.stream().map(DashboardBench::millis).toList()),
+                millis(sorted.get(sorted.size() / 2))));
         for (DashboardLoadDriver.Run run : drive.runs()) {
             for (DashboardLoadDriver.QueryStats s : run.stats().subList(0, 2)) {
                 synchronized (s) {
                     for (String error : s.errorSamples) {
-                        out.append("\nError sample (").append(s.label).append("): ").append(error.replace('|', '/'));
+                        out.append("\nError sample (")
+                                .append(s.label)
+                                .append("): ")
+                                .append(error.replace('|', '/'));
                     }
                 }
             }
@@ -172,11 +231,20 @@ final class DashboardBench implements Callable<Integer> {
     private static String row(String run, DashboardLoadDriver.QueryStats s, String sendLag, String compile) {
         long[] v = s.sorted();
         double elapsedSeconds = s.elapsedSeconds;
-        return String.format(Locale.ROOT, "| %s | %s | %,d | %,d | %s | %s | %s | %s | %s | %s | %s |%n",
-                run, s.label.startsWith("GET") ? "`" + s.label + "`" : s.label, s.sent, s.errors,
-                millis(percentile(v, 0.50)), millis(percentile(v, 0.90)), millis(percentile(v, 0.99)),
+        return String.format(
+                Locale.ROOT,
+                "| %s | %s | %,d | %,d | %s | %s | %s | %s | %s | %s | %s |%n",
+                run,
+                s.label.startsWith("GET") ? "`" + s.label + "`" : s.label,
+                s.sent,
+                s.errors,
+                millis(percentile(v, 0.50)),
+                millis(percentile(v, 0.90)),
+                millis(percentile(v, 0.99)),
                 millis(v.length == 0 ? -1 : v[v.length - 1]),
-                elapsedSeconds > 0 ? String.format(Locale.ROOT, "%.1f", v.length / elapsedSeconds) : "", sendLag, compile);
+                elapsedSeconds > 0 ? String.format(Locale.ROOT, "%.1f", v.length / elapsedSeconds) : "",
+                sendLag,
+                compile);
     }
 
     private String command() {

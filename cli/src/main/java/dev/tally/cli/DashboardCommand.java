@@ -39,7 +39,9 @@ final class DashboardCommand implements Callable<Integer> {
     @Option(names = "--keyspace", description = "Keyspace to read (default: the stack's, tally).")
     String keyspace;
 
-    @Option(names = "--cassandra", description = "Cassandra contact points host:port[,host:port...] (default: the local stack's).")
+    @Option(
+            names = "--cassandra",
+            description = "Cassandra contact points host:port[,host:port...] (default: the local stack's).")
     String cassandra;
 
     @Option(names = "--cassandra-dc", description = "Cassandra local datacenter (default: ${DEFAULT-VALUE}).")
@@ -47,13 +49,16 @@ final class DashboardCommand implements Callable<Integer> {
 
     @Option(
             names = "--client-config",
-            description = "Properties file with Cassandra credentials (cassandra.username, cassandra.password), readable by its owner only.")
+            description =
+                    "Properties file with Cassandra credentials (cassandra.username, cassandra.password), readable by its owner only.")
     Path clientConfig;
 
     @Option(names = "--windows", split = ",", description = "Top-N window sizes the job computes (default: 1,5,60).")
     List<Integer> windows = List.of(1, 5, 60);
 
-    @Option(names = "--filters", description = "The job's filters YAML, so the page names the filters (default: filter 0 only).")
+    @Option(
+            names = "--filters",
+            description = "The job's filters YAML, so the page names the filters (default: filter 0 only).")
     Path filters;
 
     @Option(names = "--detach", description = "Start in the background and return.")
@@ -68,7 +73,8 @@ final class DashboardCommand implements Callable<Integer> {
         if (detach) {
             List<String> args = new ArrayList<>(List.of("--cassandra", contact, "--cassandra-dc", cassandraDatacenter));
             if (clientConfig != null) {
-                args.addAll(List.of("--client-config", clientConfig.toAbsolutePath().toString()));
+                args.addAll(
+                        List.of("--client-config", clientConfig.toAbsolutePath().toString()));
             }
             if (filters != null) {
                 args.addAll(List.of("--filters", filters.toAbsolutePath().toString()));
@@ -78,7 +84,8 @@ final class DashboardCommand implements Callable<Integer> {
         }
         try (DashboardServer server = DashboardServer.start(new DashboardServer.Config(
                 host, port, contact, cassandraDatacenter, ks, windows, 100, filterNames(filters), credentials))) {
-            System.out.println("Dashboard on http://" + host + ":" + server.port() + "/ (keyspace " + ks + "); Ctrl-C stops it.");
+            System.out.println(
+                    "Dashboard on http://" + host + ":" + server.port() + "/ (keyspace " + ks + "); Ctrl-C stops it.");
             new CountDownLatch(1).await();
         }
         return 0;
@@ -89,7 +96,8 @@ final class DashboardCommand implements Callable<Integer> {
         ServiceProcess process = stack.dashboard();
         process.stop(Duration.ofSeconds(10));
         Ports.requireFree(port, "dashboard");
-        List<String> args = new ArrayList<>(List.of("dashboard", "--port", Integer.toString(port), "--keyspace", keyspace));
+        List<String> args =
+                new ArrayList<>(List.of("dashboard", "--port", Integer.toString(port), "--keyspace", keyspace));
         args.addAll(arguments);
         process.start(
                 new JvmCommand(
@@ -108,7 +116,8 @@ final class DashboardCommand implements Callable<Integer> {
     /** The filters of the job's filters file by id, as the job reads the file. */
     static Map<Integer, String> filterNames(Path filters) {
         Map<Integer, String> names = new LinkedHashMap<>();
-        for (ClickFilters.Filter filter : (filters == null ? ClickFilters.allOnly() : ClickFilters.load(filters)).filters()) {
+        for (ClickFilters.Filter filter :
+                (filters == null ? ClickFilters.allOnly() : ClickFilters.load(filters)).filters()) {
             names.put(filter.id(), filter.id() == ClickFilters.ALL_CLICKS ? "all clicks" : filter.name());
         }
         return names;

@@ -72,34 +72,56 @@ final class DashboardDataSet {
     }
 
     /** What is in the keyspace and how it got there. */
-    record LoadInfo(LocalDate day, long rows, String method, Instant loadedAt, double writeSeconds, double importSeconds,
-            double topSeconds, double totalSeconds) {
+    record LoadInfo(
+            LocalDate day,
+            long rows,
+            String method,
+            Instant loadedAt,
+            double writeSeconds,
+            double importSeconds,
+            double topSeconds,
+            double totalSeconds) {
 
         String describe() {
             if (loadedAt.equals(Instant.EPOCH)) {
                 return method;
             }
-            return String.format(Locale.ROOT,
+            return String.format(
+                    Locale.ROOT,
                     "%s at %s in %.0f s (%.0f s writing SSTables, %.0f s nodetool import, %.0f s top-N rows through the driver)",
-                    method, loadedAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), totalSeconds, writeSeconds,
-                    importSeconds, topSeconds);
+                    method,
+                    loadedAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                    totalSeconds,
+                    writeSeconds,
+                    importSeconds,
+                    topSeconds);
         }
     }
 
     /** The load recorded in the keyspace, if it is complete and of this size; else null. */
     LoadInfo existing(CqlSession session) throws IOException {
         Row marker = session.execute(
-                "SELECT click_minute, count FROM " + keyspace + "." + AdClickTables.COUNTS.name() + " WHERE ad_id = ? AND filter_id = ?",
-                MARKER_AD, ClickModel.FILTER).one();
+                        "SELECT click_minute, count FROM " + keyspace + "." + AdClickTables.COUNTS.name()
+                                + " WHERE ad_id = ? AND filter_id = ?",
+                        MARKER_AD,
+                        ClickModel.FILTER)
+                .one();
         if (marker == null || marker.getLong("count") != ads) {
             return null;
         }
         long lastAdRows = session.execute(
-                "SELECT count(*) FROM " + keyspace + "." + AdClickTables.COUNTS.name() + " WHERE ad_id = ? AND filter_id = ?",
-                ClickModel.adId(ads), ClickModel.FILTER).one().getLong(0);
+                        "SELECT count(*) FROM " + keyspace + "." + AdClickTables.COUNTS.name()
+                                + " WHERE ad_id = ? AND filter_id = ?",
+                        ClickModel.adId(ads),
+                        ClickModel.FILTER)
+                .one()
+                .getLong(0);
         Row latest = session.execute(
-                "SELECT window_end FROM " + keyspace + "." + AdClickTables.TOP_ADS_LATEST.name() + " WHERE filter_id = ? AND window_minutes = ?",
-                ClickModel.FILTER, ClickModel.WINDOWS.get(ClickModel.WINDOWS.size() - 1)).one();
+                        "SELECT window_end FROM " + keyspace + "." + AdClickTables.TOP_ADS_LATEST.name()
+                                + " WHERE filter_id = ? AND window_minutes = ?",
+                        ClickModel.FILTER,
+                        ClickModel.WINDOWS.get(ClickModel.WINDOWS.size() - 1))
+                .one();
         if (lastAdRows != ClickModel.MINUTES || latest == null) {
             return null;
         }
@@ -110,14 +132,28 @@ final class DashboardDataSet {
             try (Reader reader = Files.newBufferedReader(file)) {
                 p.load(reader);
             }
-            if (day.toString().equals(p.getProperty("day")) && Integer.toString(ads).equals(p.getProperty("ads"))) {
-                return new LoadInfo(day, Long.parseLong(p.getProperty("rows")), p.getProperty("method"),
-                        Instant.parse(p.getProperty("loadedAt")), Double.parseDouble(p.getProperty("writeSeconds")),
-                        Double.parseDouble(p.getProperty("importSeconds")), Double.parseDouble(p.getProperty("topSeconds")),
+            if (day.toString().equals(p.getProperty("day"))
+                    && Integer.toString(ads).equals(p.getProperty("ads"))) {
+                return new LoadInfo(
+                        day,
+                        Long.parseLong(p.getProperty("rows")),
+                        p.getProperty("method"),
+                        Instant.parse(p.getProperty("loadedAt")),
+                        Double.parseDouble(p.getProperty("writeSeconds")),
+                        Double.parseDouble(p.getProperty("importSeconds")),
+                        Double.parseDouble(p.getProperty("topSeconds")),
                         Double.parseDouble(p.getProperty("totalSeconds")));
             }
         }
-        return new LoadInfo(day, (long) ads * ClickModel.MINUTES, "loaded earlier (how and how long not recorded)", Instant.EPOCH, 0, 0, 0, 0);
+        return new LoadInfo(
+                day,
+                (long) ads * ClickModel.MINUTES,
+                "loaded earlier (how and how long not recorded)",
+                Instant.EPOCH,
+                0,
+                0,
+                0,
+                0);
     }
 
     private Path loadFile() {
@@ -129,8 +165,15 @@ final class DashboardDataSet {
         LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
         Instant dayStart = day.atStartOfDay(ZoneOffset.UTC).toInstant();
         long rows = (long) ads * ClickModel.MINUTES;
-        BenchCommand.step(String.format(Locale.ROOT, "Loading %,d rows of %s.ad_click_counts (%,d ads x %,d minutes of %s, filter %d)",
-                rows, keyspace, ads, ClickModel.MINUTES, day, ClickModel.FILTER));
+        BenchCommand.step(String.format(
+                Locale.ROOT,
+                "Loading %,d rows of %s.ad_click_counts (%,d ads x %,d minutes of %s, filter %d)",
+                rows,
+                keyspace,
+                ads,
+                ClickModel.MINUTES,
+                day,
+                ClickModel.FILTER));
         for (String table : List.of("ad_click_counts", "top_ads", "top_ads_latest")) {
             session.execute("TRUNCATE " + keyspace + "." + table);
         }
@@ -146,36 +189,63 @@ final class DashboardDataSet {
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("No CREATE TABLE of ad_click_counts in the Tally schema"));
         String insert = AdClickTables.COUNTS.insertCql(keyspace);
-        String ownClasspath = Paths.get(DashboardDataSet.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String ownClasspath = Paths.get(DashboardDataSet.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
         Path toolConfig = writeToolConfig(dir.resolve("writer"));
-        List<String> writer = new ArrayList<>(List.of(java(), "-Xmx1g", "-Dcassandra.config=" + toolConfig.toUri(),
+        List<String> writer = new ArrayList<>(List.of(
+                java(),
+                "-Xmx1g",
+                "-Dcassandra.config=" + toolConfig.toUri(),
                 "-Dlogback.configurationFile=" + logback.toUri()));
         writer.addAll(TOOL_JVM_FLAGS);
-        writer.addAll(List.of("-cp", ownClasspath + java.io.File.pathSeparator + cassandraClasspath,
-                SSTableWriterMain.class.getName(), keyspace, createTable, insert, Integer.toString(ads),
-                Long.toString(dayStart.toEpochMilli()), out.toString(), Integer.toString(writers)));
+        writer.addAll(List.of(
+                "-cp",
+                ownClasspath + java.io.File.pathSeparator + cassandraClasspath,
+                SSTableWriterMain.class.getName(),
+                keyspace,
+                createTable,
+                insert,
+                Integer.toString(ads),
+                Long.toString(dayStart.toEpochMilli()),
+                out.toString(),
+                Integer.toString(writers)));
         run(writer, dir, "the SSTable writer");
         double writeSeconds = BenchCommand.seconds(begin);
 
         long importBegin = System.nanoTime();
         // user.home: nodetool keeps its history under ~/.cassandra; keep it with the bench's files.
-        List<String> nodetool = new ArrayList<>(List.of(java(), "-Xmx256m", "-Duser.home=" + dir,
-                "-Dlogback.configurationFile=" + logback.toUri()));
+        List<String> nodetool = new ArrayList<>(
+                List.of(java(), "-Xmx256m", "-Duser.home=" + dir, "-Dlogback.configurationFile=" + logback.toUri()));
         nodetool.addAll(TOOL_JVM_FLAGS);
-        nodetool.addAll(List.of("-cp", cassandraClasspath, "org.apache.cassandra.tools.NodeTool",
-                "-h", "127.0.0.1", "-p", Integer.toString(stack.settings().cassandraJmxPort()),
-                "import", keyspace, "ad_click_counts"));
+        nodetool.addAll(List.of(
+                "-cp",
+                cassandraClasspath,
+                "org.apache.cassandra.tools.NodeTool",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(stack.settings().cassandraJmxPort()),
+                "import",
+                keyspace,
+                "ad_click_counts"));
         for (int w = 0; w < writers; w++) {
             nodetool.add(SSTableWriterMain.partDir(out, w, keyspace).toString());
         }
-        System.out.println("  nodetool import " + keyspace + " ad_click_counts <" + writers + " directories under " + out + ">");
+        System.out.println(
+                "  nodetool import " + keyspace + " ad_click_counts <" + writers + " directories under " + out + ">");
         run(nodetool, dir, "nodetool import");
         // nodetool import exits 0 even when it skipped every SSTable (e.g. a version the node does not read).
         try (Stream<Path> left = Files.walk(out)) {
-            List<Path> notImported = left.filter(p -> p.toString().endsWith("-Data.db")).toList();
+            List<Path> notImported =
+                    left.filter(p -> p.toString().endsWith("-Data.db")).toList();
             if (!notImported.isEmpty()) {
-                throw new IllegalStateException("nodetool import left " + notImported.size() + " SSTable(s) behind, e.g. "
-                        + notImported.get(0) + "; see " + stack.cassandra().process().logFile());
+                throw new IllegalStateException(
+                        "nodetool import left " + notImported.size() + " SSTable(s) behind, e.g. " + notImported.get(0)
+                                + "; see " + stack.cassandra().process().logFile());
             }
         }
         double importSeconds = BenchCommand.seconds(importBegin);
@@ -186,11 +256,19 @@ final class DashboardDataSet {
         double topSeconds = BenchCommand.seconds(topBegin);
 
         checkLoaded(session, model, dayStart);
-        session.execute(AdClickTables.COUNTS.insertCql(keyspace),
-                AdClickTables.COUNTS.insertValues(new AdClickCount(MARKER_AD, ClickModel.FILTER, dayStart.toEpochMilli(), (long) ads)));
-        LoadInfo info = new LoadInfo(day, rows,
+        session.execute(
+                AdClickTables.COUNTS.insertCql(keyspace),
+                AdClickTables.COUNTS.insertValues(
+                        new AdClickCount(MARKER_AD, ClickModel.FILTER, dayStart.toEpochMilli(), (long) ads)));
+        LoadInfo info = new LoadInfo(
+                day,
+                rows,
                 "written as SSTables by " + writers + " CQLSSTableWriter(s) (sorted) and loaded with nodetool import",
-                Instant.now(), writeSeconds, importSeconds, topSeconds, BenchCommand.seconds(begin));
+                Instant.now(),
+                writeSeconds,
+                importSeconds,
+                topSeconds,
+                BenchCommand.seconds(begin));
         System.out.printf(Locale.ROOT, "  %,d rows + %,d top-N rows loaded: %s%n", rows, topRows, info.describe());
 
         Properties p = new Properties();
@@ -225,7 +303,8 @@ final class DashboardDataSet {
                 for (int i = 0; i < list.adIds().size(); i++) {
                     ads.add(new AdCount(list.adIds().get(i), list.counts().get(i)));
                 }
-                TopAds lists = new TopAds(ClickModel.FILTER, window, windowStart.toEpochMilli(), windowEnd.toEpochMilli(), ads);
+                TopAds lists = new TopAds(
+                        ClickModel.FILTER, window, windowStart.toEpochMilli(), windowEnd.toEpochMilli(), ads);
                 List<BoundStatement> statements = new ArrayList<>();
                 statements.add(top.bind(AdClickTables.TOP_ADS.insertValues(lists)));
                 if (end == ClickModel.MINUTES) {
@@ -246,22 +325,39 @@ final class DashboardDataSet {
     /** Fails unless the last ad has every minute and the first ad's day sums to the model's. */
     private void checkLoaded(CqlSession session, ClickModel model, Instant dayStart) {
         String last = ClickModel.adId(ads);
-        long rows = session.execute("SELECT count(*) FROM " + keyspace + "." + AdClickTables.COUNTS.name() + " WHERE ad_id = ? AND filter_id = ?",
-                last, ClickModel.FILTER).one().getLong(0);
-        Row sum = session.execute("SELECT sum(count) FROM " + keyspace + "." + AdClickTables.COUNTS.name() + " WHERE ad_id = ? AND filter_id = ?"
-                + " AND click_minute >= ? AND click_minute < ?", ClickModel.adId(1), ClickModel.FILTER, dayStart,
-                dayStart.plusSeconds(60L * ClickModel.MINUTES)).one();
+        long rows = session.execute(
+                        "SELECT count(*) FROM " + keyspace + "." + AdClickTables.COUNTS.name()
+                                + " WHERE ad_id = ? AND filter_id = ?",
+                        last,
+                        ClickModel.FILTER)
+                .one()
+                .getLong(0);
+        Row sum = session.execute(
+                        "SELECT sum(count) FROM " + keyspace + "." + AdClickTables.COUNTS.name()
+                                + " WHERE ad_id = ? AND filter_id = ?" + " AND click_minute >= ? AND click_minute < ?",
+                        ClickModel.adId(1),
+                        ClickModel.FILTER,
+                        dayStart,
+                        dayStart.plusSeconds(60L * ClickModel.MINUTES))
+                .one();
         long expected = model.sum(1, 0, ClickModel.MINUTES);
         if (rows != ClickModel.MINUTES || sum == null || sum.getLong(0) != expected) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
-                    "The load is incomplete: %s has %d of %d minutes; %s sums to %s, expected %d", last, rows, ClickModel.MINUTES,
-                    ClickModel.adId(1), sum == null ? "nothing" : Long.toString(sum.getLong(0)), expected));
+            throw new IllegalStateException(String.format(
+                    Locale.ROOT,
+                    "The load is incomplete: %s has %d of %d minutes; %s sums to %s, expected %d",
+                    last,
+                    rows,
+                    ClickModel.MINUTES,
+                    ClickModel.adId(1),
+                    sum == null ? "nothing" : Long.toString(sum.getLong(0)),
+                    expected));
         }
     }
 
     /** Runs a tool JVM in {@code dir} (where anything it writes on its own lands), its output on ours. */
     private static void run(List<String> command, Path dir, String what) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
+        Process process =
+                new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
         int exit = process.waitFor();
         if (exit != 0) {
             throw new IllegalStateException(what + " failed with exit status " + exit);
@@ -275,36 +371,42 @@ final class DashboardDataSet {
      */
     private static Path writeToolConfig(Path dir) throws IOException {
         Path data = Files.createDirectories(dir.resolve("data"));
-        return Files.writeString(dir.resolve("cassandra.yaml"), String.join("\n",
-                "cluster_name: tally-sstable-writer",
-                "num_tokens: 1",
-                "partitioner: org.apache.cassandra.dht.Murmur3Partitioner",
-                "storage_compatibility_mode: CASSANDRA_4",
-                "data_file_directories: [" + data.resolve("data") + "]",
-                "commitlog_directory: " + data.resolve("commitlog"),
-                "saved_caches_directory: " + data.resolve("saved_caches"),
-                "hints_directory: " + data.resolve("hints"),
-                "cdc_raw_directory: " + data.resolve("cdc_raw"),
-                "commitlog_sync: periodic",
-                "commitlog_sync_period: 10000ms",
-                "seed_provider:",
-                "  - class_name: org.apache.cassandra.locator.SimpleSeedProvider",
-                "    parameters:",
-                "      - seeds: \"127.0.0.1\"",
-                "endpoint_snitch: SimpleSnitch",
-                ""));
+        return Files.writeString(
+                dir.resolve("cassandra.yaml"),
+                String.join(
+                        "\n",
+                        "cluster_name: tally-sstable-writer",
+                        "num_tokens: 1",
+                        "partitioner: org.apache.cassandra.dht.Murmur3Partitioner",
+                        "storage_compatibility_mode: CASSANDRA_4",
+                        "data_file_directories: [" + data.resolve("data") + "]",
+                        "commitlog_directory: " + data.resolve("commitlog"),
+                        "saved_caches_directory: " + data.resolve("saved_caches"),
+                        "hints_directory: " + data.resolve("hints"),
+                        "cdc_raw_directory: " + data.resolve("cdc_raw"),
+                        "commitlog_sync: periodic",
+                        "commitlog_sync_period: 10000ms",
+                        "seed_provider:",
+                        "  - class_name: org.apache.cassandra.locator.SimpleSeedProvider",
+                        "    parameters:",
+                        "      - seeds: \"127.0.0.1\"",
+                        "endpoint_snitch: SimpleSnitch",
+                        ""));
     }
 
     private static Path writeQuietLogback(Path dir) throws IOException {
-        return Files.writeString(dir.resolve("logback-tools.xml"), String.join("\n",
-                "<configuration>",
-                "  <appender name=\"STDERR\" class=\"ch.qos.logback.core.ConsoleAppender\">",
-                "    <target>System.err</target>",
-                "    <encoder><pattern>%level %logger{20} %msg%n</pattern></encoder>",
-                "  </appender>",
-                "  <root level=\"WARN\"><appender-ref ref=\"STDERR\"/></root>",
-                "</configuration>",
-                ""));
+        return Files.writeString(
+                dir.resolve("logback-tools.xml"),
+                String.join(
+                        "\n",
+                        "<configuration>",
+                        "  <appender name=\"STDERR\" class=\"ch.qos.logback.core.ConsoleAppender\">",
+                        "    <target>System.err</target>",
+                        "    <encoder><pattern>%level %logger{20} %msg%n</pattern></encoder>",
+                        "  </appender>",
+                        "  <root level=\"WARN\"><appender-ref ref=\"STDERR\"/></root>",
+                        "</configuration>",
+                        ""));
     }
 
     private static String java() {

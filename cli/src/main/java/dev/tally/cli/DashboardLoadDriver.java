@@ -42,6 +42,7 @@ final class DashboardLoadDriver {
         private long lastDone;
         /** From the first scheduled send of the measured run to the last answer. */
         double elapsedSeconds;
+
         final List<String> errorSamples = new ArrayList<>();
 
         QueryStats(String label) {
@@ -142,7 +143,8 @@ final class DashboardLoadDriver {
 
     static final int SETTLE_SECONDS = 5;
 
-    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MINUTE =
+            DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
     private final String base;
     private final int ads;
     private final int rate;
@@ -157,7 +159,14 @@ final class DashboardLoadDriver {
     private final ClickModel.TopList[] latestTop = new ClickModel.TopList[ClickModel.WINDOWS.size()];
 
     DashboardLoadDriver(
-            int port, ClickModel model, Instant day, int ads, int rate, int minWarmupSeconds, int maxWarmupSeconds, int seconds) {
+            int port,
+            ClickModel model,
+            Instant day,
+            int ads,
+            int rate,
+            int minWarmupSeconds,
+            int maxWarmupSeconds,
+            int seconds) {
         this.base = "http://127.0.0.1:" + port;
         this.ads = ads;
         this.rate = rate;
@@ -203,8 +212,14 @@ final class DashboardLoadDriver {
                 settled = second >= Math.max(minWarmupSeconds, SETTLE_SECONDS)
                         && compileMillisAt[second] - compileMillisAt[second - SETTLE_SECONDS] < SETTLED_COMPILE_MILLIS;
                 if (settled || second == maxWarmupSeconds) {
-                    System.out.printf(Locale.ROOT, "  warm-up: %d s, JIT %s (%d errors); %d measured run(s) of %d s%n", second,
-                            settled ? "settled" : "still compiling", warmup.errors(), runs, seconds);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  warm-up: %d s, JIT %s (%d errors); %d measured run(s) of %d s%n",
+                            second,
+                            settled ? "settled" : "still compiling",
+                            warmup.errors(),
+                            runs,
+                            seconds);
                     phase = new Phase(i, scheduled, compileMillisAt[second]);
                     measured.add(phase);
                 }
@@ -231,7 +246,8 @@ final class DashboardLoadDriver {
                     }));
         }
         try {
-            CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+            CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]))
+                    .get(60, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             System.out.println("  some requests did not finish within 60 s of the last send; they are not counted");
         } finally {
@@ -245,7 +261,11 @@ final class DashboardLoadDriver {
             result.add(new Run(run.stats(), run.maxSendLagNanos / 1e6, compileEnd - run.compileMillisAtBegin));
         }
         double warmupSeconds = (measured.get(0).scheduledBegin - begin) / 1e9;
-        return new Drive(QueryStats.merged("warm-up", List.of(warmup.aggregated, warmup.popular)), warmupSeconds, settled, result);
+        return new Drive(
+                QueryStats.merged("warm-up", List.of(warmup.aggregated, warmup.popular)),
+                warmupSeconds,
+                settled,
+                result);
     }
 
     private String check(Planned planned, HttpResponse<String> response, Throwable failure) {
@@ -270,7 +290,8 @@ final class DashboardLoadDriver {
         long expected = model.sum(rank, from, from + length);
         String adId = ClickModel.adId(rank);
         URI uri = URI.create(base + "/v1/ads/" + adId + "/aggregated_count?from="
-                + MINUTE.format(day.plusSeconds(60L * from)) + "&to=" + MINUTE.format(day.plusSeconds(60L * (from + length)))
+                + MINUTE.format(day.plusSeconds(60L * from)) + "&to="
+                + MINUTE.format(day.plusSeconds(60L * (from + length)))
                 + "&filter=" + ClickModel.FILTER);
         return new Planned(stats, request(uri), body -> {
             JsonNode count = body.get("count");
@@ -286,9 +307,12 @@ final class DashboardLoadDriver {
         int count = random.nextBoolean() ? 10 : 100;
         int w = random.nextInt(ClickModel.WINDOWS.size());
         int window = ClickModel.WINDOWS.get(w);
-        List<String> expected = latestTop[w].adIds().subList(0, Math.min(count, latestTop[w].adIds().size()));
+        List<String> expected = latestTop[w]
+                .adIds()
+                .subList(0, Math.min(count, latestTop[w].adIds().size()));
         String windowEnd = day.plusSeconds(60L * ClickModel.MINUTES).toString();
-        URI uri = URI.create(base + "/v1/ads/popular_ads?count=" + count + "&window=" + window + "&filter=" + ClickModel.FILTER);
+        URI uri = URI.create(
+                base + "/v1/ads/popular_ads?count=" + count + "&window=" + window + "&filter=" + ClickModel.FILTER);
         return new Planned(stats, request(uri), body -> {
             JsonNode list = body.get("ads");
             JsonNode ids = body.get("ad_ids");
@@ -300,7 +324,8 @@ final class DashboardLoadDriver {
             if (list.size() != expected.size() || !got.equals(expected)) {
                 return "window " + window + " count " + count + ": " + got.size() + " ads, not the expected list";
             }
-            return windowEnd.equals(body.path("window_end").asText()) ? null
+            return windowEnd.equals(body.path("window_end").asText())
+                    ? null
                     : "window_end " + body.path("window_end").asText() + ", expected " + windowEnd;
         });
     }

@@ -1,8 +1,8 @@
 package dev.tally.cli;
 
-import dev.tally.connectors.client.KafkaClients;
 import dev.tally.connectors.avro.AvroCodec;
 import dev.tally.connectors.avro.AvroDecodeException;
+import dev.tally.connectors.client.KafkaClients;
 import dev.tally.connectors.kafka.Decoded;
 import dev.tally.connectors.kafka.DecodingDeserializer;
 import dev.tally.connectors.kafka.Topics;
@@ -54,7 +54,13 @@ public final class DeadLetterRepair {
      * before; not re-sent because the job would still reject them (by today's reason); truncated
      * originals that cannot be re-sent; dead letters the job made itself (no input position).
      */
-    public record Result(long examined, long resent, long alreadyResent, Map<String, Long> stillRejected, long truncated, long notFromInput) {}
+    public record Result(
+            long examined,
+            long resent,
+            long alreadyResent,
+            Map<String, Long> stillRejected,
+            long truncated,
+            long notFromInput) {}
 
     private DeadLetterRepair() {}
 
@@ -77,7 +83,9 @@ public final class DeadLetterRepair {
         Map<String, ReasonCount> reasons = new TreeMap<>();
         TopicReader.forEachCommitted(kafka, Topics.deadLetter(inputTopic), r -> {
             DeadLetter letter = deadLetter(r);
-            reasons.merge(letter.getReason(), new ReasonCount(1, letter.getDetail()),
+            reasons.merge(
+                    letter.getReason(),
+                    new ReasonCount(1, letter.getDetail()),
                     (a, b) -> new ReasonCount(a.count() + 1, a.example()));
         });
         return reasons;
@@ -126,7 +134,11 @@ public final class DeadLetterRepair {
                     return;
                 }
                 byte[] original = bytes(letter.getOriginal());
-                Decoded<T> now = check.decode(original, inputTopic, letter.getSourcePartition(), letter.getSourceOffset(),
+                Decoded<T> now = check.decode(
+                        original,
+                        inputTopic,
+                        letter.getSourcePartition(),
+                        letter.getSourceOffset(),
                         letter.getSourceTimestamp());
                 if (!now.isAccepted()) {
                     counts.stillRejected.merge(now.deadLetter.getReason(), 1L, Long::sum);
@@ -137,13 +149,22 @@ public final class DeadLetterRepair {
                     return;
                 }
                 ProducerRecord<byte[], byte[]> repaired = new ProducerRecord<>(
-                        inputTopic, letter.getSourcePartition(), letter.getSourceTimestamp() >= 0 ? letter.getSourceTimestamp() : null,
-                        null, original);
+                        inputTopic,
+                        letter.getSourcePartition(),
+                        letter.getSourceTimestamp() >= 0 ? letter.getSourceTimestamp() : null,
+                        null,
+                        original);
                 repaired.headers().add(new RecordHeader(REPAIRED_FROM, position.getBytes(StandardCharsets.UTF_8)));
-                repaired.headers().add(new RecordHeader(ORIGINAL_POSITION,
-                        (letter.getSourceTopic() + "/" + letter.getSourcePartition() + "/" + letter.getSourceOffset()).getBytes(StandardCharsets.UTF_8)));
+                repaired.headers()
+                        .add(new RecordHeader(
+                                ORIGINAL_POSITION,
+                                (letter.getSourceTopic() + "/" + letter.getSourcePartition() + "/"
+                                                + letter.getSourceOffset())
+                                        .getBytes(StandardCharsets.UTF_8)));
                 producer.send(repaired);
-                producer.send(new ProducerRecord<>(resent, position.getBytes(StandardCharsets.UTF_8),
+                producer.send(new ProducerRecord<>(
+                        resent,
+                        position.getBytes(StandardCharsets.UTF_8),
                         Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8)));
                 if (counts.sent % 1_000 == 0) {
                     producer.commitTransaction();
@@ -154,7 +175,13 @@ public final class DeadLetterRepair {
                 producer.commitTransaction();
             }
         }
-        return new Result(counts.examined, counts.sent, counts.already, counts.stillRejected, counts.truncated, counts.notFromInput);
+        return new Result(
+                counts.examined,
+                counts.sent,
+                counts.already,
+                counts.stillRejected,
+                counts.truncated,
+                counts.notFromInput);
     }
 
     private static KafkaProducer<byte[], byte[]> producer(KafkaClients kafka) {
@@ -168,8 +195,10 @@ public final class DeadLetterRepair {
 
     private static void createMarkerTopic(KafkaClients kafka, String topic) throws Exception {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.of(1), java.util.Optional.empty()).configs(Map.of("cleanup.policy", "compact"))))
-                    .all().get();
+            admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.of(1), java.util.Optional.empty())
+                            .configs(Map.of("cleanup.policy", "compact"))))
+                    .all()
+                    .get();
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
@@ -187,7 +216,8 @@ public final class DeadLetterRepair {
         try {
             return DEAD_LETTERS.decode(record.value());
         } catch (AvroDecodeException e) {
-            throw new IllegalStateException("Not a DeadLetter at " + record.topic() + "/" + record.partition() + "/" + record.offset(), e);
+            throw new IllegalStateException(
+                    "Not a DeadLetter at " + record.topic() + "/" + record.partition() + "/" + record.offset(), e);
         }
     }
 

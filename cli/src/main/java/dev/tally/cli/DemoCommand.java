@@ -40,7 +40,11 @@ import picocli.CommandLine.Parameters;
         })
 final class DemoCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "<job>", completionCandidates = DemoCommand.JobsWithDemo.class,
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "<job>",
+            completionCandidates = DemoCommand.JobsWithDemo.class,
             description = "The job: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String job = AdClickJob.NAME;
 
@@ -60,56 +64,68 @@ final class DemoCommand implements Callable<Integer> {
         JobDemo demo = JobToolsRegistry.of(job).demo();
         TallyJob<?, ?, ?> tallyJob = TallyJobs.byName(job);
         TallyHome home = TallyHome.locate();
-        String id = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        String id = DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
+                .withZone(ZoneOffset.UTC)
+                .format(Instant.now());
         LocalStack stack = LocalStack.ofCheckout(home);
         step("1/5 Starting the local stack (Kafka, Cassandra, Flink)");
         stack.up(ServiceProcess.Lifetime.DETACHED, Topics.all(4), Duration.ofMinutes(3));
 
-        JobDemo.Run run =
-                new JobDemo.Run(
-                        id,
-                        Files.createDirectories(home.stackDir().resolve("demo").resolve(id)),
-                        Endpoints.of(stack.kafka().bootstrapServers(), stack.cassandra().contactPoint()),
-                        "demo_" + id,
-                        events != null ? events : demo.defaultEvents());
+        JobDemo.Run run = new JobDemo.Run(
+                id,
+                Files.createDirectories(home.stackDir().resolve("demo").resolve(id)),
+                Endpoints.of(stack.kafka().bootstrapServers(), stack.cassandra().contactPoint()),
+                "demo_" + id,
+                events != null ? events : demo.defaultEvents());
         Map<String, Integer> topics = new TreeMap<>(demo.topics(run));
         // An input topic (one with a dead-letter topic) is stamped with the broker's time, as the stack's are.
-        stack.kafka().createTopics(topics.entrySet().stream()
-                .map(t -> {
-                    NewTopic topic = new NewTopic(t.getKey(), t.getValue(), (short) 1);
-                    return topics.containsKey(Topics.deadLetter(t.getKey())) ? topic.configs(Topics.INPUT_CONFIG) : topic;
-                })
-                .toList());
+        stack.kafka()
+                .createTopics(topics.entrySet().stream()
+                        .map(t -> {
+                            NewTopic topic = new NewTopic(t.getKey(), t.getValue(), (short) 1);
+                            return topics.containsKey(Topics.deadLetter(t.getKey()))
+                                    ? topic.configs(Topics.INPUT_CONFIG)
+                                    : topic;
+                        })
+                        .toList());
         stack.cassandra().applySchema(run.keyspace());
-        System.out.println("   run " + id + ": topics " + String.join(", ", topics.keySet()) + "; keyspace " + run.keyspace());
+        System.out.println(
+                "   run " + id + ": topics " + String.join(", ", topics.keySet()) + "; keyspace " + run.keyspace());
 
         step("2/5 Generating " + String.format("%,d", run.events()) + " records with their expected results");
         demo.generate(run);
 
         step("3/5 Submitting the " + job + " job with the Flink CLI");
         String jobName = "tally-" + job + "-demo-" + id;
-        List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "--bootstrap-servers", stack.kafka().bootstrapServers(),
-                                "--cassandra", stack.cassandra().contactPoint(),
-                                "--keyspace", run.keyspace(),
-                                "--archive-dir", run.dir().resolve("archive").toUri().toString(),
-                                "--transactional-id-prefix", jobName,
-                                "--group-id", jobName,
-                                "--job-name", jobName,
-                                "--bounded"));
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers",
+                stack.kafka().bootstrapServers(),
+                "--cassandra",
+                stack.cassandra().contactPoint(),
+                "--keyspace",
+                run.keyspace(),
+                "--archive-dir",
+                run.dir().resolve("archive").toUri().toString(),
+                "--transactional-id-prefix",
+                jobName,
+                "--group-id",
+                jobName,
+                "--job-name",
+                jobName,
+                "--bounded"));
         args.addAll(demo.jobArguments(run));
         int submitted = SubmitCommand.submit(stack.flink(), home, tallyJob.name(), args, Duration.ofMinutes(2));
         if (submitted != 0) {
             return submitted;
         }
 
-        step("4/5 Waiting for the job to process the input (watch it at " + stack.flink().webUrl() + ")");
+        step("4/5 Waiting for the job to process the input (watch it at "
+                + stack.flink().webUrl() + ")");
         String state = awaitEnd(stack.flink(), jobName).state();
         System.out.println("   job " + state);
         if (!state.equals("FINISHED")) {
-            System.err.println("The job ended " + state + "; see " + stack.flink().webUrl() + " and .tally/flink/*.log");
+            System.err.println(
+                    "The job ended " + state + "; see " + stack.flink().webUrl() + " and .tally/flink/*.log");
             return 1;
         }
 
@@ -120,7 +136,8 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("Where to look:");
         System.out.println("  Dashboard:        " + dashboard);
         System.out.println("  Flink web UI:     " + stack.flink().webUrl());
-        System.out.println("  Cassandra:        keyspace " + run.keyspace() + " at " + stack.cassandra().contactPoint());
+        System.out.println("  Cassandra:        keyspace " + run.keyspace() + " at "
+                + stack.cassandra().contactPoint());
         for (String line : demo.whereToLook(run)) {
             System.out.println("  " + line);
         }
@@ -157,7 +174,8 @@ final class DemoCommand implements Callable<Integer> {
             for (FlinkCluster.JobInfo job : flink.jobs()) {
                 if (job.name().equals(jobName) && job.state().equals("RUNNING")) {
                     boolean allRunning = true;
-                    for (com.fasterxml.jackson.databind.JsonNode vertex : flink.rest("/jobs/" + job.id()).path("vertices")) {
+                    for (com.fasterxml.jackson.databind.JsonNode vertex :
+                            flink.rest("/jobs/" + job.id()).path("vertices")) {
                         allRunning &= vertex.path("status").asText().equals("RUNNING");
                     }
                     if (allRunning) {

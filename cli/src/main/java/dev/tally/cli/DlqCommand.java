@@ -29,7 +29,10 @@ import picocli.CommandLine.Unmatched;
         })
 final class DlqCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "<job>", description = "Job: ${COMPLETION-CANDIDATES}",
+    @Parameters(
+            index = "0",
+            paramLabel = "<job>",
+            description = "Job: ${COMPLETION-CANDIDATES}",
             completionCandidates = SubmitCommand.JobNames.class)
     String jobName;
 
@@ -42,20 +45,24 @@ final class DlqCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "With --resend: only count what would be re-sent.")
     boolean dryRun;
 
-    @Unmatched List<String> jobArgs = new ArrayList<>();
+    @Unmatched
+    List<String> jobArgs = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
         TallyJob<?, ?, ?> job = TallyJobs.byName(jobName);
-        JobOptions options = JobOptions.parse(job.newOptions(),
+        JobOptions options = JobOptions.parse(
+                job.newOptions(),
                 LocalStackDefaults.withLocalStack(jobArgs, TallyHome.locate()).toArray(String[]::new));
         if (options == null) {
             return 0;
         }
         if (!resend) {
-            Map<String, DeadLetterRepair.ReasonCount> reasonCounts = DeadLetterRepair.byReason(options.kafka(), options.inputTopic);
+            Map<String, DeadLetterRepair.ReasonCount> reasonCounts =
+                    DeadLetterRepair.byReason(options.kafka(), options.inputTopic);
             System.out.printf("%-24s %12s  %s%n", "REASON", "DEAD LETTERS", "FIRST DETAIL");
-            reasonCounts.forEach((reason, c) -> System.out.printf("%-24s %,12d  %s%n", reason, c.count(), abbreviate(c.example())));
+            reasonCounts.forEach(
+                    (reason, c) -> System.out.printf("%-24s %,12d  %s%n", reason, c.count(), abbreviate(c.example())));
             if (reasonCounts.isEmpty()) {
                 System.out.println("(no dead letters in " + Topics.deadLetter(options.inputTopic) + ")");
             }
@@ -63,17 +70,24 @@ final class DlqCommand implements Callable<Integer> {
         }
         DeadLetterRepair.Result result = DeadLetterRepair.resend(
                 options.kafka(), options.inputTopic, new LinkedHashSet<>(reasons), decoder(job, options), dryRun);
-        System.out.printf("%s %,d of %,d dead letters%s to %s; %,d re-sent before; %,d truncated (cannot be re-sent);"
+        System.out.printf(
+                "%s %,d of %,d dead letters%s to %s; %,d re-sent before; %,d truncated (cannot be re-sent);"
                         + " %,d made by the job itself (conflicts); still rejected: %s%n",
-                dryRun ? "Would re-send" : "Re-sent", result.resent(), result.examined(),
-                reasons.isEmpty() ? "" : " of " + String.join(", ", reasons), options.inputTopic,
-                result.alreadyResent(), result.truncated(), result.notFromInput(),
+                dryRun ? "Would re-send" : "Re-sent",
+                result.resent(),
+                result.examined(),
+                reasons.isEmpty() ? "" : " of " + String.join(", ", reasons),
+                options.inputTopic,
+                result.alreadyResent(),
+                result.truncated(),
+                result.notFromInput(),
                 result.stillRejected().isEmpty() ? "none" : result.stillRejected());
         return 0;
     }
 
     @SuppressWarnings("unchecked")
-    private static <I extends SpecificRecordBase, O extends JobOptions> DecodingDeserializer<I> decoder(TallyJob<I, O, ?> job, JobOptions options) {
+    private static <I extends SpecificRecordBase, O extends JobOptions> DecodingDeserializer<I> decoder(
+            TallyJob<I, O, ?> job, JobOptions options) {
         return new DecodingDeserializer<>(job.inputType(), job.validator((O) options));
     }
 

@@ -24,7 +24,9 @@ final class JobCommandLine {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
-    @Option(names = {"-h", "--help"}, description = "This help; after the job name, the job's options too.")
+    @Option(
+            names = {"-h", "--help"},
+            description = "This help; after the job name, the job's options too.")
     boolean help;
 
     @Option(
@@ -36,11 +38,18 @@ final class JobCommandLine {
     @Option(names = "--parallelism", description = "Parallelism of the job (flink run -p; default: the cluster's).")
     Integer parallelism;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "<job>", description = "Job: ${COMPLETION-CANDIDATES}",
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "<job>",
+            description = "Job: ${COMPLETION-CANDIDATES}",
             completionCandidates = SubmitCommand.JobNames.class)
     String jobName;
 
-    @Parameters(index = "1..*", paramLabel = "<job option>", description = "The job's options; '<job> --help' lists them.")
+    @Parameters(
+            index = "1..*",
+            paramLabel = "<job option>",
+            description = "The job's options; '<job> --help' lists them.")
     List<String> jobArgs = new ArrayList<>();
 
     /**

@@ -41,7 +41,9 @@ final class LeaderboardBench implements Callable<Integer> {
     @Option(names = "--players", description = "Distinct players, Zipf-active (default: ${DEFAULT-VALUE}).")
     int players = 1_000_000;
 
-    @Option(names = "--skip-redis", description = "Do not run the Redis sorted-set version (it needs Debian's redis-server).")
+    @Option(
+            names = "--skip-redis",
+            description = "Do not run the Redis sorted-set version (it needs Debian's redis-server).")
     boolean skipRedis;
 
     @Mixin
@@ -54,16 +56,21 @@ final class LeaderboardBench implements Callable<Integer> {
 
     private int measure(BenchSession session) throws Exception {
         String input = session.createInput("bench-match-results-" + session.run);
-        double produceRate = session.preload(input, events,
-                LeaderboardLoadgenCommand.of(session.endpoints(), input, events).population(players, GAMES, MATCHES_PER_SECOND));
+        double produceRate = session.preload(
+                input,
+                events,
+                LeaderboardLoadgenCommand.of(session.endpoints(), input, events)
+                        .population(players, GAMES, MATCHES_PER_SECOND));
 
         List<BenchCommand.Result> results = new ArrayList<>();
         results.add(session.rawConsume(input));
         results.add(session.runJob("leaderboard", "", JOB_ALL_SINKS, input, events, RESULT_TOPICS, List.of(), false));
         results.add(session.runJob("leaderboard", "", JOB_DISCARDED, input, events, RESULT_TOPICS, List.of(), true));
         if (!run.skipSql) {
-            results.add(session.runJob("leaderboard-sql", "", SQL_ALL_SINKS, input, events, RESULT_TOPICS, List.of(), false));
-            results.add(session.runJob("leaderboard-sql", "", SQL_DISCARDED, input, events, RESULT_TOPICS, List.of(), true));
+            results.add(session.runJob(
+                    "leaderboard-sql", "", SQL_ALL_SINKS, input, events, RESULT_TOPICS, List.of(), false));
+            results.add(session.runJob(
+                    "leaderboard-sql", "", SQL_DISCARDED, input, events, RESULT_TOPICS, List.of(), true));
         }
         RedisLeaderboard.Run redis = null;
         if (!skipRedis) {
@@ -75,23 +82,36 @@ final class LeaderboardBench implements Callable<Integer> {
         }
 
         StringBuilder table = new StringBuilder();
-        table.append("Command: `./tally bench leaderboard --events ").append(events).append(" --players ").append(players)
-                .append(run.skipSql ? " --skip-sql" : "").append(skipRedis ? " --skip-redis" : "").append("`  \n");
+        table.append("Command: `./tally bench leaderboard --events ")
+                .append(events)
+                .append(" --players ")
+                .append(players)
+                .append(run.skipSql ? " --skip-sql" : "")
+                .append(skipRedis ? " --skip-redis" : "")
+                .append("`  \n");
         table.append(BenchCommand.runLine());
-        table.append(String.format(Locale.ROOT,
+        table.append(String.format(
+                Locale.ROOT,
                 "Data: %,d records: two-player matches of %,d Zipf-active players (and a bot) in %d games, %,d matches per"
                         + " second of event time; duplicates, corrections, late and stale re-sends and malformed records at the"
                         + " generator's rates; preloaded at %,.0f records/s.%n%n",
-                events, players, GAMES, MATCHES_PER_SECOND, produceRate));
+                events,
+                players,
+                GAMES,
+                MATCHES_PER_SECOND,
+                produceRate));
         table.append(BenchCommand.throughputTable(results));
         table.append(BenchCommand.sqlRatios(results, JOB_ALL_SINKS, SQL_ALL_SINKS, JOB_DISCARDED, SQL_DISCARDED));
         if (redis != null) {
-            table.append(String.format(Locale.ROOT,
+            table.append(String.format(
+                    Locale.ROOT,
                     "%nThe job against Redis sorted sets on the same input (records/s ratio): %.2fx as deployed, %.2fx with results"
                             + " discarded. Redis applied the results of %d tournaments, with no dedup, corrections or event time;"
                             + " queries after it, %,d of each:%n%n",
-                    results.get(1).rate() / redis.apply().rate(), results.get(2).rate() / redis.apply().rate(),
-                    redis.tournaments(), REDIS_QUERIES));
+                    results.get(1).rate() / redis.apply().rate(),
+                    results.get(2).rate() / redis.apply().rate(),
+                    redis.tournaments(),
+                    REDIS_QUERIES));
             table.append(RedisLeaderboard.latencyLines(redis));
         }
         session.publish(run.report, "bench leaderboard", table.toString());

@@ -46,6 +46,7 @@ final class MetricsBench implements Callable<Integer> {
                   - alert: PoolMemory
                     expr: 'max(mem_used_bytes[1m]) by (pool) > 65000'
             """;
+
     private static final String JOB_DISCARDED = "job, results discarded";
     private static final String SQL_ALL_SINKS = "Flink SQL, 1-minute rollups only, the same sinks";
     private static final String SQL_DISCARDED = "Flink SQL, 1-minute rollups only, results discarded";
@@ -64,7 +65,8 @@ final class MetricsBench implements Callable<Integer> {
 
     @Option(
             names = "--hosts",
-            description = "Hosts per pool; 3 pools x 12 metrics per host, plus 2 cluster series, sampled every 10 s (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Hosts per pool; 3 pools x 12 metrics per host, plus 2 cluster series, sampled every 10 s (default: ${DEFAULT-VALUE}).")
     int hosts = 100;
 
     @Mixin
@@ -79,7 +81,9 @@ final class MetricsBench implements Callable<Integer> {
         String input = session.createInput("bench-metric-points-" + session.run);
         // No delayed or late points: SQL drops what is behind its watermark where the job applies
         // it within the lateness, so on such points the two would not compute the same minutes.
-        double produceRate = session.preload(input, events,
+        double produceRate = session.preload(
+                input,
+                events,
                 MetricsLoadgenCommand.of(session.endpoints(), input, events)
                         .fleet(POOLS, hosts, METRICS_PER_HOST, Duration.ofSeconds(INTERVAL_SECONDS))
                         .onTimeWith(DUPLICATES, CONFLICTS));
@@ -91,14 +95,23 @@ final class MetricsBench implements Callable<Integer> {
         Path rules = Files.createTempFile("tally-bench-alert-rules", ".yaml");
         try {
             Files.writeString(rules, FLEET_RULES);
-            results.add(session.runJob("metrics", "alerts", JOB_ALERTS, input, events, ALERT_TOPICS,
-                    List.of("--alert-rules", rules.toString()), false));
+            results.add(session.runJob(
+                    "metrics",
+                    "alerts",
+                    JOB_ALERTS,
+                    input,
+                    events,
+                    ALERT_TOPICS,
+                    List.of("--alert-rules", rules.toString()),
+                    false));
         } finally {
             Files.deleteIfExists(rules);
         }
         if (!run.skipSql) {
-            results.add(session.runJob("metrics-sql", "", SQL_ALL_SINKS, input, events, RESULT_TOPICS, List.of(), false));
-            results.add(session.runJob("metrics-sql", "", SQL_DISCARDED, input, events, RESULT_TOPICS, List.of(), true));
+            results.add(
+                    session.runJob("metrics-sql", "", SQL_ALL_SINKS, input, events, RESULT_TOPICS, List.of(), false));
+            results.add(
+                    session.runJob("metrics-sql", "", SQL_DISCARDED, input, events, RESULT_TOPICS, List.of(), true));
         }
 
         String table = render(results, produceRate);
@@ -110,16 +123,30 @@ final class MetricsBench implements Callable<Integer> {
     private String render(List<BenchCommand.Result> results, double produceRate) {
         int series = POOLS * hosts * METRICS_PER_HOST + CLUSTER_SERIES;
         StringBuilder out = new StringBuilder();
-        out.append("Command: `./tally bench metrics --events ").append(events).append(" --hosts ").append(hosts)
-                .append(run.skipSql ? " --skip-sql" : "").append("`  \n");
+        out.append("Command: `./tally bench metrics --events ")
+                .append(events)
+                .append(" --hosts ")
+                .append(hosts)
+                .append(run.skipSql ? " --skip-sql" : "")
+                .append("`  \n");
         out.append(BenchCommand.runLine());
-        out.append(String.format(Locale.ROOT,
+        out.append(String.format(
+                Locale.ROOT,
                 "Data: %,d records: %,d series (%d pools x %d hosts x %d metrics, gauges and counters, + %d without labels), a sample"
                         + " every %d s (about %,d minutes of event time), %.1f%% duplicates, %.1f%% conflicting values, no delayed or late"
                         + " points; counter restarts, silent hosts, undecodable and invalid records at the generator's rates;"
                         + " preloaded at %,.0f records/s.%n%n",
-                events, series, POOLS, hosts, METRICS_PER_HOST, CLUSTER_SERIES, INTERVAL_SECONDS,
-                events / series * INTERVAL_SECONDS / 60, 100 * DUPLICATES, 100 * CONFLICTS, produceRate));
+                events,
+                series,
+                POOLS,
+                hosts,
+                METRICS_PER_HOST,
+                CLUSTER_SERIES,
+                INTERVAL_SECONDS,
+                events / series * INTERVAL_SECONDS / 60,
+                100 * DUPLICATES,
+                100 * CONFLICTS,
+                produceRate));
         out.append(BenchCommand.throughputTable(results));
         out.append(BenchCommand.sqlRatios(results, JOB_ALL_SINKS, SQL_ALL_SINKS, JOB_DISCARDED, SQL_DISCARDED));
         return out.toString();

@@ -25,32 +25,41 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Option(
             names = "--replication",
-            description = "Replication of the keyspace if it must be created, as CQL (default: ${DEFAULT-VALUE}); in production"
-                    + " e.g. \"{'class': 'NetworkTopologyStrategy', 'dc1': 3}\".")
+            description =
+                    "Replication of the keyspace if it must be created, as CQL (default: ${DEFAULT-VALUE}); in production"
+                            + " e.g. \"{'class': 'NetworkTopologyStrategy', 'dc1': 3}\".")
     String replication = CqlSchema.LOCAL_REPLICATION;
 
     @Option(names = "--dry-run", description = "Only list the migrations that would be applied.")
     boolean dryRun;
 
-    @Mixin Endpoints endpoints;
+    @Mixin
+    Endpoints endpoints;
 
     @Override
     public Integer call() {
         try (CqlSession session = endpoints.cassandraSession("tally-migrate")) {
             List<CqlSchema.Migration> migrations;
             if (dryRun) {
-                boolean exists = session.getMetadata().getKeyspace(keyspace)
-                        .flatMap(k -> k.getTable("schema_migrations")).isPresent();
+                boolean exists = session.getMetadata()
+                        .getKeyspace(keyspace)
+                        .flatMap(k -> k.getTable("schema_migrations"))
+                        .isPresent();
                 migrations = exists ? CqlSchema.pending(session, keyspace) : CqlSchema.migrations();
             } else {
                 migrations = CqlSchema.apply(session, keyspace, replication);
             }
             for (CqlSchema.Migration m : migrations) {
-                System.out.printf("%s %d %s (%s)%n", dryRun ? "Would apply" : "Applied", m.version(), m.name(), String.join(", ", m.files()));
+                System.out.printf(
+                        "%s %d %s (%s)%n",
+                        dryRun ? "Would apply" : "Applied", m.version(), m.name(), String.join(", ", m.files()));
             }
-            System.out.println(migrations.isEmpty()
-                    ? "Keyspace " + keyspace + " is at the current schema (migration " + CqlSchema.migrations().size() + ")."
-                    : (dryRun ? "Would bring " : "Brought ") + keyspace + " to migration " + CqlSchema.migrations().size() + ".");
+            System.out.println(
+                    migrations.isEmpty()
+                            ? "Keyspace " + keyspace + " is at the current schema (migration "
+                                    + CqlSchema.migrations().size() + ")."
+                            : (dryRun ? "Would bring " : "Brought ") + keyspace + " to migration "
+                                    + CqlSchema.migrations().size() + ".");
             return 0;
         }
     }

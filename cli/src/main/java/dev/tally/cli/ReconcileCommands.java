@@ -34,7 +34,10 @@ final class ReconcileCommands {
 
     /** What both commands take. */
     abstract static class Common {
-        @Parameters(index = "0", paramLabel = "<job>", description = "Job: ${COMPLETION-CANDIDATES}",
+        @Parameters(
+                index = "0",
+                paramLabel = "<job>",
+                description = "Job: ${COMPLETION-CANDIDATES}",
                 completionCandidates = SubmitCommand.JobNames.class)
         String jobName;
 
@@ -47,10 +50,13 @@ final class ReconcileCommands {
         @Option(names = "--to", description = "End of the range, ISO-8601 instant on a whole minute (exclusive).")
         Instant to;
 
-        @Option(names = "--splits", description = "Token ranges compared one at a time; memory holds one (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--splits",
+                description = "Token ranges compared one at a time; memory holds one (default: ${DEFAULT-VALUE}).")
         int splits = 64;
 
-        @Unmatched List<String> jobArgs = new ArrayList<>();
+        @Unmatched
+        List<String> jobArgs = new ArrayList<>();
 
         TallyJob<?, ?, ?> job() {
             return TallyJobs.byName(jobName);
@@ -90,8 +96,10 @@ final class ReconcileCommands {
         @Option(names = "--date", description = "End-of-day run: replay this UTC day, then compare it.")
         LocalDate date;
 
-        @Option(names = "--tolerance", description = "Largest acceptable difference: sum of |replay - live| over counted tables,"
-                + " plus the rows that differ in the others (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--tolerance",
+                description = "Largest acceptable difference: sum of |replay - live| over counted tables,"
+                        + " plus the rows that differ in the others (default: ${DEFAULT-VALUE}).")
         long tolerance;
 
         @Option(names = "--report", description = "JSON report file (default: .tally/reconcile/<run-id>.json).")
@@ -107,8 +115,8 @@ final class ReconcileCommands {
                 from = date.atStartOfDay().toInstant(ZoneOffset.UTC);
                 to = date.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
                 runId = runId != null ? runId : "eod_" + date.toString().replace("-", "");
-                List<String> args = new ArrayList<>(List.of(
-                        jobName, "--from", from.toString(), "--to", to.toString(), "--run-id", runId));
+                List<String> args = new ArrayList<>(
+                        List.of(jobName, "--from", from.toString(), "--to", to.toString(), "--run-id", runId));
                 TallyHome home = TallyHome.locate();
                 args.addAll(LocalStackDefaults.withLocalStack(jobArgs, home));
                 int replayed = ReplayCommand.replay(LocalStack.ofCheckout(home).flink(), home, List.of(), args);
@@ -118,11 +126,18 @@ final class ReconcileCommands {
             }
             requireRange();
             try (CqlSession session = options.cassandraConnection(null).open("tally-reconcile")) {
-                Reconciliation.Report result =
-                        Reconciliation.compare(session, job().resultTables(), options.keyspace, ReplayMain.keyspaceOf(runId), from,
-                                to, tolerance, splits);
+                Reconciliation.Report result = Reconciliation.compare(
+                        session,
+                        job().resultTables(),
+                        options.keyspace,
+                        ReplayMain.keyspaceOf(runId),
+                        from,
+                        to,
+                        tolerance,
+                        splits);
                 result.print(System.out);
-                Path file = report != null ? report : TallyHome.locate().stackDir().resolve("reconcile/" + runId + ".json");
+                Path file =
+                        report != null ? report : TallyHome.locate().stackDir().resolve("reconcile/" + runId + ".json");
                 Files.createDirectories(file.toAbsolutePath().getParent());
                 result.writeJson(file);
                 System.out.println("JSON report: " + file);
@@ -161,15 +176,26 @@ final class ReconcileCommands {
             Map<String, String> values = options.toMap();
             String replayKeyspace = ReplayMain.keyspaceOf(runId);
             try (CqlSession session = options.cassandraConnection(null).open("tally-promote")) {
-                Promotion.Result result =
-                        Promotion.promote(session, new Promotion.Request(
-                                jobName, job().resultTables(), options.keyspace, replayKeyspace, from, to, splits,
-                                options.resultDefinition(), maxDeletes, dryRun,
+                Promotion.Result result = Promotion.promote(
+                        session,
+                        new Promotion.Request(
+                                jobName,
+                                job().resultTables(),
+                                options.keyspace,
+                                replayKeyspace,
+                                from,
+                                to,
+                                splits,
+                                options.resultDefinition(),
+                                maxDeletes,
+                                dryRun,
                                 new Promotion.Corrections(options.kafka(), values::get)));
-                System.out.printf("%s %s into %s, [%s, %s):%n",
+                System.out.printf(
+                        "%s %s into %s, [%s, %s):%n",
                         result.dryRun() ? "Would promote" : "Promoted", replayKeyspace, options.keyspace, from, to);
-                result.changes().forEach((table, c) ->
-                        System.out.printf("  %-24s %,12d upserts %,12d deletes%n", table, c.upserts(), c.deletes()));
+                result.changes()
+                        .forEach((table, c) -> System.out.printf(
+                                "  %-24s %,12d upserts %,12d deletes%n", table, c.upserts(), c.deletes()));
                 if (!result.dryRun()) {
                     System.out.printf("  %,d corrections published to the job's result topics.%n", result.published());
                 }

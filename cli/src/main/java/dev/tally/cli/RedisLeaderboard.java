@@ -1,8 +1,8 @@
 package dev.tally.cli;
 
-import dev.tally.connectors.client.KafkaClients;
 import dev.tally.connectors.avro.AvroCodec;
 import dev.tally.connectors.avro.AvroDecodeException;
+import dev.tally.connectors.client.KafkaClients;
 import dev.tally.loadgen.TopicReader;
 import dev.tally.schema.leaderboard.MatchResult;
 import java.io.IOException;
@@ -36,7 +36,8 @@ final class RedisLeaderboard implements AutoCloseable {
     /** Results sent per pipeline round trip: one per result would measure the loopback, not Redis. */
     static final int PIPELINE = 1_000;
 
-    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MONTH =
+            DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);
 
     private final Process server;
     private final Jedis redis;
@@ -56,13 +57,25 @@ final class RedisLeaderboard implements AutoCloseable {
         Process server;
         try {
             server = new ProcessBuilder(
-                            "redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
-                            "--appendonly", "yes", "--appendfsync", "everysec", "--save", "")
+                            "redis-server",
+                            "--port",
+                            Integer.toString(port),
+                            "--bind",
+                            "127.0.0.1",
+                            "--dir",
+                            dir.toString(),
+                            "--appendonly",
+                            "yes",
+                            "--appendfsync",
+                            "everysec",
+                            "--save",
+                            "")
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis.log").toFile())
                     .start();
         } catch (IOException e) {
-            throw new IllegalStateException("redis-server is not installed; on Debian: sudo apt-get install redis-server", e);
+            throw new IllegalStateException(
+                    "redis-server is not installed; on Debian: sudo apt-get install redis-server", e);
         }
         Instant deadline = Instant.now().plusSeconds(20);
         while (true) {
@@ -73,7 +86,9 @@ final class RedisLeaderboard implements AutoCloseable {
             } catch (RuntimeException notYet) {
                 if (!server.isAlive() || Instant.now().isAfter(deadline)) {
                     server.destroyForcibly();
-                    throw new IllegalStateException("redis-server did not answer on port " + port + "; see " + dir.resolve("redis.log"), notYet);
+                    throw new IllegalStateException(
+                            "redis-server did not answer on port " + port + "; see " + dir.resolve("redis.log"),
+                            notYet);
                 }
                 Thread.sleep(100);
             }
@@ -135,21 +150,32 @@ final class RedisLeaderboard implements AutoCloseable {
         return new Run(
                 new BenchCommand.Result(label, records[0], seconds, null, Map.of()),
                 keys.size(),
-                Map.of("ZREVRANGE 0 9 WITHSCORES (top 10)", percentiles(top), "ZREVRANK (a player's rank)", percentiles(rank)));
+                Map.of(
+                        "ZREVRANGE 0 9 WITHSCORES (top 10)",
+                        percentiles(top),
+                        "ZREVRANK (a player's rank)",
+                        percentiles(rank)));
     }
 
     /** p50 and p99 of {@code millis}. */
     static double[] percentiles(double[] millis) {
         double[] sorted = millis.clone();
         Arrays.sort(sorted);
-        return new double[] {sorted[(int) Math.floor(0.50 * (sorted.length - 1))], sorted[(int) Math.floor(0.99 * (sorted.length - 1))]};
+        return new double[] {
+            sorted[(int) Math.floor(0.50 * (sorted.length - 1))], sorted[(int) Math.floor(0.99 * (sorted.length - 1))]
+        };
     }
 
     /** The latency lines of a report. */
     static String latencyLines(Run run) {
         StringBuilder out = new StringBuilder();
-        new TreeMap<>(run.latencyMillis()).forEach((query, p) -> out.append(String.format(Locale.ROOT,
-                "- Redis %s, one client, one at a time: p50 %.3f ms, p99 %.3f ms%n", query, p[0], p[1])));
+        new TreeMap<>(run.latencyMillis())
+                .forEach((query, p) -> out.append(String.format(
+                        Locale.ROOT,
+                        "- Redis %s, one client, one at a time: p50 %.3f ms, p99 %.3f ms%n",
+                        query,
+                        p[0],
+                        p[1])));
         return out.toString();
     }
 

@@ -37,7 +37,8 @@ import picocli.CommandLine.Mixin;
         })
 final class ReplayCommand implements Callable<Integer> {
 
-    @Mixin JobCommandLine jobCommandLine;
+    @Mixin
+    JobCommandLine jobCommandLine;
 
     @Override
     public Integer call() {
@@ -59,7 +60,10 @@ final class ReplayCommand implements Callable<Integer> {
         List<String> replayArgs = new ArrayList<>(args);
         if (!args.contains("--run-id")) {
             replayArgs.addAll(List.of(
-                    "--run-id", DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(Instant.now())));
+                    "--run-id",
+                    DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
+                            .withZone(ZoneOffset.UTC)
+                            .format(Instant.now())));
         }
         ReplayMain replay = ReplayMain.parse(replayArgs.toArray(String[]::new));
         if (replay == null) {
@@ -70,7 +74,8 @@ final class ReplayCommand implements Callable<Integer> {
         try (CqlSession session = options.cassandraConnection(null).open("tally-replay-schema")) {
             CqlSchema.apply(session, replay.keyspace(), CqlSchema.LOCAL_REPLICATION);
         }
-        int exit = flink.run(home.jobsJar(), ReplayMain.class.getName(), flinkOptions, replayArgs, Duration.ofHours(12));
+        int exit =
+                flink.run(home.jobsJar(), ReplayMain.class.getName(), flinkOptions, replayArgs, Duration.ofHours(12));
         if (exit == 0) {
             Replay.Settings settings = replay.settings();
             System.out.println("Replay run id: " + replay.runId() + " (keyspace " + replay.keyspace() + ")");

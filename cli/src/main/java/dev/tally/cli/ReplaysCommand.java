@@ -22,10 +22,15 @@ import picocli.CommandLine.Option;
         })
 final class ReplaysCommand implements Callable<Integer> {
 
-    @Option(names = "--drop", paramLabel = "<run-id>", split = ",", description = "Drop these runs' keyspaces and results.")
+    @Option(
+            names = "--drop",
+            paramLabel = "<run-id>",
+            split = ",",
+            description = "Drop these runs' keyspaces and results.")
     List<String> drop = List.of();
 
-    @Mixin Endpoints endpoints;
+    @Mixin
+    Endpoints endpoints;
 
     @Override
     public Integer call() {
@@ -42,7 +47,8 @@ final class ReplaysCommand implements Callable<Integer> {
                 return 0;
             }
             List<Map.Entry<String, Optional<ReplayRuns.Run>>> runs = ReplayRuns.list(session);
-            System.out.printf("%-24s %-12s %-44s %-8s %-11s %s%n", "RUN ID", "JOB", "RANGE", "SOURCE", "STATUS", "REPLAYED");
+            System.out.printf(
+                    "%-24s %-12s %-44s %-8s %-11s %s%n", "RUN ID", "JOB", "RANGE", "SOURCE", "STATUS", "REPLAYED");
             for (Map.Entry<String, Optional<ReplayRuns.Run>> entry : runs) {
                 String runId = entry.getKey().substring(ReplayRuns.KEYSPACE_PREFIX.length());
                 ReplayRuns.Run run = entry.getValue().orElse(null);
@@ -50,8 +56,12 @@ final class ReplaysCommand implements Callable<Integer> {
                     System.out.printf("%-24s %-12s %-44s %-8s %-11s %s%n", runId, "?", "?", "?", "unrecorded", "");
                     continue;
                 }
-                System.out.printf("%-24s %-12s %-44s %-8s %-11s %s%n",
-                        runId, run.job(), "[" + run.from() + ", " + run.to() + ")", run.source(),
+                System.out.printf(
+                        "%-24s %-12s %-44s %-8s %-11s %s%n",
+                        runId,
+                        run.job(),
+                        "[" + run.from() + ", " + run.to() + ")",
+                        run.source(),
                         run.completed() ? "completed" : "incomplete",
                         run.replayedRecords() == null ? "" : String.format("%,d", run.replayedRecords()));
             }

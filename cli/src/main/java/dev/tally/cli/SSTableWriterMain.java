@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * Writes the day of ad_click_counts as SSTables, in its own JVM on Cassandra's classpath (cassandra-all and the
  * DataStax driver do not share a classpath), configured by {@code -Dcassandra.config}. Calls CQLSSTableWriter by
@@ -29,7 +30,13 @@ final class SSTableWriterMain {
 
     public static void main(String[] args) {
         try {
-            write(args[0], args[1], args[2], Integer.parseInt(args[3]), Long.parseLong(args[4]), Path.of(args[5]),
+            write(
+                    args[0],
+                    args[1],
+                    args[2],
+                    Integer.parseInt(args[3]),
+                    Long.parseLong(args[4]),
+                    Path.of(args[5]),
                     Integer.parseInt(args[6]));
             System.exit(0);
         } catch (Throwable e) {
@@ -38,17 +45,22 @@ final class SSTableWriterMain {
         }
     }
 
-    private static void write(String keyspace, String createTable, String insert, int ads, long dayStartMillis, Path out,
-            int writers)
+    private static void write(
+            String keyspace, String createTable, String insert, int ads, long dayStartMillis, Path out, int writers)
             throws Exception {
         long begin = System.nanoTime();
         // As an offline tool, with the configuration in -Dcassandra.config (see writeToolConfig); the writer's own
         // client-mode initialization then does nothing.
-        Class.forName("org.apache.cassandra.config.DatabaseDescriptor").getMethod("toolInitialization").invoke(null);
+        Class.forName("org.apache.cassandra.config.DatabaseDescriptor")
+                .getMethod("toolInitialization")
+                .invoke(null);
         Class<?> writerClass = Class.forName("org.apache.cassandra.io.sstable.CQLSSTableWriter");
-        Object partitioner = Class.forName("org.apache.cassandra.dht.Murmur3Partitioner").getField("instance").get(null);
+        Object partitioner = Class.forName("org.apache.cassandra.dht.Murmur3Partitioner")
+                .getField("instance")
+                .get(null);
         java.lang.reflect.Method getToken = partitioner.getClass().getMethod("getToken", ByteBuffer.class);
-        java.lang.reflect.Method tokenValue = Class.forName("org.apache.cassandra.dht.Token").getMethod("getTokenValue");
+        java.lang.reflect.Method tokenValue =
+                Class.forName("org.apache.cassandra.dht.Token").getMethod("getTokenValue");
 
         byte[][] ids = new byte[ads + 1][];
         long[] tokens = new long[ads + 1];
@@ -61,8 +73,13 @@ final class SSTableWriterMain {
             order[r - 1] = r;
         }
         // Partitioner order: token, then key bytes (never needed in practice; 64-bit tokens of 100,000 keys).
-        Arrays.sort(order, (a, b) -> tokens[a] != tokens[b] ? Long.compare(tokens[a], tokens[b])
-                : Arrays.compareUnsigned(partitionKey(ids[a]).array(), partitionKey(ids[b]).array()));
+        Arrays.sort(
+                order,
+                (a, b) -> tokens[a] != tokens[b]
+                        ? Long.compare(tokens[a], tokens[b])
+                        : Arrays.compareUnsigned(
+                                partitionKey(ids[a]).array(),
+                                partitionKey(ids[b]).array()));
 
         List<Object> sstableWriters = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
@@ -107,14 +124,24 @@ final class SSTableWriterMain {
         long total = (long) ads * ClickModel.MINUTES;
         while (!pool.awaitTermination(15, TimeUnit.SECONDS)) {
             double s = (System.nanoTime() - begin) / 1e9;
-            System.out.printf(Locale.ROOT, "  %,d of %,d rows written (%.0f%%, %,.0f rows/s)%n",
-                    rows.get(), total, 100.0 * rows.get() / total, rows.get() / s);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %,d of %,d rows written (%.0f%%, %,.0f rows/s)%n",
+                    rows.get(),
+                    total,
+                    100.0 * rows.get() / total,
+                    rows.get() / s);
         }
         for (Future<?> part : parts) {
             part.get();
         }
         double s = (System.nanoTime() - begin) / 1e9;
-        System.out.printf(Locale.ROOT, "  %,d rows written as SSTables in %.0f s (%,.0f rows/s)%n", rows.get(), s, rows.get() / s);
+        System.out.printf(
+                Locale.ROOT,
+                "  %,d rows written as SSTables in %.0f s (%,.0f rows/s)%n",
+                rows.get(),
+                s,
+                rows.get() / s);
     }
 
     /** The serialized (ad_id, filter_id) partition key: each component as length, bytes, end-of-component 0. */

@@ -48,17 +48,16 @@ final class StackCommand {
             TallyHome home = TallyHome.locate();
             StackSettings recorded = StackSettings.readOrDefault(home.stackDir());
             StackSettings d = StackSettings.defaults();
-            StackSettings settings =
-                    new StackSettings(
-                            kafkaPort,
-                            kafkaPort == d.kafkaPort() ? recorded.kafkaControllerPort() : kafkaPort + 1,
-                            cassandraPort,
-                            recorded.cassandraStoragePort(),
-                            recorded.cassandraJmxPort(),
-                            recorded.cassandraHeap(),
-                            flinkPort,
-                            recorded.flinkRpcPort(),
-                            recorded.keyspace());
+            StackSettings settings = new StackSettings(
+                    kafkaPort,
+                    kafkaPort == d.kafkaPort() ? recorded.kafkaControllerPort() : kafkaPort + 1,
+                    cassandraPort,
+                    recorded.cassandraStoragePort(),
+                    recorded.cassandraJmxPort(),
+                    recorded.cassandraHeap(),
+                    flinkPort,
+                    recorded.flinkRpcPort(),
+                    recorded.keyspace());
             LocalStack stack = new LocalStack(home, home.stackDir(), settings);
             long start = System.nanoTime();
             System.out.println("Starting Kafka, Cassandra and Flink (data and logs in " + stack.dir() + ") ...");

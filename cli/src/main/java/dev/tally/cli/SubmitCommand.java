@@ -28,10 +28,12 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Option(
             names = {"-s", "--from-savepoint"},
-            description = "Resume from this savepoint or retained checkpoint (flink run -s), as 'tally cancel' prints it.")
+            description =
+                    "Resume from this savepoint or retained checkpoint (flink run -s), as 'tally cancel' prints it.")
     String savepoint;
 
-    @Mixin JobCommandLine jobCommandLine;
+    @Mixin
+    JobCommandLine jobCommandLine;
 
     @Override
     public Integer call() {
@@ -48,8 +50,15 @@ final class SubmitCommand implements Callable<Integer> {
         requireJar(home);
         List<String> args = new ArrayList<>(List.of(job.name()));
         args.addAll(jobArgs);
-        return jobCommandLine.cluster(home)
-                .submit(home.jobsJar(), TallyMain.class.getName(), savepoint, jobCommandLine.flinkOptions(), args, Duration.ofMinutes(5));
+        return jobCommandLine
+                .cluster(home)
+                .submit(
+                        home.jobsJar(),
+                        TallyMain.class.getName(),
+                        savepoint,
+                        jobCommandLine.flinkOptions(),
+                        args,
+                        Duration.ofMinutes(5));
     }
 
     /** {@code flink run -d} of a registered job with {@code jobArgs}, on {@code flink}'s cluster. */
@@ -71,5 +80,4 @@ final class SubmitCommand implements Callable<Integer> {
             super(TallyJobs.names());
         }
     }
-
 }

@@ -51,14 +51,13 @@ public final class TallyCli {
         cli.getSubcommands().get("submit").setStopAtPositional(true);
         cli.getSubcommands().get("replay").setStopAtPositional(true);
         // Known failures (port taken, service down) print their message, not a stack trace.
-        cli.setExecutionExceptionHandler(
-                (e, commandLine, parseResult) -> {
-                    if (e instanceof StackException || e instanceof IllegalArgumentException) {
-                        commandLine.getErr().println("error: " + e.getMessage());
-                        return 2;
-                    }
-                    throw e;
-                });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof StackException || e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
         return cli;
     }
 

@@ -10,7 +10,8 @@ final class ToolCommands {
     @Command(
             name = "loadgen",
             mixinStandardHelpOptions = true,
-            description = "Generate load for a job: realistic input with injected faults, and its exact expected results.")
+            description =
+                    "Generate load for a job: realistic input with injected faults, and its exact expected results.")
     static final class Loadgen {}
 
     @Command(

@@ -15,6 +15,7 @@ class BenchStatsTest {
 
     @Test
     void saysNoneEmittedRatherThanNaN() {
-        assertThat(new BenchCommand.Stats(Double.NaN, Double.NaN, Double.NaN).describe()).isEqualTo("none emitted");
+        assertThat(new BenchCommand.Stats(Double.NaN, Double.NaN, Double.NaN).describe())
+                .isEqualTo("none emitted");
     }
 }

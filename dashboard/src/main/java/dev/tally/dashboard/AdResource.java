@@ -17,6 +17,7 @@ final class AdResource {
     static final long MAX_COUNT_MINUTES = 31L * 24 * 60;
     /** Longest series: one day of minutes. */
     static final long MAX_SERIES_MINUTES = 24L * 60;
+
     static final int MAX_FILTER = 1_000_000;
 
     private final AdQueries queries;
@@ -85,7 +86,9 @@ final class AdResource {
             body.put("ad_ids", top.ads().stream().map(AdQueries.AdCount::adId).toList());
             body.put(
                     "ads",
-                    top.ads().stream().map(a -> Map.of("ad_id", a.adId(), "count", a.count())).toList());
+                    top.ads().stream()
+                            .map(a -> Map.of("ad_id", a.adId(), "count", a.count()))
+                            .toList());
         }
         ctx.json(body);
     }

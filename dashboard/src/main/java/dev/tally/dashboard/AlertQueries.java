@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class AlertQueries {
 
     static final String STATES = MetricsTables.ALERT_STATE.selectCql() + " LIMIT ?";
-    static final String HISTORY = MetricsTables.ALERT_HISTORY.selectCql() + " WHERE alert = ? AND labels_key = ? LIMIT ?";
+    static final String HISTORY =
+            MetricsTables.ALERT_HISTORY.selectCql() + " WHERE alert = ? AND labels_key = ? LIMIT ?";
 
     /** The latest states read, and whether the table held no more than the limit. */
     record States(List<AlertEvent> alerts, boolean complete) {}
@@ -31,26 +32,25 @@ final class AlertQueries {
     }
 
     States states(int limit) {
-        return cassandra.query(
-                session -> {
-                    List<AlertEvent> alerts = new ArrayList<>();
-                    for (Row row : session.execute(statement(session, STATES).bind(limit + 1).setPageSize(1_000))) {
-                        alerts.add(MetricsTables.ALERT_STATE.read(row));
-                    }
-                    boolean complete = alerts.size() <= limit;
-                    return new States(complete ? alerts : alerts.subList(0, limit), complete);
-                });
+        return cassandra.query(session -> {
+            List<AlertEvent> alerts = new ArrayList<>();
+            for (Row row :
+                    session.execute(statement(session, STATES).bind(limit + 1).setPageSize(1_000))) {
+                alerts.add(MetricsTables.ALERT_STATE.read(row));
+            }
+            boolean complete = alerts.size() <= limit;
+            return new States(complete ? alerts : alerts.subList(0, limit), complete);
+        });
     }
 
     List<AlertEvent> history(String alert, String labelsKey, int limit) {
-        return cassandra.query(
-                session -> {
-                    List<AlertEvent> changes = new ArrayList<>();
-                    for (Row row : session.execute(statement(session, HISTORY).bind(alert, labelsKey, limit))) {
-                        changes.add(MetricsTables.ALERT_HISTORY.read(row));
-                    }
-                    return changes;
-                });
+        return cassandra.query(session -> {
+            List<AlertEvent> changes = new ArrayList<>();
+            for (Row row : session.execute(statement(session, HISTORY).bind(alert, labelsKey, limit))) {
+                changes.add(MetricsTables.ALERT_HISTORY.read(row));
+            }
+            return changes;
+        });
     }
 
     private PreparedStatement statement(CqlSession session, String cql) {

@@ -17,9 +17,10 @@ final class AlertResource {
 
     /** Alerts read at most: rules times label sets stay in the hundreds; beyond it the answer says it is incomplete. */
     static final int LIMIT = 5_000;
+
     private static final List<String> ORDER = List.of("FIRING", "PENDING", "RESOLVED", "INACTIVE");
-    private static final Comparator<AlertEvent> BY_URGENCY = Comparator
-            .comparingInt((AlertEvent e) -> ORDER.indexOf(e.getState()))
+    private static final Comparator<AlertEvent> BY_URGENCY = Comparator.comparingInt(
+                    (AlertEvent e) -> ORDER.indexOf(e.getState()))
             .thenComparing(AlertEvent::getAlert)
             .thenComparing(e -> AlertEvents.labelsKey(e.getLabels()));
 
@@ -47,7 +48,9 @@ final class AlertResource {
         AlertQueries.States states = queries.states(LIMIT);
         List<Map<String, Object>> alerts = new ArrayList<>();
         states.alerts().stream()
-                .filter(e -> state.equals("all") || e.getState().equals("FIRING") || e.getState().equals("PENDING"))
+                .filter(e -> state.equals("all")
+                        || e.getState().equals("FIRING")
+                        || e.getState().equals("PENDING"))
                 .sorted(BY_URGENCY)
                 .forEach(e -> alerts.add(json(e, "updated_at")));
         Map<String, Object> body = new LinkedHashMap<>();
@@ -62,7 +65,8 @@ final class AlertResource {
         String alert = ctx.pathParam("alert");
         String labelsKey = ctx.queryParam("labels_key");
         if (labelsKey == null || !labelsKey.startsWith("{") || !labelsKey.endsWith("}")) {
-            throw new BadParameter("labels_key", "is required: the alert's labels_key from /v1/alerts, such as {host=\"a\"}");
+            throw new BadParameter(
+                    "labels_key", "is required: the alert's labels_key from /v1/alerts, such as {host=\"a\"}");
         }
         int limit = Params.integer(ctx, "limit", 100, 1, 10_000);
         List<Map<String, Object>> changes = new ArrayList<>();

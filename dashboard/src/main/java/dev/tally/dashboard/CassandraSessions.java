@@ -1,12 +1,12 @@
 package dev.tally.dashboard;
 
-import dev.tally.connectors.client.ClientConfig;
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.connection.ClosedConnectionException;
+import dev.tally.connectors.client.ClientConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,9 +35,11 @@ public final class CassandraSessions implements AutoCloseable {
         for (String contactPoint : contactPoints.split(",")) {
             String trimmed = contactPoint.trim();
             int colon = trimmed.lastIndexOf(':');
-            this.contactPoints.add(colon < 0
-                    ? InetSocketAddress.createUnresolved(trimmed, 9042)
-                    : InetSocketAddress.createUnresolved(trimmed.substring(0, colon), Integer.parseInt(trimmed.substring(colon + 1))));
+            this.contactPoints.add(
+                    colon < 0
+                            ? InetSocketAddress.createUnresolved(trimmed, 9042)
+                            : InetSocketAddress.createUnresolved(
+                                    trimmed.substring(0, colon), Integer.parseInt(trimmed.substring(colon + 1))));
         }
         this.localDatacenter = localDatacenter;
         this.clientConfig = clientConfig;
@@ -64,22 +66,22 @@ public final class CassandraSessions implements AutoCloseable {
         }
         lastAttempt = now;
         try {
-            List<InetSocketAddress> resolved =
-                    contactPoints.stream().map(a -> new InetSocketAddress(a.getHostString(), a.getPort())).toList();
-            session =
-                    clientConfig.applyTo(CqlSession.builder())
-                            .addContactPoints(resolved)
-                            .withLocalDatacenter(localDatacenter)
-                            .withKeyspace(keyspace)
-                            .withConfigLoader(
-                                    DriverConfigLoader.programmaticBuilder()
-                                            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(2))
-                                            .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, Duration.ofSeconds(2))
-                                            .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(2))
-                                            .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(500))
-                                            .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
-                                            .build())
-                            .build();
+            List<InetSocketAddress> resolved = contactPoints.stream()
+                    .map(a -> new InetSocketAddress(a.getHostString(), a.getPort()))
+                    .toList();
+            session = clientConfig
+                    .applyTo(CqlSession.builder())
+                    .addContactPoints(resolved)
+                    .withLocalDatacenter(localDatacenter)
+                    .withKeyspace(keyspace)
+                    .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+                            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(2))
+                            .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, Duration.ofSeconds(2))
+                            .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(2))
+                            .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(500))
+                            .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
+                            .build())
+                    .build();
             lastFailure = null;
             return session;
         } catch (RuntimeException e) {

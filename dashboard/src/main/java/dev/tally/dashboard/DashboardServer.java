@@ -58,37 +58,37 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     public static DashboardServer start(Config config, Clock clock) {
-        CassandraSessions cassandra = new CassandraSessions(config.cassandra(), config.localDatacenter(), config.keyspace(), config.clientConfig());
+        CassandraSessions cassandra = new CassandraSessions(
+                config.cassandra(), config.localDatacenter(), config.keyspace(), config.clientConfig());
         AdQueries ads = new AdQueries(cassandra);
-        Javalin app =
-                Javalin.create(
-                        javalin -> {
-                            javalin.showJavalinBanner = false;
-                            javalin.staticFiles.add(files -> {
-                                files.hostedPath = "/";
-                                files.directory = "/public";
-                                files.location = Location.CLASSPATH;
-                            });
-                        });
+        Javalin app = Javalin.create(javalin -> {
+            javalin.showJavalinBanner = false;
+            javalin.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/public";
+                files.location = Location.CLASSPATH;
+            });
+        });
         new AdResource(ads, clock, config.windows(), config.maxTopN(), config.filterNames()).register(app);
         new LeaderboardResource(new LeaderboardQueries(cassandra), clock).register(app);
         new MetricsResource(new MetricsQueries(cassandra), clock).register(app);
         new AlertResource(new AlertQueries(cassandra)).register(app);
-        app.get(
-                "/health",
-                ctx -> {
-                    ads.count("health-check", 0, clock.instant(), clock.instant().plusSeconds(60));
-                    ctx.json(Map.of("status", "UP", "cassandra", "UP"));
-                });
+        app.get("/health", ctx -> {
+            ads.count("health-check", 0, clock.instant(), clock.instant().plusSeconds(60));
+            ctx.json(Map.of("status", "UP", "cassandra", "UP"));
+        });
         app.exception(
                 BadParameter.class,
-                (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST).json(error("bad_request", e.getMessage(), e.parameter())));
+                (e, ctx) ->
+                        ctx.status(HttpStatus.BAD_REQUEST).json(error("bad_request", e.getMessage(), e.parameter())));
         app.exception(
                 CassandraUnavailable.class,
-                (e, ctx) ->
-                        ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
-                                .header("Retry-After", "2")
-                                .json(error("unavailable", "Cassandra is unreachable; the data is not available right now. Retry shortly.", null)));
+                (e, ctx) -> ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
+                        .header("Retry-After", "2")
+                        .json(error(
+                                "unavailable",
+                                "Cassandra is unreachable; the data is not available right now. Retry shortly.",
+                                null)));
         app.start(config.host(), config.port());
         return new DashboardServer(app, cassandra);
     }

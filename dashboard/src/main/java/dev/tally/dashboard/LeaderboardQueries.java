@@ -48,25 +48,23 @@ final class LeaderboardQueries {
 
     /** Every score some player holds, highest first (rows of scores nobody holds any more left out). */
     List<ScoreBucket> histogram(String tournament) {
-        return cassandra.query(
-                session -> {
-                    List<ScoreBucket> buckets = new ArrayList<>();
-                    for (Row row : session.execute(statement(session, HISTOGRAM).bind(tournament))) {
-                        ScoreBucket bucket = LeaderboardTables.SCORE_HISTOGRAM.read(row);
-                        if (bucket.getPlayers() > 0) {
-                            buckets.add(bucket);
-                        }
-                    }
-                    return buckets;
-                });
+        return cassandra.query(session -> {
+            List<ScoreBucket> buckets = new ArrayList<>();
+            for (Row row : session.execute(statement(session, HISTOGRAM).bind(tournament))) {
+                ScoreBucket bucket = LeaderboardTables.SCORE_HISTOGRAM.read(row);
+                if (bucket.getPlayers() > 0) {
+                    buckets.add(bucket);
+                }
+            }
+            return buckets;
+        });
     }
 
     private <T> T one(String cql, java.util.function.Function<Row, T> read, Object... values) {
-        return cassandra.query(
-                session -> {
-                    Row row = session.execute(statement(session, cql).bind(values)).one();
-                    return row == null ? null : read.apply(row);
-                });
+        return cassandra.query(session -> {
+            Row row = session.execute(statement(session, cql).bind(values)).one();
+            return row == null ? null : read.apply(row);
+        });
     }
 
     private PreparedStatement statement(CqlSession session, String cql) {

@@ -50,7 +50,8 @@ final class LeaderboardResource {
         TopPlayers top = queries.top(tournament);
         List<Map<String, Object>> data = new ArrayList<>();
         if (top != null) {
-            for (RankedPlayer p : top.getPlayers().subList(0, Math.min(count, top.getPlayers().size()))) {
+            for (RankedPlayer p :
+                    top.getPlayers().subList(0, Math.min(count, top.getPlayers().size()))) {
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("user_id", p.getUserId());
                 entry.put("rank", p.getRank());
@@ -63,7 +64,9 @@ final class LeaderboardResource {
         body.put("tournament", tournament);
         body.put("data", data);
         body.put("total", data.size());
-        body.put("as_of", top == null ? null : Instant.ofEpochMilli(top.getAsOf()).toString());
+        body.put(
+                "as_of",
+                top == null ? null : Instant.ofEpochMilli(top.getAsOf()).toString());
         body.put("complete", top == null || top.getComplete());
         ctx.json(body);
     }
@@ -76,7 +79,8 @@ final class LeaderboardResource {
         String tournament = tournament(ctx);
         String userId = ctx.pathParam("user_id");
         if (!USER_ID.matcher(userId).matches()) {
-            throw new BadParameter("user_id", "must be 1 to 128 characters of letters, digits, '_', '.', ':', '@' or '-'");
+            throw new BadParameter(
+                    "user_id", "must be 1 to 128 characters of letters, digits, '_', '.', ':', '@' or '-'");
         }
         LeaderboardUpdate player = queries.player(tournament, userId);
         if (player == null) {

@@ -56,6 +56,12 @@ enum MetricAggregate {
             }
         }
         throw new BadParameter(
-                parameter, "must be one of " + String.join(", ", Arrays.stream(values()).map(MetricAggregate::label).toList()));
+                parameter,
+                "must be one of "
+                        + String.join(
+                                ", ",
+                                Arrays.stream(values())
+                                        .map(MetricAggregate::label)
+                                        .toList()));
     }
 }

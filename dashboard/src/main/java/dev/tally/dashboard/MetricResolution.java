@@ -64,7 +64,9 @@ enum MetricResolution {
         Instant last = to.minusMillis(1);
         List<Object> partitions = new ArrayList<>();
         if (this == MINUTE) {
-            for (LocalDate d = LocalDate.ofInstant(from, ZoneOffset.UTC); !d.isAfter(LocalDate.ofInstant(last, ZoneOffset.UTC)); d = d.plusDays(1)) {
+            for (LocalDate d = LocalDate.ofInstant(from, ZoneOffset.UTC);
+                    !d.isAfter(LocalDate.ofInstant(last, ZoneOffset.UTC));
+                    d = d.plusDays(1)) {
                 partitions.add(d);
             }
         } else {

@@ -51,7 +51,8 @@ final class MetricsParams {
         MetricResolution resolution;
         if (value == null || value.isEmpty()) {
             boolean minutesKept = !from.isBefore(now.minus(MINUTE_RETENTION));
-            resolution = range.compareTo(MINUTES_BELOW) < 0 && minutesKept ? MetricResolution.MINUTE : MetricResolution.HOUR;
+            resolution =
+                    range.compareTo(MINUTES_BELOW) < 0 && minutesKept ? MetricResolution.MINUTE : MetricResolution.HOUR;
         } else {
             resolution = MetricResolution.of(value);
             if (resolution == null) {
@@ -60,7 +61,9 @@ final class MetricsParams {
         }
         if (range.compareTo(resolution.maxRange()) > 0) {
             throw new BadParameter(
-                    "to", "must be at most " + resolution.maxRange().toDays() + " days after 'from' at resolution " + resolution.label());
+                    "to",
+                    "must be at most " + resolution.maxRange().toDays() + " days after 'from' at resolution "
+                            + resolution.label());
         }
         return resolution;
     }
@@ -74,9 +77,13 @@ final class MetricsParams {
         String value = ctx.queryParam("step");
         Duration step = value == null || value.isEmpty() ? resolution.bucket() : duration(value);
         long bucket = resolution.bucket().toMillis();
-        if (step.isNegative() || step.isZero() || step.compareTo(Duration.ofDays(366)) > 0 || step.toMillis() % bucket != 0) {
+        if (step.isNegative()
+                || step.isZero()
+                || step.compareTo(Duration.ofDays(366)) > 0
+                || step.toMillis() % bucket != 0) {
             throw new BadParameter(
-                    "step", "must be a whole number of the resolution's " + resolution.label() + " buckets, at most 366 days");
+                    "step",
+                    "must be a whole number of the resolution's " + resolution.label() + " buckets, at most 366 days");
         }
         long ms = step.toMillis();
         long points = Math.floorDiv(to.toEpochMilli() - 1, ms) - Math.floorDiv(from.toEpochMilli(), ms) + 1;
@@ -86,8 +93,9 @@ final class MetricsParams {
             long perStep = (long) (MAX_POINTS - 1) * bucket;
             long enough = (range + perStep - 1) / perStep;
             throw new BadParameter(
-                    "step", "gives " + points + " points per series, more than " + MAX_POINTS + ": give a step of "
-                            + enough + (resolution == MetricResolution.MINUTE ? "m" : "h") + " or more for this range");
+                    "step",
+                    "gives " + points + " points per series, more than " + MAX_POINTS + ": give a step of " + enough
+                            + (resolution == MetricResolution.MINUTE ? "m" : "h") + " or more for this range");
         }
         return step;
     }
@@ -116,7 +124,9 @@ final class MetricsParams {
             }
             if (series == null || !SeriesKeys.of(series.name(), series.labels()).equals(key)) {
                 throw new BadParameter(
-                        "series", "'" + key + "' is not a series key as the job writes it: name{k1=\"v1\",k2=\"v2\"}, labels sorted by key");
+                        "series",
+                        "'" + key
+                                + "' is not a series key as the job writes it: name{k1=\"v1\",k2=\"v2\"}, labels sorted by key");
             }
             if (!series.name().equals(name)) {
                 throw new BadParameter("series", "'" + key + "' is a series of " + series.name() + ", not of " + name);
@@ -132,10 +142,12 @@ final class MetricsParams {
             return fallback;
         }
         try {
-            Instant instant = value.matches("\\d{1,15}") ? Instant.ofEpochMilli(Long.parseLong(value)) : Instant.parse(value);
+            Instant instant =
+                    value.matches("\\d{1,15}") ? Instant.ofEpochMilli(Long.parseLong(value)) : Instant.parse(value);
             return instant.truncatedTo(ChronoUnit.MILLIS); // Cassandra keeps milliseconds
         } catch (DateTimeParseException e) {
-            throw new BadParameter(name, "must be an ISO-8601 instant such as 2026-12-04T12:00:00Z or epoch milliseconds");
+            throw new BadParameter(
+                    name, "must be an ISO-8601 instant such as 2026-12-04T12:00:00Z or epoch milliseconds");
         }
     }
 

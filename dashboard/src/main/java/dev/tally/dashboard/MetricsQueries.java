@@ -56,7 +56,8 @@ final class MetricsQueries {
     }
 
     static String distinctCql(MetricResolution resolution) {
-        return "SELECT DISTINCT series_key, " + resolution.partitionColumn() + " FROM " + resolution.table().name() + " LIMIT ?";
+        return "SELECT DISTINCT series_key, " + resolution.partitionColumn() + " FROM "
+                + resolution.table().name() + " LIMIT ?";
     }
 
     /**
@@ -65,71 +66,71 @@ final class MetricsQueries {
      * {@code keep} accepts.
      */
     SeriesScan scan(MetricResolution resolution, Predicate<String> keep, int limit) {
-        return cassandra.query(
-                session -> {
-                    SortedSet<String> keys = new TreeSet<>();
-                    int partitions = 0;
-                    for (Row row : session.execute(statement(session, distinctCql(resolution)).bind(limit).setPageSize(SCAN_PAGE))) {
-                        partitions++;
-                        String key = row.getString("series_key");
-                        if (!keys.contains(key) && keep.test(key)) {
-                            keys.add(key);
-                        }
-                    }
-                    return new SeriesScan(resolution.table().name(), keys, partitions, limit);
-                });
+        return cassandra.query(session -> {
+            SortedSet<String> keys = new TreeSet<>();
+            int partitions = 0;
+            for (Row row : session.execute(
+                    statement(session, distinctCql(resolution)).bind(limit).setPageSize(SCAN_PAGE))) {
+                partitions++;
+                String key = row.getString("series_key");
+                if (!keys.contains(key) && keep.test(key)) {
+                    keys.add(key);
+                }
+            }
+            return new SeriesScan(resolution.table().name(), keys, partitions, limit);
+        });
     }
 
     /**
      * The buckets of each series that start in [from, to), oldest first, by key in the given order
      * (an empty list for a series without any).
      */
-    Map<String, List<MetricRollup>> buckets(MetricResolution resolution, Collection<String> keys, Instant from, Instant to) {
+    Map<String, List<MetricRollup>> buckets(
+            MetricResolution resolution, Collection<String> keys, Instant from, Instant to) {
         List<Object> partitions = resolution.partitions(from, to);
-        return cassandra.query(
-                session -> {
-                    PreparedStatement slice = statement(session, sliceCql(resolution));
-                    // One read per (series, partition), in that order, so concatenating them keeps each series' buckets ascending.
-                    List<String> readKeys = new ArrayList<>();
-                    List<Object> readPartitions = new ArrayList<>();
-                    for (String key : keys) {
-                        for (Object partition : partitions) {
-                            readKeys.add(key);
-                            readPartitions.add(partition);
-                        }
-                    }
-                    Map<String, List<MetricRollup>> buckets = new LinkedHashMap<>();
-                    keys.forEach(key -> buckets.put(key, new ArrayList<>()));
-                    for (int i = 0; i < readKeys.size(); i += IN_FLIGHT) {
-                        int end = Math.min(readKeys.size(), i + IN_FLIGHT);
-                        List<CompletableFuture<List<MetricRollup>>> reads = new ArrayList<>();
-                        for (int r = i; r < end; r++) {
-                            reads.add(readAll(
-                                            session.executeAsync(slice.bind(readKeys.get(r), readPartitions.get(r), from, to)),
-                                            resolution,
-                                            new ArrayList<>())
-                                    .toCompletableFuture());
-                        }
-                        for (int r = i; r < end; r++) {
-                            buckets.get(readKeys.get(r)).addAll(await(reads.get(r - i)));
-                        }
-                    }
-                    return buckets;
-                });
+        return cassandra.query(session -> {
+            PreparedStatement slice = statement(session, sliceCql(resolution));
+            // One read per (series, partition), in that order, so concatenating them keeps each series' buckets
+            // ascending.
+            List<String> readKeys = new ArrayList<>();
+            List<Object> readPartitions = new ArrayList<>();
+            for (String key : keys) {
+                for (Object partition : partitions) {
+                    readKeys.add(key);
+                    readPartitions.add(partition);
+                }
+            }
+            Map<String, List<MetricRollup>> buckets = new LinkedHashMap<>();
+            keys.forEach(key -> buckets.put(key, new ArrayList<>()));
+            for (int i = 0; i < readKeys.size(); i += IN_FLIGHT) {
+                int end = Math.min(readKeys.size(), i + IN_FLIGHT);
+                List<CompletableFuture<List<MetricRollup>>> reads = new ArrayList<>();
+                for (int r = i; r < end; r++) {
+                    reads.add(readAll(
+                                    session.executeAsync(slice.bind(readKeys.get(r), readPartitions.get(r), from, to)),
+                                    resolution,
+                                    new ArrayList<>())
+                            .toCompletableFuture());
+                }
+                for (int r = i; r < end; r++) {
+                    buckets.get(readKeys.get(r)).addAll(await(reads.get(r - i)));
+                }
+            }
+            return buckets;
+        });
     }
 
     /** Every page of a partition's slice (a day of minutes is 1,440 rows, within one page; a page limit must not cut it short). */
     private static CompletionStage<List<MetricRollup>> readAll(
             CompletionStage<AsyncResultSet> page, MetricResolution resolution, List<MetricRollup> into) {
-        return page.thenCompose(
-                rows -> {
-                    for (Row row : rows.currentPage()) {
-                        into.add(resolution.table().read(row));
-                    }
-                    return rows.hasMorePages()
-                            ? readAll(rows.fetchNextPage(), resolution, into)
-                            : CompletableFuture.completedFuture(into);
-                });
+        return page.thenCompose(rows -> {
+            for (Row row : rows.currentPage()) {
+                into.add(resolution.table().read(row));
+            }
+            return rows.hasMorePages()
+                    ? readAll(rows.fetchNextPage(), resolution, into)
+                    : CompletableFuture.completedFuture(into);
+        });
     }
 
     /** The result of an asynchronous read, with the driver's own exception rethrown so {@link CassandraSessions} can map it to 503. */

@@ -47,7 +47,8 @@ final class MetricsResource {
      */
     private void list(Context ctx) {
         String name = ctx.queryParam("name");
-        SeriesMatcher matcher = SeriesMatcher.parse(name == null || name.isEmpty() ? null : name, ctx.queryParam("match"));
+        SeriesMatcher matcher =
+                SeriesMatcher.parse(name == null || name.isEmpty() ? null : name, ctx.queryParam("match"));
         MetricsQueries.SeriesScan scan = queries.scan(MetricResolution.MINUTE, matcher::matches, SCAN_LIMIT);
         List<Map<String, Object>> series = new ArrayList<>();
         for (String key : scan.keys()) {
@@ -82,15 +83,19 @@ final class MetricsResource {
         MetricAggregate aggregate = MetricsParams.aggregate(ctx);
         Set<String> given = MetricsParams.seriesKeys(ctx, name);
 
-        // The scan reads the table the points come from, so a series of hours long gone from the minutes is still found.
-        MetricsQueries.SeriesScan scan = given.isEmpty() ? queries.scan(resolution, matcher::matches, SCAN_LIMIT) : null;
+        // The scan reads the table the points come from, so a series of hours long gone from the minutes is still
+        // found.
+        MetricsQueries.SeriesScan scan =
+                given.isEmpty() ? queries.scan(resolution, matcher::matches, SCAN_LIMIT) : null;
         Collection<String> candidates = given.isEmpty() ? scan.keys() : given;
-        List<String> keys = candidates.stream().filter(matcher::matches).sorted().toList();
+        List<String> keys =
+                candidates.stream().filter(matcher::matches).sorted().toList();
         boolean truncated = keys.size() > MetricsParams.MAX_SERIES;
         keys = keys.subList(0, Math.min(keys.size(), MetricsParams.MAX_SERIES));
 
         List<Map<String, Object>> series = new ArrayList<>();
-        for (Map.Entry<String, List<MetricRollup>> entry : queries.buckets(resolution, keys, range[0], range[1]).entrySet()) {
+        for (Map.Entry<String, List<MetricRollup>> entry :
+                queries.buckets(resolution, keys, range[0], range[1]).entrySet()) {
             List<MetricRollup> buckets = entry.getValue();
             if (!buckets.isEmpty()) {
                 series.add(series(entry.getKey(), buckets, step, aggregate));
@@ -110,7 +115,8 @@ final class MetricsResource {
         ctx.json(body);
     }
 
-    private static Map<String, Object> series(String key, List<MetricRollup> buckets, Duration step, MetricAggregate aggregate) {
+    private static Map<String, Object> series(
+            String key, List<MetricRollup> buckets, Duration step, MetricAggregate aggregate) {
         List<Map<String, Object>> points = new ArrayList<>();
         for (MetricSteps.Step s : MetricSteps.merge(buckets, step.toMillis())) {
             Map<String, Object> point = new LinkedHashMap<>();

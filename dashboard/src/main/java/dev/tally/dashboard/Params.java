@@ -52,10 +52,9 @@ final class Params {
         }
         Instant instant;
         try {
-            instant =
-                    value.matches("\\d{12}")
-                            ? LocalDateTime.parse(value, MINUTE).toInstant(ZoneOffset.UTC)
-                            : Instant.parse(value);
+            instant = value.matches("\\d{12}")
+                    ? LocalDateTime.parse(value, MINUTE).toInstant(ZoneOffset.UTC)
+                    : Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw new BadParameter(name, "must be a minute as yyyyMMddHHmm (UTC) or an ISO-8601 instant");
         }

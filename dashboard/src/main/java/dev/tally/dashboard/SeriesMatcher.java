@@ -19,6 +19,7 @@ record SeriesMatcher(String name, Map<String, String> labels) {
 
     /** The job's rules for names and label keys ({@code MetricValidator}): anything else cannot be in a key. */
     static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:.]{0,199}");
+
     static final Pattern LABEL_KEY = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]{0,99}");
     /** The job dead-letters points with more labels than this, so a longer matcher matches nothing. */
     static final int MAX_LABELS = 30;
@@ -30,7 +31,8 @@ record SeriesMatcher(String name, Map<String, String> labels) {
     /** A matcher over {@code name} (null: every name) from a {@code match} parameter (null or empty: any labels). */
     static SeriesMatcher parse(String name, String match) {
         if (name != null && !NAME.matcher(name).matches()) {
-            throw new BadParameter("name", "must be a metric name of at most 200 characters matching [a-zA-Z_:][a-zA-Z0-9_:.]*");
+            throw new BadParameter(
+                    "name", "must be a metric name of at most 200 characters matching [a-zA-Z_:][a-zA-Z0-9_:.]*");
         }
         return new SeriesMatcher(name, match == null || match.isEmpty() ? Map.of() : labels(match));
     }
@@ -97,7 +99,8 @@ record SeriesMatcher(String name, Map<String, String> labels) {
                 while (j < match.length() && match.charAt(j) != ',') {
                     char c = match.charAt(j++);
                     if (c == '"') {
-                        throw bad("the value of '" + key + "' holds a quote: quote the whole value, escaping \\ and \" with a backslash");
+                        throw bad("the value of '" + key
+                                + "' holds a quote: quote the whole value, escaping \\ and \" with a backslash");
                     }
                     value.append(c);
                 }

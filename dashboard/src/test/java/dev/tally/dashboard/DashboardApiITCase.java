@@ -39,22 +39,42 @@ class DashboardApiITCase {
         CqlSession session = cassandra.session();
         for (int i = 0; i < 5; i++) {
             session.execute(
-                    "INSERT INTO " + keyspace + ".ad_click_counts (ad_id, filter_id, click_minute, count) VALUES (?, ?, ?, ?)",
-                    "ad1", 0, T1000.plusSeconds(60L * i), (long) i + 1);
+                    "INSERT INTO " + keyspace
+                            + ".ad_click_counts (ad_id, filter_id, click_minute, count) VALUES (?, ?, ?, ?)",
+                    "ad1",
+                    0,
+                    T1000.plusSeconds(60L * i),
+                    (long) i + 1);
         }
         session.execute(
-                "INSERT INTO " + keyspace + ".ad_click_counts (ad_id, filter_id, click_minute, count) VALUES (?, ?, ?, ?)",
-                "ad1", 1, T1000, 7L);
+                "INSERT INTO " + keyspace
+                        + ".ad_click_counts (ad_id, filter_id, click_minute, count) VALUES (?, ?, ?, ?)",
+                "ad1",
+                1,
+                T1000,
+                7L);
         session.execute(
-                "INSERT INTO " + keyspace + ".top_ads_latest (filter_id, window_minutes, window_end, window_start, ad_ids, counts)"
+                "INSERT INTO " + keyspace
+                        + ".top_ads_latest (filter_id, window_minutes, window_end, window_start, ad_ids, counts)"
                         + " VALUES (?, ?, ?, ?, ?, ?)",
-                0, 5, T1000.plusSeconds(300), T1000, List.of("ad3", "ad1", "ad2"), List.of(9L, 5L, 5L));
+                0,
+                5,
+                T1000.plusSeconds(300),
+                T1000,
+                List.of("ad3", "ad1", "ad2"),
+                List.of(9L, 5L, 5L));
         proxy = new TcpProxy(cassandra.port());
-        server =
-                DashboardServer.start(
-                        new DashboardServer.Config(
-                                "127.0.0.1", 0, "127.0.0.1:" + proxy.port(), cassandra.localDatacenter(), keyspace, List.of(1, 5, 60), 100, Map.of()),
-                        Clock.fixed(T1000.plusSeconds(300), ZoneOffset.UTC));
+        server = DashboardServer.start(
+                new DashboardServer.Config(
+                        "127.0.0.1",
+                        0,
+                        "127.0.0.1:" + proxy.port(),
+                        cassandra.localDatacenter(),
+                        keyspace,
+                        List.of(1, 5, 60),
+                        100,
+                        Map.of()),
+                Clock.fixed(T1000.plusSeconds(300), ZoneOffset.UTC));
     }
 
     @AfterAll
@@ -166,10 +186,10 @@ class DashboardApiITCase {
     private record Response(int status, JsonNode body) {}
 
     private static Response get(String path) throws Exception {
-        HttpResponse<String> response =
-                HTTP.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return new Response(response.statusCode(), JSON.readTree(response.body()));
     }
 }

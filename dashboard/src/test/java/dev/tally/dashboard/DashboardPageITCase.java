@@ -39,14 +39,17 @@ class DashboardPageITCase {
 
     private static final String CHROMIUM = "/usr/bin/chromium";
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void pageShowsTheSeededTopAdsAndSeries(TestCassandra cassandra) throws Exception {
         // CI installs Chromium (test.sh); elsewhere the test says why it did not run.
         boolean ci = System.getenv("CI") != null;
         assumeTrue(ci || new File(CHROMIUM).canExecute(), "Debian's chromium is not installed");
-        assertThat(new File(CHROMIUM).canExecute()).as("chromium must be installed in CI").isTrue();
+        assertThat(new File(CHROMIUM).canExecute())
+                .as("chromium must be installed in CI")
+                .isTrue();
 
         String keyspace = cassandra.newKeyspace();
         CqlSession session = cassandra.session();
@@ -55,23 +58,41 @@ class DashboardPageITCase {
         for (int i = 0; i < perMinute.length; i++) {
             if (perMinute[i] > 0) {
                 session.execute(
-                        "INSERT INTO " + keyspace + ".ad_click_counts (ad_id, filter_id, click_minute, count) VALUES (?, ?, ?, ?)",
-                        "ad-seed-1", 0, now.minus(perMinute.length - i, ChronoUnit.MINUTES), perMinute[i]);
+                        "INSERT INTO " + keyspace
+                                + ".ad_click_counts (ad_id, filter_id, click_minute, count) VALUES (?, ?, ?, ?)",
+                        "ad-seed-1",
+                        0,
+                        now.minus(perMinute.length - i, ChronoUnit.MINUTES),
+                        perMinute[i]);
             }
         }
         session.execute(
-                "INSERT INTO " + keyspace + ".ad_click_counts (ad_id, filter_id, click_minute, count) VALUES (?, ?, ?, ?)",
-                "ad-seed-2", 0, now.minus(2, ChronoUnit.MINUTES), 4L);
+                "INSERT INTO " + keyspace
+                        + ".ad_click_counts (ad_id, filter_id, click_minute, count) VALUES (?, ?, ?, ?)",
+                "ad-seed-2",
+                0,
+                now.minus(2, ChronoUnit.MINUTES),
+                4L);
         session.execute(
-                "INSERT INTO " + keyspace + ".top_ads_latest (filter_id, window_minutes, window_end, window_start, ad_ids, counts)"
+                "INSERT INTO " + keyspace
+                        + ".top_ads_latest (filter_id, window_minutes, window_end, window_start, ad_ids, counts)"
                         + " VALUES (?, ?, ?, ?, ?, ?)",
-                0, 1, now, now.minus(1, ChronoUnit.MINUTES), List.of("ad-seed-1", "ad-seed-2"), List.of(15L, 4L));
+                0,
+                1,
+                now,
+                now.minus(1, ChronoUnit.MINUTES),
+                List.of("ad-seed-1", "ad-seed-2"),
+                List.of(15L, 4L));
 
-        try (DashboardServer server =
-                DashboardServer.start(
-                        new DashboardServer.Config(
-                                "127.0.0.1", 0, cassandra.contactPoint(), cassandra.localDatacenter(), keyspace, List.of(1, 5, 60), 100,
-                                Map.of(1, "us", 2, "non-us")))) {
+        try (DashboardServer server = DashboardServer.start(new DashboardServer.Config(
+                "127.0.0.1",
+                0,
+                cassandra.contactPoint(),
+                cassandra.localDatacenter(),
+                keyspace,
+                List.of(1, 5, 60),
+                100,
+                Map.of(1, "us", 2, "non-us")))) {
             String dom = render("http://127.0.0.1:" + server.port() + "/");
 
             assertThat(rows(dom)).containsExactly("1|ad-seed-1|15", "2|ad-seed-2|4");
@@ -80,9 +101,13 @@ class DashboardPageITCase {
             assertThat(total(dom, "ad-seed-2")).isEqualTo(4);
             assertThat(dom).contains("ad-seed-1 (15)");
             // Filters by their names from the job's filters file, and the window the list is of.
-            assertThat(dom).contains("<option value=\"0\">all clicks</option>", "<option value=\"1\">us (1)</option>",
-                    "<option value=\"2\">non-us (2)</option>");
-            assertThat(dom).contains("1 min ending " + now.toString().replace("T", " ").replace(":00Z", " UTC"));
+            assertThat(dom)
+                    .contains(
+                            "<option value=\"0\">all clicks</option>",
+                            "<option value=\"1\">us (1)</option>",
+                            "<option value=\"2\">non-us (2)</option>");
+            assertThat(dom)
+                    .contains("1 min ending " + now.toString().replace("T", " ").replace(":00Z", " UTC"));
         }
     }
 
@@ -99,17 +124,34 @@ class DashboardPageITCase {
         insert(session, keyspace, LeaderboardTables.PLAYER_SCORES, new LeaderboardUpdate(tournament, "ann", 7L, t - 5));
         insert(session, keyspace, LeaderboardTables.SCORE_HISTOGRAM, new ScoreBucket(tournament, 7L, 1L, 0L));
         insert(session, keyspace, LeaderboardTables.SCORE_HISTOGRAM, new ScoreBucket(tournament, 2L, 2L, 1L));
-        insert(session, keyspace, LeaderboardTables.TOP_PLAYERS, new TopPlayers(tournament, t, true, List.of(
-                new RankedPlayer("ann", 7L, 1L, t - 5), new RankedPlayer("bob", 2L, 2L, t - 4), new RankedPlayer("cid", 2L, 2L, t - 3))));
+        insert(
+                session,
+                keyspace,
+                LeaderboardTables.TOP_PLAYERS,
+                new TopPlayers(
+                        tournament,
+                        t,
+                        true,
+                        List.of(
+                                new RankedPlayer("ann", 7L, 1L, t - 5),
+                                new RankedPlayer("bob", 2L, 2L, t - 4),
+                                new RankedPlayer("cid", 2L, 2L, t - 3))));
 
-        try (DashboardServer server =
-                DashboardServer.start(
-                        new DashboardServer.Config(
-                                "127.0.0.1", 0, cassandra.contactPoint(), cassandra.localDatacenter(), keyspace, List.of(1), 100, Map.of()))) {
+        try (DashboardServer server = DashboardServer.start(new DashboardServer.Config(
+                "127.0.0.1",
+                0,
+                cassandra.contactPoint(),
+                cassandra.localDatacenter(),
+                keyspace,
+                List.of(1),
+                100,
+                Map.of()))) {
             String dom = render("http://127.0.0.1:" + server.port() + "/#leaderboard");
 
             List<String> rows = new ArrayList<>();
-            Matcher row = Pattern.compile("<tr data-user=\"([^\"]*)\"><td>(\\d+)</td><td>[^<]*</td><td class=\"num\">([^<]*)</td>").matcher(dom);
+            Matcher row = Pattern.compile(
+                            "<tr data-user=\"([^\"]*)\"><td>(\\d+)</td><td>[^<]*</td><td class=\"num\">([^<]*)</td>")
+                    .matcher(dom);
             while (row.find()) {
                 rows.add(row.group(2) + "|" + row.group(1) + "|" + row.group(3));
             }
@@ -129,21 +171,49 @@ class DashboardPageITCase {
         String web01 = "cpu.load{host=\"web01\"}";
         String web02 = "cpu.load{host=\"web02\"}";
         // web01: averages 2 then 4 (samples 3 and 5, the last 5); web02: one sample of 7; another metric beside them.
-        insert(session, keyspace, MetricsTables.MINUTE_ROLLUPS, gauge(web01, now.minus(3, ChronoUnit.MINUTES), 1, 2, 2, 2));
-        insert(session, keyspace, MetricsTables.MINUTE_ROLLUPS, gauge(web01, now.minus(2, ChronoUnit.MINUTES), 2, 8, 3, 5));
-        insert(session, keyspace, MetricsTables.MINUTE_ROLLUPS, gauge(web02, now.minus(2, ChronoUnit.MINUTES), 1, 7, 7, 7));
-        insert(session, keyspace, MetricsTables.MINUTE_ROLLUPS, gauge("disk.used{host=\"web01\"}", now.minus(2, ChronoUnit.MINUTES), 1, 1, 1, 1));
-        insert(session, keyspace, MetricsTables.ALERT_STATE, alert("HostOverloaded", "web02", "RESOLVED", now.minus(1, ChronoUnit.MINUTES)));
+        insert(
+                session,
+                keyspace,
+                MetricsTables.MINUTE_ROLLUPS,
+                gauge(web01, now.minus(3, ChronoUnit.MINUTES), 1, 2, 2, 2));
+        insert(
+                session,
+                keyspace,
+                MetricsTables.MINUTE_ROLLUPS,
+                gauge(web01, now.minus(2, ChronoUnit.MINUTES), 2, 8, 3, 5));
+        insert(
+                session,
+                keyspace,
+                MetricsTables.MINUTE_ROLLUPS,
+                gauge(web02, now.minus(2, ChronoUnit.MINUTES), 1, 7, 7, 7));
+        insert(
+                session,
+                keyspace,
+                MetricsTables.MINUTE_ROLLUPS,
+                gauge("disk.used{host=\"web01\"}", now.minus(2, ChronoUnit.MINUTES), 1, 1, 1, 1));
+        insert(
+                session,
+                keyspace,
+                MetricsTables.ALERT_STATE,
+                alert("HostOverloaded", "web02", "RESOLVED", now.minus(1, ChronoUnit.MINUTES)));
         insert(session, keyspace, MetricsTables.ALERT_STATE, alert("HostOverloaded", "web01", "FIRING", now));
 
-        try (DashboardServer server =
-                DashboardServer.start(
-                        new DashboardServer.Config(
-                                "127.0.0.1", 0, cassandra.contactPoint(), cassandra.localDatacenter(), keyspace, List.of(1), 100, Map.of()))) {
+        try (DashboardServer server = DashboardServer.start(new DashboardServer.Config(
+                "127.0.0.1",
+                0,
+                cassandra.contactPoint(),
+                cassandra.localDatacenter(),
+                keyspace,
+                List.of(1),
+                100,
+                Map.of()))) {
             String dom = render("http://127.0.0.1:" + server.port() + "/#metrics");
 
             // The names from the server's series list, the first chosen.
-            assertThat(dom).contains("<option value=\"cpu.load\">cpu.load</option>", "<option value=\"disk.used\">disk.used</option>");
+            assertThat(dom)
+                    .contains(
+                            "<option value=\"cpu.load\">cpu.load</option>",
+                            "<option value=\"disk.used\">disk.used</option>");
             List<String> rows = new ArrayList<>();
             Matcher row = Pattern.compile(
                             "<tr data-series=\"[^\"]*\"><td>([^<]*)</td><td class=\"num\">([^<]*)</td><td>[^<]*</td><td class=\"num\">([^<]*)</td></tr>")
@@ -153,17 +223,23 @@ class DashboardPageITCase {
             }
             // Series, last sample, latest step's average.
             assertThat(rows).containsExactly(web01 + "|5|4", web02 + "|7|7");
-            assertThat(dom).contains("data-series=\"cpu.load{host=&quot;web01&quot;}\" data-points=\"2\" data-last=\"4\"");
-            assertThat(dom).contains("data-series=\"cpu.load{host=&quot;web02&quot;}\" data-points=\"1\" data-last=\"7\"");
+            assertThat(dom)
+                    .contains("data-series=\"cpu.load{host=&quot;web01&quot;}\" data-points=\"2\" data-last=\"4\"");
+            assertThat(dom)
+                    .contains("data-series=\"cpu.load{host=&quot;web02&quot;}\" data-points=\"1\" data-last=\"7\"");
             assertThat(dom).contains("2 series of cpu.load").doesNotContain("disk.used{");
             // The alerts, the firing one first.
             List<String> alerts = new ArrayList<>();
-            Matcher alert = Pattern.compile("<tr data-alert=\"[^\"]*\" data-state=\"([A-Z]+)\" class=\"[^\"]*\"><td>([^<]*)</td><td>([^<]*)</td>")
+            Matcher alert = Pattern.compile(
+                            "<tr data-alert=\"[^\"]*\" data-state=\"([A-Z]+)\" class=\"[^\"]*\"><td>([^<]*)</td><td>([^<]*)</td>")
                     .matcher(dom);
             while (alert.find()) {
                 alerts.add(alert.group(2) + "|" + alert.group(3) + "|" + alert.group(1));
             }
-            assertThat(alerts).containsExactly("HostOverloaded|host=web01, severity=page|FIRING", "HostOverloaded|host=web02, severity=page|RESOLVED");
+            assertThat(alerts)
+                    .containsExactly(
+                            "HostOverloaded|host=web01, severity=page|FIRING",
+                            "HostOverloaded|host=web02, severity=page|RESOLVED");
             assertThat(dom).contains("1 active of 2");
         }
     }
@@ -172,17 +248,33 @@ class DashboardPageITCase {
         long t = start.toEpochMilli();
         SeriesKeys.Series series = SeriesKeys.parse(key);
         return MetricRollup.newBuilder()
-                .setSeriesKey(key).setName(series.name()).setLabels(series.labels()).setKind(MetricKind.GAUGE)
-                .setResolution(MetricsTables.MINUTE).setBucketStart(t)
-                .setCount(count).setSum(sum).setMin(Math.min(first, last)).setMax(Math.max(first, last))
-                .setFirst(first).setFirstTs(t + 1_000).setLast(last).setLastTs(t + 59_000)
+                .setSeriesKey(key)
+                .setName(series.name())
+                .setLabels(series.labels())
+                .setKind(MetricKind.GAUGE)
+                .setResolution(MetricsTables.MINUTE)
+                .setBucketStart(t)
+                .setCount(count)
+                .setSum(sum)
+                .setMin(Math.min(first, last))
+                .setMax(Math.max(first, last))
+                .setFirst(first)
+                .setFirstTs(t + 1_000)
+                .setLast(last)
+                .setLastTs(t + 59_000)
                 .build();
     }
 
     private static AlertEvent alert(String name, String host, String state, Instant at) {
         return AlertEvent.newBuilder()
-                .setAlert(name).setLabels(Map.of("host", host, "severity", "page")).setState(state).setSeverity("page")
-                .setValue(0.96875).setThreshold(0.9).setActiveSince(at.minus(3, ChronoUnit.MINUTES).toEpochMilli()).setTs(at.toEpochMilli())
+                .setAlert(name)
+                .setLabels(Map.of("host", host, "severity", "page"))
+                .setState(state)
+                .setSeverity("page")
+                .setValue(0.96875)
+                .setThreshold(0.9)
+                .setActiveSince(at.minus(3, ChronoUnit.MINUTES).toEpochMilli())
+                .setTs(at.toEpochMilli())
                 .build();
     }
 
@@ -193,14 +285,23 @@ class DashboardPageITCase {
     /** Loads the page in headless Chromium, lets its scripts run, and returns the resulting DOM. */
     private String render(String url) throws Exception {
         Path out = dir.resolve("dom.html");
-        Process chromium =
-                new ProcessBuilder(
-                                CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                                "--user-data-dir=" + dir.resolve("profile"), "--virtual-time-budget=10000", "--dump-dom", url)
-                        .redirectOutput(out.toFile())
-                        .redirectError(dir.resolve("chromium.log").toFile())
-                        .start();
+        Process chromium = new ProcessBuilder(
+                        CHROMIUM,
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--user-data-dir=" + dir.resolve("profile"),
+                        "--virtual-time-budget=10000",
+                        "--dump-dom",
+                        url)
+                .redirectOutput(out.toFile())
+                .redirectError(dir.resolve("chromium.log").toFile())
+                .start();
         if (!chromium.waitFor(90, TimeUnit.SECONDS)) {
             chromium.destroyForcibly();
             throw new AssertionError("chromium did not finish");
@@ -210,7 +311,9 @@ class DashboardPageITCase {
 
     private static List<String> rows(String dom) {
         List<String> rows = new ArrayList<>();
-        Matcher row = Pattern.compile("<tr data-ad=\"[^\"]*\"><td>(\\d+)</td><td>([^<]*)</td><td class=\"num\">([^<]*)</td></tr>").matcher(dom);
+        Matcher row = Pattern.compile(
+                        "<tr data-ad=\"[^\"]*\"><td>(\\d+)</td><td>([^<]*)</td><td class=\"num\">([^<]*)</td></tr>")
+                .matcher(dom);
         while (row.find()) {
             rows.add(row.group(1) + "|" + row.group(2) + "|" + row.group(3).replace(",", ""));
         }
@@ -218,7 +321,8 @@ class DashboardPageITCase {
     }
 
     private static long total(String dom, String ad) {
-        Matcher m = Pattern.compile("data-ad=\"" + Pattern.quote(ad) + "\" data-total=\"(\\d+)\"").matcher(dom);
+        Matcher m = Pattern.compile("data-ad=\"" + Pattern.quote(ad) + "\" data-total=\"(\\d+)\"")
+                .matcher(dom);
         assertThat(m.find()).as("chart line of " + ad).isTrue();
         return Long.parseLong(m.group(1));
     }

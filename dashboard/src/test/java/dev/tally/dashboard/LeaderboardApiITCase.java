@@ -61,12 +61,28 @@ class LeaderboardApiITCase {
                 new ScoreBucket(CHESS, 0L, 1L, 4L))) {
             insert(session, keyspace, LeaderboardTables.SCORE_HISTOGRAM, b);
         }
-        insert(session, keyspace, LeaderboardTables.TOP_PLAYERS, new TopPlayers(CHESS, t, true, List.of(
-                new RankedPlayer("ann", 5L, 1L, t - 50),
-                new RankedPlayer("cid", 3L, 2L, t - 20),
-                new RankedPlayer("bob", 3L, 2L, t - 10))));
+        insert(
+                session,
+                keyspace,
+                LeaderboardTables.TOP_PLAYERS,
+                new TopPlayers(
+                        CHESS,
+                        t,
+                        true,
+                        List.of(
+                                new RankedPlayer("ann", 5L, 1L, t - 50),
+                                new RankedPlayer("cid", 3L, 2L, t - 20),
+                                new RankedPlayer("bob", 3L, 2L, t - 10))));
         server = DashboardServer.start(
-                new DashboardServer.Config("127.0.0.1", 0, cassandra.contactPoint(), cassandra.localDatacenter(), keyspace, List.of(1), 100, Map.of()),
+                new DashboardServer.Config(
+                        "127.0.0.1",
+                        0,
+                        cassandra.contactPoint(),
+                        cassandra.localDatacenter(),
+                        keyspace,
+                        List.of(1),
+                        100,
+                        Map.of()),
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -87,7 +103,9 @@ class LeaderboardApiITCase {
         assertThat(players(body.path("data"))).containsExactly("1 ann 5", "2 cid 3", "2 bob 3");
         assertThat(body.path("total").asInt()).isEqualTo(3);
         assertThat(body.path("as_of").asText()).isEqualTo("2026-12-04T12:00:00Z");
-        assertThat(players(get("/v1/scores?count=1", 200).path("data"))).as("default: chess this month").containsExactly("1 ann 5");
+        assertThat(players(get("/v1/scores?count=1", 200).path("data")))
+                .as("default: chess this month")
+                .containsExactly("1 ann 5");
         assertThat(get("/v1/scores?tournament=go%232026-12", 200).path("data")).isEmpty();
     }
 
@@ -99,7 +117,8 @@ class LeaderboardApiITCase {
         assertThat(bob.path("players").asLong()).isEqualTo(5);
         // Two below, two level (counted half): (2 + 1) / 5.
         assertThat(bob.path("user_info").path("percentile").asDouble()).isEqualTo(60.0);
-        assertThat(get("/v1/scores/eve", 200).path("user_info").path("rank").asLong()).isEqualTo(5);
+        assertThat(get("/v1/scores/eve", 200).path("user_info").path("rank").asLong())
+                .isEqualTo(5);
         assertThat(get("/v1/scores/zed", 404).path("message").asText()).contains("zed", CHESS);
     }
 
@@ -116,20 +135,24 @@ class LeaderboardApiITCase {
 
     @Test
     void badParametersAreNamed() throws Exception {
-        assertThat(get("/v1/scores?tournament=chess", 400).path("parameter").asText()).isEqualTo("tournament");
+        assertThat(get("/v1/scores?tournament=chess", 400).path("parameter").asText())
+                .isEqualTo("tournament");
         assertThat(get("/v1/scores?count=101", 400).path("parameter").asText()).isEqualTo("count");
         assertThat(get("/v1/scores/a%20b", 400).path("parameter").asText()).isEqualTo("user_id");
     }
 
     private static List<String> players(JsonNode data) {
         List<String> players = new ArrayList<>();
-        data.forEach(p -> players.add(p.path("rank").asLong() + " " + p.path("user_id").asText() + " " + p.path("score").asLong()));
+        data.forEach(p -> players.add(p.path("rank").asLong() + " "
+                + p.path("user_id").asText() + " " + p.path("score").asLong()));
         return players;
     }
 
     private static JsonNode get(String path, int status) throws Exception {
         HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(status);
         return JSON.readTree(response.body());
     }

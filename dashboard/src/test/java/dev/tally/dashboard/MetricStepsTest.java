@@ -20,7 +20,10 @@ class MetricStepsTest {
     @Test
     void averageOfAMergedStepIsItsSumOverItsCount() {
         List<MetricSteps.Step> steps = MetricSteps.merge(
-                List.of(gauge(T, 1, 10, 10, 10, 10, 10), gauge(T + MINUTE, 3, 3, 0.5, 1.5, 1.5, 0.5), gauge(T + 2 * MINUTE, 2, 9, 4, 5, 4, 5)),
+                List.of(
+                        gauge(T, 1, 10, 10, 10, 10, 10),
+                        gauge(T + MINUTE, 3, 3, 0.5, 1.5, 1.5, 0.5),
+                        gauge(T + 2 * MINUTE, 2, 9, 4, 5, 4, 5)),
                 2 * MINUTE);
         assertThat(steps).extracting(MetricSteps.Step::start).containsExactly(T, T + 2 * MINUTE);
         assertThat(steps).extracting(MetricSteps.Step::buckets).containsExactly(2, 1);
@@ -29,7 +32,9 @@ class MetricStepsTest {
         assertThat(MetricAggregate.MAX.of(steps.get(0).rollup())).isEqualTo(10.0);
         assertThat(MetricAggregate.LAST.of(steps.get(0).rollup())).isEqualTo(0.5);
         assertThat(MetricAggregate.COUNT.of(steps.get(0).rollup())).isEqualTo(4L);
-        assertThat(MetricAggregate.INCREASE.of(steps.get(0).rollup())).as("gauges have no increase").isNull();
+        assertThat(MetricAggregate.INCREASE.of(steps.get(0).rollup()))
+                .as("gauges have no increase")
+                .isNull();
     }
 
     @Test
@@ -39,9 +44,11 @@ class MetricStepsTest {
                 counter(T + MINUTE, 5, 25, 20), // dropped on the edge: the pair counts 5
                 counter(T + 2 * MINUTE, 30, 40, 10), // rose on the edge: the pair counts 30 - 25
                 counter(T + 3 * MINUTE, 45, 50, 5));
-        assertThat(MetricSteps.merge(buckets, MINUTE)).extracting(s -> MetricAggregate.INCREASE.of(s.rollup()))
+        assertThat(MetricSteps.merge(buckets, MINUTE))
+                .extracting(s -> MetricAggregate.INCREASE.of(s.rollup()))
                 .containsExactly(30.0, 20.0, 10.0, 5.0);
-        assertThat(MetricSteps.merge(buckets, 2 * MINUTE)).extracting(s -> MetricAggregate.INCREASE.of(s.rollup()))
+        assertThat(MetricSteps.merge(buckets, 2 * MINUTE))
+                .extracting(s -> MetricAggregate.INCREASE.of(s.rollup()))
                 .containsExactly(30.0 + 5 + 20, 10.0 + 5 + 5);
         MetricSteps.Step all = MetricSteps.merge(buckets, 4 * MINUTE).get(0);
         assertThat(MetricAggregate.INCREASE.of(all.rollup())).isEqualTo(30.0 + 5 + 20 + 5 + 10 + 5 + 5);
@@ -58,20 +65,31 @@ class MetricStepsTest {
             high[i] = i + 51;
         }
         MetricRollup first = MetricRollup.newBuilder(gauge(T, 50, 1275, 1, 50, 1, 50))
-                .setSketch(java.nio.ByteBuffer.wrap(ValueSketches.of(low, 50))).build();
+                .setSketch(java.nio.ByteBuffer.wrap(ValueSketches.of(low, 50)))
+                .build();
         MetricRollup second = MetricRollup.newBuilder(gauge(T + MINUTE, 50, 3775, 51, 100, 51, 100))
-                .setSketch(java.nio.ByteBuffer.wrap(ValueSketches.of(high, 50))).build();
+                .setSketch(java.nio.ByteBuffer.wrap(ValueSketches.of(high, 50)))
+                .build();
 
-        Rollup step = MetricSteps.merge(List.of(first, second), 2 * MINUTE).get(0).rollup();
+        Rollup step =
+                MetricSteps.merge(List.of(first, second), 2 * MINUTE).get(0).rollup();
         assertThat((Double) MetricAggregate.P50.of(step)).isCloseTo(50, within(0.5));
         assertThat((Double) MetricAggregate.P90.of(step)).isCloseTo(90, within(0.9));
         assertThat((Double) MetricAggregate.P99.of(step)).isCloseTo(99, within(0.99));
-        assertThat(MetricAggregate.P50.of(MetricSteps.merge(List.of(first), MINUTE).get(0).rollup())).isNotNull();
+        assertThat(MetricAggregate.P50.of(
+                        MetricSteps.merge(List.of(first), MINUTE).get(0).rollup()))
+                .isNotNull();
 
         MetricRollup older = gauge(T + 2 * MINUTE, 1, 7, 7, 7, 7, 7);
-        assertThat(MetricAggregate.P99.of(MetricSteps.merge(List.of(second, older), 2 * MINUTE).get(1).rollup()))
-                .as("a bucket from before sketches").isNull();
-        assertThat(MetricAggregate.P99.of(MetricSteps.merge(List.of(first, second, older), 4 * MINUTE).get(0).rollup())).isNull();
+        assertThat(MetricAggregate.P99.of(MetricSteps.merge(List.of(second, older), 2 * MINUTE)
+                        .get(1)
+                        .rollup()))
+                .as("a bucket from before sketches")
+                .isNull();
+        assertThat(MetricAggregate.P99.of(MetricSteps.merge(List.of(first, second, older), 4 * MINUTE)
+                        .get(0)
+                        .rollup()))
+                .isNull();
     }
 
     @Test
@@ -81,21 +99,50 @@ class MetricStepsTest {
         assertThat(steps).extracting(MetricSteps.Step::start).containsExactly(T, T + 5 * MINUTE);
     }
 
-    private static MetricRollup gauge(long start, long count, double sum, double min, double max, double first, double last) {
+    private static MetricRollup gauge(
+            long start, long count, double sum, double min, double max, double first, double last) {
         return row(start, MetricKind.GAUGE, count, sum, min, max, first, last, null);
     }
 
     private static MetricRollup counter(long start, double first, double last, double increase) {
-        return row(start, MetricKind.COUNTER, 2, first + last, Math.min(first, last), Math.max(first, last), first, last, increase);
+        return row(
+                start,
+                MetricKind.COUNTER,
+                2,
+                first + last,
+                Math.min(first, last),
+                Math.max(first, last),
+                first,
+                last,
+                increase);
     }
 
     private static MetricRollup row(
-            long start, MetricKind kind, long count, double sum, double min, double max, double first, double last, Double increase) {
+            long start,
+            MetricKind kind,
+            long count,
+            double sum,
+            double min,
+            double max,
+            double first,
+            double last,
+            Double increase) {
         return MetricRollup.newBuilder()
-                .setSeriesKey("m").setName("m").setKind(kind).setResolution("1m").setBucketStart(start)
-                .setCount(count).setSum(sum).setMin(min).setMax(max)
-                .setFirst(first).setFirstTs(start + 1_000).setLast(last).setLastTs(start + 59_000)
-                .setIncrease(increase).setResets(increase == null ? null : 0L)
+                .setSeriesKey("m")
+                .setName("m")
+                .setKind(kind)
+                .setResolution("1m")
+                .setBucketStart(start)
+                .setCount(count)
+                .setSum(sum)
+                .setMin(min)
+                .setMax(max)
+                .setFirst(first)
+                .setFirstTs(start + 1_000)
+                .setLast(last)
+                .setLastTs(start + 59_000)
+                .setIncrease(increase)
+                .setResets(increase == null ? null : 0L)
                 .build();
     }
 }

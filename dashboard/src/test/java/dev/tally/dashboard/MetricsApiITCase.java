@@ -45,6 +45,7 @@ class MetricsApiITCase {
      * so their buckets must be recent; the minutes around it lie in two day partitions.
      */
     private static final Instant DAY = Instant.now().truncatedTo(ChronoUnit.DAYS);
+
     private static final Instant NOW = DAY.plus(1, ChronoUnit.HOURS);
     private static final Instant OLD = DAY.minus(40, ChronoUnit.DAYS);
     private static final String WEB01 = "cpu.load{host=\"web01\",region=\"us\"}";
@@ -64,7 +65,11 @@ class MetricsApiITCase {
         ResultTable<MetricRollup> minutes = MetricsTables.MINUTE_ROLLUPS;
         // web01 across midnight: averages 10, 1, 4.5, 2 of 1, 3, 2, 1 samples.
         insert(session, keyspace, minutes, sketched(gauge(WEB01, "1m", minute(-2), 1, 10, 10, 10, 10, 10), 10));
-        insert(session, keyspace, minutes, sketched(gauge(WEB01, "1m", minute(-1), 3, 3, 0.5, 1.5, 1.5, 0.5), 1.5, 1, 0.5));
+        insert(
+                session,
+                keyspace,
+                minutes,
+                sketched(gauge(WEB01, "1m", minute(-1), 3, 3, 0.5, 1.5, 1.5, 0.5), 1.5, 1, 0.5));
         insert(session, keyspace, minutes, sketched(gauge(WEB01, "1m", minute(0), 2, 9, 4, 5, 4, 5), 4, 5));
         insert(session, keyspace, minutes, sketched(gauge(WEB01, "1m", minute(1), 1, 2, 2, 2, 2, 2), 2));
         insert(session, keyspace, minutes, gauge(WEB02, "1m", minute(-1), 1, 7, 7, 7, 7, 7));
@@ -82,13 +87,41 @@ class MetricsApiITCase {
         insert(session, keyspace, hours, gauge(WEB01, "1h", OLD.plus(1, ChronoUnit.HOURS), 30, 30, 1, 1, 1, 1));
         insert(session, keyspace, hours, gauge(WEB01, "1h", OLD.plus(2, ChronoUnit.HOURS), 10, 50, 5, 5, 5, 5));
         // Alerts: one firing, one pending, one resolved; the firing one's history of two changes.
-        insert(session, keyspace, MetricsTables.ALERT_STATE, alert("HostDown", Map.of("host", "db,1 \"x\""), "FIRING", minute(5), minute(2)));
-        insert(session, keyspace, MetricsTables.ALERT_STATE, alert("HostOverloaded", Map.of("host", "web01"), "PENDING", minute(6), minute(6)));
-        insert(session, keyspace, MetricsTables.ALERT_STATE, alert("HostOverloaded", Map.of("host", "web02"), "RESOLVED", minute(4), minute(1)));
-        insert(session, keyspace, MetricsTables.ALERT_HISTORY, alert("HostDown", Map.of("host", "db,1 \"x\""), "PENDING", minute(2), minute(2)));
-        insert(session, keyspace, MetricsTables.ALERT_HISTORY, alert("HostDown", Map.of("host", "db,1 \"x\""), "FIRING", minute(5), minute(2)));
+        insert(
+                session,
+                keyspace,
+                MetricsTables.ALERT_STATE,
+                alert("HostDown", Map.of("host", "db,1 \"x\""), "FIRING", minute(5), minute(2)));
+        insert(
+                session,
+                keyspace,
+                MetricsTables.ALERT_STATE,
+                alert("HostOverloaded", Map.of("host", "web01"), "PENDING", minute(6), minute(6)));
+        insert(
+                session,
+                keyspace,
+                MetricsTables.ALERT_STATE,
+                alert("HostOverloaded", Map.of("host", "web02"), "RESOLVED", minute(4), minute(1)));
+        insert(
+                session,
+                keyspace,
+                MetricsTables.ALERT_HISTORY,
+                alert("HostDown", Map.of("host", "db,1 \"x\""), "PENDING", minute(2), minute(2)));
+        insert(
+                session,
+                keyspace,
+                MetricsTables.ALERT_HISTORY,
+                alert("HostDown", Map.of("host", "db,1 \"x\""), "FIRING", minute(5), minute(2)));
         server = DashboardServer.start(
-                new DashboardServer.Config("127.0.0.1", 0, cassandra.contactPoint(), cassandra.localDatacenter(), keyspace, List.of(1), 100, Map.of()),
+                new DashboardServer.Config(
+                        "127.0.0.1",
+                        0,
+                        cassandra.contactPoint(),
+                        cassandra.localDatacenter(),
+                        keyspace,
+                        List.of(1),
+                        100,
+                        Map.of()),
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -106,18 +139,30 @@ class MetricsApiITCase {
         assertThat(body.path("step").asText()).isEqualTo("PT1M");
         assertThat(body.path("agg").asText()).isEqualTo("avg");
         JsonNode series = only(body, WEB01);
-        assertThat(times(series)).containsExactly(minute(-2).toString(), minute(-1).toString(), minute(0).toString(), minute(1).toString());
+        assertThat(times(series))
+                .containsExactly(
+                        minute(-2).toString(),
+                        minute(-1).toString(),
+                        minute(0).toString(),
+                        minute(1).toString());
         assertThat(values(series)).containsExactly(10.0, 1.0, 4.5, 2.0);
         assertThat(series.path("labels").path("host").asText()).isEqualTo("web01");
         assertThat(series.path("kind").asText()).isEqualTo("GAUGE");
         assertThat(series.path("last").path("value").asDouble()).isEqualTo(2.0);
-        assertThat(series.path("last").path("ts").asText()).isEqualTo(minute(1).plusSeconds(59).toString());
+        assertThat(series.path("last").path("ts").asText())
+                .isEqualTo(minute(1).plusSeconds(59).toString());
         // Epoch milliseconds mean the same instants.
-        JsonNode epoch = get(query("cpu.load", "match=host=web01&from=" + minute(-2).toEpochMilli() + "&to=" + minute(2).toEpochMilli()), 200);
+        JsonNode epoch = get(
+                query(
+                        "cpu.load",
+                        "match=host=web01&from=" + minute(-2).toEpochMilli() + "&to="
+                                + minute(2).toEpochMilli()),
+                200);
         assertThat(epoch.path("from").asText()).isEqualTo(minute(-2).toString());
         assertThat(values(only(epoch, WEB01))).containsExactly(10.0, 1.0, 4.5, 2.0);
         // Default: the hour before now, averages.
-        assertThat(values(only(get(query("cpu.load", "match=host=web01"), 200), WEB01))).containsExactly(4.5, 2.0);
+        assertThat(values(only(get(query("cpu.load", "match=host=web01"), 200), WEB01)))
+                .containsExactly(4.5, 2.0);
     }
 
     @Test
@@ -128,22 +173,38 @@ class MetricsApiITCase {
         // (10 + 3) / (1 + 3) and (9 + 2) / (2 + 1); averages of the averages would be 5.5 and 3.25.
         assertThat(values(avg)).containsExactly(13.0 / 4, 11.0 / 3);
         assertThat(counts(avg)).containsExactly(4L, 3L);
-        assertThat(values(only(get(query("cpu.load", range + "&agg=sum"), 200), WEB01))).containsExactly(13.0, 11.0);
-        assertThat(values(only(get(query("cpu.load", range + "&agg=min"), 200), WEB01))).containsExactly(0.5, 2.0);
-        assertThat(values(only(get(query("cpu.load", range + "&agg=max"), 200), WEB01))).containsExactly(10.0, 5.0);
-        assertThat(values(only(get(query("cpu.load", range + "&agg=count"), 200), WEB01))).containsExactly(4.0, 3.0);
-        assertThat(values(only(get(query("cpu.load", range + "&agg=last"), 200), WEB01))).containsExactly(0.5, 2.0);
+        assertThat(values(only(get(query("cpu.load", range + "&agg=sum"), 200), WEB01)))
+                .containsExactly(13.0, 11.0);
+        assertThat(values(only(get(query("cpu.load", range + "&agg=min"), 200), WEB01)))
+                .containsExactly(0.5, 2.0);
+        assertThat(values(only(get(query("cpu.load", range + "&agg=max"), 200), WEB01)))
+                .containsExactly(10.0, 5.0);
+        assertThat(values(only(get(query("cpu.load", range + "&agg=count"), 200), WEB01)))
+                .containsExactly(4.0, 3.0);
+        assertThat(values(only(get(query("cpu.load", range + "&agg=last"), 200), WEB01)))
+                .containsExactly(0.5, 2.0);
         JsonNode increase = only(get(query("cpu.load", range + "&agg=increase"), 200), WEB01);
-        assertThat(increase.path("points").get(0).path("value").isNull()).as("a gauge has no increase").isTrue();
+        assertThat(increase.path("points").get(0).path("value").isNull())
+                .as("a gauge has no increase")
+                .isTrue();
         // Percentiles of the steps' merged sketches: of 0.5, 1, 1.5, 10 and of 2, 4, 5, within 1%.
         assertThat(values(only(get(query("cpu.load", range + "&agg=p50"), 200), WEB01)))
-                .satisfiesExactly(v -> assertThat(v).isCloseTo(1.0, within(0.01)), v -> assertThat(v).isCloseTo(4.0, within(0.04)));
+                .satisfiesExactly(
+                        v -> assertThat(v).isCloseTo(1.0, within(0.01)),
+                        v -> assertThat(v).isCloseTo(4.0, within(0.04)));
         assertThat(values(only(get(query("cpu.load", range + "&agg=p99"), 200), WEB01)))
-                .satisfiesExactly(v -> assertThat(v).isCloseTo(1.5, within(0.015)), v -> assertThat(v).isCloseTo(4.0, within(0.04)));
-        JsonNode unsketched = only(get(query("cpu.load", "match=host=web02&from=" + minute(-2) + "&to=" + minute(2) + "&agg=p50"), 200), WEB02);
-        assertThat(unsketched.path("points").get(0).path("value").isNull()).as("a row without a sketch").isTrue();
+                .satisfiesExactly(
+                        v -> assertThat(v).isCloseTo(1.5, within(0.015)),
+                        v -> assertThat(v).isCloseTo(4.0, within(0.04)));
+        JsonNode unsketched = only(
+                get(query("cpu.load", "match=host=web02&from=" + minute(-2) + "&to=" + minute(2) + "&agg=p50"), 200),
+                WEB02);
+        assertThat(unsketched.path("points").get(0).path("value").isNull())
+                .as("a row without a sketch")
+                .isTrue();
         // The same step as an ISO-8601 duration.
-        assertThat(values(only(get(query("cpu.load", range.replace("2m", "PT2M")), 200), WEB01))).containsExactly(13.0 / 4, 11.0 / 3);
+        assertThat(values(only(get(query("cpu.load", range.replace("2m", "PT2M")), 200), WEB01)))
+                .containsExactly(13.0 / 4, 11.0 / 3);
     }
 
     @Test
@@ -165,24 +226,33 @@ class MetricsApiITCase {
     void labelsMatchExactlyAndOtherNamesStayOut() throws Exception {
         String range = "from=" + minute(-2) + "&to=" + minute(2);
         assertThat(keys(get(query("cpu.load", range), 200))).containsExactly("cpu.load", ODD, WEB01, WEB02);
-        assertThat(keys(get(query("cpu.load", range + "&match=region=eu"), 200))).containsExactly(WEB02);
-        assertThat(keys(get(query("cpu.load", range + "&match=" + encode("host=\"db,1 \\\"x\\\"\"")), 200))).containsExactly(ODD);
-        assertThat(keys(get(query("cpu.load", range + "&match=host=web01,region=eu"), 200))).isEmpty();
+        assertThat(keys(get(query("cpu.load", range + "&match=region=eu"), 200)))
+                .containsExactly(WEB02);
+        assertThat(keys(get(query("cpu.load", range + "&match=" + encode("host=\"db,1 \\\"x\\\"\"")), 200)))
+                .containsExactly(ODD);
+        assertThat(keys(get(query("cpu.load", range + "&match=host=web01,region=eu"), 200)))
+                .isEmpty();
         // Series named by the caller: no scan, and the matcher still applies.
         JsonNode named = get(query("cpu.load", range + "&series=" + encode(WEB02)), 200);
         assertThat(keys(named)).containsExactly(WEB02);
         assertThat(named.path("scan").isNull()).isTrue();
-        assertThat(keys(get(query("cpu.load", range + "&series=" + encode(WEB02) + "&match=host=web01"), 200))).isEmpty();
+        assertThat(keys(get(query("cpu.load", range + "&series=" + encode(WEB02) + "&match=host=web01"), 200)))
+                .isEmpty();
     }
 
     @Test
     void theResolutionFollowsTheRangeAndTheMinutesRetention() throws Exception {
-        assertThat(get(query("cpu.load", "from=" + DAY.minus(1, ChronoUnit.HOURS) + "&to=" + NOW), 200).path("resolution").asText())
+        assertThat(get(query("cpu.load", "from=" + DAY.minus(1, ChronoUnit.HOURS) + "&to=" + NOW), 200)
+                        .path("resolution")
+                        .asText())
                 .isEqualTo("1m");
         assertThat(get(query("cpu.load", "from=" + DAY.minus(29, ChronoUnit.DAYS) + "&to=" + DAY + "&step=1h"), 200)
-                        .path("resolution").asText())
+                        .path("resolution")
+                        .asText())
                 .isEqualTo("1m");
-        assertThat(get(query("cpu.load", "from=" + DAY.minus(30, ChronoUnit.DAYS) + "&to=" + DAY), 200).path("resolution").asText())
+        assertThat(get(query("cpu.load", "from=" + DAY.minus(30, ChronoUnit.DAYS) + "&to=" + DAY), 200)
+                        .path("resolution")
+                        .asText())
                 .isEqualTo("1h");
         // A short range whose minutes have expired is read from hours; the scan reads the hours table too.
         String old = "from=" + OLD + "&to=" + OLD.plus(3, ChronoUnit.HOURS);
@@ -192,8 +262,12 @@ class MetricsApiITCase {
         assertThat(hours.path("scan").path("table").asText()).isEqualTo("metric_rollups_1h");
         assertThat(keys(hours)).containsExactly(WEB01);
         assertThat(values(only(hours, WEB01))).containsExactly(2.0, 1.0, 5.0);
-        assertThat(values(only(get(query("cpu.load", old + "&step=2h"), 200), WEB01))).containsExactly(150.0 / 90, 5.0);
-        assertThat(get(query("cpu.load", "resolution=1h"), 200).path("resolution").asText()).isEqualTo("1h");
+        assertThat(values(only(get(query("cpu.load", old + "&step=2h"), 200), WEB01)))
+                .containsExactly(150.0 / 90, 5.0);
+        assertThat(get(query("cpu.load", "resolution=1h"), 200)
+                        .path("resolution")
+                        .asText())
+                .isEqualTo("1h");
     }
 
     @Test
@@ -201,13 +275,15 @@ class MetricsApiITCase {
         JsonNode byName = get("/v1/metrics/series?name=cpu.load", 200);
         assertThat(keys(byName)).containsExactly("cpu.load", ODD, WEB01, WEB02);
         assertThat(byName.path("series").get(2).path("name").asText()).isEqualTo("cpu.load");
-        assertThat(byName.path("series").get(2).path("labels").path("region").asText()).isEqualTo("us");
+        assertThat(byName.path("series").get(2).path("labels").path("region").asText())
+                .isEqualTo("us");
         // Partitions of the minutes table: web01 has two days, the other five series one each.
         assertThat(byName.path("scan").path("table").asText()).isEqualTo("metric_rollups_1m");
         assertThat(byName.path("scan").path("partitions_read").asInt()).isEqualTo(7);
         assertThat(byName.path("scan").path("complete").asBoolean()).isTrue();
         assertThat(keys(get("/v1/metrics/series?match=host=web01", 200))).containsExactly(IDLE, WEB01);
-        assertThat(keys(get("/v1/metrics/series", 200))).containsExactly("cpu.load", IDLE, ODD, WEB01, WEB02, REQUESTS); // "." sorts before "{"
+        assertThat(keys(get("/v1/metrics/series", 200)))
+                .containsExactly("cpu.load", IDLE, ODD, WEB01, WEB02, REQUESTS); // "." sorts before "{"
     }
 
     @Test
@@ -224,9 +300,12 @@ class MetricsApiITCase {
         assertThat(bad(path + "match=host=a%22b", "match")).contains("quote");
         assertThat(bad("/v1/metrics/9cpu/series", "name")).contains("metric name");
         assertThat(bad(path + "series=" + encode(IDLE), "series")).contains("not of cpu.load");
-        assertThat(bad(path + "series=" + encode("cpu.load{region=\"us\",host=\"web01\"}"), "series")).contains("sorted by key");
-        assertThat(bad(path + "from=" + DAY.minus(29, ChronoUnit.DAYS) + "&to=" + DAY, "step")).contains("give a step of 4m or more");
-        assertThat(bad(path + "resolution=1m&from=" + DAY.minus(32, ChronoUnit.DAYS) + "&to=" + DAY, "to")).contains("31 days");
+        assertThat(bad(path + "series=" + encode("cpu.load{region=\"us\",host=\"web01\"}"), "series"))
+                .contains("sorted by key");
+        assertThat(bad(path + "from=" + DAY.minus(29, ChronoUnit.DAYS) + "&to=" + DAY, "step"))
+                .contains("give a step of 4m or more");
+        assertThat(bad(path + "resolution=1m&from=" + DAY.minus(32, ChronoUnit.DAYS) + "&to=" + DAY, "to"))
+                .contains("31 days");
         assertThat(bad("/v1/metrics/series?match=9=a", "match")).contains("label key");
     }
 
@@ -236,10 +315,21 @@ class MetricsApiITCase {
 
     /** The row with a sketch of its bucket's values. */
     private static MetricRollup sketched(MetricRollup row, double... values) {
-        return MetricRollup.newBuilder(row).setSketch(ByteBuffer.wrap(ValueSketches.of(values, values.length))).build();
+        return MetricRollup.newBuilder(row)
+                .setSketch(ByteBuffer.wrap(ValueSketches.of(values, values.length)))
+                .build();
     }
 
-    private static MetricRollup gauge(String key, String resolution, Instant start, long count, double sum, double min, double max, double first, double last) {
+    private static MetricRollup gauge(
+            String key,
+            String resolution,
+            Instant start,
+            long count,
+            double sum,
+            double min,
+            double max,
+            double first,
+            double last) {
         return row(key, resolution, start, MetricKind.GAUGE, count, sum, min, max, first, last, null, null);
     }
 
@@ -249,16 +339,37 @@ class MetricsApiITCase {
     }
 
     private static MetricRollup row(
-            String key, String resolution, Instant start, MetricKind kind, long count, double sum, double min, double max,
-            double first, double last, Double increase, Long resets) {
+            String key,
+            String resolution,
+            Instant start,
+            MetricKind kind,
+            long count,
+            double sum,
+            double min,
+            double max,
+            double first,
+            double last,
+            Double increase,
+            Long resets) {
         SeriesKeys.Series series = SeriesKeys.parse(key);
         long t = start.toEpochMilli();
         return MetricRollup.newBuilder()
-                .setSeriesKey(key).setName(series.name()).setLabels(series.labels()).setKind(kind)
-                .setResolution(resolution).setBucketStart(t)
-                .setCount(count).setSum(sum).setMin(min).setMax(max)
-                .setFirst(first).setFirstTs(t + 1_000).setLast(last).setLastTs(t + 59_000)
-                .setIncrease(increase).setResets(resets)
+                .setSeriesKey(key)
+                .setName(series.name())
+                .setLabels(series.labels())
+                .setKind(kind)
+                .setResolution(resolution)
+                .setBucketStart(t)
+                .setCount(count)
+                .setSum(sum)
+                .setMin(min)
+                .setMax(max)
+                .setFirst(first)
+                .setFirstTs(t + 1_000)
+                .setLast(last)
+                .setLastTs(t + 59_000)
+                .setIncrease(increase)
+                .setResets(resets)
                 .build();
     }
 
@@ -267,7 +378,9 @@ class MetricsApiITCase {
         JsonNode active = get("/v1/alerts", 200);
         assertThat(active.path("complete").asBoolean()).isTrue();
         List<String> listed = new ArrayList<>();
-        active.path("alerts").forEach(a -> listed.add(a.path("alert").asText() + " " + a.path("state").asText()));
+        active.path("alerts")
+                .forEach(a -> listed.add(
+                        a.path("alert").asText() + " " + a.path("state").asText()));
         assertThat(listed).containsExactly("HostDown FIRING", "HostOverloaded PENDING");
         JsonNode down = active.path("alerts").get(0);
         assertThat(down.path("labels").path("host").asText()).isEqualTo("db,1 \"x\"");
@@ -281,11 +394,18 @@ class MetricsApiITCase {
         assertThat(all.path("alerts").get(2).path("state").asText()).isEqualTo("RESOLVED");
         assertThat(bad("/v1/alerts?state=firing", "state")).contains("'active'");
 
-        JsonNode history = get("/v1/alerts/HostDown/history?labels_key=" + encode(down.path("labels_key").asText()), 200);
+        JsonNode history = get(
+                "/v1/alerts/HostDown/history?labels_key="
+                        + encode(down.path("labels_key").asText()),
+                200);
         List<String> changes = new ArrayList<>();
-        history.path("changes").forEach(c -> changes.add(c.path("state").asText() + "@" + c.path("ts").asText()));
+        history.path("changes")
+                .forEach(c -> changes.add(
+                        c.path("state").asText() + "@" + c.path("ts").asText()));
         assertThat(changes).containsExactly("FIRING@" + minute(5), "PENDING@" + minute(2));
-        assertThat(history.path("changes").get(0).path("id").asText()).startsWith("HostDown{host=").endsWith("@" + minute(5).toEpochMilli() + ":FIRING");
+        assertThat(history.path("changes").get(0).path("id").asText())
+                .startsWith("HostDown{host=")
+                .endsWith("@" + minute(5).toEpochMilli() + ":FIRING");
         assertThat(bad("/v1/alerts/HostDown/history", "labels_key")).contains("required");
     }
 
@@ -294,8 +414,14 @@ class MetricsApiITCase {
         all.put("severity", "page");
         return AlertEvent.newBuilder()
                 .setId(name + AlertEvents.labelsKey(all) + "@" + at.toEpochMilli() + ":" + state)
-                .setAlert(name).setLabels(all).setState(state).setSeverity("page").setValue(0.97).setThreshold(0.9)
-                .setActiveSince(since.toEpochMilli()).setTs(at.toEpochMilli())
+                .setAlert(name)
+                .setLabels(all)
+                .setState(state)
+                .setSeverity("page")
+                .setValue(0.97)
+                .setThreshold(0.9)
+                .setActiveSince(since.toEpochMilli())
+                .setTs(at.toEpochMilli())
                 .build();
     }
 
@@ -354,7 +480,9 @@ class MetricsApiITCase {
 
     private static JsonNode get(String path, int status) throws Exception {
         HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(status);
         return JSON.readTree(response.body());
     }

@@ -65,27 +65,27 @@ final class TcpProxy implements AutoCloseable {
     }
 
     private void pipe(Socket from, Socket to) {
-        Thread thread =
-                new Thread(
-                        () -> {
-                            byte[] buffer = new byte[16384];
-                            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                                int n;
-                                while ((n = in.read(buffer)) >= 0) {
-                                    out.write(buffer, 0, n);
-                                }
-                            } catch (IOException e) {
-                                // one side closed: close the other
-                            } finally {
-                                try {
-                                    from.close();
-                                    to.close();
-                                } catch (IOException ignored) {
-                                    // already closed
-                                }
-                            }
-                        },
-                        "proxy-pipe");
+        Thread thread = new Thread(
+                () -> {
+                    byte[] buffer = new byte[16384];
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        int n;
+                        while ((n = in.read(buffer)) >= 0) {
+                            out.write(buffer, 0, n);
+                        }
+                    } catch (IOException e) {
+                        // one side closed: close the other
+                    } finally {
+                        try {
+                            from.close();
+                            to.close();
+                        } catch (IOException ignored) {
+                            // already closed
+                        }
+                    }
+                },
+                "proxy-pipe");
         thread.setDaemon(true);
         thread.start();
     }

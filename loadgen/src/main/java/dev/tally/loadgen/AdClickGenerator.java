@@ -53,16 +53,21 @@ public final class AdClickGenerator implements Iterator<GeneratedRecord> {
         GeneratedRecord record;
         if (roll < settings.malformedRate()) {
             record = malformed(i, base);
-        } else if (roll < settings.malformedRate() + settings.lateRate() && base - settings.lateBy().toMillis() > settings.startMillis()) {
+        } else if (roll < settings.malformedRate() + settings.lateRate()
+                && base - settings.lateBy().toMillis() > settings.startMillis()) {
             AdClickEvent click = click(i, base - settings.lateBy().toMillis());
             truth.addLate(click);
             record = encoded(click, GeneratedRecord.Kind.LATE);
-        } else if (roll < settings.malformedRate() + settings.lateRate() + settings.duplicateRate() && !recent.isEmpty()) {
+        } else if (roll < settings.malformedRate() + settings.lateRate() + settings.duplicateRate()
+                && !recent.isEmpty()) {
             GeneratedRecord original = recent.pollFirst();
             truth.addDuplicate();
-            record = new GeneratedRecord(original.key(), original.value(), original.timestamp(), GeneratedRecord.Kind.DUPLICATE);
+            record = new GeneratedRecord(
+                    original.key(), original.value(), original.timestamp(), GeneratedRecord.Kind.DUPLICATE);
         } else {
-            long disorder = settings.maxDisorder().toMillis() == 0 ? 0 : random.nextLong(settings.maxDisorder().toMillis() + 1);
+            long disorder = settings.maxDisorder().toMillis() == 0
+                    ? 0
+                    : random.nextLong(settings.maxDisorder().toMillis() + 1);
             AdClickEvent click = click(i, Math.max(settings.startMillis(), base - disorder));
             truth.addClick(click);
             record = encoded(click, GeneratedRecord.Kind.CLICK);
@@ -78,10 +83,9 @@ public final class AdClickGenerator implements Iterator<GeneratedRecord> {
     private AdClickEvent click(long i, long ts) {
         int ad = ads.sample(random);
         int user = random.nextInt(settings.users());
-        String ip =
-                random.nextInt(100) < 3
-                        ? OFFICE_IPS[random.nextInt(OFFICE_IPS.length)]
-                        : "10." + ((user >> 16) & 0xFF) + "." + ((user >> 8) & 0xFF) + "." + (user & 0xFF);
+        String ip = random.nextInt(100) < 3
+                ? OFFICE_IPS[random.nextInt(OFFICE_IPS.length)]
+                : "10." + ((user >> 16) & 0xFF) + "." + ((user >> 8) & 0xFF) + "." + (user & 0xFF);
         return AdClickEvent.newBuilder()
                 .setClickId(clickId(i))
                 .setAdId(adId(ad))
@@ -112,23 +116,23 @@ public final class AdClickGenerator implements Iterator<GeneratedRecord> {
                 byte[] valid = codec.encode(click(i, base));
                 value = Arrays.copyOf(valid, 1 + random.nextInt(valid.length - 1));
             }
-            case 2 -> value = codec.encode(AdClickEvent.newBuilder(click(i, base)).setClickId("").build());
+            case 2 ->
+                value = codec.encode(
+                        AdClickEvent.newBuilder(click(i, base)).setClickId("").build());
             // Two hours ahead of the stream and of the wall clock: on an input topic with LogAppendTime
             // the job compares with the broker's now.
             case 3 -> value = codec.encode(click(i, Math.max(base, System.currentTimeMillis()) + 2 * 3_600_000L));
             default ->
-                    value =
-                            AvroCodec.of(DeadLetter.class)
-                                    .encode(
-                                            DeadLetter.newBuilder()
-                                                    .setSourceTopic("x")
-                                                    .setSourcePartition(0)
-                                                    .setSourceOffset(0)
-                                                    .setSourceTimestamp(0)
-                                                    .setReason("not a click")
-                                                    .setDetail("")
-                                                    .setOriginal(ByteBuffer.allocate(0))
-                                                    .build());
+                value = AvroCodec.of(DeadLetter.class)
+                        .encode(DeadLetter.newBuilder()
+                                .setSourceTopic("x")
+                                .setSourcePartition(0)
+                                .setSourceOffset(0)
+                                .setSourceTimestamp(0)
+                                .setReason("not a click")
+                                .setDetail("")
+                                .setOriginal(ByteBuffer.allocate(0))
+                                .build());
         }
         return new GeneratedRecord(key, value, timestamp, GeneratedRecord.Kind.MALFORMED);
     }

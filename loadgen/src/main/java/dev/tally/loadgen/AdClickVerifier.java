@@ -1,12 +1,12 @@
 package dev.tally.loadgen;
 
-import dev.tally.connectors.client.KafkaClients;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.tally.connectors.avro.AvroCodec;
 import dev.tally.connectors.avro.AvroDecodeException;
 import dev.tally.connectors.cassandra.ResultTable;
+import dev.tally.connectors.client.KafkaClients;
 import dev.tally.jobs.adclick.AdClickTables;
 import dev.tally.schema.adclick.AdClickCount;
 import dev.tally.schema.adclick.AdClickEvent;
@@ -95,7 +95,8 @@ public final class AdClickVerifier {
             }
             decrement(countryCounts, new GroundTruth.CountryKey(late.adId(), late.minute(), late.country()));
         }
-        Map<TopNReference.WindowKey, List<TopNReference.Entry>> top = TopNReference.compute(counts, windowMinutes, topN);
+        Map<TopNReference.WindowKey, List<TopNReference.Entry>> top =
+                TopNReference.compute(counts, windowMinutes, topN);
 
         List<Comparison> comparisons = new ArrayList<>();
         comparisons.add(Comparison.of("cassandra ad_click_counts", counts, cassandraCounts(target)));
@@ -105,9 +106,15 @@ public final class AdClickVerifier {
         comparisons.add(Comparison.of("kafka " + target.countsTopic(), counts, kafkaCounts(target)));
         comparisons.add(Comparison.of("kafka " + target.topTopic(), top, kafkaTopAds(target)));
 
-        long deadLetters = TopicReader.readCommitted(target.kafka(), target.inputTopic() + ".dlq").size();
+        long deadLetters = TopicReader.readCommitted(target.kafka(), target.inputTopic() + ".dlq")
+                .size();
         return new Report(
-                comparisons, deadLetters, truth.malformed(), lateIds.size(), truth.late().size(), unexpectedLate);
+                comparisons,
+                deadLetters,
+                truth.malformed(),
+                lateIds.size(),
+                truth.late().size(),
+                unexpectedLate);
     }
 
     private static <K> void decrement(Map<K, Long> map, K key) {
@@ -119,12 +126,8 @@ public final class AdClickVerifier {
             Map<TopNReference.WindowKey, List<TopNReference.Entry>> top) {
         Map<List<Integer>, TopNReference.WindowKey> newest = new HashMap<>();
         top.keySet()
-                .forEach(
-                        k ->
-                                newest.merge(
-                                        List.of(k.filterId(), k.windowMinutes()),
-                                        k,
-                                        (a, b) -> a.windowEnd() >= b.windowEnd() ? a : b));
+                .forEach(k -> newest.merge(
+                        List.of(k.filterId(), k.windowMinutes()), k, (a, b) -> a.windowEnd() >= b.windowEnd() ? a : b));
         Map<TopNReference.WindowKey, List<TopNReference.Entry>> result = new HashMap<>();
         newest.values().forEach(k -> result.put(k, top.get(k)));
         return result;
@@ -160,7 +163,8 @@ public final class AdClickVerifier {
         return topRows(target, AdClickTables.TOP_ADS_LATEST);
     }
 
-    private static Map<TopNReference.WindowKey, List<TopNReference.Entry>> topRows(Target target, ResultTable<TopAds> table) {
+    private static Map<TopNReference.WindowKey, List<TopNReference.Entry>> topRows(
+            Target target, ResultTable<TopAds> table) {
         Map<TopNReference.WindowKey, List<TopNReference.Entry>> actual = new HashMap<>();
         for (Row row : rows(target, table.selectCql(target.keyspace()))) {
             put(actual, table.read(row));

@@ -32,7 +32,17 @@ public record GeneratorSettings(
     /** Small, fault-rich defaults for tests: one click per ms of event time. */
     public static GeneratorSettings forTest(long seed, long records, long startMillis) {
         return new GeneratorSettings(
-                seed, records, 5_000, 1.1, 10_000, 1_000, startMillis, Duration.ofSeconds(5), 0.02, 0.002,
-                Duration.ofMinutes(5), 0.002);
+                seed,
+                records,
+                5_000,
+                1.1,
+                10_000,
+                1_000,
+                startMillis,
+                Duration.ofSeconds(5),
+                0.02,
+                0.002,
+                Duration.ofMinutes(5),
+                0.002);
     }
 }

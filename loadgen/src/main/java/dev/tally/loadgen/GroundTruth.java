@@ -32,6 +32,7 @@ public final class GroundTruth {
     private final ReferenceFilters filters;
     /** False for {@link #totalsOnly()}: then only the totals below are kept. */
     private final boolean keyed;
+
     private final Map<CountKey, Long> counts = new HashMap<>();
     private final Map<CountryKey, Long> countryCounts = new HashMap<>();
     private final Map<String, LateClick> late = new HashMap<>();
@@ -145,10 +146,11 @@ public final class GroundTruth {
             }
             for (var e : late.entrySet()) {
                 LateClick l = e.getValue();
-                out.write(
-                        "L\t" + e.getKey() + "\t" + l.adId() + "\t" + l.minute() + "\t" + l.country() + "\t"
-                                + Arrays.stream(l.filterIds()).mapToObj(Integer::toString).collect(Collectors.joining(","))
-                                + "\n");
+                out.write("L\t" + e.getKey() + "\t" + l.adId() + "\t" + l.minute() + "\t" + l.country() + "\t"
+                        + Arrays.stream(l.filterIds())
+                                .mapToObj(Integer::toString)
+                                .collect(Collectors.joining(","))
+                        + "\n");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -167,19 +169,23 @@ public final class GroundTruth {
                         truth.duplicates = Long.parseLong(f[2]);
                         truth.malformed = Long.parseLong(f[3]);
                     }
-                    case "C" -> truth.counts.put(
-                            new CountKey(f[1], Integer.parseInt(f[2]), Long.parseLong(f[3])), Long.parseLong(f[4]));
-                    case "K" -> truth.countryCounts.put(
-                            new CountryKey(f[1], Long.parseLong(f[2]), f[3]), Long.parseLong(f[4]));
-                    case "L" -> truth.late.put(
-                            f[1],
-                            new LateClick(
-                                    f[2],
-                                    Long.parseLong(f[3]),
-                                    f[4],
-                                    f[5].isEmpty()
-                                            ? new int[0]
-                                            : Arrays.stream(f[5].split(",")).mapToInt(Integer::parseInt).toArray()));
+                    case "C" ->
+                        truth.counts.put(
+                                new CountKey(f[1], Integer.parseInt(f[2]), Long.parseLong(f[3])), Long.parseLong(f[4]));
+                    case "K" ->
+                        truth.countryCounts.put(new CountryKey(f[1], Long.parseLong(f[2]), f[3]), Long.parseLong(f[4]));
+                    case "L" ->
+                        truth.late.put(
+                                f[1],
+                                new LateClick(
+                                        f[2],
+                                        Long.parseLong(f[3]),
+                                        f[4],
+                                        f[5].isEmpty()
+                                                ? new int[0]
+                                                : Arrays.stream(f[5].split(","))
+                                                        .mapToInt(Integer::parseInt)
+                                                        .toArray()));
                     default -> throw new IllegalArgumentException("Not a truth file line: " + line);
                 }
             }

@@ -1,8 +1,8 @@
 package dev.tally.loadgen;
 
-import dev.tally.connectors.client.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.connectors.client.KafkaClients;
 import dev.tally.jobs.adclick.AdClickOptions;
 import dev.tally.loadgen.reference.ReferenceFilters;
 import dev.tally.testing.RealServicesExtension;
@@ -28,10 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RealServicesExtension.class)
 class AdClickRescaleITCase {
 
-    private static final long START = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(2, ChronoUnit.HOURS).toEpochMilli();
+    private static final long START = Instant.now()
+            .truncatedTo(ChronoUnit.HOURS)
+            .minus(2, ChronoUnit.HOURS)
+            .toEpochMilli();
     private static final String FILTERS = "filters:\n  - id: 1\n    name: us\n    country: US\n";
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void rescalesTwoToOneToTwoWithExactResults(TestKafka kafka, TestCassandra cassandra) throws Exception {
@@ -42,17 +46,44 @@ class AdClickRescaleITCase {
         String keyspace = cassandra.newKeyspace();
         Path filters = Files.writeString(dir.resolve("filters.yaml"), FILTERS);
         GroundTruth truth = new GroundTruth(ReferenceFilters.load(filters));
-        Iterator<GeneratedRecord> clicks =
-                new AdClickGenerator(
-                        new GeneratorSettings(3, 60_000, 2_000, 1.1, 10_000, 200, START, Duration.ofSeconds(5), 0.02, 0.0,
-                                Duration.ZERO, 0.002),
-                        truth);
-        AdClickOptions options =
-                AdClickOptions.parse(
-                        "--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", input, "--counts-topic", counts,
-                        "--top-topic", top, "--cassandra", cassandra.contactPoint(), "--keyspace", keyspace,
-                        "--filters", filters.toString(), "--top-n", "10", "--windows", "1,5",
-                        "--group-id", "it-" + input, "--transactional-id-prefix", "it-" + input);
+        Iterator<GeneratedRecord> clicks = new AdClickGenerator(
+                new GeneratorSettings(
+                        3,
+                        60_000,
+                        2_000,
+                        1.1,
+                        10_000,
+                        200,
+                        START,
+                        Duration.ofSeconds(5),
+                        0.02,
+                        0.0,
+                        Duration.ZERO,
+                        0.002),
+                truth);
+        AdClickOptions options = AdClickOptions.parse(
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--input-topic",
+                input,
+                "--counts-topic",
+                counts,
+                "--top-topic",
+                top,
+                "--cassandra",
+                cassandra.contactPoint(),
+                "--keyspace",
+                keyspace,
+                "--filters",
+                filters.toString(),
+                "--top-n",
+                "10",
+                "--windows",
+                "1,5",
+                "--group-id",
+                "it-" + input,
+                "--transactional-id-prefix",
+                "it-" + input);
 
         String savepoint = null;
         int[] parallelism = {2, 1, 2};
@@ -65,14 +96,15 @@ class AdClickRescaleITCase {
         }
         assertThat(clicks.hasNext()).isFalse();
 
-        AdClickVerifier.Report report =
-                AdClickVerifier.verify(
-                        truth,
-                        new AdClickVerifier.Target(KafkaClients.of(kafka.bootstrapServers()), input, counts, top, cassandra.session(), keyspace),
-                        new int[] {1, 5},
-                        10);
+        AdClickVerifier.Report report = AdClickVerifier.verify(
+                truth,
+                new AdClickVerifier.Target(
+                        KafkaClients.of(kafka.bootstrapServers()), input, counts, top, cassandra.session(), keyspace),
+                new int[] {1, 5},
+                10);
         report.print(System.out);
-        assertThat(report.comparisons()).allSatisfy(c -> assertThat(c.matched()).as(c.what()).isPositive());
+        assertThat(report.comparisons())
+                .allSatisfy(c -> assertThat(c.matched()).as(c.what()).isPositive());
         assertThat(report.exact()).isTrue();
         assertThat(truth.duplicates()).isPositive();
     }

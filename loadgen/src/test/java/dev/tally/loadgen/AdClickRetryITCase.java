@@ -1,9 +1,9 @@
 package dev.tally.loadgen;
 
-import dev.tally.connectors.client.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tally.connectors.client.KafkaClients;
 import dev.tally.connectors.kafka.Decoded;
 import dev.tally.jobs.adclick.AdClickJob;
 import dev.tally.jobs.adclick.AdClickOptions;
@@ -40,23 +40,41 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RealServicesExtension.class)
 class AdClickRetryITCase {
 
-    private static final long START = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(2, ChronoUnit.HOURS).toEpochMilli();
+    private static final long START = Instant.now()
+            .truncatedTo(ChronoUnit.HOURS)
+            .minus(2, ChronoUnit.HOURS)
+            .toEpochMilli();
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
-    void exactThroughFailedCheckpointsCassandraTimeoutsAndARestartAfterATopNWrite(TestKafka kafka, TestCassandra cassandra)
-            throws Exception {
+    void exactThroughFailedCheckpointsCassandraTimeoutsAndARestartAfterATopNWrite(
+            TestKafka kafka, TestCassandra cassandra) throws Exception {
         String input = kafka.newTopic("ad-clicks", 2);
         kafka.createTopics(input + ".dlq", input + ".late");
         String counts = kafka.newTopic("ad-click-counts", 2);
         String top = kafka.newTopic("ad-top-ads", 2);
         String keyspace = cassandra.newKeyspace();
         GroundTruth truth = new GroundTruth(dev.tally.loadgen.reference.ReferenceFilters.allOnly());
-        LoadProducer.produce(KafkaClients.of(kafka.bootstrapServers()), input, new AdClickGenerator(
-                new GeneratorSettings(7, 60_000, 1_000, 1.1, 10_000, 200, START, Duration.ofSeconds(5), 0.02, 0.0,
-                        Duration.ZERO, 0.002),
-                truth));
+        LoadProducer.produce(
+                KafkaClients.of(kafka.bootstrapServers()),
+                input,
+                new AdClickGenerator(
+                        new GeneratorSettings(
+                                7,
+                                60_000,
+                                1_000,
+                                1.1,
+                                10_000,
+                                200,
+                                START,
+                                Duration.ofSeconds(5),
+                                0.02,
+                                0.0,
+                                Duration.ZERO,
+                                0.002),
+                        truth));
         // Then clicks for the last whole minute but one, after the stream has passed its end: within the
         // 1 min lateness, so rows already written are written again with a higher count while the
         // proxy stalls. Of an ad far below the top 10, since a window's list is emitted once (README).
@@ -64,31 +82,66 @@ class AdClickRetryITCase {
         GroundTruth.CountKey quiet = truth.counts().entrySet().stream()
                 .filter(e -> e.getKey().filterId() == 0 && e.getKey().minute() == lateMinute && e.getValue() <= 5)
                 .map(java.util.Map.Entry::getKey)
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
         List<AdClickEvent> late = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            AdClickEvent click = AdClickEvent.newBuilder().setClickId("late-" + i).setAdId(quiet.adId())
-                    .setClickTs(lateMinute + 50_000 + i).setUserId("u-late").setIp("10.9.9.9").setCountry("US").build();
+            AdClickEvent click = AdClickEvent.newBuilder()
+                    .setClickId("late-" + i)
+                    .setAdId(quiet.adId())
+                    .setClickTs(lateMinute + 50_000 + i)
+                    .setUserId("u-late")
+                    .setIp("10.9.9.9")
+                    .setCountry("US")
+                    .build();
             truth.addLate(click);
             late.add(click);
         }
-        LoadProducer.produce(KafkaClients.of(kafka.bootstrapServers()), input, late.stream()
-                .map(c -> new GeneratedRecord(c.getAdId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        dev.tally.connectors.avro.AvroCodec.of(AdClickEvent.class).encode(c), c.getClickTs(), GeneratedRecord.Kind.LATE))
-                .iterator());
+        LoadProducer.produce(
+                KafkaClients.of(kafka.bootstrapServers()),
+                input,
+                late.stream()
+                        .map(c -> new GeneratedRecord(
+                                c.getAdId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                dev.tally.connectors.avro.AvroCodec.of(AdClickEvent.class)
+                                        .encode(c),
+                                c.getClickTs(),
+                                GeneratedRecord.Kind.LATE))
+                        .iterator());
 
         try (StallingTcpProxy proxy = new StallingTcpProxy(cassandra.host(), cassandra.port())) {
             List<String> args = new ArrayList<>(List.of(
-                    "--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", input, "--counts-topic", counts,
-                    "--top-topic", top, "--cassandra", proxy.address(), "--keyspace", keyspace, "--windows", "1,5",
-                    "--top-n", "10", "--allowed-lateness", "PT1M", "--cassandra-request-timeout", "PT1S", "--bounded",
-                    "--transactional-id-prefix", "it-" + input));
+                    "--bootstrap-servers",
+                    kafka.bootstrapServers(),
+                    "--input-topic",
+                    input,
+                    "--counts-topic",
+                    counts,
+                    "--top-topic",
+                    top,
+                    "--cassandra",
+                    proxy.address(),
+                    "--keyspace",
+                    keyspace,
+                    "--windows",
+                    "1,5",
+                    "--top-n",
+                    "10",
+                    "--allowed-lateness",
+                    "PT1M",
+                    "--cassandra-request-timeout",
+                    "PT1S",
+                    "--bounded",
+                    "--transactional-id-prefix",
+                    "it-" + input));
             Configuration config = new Configuration();
             config.setString("state.backend.type", "rocksdb");
             config.setString("execution.checkpointing.interval", "500ms");
             config.setString("execution.checkpointing.timeout", "4s");
             config.setString("execution.checkpointing.tolerable-failed-checkpoints", "5");
-            config.setString("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
+            config.setString(
+                    "execution.checkpointing.dir",
+                    dir.resolve("checkpoints").toUri().toString());
             config.setString("restart-strategy.type", "fixed-delay");
             config.setString("restart-strategy.fixed-delay.attempts", "20");
             config.setString("restart-strategy.fixed-delay.delay", "1s");
@@ -107,34 +160,48 @@ class AdClickRetryITCase {
             Path faults = Files.createDirectories(dir.resolve("faults"));
             AdClickJob job = new AdClickJob();
             DataStream<Decoded<AdClickEvent>> clicks = JobRunner.liveInput(env, job, options);
-            job.attachSinks(job.build(clicks.map(new InjectFaults<>(faults, 2, 3, 6_000), clicks.getType()).name("inject-faults"), options), options);
+            job.attachSinks(
+                    job.build(
+                            clicks.map(new InjectFaults<>(faults, 2, 3, 6_000), clicks.getType())
+                                    .name("inject-faults"),
+                            options),
+                    options);
 
             AtomicBoolean done = new AtomicBoolean();
-            Thread chaos = new Thread(() -> {
-                boolean signalled = false;
-                long nextStall = 0;
-                while (!done.get()) {
-                    try {
-                        var session = cassandra.session();
-                        if (nextStall == 0 && session.execute("SELECT ad_id FROM " + keyspace + ".ad_click_counts LIMIT 1").one() != null) {
-                            nextStall = System.currentTimeMillis();
+            Thread chaos = new Thread(
+                    () -> {
+                        boolean signalled = false;
+                        long nextStall = 0;
+                        while (!done.get()) {
+                            try {
+                                var session = cassandra.session();
+                                if (nextStall == 0
+                                        && session.execute("SELECT ad_id FROM " + keyspace + ".ad_click_counts LIMIT 1")
+                                                        .one()
+                                                != null) {
+                                    nextStall = System.currentTimeMillis();
+                                }
+                                if (!signalled
+                                        && session.execute("SELECT window_end FROM " + keyspace
+                                                                + ".top_ads_latest LIMIT 1")
+                                                        .one()
+                                                != null) {
+                                    Files.writeString(faults.resolve(InjectFaults.SIGNAL), "");
+                                    signalled = true;
+                                }
+                                // Once rows are being written: every 3 s the next request is held past the
+                                // request timeout, whenever it comes; its retry, 100 ms later, goes through.
+                                if (nextStall > 0 && System.currentTimeMillis() >= nextStall) {
+                                    proxy.holdNextRequestFor(Duration.ofMillis(1_500));
+                                    nextStall = System.currentTimeMillis() + 3_000;
+                                }
+                                Thread.sleep(50);
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
                         }
-                        if (!signalled && session.execute("SELECT window_end FROM " + keyspace + ".top_ads_latest LIMIT 1").one() != null) {
-                            Files.writeString(faults.resolve(InjectFaults.SIGNAL), "");
-                            signalled = true;
-                        }
-                        // Once rows are being written: every 3 s the next request is held past the
-                        // request timeout, whenever it comes; its retry, 100 ms later, goes through.
-                        if (nextStall > 0 && System.currentTimeMillis() >= nextStall) {
-                            proxy.holdNextRequestFor(Duration.ofMillis(1_500));
-                            nextStall = System.currentTimeMillis() + 3_000;
-                        }
-                        Thread.sleep(50);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            }, "chaos");
+                    },
+                    "chaos");
             chaos.start();
             try {
                 env.execute("ad-clicks-retry-it");
@@ -143,22 +210,33 @@ class AdClickRetryITCase {
                 chaos.join();
             }
 
-            assertThat(faults.resolve("restarted")).as("a restart right after a top-N write").exists();
+            assertThat(faults.resolve("restarted"))
+                    .as("a restart right after a top-N write")
+                    .exists();
             try (var files = Files.list(faults)) {
-                assertThat(files.filter(f -> f.getFileName().toString().endsWith("-failed"))).as("failed checkpoints").isNotEmpty();
+                assertThat(files.filter(f -> f.getFileName().toString().endsWith("-failed")))
+                        .as("failed checkpoints")
+                        .isNotEmpty();
             }
             assertThat(proxy.stalls()).as("Cassandra stalls").isPositive();
             // Each held request was answered after the 1 s request timeout: a timed-out write, retried
             // (or, retries spent, a restart from the last checkpoint); either way the rows must be exact.
-            assertThat(proxy.held()).as("requests held past the request timeout").isPositive();
+            assertThat(proxy.held())
+                    .as("requests held past the request timeout")
+                    .isPositive();
         }
 
         AdClickVerifier.Report report = AdClickVerifier.verify(
-                truth, new AdClickVerifier.Target(KafkaClients.of(kafka.bootstrapServers()), input, counts, top, cassandra.session(), keyspace),
-                new int[] {1, 5}, 10);
+                truth,
+                new AdClickVerifier.Target(
+                        KafkaClients.of(kafka.bootstrapServers()), input, counts, top, cassandra.session(), keyspace),
+                new int[] {1, 5},
+                10);
         report.print(System.out);
-        assertThat(report.comparisons()).allSatisfy(c -> assertThat(c.exact()).as(c.toString()).isTrue());
-        assertThat(report.comparisons()).allSatisfy(c -> assertThat(c.matched()).as(c.what()).isPositive());
+        assertThat(report.comparisons())
+                .allSatisfy(c -> assertThat(c.exact()).as(c.toString()).isTrue());
+        assertThat(report.comparisons())
+                .allSatisfy(c -> assertThat(c.matched()).as(c.what()).isPositive());
         assertThat(report.exact()).isTrue();
     }
 }

@@ -1,11 +1,11 @@
 package dev.tally.loadgen;
 
-import dev.tally.connectors.client.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.tally.connectors.cassandra.ResultTable;
+import dev.tally.connectors.client.KafkaClients;
 import dev.tally.jobs.adclick.AdClickOptions;
 import dev.tally.jobs.adclick.AdClickTables;
 import dev.tally.testing.RealServicesExtension;
@@ -43,7 +43,8 @@ class AdClickSavepointCompatibilityITCase {
     private static final String INPUT = "compat-ad-clicks";
     private static final String FIXTURE = "savepoints/ad-clicks-407c806";
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void aSavepointOfTheJobBeforeTheKitRestoresAndComputesWhatTodaysJobDoes(TestKafka kafka, TestCassandra cassandra)
@@ -55,12 +56,23 @@ class AdClickSavepointCompatibilityITCase {
                         new NewTopic(INPUT + ".dlq", 1, (short) 1),
                         new NewTopic(INPUT + ".late", 1, (short) 1)),
                 List.of("compat", "compat-today"));
-        Path filters = Files.writeString(dir.resolve("filters.yaml"), "filters:\n  - id: 1\n    name: us\n    country: US\n");
-        Iterator<GeneratedRecord> clicks =
-                new AdClickGenerator(
-                        new GeneratorSettings(11, 20_000, 2_000, 1.1, 10_000, 200, START, Duration.ofSeconds(5), 0.02, 0.0,
-                                Duration.ZERO, 0.002),
-                        GroundTruth.totalsOnly());
+        Path filters =
+                Files.writeString(dir.resolve("filters.yaml"), "filters:\n  - id: 1\n    name: us\n    country: US\n");
+        Iterator<GeneratedRecord> clicks = new AdClickGenerator(
+                new GeneratorSettings(
+                        11,
+                        20_000,
+                        2_000,
+                        1.1,
+                        10_000,
+                        200,
+                        START,
+                        Duration.ofSeconds(5),
+                        0.02,
+                        0.0,
+                        Duration.ZERO,
+                        0.002),
+                GroundTruth.totalsOnly());
 
         // Today's job reads the same first half and takes its own savepoint.
         LoadProducer.produce(KafkaClients.of(kafka.bootstrapServers()), INPUT, SavepointLegs.limit(clicks, 10_000));
@@ -73,10 +85,16 @@ class AdClickSavepointCompatibilityITCase {
         // The second half, read by today's job from both savepoints and drained.
         LoadProducer.produce(KafkaClients.of(kafka.bootstrapServers()), INPUT, SavepointLegs.limit(clicks, 10_000));
         String fromToday = cassandra.newKeyspace();
-        drain(SavepointLegs.start(dir, options(kafka, cassandra, filters, fromToday, "compat-today"), 2, todaysSavepoint), kafka,
+        drain(
+                SavepointLegs.start(
+                        dir, options(kafka, cassandra, filters, fromToday, "compat-today"), 2, todaysSavepoint),
+                kafka,
                 "compat-today");
         String fromOld = cassandra.newKeyspace();
-        drain(SavepointLegs.start(dir, options(kafka, cassandra, filters, fromOld, "compat"), 2, fixture()), kafka, "compat");
+        drain(
+                SavepointLegs.start(dir, options(kafka, cassandra, filters, fromOld, "compat"), 2, fixture()),
+                kafka,
+                "compat");
 
         CqlSession session = cassandra.session();
         for (ResultTable<?> table : AdClickTables.ALL) {
@@ -86,12 +104,31 @@ class AdClickSavepointCompatibilityITCase {
         }
     }
 
-    private AdClickOptions options(TestKafka kafka, TestCassandra cassandra, Path filters, String keyspace, String group) {
+    private AdClickOptions options(
+            TestKafka kafka, TestCassandra cassandra, Path filters, String keyspace, String group) {
         return AdClickOptions.parse(
-                "--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", INPUT,
-                "--counts-topic", kafka.newTopic("compat-counts", 2), "--top-topic", kafka.newTopic("compat-top", 2),
-                "--cassandra", cassandra.contactPoint(), "--keyspace", keyspace, "--filters", filters.toString(),
-                "--top-n", "10", "--windows", "1,5", "--group-id", group, "--transactional-id-prefix", keyspace);
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--input-topic",
+                INPUT,
+                "--counts-topic",
+                kafka.newTopic("compat-counts", 2),
+                "--top-topic",
+                kafka.newTopic("compat-top", 2),
+                "--cassandra",
+                cassandra.contactPoint(),
+                "--keyspace",
+                keyspace,
+                "--filters",
+                filters.toString(),
+                "--top-n",
+                "10",
+                "--windows",
+                "1,5",
+                "--group-id",
+                group,
+                "--transactional-id-prefix",
+                keyspace);
     }
 
     private void drain(JobClient job, TestKafka kafka, String group) throws Exception {
@@ -101,7 +138,11 @@ class AdClickSavepointCompatibilityITCase {
 
     /** The fixture copied out of the test class path, as Flink restores it from a directory. */
     private String fixture() throws Exception {
-        Path source = Path.of(getClass().getClassLoader().getResource(FIXTURE + "/_metadata").toURI()).getParent();
+        Path source = Path.of(getClass()
+                        .getClassLoader()
+                        .getResource(FIXTURE + "/_metadata")
+                        .toURI())
+                .getParent();
         Path copy = dir.resolve("fixture");
         try (Stream<Path> files = Files.walk(source)) {
             for (Path file : (Iterable<Path>) files::iterator) {

@@ -22,7 +22,8 @@ class GroundTruthTest {
         assertThat(keyed.duplicates()).isPositive();
         assertThat(keyed.malformed()).isPositive();
         // Filter 0 matches every click: its counts add up to the clicks.
-        assertThat(keyed.counts().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(keyed.clicks());
+        assertThat(keyed.counts().values().stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(keyed.clicks());
 
         assertThat(totals.clicks()).isEqualTo(keyed.clicks());
         assertThat(totals.lateClicks()).isEqualTo(keyed.lateClicks());
@@ -34,7 +35,9 @@ class GroundTruthTest {
     void totalsOnlyRefusesToHandOutOrWriteCounts(@TempDir Path dir) {
         GroundTruth totals = generate(GroundTruth.totalsOnly());
 
-        assertThatThrownBy(totals::counts).isInstanceOf(IllegalStateException.class).hasMessageContaining("only totals");
+        assertThatThrownBy(totals::counts)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("only totals");
         assertThatThrownBy(totals::countryCounts).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(totals::late).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> totals.write(dir.resolve("truth.tsv"))).isInstanceOf(IllegalStateException.class);

@@ -1,8 +1,8 @@
 package dev.tally.loadgen;
 
-import dev.tally.connectors.client.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.connectors.client.KafkaClients;
 import dev.tally.connectors.kafka.Decoded;
 import dev.tally.jobs.kit.JobOptions;
 import dev.tally.jobs.kit.JobRunner;
@@ -39,9 +39,13 @@ class LeaderboardJobITCase {
 
     // Five hours of event time ending about now: late results (3 h behind) occur, and the broker's
     // time-based retention keeps every record.
-    private static final long START = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(5, ChronoUnit.HOURS).toEpochMilli();
+    private static final long START = Instant.now()
+            .truncatedTo(ChronoUnit.HOURS)
+            .minus(5, ChronoUnit.HOURS)
+            .toEpochMilli();
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void recoversFromAFailureWithExactStandings(TestKafka kafka, TestCassandra cassandra) throws Exception {
@@ -55,28 +59,51 @@ class LeaderboardJobITCase {
         String keyspace = cassandra.newKeyspace();
 
         LeaderboardTruth truth = new LeaderboardTruth();
-        LeaderboardSettings settings =
-                new LeaderboardSettings(
-                        7, 60_000, 2_000, 0.9, 2, 2, START, Duration.ofMillis(500), 0.01, 0.02, 0.004, Duration.ofHours(3), 0.002,
-                        Duration.ofHours(2), 0.002, 0.02);
-        assertThat(LoadProducer.produce(KafkaClients.of(kafka.bootstrapServers()), input, new LeaderboardGenerator(settings, truth))).isEqualTo(60_000);
+        LeaderboardSettings settings = new LeaderboardSettings(
+                7,
+                60_000,
+                2_000,
+                0.9,
+                2,
+                2,
+                START,
+                Duration.ofMillis(500),
+                0.01,
+                0.02,
+                0.004,
+                Duration.ofHours(3),
+                0.002,
+                Duration.ofHours(2),
+                0.002,
+                0.02);
+        assertThat(LoadProducer.produce(
+                        KafkaClients.of(kafka.bootstrapServers()), input, new LeaderboardGenerator(settings, truth)))
+                .isEqualTo(60_000);
 
-        LeaderboardOptions options =
-                JobOptions.parse(
-                        new LeaderboardOptions(),
-                        "--bootstrap-servers", kafka.bootstrapServers(),
-                        "--input-topic", input,
-                        "--updates-topic", updates,
-                        "--top-topic", top,
-                        "--cassandra", cassandra.contactPoint(),
-                        "--keyspace", keyspace,
-                        "--bounded",
-                        "--transactional-id-prefix", "it-" + input);
+        LeaderboardOptions options = JobOptions.parse(
+                new LeaderboardOptions(),
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--input-topic",
+                input,
+                "--updates-topic",
+                updates,
+                "--top-topic",
+                top,
+                "--cassandra",
+                cassandra.contactPoint(),
+                "--keyspace",
+                keyspace,
+                "--bounded",
+                "--transactional-id-prefix",
+                "it-" + input);
 
         Configuration config = new Configuration();
         config.setString("state.backend.type", "rocksdb");
         config.setString("execution.checkpointing.interval", "500ms");
-        config.setString("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
+        config.setString(
+                "execution.checkpointing.dir",
+                dir.resolve("checkpoints").toUri().toString());
         config.setString("restart-strategy.type", "fixed-delay");
         config.setString("restart-strategy.fixed-delay.attempts", "3");
         config.setString("restart-strategy.fixed-delay.delay", "1s");
@@ -86,23 +113,31 @@ class LeaderboardJobITCase {
         Path marker = dir.resolve("failed");
         LeaderboardJob job = new LeaderboardJob();
         DataStream<Decoded<MatchResult>> results = JobRunner.liveInput(env, job, options);
-        DataStream<Decoded<MatchResult>> failing =
-                results.map(new FailOnceAfterCheckpoint<>(marker, 5_000), results.getType()).name("fail-once");
+        DataStream<Decoded<MatchResult>> failing = results.map(
+                        new FailOnceAfterCheckpoint<>(marker, 5_000), results.getType())
+                .name("fail-once");
         job.attachSinks(job.build(failing, options), options);
         env.execute("leaderboard-it");
 
         assertThat(marker).as("the injected failure happened").exists();
         ExpectedLeaderboard expected = truth.expected(options.topK);
-        LeaderboardVerifier.Report report =
-                LeaderboardVerifier.verify(
-                        expected,
-                        new LeaderboardVerifier.Target(KafkaClients.of(kafka.bootstrapServers()), input, updates, top, cassandra.session(), keyspace));
+        LeaderboardVerifier.Report report = LeaderboardVerifier.verify(
+                expected,
+                new LeaderboardVerifier.Target(
+                        KafkaClients.of(kafka.bootstrapServers()), input, updates, top, cassandra.session(), keyspace));
         report.print(System.out);
-        assertThat(report.comparisons()).allSatisfy(c -> assertThat(c.exact()).as(c.toString()).isTrue());
-        assertThat(report.comparisons()).allSatisfy(c -> assertThat(c.matched()).as(c.what()).isPositive());
-        assertThat(report.checks()).allSatisfy(c -> assertThat(c.passed()).as(c.toString()).isTrue());
-        assertThat(report.deadLetters()).isEqualTo(expected.totals().malformed()).isPositive();
-        assertThat(report.lateRecords()).as("results beyond the horizon reached the late topic").isPositive();
+        assertThat(report.comparisons())
+                .allSatisfy(c -> assertThat(c.exact()).as(c.toString()).isTrue());
+        assertThat(report.comparisons())
+                .allSatisfy(c -> assertThat(c.matched()).as(c.what()).isPositive());
+        assertThat(report.checks())
+                .allSatisfy(c -> assertThat(c.passed()).as(c.toString()).isTrue());
+        assertThat(report.deadLetters())
+                .isEqualTo(expected.totals().malformed())
+                .isPositive();
+        assertThat(report.lateRecords())
+                .as("results beyond the horizon reached the late topic")
+                .isPositive();
         assertThat(expected.totals().corrections()).isPositive();
         assertThat(expected.totals().duplicates()).isPositive();
         assertThat(report.exact()).isTrue();

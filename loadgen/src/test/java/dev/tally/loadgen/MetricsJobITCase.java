@@ -1,8 +1,8 @@
 package dev.tally.loadgen;
 
-import dev.tally.connectors.client.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.connectors.client.KafkaClients;
 import dev.tally.connectors.kafka.Decoded;
 import dev.tally.jobs.kit.JobOptions;
 import dev.tally.jobs.kit.JobRunner;
@@ -49,9 +49,13 @@ class MetricsJobITCase {
     // About 100 minutes of event time from four hours ago: two hours' rollups, late candidates, and
     // closing points (an hour and the lateness past the last point) still in the past, as the broker
     // wants; its time-based retention keeps every record.
-    private static final long START = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(4, ChronoUnit.HOURS).toEpochMilli();
+    private static final long START = Instant.now()
+            .truncatedTo(ChronoUnit.HOURS)
+            .minus(4, ChronoUnit.HOURS)
+            .toEpochMilli();
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void recoversFromAFailureWithExactRollups(TestKafka kafka, TestCassandra cassandra) throws Exception {
@@ -62,32 +66,60 @@ class MetricsJobITCase {
         String keyspace = cassandra.newKeyspace();
         Path rules = Files.writeString(dir.resolve("alert-rules.yaml"), AlertEpisodes.rulesYaml());
 
-        MetricsOptions options =
-                JobOptions.parse(
-                        new MetricsOptions(),
-                        "--bootstrap-servers", kafka.bootstrapServers(),
-                        "--input-topic", input,
-                        "--rollups-topic", rollups,
-                        "--alerts-topic", alerts,
-                        "--alert-rules", rules.toString(),
-                        "--allowed-lateness", "PT5M",
-                        "--cassandra", cassandra.contactPoint(),
-                        "--keyspace", keyspace,
-                        "--bounded",
-                        "--transactional-id-prefix", "it-" + input);
+        MetricsOptions options = JobOptions.parse(
+                new MetricsOptions(),
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--input-topic",
+                input,
+                "--rollups-topic",
+                rollups,
+                "--alerts-topic",
+                alerts,
+                "--alert-rules",
+                rules.toString(),
+                "--allowed-lateness",
+                "PT5M",
+                "--cassandra",
+                cassandra.contactPoint(),
+                "--keyspace",
+                keyspace,
+                "--bounded",
+                "--transactional-id-prefix",
+                "it-" + input);
 
         // 2 pools x 6 hosts x 8 metrics, the two cluster series and the alert episodes' five: 103 series every 10 s.
         MetricsTruth truth = new MetricsTruth();
-        MetricsSettings settings =
-                new MetricsSettings(
-                        7, RECORDS, 2, 6, 8, Duration.ofSeconds(10), START, Duration.ofSeconds(3), PARTITIONS, options.allowedLateness,
-                        0.02, 0.01, 0.01, 0.004, 0.002, 0.004, 0.005, 0.3, true);
-        assertThat(LoadProducer.produce(KafkaClients.of(kafka.bootstrapServers()), input, new MetricsGenerator(settings, truth))).isEqualTo(RECORDS);
+        MetricsSettings settings = new MetricsSettings(
+                7,
+                RECORDS,
+                2,
+                6,
+                8,
+                Duration.ofSeconds(10),
+                START,
+                Duration.ofSeconds(3),
+                PARTITIONS,
+                options.allowedLateness,
+                0.02,
+                0.01,
+                0.01,
+                0.004,
+                0.002,
+                0.004,
+                0.005,
+                0.3,
+                true);
+        assertThat(LoadProducer.produce(
+                        KafkaClients.of(kafka.bootstrapServers()), input, new MetricsGenerator(settings, truth)))
+                .isEqualTo(RECORDS);
 
         Configuration config = new Configuration();
         config.setString("state.backend.type", "rocksdb");
         config.setString("execution.checkpointing.interval", "500ms");
-        config.setString("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
+        config.setString(
+                "execution.checkpointing.dir",
+                dir.resolve("checkpoints").toUri().toString());
         config.setString("restart-strategy.type", "fixed-delay");
         config.setString("restart-strategy.fixed-delay.attempts", "3");
         config.setString("restart-strategy.fixed-delay.delay", "1s");
@@ -97,23 +129,36 @@ class MetricsJobITCase {
         Path marker = dir.resolve("failed");
         MetricsJob job = new MetricsJob();
         DataStream<Decoded<MetricPoint>> points = JobRunner.liveInput(env, job, options);
-        DataStream<Decoded<MetricPoint>> failing =
-                points.map(new FailOnceAfterCheckpoint<>(marker, 5_000), points.getType()).name("fail-once");
+        DataStream<Decoded<MetricPoint>> failing = points.map(
+                        new FailOnceAfterCheckpoint<>(marker, 5_000), points.getType())
+                .name("fail-once");
         job.attachSinks(job.build(failing, options), options);
         env.execute("metrics-it");
 
         assertThat(marker).as("the injected failure happened").exists();
         ExpectedMetrics expected = truth.expected(options.allowedLateness);
-        MetricsVerifier.Report report =
-                MetricsVerifier.verify(
-                        expected, new MetricsVerifier.Target(KafkaClients.of(kafka.bootstrapServers()), input, rollups, alerts, cassandra.session(), keyspace));
+        MetricsVerifier.Report report = MetricsVerifier.verify(
+                expected,
+                new MetricsVerifier.Target(
+                        KafkaClients.of(kafka.bootstrapServers()),
+                        input,
+                        rollups,
+                        alerts,
+                        cassandra.session(),
+                        keyspace));
         report.print(System.out);
-        assertThat(report.comparisons()).allSatisfy(c -> assertThat(c.exact()).as(c.toString()).isTrue());
-        assertThat(report.comparisons()).allSatisfy(c -> assertThat(c.matched()).as(c.what()).isPositive());
-        assertThat(report.checks()).allSatisfy(c -> assertThat(c.passed()).as(c.toString()).isTrue());
-        assertThat(report.deadLetters()).isEqualTo(expected.totals().deadLetters() + report.expected().conflicts());
+        assertThat(report.comparisons())
+                .allSatisfy(c -> assertThat(c.exact()).as(c.toString()).isTrue());
+        assertThat(report.comparisons())
+                .allSatisfy(c -> assertThat(c.matched()).as(c.what()).isPositive());
+        assertThat(report.checks())
+                .allSatisfy(c -> assertThat(c.passed()).as(c.toString()).isTrue());
+        assertThat(report.deadLetters())
+                .isEqualTo(expected.totals().deadLetters() + report.expected().conflicts());
         assertThat(expected.totals().deadLetters()).isPositive();
-        assertThat(report.lateRecords()).as("late candidates reached the late topic").isPositive();
+        assertThat(report.lateRecords())
+                .as("late candidates reached the late topic")
+                .isPositive();
         assertThat(report.expected().conflicts()).isPositive();
         assertThat(report.expected().duplicates()).isPositive();
         assertThat(report.exact()).isTrue();

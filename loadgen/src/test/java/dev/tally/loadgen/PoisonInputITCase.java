@@ -1,9 +1,9 @@
 package dev.tally.loadgen;
 
-import dev.tally.connectors.client.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.connectors.avro.AvroCodec;
+import dev.tally.connectors.client.KafkaClients;
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.jobs.adclick.AdClickJob;
 import dev.tally.jobs.adclick.AdClickOptions;
@@ -52,7 +52,8 @@ class PoisonInputITCase {
     private static final int HUGE = 1024 * 1024 + 10;
 
     @Test
-    void theJobKeepsCountingExactlyThroughPoisonAndAFastClock(TestKafka kafka, TestCassandra cassandra) throws Exception {
+    void theJobKeepsCountingExactlyThroughPoisonAndAFastClock(TestKafka kafka, TestCassandra cassandra)
+            throws Exception {
         Map<String, String> inputConfig = new HashMap<>(Topics.INPUT_CONFIG);
         inputConfig.put("max.message.bytes", Integer.toString(TWO_MIB));
         String input = kafka.newTopic("ad-clicks", 3, inputConfig);
@@ -61,9 +62,24 @@ class PoisonInputITCase {
         String top = kafka.newTopic("ad-top-ads", 1);
         String keyspace = cassandra.newKeyspace();
         AdClickOptions options = AdClickOptions.parse(
-                "--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", input, "--counts-topic", counts,
-                "--top-topic", top, "--cassandra", cassandra.contactPoint(), "--keyspace", keyspace,
-                "--group-id", "it-" + input, "--transactional-id-prefix", "it-" + input, "--idleness", "PT5S");
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--input-topic",
+                input,
+                "--counts-topic",
+                counts,
+                "--top-topic",
+                top,
+                "--cassandra",
+                cassandra.contactPoint(),
+                "--keyspace",
+                keyspace,
+                "--group-id",
+                "it-" + input,
+                "--transactional-id-prefix",
+                "it-" + input,
+                "--idleness",
+                "PT5S");
         Configuration config = new Configuration();
         config.setString("execution.checkpointing.interval", "1s");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, config);
@@ -77,7 +93,8 @@ class PoisonInputITCase {
             // Partition 0: nothing but undecodable records, all through the test.
             Thread malformed = new Thread(() -> {
                 while (!stop.get()) {
-                    producer.send(new ProducerRecord<>(input, 0, null, ("not avro " + malformedSent.get()).getBytes(StandardCharsets.UTF_8)));
+                    producer.send(new ProducerRecord<>(
+                            input, 0, null, ("not avro " + malformedSent.get()).getBytes(StandardCharsets.UTF_8)));
                     malformedSent.incrementAndGet();
                     sleep(200);
                 }
@@ -113,7 +130,13 @@ class PoisonInputITCase {
                     for (String ad : List.of("ad-a", "ad-b", "ad-c")) {
                         int n = ad.equals("ad-a") ? 3 : ad.equals("ad-b") ? 2 : 1;
                         for (int i = 0; i < n; i++) {
-                            send(producer, input, 2, null, CLICKS.encode(click(ad + "-" + m + "-" + i, ad, start + 1_000L * (i + 1) * m, "US")));
+                            send(
+                                    producer,
+                                    input,
+                                    2,
+                                    null,
+                                    CLICKS.encode(
+                                            click(ad + "-" + m + "-" + i, ad, start + 1_000L * (i + 1) * m, "US")));
                         }
                         expected.put(ad + "@" + start, (long) n);
                     }
@@ -122,7 +145,11 @@ class PoisonInputITCase {
                 // moves its watermark on.
                 ticks[0] = new Thread(() -> {
                     for (int i = 0; !stop.get(); i++) {
-                        producer.send(new ProducerRecord<>(input, 2, null, null,
+                        producer.send(new ProducerRecord<>(
+                                input,
+                                2,
+                                null,
+                                null,
                                 CLICKS.encode(click("tick-" + i, "ad-z", System.currentTimeMillis() - 10_000, "US"))));
                         sleep(500);
                     }
@@ -131,7 +158,8 @@ class PoisonInputITCase {
 
                 Map<String, Long> actual = awaitCounts(cassandra, keyspace, expected, Duration.ofSeconds(90));
                 if (!actual.equals(expected)) {
-                    for (var r : TopicReader.readCommitted(KafkaClients.of(kafka.bootstrapServers()), Topics.late(input))) {
+                    for (var r :
+                            TopicReader.readCommitted(KafkaClients.of(kafka.bootstrapServers()), Topics.late(input))) {
                         System.out.println("late: " + CLICKS.decode(r.value()) + " at offset " + r.offset());
                     }
                 }
@@ -149,29 +177,41 @@ class PoisonInputITCase {
             long expectedLetters = malformedSent.get() + 4;
             List<DeadLetter> letters = awaitDeadLetters(kafka, input, expectedLetters, Duration.ofSeconds(60));
             assertThat(letters).hasSize((int) expectedLetters);
-            assertThat(letters.stream().filter(d -> d.getSourcePartition() == 0)).hasSize((int) malformedSent.get())
+            assertThat(letters.stream().filter(d -> d.getSourcePartition() == 0))
+                    .hasSize((int) malformedSent.get())
                     .allSatisfy(d -> assertThat(d.getReason()).isEqualTo("BAD_HEADER"));
-            List<DeadLetter> poison = letters.stream().filter(d -> d.getSourcePartition() == 1).toList();
-            assertThat(poison).extracting(DeadLetter::getReason)
-                    .containsExactly("FIELD_TOO_LONG", "FIELD_TOO_LONG", poison.get(2).getReason(), "TIMESTAMP_OUT_OF_RANGE");
+            List<DeadLetter> poison =
+                    letters.stream().filter(d -> d.getSourcePartition() == 1).toList();
+            assertThat(poison)
+                    .extracting(DeadLetter::getReason)
+                    .containsExactly(
+                            "FIELD_TOO_LONG", "FIELD_TOO_LONG", poison.get(2).getReason(), "TIMESTAMP_OUT_OF_RANGE");
             assertThat(poison.get(0).getDetail()).contains("ad_id");
             assertThat(poison.get(1).getDetail()).contains("country");
             assertThat(poison.get(2).getOriginalLength()).isEqualTo(HUGE);
-            assertThat(poison.get(2).getOriginalSha256()).as("kept truncated, with the whole one's hash").isNotNull();
+            assertThat(poison.get(2).getOriginalSha256())
+                    .as("kept truncated, with the whole one's hash")
+                    .isNotNull();
             assertThat(poison.get(2).getOriginal().remaining()).isEqualTo(512 * 1024);
         } finally {
             running.cancel().get();
         }
     }
 
-    private static Map<String, Long> awaitCounts(TestCassandra cassandra, String keyspace, Map<String, Long> expected, Duration timeout)
+    private static Map<String, Long> awaitCounts(
+            TestCassandra cassandra, String keyspace, Map<String, Long> expected, Duration timeout)
             throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         Map<String, Long> actual = new HashMap<>();
         while (Instant.now().isBefore(deadline)) {
             actual.clear();
             for (String ad : List.of("ad-a", "ad-b", "ad-c")) {
-                cassandra.session().execute("SELECT click_minute, count FROM " + keyspace + ".ad_click_counts WHERE ad_id = ? AND filter_id = 0", ad)
+                cassandra
+                        .session()
+                        .execute(
+                                "SELECT click_minute, count FROM " + keyspace
+                                        + ".ad_click_counts WHERE ad_id = ? AND filter_id = 0",
+                                ad)
                         .forEach(row -> {
                             String key = ad + "@" + row.getInstant(0).toEpochMilli();
                             if (expected.containsKey(key)) {
@@ -187,13 +227,15 @@ class PoisonInputITCase {
         return actual;
     }
 
-    private static List<DeadLetter> awaitDeadLetters(TestKafka kafka, String input, long expected, Duration timeout) throws Exception {
+    private static List<DeadLetter> awaitDeadLetters(TestKafka kafka, String input, long expected, Duration timeout)
+            throws Exception {
         AvroCodec<DeadLetter> codec = AvroCodec.of(DeadLetter.class);
         Instant deadline = Instant.now().plus(timeout);
         List<DeadLetter> letters = new ArrayList<>();
         while (Instant.now().isBefore(deadline)) {
             letters.clear();
-            for (var r : TopicReader.readCommitted(KafkaClients.of(kafka.bootstrapServers()), Topics.deadLetter(input))) {
+            for (var r :
+                    TopicReader.readCommitted(KafkaClients.of(kafka.bootstrapServers()), Topics.deadLetter(input))) {
                 letters.add(codec.decode(r.value()));
             }
             if (letters.size() >= expected) {
@@ -201,17 +243,27 @@ class PoisonInputITCase {
             }
             Thread.sleep(500);
         }
-        letters.sort(java.util.Comparator.comparingInt(DeadLetter::getSourcePartition).thenComparingLong(DeadLetter::getSourceOffset));
+        letters.sort(java.util.Comparator.comparingInt(DeadLetter::getSourcePartition)
+                .thenComparingLong(DeadLetter::getSourceOffset));
         return letters;
     }
 
     private static AdClickEvent click(String id, String ad, long ts, String country) {
-        return AdClickEvent.newBuilder().setClickId(id).setAdId(ad).setClickTs(ts).setUserId("u").setIp("10.0.0.1").setCountry(country).build();
+        return AdClickEvent.newBuilder()
+                .setClickId(id)
+                .setAdId(ad)
+                .setClickTs(ts)
+                .setUserId("u")
+                .setIp("10.0.0.1")
+                .setCountry(country)
+                .build();
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, int partition, Long timestamp, byte[] value)
+    private static void send(
+            KafkaProducer<byte[], byte[]> producer, String topic, int partition, Long timestamp, byte[] value)
             throws Exception {
-        producer.send(new ProducerRecord<>(topic, partition, timestamp, null, value)).get();
+        producer.send(new ProducerRecord<>(topic, partition, timestamp, null, value))
+                .get();
     }
 
     private static KafkaProducer<byte[], byte[]> producer(TestKafka kafka) {

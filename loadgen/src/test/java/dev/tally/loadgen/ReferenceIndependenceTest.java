@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
  */
 class ReferenceIndependenceTest {
 
-    private static final JavaClasses LOADGEN =
-            new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.tally.loadgen");
+    private static final JavaClasses LOADGEN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.tally.loadgen");
 
     @Test
     void groundTruthsAndGeneratorsImportNothingFromTheJobs() {
@@ -48,21 +49,29 @@ class ReferenceIndependenceTest {
         noClasses()
                 .that()
                 .resideInAnyPackage(
-                        "dev.tally.loadgen.reference..", "dev.tally.loadgen.leaderboard.reference..", "dev.tally.loadgen.metrics.reference..")
+                        "dev.tally.loadgen.reference..",
+                        "dev.tally.loadgen.leaderboard.reference..",
+                        "dev.tally.loadgen.metrics.reference..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("dev.tally.jobs..")
                 .check(new ClassFileImporter()
                         .importPackages(
-                                "dev.tally.loadgen.reference", "dev.tally.loadgen.leaderboard.reference", "dev.tally.loadgen.metrics.reference"));
+                                "dev.tally.loadgen.reference",
+                                "dev.tally.loadgen.leaderboard.reference",
+                                "dev.tally.loadgen.metrics.reference"));
     }
 
     /** The rules above are not vacuous: the generators, truths and references are among the classes they check. */
     @Test
     void theGeneratorsTruthsAndReferencesAreAmongTheClassesChecked() {
         assertThat(List.of(
-                        LeaderboardGenerator.class, LeaderboardReference.class, MetricsGenerator.class, MetricsTruth.class,
-                        ExpectedMetrics.class, MetricsReference.class))
+                        LeaderboardGenerator.class,
+                        LeaderboardReference.class,
+                        MetricsGenerator.class,
+                        MetricsTruth.class,
+                        ExpectedMetrics.class,
+                        MetricsReference.class))
                 .allMatch(LOADGEN::contain);
     }
 }

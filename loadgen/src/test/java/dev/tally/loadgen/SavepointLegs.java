@@ -34,7 +34,9 @@ final class SavepointLegs {
         Configuration config = new Configuration();
         config.setString("state.backend.type", "rocksdb");
         config.setString("execution.checkpointing.interval", "500ms");
-        config.setString("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
+        config.setString(
+                "execution.checkpointing.dir",
+                dir.resolve("checkpoints").toUri().toString());
         if (savepoint != null) {
             config.setString("execution.state-recovery.path", savepoint);
         }
@@ -47,8 +49,9 @@ final class SavepointLegs {
 
     /** Stops the job with a savepoint under {@code dir}, drained or not, and waits for its end. */
     static String stop(JobClient job, Path dir, boolean drain) throws Exception {
-        String savepoint =
-                job.stopWithSavepoint(drain, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL).get();
+        String savepoint = job.stopWithSavepoint(
+                        drain, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                .get();
         job.getJobExecutionResult().get();
         return savepoint;
     }
@@ -60,12 +63,14 @@ final class SavepointLegs {
             while (true) {
                 Map<TopicPartition, OffsetSpec> latest =
                         admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
-                                .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
-                Map<TopicPartition, Long> ends =
-                        admin.listOffsets(latest).all().get().entrySet().stream()
-                                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                                .collect(Collectors.toMap(
+                                        p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
+                Map<TopicPartition, Long> ends = admin.listOffsets(latest).all().get().entrySet().stream()
+                        .collect(Collectors.toMap(
+                                Map.Entry::getKey, e -> e.getValue().offset()));
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata()
+                        .get();
                 boolean done = ends.entrySet().stream().allMatch(e -> {
                     OffsetAndMetadata c = committed.get(e.getKey());
                     return e.getValue() == 0 || (c != null && c.offset() >= e.getValue());

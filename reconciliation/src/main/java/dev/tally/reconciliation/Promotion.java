@@ -1,6 +1,5 @@
 package dev.tally.reconciliation;
 
-import dev.tally.connectors.client.KafkaClients;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -8,6 +7,7 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.tally.connectors.avro.AvroCodec;
 import dev.tally.connectors.cassandra.ReplayRuns;
 import dev.tally.connectors.cassandra.ResultTable;
+import dev.tally.connectors.client.KafkaClients;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -128,32 +128,38 @@ public final class Promotion {
     static void check(Request request, ReplayRuns.Run run) {
         String ks = request.replayKeyspace();
         if (run == null) {
-            throw new Refused("Keyspace " + ks + " holds no record of a replay run: not a replay keyspace, or the replay"
-                    + " never started. Nothing was changed.");
+            throw new Refused(
+                    "Keyspace " + ks + " holds no record of a replay run: not a replay keyspace, or the replay"
+                            + " never started. Nothing was changed.");
         }
         if (!run.completed()) {
-            throw new Refused("The replay in " + ks + " started at " + run.startedAt() + " and never completed (it failed or"
-                    + " still runs); its results are partial. Replay again. Nothing was changed.");
+            throw new Refused(
+                    "The replay in " + ks + " started at " + run.startedAt() + " and never completed (it failed or"
+                            + " still runs); its results are partial. Replay again. Nothing was changed.");
         }
         if (!run.job().equals(request.job())) {
             throw new Refused("The replay in " + ks + " is of job " + run.job() + ", not " + request.job() + ".");
         }
         if (run.replayedRecords() == null || run.replayedRecords() == 0) {
-            throw new Refused("The replay in " + ks + " replayed no records of [" + run.from() + ", " + run.to() + ") from "
+            throw new Refused("The replay in " + ks + " replayed no records of [" + run.from() + ", " + run.to()
+                    + ") from "
                     + run.source() + " (Kafka retention passed? another archive?); promoting it would delete the live"
                     + " results. Nothing was changed.");
         }
         if (request.from().isBefore(run.from()) || request.to().isAfter(run.to())) {
-            throw new Refused("The range [" + request.from() + ", " + request.to() + ") is not inside the replayed range ["
-                    + run.from() + ", " + run.to() + "). Nothing was changed.");
+            throw new Refused(
+                    "The range [" + request.from() + ", " + request.to() + ") is not inside the replayed range ["
+                            + run.from() + ", " + run.to() + "). Nothing was changed.");
         }
         if (!run.definition().equals(request.liveDefinition())) {
             TreeSet<String> differing = new TreeSet<>(run.definition().keySet());
             differing.addAll(request.liveDefinition().keySet());
-            differing.removeIf(k -> java.util.Objects.equals(run.definition().get(k), request.liveDefinition().get(k)));
+            differing.removeIf(k -> java.util.Objects.equals(
+                    run.definition().get(k), request.liveDefinition().get(k)));
             List<String> lines = new ArrayList<>();
             for (String option : differing) {
-                lines.add(option + ": replay " + run.definition().get(option) + ", live " + request.liveDefinition().get(option));
+                lines.add(option + ": replay " + run.definition().get(option) + ", live "
+                        + request.liveDefinition().get(option));
             }
             throw new Refused("The replay in " + ks + " computed other results than the live job's options say ("
                     + String.join("; ", lines) + "). Replay with the live job's options. Nothing was changed.");
@@ -163,7 +169,11 @@ public final class Promotion {
     private static <T> Changes count(CqlSession session, ResultTable<T> table, Request request) {
         long[] upsertsDeletes = {0, 0};
         new TableComparison<>(table, request.from().toEpochMilli(), request.to().toEpochMilli())
-                .compare(session, request.liveKeyspace(), request.replayKeyspace(), request.splits(),
+                .compare(
+                        session,
+                        request.liveKeyspace(),
+                        request.replayKeyspace(),
+                        request.splits(),
                         mismatch -> upsertsDeletes[mismatch.replay() == null ? 1 : 0]++);
         return new Changes(upsertsDeletes[0], upsertsDeletes[1]);
     }
@@ -173,8 +183,11 @@ public final class Promotion {
         PreparedStatement upsert = session.prepare(table.insertCql(live));
         PreparedStatement delete = session.prepare(table.deleteCql(live));
         List<LatestTable<T>> latest = latestTables(session, table, request.tables(), live);
-        Function<T, byte[]> encoder = table.corrections().map(c -> encoder(c.type())).orElse(null);
-        String topic = table.corrections().map(c -> request.corrections().topicOfOption().apply(c.topicOption())).orElse(null);
+        Function<T, byte[]> encoder =
+                table.corrections().map(c -> encoder(c.type())).orElse(null);
+        String topic = table.corrections()
+                .map(c -> request.corrections().topicOfOption().apply(c.topicOption()))
+                .orElse(null);
         new TableComparison<>(table, request.from().toEpochMilli(), request.to().toEpochMilli())
                 .compare(session, live, request.replayKeyspace(), request.splits(), mismatch -> {
                     T replayed = mismatch.replay();
@@ -184,7 +197,10 @@ public final class Promotion {
                     }
                     if (encoder != null) {
                         // Journaled first: once the live row changed, no later comparison finds this correction.
-                        journal.add(topic, table.name() + mismatch.key(), table.corrections().orElseThrow().key().of(replayed),
+                        journal.add(
+                                topic,
+                                table.name() + mismatch.key(),
+                                table.corrections().orElseThrow().key().of(replayed),
                                 encoder.apply(replayed));
                     }
                     session.execute(upsert.bind(table.insertValues(replayed)).setIdempotent(true));
@@ -231,13 +247,18 @@ public final class Promotion {
             this.session = session;
             this.replayKeyspace = replayKeyspace;
             this.liveKeyspace = liveKeyspace;
-            this.insert = session.prepare("INSERT INTO " + replayKeyspace + ".promotion_journal"
-                    + " (live_keyspace, topic, row_key, record_key, record_value, published) VALUES (?, ?, ?, ?, ?, false)");
+            this.insert = session.prepare(
+                    "INSERT INTO " + replayKeyspace + ".promotion_journal"
+                            + " (live_keyspace, topic, row_key, record_key, record_value, published) VALUES (?, ?, ?, ?, ?, false)");
         }
 
         /** Journals the correction of one result row ({@code rowKey}: its table and key columns). */
         void add(String topic, String rowKey, String key, byte[] value) {
-            session.execute(insert.bind(liveKeyspace, topic, rowKey, ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)),
+            session.execute(insert.bind(
+                            liveKeyspace,
+                            topic,
+                            rowKey,
+                            ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)),
                             ByteBuffer.wrap(value))
                     .setIdempotent(true));
         }
@@ -258,7 +279,9 @@ public final class Promotion {
                         producer.initTransactions();
                         producer.beginTransaction();
                     }
-                    producer.send(new ProducerRecord<>(row.getString("topic"), bytes(row.getByteBuffer("record_key")),
+                    producer.send(new ProducerRecord<>(
+                            row.getString("topic"),
+                            bytes(row.getByteBuffer("record_key")),
                             bytes(row.getByteBuffer("record_value"))));
                     sent++;
                 }
@@ -272,8 +295,9 @@ public final class Promotion {
             }
             if (sent > 0) {
                 // A second pass rather than a list of what was sent: memory stays bounded however many.
-                PreparedStatement mark = session.prepare("UPDATE " + replayKeyspace + ".promotion_journal SET published = true"
-                        + " WHERE live_keyspace = ? AND topic = ? AND row_key = ?");
+                PreparedStatement mark =
+                        session.prepare("UPDATE " + replayKeyspace + ".promotion_journal SET published = true"
+                                + " WHERE live_keyspace = ? AND topic = ? AND row_key = ?");
                 for (Row row : unpublished()) {
                     session.execute(mark.bind(liveKeyspace, row.getString("topic"), row.getString("row_key"))
                             .setIdempotent(true));
@@ -285,8 +309,9 @@ public final class Promotion {
         /** The journal's unpublished rows, read page by page. */
         private Iterable<Row> unpublished() {
             Iterable<Row> rows = session.execute(SimpleStatement.newInstance(
-                    "SELECT topic, row_key, record_key, record_value, published FROM " + replayKeyspace + ".promotion_journal"
-                            + " WHERE live_keyspace = ?", liveKeyspace));
+                    "SELECT topic, row_key, record_key, record_value, published FROM " + replayKeyspace
+                            + ".promotion_journal" + " WHERE live_keyspace = ?",
+                    liveKeyspace));
             return () -> java.util.stream.StreamSupport.stream(rows.spliterator(), false)
                     .filter(row -> !row.getBoolean("published"))
                     .iterator();

@@ -50,7 +50,12 @@ final class TableComparison<T> {
     private record Read<T>(Row row, T record) {}
 
     /** Compares every token range; each mismatch goes to {@code mismatches}. */
-    Tally compare(CqlSession session, String liveKeyspace, String replayKeyspace, int splits, Consumer<Mismatch<T>> mismatches) {
+    Tally compare(
+            CqlSession session,
+            String liveKeyspace,
+            String replayKeyspace,
+            int splits,
+            Consumer<Mismatch<T>> mismatches) {
         PreparedStatement live = session.prepare(table.selectTokenRangeCql(liveKeyspace));
         PreparedStatement replay = session.prepare(table.selectTokenRangeCql(replayKeyspace));
         Tally tally = new Tally();
@@ -124,7 +129,10 @@ final class TableComparison<T> {
     String describe(List<Object> key) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < key.size(); i++) {
-            text.append(i == 0 ? "" : " ").append(table.keyColumns().get(i)).append('=').append(Objects.toString(key.get(i)));
+            text.append(i == 0 ? "" : " ")
+                    .append(table.keyColumns().get(i))
+                    .append('=')
+                    .append(Objects.toString(key.get(i)));
         }
         return text.toString();
     }

@@ -25,17 +25,19 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Kappa needs one code path: the ad-click DAG gives the same results in BATCH and STREAMING mode. */
 class BatchStreamingEquivalenceTest {
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
 
     private static final String FILTERS =
             "filters:\n  - id: 1\n    name: us\n    country: US\n  - id: 2\n    name: not-us-office\n    country: \"!US\"\n    ip: \"123.1.2.*\"\n";
@@ -46,11 +48,21 @@ class BatchStreamingEquivalenceTest {
         // Random clicks with duplicates and disorder below the watermark delay, so STREAMING finds none late.
         List<Decoded<AdClickEvent>> input = new ArrayList<>();
         AvroCodec<AdClickEvent> codec = AvroCodec.of(AdClickEvent.class);
-        AdClickGenerator generator =
-                new AdClickGenerator(
-                        new GeneratorSettings(seed, 4_000 + seed * 1_000, 300, 1.0 + seed / 10.0, 500, 20, 1_700_000_000_000L,
-                                Duration.ofSeconds(10), 0.05, 0.0, Duration.ZERO, 0.0),
-                        new GroundTruth(ReferenceFilters.parse(FILTERS)));
+        AdClickGenerator generator = new AdClickGenerator(
+                new GeneratorSettings(
+                        seed,
+                        4_000 + seed * 1_000,
+                        300,
+                        1.0 + seed / 10.0,
+                        500,
+                        20,
+                        1_700_000_000_000L,
+                        Duration.ofSeconds(10),
+                        0.05,
+                        0.0,
+                        Duration.ZERO,
+                        0.0),
+                new GroundTruth(ReferenceFilters.parse(FILTERS)));
         while (generator.hasNext()) {
             GeneratedRecord record = generator.next();
             input.add(Decoded.accepted(codec.decode(record.value())));
@@ -67,13 +79,20 @@ class BatchStreamingEquivalenceTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setRuntimeMode(mode);
         env.setParallelism(2);
-        AdClickPipeline.Outputs outputs =
-                AdClickPipeline.build(
-                        env.fromData(input, Decoded.typeInfo(AdClickEvent.class))
-                                .assignTimestampsAndWatermarks(JobRunner.watermarks(new AdClickJob(), AdClickOptions.parse())),
-                        new AdClickPipeline.Settings(ClickFilters.parse(FILTERS), Duration.ofMinutes(10), Duration.ZERO, 5, new int[] {1, 5, 60}, 50));
-        CloseableIterator<String> counts = outputs.counts().map(c -> "count " + c).collectAsync();
-        CloseableIterator<String> countries = outputs.countryCounts().map(c -> "country " + c).collectAsync();
+        AdClickPipeline.Outputs outputs = AdClickPipeline.build(
+                env.fromData(input, Decoded.typeInfo(AdClickEvent.class))
+                        .assignTimestampsAndWatermarks(JobRunner.watermarks(new AdClickJob(), AdClickOptions.parse())),
+                new AdClickPipeline.Settings(
+                        ClickFilters.parse(FILTERS),
+                        Duration.ofMinutes(10),
+                        Duration.ZERO,
+                        5,
+                        new int[] {1, 5, 60},
+                        50));
+        CloseableIterator<String> counts =
+                outputs.counts().map(c -> "count " + c).collectAsync();
+        CloseableIterator<String> countries =
+                outputs.countryCounts().map(c -> "country " + c).collectAsync();
         CloseableIterator<String> top = outputs.topAds().map(t -> "top " + t).collectAsync();
         CloseableIterator<String> late = outputs.late().map(c -> "late " + c).collectAsync();
         env.execute("equivalence-" + mode);

@@ -1,9 +1,9 @@
 package dev.tally.reconciliation;
 
-import dev.tally.connectors.client.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import dev.tally.connectors.client.KafkaClients;
 import dev.tally.jobs.kit.JobOptions;
 import dev.tally.jobs.kit.JobRunner;
 import dev.tally.jobs.kit.Replay;
@@ -47,10 +47,12 @@ class MetricsReplayReconcileITCase {
     private static final int PARTITIONS = 1;
     private static final int RECORDS = 30_000;
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
-    void replaysCountTheLatePointsAndPromoteMakesTheLiveRollupsExact(TestKafka kafka, TestCassandra cassandra) throws Exception {
+    void replaysCountTheLatePointsAndPromoteMakesTheLiveRollupsExact(TestKafka kafka, TestCassandra cassandra)
+            throws Exception {
         String input = kafka.newTopic("metrics", PARTITIONS);
         kafka.createTopics(input + ".dlq", input + ".late");
         String rollups = kafka.newTopic("metric-rollups", 2);
@@ -60,24 +62,49 @@ class MetricsReplayReconcileITCase {
         Instant from = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(4, ChronoUnit.HOURS);
         Instant to = from.plus(3, ChronoUnit.HOURS);
 
-        MetricsOptions options =
-                JobOptions.parse(
-                        new MetricsOptions(),
-                        "--bootstrap-servers", kafka.bootstrapServers(),
-                        "--input-topic", input,
-                        "--rollups-topic", rollups,
-                        "--allowed-lateness", "PT5M",
-                        "--cassandra", cassandra.contactPoint(),
-                        "--keyspace", live,
-                        "--bounded",
-                        "--transactional-id-prefix", "it-" + input,
-                        "--archive-dir", dir.resolve("archive").toUri().toString());
+        MetricsOptions options = JobOptions.parse(
+                new MetricsOptions(),
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--input-topic",
+                input,
+                "--rollups-topic",
+                rollups,
+                "--allowed-lateness",
+                "PT5M",
+                "--cassandra",
+                cassandra.contactPoint(),
+                "--keyspace",
+                live,
+                "--bounded",
+                "--transactional-id-prefix",
+                "it-" + input,
+                "--archive-dir",
+                dir.resolve("archive").toUri().toString());
         MetricsTruth truth = new MetricsTruth();
-        MetricsSettings settings =
-                new MetricsSettings(
-                        11, RECORDS, 2, 6, 8, Duration.ofSeconds(10), from.toEpochMilli(), Duration.ofSeconds(3), PARTITIONS,
-                        options.allowedLateness, 0.02, 0.01, 0.01, 0.008, 0.002, 0.004, 0.01, 0.3, false);
-        assertThat(LoadProducer.produce(KafkaClients.of(kafka.bootstrapServers()), input, new MetricsGenerator(settings, truth))).isEqualTo(RECORDS);
+        MetricsSettings settings = new MetricsSettings(
+                11,
+                RECORDS,
+                2,
+                6,
+                8,
+                Duration.ofSeconds(10),
+                from.toEpochMilli(),
+                Duration.ofSeconds(3),
+                PARTITIONS,
+                options.allowedLateness,
+                0.02,
+                0.01,
+                0.01,
+                0.008,
+                0.002,
+                0.004,
+                0.01,
+                0.3,
+                false);
+        assertThat(LoadProducer.produce(
+                        KafkaClients.of(kafka.bootstrapServers()), input, new MetricsGenerator(settings, truth)))
+                .isEqualTo(RECORDS);
 
         Configuration config = new Configuration();
         config.setString("execution.checkpointing.interval", "1s");
@@ -87,33 +114,58 @@ class MetricsReplayReconcileITCase {
         env.execute("live-" + input);
 
         ExpectedMetrics expected = truth.expected(options.allowedLateness);
-        MetricsVerifier.Report liveReport =
-                MetricsVerifier.verify(expected, new MetricsVerifier.Target(KafkaClients.of(kafka.bootstrapServers()), input, rollups, cassandra.session(), live));
+        MetricsVerifier.Report liveReport = MetricsVerifier.verify(
+                expected,
+                new MetricsVerifier.Target(
+                        KafkaClients.of(kafka.bootstrapServers()), input, rollups, cassandra.session(), live));
         assertThat(liveReport.exact()).as("the live run").isTrue();
-        assertThat(liveReport.lateRecords()).as("points routed late, which only a replay counts").isPositive();
+        assertThat(liveReport.lateRecords())
+                .as("points routed late, which only a replay counts")
+                .isPositive();
 
         CqlSession session = cassandra.session();
         for (Replay.Source source : Replay.Source.values()) {
             String replay = live + "_" + source;
             CqlSchema.apply(session, replay, CqlSchema.LOCAL_REPLICATION);
             Replay.Result result = Replay.run(
-                    StreamExecutionEnvironment.createLocalEnvironment(2), job, options,
-                    new Replay.Settings(from, to, source, Duration.ofMinutes(5), replay), System.out);
+                    StreamExecutionEnvironment.createLocalEnvironment(2),
+                    job,
+                    options,
+                    new Replay.Settings(from, to, source, Duration.ofMinutes(5), replay),
+                    System.out);
             assertThat(result.replayedRecords()).as("%s", source).isPositive();
-            assertExact(MetricsVerifier.verifyReplay(expected, session, replay, from.toEpochMilli(), to.toEpochMilli()));
+            assertExact(
+                    MetricsVerifier.verifyReplay(expected, session, replay, from.toEpochMilli(), to.toEpochMilli()));
 
             Reconciliation.Report report = reconcile(session, live, replay, from, to);
             report.print(System.out);
-            assertThat(report.tables()).allSatisfy(t -> assertThat(t.matched()).as(t.table()).isPositive());
-            assertThat(report.tables()).allSatisfy(t -> assertThat(t.missingInReplay()).as(t.table()).isZero());
+            assertThat(report.tables())
+                    .allSatisfy(t -> assertThat(t.matched()).as(t.table()).isPositive());
+            assertThat(report.tables())
+                    .allSatisfy(
+                            t -> assertThat(t.missingInReplay()).as(t.table()).isZero());
             Reconciliation.TableSummary minutes = report.tables().get(0);
-            assertThat(minutes.differing() + minutes.missingInLive()).as("minutes the late points changed").isPositive();
+            assertThat(minutes.differing() + minutes.missingInLive())
+                    .as("minutes the late points changed")
+                    .isPositive();
         }
 
         String replay = live + "_" + Replay.Source.archive;
-        Promotion.Result promoted = Promotion.promote(session, new Promotion.Request(
-                job.name(), MetricsTables.ALL, live, replay, from, to, 16, options.resultDefinition(), 0, false,
-                new Promotion.Corrections(KafkaClients.of(kafka.bootstrapServers()), Map.of("rollups-topic", rollups)::get)));
+        Promotion.Result promoted = Promotion.promote(
+                session,
+                new Promotion.Request(
+                        job.name(),
+                        MetricsTables.ALL,
+                        live,
+                        replay,
+                        from,
+                        to,
+                        16,
+                        options.resultDefinition(),
+                        0,
+                        false,
+                        new Promotion.Corrections(
+                                KafkaClients.of(kafka.bootstrapServers()), Map.of("rollups-topic", rollups)::get)));
         assertThat(promoted.of("metric_rollups_1m")).isPositive();
         assertThat(promoted.published()).isPositive();
         assertThat(reconcile(session, live, replay, from, to).difference()).isZero();
@@ -121,13 +173,16 @@ class MetricsReplayReconcileITCase {
     }
 
     /** 16 token ranges, so that a comparison spans several. */
-    private static Reconciliation.Report reconcile(CqlSession session, String live, String replay, Instant from, Instant to) {
+    private static Reconciliation.Report reconcile(
+            CqlSession session, String live, String replay, Instant from, Instant to) {
         return Reconciliation.compare(session, MetricsTables.ALL, live, replay, from, to, 0, 16);
     }
 
     private static void assertExact(List<Comparison> comparisons) {
         comparisons.forEach(c -> System.out.println(c));
-        assertThat(comparisons).allSatisfy(c -> assertThat(c.exact()).as(c.toString()).isTrue());
-        assertThat(comparisons).allSatisfy(c -> assertThat(c.matched()).as(c.what()).isPositive());
+        assertThat(comparisons)
+                .allSatisfy(c -> assertThat(c.exact()).as(c.toString()).isTrue());
+        assertThat(comparisons)
+                .allSatisfy(c -> assertThat(c.matched()).as(c.what()).isPositive());
     }
 }

@@ -1,6 +1,5 @@
 package dev.tally.reconciliation;
 
-import dev.tally.connectors.client.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,18 +8,18 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.tally.connectors.avro.AvroCodec;
 import dev.tally.connectors.cassandra.ReplayRuns;
+import dev.tally.connectors.client.KafkaClients;
 import dev.tally.jobs.adclick.AdClickJob;
 import dev.tally.jobs.adclick.AdClickOptions;
 import dev.tally.jobs.adclick.AdClickTables;
-import dev.tally.jobs.adclick.functions.ClickFilters;
 import dev.tally.jobs.kit.JobRunner;
 import dev.tally.jobs.kit.Replay;
 import dev.tally.loadgen.AdClickGenerator;
 import dev.tally.loadgen.GeneratorSettings;
 import dev.tally.loadgen.GroundTruth;
 import dev.tally.loadgen.LoadProducer;
-import dev.tally.loadgen.reference.ReferenceFilters;
 import dev.tally.loadgen.TopicReader;
+import dev.tally.loadgen.reference.ReferenceFilters;
 import dev.tally.schema.adclick.AdClickCount;
 import dev.tally.schema.adclick.AdClickEvent;
 import dev.tally.stack.CqlSchema;
@@ -50,13 +49,23 @@ class ReplayReconcileITCase {
 
     private static final String FILTERS = "filters:\n  - id: 1\n    name: us\n    country: US\n";
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     /** What a live run left behind. */
-    record LiveRun(AdClickOptions options, String input, String counts, String top, String keyspace, GroundTruth truth, Instant from, Instant to) {}
+    record LiveRun(
+            AdClickOptions options,
+            String input,
+            String counts,
+            String top,
+            String keyspace,
+            GroundTruth truth,
+            Instant from,
+            Instant to) {}
 
     @Test
-    void replayFindsExactlyTheLateClicksAndPromoteRepairsThem(TestKafka kafka, TestCassandra cassandra) throws Exception {
+    void replayFindsExactlyTheLateClicksAndPromoteRepairsThem(TestKafka kafka, TestCassandra cassandra)
+            throws Exception {
         LiveRun live = live(kafka, cassandra, 0.01, 7);
         Set<String> lateIds = new HashSet<>();
         AvroCodec<AdClickEvent> codec = AvroCodec.of(AdClickEvent.class);
@@ -96,7 +105,10 @@ class ReplayReconcileITCase {
         Reconciliation.TableSummary counts = report.tables().get(0);
         assertThat(counts.differing() + counts.missingInLive()).isEqualTo(expectedDelta.size());
         assertThat(counts.missingInReplay()).isZero();
-        assertThat(counts.replayTotal() - counts.liveTotal()).isEqualTo(expectedDelta.values().stream().mapToLong(Long::longValue).sum());
+        assertThat(counts.replayTotal() - counts.liveTotal())
+                .isEqualTo(expectedDelta.values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum());
         assertThat(report.withinTolerance()).isFalse();
         report.writeJson(dir.resolve("report.json"));
         assertThat(Files.readString(dir.resolve("report.json"))).contains("\"within_tolerance\" : false");
@@ -104,7 +116,8 @@ class ReplayReconcileITCase {
         refusesWhatWouldDestroyLiveCounts(session, kafka, live, replay);
 
         // A dry run shows the changes and makes none.
-        Promotion.Result plan = Promotion.promote(session, request(kafka, live, replay, live.from(), live.to(), 0, true));
+        Promotion.Result plan =
+                Promotion.promote(session, request(kafka, live, replay, live.from(), live.to(), 0, true));
         assertThat(plan.dryRun()).isTrue();
         assertThat(plan.changes().get("ad_click_counts")).isEqualTo(new Promotion.Changes(expectedDelta.size(), 0));
         assertThat(reconcile(session, live, replay).difference()).isEqualTo(report.difference());
@@ -117,7 +130,8 @@ class ReplayReconcileITCase {
         after.print(System.out);
         assertThat(after.difference()).isZero();
         assertThat(after.withinTolerance()).isTrue();
-        assertThat(counts(session, live.keyspace(), live.from(), live.to())).isEqualTo(live.truth().counts());
+        assertThat(counts(session, live.keyspace(), live.from(), live.to()))
+                .isEqualTo(live.truth().counts());
 
         // The corrections reached the counts topic: the last record per key is the replayed count.
         Map<GroundTruth.CountKey, Long> published = new HashMap<>();
@@ -135,9 +149,14 @@ class ReplayReconcileITCase {
 
         // A promote that crashed after changing live rows and before publishing left its corrections
         // journaled: the next run, with no row left to change, publishes them.
-        AdClickCount correction = AdClickCount.newBuilder().setAdId("journaled").setFilterId(0)
-                .setClickMinute(live.from().toEpochMilli()).setCount(3).build();
-        new Promotion.Journal(session, replay, live.keyspace()).add(live.counts(), "ad_click_counts[journaled, 0, 0]", "journaled", countCodec.encode(correction));
+        AdClickCount correction = AdClickCount.newBuilder()
+                .setAdId("journaled")
+                .setFilterId(0)
+                .setClickMinute(live.from().toEpochMilli())
+                .setCount(3)
+                .build();
+        new Promotion.Journal(session, replay, live.keyspace())
+                .add(live.counts(), "ad_click_counts[journaled, 0, 0]", "journaled", countCodec.encode(correction));
         Promotion.Result recovered = promote(session, kafka, live, replay);
         assertThat(recovered.total()).isZero();
         assertThat(recovered.published()).isEqualTo(1);
@@ -155,49 +174,79 @@ class ReplayReconcileITCase {
     private void refusesWhatWouldDestroyLiveCounts(CqlSession session, TestKafka kafka, LiveRun live, String replay) {
         long before = reconcile(session, live, replay).difference();
         // A range wider than the replay's.
-        assertThatThrownBy(() -> Promotion.promote(session,
+        assertThatThrownBy(() -> Promotion.promote(
+                        session,
                         request(kafka, live, replay, live.from().minus(1, ChronoUnit.HOURS), live.to(), 0, false)))
-                .isInstanceOf(Promotion.Refused.class).hasMessageContaining("not inside the replayed range");
+                .isInstanceOf(Promotion.Refused.class)
+                .hasMessageContaining("not inside the replayed range");
         // Live options that compute something else: here, no filters file.
-        assertThatThrownBy(() -> Promotion.promote(session, new Promotion.Request(
-                        "ad-clicks", AdClickTables.ALL, live.keyspace(), replay, live.from(), live.to(), 16,
-                        AdClickOptions.parse("--windows", "1,5", "--top-n", "10").resultDefinition(), 0, false,
-                        corrections(kafka, live))))
-                .isInstanceOf(Promotion.Refused.class).hasMessageContaining("filters: replay ");
+        assertThatThrownBy(() -> Promotion.promote(
+                        session,
+                        new Promotion.Request(
+                                "ad-clicks",
+                                AdClickTables.ALL,
+                                live.keyspace(),
+                                replay,
+                                live.from(),
+                                live.to(),
+                                16,
+                                AdClickOptions.parse("--windows", "1,5", "--top-n", "10")
+                                        .resultDefinition(),
+                                0,
+                                false,
+                                corrections(kafka, live))))
+                .isInstanceOf(Promotion.Refused.class)
+                .hasMessageContaining("filters: replay ");
         // A replay that never completed, and one that read nothing (Kafka retention passed).
         ReplayRuns.Run run = ReplayRuns.read(session, replay).orElseThrow();
         ReplayRuns.started(session, replay, run.job(), run.from(), run.to(), run.source(), run.definition());
         assertThatThrownBy(() -> promote(session, kafka, live, replay))
-                .isInstanceOf(Promotion.Refused.class).hasMessageContaining("never completed");
+                .isInstanceOf(Promotion.Refused.class)
+                .hasMessageContaining("never completed");
         ReplayRuns.completed(session, replay, 0, 0);
         assertThatThrownBy(() -> promote(session, kafka, live, replay))
-                .isInstanceOf(Promotion.Refused.class).hasMessageContaining("replayed no records");
+                .isInstanceOf(Promotion.Refused.class)
+                .hasMessageContaining("replayed no records");
         ReplayRuns.completed(session, replay, run.inputRecords(), run.replayedRecords());
         // A live row the replay lacks is deleted only when allowed.
         session.execute(SimpleStatement.newInstance(
-                "INSERT INTO " + live.keyspace() + ".ad_click_counts (ad_id, filter_id, click_minute, count) VALUES (?, ?, ?, ?)",
-                "not-in-replay", 0, live.from(), 5L));
+                "INSERT INTO " + live.keyspace()
+                        + ".ad_click_counts (ad_id, filter_id, click_minute, count) VALUES (?, ?, ?, ?)",
+                "not-in-replay",
+                0,
+                live.from(),
+                5L));
         assertThatThrownBy(() -> promote(session, kafka, live, replay))
-                .isInstanceOf(Promotion.Refused.class).hasMessageContaining("would delete 1 live rows");
+                .isInstanceOf(Promotion.Refused.class)
+                .hasMessageContaining("would delete 1 live rows");
         assertThat(reconcile(session, live, replay).difference()).isEqualTo(before + 5);
         // Allowed one delete, the dry run finds exactly that row.
-        assertThat(Promotion.promote(session, request(kafka, live, replay, live.from(), live.to(), 1, true)).deletes()).isEqualTo(1);
+        assertThat(Promotion.promote(session, request(kafka, live, replay, live.from(), live.to(), 1, true))
+                        .deletes())
+                .isEqualTo(1);
         session.execute(SimpleStatement.newInstance(
-                "DELETE FROM " + live.keyspace() + ".ad_click_counts WHERE ad_id = ? AND filter_id = ? AND click_minute = ?",
-                "not-in-replay", 0, live.from()));
+                "DELETE FROM " + live.keyspace()
+                        + ".ad_click_counts WHERE ad_id = ? AND filter_id = ? AND click_minute = ?",
+                "not-in-replay",
+                0,
+                live.from()));
         assertThat(reconcile(session, live, replay).difference()).isEqualTo(before);
     }
 
     @Test
-    void aReplayOfARunWithoutLateDataMatchesExactlyFromTheArchiveAndFromKafka(TestKafka kafka, TestCassandra cassandra) throws Exception {
+    void aReplayOfARunWithoutLateDataMatchesExactlyFromTheArchiveAndFromKafka(TestKafka kafka, TestCassandra cassandra)
+            throws Exception {
         LiveRun live = live(kafka, cassandra, 0.0, 11);
-        long total = live.truth().counts().values().stream().mapToLong(Long::longValue).sum();
+        long total = live.truth().counts().values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
         for (Replay.Source input : Replay.Source.values()) {
             String replay = replay(cassandra, live, input);
             Reconciliation.Report report = reconcile(cassandra.session(), live, replay);
             report.print(System.out);
             assertThat(report.difference()).as("%s", input).isZero();
-            assertThat(report.tables()).allSatisfy(t -> assertThat(t.matched()).as(t.table()).isPositive());
+            assertThat(report.tables())
+                    .allSatisfy(t -> assertThat(t.matched()).as(t.table()).isPositive());
             assertThat(report.tables().get(0).liveTotal()).isEqualTo(total);
         }
     }
@@ -206,13 +255,12 @@ class ReplayReconcileITCase {
     private String replay(TestCassandra cassandra, LiveRun live, Replay.Source input) throws Exception {
         String keyspace = live.keyspace() + "_" + input;
         CqlSchema.apply(cassandra.session(), keyspace, CqlSchema.LOCAL_REPLICATION);
-        Replay.Result result =
-                Replay.run(
-                        StreamExecutionEnvironment.createLocalEnvironment(2),
-                        new AdClickJob(),
-                        live.options(),
-                        new Replay.Settings(live.from(), live.to(), input, Duration.ofMinutes(5), keyspace),
-                        System.out);
+        Replay.Result result = Replay.run(
+                StreamExecutionEnvironment.createLocalEnvironment(2),
+                new AdClickJob(),
+                live.options(),
+                new Replay.Settings(live.from(), live.to(), input, Duration.ofMinutes(5), keyspace),
+                System.out);
         assertThat(result.replayedRecords()).isPositive();
         if (input == Replay.Source.archive) {
             // The archive holds only accepted clicks, all of this range.
@@ -235,17 +283,47 @@ class ReplayReconcileITCase {
         Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(3, ChronoUnit.HOURS);
         GroundTruth truth = new GroundTruth(ReferenceFilters.load(filters));
         LoadProducer.produce(
-                KafkaClients.of(kafka.bootstrapServers()), input,
+                KafkaClients.of(kafka.bootstrapServers()),
+                input,
                 new AdClickGenerator(
-                        new GeneratorSettings(seed, 60_000, 2_000, 1.1, 10_000, 200, start.toEpochMilli(), Duration.ofSeconds(5), 0.01,
-                                lateRate, Duration.ofMinutes(3), 0.0),
+                        new GeneratorSettings(
+                                seed,
+                                60_000,
+                                2_000,
+                                1.1,
+                                10_000,
+                                200,
+                                start.toEpochMilli(),
+                                Duration.ofSeconds(5),
+                                0.01,
+                                lateRate,
+                                Duration.ofMinutes(3),
+                                0.0),
                         truth));
-        AdClickOptions options =
-                AdClickOptions.parse(
-                        "--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", input, "--counts-topic", counts,
-                        "--top-topic", top, "--cassandra", cassandra.contactPoint(), "--keyspace", keyspace,
-                        "--filters", filters.toString(), "--top-n", "10", "--windows", "1,5", "--bounded",
-                        "--transactional-id-prefix", "it-" + input, "--archive-dir", archive.toUri().toString());
+        AdClickOptions options = AdClickOptions.parse(
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--input-topic",
+                input,
+                "--counts-topic",
+                counts,
+                "--top-topic",
+                top,
+                "--cassandra",
+                cassandra.contactPoint(),
+                "--keyspace",
+                keyspace,
+                "--filters",
+                filters.toString(),
+                "--top-n",
+                "10",
+                "--windows",
+                "1,5",
+                "--bounded",
+                "--transactional-id-prefix",
+                "it-" + input,
+                "--archive-dir",
+                archive.toUri().toString());
         Configuration config = new Configuration();
         config.setString("execution.checkpointing.interval", "1s");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, config);
@@ -257,7 +335,8 @@ class ReplayReconcileITCase {
 
     /** 16 token ranges, so that a comparison spans several. */
     private static Reconciliation.Report reconcile(CqlSession session, LiveRun live, String replay) {
-        return Reconciliation.compare(session, AdClickTables.ALL, live.keyspace(), replay, live.from(), live.to(), 0, 16);
+        return Reconciliation.compare(
+                session, AdClickTables.ALL, live.keyspace(), replay, live.from(), live.to(), 0, 16);
     }
 
     private static Promotion.Result promote(CqlSession session, TestKafka kafka, LiveRun live, String replay) {
@@ -267,16 +346,29 @@ class ReplayReconcileITCase {
     /** A promote of [from, to) with the live job's result definition. */
     private static Promotion.Request request(
             TestKafka kafka, LiveRun live, String replay, Instant from, Instant to, long maxDeletes, boolean dryRun) {
-        return new Promotion.Request("ad-clicks", AdClickTables.ALL, live.keyspace(), replay, from, to, 16,
-                live.options().resultDefinition(), maxDeletes, dryRun, corrections(kafka, live));
+        return new Promotion.Request(
+                "ad-clicks",
+                AdClickTables.ALL,
+                live.keyspace(),
+                replay,
+                from,
+                to,
+                16,
+                live.options().resultDefinition(),
+                maxDeletes,
+                dryRun,
+                corrections(kafka, live));
     }
 
     private static Promotion.Corrections corrections(TestKafka kafka, LiveRun live) {
-        return new Promotion.Corrections(KafkaClients.of(kafka.bootstrapServers()), Map.of("counts-topic", live.counts(), "top-topic", live.top())::get);
+        return new Promotion.Corrections(
+                KafkaClients.of(kafka.bootstrapServers()),
+                Map.of("counts-topic", live.counts(), "top-topic", live.top())::get);
     }
 
     /** The counts of a keyspace in [from, to), as the ground truth keys them. */
-    private static Map<GroundTruth.CountKey, Long> counts(CqlSession session, String keyspace, Instant from, Instant to) {
+    private static Map<GroundTruth.CountKey, Long> counts(
+            CqlSession session, String keyspace, Instant from, Instant to) {
         Map<GroundTruth.CountKey, Long> counts = new HashMap<>();
         for (Row row : session.execute(AdClickTables.COUNTS.selectCql(keyspace))) {
             AdClickCount c = AdClickTables.COUNTS.read(row);

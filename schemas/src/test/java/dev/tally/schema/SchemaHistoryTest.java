@@ -25,8 +25,10 @@ class SchemaHistoryTest {
     /** Every record of {@code avro-history/records}: the topics' records. */
     static List<String> records() throws IOException {
         try (InputStream in = SchemaHistoryTest.class.getResourceAsStream("/avro-history/records")) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
-                    .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                    .toList();
         }
     }
 
@@ -35,7 +37,9 @@ class SchemaHistoryTest {
     void theNewestVersionIsTheCurrentSchemaAndItReadsEveryEarlierOne(String fullName) throws Exception {
         Schema current = SpecificData.get().getSchema(Class.forName(fullName));
         List<Schema> history = history(fullName);
-        assertThat(history).as("avro-history/%s/v1.avsc ... (a topic's record needs its released versions)", fullName).isNotEmpty();
+        assertThat(history)
+                .as("avro-history/%s/v1.avsc ... (a topic's record needs its released versions)", fullName)
+                .isNotEmpty();
 
         for (int v = 0; v < history.size(); v++) {
             SchemaCompatibility.SchemaPairCompatibility compatibility =
@@ -46,8 +50,9 @@ class SchemaHistoryTest {
         }
         Schema newest = history.get(history.size() - 1);
         assertThat(SchemaNormalization.toParsingForm(newest))
-                .as("%s changed since v%d, compatibly: add the current schema"
-                        + " (SpecificData.get().getSchema(...).toString(true)) as avro-history/%s/v%d.avsc",
+                .as(
+                        "%s changed since v%d, compatibly: add the current schema"
+                                + " (SpecificData.get().getSchema(...).toString(true)) as avro-history/%s/v%d.avsc",
                         fullName, history.size(), fullName, history.size() + 1)
                 .isEqualTo(SchemaNormalization.toParsingForm(current));
     }
@@ -55,7 +60,8 @@ class SchemaHistoryTest {
     static List<Schema> history(String fullName) throws IOException {
         List<Schema> versions = new ArrayList<>();
         for (int v = 1; ; v++) {
-            try (InputStream in = SchemaHistoryTest.class.getResourceAsStream("/avro-history/" + fullName + "/v" + v + ".avsc")) {
+            try (InputStream in =
+                    SchemaHistoryTest.class.getResourceAsStream("/avro-history/" + fullName + "/v" + v + ".avsc")) {
                 if (in == null) {
                     return versions;
                 }

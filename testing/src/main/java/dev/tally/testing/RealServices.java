@@ -43,7 +43,9 @@ final class RealServices {
 
     static synchronized RealServices get() {
         if (instance == null) {
-            Path dir = Paths.get("target", "real-services-" + ProcessHandle.current().pid()).toAbsolutePath();
+            Path dir = Paths.get(
+                            "target", "real-services-" + ProcessHandle.current().pid())
+                    .toAbsolutePath();
             deleteRecursively(dir);
             instance = new RealServices(dir);
             Runtime.getRuntime().addShutdownHook(new Thread(instance::stop, "tally-real-services-stop"));
@@ -53,15 +55,13 @@ final class RealServices {
 
     synchronized TestKafka kafka() {
         if (testKafka == null) {
-            kafka =
-                    launchOnFreshPorts(
-                            "Kafka",
-                            attempt ->
-                                    new KafkaService(
-                                            dir.resolve("kafka-" + attempt),
-                                            Ports.findFree(),
-                                            Ports.findFree(),
-                                            home.runtimeClasspath("kafka")));
+            kafka = launchOnFreshPorts(
+                    "Kafka",
+                    attempt -> new KafkaService(
+                            dir.resolve("kafka-" + attempt),
+                            Ports.findFree(),
+                            Ports.findFree(),
+                            home.runtimeClasspath("kafka")));
             testKafka = new TestKafka(kafka);
         }
         return testKafka;
@@ -69,17 +69,15 @@ final class RealServices {
 
     synchronized TestCassandra cassandra() {
         if (testCassandra == null) {
-            cassandra =
-                    launchOnFreshPorts(
-                            "Cassandra",
-                            attempt ->
-                                    new CassandraService(
-                                            dir.resolve("cassandra-" + attempt),
-                                            Ports.findFree(),
-                                            Ports.findFree(),
-                                            Ports.findFree(),
-                                            "1g",
-                                            home.runtimeClasspath("cassandra")));
+            cassandra = launchOnFreshPorts(
+                    "Cassandra",
+                    attempt -> new CassandraService(
+                            dir.resolve("cassandra-" + attempt),
+                            Ports.findFree(),
+                            Ports.findFree(),
+                            Ports.findFree(),
+                            "1g",
+                            home.runtimeClasspath("cassandra")));
             testCassandra = new TestCassandra(cassandra);
         }
         return testCassandra;
@@ -87,10 +85,15 @@ final class RealServices {
 
     private static <S extends LocalService> S launchOnFreshPorts(String name, IntFunction<S> onNewPorts) {
         // A fresh directory per attempt too (onNewPorts), so nothing of a half-started attempt is reused.
-        return Ports.startOnFreshPorts(name, LAUNCH_ATTEMPTS, onNewPorts, service -> {
-            service.launch(ServiceProcess.Lifetime.TIED_TO_PARENT);
-            service.awaitHealthy(START_TIMEOUT);
-        }, LocalService::stop);
+        return Ports.startOnFreshPorts(
+                name,
+                LAUNCH_ATTEMPTS,
+                onNewPorts,
+                service -> {
+                    service.launch(ServiceProcess.Lifetime.TIED_TO_PARENT);
+                    service.awaitHealthy(START_TIMEOUT);
+                },
+                LocalService::stop);
     }
 
     synchronized void stop() {

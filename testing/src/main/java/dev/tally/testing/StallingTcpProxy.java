@@ -93,30 +93,33 @@ public final class StallingTcpProxy implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to, String name, boolean fromClient) {
-        Thread thread = new Thread(() -> {
-            byte[] buffer = new byte[64 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    long hold = fromClient ? holdNext.getAndSet(0) : 0;
-                    if (hold > 0) {
-                        held.incrementAndGet();
-                        Thread.sleep(hold);
+        Thread thread = new Thread(
+                () -> {
+                    byte[] buffer = new byte[64 * 1024];
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        int n;
+                        while ((n = in.read(buffer)) >= 0) {
+                            long hold = fromClient ? holdNext.getAndSet(0) : 0;
+                            if (hold > 0) {
+                                held.incrementAndGet();
+                                Thread.sleep(hold);
+                            }
+                            long wait;
+                            while ((wait = stalledUntil.get() - System.currentTimeMillis()) > 0) {
+                                Thread.sleep(Math.min(wait, 50));
+                            }
+                            out.write(buffer, 0, n);
+                            out.flush();
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // The other side closed; close this one too.
+                    } finally {
+                        closeQuietly(from);
+                        closeQuietly(to);
                     }
-                    long wait;
-                    while ((wait = stalledUntil.get() - System.currentTimeMillis()) > 0) {
-                        Thread.sleep(Math.min(wait, 50));
-                    }
-                    out.write(buffer, 0, n);
-                    out.flush();
-                }
-            } catch (IOException | InterruptedException e) {
-                // The other side closed; close this one too.
-            } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-            }
-        }, name);
+                },
+                name);
         thread.setDaemon(true);
         thread.start();
     }

@@ -39,7 +39,8 @@ public final class TestKafka {
 
     /** Creates a topic as {@link #newTopic(String, int)} does, with this topic configuration. */
     public String newTopic(String prefix, int partitions, Map<String, String> configs) {
-        String name = prefix + "-" + COUNTER.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String name = prefix + "-" + COUNTER.incrementAndGet() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
         kafka.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)));
         return name;
     }

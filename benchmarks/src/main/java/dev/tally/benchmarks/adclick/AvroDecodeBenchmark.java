@@ -7,7 +7,8 @@ import dev.tally.connectors.kafka.DecodingDeserializer;
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.loadgen.GeneratedRecord;
 import dev.tally.schema.adclick.AdClickEvent;
-
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,13 +20,12 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
 /** The source's per-record cost: Avro single-object decoding, encoding, and decode + validation. */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class AvroDecodeBenchmark {
@@ -41,16 +41,19 @@ public class AvroDecodeBenchmark {
 
         /** Every record, faults included: the source's real input. */
         byte[][] values;
+
         long[] kafkaTimestamps;
         /** Only the values that decode, so {@code decode} never measures the exception path. */
         byte[][] decodable;
+
         AdClickEvent[] clicks;
 
         private int next;
 
         @Setup
         public void generate() throws AvroDecodeException {
-            List<GeneratedRecord> records = Clicks.records(Clicks.withFaults(POOL, Clicks.CLICKS_PER_SECOND_PER_SUBTASK, 0.01));
+            List<GeneratedRecord> records =
+                    Clicks.records(Clicks.withFaults(POOL, Clicks.CLICKS_PER_SECOND_PER_SUBTASK, 0.01));
             codec = AvroCodec.of(AdClickEvent.class);
             deserializer = Clicks.deserializer();
             values = new byte[POOL][];

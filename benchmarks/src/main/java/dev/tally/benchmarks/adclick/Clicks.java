@@ -11,7 +11,6 @@ import dev.tally.loadgen.GeneratorSettings;
 import dev.tally.loadgen.GroundTruth;
 import dev.tally.loadgen.reference.ReferenceFilters;
 import dev.tally.schema.adclick.AdClickEvent;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +37,7 @@ final class Clicks {
     static final int RECORDS_PER_WATERMARK = 200;
 
     /** The demo's filters plus a conjunction with a user_id glob, so every condition kind is matched. */
-    static final String FILTERS_YAML =
-            """
+    static final String FILTERS_YAML = """
             filters:
               - id: 1
                 name: us
@@ -66,15 +64,35 @@ final class Clicks {
     /** The loadgen CLI's defaults (1% duplicates, 0.1% late, 0.1% malformed) at the given rate. */
     static GeneratorSettings withFaults(long records, long clicksPerSecond, double duplicateRate) {
         return new GeneratorSettings(
-                SEED, records, ADS, ZIPF_EXPONENT, USERS, clicksPerSecond, T0, Duration.ofSeconds(5),
-                duplicateRate, 0.001, Duration.ofMinutes(3), 0.001);
+                SEED,
+                records,
+                ADS,
+                ZIPF_EXPONENT,
+                USERS,
+                clicksPerSecond,
+                T0,
+                Duration.ofSeconds(5),
+                duplicateRate,
+                0.001,
+                Duration.ofMinutes(3),
+                0.001);
     }
 
     /** Only valid, unique clicks: what passes the source and the dedup operator. */
     static GeneratorSettings clean(long records, long clicksPerSecond) {
         return new GeneratorSettings(
-                SEED, records, ADS, ZIPF_EXPONENT, USERS, clicksPerSecond, T0, Duration.ofSeconds(5),
-                0, 0, Duration.ZERO, 0);
+                SEED,
+                records,
+                ADS,
+                ZIPF_EXPONENT,
+                USERS,
+                clicksPerSecond,
+                T0,
+                Duration.ofSeconds(5),
+                0,
+                0,
+                Duration.ZERO,
+                0);
     }
 
     static List<GeneratedRecord> records(GeneratorSettings settings) {

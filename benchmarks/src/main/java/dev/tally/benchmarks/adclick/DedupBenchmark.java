@@ -2,13 +2,17 @@ package dev.tally.benchmarks.adclick;
 
 import dev.tally.jobs.adclick.functions.DeduplicateClicks;
 import dev.tally.schema.adclick.AdClickEvent;
-
+import java.io.File;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.FileUtils;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,13 +27,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.time.Duration;
-import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.TimeUnit;
-
 /**
  * Clicks per second through {@link DeduplicateClicks} in an operator harness, on each state backend:
  * a fingerprint check per click, a write per new click id (its entry under its minute), state
@@ -38,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class DedupBenchmark {
@@ -66,6 +65,7 @@ public class DedupBenchmark {
         private AdClickEvent[] clicks;
         /** Event times of the first pass; later passes add a whole number of {@link #lapMillis}. */
         private long[] clickTs;
+
         private long lapMillis;
 
         private final StreamRecord<AdClickEvent> record = new StreamRecord<>(null);
@@ -76,10 +76,8 @@ public class DedupBenchmark {
 
         @Setup(Level.Trial)
         public void open() throws Exception {
-            List<AdClickEvent> accepted =
-                    Clicks.accepted(
-                            Clicks.records(
-                                    Clicks.withFaults(POOL, Clicks.CLICKS_PER_SECOND_PER_SUBTASK, DUPLICATE_RATE)));
+            List<AdClickEvent> accepted = Clicks.accepted(
+                    Clicks.records(Clicks.withFaults(POOL, Clicks.CLICKS_PER_SECOND_PER_SUBTASK, DUPLICATE_RATE)));
             clicks = accepted.toArray(new AdClickEvent[0]);
             clickTs = new long[clicks.length];
             for (int i = 0; i < clicks.length; i++) {
@@ -90,12 +88,11 @@ public class DedupBenchmark {
             // RocksDB's files and its unpacked native library go here, so teardown leaves nothing behind.
             tmpDir = Files.createTempDirectory("tally-dedup-benchmark").toFile();
             environment = KeyedHarnessState.environment("deduplicate-clicks", tmpDir);
-            harness =
-                    new KeyedOneInputStreamOperatorTestHarness<>(
-                            new DeduplicateClicks(DeduplicateClicks.DEFAULT_HORIZON, Duration.ZERO),
-                            AdClickEvent::getClickId,
-                            Types.STRING,
-                            environment);
+            harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                    new DeduplicateClicks(DeduplicateClicks.DEFAULT_HORIZON, Duration.ZERO),
+                    AdClickEvent::getClickId,
+                    Types.STRING,
+                    environment);
             harness.setStateBackend(KeyedHarnessState.backend(stateBackend, tmpDir));
             harness.setup(NoCopySerializer.of(AdClickEvent.class));
             harness.open();

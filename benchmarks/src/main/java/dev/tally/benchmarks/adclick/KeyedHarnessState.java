@@ -1,5 +1,6 @@
 package dev.tally.benchmarks.adclick;
 
+import java.io.File;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
@@ -7,8 +8,6 @@ import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.runtime.util.TestingTaskManagerRuntimeInfo;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-
-import java.io.File;
 
 /** The task environment and state backends a keyed operator gets in the job, for the harnesses. */
 final class KeyedHarnessState {
@@ -30,9 +29,8 @@ final class KeyedHarnessState {
                 .setManagedMemorySize(MANAGED_MEMORY_BYTES)
                 // The default max parallelism.
                 .setMaxParallelism(128)
-                .setTaskManagerRuntimeInfo(
-                        new TestingTaskManagerRuntimeInfo(
-                                new Configuration(), new String[] {tmpDir.getPath()}, "localhost", tmpDir))
+                .setTaskManagerRuntimeInfo(new TestingTaskManagerRuntimeInfo(
+                        new Configuration(), new String[] {tmpDir.getPath()}, "localhost", tmpDir))
                 .build();
     }
 

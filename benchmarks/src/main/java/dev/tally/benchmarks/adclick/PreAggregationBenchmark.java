@@ -4,10 +4,10 @@ import dev.tally.jobs.adclick.functions.ClickCount;
 import dev.tally.jobs.adclick.functions.ClickFilters;
 import dev.tally.jobs.adclick.functions.PreAggregateClicks;
 import dev.tally.schema.adclick.AdClickEvent;
-
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,9 +21,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
 /**
  * Clicks per second through {@link PreAggregateClicks} (filter matching, the partial-count map, and
  * emitting each minute's partials when the watermark closes it), and through the filter matching
@@ -31,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class PreAggregationBenchmark {
@@ -48,6 +47,7 @@ public class PreAggregationBenchmark {
         private AdClickEvent[] clicks;
         /** Event times of the first pass; later passes add a whole number of {@link #lapMillis}. */
         private long[] clickTs;
+
         private long lapMillis;
 
         private final StreamRecord<AdClickEvent> record = new StreamRecord<>(null);
@@ -112,9 +112,8 @@ public class PreAggregationBenchmark {
         public void generate() {
             filters = Clicks.filters();
             matched = filters.newMatchBuffer();
-            clicks =
-                    Clicks.accepted(Clicks.records(Clicks.clean(SIZE, Clicks.CLICKS_PER_SECOND_PER_SUBTASK)))
-                            .toArray(new AdClickEvent[0]);
+            clicks = Clicks.accepted(Clicks.records(Clicks.clean(SIZE, Clicks.CLICKS_PER_SECOND_PER_SUBTASK)))
+                    .toArray(new AdClickEvent[0]);
         }
 
         int matchNext() {

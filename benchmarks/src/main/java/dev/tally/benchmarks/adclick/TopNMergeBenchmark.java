@@ -2,22 +2,29 @@ package dev.tally.benchmarks.adclick;
 
 import dev.tally.jobs.adclick.functions.AdFilterKey;
 import dev.tally.jobs.adclick.functions.AdTotal;
-import dev.tally.jobs.adclick.functions.ClickFilters;
 import dev.tally.jobs.adclick.functions.ClickCount;
+import dev.tally.jobs.adclick.functions.ClickFilters;
 import dev.tally.jobs.adclick.functions.MergeTopN;
 import dev.tally.jobs.adclick.functions.Minutes;
+import dev.tally.jobs.adclick.functions.RollingTopCandidates;
 import dev.tally.jobs.adclick.functions.TopCandidates;
 import dev.tally.jobs.adclick.functions.TopNOrder;
-import dev.tally.jobs.adclick.functions.RollingTopCandidates;
 import dev.tally.loadgen.GroundTruth;
-
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import java.io.File;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.FileUtils;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -32,16 +39,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-
 /**
  * The two top-N stages over Zipf-skewed clicks split over 2 subtasks, N = 100:
  * {@link RollingTopCandidates} summing subtask 0's keys over windows of 1, 5 and 60 minutes and
@@ -51,7 +48,9 @@ import java.util.concurrent.TimeUnit;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class TopNMergeBenchmark {
@@ -94,12 +93,11 @@ public class TopNMergeBenchmark {
             minutes = HourOfClicks.get().minutesOfSubtask0;
             tmpDir = Files.createTempDirectory("tally-top-n-benchmark").toFile();
             environment = KeyedHarnessState.environment("rolling-top-candidates", tmpDir);
-            harness =
-                    new KeyedOneInputStreamOperatorTestHarness<>(
-                            new RollingTopCandidates(N, Duration.ZERO, RollingTopCandidates.DEFAULT_WINDOW_MINUTES),
-                            new AdFilterKey.Selector(),
-                            TypeInformation.of(AdFilterKey.class),
-                            environment);
+            harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                    new RollingTopCandidates(N, Duration.ZERO, RollingTopCandidates.DEFAULT_WINDOW_MINUTES),
+                    new AdFilterKey.Selector(),
+                    TypeInformation.of(AdFilterKey.class),
+                    environment);
             harness.setStateBackend(KeyedHarnessState.backend(stateBackend, tmpDir));
             harness.setup(NoCopySerializer.of(TopCandidates.class));
             harness.open();
@@ -183,8 +181,7 @@ public class TopNMergeBenchmark {
         final List<List<AdTotal>> hourSumsBySubtask = new ArrayList<>();
 
         private HourOfClicks() {
-            GroundTruth truth =
-                    Clicks.truth(Clicks.clean(CLICKS_PER_HOUR, CLICKS_PER_HOUR / (WINDOW_MINUTES * 60)));
+            GroundTruth truth = Clicks.truth(Clicks.clean(CLICKS_PER_HOUR, CLICKS_PER_HOUR / (WINDOW_MINUTES * 60)));
             TreeMap<Long, List<ClickCount>> byMinute = new TreeMap<>();
             List<Map<String, Long>> perAd = new ArrayList<>();
             for (int i = 0; i < SUBTASKS; i++) {
@@ -192,13 +189,13 @@ public class TopNMergeBenchmark {
             }
             for (Map.Entry<GroundTruth.CountKey, Long> count : truth.counts().entrySet()) {
                 GroundTruth.CountKey key = count.getKey();
-                int subtask =
-                        KeyGroupRangeAssignment.assignKeyToParallelOperator(
-                                new AdFilterKey(key.adId(), ClickFilters.ALL_CLICKS), MAX_PARALLELISM, SUBTASKS);
+                int subtask = KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                        new AdFilterKey(key.adId(), ClickFilters.ALL_CLICKS), MAX_PARALLELISM, SUBTASKS);
                 perAd.get(subtask).merge(key.adId(), count.getValue(), Long::sum);
                 if (subtask == 0) {
                     byMinute.computeIfAbsent(key.minute(), m -> new ArrayList<>())
-                            .add(ClickCount.forFilter(key.adId(), ClickFilters.ALL_CLICKS, key.minute(), count.getValue()));
+                            .add(ClickCount.forFilter(
+                                    key.adId(), ClickFilters.ALL_CLICKS, key.minute(), count.getValue()));
                 }
             }
             for (List<ClickCount> counts : byMinute.values()) {

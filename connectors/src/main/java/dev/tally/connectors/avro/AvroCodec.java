@@ -108,8 +108,7 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
         if (reader == null) {
             throw new AvroDecodeException(
                     AvroDecodeException.Reason.UNKNOWN_SCHEMA,
-                    String.format(
-                            "no known %s schema has fingerprint %016X", type.getSimpleName(), fingerprint));
+                    String.format("no known %s schema has fingerprint %016X", type.getSimpleName(), fingerprint));
         }
         decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, decoder);
         T record;
@@ -125,8 +124,7 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
         }
         try {
             if (!decoder.isEnd()) {
-                throw new AvroDecodeException(
-                        AvroDecodeException.Reason.CORRUPT, "bytes left over after the record");
+                throw new AvroDecodeException(AvroDecodeException.Reason.CORRUPT, "bytes left over after the record");
             }
         } catch (IOException e) {
             throw new AvroDecodeException(AvroDecodeException.Reason.CORRUPT, e.toString(), e);
@@ -149,7 +147,9 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
         readers = new HashMap<>();
         readers.put(own, new SpecificDatumReader<>(schema, schema, SpecificData.getForClass(type)));
         for (Schema older : history(schema.getFullName())) {
-            readers.putIfAbsent(SchemaNormalization.parsingFingerprint64(older), new SpecificDatumReader<>(older, schema, SpecificData.getForClass(type)));
+            readers.putIfAbsent(
+                    SchemaNormalization.parsingFingerprint64(older),
+                    new SpecificDatumReader<>(older, schema, SpecificData.getForClass(type)));
         }
         writer = new SpecificDatumWriter<>(schema, SpecificData.getForClass(type));
         out = new ByteArrayOutputStream(256);

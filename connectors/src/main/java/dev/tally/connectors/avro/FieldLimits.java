@@ -39,13 +39,24 @@ public final class FieldLimits implements Serializable {
         for (Schema.Field field : record.getFields()) {
             Schema type = nonNull(field.schema());
             switch (type.getType()) {
-                case STRING -> checks.add(new Check(field.pos(), field.name(), Kind.STRING, limit(field, "maxLength", DEFAULT_MAX_LENGTH),
-                        null));
-                case ARRAY, MAP -> checks.add(new Check(field.pos(), field.name(), Kind.ITEMS, limit(field, "maxItems", DEFAULT_MAX_ITEMS),
-                        nonNull(type.getType() == Schema.Type.ARRAY ? type.getElementType() : type.getValueType())
-                                        .getType() == Schema.Type.STRING
-                                ? DEFAULT_MAX_LENGTH
-                                : null));
+                case STRING ->
+                    checks.add(new Check(
+                            field.pos(),
+                            field.name(),
+                            Kind.STRING,
+                            limit(field, "maxLength", DEFAULT_MAX_LENGTH),
+                            null));
+                case ARRAY, MAP ->
+                    checks.add(new Check(
+                            field.pos(),
+                            field.name(),
+                            Kind.ITEMS,
+                            limit(field, "maxItems", DEFAULT_MAX_ITEMS),
+                            nonNull(type.getType() == Schema.Type.ARRAY ? type.getElementType() : type.getValueType())
+                                                    .getType()
+                                            == Schema.Type.STRING
+                                    ? DEFAULT_MAX_LENGTH
+                                    : null));
                 case RECORD -> checks.add(new Check(field.pos(), field.name(), Kind.RECORD, 0, null, of(type)));
                 default -> {
                     // Numbers, booleans, enums and fixed have a size of their own.
@@ -103,7 +114,9 @@ public final class FieldLimits implements Serializable {
             switch (kind) {
                 case STRING -> {
                     int length = ((CharSequence) value).length();
-                    return length > limit ? name + " is " + length + " characters long, over its limit of " + limit : null;
+                    return length > limit
+                            ? name + " is " + length + " characters long, over its limit of " + limit
+                            : null;
                 }
                 case ITEMS -> {
                     Collection<?> items = value instanceof Map<?, ?> map ? map.values() : (Collection<?>) value;

@@ -1,11 +1,14 @@
 package dev.tally.connectors.cassandra;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+import static org.apache.flink.util.Preconditions.checkNotNull;
+import static org.apache.flink.util.Preconditions.checkState;
+
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
-
 import java.io.Serializable;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -13,10 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-
-import static org.apache.flink.util.Preconditions.checkArgument;
-import static org.apache.flink.util.Preconditions.checkNotNull;
-import static org.apache.flink.util.Preconditions.checkState;
 
 /** Where and how the Cassandra sink connects: contact points, datacenter, keyspace, timeouts. */
 public final class CassandraConnection implements Serializable {
@@ -33,8 +32,7 @@ public final class CassandraConnection implements Serializable {
      * A majority of the local replicas: an acknowledged row survives the loss of one replica, which
      * is what lets a checkpoint count it as written.
      */
-    public static final DefaultConsistencyLevel DEFAULT_CONSISTENCY =
-            DefaultConsistencyLevel.LOCAL_QUORUM;
+    public static final DefaultConsistencyLevel DEFAULT_CONSISTENCY = DefaultConsistencyLevel.LOCAL_QUORUM;
 
     private final List<String> contactPoints;
     private final String localDatacenter;
@@ -92,27 +90,25 @@ public final class CassandraConnection implements Serializable {
         // The driver reads its reference.conf and instantiates its policies reflectively; under
         // Flink's child-first user-code class loader that must be the loader that holds the driver.
         ClassLoader driverLoader = CqlSession.class.getClassLoader();
-        DriverConfigLoader config =
-                DriverConfigLoader.programmaticBuilder(driverLoader)
-                        .withString(DefaultDriverOption.SESSION_NAME, sessionName)
-                        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, requestTimeout)
-                        .withString(DefaultDriverOption.REQUEST_CONSISTENCY, consistency.name())
-                        // A DDL statement completes after the driver's schema refresh, debounced by
-                        // 1 s by default: 1.1 s per table when a tool or a replay creates a keyspace
-                        // (the local stack's sessions do the same, CqlSchema.SCHEMA_REFRESH_WINDOW).
-                        .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, SCHEMA_REFRESH_WINDOW)
-                        .build();
+        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder(driverLoader)
+                .withString(DefaultDriverOption.SESSION_NAME, sessionName)
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, requestTimeout)
+                .withString(DefaultDriverOption.REQUEST_CONSISTENCY, consistency.name())
+                // A DDL statement completes after the driver's schema refresh, debounced by
+                // 1 s by default: 1.1 s per table when a tool or a replay creates a keyspace
+                // (the local stack's sessions do the same, CqlSchema.SCHEMA_REFRESH_WINDOW).
+                .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, SCHEMA_REFRESH_WINDOW)
+                .build();
         List<InetSocketAddress> addresses = new ArrayList<>(contactPoints.size());
         for (String contactPoint : contactPoints) {
             InetSocketAddress unresolved = parseContactPoint(contactPoint);
             addresses.add(new InetSocketAddress(unresolved.getHostString(), unresolved.getPort()));
         }
-        CqlSessionBuilder session =
-                CqlSession.builder()
-                        .withClassLoader(driverLoader)
-                        .withConfigLoader(config)
-                        .addContactPoints(addresses)
-                        .withLocalDatacenter(localDatacenter);
+        CqlSessionBuilder session = CqlSession.builder()
+                .withClassLoader(driverLoader)
+                .withConfigLoader(config)
+                .addContactPoints(addresses)
+                .withLocalDatacenter(localDatacenter);
         if (keyspace != null) {
             session.withKeyspace(keyspace);
         }
@@ -128,9 +124,7 @@ public final class CassandraConnection implements Serializable {
         String trimmed = contactPoint.trim();
         int colon = trimmed.lastIndexOf(':');
         checkArgument(
-                colon > 0 && colon < trimmed.length() - 1,
-                "Contact point must be host:port, got '%s'",
-                contactPoint);
+                colon > 0 && colon < trimmed.length() - 1, "Contact point must be host:port, got '%s'", contactPoint);
         String host = trimmed.substring(0, colon);
         boolean bracketed = host.length() >= 2 && host.startsWith("[") && host.endsWith("]");
         if (bracketed) {
@@ -144,11 +138,9 @@ public final class CassandraConnection implements Serializable {
         try {
             port = Integer.parseInt(trimmed.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    "Contact point port is not a number: '" + contactPoint + "'", e);
+            throw new IllegalArgumentException("Contact point port is not a number: '" + contactPoint + "'", e);
         }
-        checkArgument(
-                port > 0 && port <= 65535, "Contact point port out of range: '%s'", contactPoint);
+        checkArgument(port > 0 && port <= 65535, "Contact point port out of range: '%s'", contactPoint);
         return InetSocketAddress.createUnresolved(host, port);
     }
 
@@ -197,9 +189,7 @@ public final class CassandraConnection implements Serializable {
         }
 
         public Builder localDatacenter(String localDatacenter) {
-            checkArgument(
-                    localDatacenter != null && !localDatacenter.isBlank(),
-                    "localDatacenter must not be blank");
+            checkArgument(localDatacenter != null && !localDatacenter.isBlank(), "localDatacenter must not be blank");
             this.localDatacenter = localDatacenter;
             return this;
         }
@@ -226,11 +216,9 @@ public final class CassandraConnection implements Serializable {
             checkNotNull(consistencyLevel, "consistencyLevel");
             try {
                 return consistency(
-                        DefaultConsistencyLevel.valueOf(
-                                consistencyLevel.trim().toUpperCase(Locale.ROOT)));
+                        DefaultConsistencyLevel.valueOf(consistencyLevel.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        "Unknown consistency level '" + consistencyLevel + "'", e);
+                throw new IllegalArgumentException("Unknown consistency level '" + consistencyLevel + "'", e);
             }
         }
 
@@ -238,8 +226,7 @@ public final class CassandraConnection implements Serializable {
             checkNotNull(consistency, "consistency");
             checkArgument(
                     !consistency.isSerial(),
-                    "Serial consistency applies to conditional updates, which the sink never"
-                        + " sends");
+                    "Serial consistency applies to conditional updates, which the sink never" + " sends");
             this.consistency = consistency;
             return this;
         }

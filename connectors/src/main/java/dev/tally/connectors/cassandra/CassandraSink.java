@@ -1,16 +1,15 @@
 package dev.tally.connectors.cassandra;
 
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
+import static org.apache.flink.util.Preconditions.checkArgument;
+import static org.apache.flink.util.Preconditions.checkNotNull;
+import static org.apache.flink.util.Preconditions.checkState;
 
 import java.io.IOException;
 import java.io.Serializable;
 import java.time.Duration;
-
-import static org.apache.flink.util.Preconditions.checkArgument;
-import static org.apache.flink.util.Preconditions.checkNotNull;
-import static org.apache.flink.util.Preconditions.checkState;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
  * Flink sink that upserts every record into Cassandra, at least once: rows are acknowledged before
@@ -69,7 +68,8 @@ public final class CassandraSink<T> implements Sink<T> {
          * Partition-key batches of up to 32 rows; 4 KiB keeps each under the server's default 5 KiB
          * {@code batch_size_warn_threshold}.
          */
-        public static final Batching DEFAULT = new Batching(BatchMode.PARTITION_KEY, 32, 4096, 1024, Duration.ofMillis(50));
+        public static final Batching DEFAULT =
+                new Batching(BatchMode.PARTITION_KEY, 32, 4096, 1024, Duration.ofMillis(50));
 
         public Batching {
             checkNotNull(mode, "mode");
@@ -109,8 +109,7 @@ public final class CassandraSink<T> implements Sink<T> {
         this.upsert = builder.upsert;
         this.maxInFlightRequests = builder.maxInFlightRequests;
         this.batching = builder.batching;
-        this.retry =
-                new RetrySettings(builder.maxRetries, builder.initialBackoff, builder.maxBackoff);
+        this.retry = new RetrySettings(builder.maxRetries, builder.initialBackoff, builder.maxBackoff);
     }
 
     public static <T> Builder<T> builder() {
@@ -178,10 +177,7 @@ public final class CassandraSink<T> implements Sink<T> {
          * when all are taken, the writer blocks and back-pressures the pipeline.
          */
         public Builder<T> maxInFlightRequests(int maxInFlightRequests) {
-            checkArgument(
-                    maxInFlightRequests > 0,
-                    "maxInFlightRequests must be positive, got %s",
-                    maxInFlightRequests);
+            checkArgument(maxInFlightRequests > 0, "maxInFlightRequests must be positive, got %s", maxInFlightRequests);
             this.maxInFlightRequests = maxInFlightRequests;
             return this;
         }

@@ -1,13 +1,5 @@
 package dev.tally.connectors.cassandra;
 
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.ThreadSafeSimpleCounter;
-import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
-
-import org.apache.flink.api.common.operators.ProcessingTimeService;
-
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
@@ -19,13 +11,18 @@ import com.datastax.oss.driver.api.core.metadata.Metadata;
 import com.datastax.oss.driver.api.core.metadata.TokenMap;
 import com.datastax.oss.driver.api.core.metadata.schema.ColumnMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 
 /**
  * Writes each record as one idempotent upsert through a single async driver session, grouped into
@@ -70,25 +67,23 @@ final class CassandraSinkWriter<T> implements SinkWriter<T> {
             Counter rowsWritten = metrics.counter("rowsWritten", new ThreadSafeSimpleCounter());
             Counter writeRetries = metrics.counter("writeRetries", new ThreadSafeSimpleCounter());
             Counter writeFailures = metrics.counter("writeFailures", new ThreadSafeSimpleCounter());
-            this.writes =
-                    new InFlightWrites<>(
-                            name,
-                            session::executeAsync,
-                            StatementBatcher::rows,
-                            maxInFlightRequests,
-                            retry,
-                            rowsWritten,
-                            writeRetries,
-                            writeFailures);
+            this.writes = new InFlightWrites<>(
+                    name,
+                    session::executeAsync,
+                    StatementBatcher::rows,
+                    maxInFlightRequests,
+                    retry,
+                    rowsWritten,
+                    writeRetries,
+                    writeFailures);
             metrics.gauge("inFlightRequests", (Gauge<Integer>) writes::inFlight);
-            this.batcher =
-                    new StatementBatcher(
-                            groupOf(batching.mode(), session, statement),
-                            rowOf(session, statement),
-                            batching.maxStatements(),
-                            batching.maxBytes(),
-                            batching.bufferSize(),
-                            writes::submit);
+            this.batcher = new StatementBatcher(
+                    groupOf(batching.mode(), session, statement),
+                    rowOf(session, statement),
+                    batching.maxStatements(),
+                    batching.maxBytes(),
+                    batching.bufferSize(),
+                    writes::submit);
             this.recordsSent = metrics.getNumRecordsSendCounter();
         } catch (RuntimeException e) {
             session.close();
@@ -119,7 +114,8 @@ final class CassandraSinkWriter<T> implements SinkWriter<T> {
             case PARTITION_KEY -> BoundStatement::getRoutingKey;
             case REPLICA_SET -> {
                 // One statement, one table: its keyspace is looked up once, not per row.
-                CqlIdentifier keyspace = prepared.getVariableDefinitions().get(0).getKeyspace();
+                CqlIdentifier keyspace =
+                        prepared.getVariableDefinitions().get(0).getKeyspace();
                 yield row -> replicaSet(row, keyspace, session);
             }
         };

@@ -1,21 +1,20 @@
 package dev.tally.connectors.cassandra;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+import static org.apache.flink.util.Preconditions.checkNotNull;
+
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.type.DataTypes;
-
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.apache.flink.util.Preconditions.checkArgument;
-import static org.apache.flink.util.Preconditions.checkNotNull;
 
 /**
  * The one idempotent CQL upsert the sink runs per record, and how a record is bound to it.
@@ -47,10 +46,8 @@ public final class CassandraUpsert<T> implements Serializable {
     private static final Pattern CONDITIONAL = Pattern.compile("\\bIF\\b");
     // c = c + ?, c = c - ?, l = ? + l, l = ['x'] + l: counter and collection increments, not
     // idempotent.
-    private static final Pattern SELF_REFERENCE =
-            Pattern.compile(
-                    "\\b(\\w+)\\s*=\\s*(?:\\1\\s*[-+]"
-                            + "|(?:[?:\\w]+|\\[[^\\]]*]|\\{[^}]*})\\s*\\+\\s*\\1\\b)");
+    private static final Pattern SELF_REFERENCE = Pattern.compile(
+            "\\b(\\w+)\\s*=\\s*(?:\\1\\s*[-+]" + "|(?:[?:\\w]+|\\[[^\\]]*]|\\{[^}]*})\\s*\\+\\s*\\1\\b)");
     private static final Pattern TIMESTAMP_BIND = Pattern.compile("\\bTIMESTAMP\\s*\\?");
     private static final Pattern TTL_BIND = Pattern.compile("\\bTTL\\s*\\?");
 
@@ -171,32 +168,22 @@ public final class CassandraUpsert<T> implements Serializable {
      */
     int checkPrepared(PreparedStatement prepared) {
         checkArgument(
-                !prepared.getResultSetDefinitions()
-                        .contains(CqlIdentifier.fromInternal(APPLIED_COLUMN)),
+                !prepared.getResultSetDefinitions().contains(CqlIdentifier.fromInternal(APPLIED_COLUMN)),
                 "Conditional statements are not idempotent: %s",
                 cql);
         ColumnDefinitions variables = prepared.getVariableDefinitions();
         int timestampIndex = -1;
         for (int i = 0; i < variables.size(); i++) {
             ColumnDefinition variable = variables.get(i);
-            checkArgument(
-                    !DataTypes.COUNTER.equals(variable.getType()),
-                    "Counter updates are not idempotent: %s",
-                    cql);
+            checkArgument(!DataTypes.COUNTER.equals(variable.getType()), "Counter updates are not idempotent: %s", cql);
             if (TIMESTAMP_MARKER.equals(variable.getName().asInternal())) {
                 timestampIndex = i;
             }
         }
         if (writeTimestamp != null) {
-            checkArgument(
-                    timestampIndex >= 0,
-                    "A write timestamp needs a 'USING TIMESTAMP ?' marker in: %s",
-                    cql);
+            checkArgument(timestampIndex >= 0, "A write timestamp needs a 'USING TIMESTAMP ?' marker in: %s", cql);
         } else {
-            checkArgument(
-                    timestampIndex < 0,
-                    "'USING TIMESTAMP ?' needs CassandraUpsert.withWriteTimestamp: %s",
-                    cql);
+            checkArgument(timestampIndex < 0, "'USING TIMESTAMP ?' needs CassandraUpsert.withWriteTimestamp: %s", cql);
         }
         return timestampIndex;
     }
@@ -212,7 +199,9 @@ public final class CassandraUpsert<T> implements Serializable {
         }
         checkArgument(
                 (index >= 0) == (timeToLive != null),
-                timeToLive != null ? "A time to live needs a 'TTL ?' marker in: %s" : "'TTL ?' needs CassandraUpsert.withTimeToLive: %s",
+                timeToLive != null
+                        ? "A time to live needs a 'TTL ?' marker in: %s"
+                        : "'TTL ?' needs CassandraUpsert.withTimeToLive: %s",
                 cql);
         return index;
     }
@@ -237,18 +226,13 @@ public final class CassandraUpsert<T> implements Serializable {
     private static void checkUpsert(String cql) {
         checkArgument(cql != null && !cql.isBlank(), "cql must not be blank");
         String code = unquoted(cql);
-        checkArgument(
-                UPSERT.matcher(code).find(),
-                "Only INSERT or UPDATE statements are upserts: %s",
-                cql);
+        checkArgument(UPSERT.matcher(code).find(), "Only INSERT or UPDATE statements are upserts: %s", cql);
         checkArgument(
                 !CONDITIONAL.matcher(code).find(),
                 "Conditional (IF) statements read before they write and are not idempotent: %s",
                 cql);
         checkArgument(
-                !SELF_REFERENCE.matcher(code).find(),
-                "Counter and collection increments are not idempotent: %s",
-                cql);
+                !SELF_REFERENCE.matcher(code).find(), "Counter and collection increments are not idempotent: %s", cql);
     }
 
     /**
@@ -261,10 +245,9 @@ public final class CassandraUpsert<T> implements Serializable {
         StringBuilder code = new StringBuilder();
         while (quoted.find()) {
             String token = quoted.group();
-            String replacement =
-                    token.charAt(0) == '\''
-                            ? "''"
-                            : names.computeIfAbsent(token, name -> "QUOTED_NAME_" + names.size());
+            String replacement = token.charAt(0) == '\''
+                    ? "''"
+                    : names.computeIfAbsent(token, name -> "QUOTED_NAME_" + names.size());
             quoted.appendReplacement(code, Matcher.quoteReplacement(replacement));
         }
         quoted.appendTail(code);

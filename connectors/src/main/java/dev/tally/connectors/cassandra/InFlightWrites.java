@@ -1,6 +1,7 @@
 package dev.tally.connectors.cassandra;
 
-import org.apache.flink.metrics.Counter;
+import static org.apache.flink.util.Preconditions.checkArgument;
+import static org.apache.flink.util.Preconditions.checkNotNull;
 
 import java.io.IOException;
 import java.util.List;
@@ -15,11 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
+import org.apache.flink.metrics.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import static org.apache.flink.util.Preconditions.checkArgument;
-import static org.apache.flink.util.Preconditions.checkNotNull;
 
 /**
  * Asynchronous writes with a bounded number in flight, each retried with backoff; the first write
@@ -71,14 +70,11 @@ final class InFlightWrites<S> implements AutoCloseable {
         this.retried = checkNotNull(retried, "retried");
         this.failed = checkNotNull(failed, "failed");
         this.permits = new Semaphore(maxInFlight);
-        this.retryTimer =
-                new ScheduledThreadPoolExecutor(
-                        1,
-                        runnable -> {
-                            Thread thread = new Thread(runnable, name + "-retry");
-                            thread.setDaemon(true);
-                            return thread;
-                        });
+        this.retryTimer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, name + "-retry");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
@@ -124,17 +120,17 @@ final class InFlightWrites<S> implements AutoCloseable {
             // last checkpoint after the restart that this close belongs to.
             failed.inc(abandoned.size());
             failure.compareAndSet(
-                    null,
-                    new IOException(
-                            abandoned.size()
-                                    + " writes waiting for a retry were dropped on close"));
+                    null, new IOException(abandoned.size() + " writes waiting for a retry were dropped on close"));
             permits.release(abandoned.size());
         }
         awaitIdle();
         Throwable error = failure.get();
         if (error != null && !failureReported) {
-            LOG.warn("Closing the Cassandra writes of {} with a failure the task did not see (it is failing or"
-                    + " cancelled; the rows are written again after the restart): {}", name, error.toString());
+            LOG.warn(
+                    "Closing the Cassandra writes of {} with a failure the task did not see (it is failing or"
+                            + " cancelled; the rows are written again after the restart): {}",
+                    name,
+                    error.toString());
         }
     }
 
@@ -162,15 +158,10 @@ final class InFlightWrites<S> implements AutoCloseable {
         Throwable cause = unwrap(error);
         // Once one write has failed for good the job will restart anyway: retrying the others
         // would only delay that.
-        if (attempt < retry.maxRetries()
-                && RetrySettings.isRetryable(cause)
-                && !closing
-                && failure.get() == null) {
+        if (attempt < retry.maxRetries() && RetrySettings.isRetryable(cause) && !closing && failure.get() == null) {
             try {
                 retryTimer.schedule(
-                        () -> attempt(statement, attempt + 1),
-                        retry.delayMillis(attempt),
-                        TimeUnit.MILLISECONDS);
+                        () -> attempt(statement, attempt + 1), retry.delayMillis(attempt), TimeUnit.MILLISECONDS);
                 retried.inc();
                 return;
             } catch (RejectedExecutionException closedMeanwhile) {
@@ -179,9 +170,7 @@ final class InFlightWrites<S> implements AutoCloseable {
         }
         failed.inc(rows.applyAsInt(statement));
         failure.compareAndSet(
-                null,
-                new IOException(
-                        "Cassandra write failed after " + (attempt + 1) + " attempt(s)", cause));
+                null, new IOException("Cassandra write failed after " + (attempt + 1) + " attempt(s)", cause));
         permits.release();
     }
 
@@ -189,8 +178,7 @@ final class InFlightWrites<S> implements AutoCloseable {
         Throwable error = failure.get();
         if (error != null) {
             failureReported = true;
-            throw new IOException(
-                    error.getMessage(), error.getCause() != null ? error.getCause() : error);
+            throw new IOException(error.getMessage(), error.getCause() != null ? error.getCause() : error);
         }
     }
 

@@ -6,7 +6,6 @@ import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.type.DataTypes;
 import com.datastax.oss.driver.api.core.type.codec.TypeCodec;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -73,7 +72,8 @@ final class PreparedUpsert<T> {
             row = row.setQueryTimestamp(nextMicros());
         }
         if (timeToLiveIndex >= 0) {
-            row = row.setInt(timeToLiveIndex, Math.max(1, upsert.timeToLive().seconds(record, System.currentTimeMillis())));
+            row = row.setInt(
+                    timeToLiveIndex, Math.max(1, upsert.timeToLive().seconds(record, System.currentTimeMillis())));
         }
         // Safe because every accepted statement is a plain upsert; lets the driver retry timeouts.
         return row.setIdempotence(true).build();

@@ -41,21 +41,38 @@ public final class ReplayRuns {
 
     /** Records that the run started; a run started again in the same keyspace starts over. */
     public static void started(
-            CqlSession session, String keyspace, String job, Instant from, Instant to, String source, Map<String, String> definition) {
+            CqlSession session,
+            String keyspace,
+            String job,
+            Instant from,
+            Instant to,
+            String source,
+            Map<String, String> definition) {
         session.execute(SimpleStatement.newInstance(
-                        "INSERT INTO " + keyspace + ".replay_run (keyspace_name, job, range_from, range_to, source, definition,"
+                        "INSERT INTO " + keyspace
+                                + ".replay_run (keyspace_name, job, range_from, range_to, source, definition,"
                                 + " started_at, completed_at, input_records, replayed_records)"
                                 + " VALUES (?, ?, ?, ?, ?, ?, ?, null, null, null)",
-                        keyspace, job, from, to, source, definition, Instant.now())
+                        keyspace,
+                        job,
+                        from,
+                        to,
+                        source,
+                        definition,
+                        Instant.now())
                 .setIdempotent(true));
     }
 
     /** Records that the run's job finished and every result was written. */
     public static void completed(CqlSession session, String keyspace, long inputRecords, long replayedRecords) {
         session.execute(SimpleStatement.newInstance(
-                        "UPDATE " + keyspace + ".replay_run SET completed_at = ?, input_records = ?, replayed_records = ?"
+                        "UPDATE " + keyspace
+                                + ".replay_run SET completed_at = ?, input_records = ?, replayed_records = ?"
                                 + " WHERE keyspace_name = ?",
-                        Instant.now(), inputRecords, replayedRecords, keyspace)
+                        Instant.now(),
+                        inputRecords,
+                        replayedRecords,
+                        keyspace)
                 .setIdempotent(true));
     }
 
@@ -92,7 +109,10 @@ public final class ReplayRuns {
         }
         names.sort(null);
         for (String name : names) {
-            boolean hasTable = session.getMetadata().getKeyspace(name).flatMap(k -> k.getTable("replay_run")).isPresent();
+            boolean hasTable = session.getMetadata()
+                    .getKeyspace(name)
+                    .flatMap(k -> k.getTable("replay_run"))
+                    .isPresent();
             runs.add(Map.entry(name, hasTable ? read(session, name) : Optional.empty()));
         }
         return runs;

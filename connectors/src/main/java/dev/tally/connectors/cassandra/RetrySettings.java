@@ -1,19 +1,17 @@
 package dev.tally.connectors.cassandra;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+import static org.apache.flink.util.Preconditions.checkNotNull;
+
 import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.UnsupportedProtocolVersionException;
 import com.datastax.oss.driver.api.core.servererrors.ProtocolError;
 import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
-
 import java.io.Serializable;
 import java.time.Duration;
 
-import static org.apache.flink.util.Preconditions.checkArgument;
-import static org.apache.flink.util.Preconditions.checkNotNull;
-
 /** How often and how patiently the sink retries a failed write: capped exponential backoff. */
-record RetrySettings(int maxRetries, Duration initialBackoff, Duration maxBackoff)
-        implements Serializable {
+record RetrySettings(int maxRetries, Duration initialBackoff, Duration maxBackoff) implements Serializable {
 
     RetrySettings {
         checkArgument(maxRetries >= 0, "maxRetries must be >= 0, got %s", maxRetries);

@@ -1,10 +1,12 @@
 package dev.tally.connectors.cassandra;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+import static org.apache.flink.util.Preconditions.checkNotNull;
+
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.Statement;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -13,9 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-
-import static org.apache.flink.util.Preconditions.checkArgument;
-import static org.apache.flink.util.Preconditions.checkNotNull;
 
 /**
  * Groups bound upserts that share a group (a partition, or a replica set) into unlogged batches, as
@@ -136,11 +135,10 @@ final class StatementBatcher {
             latest = Math.max(latest, statement.getQueryTimestamp());
         }
         // Every statement is an idempotent upsert, so the batch is too: the driver may retry it.
-        sender.send(
-                BatchStatement.newInstance(DefaultBatchType.UNLOGGED)
-                        .addAll(group.statements)
-                        .setQueryTimestamp(latest)
-                        .setIdempotent(true));
+        sender.send(BatchStatement.newInstance(DefaultBatchType.UNLOGGED)
+                .addAll(group.statements)
+                .setQueryTimestamp(latest)
+                .setIdempotent(true));
     }
 
     private static int valueBytes(BoundStatement statement) {

@@ -71,21 +71,20 @@ public final class ClientConfig implements Serializable {
         for (String key : properties.stringPropertyNames()) {
             String value = properties.getProperty(key);
             if (key.equals("kafka.bootstrap.servers")) {
-                throw new IllegalArgumentException(
-                        "The client config " + source + " sets kafka.bootstrap.servers: the brokers are given by --bootstrap-servers");
+                throw new IllegalArgumentException("The client config " + source
+                        + " sets kafka.bootstrap.servers: the brokers are given by --bootstrap-servers");
             } else if (key.startsWith(KAFKA) && key.length() > KAFKA.length()) {
                 kafka.put(key.substring(KAFKA.length()), value);
             } else if (!CASSANDRA_KEYS.contains(key)) {
-                throw new IllegalArgumentException(
-                        "Unknown key '" + key + "' in the client config " + source
-                                + ": keys are kafka.<Kafka client property>, cassandra.username and cassandra.password");
+                throw new IllegalArgumentException("Unknown key '" + key + "' in the client config " + source
+                        + ": keys are kafka.<Kafka client property>, cassandra.username and cassandra.password");
             }
         }
         String username = properties.getProperty("cassandra.username");
         String password = properties.getProperty("cassandra.password");
         if ((username == null) != (password == null)) {
-            throw new IllegalArgumentException(
-                    "The client config " + source + " has one of cassandra.username and cassandra.password: give both or neither");
+            throw new IllegalArgumentException("The client config " + source
+                    + " has one of cassandra.username and cassandra.password: give both or neither");
         }
         return new ClientConfig(kafka, username, password);
     }
@@ -126,7 +125,8 @@ public final class ClientConfig implements Serializable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the client config " + file, e);
         }
-        if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
+        if (permissions.contains(PosixFilePermission.GROUP_READ)
+                || permissions.contains(PosixFilePermission.OTHERS_READ)) {
             throw new IllegalArgumentException(
                     "The client config " + file + " holds credentials and others may read it: chmod 600 " + file);
         }

@@ -41,12 +41,11 @@ public class Decoded<T extends SpecificRecord> {
     /** Flink type of {@code Decoded<T>}: a POJO whose fields use Avro's serializer. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static <T extends SpecificRecord> TypeInformation<Decoded<T>> typeInfo(Class<T> type) {
-        return (TypeInformation)
-                Types.POJO(
-                        Decoded.class,
-                        Map.of(
-                                "value", new AvroTypeInfo(type),
-                                "deadLetter", new AvroTypeInfo<>(DeadLetter.class)));
+        return (TypeInformation) Types.POJO(
+                Decoded.class,
+                Map.of(
+                        "value", new AvroTypeInfo(type),
+                        "deadLetter", new AvroTypeInfo<>(DeadLetter.class)));
     }
 
     @Override

@@ -2,8 +2,8 @@ package dev.tally.connectors.kafka;
 
 import dev.tally.connectors.avro.AvroCodec;
 import dev.tally.connectors.avro.AvroDecodeException;
-import dev.tally.schema.common.DeadLetter;
 import dev.tally.connectors.avro.FieldLimits;
+import dev.tally.schema.common.DeadLetter;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -53,13 +53,14 @@ public final class DecodingDeserializer<T extends SpecificRecord>
         try {
             value = codec.decode(bytes);
         } catch (AvroDecodeException e) {
-            return Decoded.rejected(
-                    deadLetter(bytes, topic, partition, offset, timestamp, e.reason().name(), e.getMessage()));
+            return Decoded.rejected(deadLetter(
+                    bytes, topic, partition, offset, timestamp, e.reason().name(), e.getMessage()));
         }
         // Before the job's own checks: those may read a field, and nothing may hold an oversize one.
         String tooLong = limits.violation(value);
         if (tooLong != null) {
-            return Decoded.rejected(deadLetter(bytes, topic, partition, offset, timestamp, FieldLimits.REASON, tooLong));
+            return Decoded.rejected(
+                    deadLetter(bytes, topic, partition, offset, timestamp, FieldLimits.REASON, tooLong));
         }
         RecordValidator.Rejection rejection = validator.check(value, timestamp);
         if (rejection != null) {
@@ -72,15 +73,14 @@ public final class DecodingDeserializer<T extends SpecificRecord>
     static DeadLetter deadLetter(
             byte[] bytes, String topic, int partition, long offset, long timestamp, String reason, String detail) {
         byte[] original = bytes == null ? NO_BYTES : bytes;
-        DeadLetter.Builder letter =
-                DeadLetter.newBuilder()
-                        .setSourceTopic(topic)
-                        .setSourcePartition(partition)
-                        .setSourceOffset(offset)
-                        .setSourceTimestamp(timestamp)
-                        .setReason(reason)
-                        .setDetail(detail.length() > 4096 ? detail.substring(0, 4096) + "..." : detail)
-                        .setOriginalLength(original.length);
+        DeadLetter.Builder letter = DeadLetter.newBuilder()
+                .setSourceTopic(topic)
+                .setSourcePartition(partition)
+                .setSourceOffset(offset)
+                .setSourceTimestamp(timestamp)
+                .setReason(reason)
+                .setDetail(detail.length() > 4096 ? detail.substring(0, 4096) + "..." : detail)
+                .setOriginalLength(original.length);
         if (original.length > MAX_ORIGINAL_BYTES) {
             letter.setOriginal(ByteBuffer.wrap(Arrays.copyOf(original, MAX_ORIGINAL_BYTES)))
                     .setOriginalSha256(sha256(original));

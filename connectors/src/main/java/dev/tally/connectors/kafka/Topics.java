@@ -50,11 +50,17 @@ public final class Topics {
             topics.add(new NewTopic(deadLetter(input), 1, (short) 1));
             topics.add(new NewTopic(late(input), 1, (short) 1));
         }
-        for (String output :
-                new String[] {
-                    AD_CLICK_COUNTS, AD_TOP_ADS, METRIC_ROLLUPS, ALERTS, NAVIGATION_ROUTES, TRAFFIC_UPDATES,
-                    REROUTES, LEADERBOARD_UPDATES, LEADERBOARD_TOP
-                }) {
+        for (String output : new String[] {
+            AD_CLICK_COUNTS,
+            AD_TOP_ADS,
+            METRIC_ROLLUPS,
+            ALERTS,
+            NAVIGATION_ROUTES,
+            TRAFFIC_UPDATES,
+            REROUTES,
+            LEADERBOARD_UPDATES,
+            LEADERBOARD_TOP
+        }) {
             topics.add(new NewTopic(output, partitions, (short) 1));
         }
         return topics;

@@ -41,14 +41,20 @@ class AvroCodecTest {
         assertThat(bytes[0]).isEqualTo((byte) 0xC3);
         assertThat(bytes[1]).isEqualTo((byte) 0x01);
         assertThat(codec.decode(bytes)).isEqualTo(click());
-        AdClickEvent noOptionals = AdClickEvent.newBuilder(click()).setUserId(null).setIp(null).setCountry(null).build();
+        AdClickEvent noOptionals = AdClickEvent.newBuilder(click())
+                .setUserId(null)
+                .setIp(null)
+                .setCountry(null)
+                .build();
         assertThat(codec.decode(codec.encode(noOptionals))).isEqualTo(noOptionals);
     }
 
     @Test
     void headerCarriesTheWriterSchemaFingerprint() {
         byte[] bytes = codec.encode(click());
-        long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        long fingerprint = ByteBuffer.wrap(bytes, 2, 8)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .getLong();
         assertThat(fingerprint).isEqualTo(SchemaNormalization.parsingFingerprint64(AdClickEvent.getClassSchema()));
     }
 
@@ -69,7 +75,9 @@ class AvroCodecTest {
         assertThat(decoded.getMatchId()).isEqualTo("m-9");
         assertThat(decoded.getPoints()).isEqualTo(1);
         assertThat(decoded.getTs()).isEqualTo(42L);
-        assertThat(decoded.getRevision()).as("field added later takes its default").isZero();
+        assertThat(decoded.getRevision())
+                .as("field added later takes its default")
+                .isZero();
     }
 
     /** Records written with every released schema of every topic's record decode with today's codec, field by field. */
@@ -77,7 +85,8 @@ class AvroCodecTest {
     @org.junit.jupiter.params.provider.MethodSource("records")
     void everyReleasedWriterSchemaDecodes(String fullName) throws Exception {
         @SuppressWarnings("unchecked")
-        Class<org.apache.avro.specific.SpecificRecord> type = (Class<org.apache.avro.specific.SpecificRecord>) Class.forName(fullName);
+        Class<org.apache.avro.specific.SpecificRecord> type =
+                (Class<org.apache.avro.specific.SpecificRecord>) Class.forName(fullName);
         AvroCodec<org.apache.avro.specific.SpecificRecord> current = AvroCodec.of(type);
         int versions = 0;
         for (int v = 1; released(fullName, v) != null; v++, versions++) {
@@ -111,14 +120,17 @@ class AvroCodecTest {
     /** The topics' records, as avro-history/records (tally-schemas) lists them. */
     static java.util.List<String> records() throws Exception {
         try (InputStream in = AvroCodecTest.class.getResourceAsStream("/avro-history/records")) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
-                    .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                    .toList();
         }
     }
 
     /** Version {@code v} of a record under avro-history/ (tally-schemas), or null. */
     private static Schema released(String fullName, int v) throws Exception {
-        try (InputStream in = AvroCodecTest.class.getResourceAsStream("/avro-history/" + fullName + "/v" + v + ".avsc")) {
+        try (InputStream in =
+                AvroCodecTest.class.getResourceAsStream("/avro-history/" + fullName + "/v" + v + ".avsc")) {
             return in == null ? null : new Schema.Parser().parse(in);
         }
     }
@@ -177,8 +189,7 @@ class AvroCodecTest {
             try {
                 codec.decode(bytes);
             } catch (AvroDecodeException e) {
-                assertThat(e.reason())
-                        .isIn(AvroDecodeException.Reason.CORRUPT, AvroDecodeException.Reason.TRUNCATED);
+                assertThat(e.reason()).isIn(AvroDecodeException.Reason.CORRUPT, AvroDecodeException.Reason.TRUNCATED);
                 rejected++;
             }
         }
@@ -193,7 +204,8 @@ class AvroCodecTest {
 
     private void assertReason(byte[] bytes, AvroDecodeException.Reason reason) {
         assertThatThrownBy(() -> codec.decode(bytes))
-                .isInstanceOfSatisfying(AvroDecodeException.class, e -> assertThat(e.reason()).isEqualTo(reason))
+                .isInstanceOfSatisfying(
+                        AvroDecodeException.class, e -> assertThat(e.reason()).isEqualTo(reason))
                 .hasMessageStartingWith(reason.name());
     }
 

@@ -1,15 +1,14 @@
 package dev.tally.connectors.cassandra;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.net.InetSocketAddress;
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CassandraConnectionTest {
 
@@ -28,15 +27,14 @@ class CassandraConnectionTest {
 
     @Test
     void keepsEverySetting() {
-        CassandraConnection connection =
-                CassandraConnection.builder()
-                        .contactPoints("cass-1:9042", " cass-2:9043 ")
-                        .localDatacenter("eu-west")
-                        .keyspace("tally")
-                        .requestTimeout(Duration.ofSeconds(3))
-                        .consistency("local_one")
-                        .credentials("tally", "secret")
-                        .build();
+        CassandraConnection connection = CassandraConnection.builder()
+                .contactPoints("cass-1:9042", " cass-2:9043 ")
+                .localDatacenter("eu-west")
+                .keyspace("tally")
+                .requestTimeout(Duration.ofSeconds(3))
+                .consistency("local_one")
+                .credentials("tally", "secret")
+                .build();
 
         assertThat(connection.contactPoints()).containsExactly("cass-1:9042", "cass-2:9043");
         assertThat(connection.localDatacenter()).isEqualTo("eu-west");
@@ -48,11 +46,10 @@ class CassandraConnectionTest {
 
     @Test
     void toStringNeverShowsThePassword() {
-        CassandraConnection connection =
-                CassandraConnection.builder()
-                        .contactPoints("127.0.0.1:9042")
-                        .credentials("tally", "hunter2")
-                        .build();
+        CassandraConnection connection = CassandraConnection.builder()
+                .contactPoints("127.0.0.1:9042")
+                .credentials("tally", "hunter2")
+                .build();
 
         assertThat(connection.toString()).contains("tally").doesNotContain("hunter2");
     }
@@ -70,16 +67,7 @@ class CassandraConnectionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(
-            strings = {
-                "localhost",
-                "localhost:",
-                ":9042",
-                "localhost:port",
-                "h:0",
-                "h:70000",
-                "::1:9042"
-            })
+    @ValueSource(strings = {"localhost", "localhost:", ":9042", "localhost:port", "h:0", "h:70000", "::1:9042"})
     void rejectsMalformedContactPoints(String contactPoint) {
         assertThatThrownBy(() -> CassandraConnection.builder().contactPoints(contactPoint))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -90,15 +78,10 @@ class CassandraConnectionTest {
         CassandraConnection.Builder builder = CassandraConnection.builder();
 
         assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> builder.consistency("MOSTLY"))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> builder.consistency("LOCAL_SERIAL"))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> builder.requestTimeout(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> builder.keyspace(" "))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> builder.localDatacenter(""))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.consistency("MOSTLY")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.consistency("LOCAL_SERIAL")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.requestTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.keyspace(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.localDatacenter("")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,21 +1,11 @@
 package dev.tally.connectors.cassandra;
 
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;
-import org.apache.flink.test.junit5.MiniClusterExtension;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.tally.testing.RealServicesExtension;
 import dev.tally.testing.TestCassandra;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,9 +18,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The Cassandra sink in a parallel Flink pipeline against a real Cassandra server. */
 @ExtendWith(RealServicesExtension.class)
@@ -44,18 +42,16 @@ class CassandraSinkITCase {
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(PARALLELISM)
-                            .build());
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(PARALLELISM)
+                    .build());
 
     /** One row of {@code ad_click_counts}. */
     public record ClickCount(String adId, int filterId, Instant clickMinute, long count) {}
 
     /** One window's result for {@code top_ads_latest}, reduced to its top ad. */
-    public record LatestWindow(
-            int filterId, int windowMinutes, Instant windowEnd, String topAd, long topCount) {}
+    public record LatestWindow(int filterId, int windowMinutes, Instant windowEnd, String topAd, long topCount) {}
 
     @ParameterizedTest
     @EnumSource(CassandraSink.BatchMode.class)
@@ -63,7 +59,8 @@ class CassandraSinkITCase {
             throws Exception {
         String keyspace = cassandra.newKeyspace();
         List<ClickCount> rows = clickCounts(3_000);
-        CassandraSink<ClickCount> sink = clickCountSink(connection(cassandra, keyspace), CassandraSink.Batching.of(mode));
+        CassandraSink<ClickCount> sink =
+                clickCountSink(connection(cassandra, keyspace), CassandraSink.Batching.of(mode));
 
         run(rows, sink);
         assertThat(readClickCounts(cassandra, keyspace)).containsExactlyInAnyOrderElementsOf(rows);
@@ -86,13 +83,12 @@ class CassandraSinkITCase {
         for (int filterId = 0; filterId < 3; filterId++) {
             for (int windowMinutes : new int[] {1, 5}) {
                 for (int window = 1; window <= 40; window++) {
-                    windows.add(
-                            new LatestWindow(
-                                    filterId,
-                                    windowMinutes,
-                                    BASE.plus(window * windowMinutes, ChronoUnit.MINUTES),
-                                    "ad-" + window,
-                                    1_000L - window));
+                    windows.add(new LatestWindow(
+                            filterId,
+                            windowMinutes,
+                            BASE.plus(window * windowMinutes, ChronoUnit.MINUTES),
+                            "ad-" + window,
+                            1_000L - window));
                 }
             }
         }
@@ -100,28 +96,23 @@ class CassandraSinkITCase {
         List<List<Object>> newest = new ArrayList<>();
         for (int filterId = 0; filterId < 3; filterId++) {
             for (int windowMinutes : new int[] {1, 5}) {
-                newest.add(
-                        List.of(
-                                filterId,
-                                windowMinutes,
-                                BASE.plus(40L * windowMinutes, ChronoUnit.MINUTES),
-                                List.of("ad-40"),
-                                List.of(960L)));
+                newest.add(List.of(
+                        filterId,
+                        windowMinutes,
+                        BASE.plus(40L * windowMinutes, ChronoUnit.MINUTES),
+                        List.of("ad-40"),
+                        List.of(960L)));
             }
         }
 
         run(windows, sink);
-        assertThat(readLatestWindows(cassandra, keyspace))
-                .containsExactlyInAnyOrderElementsOf(newest);
+        assertThat(readLatestWindows(cassandra, keyspace)).containsExactlyInAnyOrderElementsOf(newest);
 
         // Every older window again, now after the newest one was written.
         List<LatestWindow> older =
-                windows.stream()
-                        .filter(w -> !w.topAd().equals("ad-40"))
-                        .collect(Collectors.toList());
+                windows.stream().filter(w -> !w.topAd().equals("ad-40")).collect(Collectors.toList());
         run(older, sink);
-        assertThat(readLatestWindows(cassandra, keyspace))
-                .containsExactlyInAnyOrderElementsOf(newest);
+        assertThat(readLatestWindows(cassandra, keyspace)).containsExactlyInAnyOrderElementsOf(newest);
     }
 
     /**
@@ -166,66 +157,53 @@ class CassandraSinkITCase {
         String keyspace = cassandra.newKeyspace();
         cassandra
                 .session()
-                .execute(
-                        "CREATE TABLE "
-                                + keyspace
-                                + ".clicks_counter (ad_id text PRIMARY KEY, \"N\" counter)");
+                .execute("CREATE TABLE " + keyspace + ".clicks_counter (ad_id text PRIMARY KEY, \"N\" counter)");
         CassandraConnection connection = connection(cassandra, keyspace);
         RetrySettings retry = new RetrySettings(0, Duration.ofMillis(1), Duration.ofMillis(1));
 
         // A comment hides the increment from the client-side text check; the marker's type does not.
-        CassandraUpsert<String> counter =
-                CassandraUpsert.of(
-                        "UPDATE clicks_counter SET \"N\" = /* sneaky */ \"N\" + ? WHERE ad_id = ?",
-                        (record, row) -> row.setLong(0, 1L).setString(1, record));
-        assertThatThrownBy(
-                        () ->
-                                new CassandraSinkWriter<>(
-                                        connection,
-                                        counter,
-                                        4,
-                                        retry,
-                                        CassandraSink.Batching.DEFAULT,
-                                        new TestProcessingTimeService(),
-                                        UnregisteredMetricsGroup.createSinkWriterMetricGroup(),
-                                        "it-counter"))
+        CassandraUpsert<String> counter = CassandraUpsert.of(
+                "UPDATE clicks_counter SET \"N\" = /* sneaky */ \"N\" + ? WHERE ad_id = ?",
+                (record, row) -> row.setLong(0, 1L).setString(1, record));
+        assertThatThrownBy(() -> new CassandraSinkWriter<>(
+                        connection,
+                        counter,
+                        4,
+                        retry,
+                        CassandraSink.Batching.DEFAULT,
+                        new TestProcessingTimeService(),
+                        UnregisteredMetricsGroup.createSinkWriterMetricGroup(),
+                        "it-counter"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Counter");
 
-        CassandraUpsert<String> unboundTimestamp =
-                CassandraUpsert.of(
-                        "INSERT INTO ad_click_counts (ad_id, filter_id, click_minute, count)"
-                                + " VALUES (?, ?, ?, ?) USING TIMESTAMP ?",
-                        (record, row) ->
-                                row.setString(0, record)
-                                        .setInt(1, 1)
-                                        .setInstant(2, BASE)
-                                        .setLong(3, 1L));
-        assertThatThrownBy(
-                        () ->
-                                new CassandraSinkWriter<>(
-                                        connection,
-                                        unboundTimestamp,
-                                        4,
-                                        retry,
-                                        CassandraSink.Batching.DEFAULT,
-                                        new TestProcessingTimeService(),
-                                        UnregisteredMetricsGroup.createSinkWriterMetricGroup(),
-                                        "it-timestamp"))
+        CassandraUpsert<String> unboundTimestamp = CassandraUpsert.of(
+                "INSERT INTO ad_click_counts (ad_id, filter_id, click_minute, count)"
+                        + " VALUES (?, ?, ?, ?) USING TIMESTAMP ?",
+                (record, row) -> row.setString(0, record)
+                        .setInt(1, 1)
+                        .setInstant(2, BASE)
+                        .setLong(3, 1L));
+        assertThatThrownBy(() -> new CassandraSinkWriter<>(
+                        connection,
+                        unboundTimestamp,
+                        4,
+                        retry,
+                        CassandraSink.Batching.DEFAULT,
+                        new TestProcessingTimeService(),
+                        UnregisteredMetricsGroup.createSinkWriterMetricGroup(),
+                        "it-timestamp"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("withWriteTimestamp");
     }
 
     @Test
-    void aKeyspaceThatDoesNotExistFailsTheJobInsteadOfHanging(TestCassandra cassandra)
-            throws Exception {
-        CassandraSink<ClickCount> sink =
-                clickCountSink(
-                        CassandraConnection.builder()
-                                .contactPoints(cassandra.contactPoint())
-                                .localDatacenter(cassandra.localDatacenter())
-                                .keyspace("no_such_keyspace")
-                                .build());
+    void aKeyspaceThatDoesNotExistFailsTheJobInsteadOfHanging(TestCassandra cassandra) throws Exception {
+        CassandraSink<ClickCount> sink = clickCountSink(CassandraConnection.builder()
+                .contactPoints(cassandra.contactPoint())
+                .localDatacenter(cassandra.localDatacenter())
+                .keyspace("no_such_keyspace")
+                .build());
 
         Throwable failure = runExpectingFailure(clickCounts(100), sink);
 
@@ -240,13 +218,11 @@ class CassandraSinkITCase {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        CassandraSink<ClickCount> sink =
-                clickCountSink(
-                        CassandraConnection.builder()
-                                .contactPoints("127.0.0.1:" + closedPort)
-                                .localDatacenter(cassandra.localDatacenter())
-                                .keyspace("never_reached")
-                                .build());
+        CassandraSink<ClickCount> sink = clickCountSink(CassandraConnection.builder()
+                .contactPoints("127.0.0.1:" + closedPort)
+                .localDatacenter(cassandra.localDatacenter())
+                .keyspace("never_reached")
+                .build());
 
         Throwable failure = runExpectingFailure(clickCounts(100), sink);
 
@@ -260,12 +236,7 @@ class CassandraSinkITCase {
         // i -> (ad i % 100, filter i % 3) spreads rows over 300 partitions; the minute keeps keys
         // unique.
         for (int i = 0; i < n; i++) {
-            rows.add(
-                    new ClickCount(
-                            "ad-" + (i % 100),
-                            i % 3,
-                            BASE.plus(i / 300, ChronoUnit.MINUTES),
-                            7L * i + 1));
+            rows.add(new ClickCount("ad-" + (i % 100), i % 3, BASE.plus(i / 300, ChronoUnit.MINUTES), 7L * i + 1));
         }
         return rows;
     }
@@ -278,8 +249,7 @@ class CassandraSinkITCase {
                 .build();
     }
 
-    private static CassandraSink<ClickCount> clickCountSink(
-            TestCassandra cassandra, String keyspace) {
+    private static CassandraSink<ClickCount> clickCountSink(TestCassandra cassandra, String keyspace) {
         return clickCountSink(connection(cassandra, keyspace));
     }
 
@@ -292,15 +262,12 @@ class CassandraSinkITCase {
         return CassandraSink.<ClickCount>builder()
                 .connection(connection)
                 .batching(batching)
-                .upsert(
-                        CassandraUpsert.of(
-                                "INSERT INTO ad_click_counts (ad_id, filter_id, click_minute,"
-                                    + " count) VALUES (?, ?, ?, ?)",
-                                (c, row) ->
-                                        row.setString(0, c.adId())
-                                                .setInt(1, c.filterId())
-                                                .setInstant(2, c.clickMinute())
-                                                .setLong(3, c.count())))
+                .upsert(CassandraUpsert.of(
+                        "INSERT INTO ad_click_counts (ad_id, filter_id, click_minute," + " count) VALUES (?, ?, ?, ?)",
+                        (c, row) -> row.setString(0, c.adId())
+                                .setInt(1, c.filterId())
+                                .setInstant(2, c.clickMinute())
+                                .setLong(3, c.count())))
                 .maxInFlightRequests(32)
                 .maxRetries(2)
                 .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(50))
@@ -312,24 +279,19 @@ class CassandraSinkITCase {
         return CassandraSink.<LatestWindow>builder()
                 .connection(connection(cassandra, keyspace))
                 .batching(batching)
-                .upsert(
-                        CassandraUpsert.<LatestWindow>ofValues(
-                                        "INSERT INTO top_ads_latest (filter_id, window_minutes,"
-                                                + " window_end, window_start, ad_ids, counts)"
-                                                + " VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?",
-                                        w ->
-                                                new Object[] {
-                                                    w.filterId(),
-                                                    w.windowMinutes(),
-                                                    w.windowEnd(),
-                                                    w.windowEnd()
-                                                            .minus(
-                                                                    w.windowMinutes(),
-                                                                    ChronoUnit.MINUTES),
-                                                    List.of(w.topAd()),
-                                                    List.of(w.topCount())
-                                                })
-                                .withWriteTimestamp(w -> w.windowEnd().toEpochMilli() * 1_000L))
+                .upsert(CassandraUpsert.<LatestWindow>ofValues(
+                                "INSERT INTO top_ads_latest (filter_id, window_minutes,"
+                                        + " window_end, window_start, ad_ids, counts)"
+                                        + " VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?",
+                                w -> new Object[] {
+                                    w.filterId(),
+                                    w.windowMinutes(),
+                                    w.windowEnd(),
+                                    w.windowEnd().minus(w.windowMinutes(), ChronoUnit.MINUTES),
+                                    List.of(w.topAd()),
+                                    List.of(w.topCount())
+                                })
+                        .withWriteTimestamp(w -> w.windowEnd().toEpochMilli() * 1_000L))
                 .build();
     }
 
@@ -346,15 +308,13 @@ class CassandraSinkITCase {
     }
 
     /** Runs the job, waiting at most {@link #FAILURE_BOUND}, and returns why it failed. */
-    private static <T> Throwable runExpectingFailure(List<T> input, CassandraSink<T> sink)
-            throws Exception {
+    private static <T> Throwable runExpectingFailure(List<T> input, CassandraSink<T> sink) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(PARALLELISM);
         env.fromData(input).name("rows").sinkTo(sink).name("cassandra-sink").uid("cassandra-sink");
         JobClient job = env.executeAsync("cassandra-sink-it-failure");
         try {
-            job.getJobExecutionResult()
-                    .get(FAILURE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            job.getJobExecutionResult().get(FAILURE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             return e;
         } catch (TimeoutException e) {
@@ -366,36 +326,27 @@ class CassandraSinkITCase {
 
     private static List<ClickCount> readClickCounts(TestCassandra cassandra, String keyspace) {
         List<ClickCount> rows = new ArrayList<>();
-        for (Row row :
-                cassandra
-                        .session()
-                        .execute(
-                                "SELECT ad_id, filter_id, click_minute, count FROM "
-                                        + keyspace
-                                        + ".ad_click_counts")) {
-            rows.add(
-                    new ClickCount(
-                            row.getString(0), row.getInt(1), row.getInstant(2), row.getLong(3)));
+        for (Row row : cassandra
+                .session()
+                .execute("SELECT ad_id, filter_id, click_minute, count FROM " + keyspace + ".ad_click_counts")) {
+            rows.add(new ClickCount(row.getString(0), row.getInt(1), row.getInstant(2), row.getLong(3)));
         }
         return rows;
     }
 
     private static List<List<Object>> readLatestWindows(TestCassandra cassandra, String keyspace) {
         List<List<Object>> rows = new ArrayList<>();
-        for (Row row :
-                cassandra
-                        .session()
-                        .execute(
-                                "SELECT filter_id, window_minutes, window_end, ad_ids, counts FROM "
-                                        + keyspace
-                                        + ".top_ads_latest")) {
-            rows.add(
-                    List.of(
-                            row.getInt(0),
-                            row.getInt(1),
-                            row.getInstant(2),
-                            row.getList(3, String.class),
-                            row.getList(4, Long.class)));
+        for (Row row : cassandra
+                .session()
+                .execute("SELECT filter_id, window_minutes, window_end, ad_ids, counts FROM "
+                        + keyspace
+                        + ".top_ads_latest")) {
+            rows.add(List.of(
+                    row.getInt(0),
+                    row.getInt(1),
+                    row.getInstant(2),
+                    row.getList(3, String.class),
+                    row.getList(4, Long.class)));
         }
         return rows;
     }

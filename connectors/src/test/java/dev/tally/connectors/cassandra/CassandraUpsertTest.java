@@ -1,19 +1,5 @@
 package dev.tally.connectors.cassandra;
 
-import org.apache.flink.util.InstantiationUtil;
-
-import com.datastax.oss.driver.api.core.ProtocolVersion;
-import com.datastax.oss.driver.api.core.cql.BoundStatement;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import com.datastax.oss.driver.api.core.type.codec.CodecNotFoundException;
-import com.datastax.oss.driver.api.core.type.codec.TypeCodecs;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.time.Instant;
-import java.util.List;
-
 import static dev.tally.connectors.cassandra.FakePreparedStatement.BIGINT;
 import static dev.tally.connectors.cassandra.FakePreparedStatement.BOOLEAN;
 import static dev.tally.connectors.cassandra.FakePreparedStatement.COUNTER;
@@ -23,13 +9,24 @@ import static dev.tally.connectors.cassandra.FakePreparedStatement.TIMESTAMP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.datastax.oss.driver.api.core.ProtocolVersion;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.type.codec.CodecNotFoundException;
+import com.datastax.oss.driver.api.core.type.codec.TypeCodecs;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.util.InstantiationUtil;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
 class CassandraUpsertTest {
 
     @ParameterizedTest
     @ValueSource(
             strings = {
-                "INSERT INTO ad_click_counts (ad_id, filter_id, click_minute, count) VALUES (?, ?,"
-                    + " ?, ?)",
+                "INSERT INTO ad_click_counts (ad_id, filter_id, click_minute, count) VALUES (?, ?," + " ?, ?)",
                 "  insert into t (k, v) values (?, ?) using ttl 3600",
                 "UPDATE top_ads_latest USING TIMESTAMP ? SET ad_ids = ? WHERE filter_id = ?",
                 "UPDATE t SET note = 'if x = x + 1' WHERE k = ?",
@@ -84,8 +81,7 @@ class CassandraUpsertTest {
 
     @Test
     void aWriteTimestampNeedsAUsingTimestampMarker() {
-        CassandraUpsert<String> plain =
-                CassandraUpsert.of("INSERT INTO t (k) VALUES (?)", (record, row) -> row);
+        CassandraUpsert<String> plain = CassandraUpsert.of("INSERT INTO t (k) VALUES (?)", (record, row) -> row);
 
         assertThatThrownBy(() -> plain.withWriteTimestamp(record -> 1L))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -94,11 +90,9 @@ class CassandraUpsertTest {
 
     @Test
     void aWriteTimestampIsKeptAlongsideTheBinder() {
-        CassandraUpsert<String> upsert =
-                CassandraUpsert.<String>of(
-                                "INSERT INTO t (k) VALUES (?) USING TIMESTAMP ?",
-                                (record, row) -> row.setString(0, record))
-                        .withWriteTimestamp(record -> 42L);
+        CassandraUpsert<String> upsert = CassandraUpsert.<String>of(
+                        "INSERT INTO t (k) VALUES (?) USING TIMESTAMP ?", (record, row) -> row.setString(0, record))
+                .withWriteTimestamp(record -> 42L);
 
         assertThat(upsert.hasWriteTimestamp()).isTrue();
         assertThat(upsert.toString()).contains("write timestamp");
@@ -106,11 +100,10 @@ class CassandraUpsertTest {
 
     @Test
     void survivesJavaSerializationWithLambdas() throws Exception {
-        CassandraUpsert<String> upsert =
-                CassandraUpsert.<String>ofValues(
-                                "INSERT INTO t (k, v) VALUES (?, ?) USING TIMESTAMP ?",
-                                record -> new Object[] {record, record.length()})
-                        .withWriteTimestamp(record -> record.length() * 1_000L);
+        CassandraUpsert<String> upsert = CassandraUpsert.<String>ofValues(
+                        "INSERT INTO t (k, v) VALUES (?, ?) USING TIMESTAMP ?",
+                        record -> new Object[] {record, record.length()})
+                .withWriteTimestamp(record -> record.length() * 1_000L);
 
         CassandraUpsert<String> copy = InstantiationUtil.clone(upsert);
 
@@ -152,8 +145,10 @@ class CassandraUpsertTest {
 
     @Test
     void aPreparedPlainUpsertHasNoTimestampMarker() {
-        PreparedStatement prepared =
-                new FakePreparedStatement().variable("k", TEXT).variable("v", BIGINT).build();
+        PreparedStatement prepared = new FakePreparedStatement()
+                .variable("k", TEXT)
+                .variable("v", BIGINT)
+                .build();
 
         assertThat(upsert("INSERT INTO t (k, v) VALUES (?, ?)").checkPrepared(prepared))
                 .isEqualTo(-1);
@@ -161,35 +156,33 @@ class CassandraUpsertTest {
 
     @Test
     void findsTheTimestampMarkerWhereverTheStatementPutsIt() {
-        PreparedStatement first =
-                new FakePreparedStatement()
-                        .variable("[timestamp]", BIGINT)
-                        .variable("v", BIGINT)
-                        .variable("k", TEXT)
-                        .build();
-        PreparedStatement last =
-                new FakePreparedStatement()
-                        .variable("k", TEXT)
-                        .variable("v", BIGINT)
-                        .variable("[timestamp]", BIGINT)
-                        .build();
+        PreparedStatement first = new FakePreparedStatement()
+                .variable("[timestamp]", BIGINT)
+                .variable("v", BIGINT)
+                .variable("k", TEXT)
+                .build();
+        PreparedStatement last = new FakePreparedStatement()
+                .variable("k", TEXT)
+                .variable("v", BIGINT)
+                .variable("[timestamp]", BIGINT)
+                .build();
 
-        assertThat(
-                        upsert("UPDATE t USING TIMESTAMP ? SET v = ? WHERE k = ?")
-                                .withWriteTimestamp(r -> 1L)
-                                .checkPrepared(first))
+        assertThat(upsert("UPDATE t USING TIMESTAMP ? SET v = ? WHERE k = ?")
+                        .withWriteTimestamp(r -> 1L)
+                        .checkPrepared(first))
                 .isZero();
-        assertThat(
-                        upsert("INSERT INTO t (k, v) VALUES (?, ?) USING TIMESTAMP ?")
-                                .withWriteTimestamp(r -> 1L)
-                                .checkPrepared(last))
+        assertThat(upsert("INSERT INTO t (k, v) VALUES (?, ?) USING TIMESTAMP ?")
+                        .withWriteTimestamp(r -> 1L)
+                        .checkPrepared(last))
                 .isEqualTo(2);
     }
 
     @Test
     void refusesAPreparedCounterUpdate() {
-        PreparedStatement prepared =
-                new FakePreparedStatement().variable("n", COUNTER).variable("k", TEXT).build();
+        PreparedStatement prepared = new FakePreparedStatement()
+                .variable("n", COUNTER)
+                .variable("k", TEXT)
+                .build();
         // Whatever the text check lets through, a marker the server types as counter is refused.
         CassandraUpsert<String> upsert = upsert("UPDATE c SET n = ? WHERE k = ?");
 
@@ -200,12 +193,11 @@ class CassandraUpsertTest {
 
     @Test
     void refusesAPreparedConditionalStatement() {
-        PreparedStatement prepared =
-                new FakePreparedStatement()
-                        .variable("v", BIGINT)
-                        .variable("k", TEXT)
-                        .result("[applied]", BOOLEAN)
-                        .build();
+        PreparedStatement prepared = new FakePreparedStatement()
+                .variable("v", BIGINT)
+                .variable("k", TEXT)
+                .result("[applied]", BOOLEAN)
+                .build();
         // Only the server knows this is conditional, e.g. when the text check is fooled.
         CassandraUpsert<String> upsert = upsert("UPDATE t SET v = ? WHERE k = ?");
 
@@ -216,46 +208,40 @@ class CassandraUpsertTest {
 
     @Test
     void aTimestampMarkerAndAWriteTimestampGoTogether() {
-        PreparedStatement withMarker =
-                new FakePreparedStatement()
-                        .variable("k", TEXT)
-                        .variable("[timestamp]", BIGINT)
-                        .build();
-        PreparedStatement withoutMarker =
-                new FakePreparedStatement().variable("k", TEXT).variable("ts", BIGINT).build();
+        PreparedStatement withMarker = new FakePreparedStatement()
+                .variable("k", TEXT)
+                .variable("[timestamp]", BIGINT)
+                .build();
+        PreparedStatement withoutMarker = new FakePreparedStatement()
+                .variable("k", TEXT)
+                .variable("ts", BIGINT)
+                .build();
 
-        assertThatThrownBy(
-                        () ->
-                                upsert("INSERT INTO t (k) VALUES (?) USING TIMESTAMP ?")
-                                        .checkPrepared(withMarker))
+        assertThatThrownBy(() ->
+                        upsert("INSERT INTO t (k) VALUES (?) USING TIMESTAMP ?").checkPrepared(withMarker))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("withWriteTimestamp");
         // The text has the marker but the server named it otherwise (a named ':ts' marker).
-        assertThatThrownBy(
-                        () ->
-                                upsert("INSERT INTO t (k) VALUES (?) USING TIMESTAMP ?")
-                                        .withWriteTimestamp(r -> 1L)
-                                        .checkPrepared(withoutMarker))
+        assertThatThrownBy(() -> upsert("INSERT INTO t (k) VALUES (?) USING TIMESTAMP ?")
+                        .withWriteTimestamp(r -> 1L)
+                        .checkPrepared(withoutMarker))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("USING TIMESTAMP ?");
     }
 
     @Test
     void bindsExtractedValuesWithTheWriteTimestampAtItsMarker() {
-        PreparedStatement prepared =
-                new FakePreparedStatement()
-                        .variable("[timestamp]", BIGINT)
-                        .variable("ad_ids", TEXT)
-                        .variable("filter_id", INT)
-                        .variable("window_end", TIMESTAMP)
-                        .build();
+        PreparedStatement prepared = new FakePreparedStatement()
+                .variable("[timestamp]", BIGINT)
+                .variable("ad_ids", TEXT)
+                .variable("filter_id", INT)
+                .variable("window_end", TIMESTAMP)
+                .build();
         Instant windowEnd = Instant.parse("2026-01-05T10:05:00Z");
-        CassandraUpsert<Window> upsert =
-                CassandraUpsert.<Window>ofValues(
-                                "UPDATE w USING TIMESTAMP ? SET ad_ids = ?"
-                                        + " WHERE filter_id = ? AND window_end = ?",
-                                w -> new Object[] {w.topAd(), w.filterId(), w.windowEnd()})
-                        .withWriteTimestamp(w -> w.windowEnd().toEpochMilli() * 1_000L);
+        CassandraUpsert<Window> upsert = CassandraUpsert.<Window>ofValues(
+                        "UPDATE w USING TIMESTAMP ? SET ad_ids = ?" + " WHERE filter_id = ? AND window_end = ?",
+                        w -> new Object[] {w.topAd(), w.filterId(), w.windowEnd()})
+                .withWriteTimestamp(w -> w.windowEnd().toEpochMilli() * 1_000L);
         BoundStatement row = upsert.prepare(prepared).bind(new Window(3, windowEnd, "ad-7"));
 
         assertThat(row.getLong(0)).isEqualTo(windowEnd.toEpochMilli() * 1_000L);
@@ -267,21 +253,19 @@ class CassandraUpsertTest {
 
     @Test
     void bindsATimeToLiveComputedPerRowAtItsMarkerAndNeverZero() {
-        PreparedStatement prepared =
-                new FakePreparedStatement()
-                        .variable("filter_id", INT)
-                        .variable("window_end", TIMESTAMP)
-                        .variable("ad_ids", TEXT)
-                        .variable("[timestamp]", BIGINT)
-                        .variable("[ttl]", INT)
-                        .build();
+        PreparedStatement prepared = new FakePreparedStatement()
+                .variable("filter_id", INT)
+                .variable("window_end", TIMESTAMP)
+                .variable("ad_ids", TEXT)
+                .variable("[timestamp]", BIGINT)
+                .variable("[ttl]", INT)
+                .build();
         Instant windowEnd = Instant.parse("2026-01-05T10:05:00Z");
-        CassandraUpsert<Window> upsert =
-                CassandraUpsert.<Window>ofValues(
-                                "INSERT INTO w (filter_id, window_end, ad_ids) VALUES (?, ?, ?) USING TIMESTAMP ? AND TTL ?",
-                                w -> new Object[] {w.filterId(), w.windowEnd(), w.topAd()})
-                        .withWriteTimestamp(w -> 7L)
-                        .withTimeToLive((w, now) -> w.filterId() - 5);
+        CassandraUpsert<Window> upsert = CassandraUpsert.<Window>ofValues(
+                        "INSERT INTO w (filter_id, window_end, ad_ids) VALUES (?, ?, ?) USING TIMESTAMP ? AND TTL ?",
+                        w -> new Object[] {w.filterId(), w.windowEnd(), w.topAd()})
+                .withWriteTimestamp(w -> 7L)
+                .withTimeToLive((w, now) -> w.filterId() - 5);
         PreparedUpsert<Window> bound = upsert.prepare(prepared);
 
         BoundStatement row = bound.bind(new Window(65, windowEnd, "ad-7"));
@@ -289,13 +273,19 @@ class CassandraUpsertTest {
         assertThat(row.getString(2)).isEqualTo("ad-7");
         assertThat(row.getLong(3)).isEqualTo(7L);
         assertThat(row.getInt(4)).isEqualTo(60);
-        assertThat(bound.bind(new Window(2, windowEnd, "ad-7")).getInt(4)).as("0 would mean forever").isEqualTo(1);
+        assertThat(bound.bind(new Window(2, windowEnd, "ad-7")).getInt(4))
+                .as("0 would mean forever")
+                .isEqualTo(1);
     }
 
     @Test
     void aNullIsWrittenUnlessNullsAreLeftUnset() {
-        PreparedStatement prepared = new FakePreparedStatement().variable("k", TEXT).variable("v", TEXT).build();
-        CassandraUpsert<String> upsert = CassandraUpsert.ofValues("INSERT INTO t (k, v) VALUES (?, ?)", r -> new Object[] {r, null});
+        PreparedStatement prepared = new FakePreparedStatement()
+                .variable("k", TEXT)
+                .variable("v", TEXT)
+                .build();
+        CassandraUpsert<String> upsert =
+                CassandraUpsert.ofValues("INSERT INTO t (k, v) VALUES (?, ?)", r -> new Object[] {r, null});
 
         BoundStatement written = upsert.prepare(prepared).bind("a");
         assertThat(written.isSet(1)).isTrue();
@@ -310,42 +300,45 @@ class CassandraUpsertTest {
         assertThatThrownBy(() -> CassandraUpsert.<String>ofValues("INSERT INTO t (k) VALUES (?)", r -> new Object[] {r})
                         .withTimeToLive((r, now) -> 1))
                 .hasMessageContaining("TTL ?");
-        PreparedStatement prepared = new FakePreparedStatement().variable("k", TEXT).variable("[ttl]", INT).build();
-        assertThatThrownBy(() -> CassandraUpsert.<String>ofValues("INSERT INTO t (k) VALUES (?) USING TTL ?", r -> new Object[] {r})
+        PreparedStatement prepared = new FakePreparedStatement()
+                .variable("k", TEXT)
+                .variable("[ttl]", INT)
+                .build();
+        assertThatThrownBy(() -> CassandraUpsert.<String>ofValues(
+                                "INSERT INTO t (k) VALUES (?) USING TTL ?", r -> new Object[] {r})
                         .prepare(prepared))
                 .hasMessageContaining("withTimeToLive");
     }
 
     @Test
     void bindsExtractedValuesInOrderWithoutAWriteTimestamp() {
-        PreparedStatement prepared =
-                new FakePreparedStatement()
-                        .variable("filter_id", INT)
-                        .variable("window_end", TIMESTAMP)
-                        .variable("ad_ids", TEXT)
-                        .build();
+        PreparedStatement prepared = new FakePreparedStatement()
+                .variable("filter_id", INT)
+                .variable("window_end", TIMESTAMP)
+                .variable("ad_ids", TEXT)
+                .build();
         Instant windowEnd = Instant.parse("2026-01-05T10:05:00Z");
         CassandraUpsert<Window> upsert =
-                CassandraUpsert.ofValues(
-                        "INSERT INTO w (filter_id, window_end, ad_ids) VALUES (?, ?, ?)",
-                        w -> new Object[] {w.filterId(), w.windowEnd(), w.topAd()});
+                CassandraUpsert.ofValues("INSERT INTO w (filter_id, window_end, ad_ids) VALUES (?, ?, ?)", w ->
+                        new Object[] {w.filterId(), w.windowEnd(), w.topAd()});
 
         BoundStatement row = upsert.prepare(prepared).bind(new Window(1, windowEnd, "ad-1"));
 
-        assertThat(List.of(row.getInt(0), row.getInstant(1), row.getString(2)))
-                .containsExactly(1, windowEnd, "ad-1");
+        assertThat(List.of(row.getInt(0), row.getInstant(1), row.getString(2))).containsExactly(1, windowEnd, "ad-1");
         assertThat(row.isIdempotent()).isTrue();
     }
 
     /** A row retried after a newer value of its key was written must lose: it keeps the time it was bound. */
     @Test
     void aRowWithoutAWriteTimestampCarriesTheTimeItWasBoundAndEachLaterRowALaterOne() {
-        PreparedStatement prepared =
-                new FakePreparedStatement().variable("filter_id", INT).variable("window_end", TIMESTAMP).variable("ad_ids", TEXT).build();
+        PreparedStatement prepared = new FakePreparedStatement()
+                .variable("filter_id", INT)
+                .variable("window_end", TIMESTAMP)
+                .variable("ad_ids", TEXT)
+                .build();
         CassandraUpsert<Window> upsert =
-                CassandraUpsert.ofValues(
-                        "INSERT INTO w (filter_id, window_end, ad_ids) VALUES (?, ?, ?)",
-                        w -> new Object[] {w.filterId(), w.windowEnd(), w.topAd()});
+                CassandraUpsert.ofValues("INSERT INTO w (filter_id, window_end, ad_ids) VALUES (?, ?, ?)", w ->
+                        new Object[] {w.filterId(), w.windowEnd(), w.topAd()});
         PreparedUpsert<Window> rows = upsert.prepare(prepared);
         long before = System.currentTimeMillis() * 1000;
         BoundStatement first = rows.bind(new Window(1, Instant.EPOCH, "ad-1"));
@@ -356,18 +349,15 @@ class CassandraUpsertTest {
 
     @Test
     void aBinderLeavesTheTimestampMarkerToTheWriteTimestamp() {
-        PreparedStatement prepared =
-                new FakePreparedStatement()
-                        .variable("k", TEXT)
-                        .variable("v", BIGINT)
-                        .variable("[timestamp]", BIGINT)
-                        .build();
-        CassandraUpsert<String> upsert =
-                CassandraUpsert.<String>of(
-                                "INSERT INTO t (k, v) VALUES (?, ?) USING TIMESTAMP ?",
-                                (record, row) ->
-                                        row.setString(0, record).setLong(1, record.length()))
-                        .withWriteTimestamp(record -> 1_700_000_000_000_000L);
+        PreparedStatement prepared = new FakePreparedStatement()
+                .variable("k", TEXT)
+                .variable("v", BIGINT)
+                .variable("[timestamp]", BIGINT)
+                .build();
+        CassandraUpsert<String> upsert = CassandraUpsert.<String>of(
+                        "INSERT INTO t (k, v) VALUES (?, ?) USING TIMESTAMP ?",
+                        (record, row) -> row.setString(0, record).setLong(1, record.length()))
+                .withWriteTimestamp(record -> 1_700_000_000_000_000L);
 
         BoundStatement row = upsert.prepare(prepared).bind("abc");
 
@@ -380,11 +370,13 @@ class CassandraUpsertTest {
     /** Codecs are kept per marker; a null, or a value of another Java type, still binds right. */
     @Test
     void bindsRowAfterRowWithNullsAndChangingValueTypes() {
-        PreparedStatement prepared =
-                new FakePreparedStatement().variable("k", TEXT).variable("v", BIGINT).build();
-        PreparedUpsert<Object[]> upsert =
-                CassandraUpsert.<Object[]>ofValues("INSERT INTO t (k, v) VALUES (?, ?)", values -> values)
-                        .prepare(prepared);
+        PreparedStatement prepared = new FakePreparedStatement()
+                .variable("k", TEXT)
+                .variable("v", BIGINT)
+                .build();
+        PreparedUpsert<Object[]> upsert = CassandraUpsert.<Object[]>ofValues(
+                        "INSERT INTO t (k, v) VALUES (?, ?)", values -> values)
+                .prepare(prepared);
 
         BoundStatement first = upsert.bind(new Object[] {"a", 1L});
         BoundStatement nulls = upsert.bind(new Object[] {null, null});
@@ -404,11 +396,13 @@ class CassandraUpsertTest {
     /** Text goes in as the driver's own text codec encodes it, whatever the characters. */
     @Test
     void bindsTextAsTheDriversCodecEncodesIt() {
-        PreparedStatement prepared =
-                new FakePreparedStatement().variable("k", TEXT).variable("v", BIGINT).build();
-        PreparedUpsert<Object[]> upsert =
-                CassandraUpsert.<Object[]>ofValues("INSERT INTO t (k, v) VALUES (?, ?)", values -> values)
-                        .prepare(prepared);
+        PreparedStatement prepared = new FakePreparedStatement()
+                .variable("k", TEXT)
+                .variable("v", BIGINT)
+                .build();
+        PreparedUpsert<Object[]> upsert = CassandraUpsert.<Object[]>ofValues(
+                        "INSERT INTO t (k, v) VALUES (?, ?)", values -> values)
+                .prepare(prepared);
 
         for (String text : List.of("ad0001234", "", "país-ü-€-😀")) {
             BoundStatement row = upsert.bind(new Object[] {text, 1L});

@@ -13,7 +13,6 @@ import com.datastax.oss.driver.internal.core.cql.DefaultColumnDefinitions;
 import com.datastax.oss.protocol.internal.ProtocolConstants;
 import com.datastax.oss.protocol.internal.response.result.ColumnSpec;
 import com.datastax.oss.protocol.internal.response.result.RawType;
-
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -52,33 +51,27 @@ final class FakePreparedStatement {
         ColumnDefinitions variableDefinitions = DefaultColumnDefinitions.valueOf(variables);
         ColumnDefinitions resultDefinitions = DefaultColumnDefinitions.valueOf(results);
         PreparedStatement[] self = new PreparedStatement[1];
-        self[0] =
-                (PreparedStatement)
-                        Proxy.newProxyInstance(
-                                PreparedStatement.class.getClassLoader(),
-                                new Class<?>[] {PreparedStatement.class},
-                                (proxy, method, args) -> {
-                                    switch (method.getName()) {
-                                        case "getVariableDefinitions":
-                                            return variableDefinitions;
-                                        case "getResultSetDefinitions":
-                                            return resultDefinitions;
-                                        case "boundStatementBuilder":
-                                            return builder(
-                                                    self[0],
-                                                    variableDefinitions,
-                                                    (Object[]) args[0]);
-                                        case "toString":
-                                            return "FakePreparedStatement" + variables;
-                                        case "hashCode":
-                                            return System.identityHashCode(proxy);
-                                        case "equals":
-                                            return proxy == args[0];
-                                        default:
-                                            throw new UnsupportedOperationException(
-                                                    method.getName());
-                                    }
-                                });
+        self[0] = (PreparedStatement) Proxy.newProxyInstance(
+                PreparedStatement.class.getClassLoader(),
+                new Class<?>[] {PreparedStatement.class},
+                (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "getVariableDefinitions":
+                            return variableDefinitions;
+                        case "getResultSetDefinitions":
+                            return resultDefinitions;
+                        case "boundStatementBuilder":
+                            return builder(self[0], variableDefinitions, (Object[]) args[0]);
+                        case "toString":
+                            return "FakePreparedStatement" + variables;
+                        case "hashCode":
+                            return System.identityHashCode(proxy);
+                        case "equals":
+                            return proxy == args[0];
+                        default:
+                            throw new UnsupportedOperationException(method.getName());
+                    }
+                });
         return self[0];
     }
 
@@ -88,27 +81,26 @@ final class FakePreparedStatement {
         // Every marker starts unset, as the driver's own builder starts them.
         ByteBuffer[] unset = new ByteBuffer[variables.size()];
         java.util.Arrays.fill(unset, com.datastax.oss.protocol.internal.ProtocolConstants.UNSET_VALUE);
-        BoundStatementBuilder row =
-                new BoundStatementBuilder(
-                        prepared,
-                        variables,
-                        unset,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        Map.of(),
-                        null,
-                        false,
-                        Statement.NO_DEFAULT_TIMESTAMP,
-                        null,
-                        0,
-                        null,
-                        null,
-                        null,
-                        CodecRegistry.DEFAULT,
-                        ProtocolVersion.DEFAULT);
+        BoundStatementBuilder row = new BoundStatementBuilder(
+                prepared,
+                variables,
+                unset,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of(),
+                null,
+                false,
+                Statement.NO_DEFAULT_TIMESTAMP,
+                null,
+                0,
+                null,
+                null,
+                null,
+                CodecRegistry.DEFAULT,
+                ProtocolVersion.DEFAULT);
         if (values.length > variables.size()) {
             throw new IllegalArgumentException(
                     "Too many values: " + values.length + " for " + variables.size() + " markers");
@@ -120,14 +112,12 @@ final class FakePreparedStatement {
     }
 
     @SuppressWarnings("unchecked")
-    private static <V> BoundStatementBuilder setObject(
-            BoundStatementBuilder row, int i, V value) {
+    private static <V> BoundStatementBuilder setObject(BoundStatementBuilder row, int i, V value) {
         return value == null ? row.setToNull(i) : row.set(i, value, (Class<V>) value.getClass());
     }
 
     private static ColumnDefinition column(String name, int index, int type) {
         return new DefaultColumnDefinition(
-                new ColumnSpec("ks", "t", name, index, RawType.PRIMITIVES.get(type)),
-                AttachmentPoint.NONE);
+                new ColumnSpec("ks", "t", name, index, RawType.PRIMITIVES.get(type)), AttachmentPoint.NONE);
     }
 }

@@ -1,13 +1,10 @@
 package dev.tally.connectors.cassandra;
 
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.ThreadSafeSimpleCounter;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,14 +15,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class InFlightWritesTest {
 
-    private static final RetrySettings FAST_RETRIES =
-            new RetrySettings(3, Duration.ofMillis(1), Duration.ofMillis(2));
+    private static final RetrySettings FAST_RETRIES = new RetrySettings(3, Duration.ofMillis(1), Duration.ofMillis(2));
 
     private final Counter written = new ThreadSafeSimpleCounter();
     private final Counter retried = new ThreadSafeSimpleCounter();
@@ -80,15 +77,12 @@ class InFlightWritesTest {
     @Test
     void retriesTransientFailuresUntilTheWriteSucceeds() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
-        writes =
-                newWrites(
-                        statement ->
-                                attempts.incrementAndGet() <= 2
-                                        ? CompletableFuture.failedFuture(
-                                                new DriverTimeoutException("slow"))
-                                        : CompletableFuture.completedFuture(null),
-                        4,
-                        FAST_RETRIES);
+        writes = newWrites(
+                statement -> attempts.incrementAndGet() <= 2
+                        ? CompletableFuture.failedFuture(new DriverTimeoutException("slow"))
+                        : CompletableFuture.completedFuture(null),
+                4,
+                FAST_RETRIES);
 
         writes.submit("a");
         writes.awaitAll();
@@ -102,15 +96,13 @@ class InFlightWritesTest {
     @Test
     void aWriteThatExhaustsItsRetriesFailsTheNextFlushAndEveryLaterWrite() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
-        writes =
-                newWrites(
-                        statement -> {
-                            attempts.incrementAndGet();
-                            return CompletableFuture.failedFuture(
-                                    new DriverTimeoutException("down"));
-                        },
-                        4,
-                        FAST_RETRIES);
+        writes = newWrites(
+                statement -> {
+                    attempts.incrementAndGet();
+                    return CompletableFuture.failedFuture(new DriverTimeoutException("down"));
+                },
+                4,
+                FAST_RETRIES);
 
         writes.submit("a");
 
@@ -130,15 +122,13 @@ class InFlightWritesTest {
     @Test
     void aStatementTheServerRejectsIsNotRetried() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
-        writes =
-                newWrites(
-                        statement -> {
-                            attempts.incrementAndGet();
-                            return CompletableFuture.failedFuture(
-                                    new InvalidQueryException(null, "unknown column"));
-                        },
-                        4,
-                        FAST_RETRIES);
+        writes = newWrites(
+                statement -> {
+                    attempts.incrementAndGet();
+                    return CompletableFuture.failedFuture(new InvalidQueryException(null, "unknown column"));
+                },
+                4,
+                FAST_RETRIES);
 
         writes.submit("a");
 
@@ -151,41 +141,33 @@ class InFlightWritesTest {
 
     @Test
     void anExceptionThrownWhileSendingCountsAsAFailedWrite() throws Exception {
-        writes =
-                newWrites(
-                        statement -> {
-                            throw new IllegalStateException("session closed");
-                        },
-                        4,
-                        FAST_RETRIES);
+        writes = newWrites(
+                statement -> {
+                    throw new IllegalStateException("session closed");
+                },
+                4,
+                FAST_RETRIES);
 
         writes.submit("a");
 
-        assertThatThrownBy(() -> writes.awaitAll())
-                .hasRootCauseInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> writes.awaitAll()).hasRootCauseInstanceOf(IllegalStateException.class);
         assertThat(writes.inFlight()).isZero();
     }
 
     @Test
     void aFailureWhileWaitingForASlotStopsTheBlockedWrite() throws Exception {
         PendingServer server = new PendingServer();
-        writes =
-                newWrites(
-                        server,
-                        1,
-                        new RetrySettings(0, Duration.ofMillis(1), Duration.ofMillis(1)));
+        writes = newWrites(server, 1, new RetrySettings(0, Duration.ofMillis(1), Duration.ofMillis(1)));
         writes.submit("a");
         AtomicReference<Throwable> thrown = new AtomicReference<>();
 
-        Thread second =
-                blockedCall(
-                        () -> {
-                            try {
-                                writes.submit("b");
-                            } catch (IOException e) {
-                                thrown.set(e);
-                            }
-                        });
+        Thread second = blockedCall(() -> {
+            try {
+                writes.submit("b");
+            } catch (IOException e) {
+                thrown.set(e);
+            }
+        });
         server.fail(0, new InvalidQueryException(null, "bad row"));
         second.join();
 
@@ -200,24 +182,18 @@ class InFlightWritesTest {
     @Test
     void closeWaitsForRequestsInFlightAndDoesNotThrowAFailureNotYetReported() throws Exception {
         PendingServer server = new PendingServer();
-        writes =
-                newWrites(
-                        server,
-                        4,
-                        new RetrySettings(0, Duration.ofMillis(1), Duration.ofMillis(1)));
+        writes = newWrites(server, 4, new RetrySettings(0, Duration.ofMillis(1), Duration.ofMillis(1)));
         writes.submit("a");
         writes.submit("b");
 
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread close =
-                blockedCall(
-                        () -> {
-                            try {
-                                writes.close();
-                            } catch (Exception e) {
-                                thrown.set(e);
-                            }
-                        });
+        Thread close = blockedCall(() -> {
+            try {
+                writes.close();
+            } catch (Exception e) {
+                thrown.set(e);
+            }
+        });
         server.complete(0);
         server.fail(1, new InvalidQueryException(null, "bad row"));
         close.join();
@@ -229,13 +205,8 @@ class InFlightWritesTest {
 
     @Test
     void closeDoesNotRethrowAFailureAlreadyReported() throws Exception {
-        writes =
-                newWrites(
-                        statement ->
-                                CompletableFuture.failedFuture(
-                                        new InvalidQueryException(null, "x")),
-                        4,
-                        FAST_RETRIES);
+        writes = newWrites(
+                statement -> CompletableFuture.failedFuture(new InvalidQueryException(null, "x")), 4, FAST_RETRIES);
         writes.submit("a");
         assertThatThrownBy(() -> writes.awaitAll()).isInstanceOf(IOException.class);
 
@@ -244,12 +215,10 @@ class InFlightWritesTest {
 
     @Test
     void closeDropsPendingRetriesInsteadOfWaitingForThem() throws Exception {
-        writes =
-                newWrites(
-                        statement ->
-                                CompletableFuture.failedFuture(new DriverTimeoutException("slow")),
-                        4,
-                        new RetrySettings(3, Duration.ofHours(1), Duration.ofHours(1)));
+        writes = newWrites(
+                statement -> CompletableFuture.failedFuture(new DriverTimeoutException("slow")),
+                4,
+                new RetrySettings(3, Duration.ofHours(1), Duration.ofHours(1)));
         writes.submit("a");
         while (retried.getCount() == 0) {
             Thread.onSpinWait();
@@ -267,21 +236,18 @@ class InFlightWritesTest {
 
     /** Starts {@code call} on a thread and returns once that thread is parked waiting. */
     private Thread blockedCall(BlockingCall call) throws InterruptedException {
-        Thread thread =
-                new Thread(
-                        () -> {
-                            try {
-                                call.run();
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            } catch (Exception e) {
-                                throw new AssertionError(e);
-                            }
-                        });
+        Thread thread = new Thread(() -> {
+            try {
+                call.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
         threads.add(thread);
         thread.start();
-        while (thread.getState() != Thread.State.WAITING
-                && thread.getState() != Thread.State.TERMINATED) {
+        while (thread.getState() != Thread.State.WAITING && thread.getState() != Thread.State.TERMINATED) {
             Thread.onSpinWait();
         }
         assertThat(thread.getState()).isEqualTo(Thread.State.WAITING);

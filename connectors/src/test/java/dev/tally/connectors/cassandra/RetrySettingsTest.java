@@ -1,16 +1,15 @@
 package dev.tally.connectors.cassandra;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.NoNodeAvailableException;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.servererrors.OverloadedException;
 import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class RetrySettingsTest {
 
@@ -29,8 +28,7 @@ class RetrySettingsTest {
     @Test
     void backoffNeverOverflowsForLargeRetryNumbers() {
         RetrySettings retry =
-                new RetrySettings(
-                        Integer.MAX_VALUE, Duration.ofMillis(3), Duration.ofMillis(Long.MAX_VALUE));
+                new RetrySettings(Integer.MAX_VALUE, Duration.ofMillis(3), Duration.ofMillis(Long.MAX_VALUE));
 
         assertThat(retry.delayMillis(61)).isEqualTo(3L << 61);
         assertThat(retry.delayMillis(62)).isEqualTo(Long.MAX_VALUE);
@@ -50,11 +48,13 @@ class RetrySettingsTest {
 
     @Test
     void retriesTransientDriverErrorsOnly() {
-        assertThat(RetrySettings.isRetryable(new DriverTimeoutException("timeout"))).isTrue();
+        assertThat(RetrySettings.isRetryable(new DriverTimeoutException("timeout")))
+                .isTrue();
         assertThat(RetrySettings.isRetryable(new OverloadedException(null))).isTrue();
         assertThat(RetrySettings.isRetryable(new NoNodeAvailableException())).isTrue();
 
-        assertThat(RetrySettings.isRetryable(new InvalidQueryException(null, "bad"))).isFalse();
+        assertThat(RetrySettings.isRetryable(new InvalidQueryException(null, "bad")))
+                .isFalse();
         assertThat(RetrySettings.isRetryable(new SyntaxError(null, "bad"))).isFalse();
         assertThat(RetrySettings.isRetryable(new IllegalStateException("bug"))).isFalse();
     }

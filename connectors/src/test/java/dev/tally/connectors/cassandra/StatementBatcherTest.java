@@ -1,27 +1,27 @@
 package dev.tally.connectors.cassandra;
 
+import static dev.tally.connectors.cassandra.FakePreparedStatement.BIGINT;
+import static dev.tally.connectors.cassandra.FakePreparedStatement.TEXT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchableStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
-
-import static dev.tally.connectors.cassandra.FakePreparedStatement.BIGINT;
-import static dev.tally.connectors.cassandra.FakePreparedStatement.TEXT;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class StatementBatcherTest {
 
-    private static final PreparedStatement PREPARED =
-            new FakePreparedStatement().variable("k", TEXT).variable("v", BIGINT).build();
+    private static final PreparedStatement PREPARED = new FakePreparedStatement()
+            .variable("k", TEXT)
+            .variable("v", BIGINT)
+            .build();
 
     private final List<Statement<?>> sent = new ArrayList<>();
 

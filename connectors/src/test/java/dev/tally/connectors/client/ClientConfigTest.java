@@ -36,8 +36,9 @@ class ClientConfigTest {
                 .containsEntry("sasl.mechanism", "PLAIN")
                 .containsKey("sasl.jaas.config")
                 .hasSize(4);
-        CassandraConnection connection =
-                config.applyTo(CassandraConnection.builder().contactPoints("db-1:9042")).build();
+        CassandraConnection connection = config.applyTo(
+                        CassandraConnection.builder().contactPoints("db-1:9042"))
+                .build();
         assertThat(connection.username()).contains("tally");
     }
 
@@ -46,7 +47,10 @@ class ClientConfigTest {
         ClientConfig config = ClientConfig.load(null);
 
         assertThat(config.kafka("127.0.0.1:9092").clientProperties()).containsOnlyKeys("bootstrap.servers");
-        assertThat(config.applyTo(CassandraConnection.builder().contactPoints("127.0.0.1:9042")).build().username()).isEmpty();
+        assertThat(config.applyTo(CassandraConnection.builder().contactPoints("127.0.0.1:9042"))
+                        .build()
+                        .username())
+                .isEmpty();
     }
 
     @Test
@@ -60,7 +64,8 @@ class ClientConfigTest {
 
     @Test
     void aFileOthersMayReadIsRefused() throws IOException {
-        Path file = Files.writeString(dir.resolve("client.properties"), "cassandra.username=tally\ncassandra.password=x\n");
+        Path file =
+                Files.writeString(dir.resolve("client.properties"), "cassandra.username=tally\ncassandra.password=x\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
 
         assertThatThrownBy(() -> ClientConfig.load(file))

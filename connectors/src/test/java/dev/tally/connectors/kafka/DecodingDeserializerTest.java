@@ -47,7 +47,8 @@ class DecodingDeserializerTest {
 
     @Test
     void aFieldWithoutItsOwnLimitHasTheDefault() {
-        DeadLetter letter = DecodingDeserializer.deadLetter(new byte[0], "t".repeat(FieldLimits.DEFAULT_MAX_LENGTH + 1), 0, 0, 0, "R", "d");
+        DeadLetter letter = DecodingDeserializer.deadLetter(
+                new byte[0], "t".repeat(FieldLimits.DEFAULT_MAX_LENGTH + 1), 0, 0, 0, "R", "d");
         assertThat(FieldLimits.of(DeadLetter.getClassSchema()).violation(letter))
                 .isEqualTo("source_topic is 1025 characters long, over its limit of 1024");
     }
@@ -61,7 +62,8 @@ class DecodingDeserializerTest {
         assertThat(letter.getOriginal().get(0)).isEqualTo(huge[0]);
         assertThat(letter.getOriginalLength()).isEqualTo(huge.length);
         assertThat(letter.getOriginalSha256())
-                .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(huge)));
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(huge)));
         // Under the producer's default max.request.size (1 MiB), so the dead-letter write cannot fail on size.
         assertThat(AvroCodec.of(DeadLetter.class).encode(letter).length).isLessThan(1024 * 1024);
     }
@@ -71,6 +73,11 @@ class DecodingDeserializerTest {
     }
 
     private static AdClickEvent click(String clickId, String adId, String country) {
-        return AdClickEvent.newBuilder().setClickId(clickId).setAdId(adId).setClickTs(1000).setCountry(country).build();
+        return AdClickEvent.newBuilder()
+                .setClickId(clickId)
+                .setAdId(adId)
+                .setClickTs(1000)
+                .setCountry(country)
+                .build();
     }
 }

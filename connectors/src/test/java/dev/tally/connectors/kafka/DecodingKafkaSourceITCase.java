@@ -43,25 +43,24 @@ class DecodingKafkaSourceITCase {
             }
         }
 
-        KafkaSource<Decoded<AdClickEvent>> source =
-                KafkaSource.<Decoded<AdClickEvent>>builder()
-                        .setBootstrapServers(kafka.bootstrapServers())
-                        .setTopics(topic)
-                        .setGroupId("it")
-                        .setStartingOffsets(OffsetsInitializer.earliest())
-                        .setBounded(OffsetsInitializer.latest())
-                        .setDeserializer(
-                                new DecodingDeserializer<>(
-                                        AdClickEvent.class,
-                                        (click, ts) ->
-                                                click.getClickId().isEmpty()
-                                                        ? new RecordValidator.Rejection("MISSING_FIELD", "click_id is empty")
-                                                        : null))
-                        .build();
+        KafkaSource<Decoded<AdClickEvent>> source = KafkaSource.<Decoded<AdClickEvent>>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setTopics(topic)
+                .setGroupId("it")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setBounded(OffsetsInitializer.latest())
+                .setDeserializer(new DecodingDeserializer<>(
+                        AdClickEvent.class,
+                        (click, ts) -> click.getClickId().isEmpty()
+                                ? new RecordValidator.Rejection("MISSING_FIELD", "click_id is empty")
+                                : null))
+                .build();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         List<Decoded<AdClickEvent>> read = new ArrayList<>();
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "clicks").executeAndCollect().forEachRemaining(read::add);
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "clicks")
+                .executeAndCollect()
+                .forEachRemaining(read::add);
 
         assertThat(read).hasSize(104);
         assertThat(read.stream().filter(Decoded::isAccepted).map(d -> d.value.getClickId()))
@@ -72,14 +71,21 @@ class DecodingKafkaSourceITCase {
                         .collect(Collectors.toMap(d -> d.deadLetter.getSourceOffset(), d -> d.deadLetter.getReason())))
                 .containsExactlyInAnyOrderEntriesOf(
                         java.util.Map.of(100L, "EMPTY", 101L, "BAD_HEADER", 102L, "TRUNCATED", 103L, "MISSING_FIELD"));
-        Decoded<AdClickEvent> truncated =
-                read.stream().filter(d -> !d.isAccepted() && d.deadLetter.getSourceOffset() == 102L).findFirst().get();
+        Decoded<AdClickEvent> truncated = read.stream()
+                .filter(d -> !d.isAccepted() && d.deadLetter.getSourceOffset() == 102L)
+                .findFirst()
+                .get();
         assertThat(truncated.deadLetter.getSourceTopic()).isEqualTo(topic);
         assertThat(truncated.deadLetter.getOriginal().remaining()).isEqualTo(good.length - 3);
         assertThat(truncated.deadLetter.getDetail()).contains("TRUNCATED");
     }
 
     private static AdClickEvent click(String id, long ts) {
-        return AdClickEvent.newBuilder().setClickId(id).setAdId("ad001").setClickTs(ts).setCountry("US").build();
+        return AdClickEvent.newBuilder()
+                .setClickId(id)
+                .setAdId("ad001")
+                .setClickTs(ts)
+                .setCountry("US")
+                .build();
     }
 }

@@ -34,10 +34,14 @@ public final class AdClickOptions extends JobOptions {
     @Option(names = "--filters", description = "YAML file of filters; without it only filter 0 (all clicks).")
     public Path filters;
 
-    @Option(names = "--allowed-lateness", description = "Window lateness after the watermark (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--allowed-lateness",
+            description = "Window lateness after the watermark (default: ${DEFAULT-VALUE}).")
     public Duration allowedLateness = Duration.ZERO;
 
-    @Option(names = "--dedup-horizon", description = "Event-time horizon of click_id deduplication (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dedup-horizon",
+            description = "Event-time horizon of click_id deduplication (default: ${DEFAULT-VALUE}).")
     public Duration dedupHorizon = DeduplicateClicks.DEFAULT_HORIZON;
 
     @Option(names = "--top-n", description = "Ads per top list (default: ${DEFAULT-VALUE}).")
@@ -46,7 +50,9 @@ public final class AdClickOptions extends JobOptions {
     @Option(names = "--windows", split = ",", description = "Top-N window sizes in minutes (default: 1,5,60).")
     public int[] windowMinutes = RollingTopCandidates.DEFAULT_WINDOW_MINUTES;
 
-    @Option(names = "--pre-aggregate-max-entries", description = "Partial counts a subtask holds before it flushes (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--pre-aggregate-max-entries",
+            description = "Partial counts a subtask holds before it flushes (default: ${DEFAULT-VALUE}).")
     public int preAggregateMaxEntries = PreAggregateClicks.DEFAULT_MAX_ENTRIES;
 
     public AdClickOptions() {

@@ -21,7 +21,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.java.tuple.Tuple2;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -68,10 +67,10 @@ public final class AdClickSqlQuery {
      */
     public static AdClickPipeline.Outputs build(
             StreamTableEnvironment tables, DataStream<Decoded<AdClickEvent>> input, AdClickPipeline.Settings settings) {
-        SingleOutputStreamOperator<AdClickEvent> accepted =
-                input.process(new RouteInvalidRecords<>(), new AvroTypeInfo<>(AdClickEvent.class))
-                        .uid("route-invalid-clicks")
-                        .name("route-invalid-clicks");
+        SingleOutputStreamOperator<AdClickEvent> accepted = input.process(
+                        new RouteInvalidRecords<>(), new AvroTypeInfo<>(AdClickEvent.class))
+                .uid("route-invalid-clicks")
+                .name("route-invalid-clicks");
         tables.createTemporaryView(
                 "clicks",
                 tables.fromDataStream(
@@ -90,44 +89,51 @@ public final class AdClickSqlQuery {
         tables.executeSql(
                 "CREATE TEMPORARY VIEW filtered_clicks AS SELECT u.ad_id, f.filter_id, u.rowtime FROM unique_clicks AS u,"
                         + " LATERAL TABLE(MATCHING_FILTERS(u.country, u.ip, u.user_id)) AS f(filter_id)");
-        tables.executeSql(
-                "CREATE TEMPORARY VIEW minute_counts AS"
-                        + " SELECT ad_id, filter_id, window_start, window_end, COUNT(*) AS clicks"
-                        + " FROM TABLE(TUMBLE(TABLE filtered_clicks, DESCRIPTOR(rowtime), INTERVAL '1' MINUTE))"
-                        + " GROUP BY ad_id, filter_id, window_start, window_end");
+        tables.executeSql("CREATE TEMPORARY VIEW minute_counts AS"
+                + " SELECT ad_id, filter_id, window_start, window_end, COUNT(*) AS clicks"
+                + " FROM TABLE(TUMBLE(TABLE filtered_clicks, DESCRIPTOR(rowtime), INTERVAL '1' MINUTE))"
+                + " GROUP BY ad_id, filter_id, window_start, window_end");
 
-        DataStream<AdClickCount> counts =
-                tables.toDataStream(tables.sqlQuery("SELECT ad_id, filter_id, window_start, clicks FROM minute_counts"))
-                        .map(new ToAdClickCount(), new AvroTypeInfo<>(AdClickCount.class))
-                        .name("to-ad-click-count");
-        DataStream<AdCountryCount> countryCounts =
-                tables.toDataStream(tables.sqlQuery(
-                                // The job counts clicks without a country under "", which the table's key accepts.
-                                "SELECT ad_id, COALESCE(country, '') AS country, window_start, COUNT(*) AS clicks"
-                                        + " FROM TABLE(TUMBLE(TABLE unique_clicks, DESCRIPTOR(rowtime), INTERVAL '1' MINUTE))"
-                                        + " GROUP BY ad_id, COALESCE(country, ''), window_start, window_end"))
-                        .map(new ToAdCountryCount(), new AvroTypeInfo<>(AdCountryCount.class))
-                        .name("to-ad-country-count");
-        DataStream<TopAds> topAds =
-                tables.toDataStream(tables.sqlQuery(
-                                "SELECT filter_id, window_end, rn, ad_id, clicks FROM ("
-                                        + " SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, filter_id"
-                                        + "   ORDER BY clicks DESC, ad_id ASC) AS rn FROM minute_counts)"
-                                        + " WHERE rn <= " + settings.topN()))
-                        .keyBy(new TopListKey(), Types.TUPLE(Types.INT, Types.LONG))
-                        .process(new CollectTopList(), new AvroTypeInfo<>(TopAds.class))
-                        .uid("collect-top-list")
-                        .name("collect-top-list");
+        DataStream<AdClickCount> counts = tables.toDataStream(
+                        tables.sqlQuery("SELECT ad_id, filter_id, window_start, clicks FROM minute_counts"))
+                .map(new ToAdClickCount(), new AvroTypeInfo<>(AdClickCount.class))
+                .name("to-ad-click-count");
+        DataStream<AdCountryCount> countryCounts = tables.toDataStream(tables.sqlQuery(
+                        // The job counts clicks without a country under "", which the table's key accepts.
+                        "SELECT ad_id, COALESCE(country, '') AS country, window_start, COUNT(*) AS clicks"
+                                + " FROM TABLE(TUMBLE(TABLE unique_clicks, DESCRIPTOR(rowtime), INTERVAL '1' MINUTE))"
+                                + " GROUP BY ad_id, COALESCE(country, ''), window_start, window_end"))
+                .map(new ToAdCountryCount(), new AvroTypeInfo<>(AdCountryCount.class))
+                .name("to-ad-country-count");
+        DataStream<TopAds> topAds = tables.toDataStream(
+                        tables.sqlQuery("SELECT filter_id, window_end, rn, ad_id, clicks FROM ("
+                                + " SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, filter_id"
+                                + "   ORDER BY clicks DESC, ad_id ASC) AS rn FROM minute_counts)"
+                                + " WHERE rn <= " + settings.topN()))
+                .keyBy(new TopListKey(), Types.TUPLE(Types.INT, Types.LONG))
+                .process(new CollectTopList(), new AvroTypeInfo<>(TopAds.class))
+                .uid("collect-top-list")
+                .name("collect-top-list");
 
         // SQL window aggregations drop late rows without a trace, so there is no late stream to write.
         return new AdClickPipeline.Outputs(
-                accepted, accepted.getSideOutput(RouteInvalidRecords.DEAD_LETTERS), null, counts, countryCounts, topAds);
+                accepted,
+                accepted.getSideOutput(RouteInvalidRecords.DEAD_LETTERS),
+                null,
+                counts,
+                countryCounts,
+                topAds);
     }
 
     private static TypeInformation<Row> rowType() {
         return Types.ROW_NAMED(
                 new String[] {"click_id", "ad_id", "click_ts", "user_id", "ip", "country"},
-                Types.STRING, Types.STRING, Types.LONG, Types.STRING, Types.STRING, Types.STRING);
+                Types.STRING,
+                Types.STRING,
+                Types.LONG,
+                Types.STRING,
+                Types.STRING,
+                Types.STRING);
     }
 
     /** An accepted click as a row of the {@code clicks} table. */
@@ -136,7 +142,13 @@ public final class AdClickSqlQuery {
 
         @Override
         public Row map(AdClickEvent click) {
-            return Row.of(click.getClickId(), click.getAdId(), click.getClickTs(), click.getUserId(), click.getIp(), click.getCountry());
+            return Row.of(
+                    click.getClickId(),
+                    click.getAdId(),
+                    click.getClickTs(),
+                    click.getUserId(),
+                    click.getIp(),
+                    click.getCountry());
         }
     }
 
@@ -147,7 +159,9 @@ public final class AdClickSqlQuery {
         @Override
         public AdClickCount map(Row row) {
             return new AdClickCount(
-                    row.<String>getFieldAs("ad_id"), row.<Integer>getFieldAs("filter_id"), SqlTables.epochMillis(row, "window_start"),
+                    row.<String>getFieldAs("ad_id"),
+                    row.<Integer>getFieldAs("filter_id"),
+                    SqlTables.epochMillis(row, "window_start"),
                     row.<Long>getFieldAs("clicks"));
         }
     }
@@ -159,7 +173,9 @@ public final class AdClickSqlQuery {
         @Override
         public AdCountryCount map(Row row) {
             return new AdCountryCount(
-                    row.<String>getFieldAs("ad_id"), SqlTables.epochMillis(row, "window_start"), row.<String>getFieldAs("country"),
+                    row.<String>getFieldAs("ad_id"),
+                    SqlTables.epochMillis(row, "window_start"),
+                    row.<String>getFieldAs("country"),
                     row.<Long>getFieldAs("clicks"));
         }
     }
@@ -186,13 +202,15 @@ public final class AdClickSqlQuery {
 
         @Override
         public void open(OpenContext openContext) {
-            ranked = getRuntimeContext().getMapState(
-                    new MapStateDescriptor<>("ranked", Types.LONG, TypeInformation.of(AdTotal.class)));
+            ranked = getRuntimeContext()
+                    .getMapState(new MapStateDescriptor<>("ranked", Types.LONG, TypeInformation.of(AdTotal.class)));
         }
 
         @Override
         public void processElement(Row row, Context ctx, Collector<TopAds> out) throws Exception {
-            ranked.put(row.<Long>getFieldAs("rn"), new AdTotal(row.<String>getFieldAs("ad_id"), row.<Long>getFieldAs("clicks")));
+            ranked.put(
+                    row.<Long>getFieldAs("rn"),
+                    new AdTotal(row.<String>getFieldAs("ad_id"), row.<Long>getFieldAs("clicks")));
             ctx.timerService().registerEventTimeTimer(ctx.getCurrentKey().f1 - 1);
         }
 
@@ -203,7 +221,8 @@ public final class AdClickSqlQuery {
                 byRank.put(entry.getKey(), entry.getValue());
             }
             ranked.clear();
-            out.collect(MergeTopN.toTopAds(ctx.getCurrentKey().f0, 1, ctx.getCurrentKey().f1, new ArrayList<>(byRank.values())));
+            out.collect(MergeTopN.toTopAds(
+                    ctx.getCurrentKey().f0, 1, ctx.getCurrentKey().f1, new ArrayList<>(byRank.values())));
         }
     }
 

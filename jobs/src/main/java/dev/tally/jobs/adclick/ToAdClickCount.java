@@ -25,10 +25,9 @@ public final class ToAdClickCount extends ProcessFunction<ClickCount, AdClickCou
 
     @Override
     public void open(OpenContext openContext) {
-        latency =
-                getRuntimeContext()
-                        .getMetricGroup()
-                        .histogram("windowEmitLatencyMillis", new DescriptiveStatisticsHistogram(10_000));
+        latency = getRuntimeContext()
+                .getMetricGroup()
+                .histogram("windowEmitLatencyMillis", new DescriptiveStatisticsHistogram(10_000));
     }
 
     @Override

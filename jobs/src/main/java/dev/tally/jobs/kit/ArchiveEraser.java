@@ -74,7 +74,8 @@ public final class ArchiveEraser {
         try (InputStream in = Files.newInputStream(file);
                 DataFileStream<GenericRecord> records = new DataFileStream<>(in, new GenericDatumReader<>());
                 OutputStream out = Files.newOutputStream(temp);
-                DataFileWriter<GenericRecord> writer = new DataFileWriter<>(new GenericDatumWriter<>(records.getSchema()))) {
+                DataFileWriter<GenericRecord> writer =
+                        new DataFileWriter<>(new GenericDatumWriter<>(records.getSchema()))) {
             String codec = records.getMetaString(DataFileConstants.CODEC);
             writer.setCodec(codec == null ? CodecFactory.nullCodec() : CodecFactory.fromString(codec));
             writer.create(records.getSchema(), out);
@@ -97,8 +98,9 @@ public final class ArchiveEraser {
 
     private static void requireField(Schema schema, String field, Path file) {
         if (schema.getField(field) == null) {
-            throw new IllegalArgumentException("The records of " + file + " (" + schema.getFullName() + ") have no field '" + field
-                    + "'; fields: " + schema.getFields().stream().map(Schema.Field::name).toList());
+            throw new IllegalArgumentException("The records of " + file + " (" + schema.getFullName()
+                    + ") have no field '" + field + "'; fields: "
+                    + schema.getFields().stream().map(Schema.Field::name).toList());
         }
     }
 

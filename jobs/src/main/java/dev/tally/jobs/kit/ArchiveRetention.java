@@ -13,9 +13,9 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
@@ -45,8 +45,8 @@ public final class ArchiveRetention implements Sink<Long> {
     /** Adds the pruning branch to {@code env}: a tick at start and then every hour, one subtask. */
     public static void attach(StreamExecutionEnvironment env, String dir, Duration retention) {
         GeneratorFunction<Long, Long> tick = n -> n;
-        DataGeneratorSource<Long> ticks =
-                new DataGeneratorSource<>(tick, Long.MAX_VALUE, RateLimiterStrategy.perSecond(1.0 / EVERY.toSeconds()), Types.LONG);
+        DataGeneratorSource<Long> ticks = new DataGeneratorSource<>(
+                tick, Long.MAX_VALUE, RateLimiterStrategy.perSecond(1.0 / EVERY.toSeconds()), Types.LONG);
         env.fromSource(ticks, WatermarkStrategy.noWatermarks(), "archive retention ticks")
                 .uid("raw-archive-retention-ticks")
                 .setParallelism(1)
@@ -63,10 +63,15 @@ public final class ArchiveRetention implements Sink<Long> {
             public void write(Long tick, Context context) {
                 // A failed prune is retried at the next tick; it must not restart the job that counts.
                 try {
-                    List<Path> deleted = prune(new Path(dir), retention, Clock.systemUTC().instant());
+                    List<Path> deleted =
+                            prune(new Path(dir), retention, Clock.systemUTC().instant());
                     if (!deleted.isEmpty()) {
-                        LOG.info("Archive retention {}: deleted {} hour folders under {}, the newest {}",
-                                retention, deleted.size(), dir, deleted.get(deleted.size() - 1));
+                        LOG.info(
+                                "Archive retention {}: deleted {} hour folders under {}, the newest {}",
+                                retention,
+                                deleted.size(),
+                                dir,
+                                deleted.get(deleted.size() - 1));
                     }
                 } catch (UncheckedIOException e) {
                     LOG.warn("Archive retention {}: could not prune {}; trying again in {}", retention, dir, EVERY, e);
@@ -101,8 +106,11 @@ public final class ArchiveRetention implements Sink<Long> {
                 FileStatus[] hours = sorted(fs.listStatus(day.getPath()));
                 int kept = hours.length;
                 for (FileStatus hour : hours) {
-                    Optional<Instant> start = EventHourBuckets.hourOf(day.getPath().getName(), hour.getPath().getName());
-                    if (hour.isDir() && start.isPresent() && !start.get().plus(Duration.ofHours(1)).isAfter(cutoff)) {
+                    Optional<Instant> start = EventHourBuckets.hourOf(
+                            day.getPath().getName(), hour.getPath().getName());
+                    if (hour.isDir()
+                            && start.isPresent()
+                            && !start.get().plus(Duration.ofHours(1)).isAfter(cutoff)) {
                         fs.delete(hour.getPath(), true);
                         deleted.add(hour.getPath());
                         kept--;
@@ -120,7 +128,8 @@ public final class ArchiveRetention implements Sink<Long> {
 
     private static FileStatus[] sorted(FileStatus[] statuses) {
         FileStatus[] copy = statuses == null ? new FileStatus[0] : statuses.clone();
-        java.util.Arrays.sort(copy, java.util.Comparator.comparing(s -> s.getPath().getName()));
+        java.util.Arrays.sort(
+                copy, java.util.Comparator.comparing(s -> s.getPath().getName()));
         return copy;
     }
 }

@@ -27,7 +27,8 @@ public final class AvroArchiveFormat<T extends SpecificRecordBase> extends Simpl
     public StreamFormat.Reader<T> createReader(Configuration config, FSDataInputStream stream) throws IOException {
         SpecificData data = SpecificData.getForClass(type);
         // The file's own schema is the writer's; the current class's is the reader's.
-        DataFileStream<T> file = new DataFileStream<>(stream, new SpecificDatumReader<>(null, data.getSchema(type), data));
+        DataFileStream<T> file =
+                new DataFileStream<>(stream, new SpecificDatumReader<>(null, data.getSchema(type), data));
         return new StreamFormat.Reader<>() {
             @Override
             public T read() {

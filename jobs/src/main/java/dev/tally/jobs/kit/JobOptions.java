@@ -1,9 +1,9 @@
 package dev.tally.jobs.kit;
 
 import dev.tally.connectors.cassandra.CassandraConnection;
+import dev.tally.connectors.cassandra.CassandraSink;
 import dev.tally.connectors.client.ClientConfig;
 import dev.tally.connectors.client.KafkaClients;
-import dev.tally.connectors.cassandra.CassandraSink;
 import dev.tally.connectors.kafka.Topics;
 import java.io.IOException;
 import java.io.Reader;
@@ -43,8 +43,9 @@ public abstract class JobOptions {
 
     @Option(
             names = "--client-config",
-            description = "Properties file of Kafka client properties (kafka.<property>) and Cassandra credentials"
-                    + " (cassandra.username, cassandra.password), readable by its owner only; read where the job is submitted.")
+            description =
+                    "Properties file of Kafka client properties (kafka.<property>) and Cassandra credentials"
+                            + " (cassandra.username, cassandra.password), readable by its owner only; read where the job is submitted.")
     public Path clientConfigFile;
 
     @Option(names = "--input-topic", description = "Input topic (default: ${DEFAULT-VALUE}).")
@@ -67,7 +68,9 @@ public abstract class JobOptions {
             description = "Compute everything but write nothing (benchmarks: the engine's cost without the sinks').")
     public boolean discardResults;
 
-    @Option(names = "--cassandra", description = "Cassandra contact points host:port[,host:port...] (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--cassandra",
+            description = "Cassandra contact points host:port[,host:port...] (default: ${DEFAULT-VALUE}).")
     public String cassandra = "127.0.0.1:9042";
 
     @Option(names = "--cassandra-dc", description = "Cassandra local datacenter (default: ${DEFAULT-VALUE}).")
@@ -75,15 +78,15 @@ public abstract class JobOptions {
 
     @Option(
             names = "--cassandra-request-timeout",
-            description = "A Cassandra write not answered in this time is retried (upserts are idempotent) (default: ${DEFAULT-VALUE}).")
+            description =
+                    "A Cassandra write not answered in this time is retried (upserts are idempotent) (default: ${DEFAULT-VALUE}).")
     public Duration cassandraRequestTimeout = CassandraConnection.DEFAULT_REQUEST_TIMEOUT;
 
     @Option(
             names = "--cassandra-batching",
-            description =
-                    "Which rows share an unlogged batch: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; "
-                            + "REPLICA_SET suits small clusters with a low replication factor, like the local stack; "
-                            + "PARTITION_KEY any cluster).")
+            description = "Which rows share an unlogged batch: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; "
+                    + "REPLICA_SET suits small clusters with a low replication factor, like the local stack; "
+                    + "PARTITION_KEY any cluster).")
     public CassandraSink.BatchMode cassandraBatching = CassandraSink.BatchMode.REPLICA_SET;
 
     @Option(
@@ -98,14 +101,16 @@ public abstract class JobOptions {
 
     @Option(
             names = "--archive-dir",
-            description = "Where raw accepted records are archived as Avro, by event hour (a Flink file system URI). Off when unset.")
+            description =
+                    "Where raw accepted records are archived as Avro, by event hour (a Flink file system URI). Off when unset.")
     public String archiveDir;
 
     @Option(
             names = "--archive-retention",
-            description = "Hours of the raw archive older than this (by wall clock) are deleted by the live job, once an hour;"
-                    + " more than --max-event-age, which bounds how old a record the job still archives. PT0S keeps"
-                    + " everything (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Hours of the raw archive older than this (by wall clock) are deleted by the live job, once an hour;"
+                            + " more than --max-event-age, which bounds how old a record the job still archives. PT0S keeps"
+                            + " everything (default: ${DEFAULT-VALUE}).")
     public Duration archiveRetention = Duration.ofDays(30);
 
     @Option(names = "--out-of-orderness", description = "Watermark delay (default: ${DEFAULT-VALUE}).")
@@ -113,7 +118,8 @@ public abstract class JobOptions {
 
     @Option(
             names = "--idleness",
-            description = "A partition without records this long stops holding the watermark back (default: ${DEFAULT-VALUE}).")
+            description =
+                    "A partition without records this long stops holding the watermark back (default: ${DEFAULT-VALUE}).")
     public Duration idleness = Duration.ofSeconds(30);
 
     @Option(
@@ -123,27 +129,31 @@ public abstract class JobOptions {
 
     @Option(
             names = "--max-event-future",
-            description = "Event times further ahead of the Kafka timestamp are dead letters: a few minutes, so one producer with"
-                    + " a fast clock cannot push a partition's watermark ahead and make everyone else's records late. Input"
-                    + " topics stamp records with the broker's time (LogAppendTime) (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Event times further ahead of the Kafka timestamp are dead letters: a few minutes, so one producer with"
+                            + " a fast clock cannot push a partition's watermark ahead and make everyone else's records late. Input"
+                            + " topics stamp records with the broker's time (LogAppendTime) (default: ${DEFAULT-VALUE}).")
     public Duration maxEventFuture = Duration.ofMinutes(5);
 
     @Option(
             names = "--transactional-id-prefix",
-            description = "Kafka transactional id prefix, stable per job so that a resubmitted job aborts its predecessor's"
-                    + " open transactions; unique per job on a Kafka cluster (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Kafka transactional id prefix, stable per job so that a resubmitted job aborts its predecessor's"
+                            + " open transactions; unique per job on a Kafka cluster (default: ${DEFAULT-VALUE}).")
     public String transactionalIdPrefix;
 
     @Option(
             names = "--transaction-timeout",
-            description = "Kafka transaction timeout: at most the broker's transaction.max.timeout.ms (15 min by default),"
-                    + " at least checkpoint interval + timeout x (tolerable failures + 1) + restart delay, checked at"
-                    + " start (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Kafka transaction timeout: at most the broker's transaction.max.timeout.ms (15 min by default),"
+                            + " at least checkpoint interval + timeout x (tolerable failures + 1) + restart delay, checked at"
+                            + " start (default: ${DEFAULT-VALUE}).")
     public Duration transactionTimeout = Duration.ofMinutes(14);
 
     @Option(
             names = "--max-parallelism",
-            description = "Key groups of the keyed state; a savepoint restores only into the same value (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Key groups of the keyed state; a savepoint restores only into the same value (default: ${DEFAULT-VALUE}).")
     public int maxParallelism = DEFAULT_MAX_PARALLELISM;
 
     @Option(names = "--job-name", description = "Flink job name (default: ${DEFAULT-VALUE}).")
@@ -197,8 +207,9 @@ public abstract class JobOptions {
         }
         // Otherwise the live job would archive a record into an hour it has just deleted, or will soon.
         if (!archiveRetention.isZero() && archiveRetention.compareTo(maxEventAge.plusHours(1)) <= 0) {
-            throw new IllegalArgumentException("--archive-retention (" + archiveRetention + ") must be longer than --max-event-age ("
-                    + maxEventAge + ") plus an hour, or PT0S to keep everything");
+            throw new IllegalArgumentException(
+                    "--archive-retention (" + archiveRetention + ") must be longer than --max-event-age (" + maxEventAge
+                            + ") plus an hour, or PT0S to keep everything");
         }
     }
 
@@ -228,8 +239,10 @@ public abstract class JobOptions {
     }
 
     public CassandraConnection cassandraConnection(String keyspace) {
-        CassandraConnection.Builder builder = clientConfig().applyTo(
-                CassandraConnection.builder().contactPoints(cassandra.split(",")).localDatacenter(cassandraDatacenter)
+        CassandraConnection.Builder builder = clientConfig()
+                .applyTo(CassandraConnection.builder()
+                        .contactPoints(cassandra.split(","))
+                        .localDatacenter(cassandraDatacenter)
                         .requestTimeout(cassandraRequestTimeout));
         return keyspace == null ? builder.build() : builder.keyspace(keyspace).build();
     }
@@ -254,7 +267,8 @@ public abstract class JobOptions {
         }
         try {
             return java.util.HexFormat.of()
-                    .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + file, e);
         } catch (java.security.NoSuchAlgorithmException e) {
@@ -265,18 +279,14 @@ public abstract class JobOptions {
     /** Every option with its value, for the Flink web UI's job configuration tab. */
     public Map<String, String> toMap() {
         Map<String, String> map = new LinkedHashMap<>();
-        new CommandLine(this)
-                .getCommandSpec()
-                .options()
-                .forEach(
-                        option -> {
-                            Object value = option.getValue();
-                            if (value != null && !option.usageHelp() && !option.versionHelp()) {
-                                map.put(
-                                        option.longestName().substring(2),
-                                        value instanceof int[] ints ? Arrays.toString(ints) : value.toString());
-                            }
-                        });
+        new CommandLine(this).getCommandSpec().options().forEach(option -> {
+            Object value = option.getValue();
+            if (value != null && !option.usageHelp() && !option.versionHelp()) {
+                map.put(
+                        option.longestName().substring(2),
+                        value instanceof int[] ints ? Arrays.toString(ints) : value.toString());
+            }
+        });
         map.put("dlq-topic", dlqTopic());
         map.put("late-topic", lateTopic());
         return map;

@@ -22,8 +22,8 @@ public final class JobRunner {
     private JobRunner() {}
 
     /** Parses {@code args} as the job's options and runs it; returns after printing help. */
-    public static <I extends SpecificRecordBase, O extends JobOptions, R> void run(TallyJob<I, O, R> job, String... args)
-            throws Exception {
+    public static <I extends SpecificRecordBase, O extends JobOptions, R> void run(
+            TallyJob<I, O, R> job, String... args) throws Exception {
         O options = JobOptions.parse(job.newOptions(), args);
         if (options == null) {
             return;
@@ -49,10 +49,9 @@ public final class JobRunner {
     /** The input topic from the committed offsets (earliest without), with the job's watermarks. */
     public static <I extends SpecificRecordBase, O extends JobOptions> DataStream<Decoded<I>> liveInput(
             StreamExecutionEnvironment env, TallyJob<I, O, ?> job, O options) {
-        KafkaSourceBuilder<Decoded<I>> builder =
-                inputSource(job, options)
-                        .setGroupId(options.groupId)
-                        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
+        KafkaSourceBuilder<Decoded<I>> builder = inputSource(job, options)
+                .setGroupId(options.groupId)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
         if (options.bounded) {
             builder.setBounded(OffsetsInitializer.latest());
         }

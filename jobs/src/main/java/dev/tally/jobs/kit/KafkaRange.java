@@ -27,18 +27,21 @@ public final class KafkaRange {
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             Duration timeout = Duration.ofSeconds(30);
-            List<TopicPartition> partitions =
-                    consumer.partitionsFor(topic, timeout).stream()
-                            .map(p -> new TopicPartition(topic, p.partition()))
-                            .toList();
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
-            Map<TopicPartition, OffsetAndTimestamp> first = consumer.offsetsForTimes(at(partitions, startMillis), timeout);
+            Map<TopicPartition, OffsetAndTimestamp> first =
+                    consumer.offsetsForTimes(at(partitions, startMillis), timeout);
             Map<TopicPartition, OffsetAndTimestamp> last = consumer.offsetsForTimes(at(partitions, endMillis), timeout);
             long total = 0;
             for (TopicPartition partition : partitions) {
                 long end = ends.get(partition);
-                long from = first.get(partition) == null ? end : first.get(partition).offset();
-                long to = last.get(partition) == null ? end : last.get(partition).offset();
+                long from = first.get(partition) == null
+                        ? end
+                        : first.get(partition).offset();
+                long to =
+                        last.get(partition) == null ? end : last.get(partition).offset();
                 total += Math.max(0, to - from);
             }
             return total;

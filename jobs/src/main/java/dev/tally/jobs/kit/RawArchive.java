@@ -54,10 +54,9 @@ public final class RawArchive {
         if (!options.bounded && !options.archiveRetention.isZero()) {
             ArchiveRetention.attach(accepted.getExecutionEnvironment(), dir, options.archiveRetention);
         }
-        accepted.sinkTo(
-                        FileSink.forBulkFormat(new org.apache.flink.core.fs.Path(dir), avroFiles(type))
-                                .withBucketAssigner(new EventHourBuckets<>(eventTime))
-                                .build())
+        accepted.sinkTo(FileSink.forBulkFormat(new org.apache.flink.core.fs.Path(dir), avroFiles(type))
+                        .withBucketAssigner(new EventHourBuckets<>(eventTime))
+                        .build())
                 .uid("raw-archive-sink")
                 .name("archive: " + dir);
     }
@@ -110,7 +109,9 @@ public final class RawArchive {
     /** The hour folders that can hold records of [from, to), and exist; nothing else is read. */
     public List<Path> hours(Instant from, Instant to) {
         List<Path> hours = new ArrayList<>();
-        for (Instant hour = from.truncatedTo(ChronoUnit.HOURS); hour.isBefore(to); hour = hour.plus(1, ChronoUnit.HOURS)) {
+        for (Instant hour = from.truncatedTo(ChronoUnit.HOURS);
+                hour.isBefore(to);
+                hour = hour.plus(1, ChronoUnit.HOURS)) {
             Path dir = root.resolve(EventHourBuckets.bucketOf(hour.toEpochMilli()));
             if (Files.isDirectory(dir)) {
                 hours.add(dir);
@@ -124,7 +125,9 @@ public final class RawArchive {
         List<Path> files = new ArrayList<>();
         for (Path hour : hours) {
             try (Stream<Path> list = Files.list(hour)) {
-                list.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().forEach(files::add);
+                list.filter(p -> !p.getFileName().toString().startsWith("."))
+                        .sorted()
+                        .forEach(files::add);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

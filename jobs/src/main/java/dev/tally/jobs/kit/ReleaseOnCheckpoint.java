@@ -49,6 +49,7 @@ public final class ReleaseOnCheckpoint<T> extends AbstractStreamOperator<T>
     private transient Map<List<Object>, T> open;
     /** Per checkpoint id, the rows of the checkpoints not yet known complete. */
     private transient TreeMap<Long, List<T>> held;
+
     private transient ListState<Tuple2<Long, T>> state;
     private transient boolean passThrough;
 
@@ -72,7 +73,8 @@ public final class ReleaseOnCheckpoint<T> extends AbstractStreamOperator<T>
     @Override
     public void open() throws Exception {
         super.open();
-        passThrough = !CheckpointingOptions.isCheckpointingEnabled(getContainingTask().getEnvironment().getJobConfiguration());
+        passThrough = !CheckpointingOptions.isCheckpointingEnabled(
+                getContainingTask().getEnvironment().getJobConfiguration());
         // Rows of a restored checkpoint, which completed: possibly never passed on before the failure.
         releaseThrough(Long.MAX_VALUE);
     }

@@ -72,32 +72,35 @@ public final class Replay {
             throws Exception {
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         env.setMaxParallelism(options.maxParallelism);
-        Input<I> input =
-                settings.source() == Source.archive
-                        ? archiveInput(env, job, options, settings)
-                        : kafkaInput(env, job, options, settings);
+        Input<I> input = settings.source() == Source.archive
+                ? archiveInput(env, job, options, settings)
+                : kafkaInput(env, job, options, settings);
         TypeInformation<Decoded<I>> type = Decoded.typeInfo(job.inputType());
-        DataStream<Decoded<I>> records =
-                input.records
-                        .map(new CountRecords<>(READ), type)
-                        .name("count-read")
-                        .filter(new AcceptedInRange<>(job.eventTime(), settings.from(), settings.to()))
-                        .name("accepted-in-range")
-                        .map(new CountRecords<>(REPLAYED), type)
-                        .name("count-replayed");
+        DataStream<Decoded<I>> records = input.records
+                .map(new CountRecords<>(READ), type)
+                .name("count-read")
+                .filter(new AcceptedInRange<>(job.eventTime(), settings.from(), settings.to()))
+                .name("accepted-in-range")
+                .map(new CountRecords<>(REPLAYED), type)
+                .name("count-replayed");
         EventTime<I> eventTime = job.eventTime();
-        DataStream<Decoded<I>> timed =
-                records.assignTimestampsAndWatermarks(
-                                WatermarkStrategy.<Decoded<I>>noWatermarks()
-                                        .withTimestampAssigner((record, ts) -> JobRunner.eventTime(record, eventTime)))
-                        .name("event-time");
+        DataStream<Decoded<I>> timed = records.assignTimestampsAndWatermarks(
+                        WatermarkStrategy.<Decoded<I>>noWatermarks()
+                                .withTimestampAssigner((record, ts) -> JobRunner.eventTime(record, eventTime)))
+                .name("event-time");
         job.attachReplaySinks(job.build(timed, options), options, options.cassandraConnection(settings.keyspace()));
 
         // The run's record goes with its results: promote refuses a run that did not complete or that
         // computed something else (another range, other filters) than what it is promoted against.
         try (CqlSession session = options.cassandraConnection(null).open("tally-replay-run")) {
-            ReplayRuns.started(session, settings.keyspace(), job.name(), settings.from(), settings.to(),
-                    settings.source().name(), options.resultDefinition());
+            ReplayRuns.started(
+                    session,
+                    settings.keyspace(),
+                    job.name(),
+                    settings.from(),
+                    settings.to(),
+                    settings.source().name(),
+                    options.resultDefinition());
             Result result = execute(env, job, settings, input, progress);
             ReplayRuns.completed(session, settings.keyspace(), result.inputRecords(), result.replayedRecords());
             return result;
@@ -105,9 +108,14 @@ public final class Replay {
     }
 
     private static Result execute(
-            StreamExecutionEnvironment env, TallyJob<?, ?, ?> job, Settings settings, Input<?> input, PrintStream progress)
+            StreamExecutionEnvironment env,
+            TallyJob<?, ?, ?> job,
+            Settings settings,
+            Input<?> input,
+            PrintStream progress)
             throws Exception {
-        progress.printf("Replaying %s [%s, %s) from %s into keyspace %s%n",
+        progress.printf(
+                "Replaying %s [%s, %s) from %s into keyspace %s%n",
                 job.name(), settings.from(), settings.to(), input.description, settings.keyspace());
         long start = System.nanoTime();
         JobClient client = env.executeAsync("tally-replay-" + job.name() + "-" + settings.keyspace());
@@ -120,7 +128,8 @@ public final class Replay {
             try {
                 if (client.getAccumulators().get().get(READ) instanceof Long read && read != last) {
                     last = read;
-                    progress.printf("  %,d of %,d input records read (%.0f%%)%n",
+                    progress.printf(
+                            "  %,d of %,d input records read (%.0f%%)%n",
                             read, input.expected, input.expected == 0 ? 100.0 : 100.0 * read / input.expected);
                 }
             } catch (Exception e) {
@@ -138,7 +147,8 @@ public final class Replay {
     }
 
     /** A bounded stream of raw records, and how many it holds. */
-    private record Input<I extends SpecificRecordBase>(DataStream<Decoded<I>> records, long expected, String description) {}
+    private record Input<I extends SpecificRecordBase>(
+            DataStream<Decoded<I>> records, long expected, String description) {}
 
     private static <I extends SpecificRecordBase, O extends JobOptions> Input<I> archiveInput(
             StreamExecutionEnvironment env, TallyJob<I, O, ?> job, O options, Settings settings) {
@@ -146,25 +156,25 @@ public final class Replay {
             throw new IllegalArgumentException("A replay from the archive needs the live job's --archive-dir");
         }
         // A plain path or a file: URI; the archive's files are listed here, on a file system this client sees.
-        Path dir = options.archiveDir.contains(":") ? Path.of(URI.create(options.archiveDir)) : Path.of(options.archiveDir);
+        Path dir = options.archiveDir.contains(":")
+                ? Path.of(URI.create(options.archiveDir))
+                : Path.of(options.archiveDir);
         RawArchive archive = new RawArchive(dir);
         List<Path> files = archive.files(archive.hours(settings.from(), settings.to()));
         if (files.isEmpty()) {
             throw new IllegalArgumentException(
                     "No archived records for [" + settings.from() + ", " + settings.to() + ") under " + dir);
         }
-        FileSource<I> source =
-                FileSource.forRecordStreamFormat(
-                                new AvroArchiveFormat<>(job.inputType()),
-                                files.stream()
-                                        .map(p -> new org.apache.flink.core.fs.Path(p.toUri()))
-                                        .toArray(org.apache.flink.core.fs.Path[]::new))
-                        .build();
-        DataStream<Decoded<I>> records =
-                env.fromSource(source, WatermarkStrategy.noWatermarks(), "archive: " + dir)
-                        .uid("archive-source")
-                        .map(Decoded::accepted, Decoded.typeInfo(job.inputType()))
-                        .name("as-accepted");
+        FileSource<I> source = FileSource.forRecordStreamFormat(
+                        new AvroArchiveFormat<>(job.inputType()),
+                        files.stream()
+                                .map(p -> new org.apache.flink.core.fs.Path(p.toUri()))
+                                .toArray(org.apache.flink.core.fs.Path[]::new))
+                .build();
+        DataStream<Decoded<I>> records = env.fromSource(source, WatermarkStrategy.noWatermarks(), "archive: " + dir)
+                .uid("archive-source")
+                .map(Decoded::accepted, Decoded.typeInfo(job.inputType()))
+                .name("as-accepted");
         return new Input<>(records, RawArchive.countRecords(files), files.size() + " archive files under " + dir);
     }
 
@@ -172,13 +182,13 @@ public final class Replay {
             StreamExecutionEnvironment env, TallyJob<I, O, ?> job, O options, Settings settings) {
         long start = settings.from().minus(settings.kafkaMargin()).toEpochMilli();
         long end = settings.to().plus(settings.kafkaMargin()).toEpochMilli();
-        KafkaSource<Decoded<I>> source =
-                JobRunner.inputSource(job, options)
-                        .setStartingOffsets(OffsetsInitializer.timestamp(start))
-                        .setBounded(OffsetsInitializer.timestamp(end))
-                        .build();
-        DataStream<Decoded<I>> records =
-                env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka: " + options.inputTopic).uid("kafka-source");
+        KafkaSource<Decoded<I>> source = JobRunner.inputSource(job, options)
+                .setStartingOffsets(OffsetsInitializer.timestamp(start))
+                .setBounded(OffsetsInitializer.timestamp(end))
+                .build();
+        DataStream<Decoded<I>> records = env.fromSource(
+                        source, WatermarkStrategy.noWatermarks(), "kafka: " + options.inputTopic)
+                .uid("kafka-source");
         return new Input<>(
                 records,
                 KafkaRange.recordsBetween(options.kafka(), options.inputTopic, start, end),

@@ -31,19 +31,27 @@ public final class ReplayMain {
     @Option(names = "--to", required = true, description = "End of the range, ISO-8601 instant (exclusive).")
     Instant to;
 
-    @Option(names = "--run-id", required = true, description = "Replay run id, 1 to 32 letters, digits or '_'; results go to keyspace replay_<run-id>.")
+    @Option(
+            names = "--run-id",
+            required = true,
+            description = "Replay run id, 1 to 32 letters, digits or '_'; results go to keyspace replay_<run-id>.")
     String runId;
 
-    @Option(names = "--source", description = "archive (the live job's --archive-dir) or kafka (its input topic) (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--source",
+            description =
+                    "archive (the live job's --archive-dir) or kafka (its input topic) (default: ${DEFAULT-VALUE}).")
     Replay.Source source = Replay.Source.archive;
 
     @Option(
             names = "--kafka-margin",
-            description = "With --source kafka: read records stamped this long before --from and after --to; a record further"
-                    + " from its Kafka timestamp is missed (default: ${DEFAULT-VALUE}).")
+            description =
+                    "With --source kafka: read records stamped this long before --from and after --to; a record further"
+                            + " from its Kafka timestamp is missed (default: ${DEFAULT-VALUE}).")
     Duration kafkaMargin = Duration.ofHours(1);
 
-    @Unmatched List<String> jobArgs = new ArrayList<>();
+    @Unmatched
+    List<String> jobArgs = new ArrayList<>();
 
     private JobOptions jobOptions;
 
@@ -57,7 +65,8 @@ public final class ReplayMain {
             return null;
         }
         if (replay.keyspace().equals(replay.jobOptions.keyspace)) {
-            throw new IllegalArgumentException("The replay keyspace must differ from the live keyspace " + replay.keyspace());
+            throw new IllegalArgumentException(
+                    "The replay keyspace must differ from the live keyspace " + replay.keyspace());
         }
         return replay;
     }
@@ -104,6 +113,9 @@ public final class ReplayMain {
         Replay.Result result = Replay.run(env, tallyJob, (O) jobOptions, settings(), System.out);
         System.out.printf(
                 "Replayed %,d records of the range from %,d records of %s in %.1f s.%n",
-                result.replayedRecords(), result.inputRecords(), result.input(), result.took().toMillis() / 1000.0);
+                result.replayedRecords(),
+                result.inputRecords(),
+                result.input(),
+                result.took().toMillis() / 1000.0);
     }
 }

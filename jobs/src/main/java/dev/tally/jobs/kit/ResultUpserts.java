@@ -13,8 +13,16 @@ public final class ResultUpserts {
 
     /** {@code results} upserted into {@code table} through {@code connection}, with the stable {@code uid}. */
     public static <T> void attach(
-            DataStream<T> results, ResultTable<T> table, CassandraConnection connection, CassandraSink.Batching batching, String uid) {
-        results.sinkTo(CassandraSink.<T>builder().connection(connection).batching(batching).upsert(table.upsert()).build())
+            DataStream<T> results,
+            ResultTable<T> table,
+            CassandraConnection connection,
+            CassandraSink.Batching batching,
+            String uid) {
+        results.sinkTo(CassandraSink.<T>builder()
+                        .connection(connection)
+                        .batching(batching)
+                        .upsert(table.upsert())
+                        .build())
                 .uid(uid)
                 .name("cassandra: " + table.name());
     }
@@ -24,13 +32,16 @@ public final class ResultUpserts {
      * ReleaseOnCheckpoint}): for a job that writes rows only when they change.
      */
     public static <T> void attachReleasedOnCheckpoint(
-            DataStream<T> results, ResultTable<T> table, CassandraConnection connection, CassandraSink.Batching batching, String uid) {
-        SingleOutputStreamOperator<T> released =
-                results.transform(
-                                "release on checkpoint: " + table.name(),
-                                results.getType(),
-                                new ReleaseOnCheckpoint<>(table, results.getType()))
-                        .uid(uid + "-release-on-checkpoint");
+            DataStream<T> results,
+            ResultTable<T> table,
+            CassandraConnection connection,
+            CassandraSink.Batching batching,
+            String uid) {
+        SingleOutputStreamOperator<T> released = results.transform(
+                        "release on checkpoint: " + table.name(),
+                        results.getType(),
+                        new ReleaseOnCheckpoint<>(table, results.getType()))
+                .uid(uid + "-release-on-checkpoint");
         attach(released, table, connection, batching, uid);
     }
 }

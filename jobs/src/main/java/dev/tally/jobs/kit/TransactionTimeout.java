@@ -23,7 +23,8 @@ public final class TransactionTimeout {
             return Duration.ZERO;
         }
         Duration timeout = config.get(CheckpointingOptions.CHECKPOINTING_TIMEOUT);
-        int tolerable = config.getOptional(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER).orElse(0);
+        int tolerable = config.getOptional(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER)
+                .orElse(0);
         return interval.plus(timeout.multipliedBy(tolerable + 1L)).plus(restartDelay(config));
     }
 
@@ -35,7 +36,8 @@ public final class TransactionTimeout {
                     "--transaction-timeout " + transactionTimeout + " is shorter than checkpoint interval "
                             + config.get(CheckpointingOptions.CHECKPOINTING_INTERVAL) + " + timeout "
                             + config.get(CheckpointingOptions.CHECKPOINTING_TIMEOUT) + " x (tolerable failures "
-                            + config.getOptional(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER).orElse(0) + " + 1) + restart delay "
+                            + config.getOptional(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER)
+                                    .orElse(0) + " + 1) + restart delay "
                             + restartDelay(config) + " = " + needed + ": the broker could abort a transaction that a"
                             + " checkpoint has not committed yet, and its records would be lost. Raise the timeout (at"
                             + " most the broker's transaction.max.timeout.ms) or lower the checkpoint timeout or"
@@ -45,11 +47,13 @@ public final class TransactionTimeout {
 
     /** The longest wait before a restart, by the configured strategy. */
     static Duration restartDelay(ReadableConfig config) {
-        String type = config.getOptional(RestartStrategyOptions.RESTART_STRATEGY).orElse("exponential-delay");
+        String type =
+                config.getOptional(RestartStrategyOptions.RESTART_STRATEGY).orElse("exponential-delay");
         return switch (type.toLowerCase(java.util.Locale.ROOT)) {
             case "none", "off", "disable" -> Duration.ZERO;
             case "fixed-delay", "fixeddelay" -> config.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY);
-            case "failure-rate", "failurerate" -> config.get(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY);
+            case "failure-rate", "failurerate" ->
+                config.get(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY);
             default -> config.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF);
         };
     }

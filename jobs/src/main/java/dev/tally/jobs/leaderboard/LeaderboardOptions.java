@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
         name = LeaderboardJob.NAME,
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = "Monthly scores per game, the exact top K with ranks, and a score histogram for any player's rank.")
+        description =
+                "Monthly scores per game, the exact top K with ranks, and a score histogram for any player's rank.")
 public final class LeaderboardOptions extends JobOptions {
 
     public static final int MAX_TOP_K = 100;
@@ -23,18 +24,25 @@ public final class LeaderboardOptions extends JobOptions {
     @Option(names = "--top-topic", description = "Top-K lists (default: ${DEFAULT-VALUE}).")
     public String topTopic = Topics.LEADERBOARD_TOP;
 
-    @Option(names = "--top-k", description = "Players per top list, at most " + MAX_TOP_K + " (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--top-k",
+            description = "Players per top list, at most " + MAX_TOP_K + " (default: ${DEFAULT-VALUE}).")
     public int topK = 10;
 
-    @Option(names = "--top-margin", description = "Players kept beyond K, for corrections that push listed players down (default: K).")
+    @Option(
+            names = "--top-margin",
+            description = "Players kept beyond K, for corrections that push listed players down (default: K).")
     public Integer topMargin;
 
-    @Option(names = "--max-points", description = "More points in one result is a dead letter (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-points",
+            description = "More points in one result is a dead letter (default: ${DEFAULT-VALUE}).")
     public int maxPoints = 100;
 
     @Option(
             names = "--correction-horizon",
-            description = "How long after a match's event time a duplicate or correction of it is still applied; later ones are late (default: ${DEFAULT-VALUE}).")
+            description =
+                    "How long after a match's event time a duplicate or correction of it is still applied; later ones are late (default: ${DEFAULT-VALUE}).")
     public Duration correctionHorizon = Duration.ofHours(1);
 
     public LeaderboardOptions() {

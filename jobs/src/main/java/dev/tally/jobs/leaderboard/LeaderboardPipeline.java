@@ -42,29 +42,28 @@ public final class LeaderboardPipeline {
             DataStream<TopPlayers> top) {}
 
     public static Outputs build(DataStream<Decoded<MatchResult>> input, Settings settings) {
-        SingleOutputStreamOperator<MatchResult> accepted =
-                input.process(new RouteInvalidRecords<>(), new AvroTypeInfo<>(MatchResult.class))
-                        .uid("route-invalid-results")
-                        .name("route-invalid-results");
+        SingleOutputStreamOperator<MatchResult> accepted = input.process(
+                        new RouteInvalidRecords<>(), new AvroTypeInfo<>(MatchResult.class))
+                .uid("route-invalid-results")
+                .name("route-invalid-results");
 
-        SingleOutputStreamOperator<ScoreChange> changes =
-                accepted.keyBy(new PlayerKey(), Types.STRING)
-                        .transform(
-                                "apply-results",
-                                TypeInformation.of(ScoreChange.class),
-                                new NeverIdle.KeyedProcess<>(new ApplyResults(settings.correctionHorizon())))
-                        .uid("apply-results");
+        SingleOutputStreamOperator<ScoreChange> changes = accepted.keyBy(new PlayerKey(), Types.STRING)
+                .transform(
+                        "apply-results",
+                        TypeInformation.of(ScoreChange.class),
+                        new NeverIdle.KeyedProcess<>(new ApplyResults(settings.correctionHorizon())))
+                .uid("apply-results");
 
-        SingleOutputStreamOperator<LeaderboardUpdate> updates =
-                changes.map(new ToLeaderboardUpdate(), new AvroTypeInfo<>(LeaderboardUpdate.class)).name("to-leaderboard-update");
+        SingleOutputStreamOperator<LeaderboardUpdate> updates = changes.map(
+                        new ToLeaderboardUpdate(), new AvroTypeInfo<>(LeaderboardUpdate.class))
+                .name("to-leaderboard-update");
 
-        SingleOutputStreamOperator<TopPlayers> top =
-                changes.keyBy(change -> change.tournament, Types.STRING)
-                        .process(
-                                new TournamentStandings(settings.topK(), settings.topMargin(), settings.correctionHorizon()),
-                                new AvroTypeInfo<>(TopPlayers.class))
-                        .uid("tournament-standings")
-                        .name("tournament-standings");
+        SingleOutputStreamOperator<TopPlayers> top = changes.keyBy(change -> change.tournament, Types.STRING)
+                .process(
+                        new TournamentStandings(settings.topK(), settings.topMargin(), settings.correctionHorizon()),
+                        new AvroTypeInfo<>(TopPlayers.class))
+                .uid("tournament-standings")
+                .name("tournament-standings");
 
         return new Outputs(
                 accepted,

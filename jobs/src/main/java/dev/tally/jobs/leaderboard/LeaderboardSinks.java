@@ -3,8 +3,8 @@ package dev.tally.jobs.leaderboard;
 import dev.tally.connectors.cassandra.CassandraConnection;
 import dev.tally.connectors.cassandra.CassandraSink;
 import dev.tally.jobs.kit.ExactlyOnceKafka;
-import dev.tally.jobs.kit.ResultUpserts;
 import dev.tally.jobs.kit.RawArchive;
+import dev.tally.jobs.kit.ResultUpserts;
 import dev.tally.schema.common.DeadLetter;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
 import dev.tally.schema.leaderboard.MatchResult;
@@ -30,16 +30,23 @@ public final class LeaderboardSinks {
                 .name("kafka: " + options.dlqTopic());
         if (outputs.late() != null) {
             outputs.late()
-                    .sinkTo(ExactlyOnceKafka.sink(options, options.lateTopic(), MatchResult.class, MatchResult::getUserId, "late"))
+                    .sinkTo(ExactlyOnceKafka.sink(
+                            options, options.lateTopic(), MatchResult.class, MatchResult::getUserId, "late"))
                     .uid("late-sink")
                     .name("kafka: " + options.lateTopic());
         }
         outputs.updates()
-                .sinkTo(ExactlyOnceKafka.sink(options, options.updatesTopic, LeaderboardUpdate.class, LeaderboardTables::playerKey, "updates"))
+                .sinkTo(ExactlyOnceKafka.sink(
+                        options,
+                        options.updatesTopic,
+                        LeaderboardUpdate.class,
+                        LeaderboardTables::playerKey,
+                        "updates"))
                 .uid("updates-kafka-sink")
                 .name("kafka: " + options.updatesTopic);
         outputs.top()
-                .sinkTo(ExactlyOnceKafka.sink(options, options.topTopic, TopPlayers.class, TopPlayers::getTournament, "top"))
+                .sinkTo(ExactlyOnceKafka.sink(
+                        options, options.topTopic, TopPlayers.class, TopPlayers::getTournament, "top"))
                 .uid("top-kafka-sink")
                 .name("kafka: " + options.topTopic);
 
@@ -52,13 +59,22 @@ public final class LeaderboardSinks {
 
     /** Every result stream into a discarding sink: the DAG's work without any sink's. */
     static void discard(LeaderboardPipeline.Outputs outputs) {
-        outputs.deadLetters().sinkTo(new DiscardingSink<>()).uid("dead-letter-sink").name("discard: dead letters");
+        outputs.deadLetters()
+                .sinkTo(new DiscardingSink<>())
+                .uid("dead-letter-sink")
+                .name("discard: dead letters");
         if (outputs.late() != null) {
             outputs.late().sinkTo(new DiscardingSink<>()).uid("late-sink").name("discard: late");
         }
-        outputs.updates().sinkTo(new DiscardingSink<>()).uid("updates-kafka-sink").name("discard: updates");
+        outputs.updates()
+                .sinkTo(new DiscardingSink<>())
+                .uid("updates-kafka-sink")
+                .name("discard: updates");
         if (outputs.histogram() != null) {
-            outputs.histogram().sinkTo(new DiscardingSink<>()).uid("histogram-cassandra-sink").name("discard: histogram");
+            outputs.histogram()
+                    .sinkTo(new DiscardingSink<>())
+                    .uid("histogram-cassandra-sink")
+                    .name("discard: histogram");
         }
         outputs.top().sinkTo(new DiscardingSink<>()).uid("top-kafka-sink").name("discard: top");
     }
@@ -71,10 +87,18 @@ public final class LeaderboardSinks {
     public static void attachCassandra(
             LeaderboardPipeline.Outputs outputs, CassandraConnection cassandra, CassandraSink.Batching batching) {
         ResultUpserts.attachReleasedOnCheckpoint(
-                outputs.updates(), LeaderboardTables.PLAYER_SCORES, cassandra, batching, "player-scores-cassandra-sink");
+                outputs.updates(),
+                LeaderboardTables.PLAYER_SCORES,
+                cassandra,
+                batching,
+                "player-scores-cassandra-sink");
         if (outputs.histogram() != null) {
             ResultUpserts.attachReleasedOnCheckpoint(
-                    outputs.histogram(), LeaderboardTables.SCORE_HISTOGRAM, cassandra, batching, "histogram-cassandra-sink");
+                    outputs.histogram(),
+                    LeaderboardTables.SCORE_HISTOGRAM,
+                    cassandra,
+                    batching,
+                    "histogram-cassandra-sink");
         }
         ResultUpserts.attachReleasedOnCheckpoint(
                 outputs.top(), LeaderboardTables.TOP_PLAYERS, cassandra, batching, "top-players-cassandra-sink");

@@ -25,7 +25,6 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
@@ -62,38 +61,39 @@ public final class LeaderboardSqlQuery {
     }
 
     /** The query's DAG from decoded results to the job's result streams, in {@code tables} as {@link SqlTables#create} sets it up. */
-    public static LeaderboardPipeline.Outputs build(StreamTableEnvironment tables, DataStream<Decoded<MatchResult>> input, int topK) {
-        SingleOutputStreamOperator<MatchResult> accepted =
-                input.process(new RouteInvalidRecords<>(), new AvroTypeInfo<>(MatchResult.class))
-                        .uid("route-invalid-results")
-                        .name("route-invalid-results");
-        tables.createTemporaryView("results", tables.fromDataStream(accepted.map(new ResultRow(), rowType()).name("result-rows")));
+    public static LeaderboardPipeline.Outputs build(
+            StreamTableEnvironment tables, DataStream<Decoded<MatchResult>> input, int topK) {
+        SingleOutputStreamOperator<MatchResult> accepted = input.process(
+                        new RouteInvalidRecords<>(), new AvroTypeInfo<>(MatchResult.class))
+                .uid("route-invalid-results")
+                .name("route-invalid-results");
+        tables.createTemporaryView(
+                "results",
+                tables.fromDataStream(accepted.map(new ResultRow(), rowType()).name("result-rows")));
 
-        Table scores = tables.sqlQuery(
-                "SELECT tournament, user_id, SUM(points) AS score,"
-                        + " COALESCE(MAX(CASE WHEN points > 0 THEN ts END), MIN(ts)) AS reached_at"
-                        + " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY tournament, match_id, user_id"
-                        + "   ORDER BY revision DESC) AS version FROM results)"
-                        + " WHERE version = 1"
-                        + " GROUP BY tournament, user_id");
+        Table scores = tables.sqlQuery("SELECT tournament, user_id, SUM(points) AS score,"
+                + " COALESCE(MAX(CASE WHEN points > 0 THEN ts END), MIN(ts)) AS reached_at"
+                + " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY tournament, match_id, user_id"
+                + "   ORDER BY revision DESC) AS version FROM results)"
+                + " WHERE version = 1"
+                + " GROUP BY tournament, user_id");
         // Once to a stream, which both the sinks and the Top-N read: two queries over the scores view
         // would each plan its own deduplication and aggregation.
         DataStream<Row> scoreChanges = tables.toChangelogStream(scores);
         tables.createTemporaryView("scores", tables.fromChangelogStream(scoreChanges));
-        DataStream<LeaderboardUpdate> updates =
-                scoreChanges.flatMap(new ToUpdate(), new AvroTypeInfo<>(LeaderboardUpdate.class)).name("to-leaderboard-update");
+        DataStream<LeaderboardUpdate> updates = scoreChanges
+                .flatMap(new ToUpdate(), new AvroTypeInfo<>(LeaderboardUpdate.class))
+                .name("to-leaderboard-update");
 
-        Table top = tables.sqlQuery(
-                "SELECT tournament, user_id, score, reached_at, place FROM ("
-                        + " SELECT *, ROW_NUMBER() OVER (PARTITION BY tournament ORDER BY score DESC, reached_at ASC, user_id ASC) AS place"
-                        + " FROM scores)"
-                        + " WHERE place <= " + topK);
-        SingleOutputStreamOperator<TopPlayers> lists =
-                tables.toChangelogStream(top)
-                        .keyBy(row -> row.<String>getFieldAs("tournament"), Types.STRING)
-                        .process(new TopListFromChangelog(), new AvroTypeInfo<>(TopPlayers.class))
-                        .uid("top-list-from-changelog")
-                        .name("top-list-from-changelog");
+        Table top = tables.sqlQuery("SELECT tournament, user_id, score, reached_at, place FROM ("
+                + " SELECT *, ROW_NUMBER() OVER (PARTITION BY tournament ORDER BY score DESC, reached_at ASC, user_id ASC) AS place"
+                + " FROM scores)"
+                + " WHERE place <= " + topK);
+        SingleOutputStreamOperator<TopPlayers> lists = tables.toChangelogStream(top)
+                .keyBy(row -> row.<String>getFieldAs("tournament"), Types.STRING)
+                .process(new TopListFromChangelog(), new AvroTypeInfo<>(TopPlayers.class))
+                .uid("top-list-from-changelog")
+                .name("top-list-from-changelog");
 
         // No horizon, so nothing is late; no histogram.
         return new LeaderboardPipeline.Outputs(
@@ -103,7 +103,12 @@ public final class LeaderboardSqlQuery {
     private static TypeInformation<Row> rowType() {
         return Types.ROW_NAMED(
                 new String[] {"tournament", "match_id", "user_id", "points", "ts", "revision"},
-                Types.STRING, Types.STRING, Types.STRING, Types.INT, Types.LONG, Types.INT);
+                Types.STRING,
+                Types.STRING,
+                Types.STRING,
+                Types.INT,
+                Types.LONG,
+                Types.INT);
     }
 
     /** An accepted result as a row of the {@code results} table, its tournament as the job names it. */
@@ -112,7 +117,13 @@ public final class LeaderboardSqlQuery {
 
         @Override
         public Row map(MatchResult r) {
-            return Row.of(Tournaments.of(r.getGame(), r.getTs()), r.getMatchId(), r.getUserId(), r.getPoints(), r.getTs(), r.getRevision());
+            return Row.of(
+                    Tournaments.of(r.getGame(), r.getTs()),
+                    r.getMatchId(),
+                    r.getUserId(),
+                    r.getPoints(),
+                    r.getTs(),
+                    r.getRevision());
         }
     }
 
@@ -141,7 +152,9 @@ public final class LeaderboardSqlQuery {
 
         @Override
         public void open(OpenContext openContext) {
-            positions = getRuntimeContext().getMapState(new MapStateDescriptor<>("positions", Types.LONG, new AvroTypeInfo<>(RankedPlayer.class)));
+            positions = getRuntimeContext()
+                    .getMapState(
+                            new MapStateDescriptor<>("positions", Types.LONG, new AvroTypeInfo<>(RankedPlayer.class)));
             lastAsOf = getRuntimeContext().getState(new ValueStateDescriptor<>("last-as-of", Types.LONG));
         }
 
@@ -157,7 +170,9 @@ public final class LeaderboardSqlQuery {
                 }
                 return;
             }
-            positions.put(position, new RankedPlayer(user, row.<Integer>getFieldAs("score").longValue(), position, reachedAt));
+            positions.put(
+                    position,
+                    new RankedPlayer(user, row.<Integer>getFieldAs("score").longValue(), position, reachedAt));
             TreeMap<Long, RankedPlayer> ordered = new TreeMap<>();
             for (Map.Entry<Long, RankedPlayer> entry : positions.entries()) {
                 ordered.put(entry.getKey(), entry.getValue());

@@ -17,43 +17,43 @@ import java.util.List;
 public final class LeaderboardTables {
 
     /** Every player's score, one partition per (tournament, player). */
-    public static final ResultTable<LeaderboardUpdate> PLAYER_SCORES =
-            ResultTable.of(
-                    "leaderboard_player_scores",
-                    2,
-                    List.of("tournament", "user_id"),
-                    List.of("score", "reached_at"),
-                    u -> new Object[] {u.getTournament(), u.getUserId(), u.getScore(), Instant.ofEpochMilli(u.getReachedAt())},
-                    row -> new LeaderboardUpdate(
-                            row.getString("tournament"),
-                            row.getString("user_id"),
-                            row.getLong("score"),
-                            row.getInstant("reached_at").toEpochMilli()));
+    public static final ResultTable<LeaderboardUpdate> PLAYER_SCORES = ResultTable.of(
+            "leaderboard_player_scores",
+            2,
+            List.of("tournament", "user_id"),
+            List.of("score", "reached_at"),
+            u -> new Object[] {u.getTournament(), u.getUserId(), u.getScore(), Instant.ofEpochMilli(u.getReachedAt())},
+            row -> new LeaderboardUpdate(
+                    row.getString("tournament"),
+                    row.getString("user_id"),
+                    row.getLong("score"),
+                    row.getInstant("reached_at").toEpochMilli()));
 
     /** Players per score and above it: a rank is one read. */
-    public static final ResultTable<ScoreBucket> SCORE_HISTOGRAM =
-            ResultTable.of(
-                    "leaderboard_score_histogram",
-                    1,
-                    List.of("tournament", "score"),
-                    List.of("players", "players_above"),
-                    b -> new Object[] {b.getTournament(), b.getScore(), b.getPlayers(), b.getPlayersAbove()},
-                    row -> new ScoreBucket(
-                            row.getString("tournament"), row.getLong("score"), row.getLong("players"), row.getLong("players_above")));
+    public static final ResultTable<ScoreBucket> SCORE_HISTOGRAM = ResultTable.of(
+            "leaderboard_score_histogram",
+            1,
+            List.of("tournament", "score"),
+            List.of("players", "players_above"),
+            b -> new Object[] {b.getTournament(), b.getScore(), b.getPlayers(), b.getPlayersAbove()},
+            row -> new ScoreBucket(
+                    row.getString("tournament"),
+                    row.getLong("score"),
+                    row.getLong("players"),
+                    row.getLong("players_above")));
 
     /**
      * The newest top K per tournament. The write timestamp is the list's as-of time, so an older list
      * never overwrites a newer one whatever order the writes arrive in.
      */
-    public static final ResultTable<TopPlayers> TOP_PLAYERS =
-            ResultTable.of(
-                            "leaderboard_top_players",
-                            1,
-                            List.of("tournament"),
-                            List.of("as_of", "complete", "user_ids", "scores", "ranks", "reached_ats"),
-                            LeaderboardTables::topRow,
-                            LeaderboardTables::readTop)
-                    .withWriteTimestamp(t -> t.getAsOf() * 1000);
+    public static final ResultTable<TopPlayers> TOP_PLAYERS = ResultTable.of(
+                    "leaderboard_top_players",
+                    1,
+                    List.of("tournament"),
+                    List.of("as_of", "complete", "user_ids", "scores", "ranks", "reached_ats"),
+                    LeaderboardTables::topRow,
+                    LeaderboardTables::readTop)
+            .withWriteTimestamp(t -> t.getAsOf() * 1000);
 
     public static final List<ResultTable<?>> ALL = List.of(PLAYER_SCORES, SCORE_HISTOGRAM, TOP_PLAYERS);
 
@@ -84,8 +84,13 @@ public final class LeaderboardTables {
         List<Instant> reached = row.getList("reached_ats", Instant.class);
         List<RankedPlayer> players = new ArrayList<>(users.size());
         for (int i = 0; i < users.size(); i++) {
-            players.add(new RankedPlayer(users.get(i), scores.get(i), ranks.get(i), reached.get(i).toEpochMilli()));
+            players.add(new RankedPlayer(
+                    users.get(i), scores.get(i), ranks.get(i), reached.get(i).toEpochMilli()));
         }
-        return new TopPlayers(row.getString("tournament"), row.getInstant("as_of").toEpochMilli(), row.getBoolean("complete"), players);
+        return new TopPlayers(
+                row.getString("tournament"),
+                row.getInstant("as_of").toEpochMilli(),
+                row.getBoolean("complete"),
+                players);
     }
 }

@@ -35,25 +35,29 @@ public final class MatchValidator implements RecordValidator<MatchResult> {
             return new Rejection("MISSING_FIELD", "game is empty");
         }
         if (result.getGame().indexOf('#') >= 0) {
-            return new Rejection("INVALID_FIELD", "game contains '#', which separates a tournament's game from its month");
+            return new Rejection(
+                    "INVALID_FIELD", "game contains '#', which separates a tournament's game from its month");
         }
         if (result.getRevision() < 0) {
             return new Rejection("INVALID_FIELD", "revision " + result.getRevision() + " is negative");
         }
         if (result.getPoints() < 0 || result.getPoints() > maxPoints) {
-            return new Rejection("POINTS_OUT_OF_RANGE", "points " + result.getPoints() + " are outside [0, " + maxPoints + "]");
+            return new Rejection(
+                    "POINTS_OUT_OF_RANGE", "points " + result.getPoints() + " are outside [0, " + maxPoints + "]");
         }
         long ts = result.getTs();
         if (kafkaTimestamp >= 0) {
             if (ts < kafkaTimestamp - maxAgeMillis) {
                 return new Rejection(
                         "TIMESTAMP_OUT_OF_RANGE",
-                        "ts " + ts + " is more than " + Duration.ofMillis(maxAgeMillis) + " before the Kafka timestamp " + kafkaTimestamp);
+                        "ts " + ts + " is more than " + Duration.ofMillis(maxAgeMillis) + " before the Kafka timestamp "
+                                + kafkaTimestamp);
             }
             if (ts > kafkaTimestamp + maxFutureMillis) {
                 return new Rejection(
                         "TIMESTAMP_OUT_OF_RANGE",
-                        "ts " + ts + " is more than " + Duration.ofMillis(maxFutureMillis) + " after the Kafka timestamp " + kafkaTimestamp);
+                        "ts " + ts + " is more than " + Duration.ofMillis(maxFutureMillis)
+                                + " after the Kafka timestamp " + kafkaTimestamp);
             }
         }
         return null;

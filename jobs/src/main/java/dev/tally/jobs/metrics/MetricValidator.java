@@ -46,7 +46,8 @@ public final class MetricValidator implements RecordValidator<MetricPoint> {
         for (Map.Entry<String, String> label : point.getLabels().entrySet()) {
             String key = label.getKey();
             if (key.length() > MAX_LABEL_KEY) {
-                return new Rejection(FieldLimits.REASON, "label key of " + key.length() + " characters, more than " + MAX_LABEL_KEY);
+                return new Rejection(
+                        FieldLimits.REASON, "label key of " + key.length() + " characters, more than " + MAX_LABEL_KEY);
             }
             if (!LABEL_KEY.matcher(key).matches()) {
                 return new Rejection("INVALID_FIELD", "label key '" + key + "' does not match " + LABEL_KEY);
@@ -54,11 +55,13 @@ public final class MetricValidator implements RecordValidator<MetricPoint> {
             if (label.getValue().length() > MAX_LABEL_VALUE) {
                 return new Rejection(
                         FieldLimits.REASON,
-                        "label " + key + " has a value of " + label.getValue().length() + " characters, more than " + MAX_LABEL_VALUE);
+                        "label " + key + " has a value of " + label.getValue().length() + " characters, more than "
+                                + MAX_LABEL_VALUE);
             }
         }
         if (point.getKind() == MetricKind.GAUGE && MetricKinds.namedAsCounter(name)) {
-            return new Rejection("INVALID_FIELD", "kind GAUGE on " + name + ": a name ending in _total or _count is a counter's");
+            return new Rejection(
+                    "INVALID_FIELD", "kind GAUGE on " + name + ": a name ending in _total or _count is a counter's");
         }
         if (!Double.isFinite(point.getValue())) {
             return new Rejection("INVALID_VALUE", "value " + point.getValue() + " is not a finite number");
@@ -68,12 +71,14 @@ public final class MetricValidator implements RecordValidator<MetricPoint> {
             if (ts < kafkaTimestamp - maxAgeMillis) {
                 return new Rejection(
                         "TIMESTAMP_OUT_OF_RANGE",
-                        "ts " + ts + " is more than " + Duration.ofMillis(maxAgeMillis) + " before the Kafka timestamp " + kafkaTimestamp);
+                        "ts " + ts + " is more than " + Duration.ofMillis(maxAgeMillis) + " before the Kafka timestamp "
+                                + kafkaTimestamp);
             }
             if (ts > kafkaTimestamp + maxFutureMillis) {
                 return new Rejection(
                         "TIMESTAMP_OUT_OF_RANGE",
-                        "ts " + ts + " is more than " + Duration.ofMillis(maxFutureMillis) + " after the Kafka timestamp " + kafkaTimestamp);
+                        "ts " + ts + " is more than " + Duration.ofMillis(maxFutureMillis)
+                                + " after the Kafka timestamp " + kafkaTimestamp);
             }
         }
         return null;

@@ -66,7 +66,8 @@ public final class MetricsJob implements TallyJob<MetricPoint, MetricsOptions, M
     }
 
     @Override
-    public void attachReplaySinks(MetricsPipeline.Outputs results, MetricsOptions options, CassandraConnection replayKeyspace) {
+    public void attachReplaySinks(
+            MetricsPipeline.Outputs results, MetricsOptions options, CassandraConnection replayKeyspace) {
         MetricsSinks.attachCassandra(results, options, replayKeyspace, CassandraSink.Batching.DEFAULT);
     }
 

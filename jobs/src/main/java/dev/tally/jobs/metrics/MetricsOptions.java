@@ -27,18 +27,24 @@ public final class MetricsOptions extends JobOptions {
 
     @Option(
             names = "--alert-rules",
-            description = "YAML file of alert rules (Prometheus's layout; the job's README has the expressions); without it no alerts.")
+            description =
+                    "YAML file of alert rules (Prometheus's layout; the job's README has the expressions); without it no alerts.")
     public Path alertRules;
 
     @Option(
             names = "--allowed-lateness",
-            description = "How long after a minute's end a point still changes its rollups; later ones are late (default: ${DEFAULT-VALUE}).")
+            description =
+                    "How long after a minute's end a point still changes its rollups; later ones are late (default: ${DEFAULT-VALUE}).")
     public Duration allowedLateness = Duration.ofMinutes(5);
 
-    @Option(names = "--minute-retention", description = "How long minute rollups are kept after their minute (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--minute-retention",
+            description = "How long minute rollups are kept after their minute (default: ${DEFAULT-VALUE}).")
     public Duration minuteRetention = Duration.ofDays(30);
 
-    @Option(names = "--hour-retention", description = "How long hour rollups are kept after their hour (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--hour-retention",
+            description = "How long hour rollups are kept after their hour (default: ${DEFAULT-VALUE}).")
     public Duration hourRetention = Duration.ofDays(365);
 
     public MetricsOptions() {
@@ -52,7 +58,8 @@ public final class MetricsOptions extends JobOptions {
             throw new IllegalArgumentException("--allowed-lateness must not be negative, was " + allowedLateness);
         }
         if (minuteRetention.compareTo(Duration.ofMinutes(1)) < 0 || hourRetention.compareTo(Duration.ofHours(1)) < 0) {
-            throw new IllegalArgumentException("--minute-retention must be at least 1 minute and --hour-retention 1 hour");
+            throw new IllegalArgumentException(
+                    "--minute-retention must be at least 1 minute and --hour-retention 1 hour");
         }
     }
 

@@ -6,8 +6,8 @@ import dev.tally.jobs.metrics.alerts.AlertRule;
 import dev.tally.jobs.metrics.alerts.EvaluateAlerts;
 import dev.tally.jobs.metrics.alerts.MatchAlertRules;
 import dev.tally.jobs.metrics.alerts.RuleSample;
-import dev.tally.jobs.metrics.functions.RollupSeries;
 import dev.tally.jobs.metrics.functions.PreAggregateMinutes;
+import dev.tally.jobs.metrics.functions.RollupSeries;
 import dev.tally.jobs.metrics.functions.SeriesPoint;
 import dev.tally.jobs.metrics.functions.SeriesPoints;
 import dev.tally.jobs.metrics.functions.ToSeriesPoint;
@@ -44,21 +44,24 @@ public final class MetricsPipeline {
             DataStream<AlertEvent> alerts) {}
 
     public static Outputs build(
-            DataStream<Decoded<MetricPoint>> input, Duration allowedLateness, String inputTopic, List<AlertRule> rules) {
-        SingleOutputStreamOperator<MetricPoint> accepted =
-                input.process(new RouteInvalidRecords<>(), new AvroTypeInfo<>(MetricPoint.class))
-                        .uid("route-invalid-points")
-                        .name("route-invalid-points");
+            DataStream<Decoded<MetricPoint>> input,
+            Duration allowedLateness,
+            String inputTopic,
+            List<AlertRule> rules) {
+        SingleOutputStreamOperator<MetricPoint> accepted = input.process(
+                        new RouteInvalidRecords<>(), new AvroTypeInfo<>(MetricPoint.class))
+                .uid("route-invalid-points")
+                .name("route-invalid-points");
 
-        SingleOutputStreamOperator<MetricRollup> rollups =
-                accepted.map(new ToSeriesPoint(), TypeInformation.of(SeriesPoint.class))
-                        .name("to-series-point")
-                        .transform("pre-aggregate-minutes", TypeInformation.of(SeriesPoints.class), new PreAggregateMinutes())
-                        .uid("pre-aggregate-minutes")
-                        .keyBy(batch -> batch.key, Types.STRING)
-                        .process(new RollupSeries(allowedLateness, inputTopic), new AvroTypeInfo<>(MetricRollup.class))
-                        .uid("rollup-series")
-                        .name("rollup-series");
+        SingleOutputStreamOperator<MetricRollup> rollups = accepted.map(
+                        new ToSeriesPoint(), TypeInformation.of(SeriesPoint.class))
+                .name("to-series-point")
+                .transform("pre-aggregate-minutes", TypeInformation.of(SeriesPoints.class), new PreAggregateMinutes())
+                .uid("pre-aggregate-minutes")
+                .keyBy(batch -> batch.key, Types.STRING)
+                .process(new RollupSeries(allowedLateness, inputTopic), new AvroTypeInfo<>(MetricRollup.class))
+                .uid("rollup-series")
+                .name("rollup-series");
 
         DataStream<AlertEvent> alerts = rules.isEmpty()
                 ? null
@@ -71,7 +74,8 @@ public final class MetricsPipeline {
 
         return new Outputs(
                 accepted,
-                accepted.getSideOutput(RouteInvalidRecords.DEAD_LETTERS).union(rollups.getSideOutput(RollupSeries.CONFLICTS)),
+                accepted.getSideOutput(RouteInvalidRecords.DEAD_LETTERS)
+                        .union(rollups.getSideOutput(RollupSeries.CONFLICTS)),
                 rollups.getSideOutput(RollupSeries.LATE),
                 rollups,
                 alerts);

@@ -5,8 +5,8 @@ import dev.tally.connectors.cassandra.CassandraSink;
 import dev.tally.jobs.kit.ExactlyOnceKafka;
 import dev.tally.jobs.kit.RawArchive;
 import dev.tally.jobs.kit.ResultUpserts;
-import dev.tally.jobs.metrics.functions.SeriesKeys;
 import dev.tally.jobs.metrics.alerts.AlertEvents;
+import dev.tally.jobs.metrics.functions.SeriesKeys;
 import dev.tally.schema.common.DeadLetter;
 import dev.tally.schema.metrics.AlertEvent;
 import dev.tally.schema.metrics.MetricPoint;
@@ -21,13 +21,22 @@ public final class MetricsSinks {
 
     public static void attach(MetricsPipeline.Outputs outputs, MetricsOptions options) {
         if (options.discardResults) {
-            outputs.deadLetters().sinkTo(new DiscardingSink<>()).uid("dead-letter-sink").name("discard: dead letters");
+            outputs.deadLetters()
+                    .sinkTo(new DiscardingSink<>())
+                    .uid("dead-letter-sink")
+                    .name("discard: dead letters");
             if (outputs.late() != null) {
                 outputs.late().sinkTo(new DiscardingSink<>()).uid("late-sink").name("discard: late");
             }
-            outputs.rollups().sinkTo(new DiscardingSink<>()).uid("rollups-kafka-sink").name("discard: rollups");
+            outputs.rollups()
+                    .sinkTo(new DiscardingSink<>())
+                    .uid("rollups-kafka-sink")
+                    .name("discard: rollups");
             if (outputs.alerts() != null) {
-                outputs.alerts().sinkTo(new DiscardingSink<>()).uid("alerts-kafka-sink").name("discard: alerts");
+                outputs.alerts()
+                        .sinkTo(new DiscardingSink<>())
+                        .uid("alerts-kafka-sink")
+                        .name("discard: alerts");
             }
             return;
         }
@@ -37,22 +46,30 @@ public final class MetricsSinks {
                 .name("kafka: " + options.dlqTopic());
         if (outputs.late() != null) {
             outputs.late()
-                    .sinkTo(ExactlyOnceKafka.sink(options, options.lateTopic(), MetricPoint.class, p -> SeriesKeys.of(p.getName(), p.getLabels()), "late"))
+                    .sinkTo(ExactlyOnceKafka.sink(
+                            options,
+                            options.lateTopic(),
+                            MetricPoint.class,
+                            p -> SeriesKeys.of(p.getName(), p.getLabels()),
+                            "late"))
                     .uid("late-sink")
                     .name("kafka: " + options.lateTopic());
         }
         outputs.rollups()
-                .sinkTo(ExactlyOnceKafka.sink(options, options.rollupsTopic, MetricRollup.class, MetricRollup::getSeriesKey, "rollups"))
+                .sinkTo(ExactlyOnceKafka.sink(
+                        options, options.rollupsTopic, MetricRollup.class, MetricRollup::getSeriesKey, "rollups"))
                 .uid("rollups-kafka-sink")
                 .name("kafka: " + options.rollupsTopic);
         if (outputs.alerts() != null) {
             outputs.alerts()
-                    .sinkTo(ExactlyOnceKafka.sink(options, options.alertsTopic, AlertEvent.class, AlertEvents::kafkaKey, "alerts"))
+                    .sinkTo(ExactlyOnceKafka.sink(
+                            options, options.alertsTopic, AlertEvent.class, AlertEvents::kafkaKey, "alerts"))
                     .uid("alerts-kafka-sink")
                     .name("kafka: " + options.alertsTopic);
         }
 
-        attachCassandra(outputs, options, options.cassandraConnection(options.keyspace), options.cassandraSinkBatching());
+        attachCassandra(
+                outputs, options, options.cassandraConnection(options.keyspace), options.cassandraSinkBatching());
 
         if (options.archiveDir != null) {
             RawArchive.attach(outputs.accepted(), MetricPoint.class, MetricPoint::getTs, options);
@@ -61,18 +78,33 @@ public final class MetricsSinks {
 
     /** The rollup and alert tables, in the connection's keyspace (live, or a replay's own), rollups with the options' retention. */
     public static void attachCassandra(
-            MetricsPipeline.Outputs outputs, MetricsOptions options, CassandraConnection cassandra, CassandraSink.Batching batching) {
-        DataStream<MetricRollup> minutes =
-                outputs.rollups().filter(r -> r.getResolution().equals(MetricsTables.MINUTE)).name("minute-rollups");
-        DataStream<MetricRollup> hours =
-                outputs.rollups().filter(r -> r.getResolution().equals(MetricsTables.HOUR)).name("hour-rollups");
+            MetricsPipeline.Outputs outputs,
+            MetricsOptions options,
+            CassandraConnection cassandra,
+            CassandraSink.Batching batching) {
+        DataStream<MetricRollup> minutes = outputs.rollups()
+                .filter(r -> r.getResolution().equals(MetricsTables.MINUTE))
+                .name("minute-rollups");
+        DataStream<MetricRollup> hours = outputs.rollups()
+                .filter(r -> r.getResolution().equals(MetricsTables.HOUR))
+                .name("hour-rollups");
         ResultUpserts.attach(
-                minutes, MetricsTables.rollups(MetricsTables.MINUTE, options.minuteRetention), cassandra, batching, "minute-rollups-cassandra-sink");
+                minutes,
+                MetricsTables.rollups(MetricsTables.MINUTE, options.minuteRetention),
+                cassandra,
+                batching,
+                "minute-rollups-cassandra-sink");
         ResultUpserts.attach(
-                hours, MetricsTables.rollups(MetricsTables.HOUR, options.hourRetention), cassandra, batching, "hour-rollups-cassandra-sink");
+                hours,
+                MetricsTables.rollups(MetricsTables.HOUR, options.hourRetention),
+                cassandra,
+                batching,
+                "hour-rollups-cassandra-sink");
         if (outputs.alerts() != null) {
-            ResultUpserts.attach(outputs.alerts(), MetricsTables.ALERT_STATE, cassandra, batching, "alert-state-cassandra-sink");
-            ResultUpserts.attach(outputs.alerts(), MetricsTables.ALERT_HISTORY, cassandra, batching, "alert-history-cassandra-sink");
+            ResultUpserts.attach(
+                    outputs.alerts(), MetricsTables.ALERT_STATE, cassandra, batching, "alert-state-cassandra-sink");
+            ResultUpserts.attach(
+                    outputs.alerts(), MetricsTables.ALERT_HISTORY, cassandra, batching, "alert-history-cassandra-sink");
         }
     }
 }

@@ -10,8 +10,10 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 public final class MetricsSqlJob extends SqlYardstick<MetricPoint, MetricsOptions, MetricsPipeline.Outputs> {
 
     public MetricsSqlJob() {
-        super(new MetricsJob(), "The metrics job's 1-minute rollups in Flink SQL (no dedup, conflicts, counter increases, lateness or"
-                + " hours), the yardstick of ./tally bench metrics.");
+        super(
+                new MetricsJob(),
+                "The metrics job's 1-minute rollups in Flink SQL (no dedup, conflicts, counter increases, lateness or"
+                        + " hours), the yardstick of ./tally bench metrics.");
     }
 
     public static void main(String[] args) throws Exception {

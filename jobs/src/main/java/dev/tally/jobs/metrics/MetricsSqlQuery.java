@@ -62,10 +62,10 @@ public final class MetricsSqlQuery {
 
     /** The query's DAG from decoded points to the job's result streams, in {@code tables} as {@link #tables} sets it up. */
     public static MetricsPipeline.Outputs build(StreamTableEnvironment tables, DataStream<Decoded<MetricPoint>> input) {
-        SingleOutputStreamOperator<MetricPoint> accepted =
-                input.process(new RouteInvalidRecords<>(), new AvroTypeInfo<>(MetricPoint.class))
-                        .uid("route-invalid-points")
-                        .name("route-invalid-points");
+        SingleOutputStreamOperator<MetricPoint> accepted = input.process(
+                        new RouteInvalidRecords<>(), new AvroTypeInfo<>(MetricPoint.class))
+                .uid("route-invalid-points")
+                .name("route-invalid-points");
         tables.createTemporaryView(
                 "points",
                 tables.fromDataStream(
@@ -75,26 +75,30 @@ public final class MetricsSqlQuery {
                                 .watermark("rowtime", "SOURCE_WATERMARK()")
                                 .build()));
 
-        DataStream<MetricRollup> rollups =
-                tables.toDataStream(tables.sqlQuery(
-                                "SELECT series_key, window_start, COUNT(*) AS samples, SUM(point_value) AS total,"
-                                        + " MIN(point_value) AS lowest, MAX(point_value) AS highest,"
-                                        + " FIRST_VALUE(point_value) AS first_sample, MIN(ts) AS first_ts,"
-                                        + " LAST_VALUE(point_value) AS last_sample, MAX(ts) AS last_ts,"
-                                        + " MAX(is_counter) AS is_counter"
-                                        + " FROM TABLE(TUMBLE(TABLE points, DESCRIPTOR(rowtime), INTERVAL '1' MINUTE))"
-                                        + " GROUP BY series_key, window_start, window_end"))
-                        .map(new ToMetricRollup(), new AvroTypeInfo<>(MetricRollup.class))
-                        .name("to-metric-rollup");
+        DataStream<MetricRollup> rollups = tables.toDataStream(tables.sqlQuery(
+                        "SELECT series_key, window_start, COUNT(*) AS samples, SUM(point_value) AS total,"
+                                + " MIN(point_value) AS lowest, MAX(point_value) AS highest,"
+                                + " FIRST_VALUE(point_value) AS first_sample, MIN(ts) AS first_ts,"
+                                + " LAST_VALUE(point_value) AS last_sample, MAX(ts) AS last_ts,"
+                                + " MAX(is_counter) AS is_counter"
+                                + " FROM TABLE(TUMBLE(TABLE points, DESCRIPTOR(rowtime), INTERVAL '1' MINUTE))"
+                                + " GROUP BY series_key, window_start, window_end"))
+                .map(new ToMetricRollup(), new AvroTypeInfo<>(MetricRollup.class))
+                .name("to-metric-rollup");
 
         // SQL window aggregations drop late rows without a trace, and there are no conflicts, so the
         // dead letters are the undecodable and invalid records alone and there is no late stream.
-        return new MetricsPipeline.Outputs(accepted, accepted.getSideOutput(RouteInvalidRecords.DEAD_LETTERS), null, rollups, null);
+        return new MetricsPipeline.Outputs(
+                accepted, accepted.getSideOutput(RouteInvalidRecords.DEAD_LETTERS), null, rollups, null);
     }
 
     private static TypeInformation<Row> rowType() {
         return Types.ROW_NAMED(
-                new String[] {"series_key", "ts", "point_value", "is_counter"}, Types.STRING, Types.LONG, Types.DOUBLE, Types.BOOLEAN);
+                new String[] {"series_key", "ts", "point_value", "is_counter"},
+                Types.STRING,
+                Types.LONG,
+                Types.DOUBLE,
+                Types.BOOLEAN);
     }
 
     /** An accepted point as a row of the {@code points} table, keyed and typed as the job does it. */

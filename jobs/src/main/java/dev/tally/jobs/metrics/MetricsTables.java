@@ -27,15 +27,29 @@ public final class MetricsTables {
     public static final String MINUTE = "1m";
     public static final String HOUR = "1h";
 
-    private static final List<String> VALUES =
-            List.of("count", "sum", "min", "max", "first", "first_ts", "last", "last_ts", "increase", "resets", "kind", "sketch");
-    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);
+    private static final List<String> VALUES = List.of(
+            "count",
+            "sum",
+            "min",
+            "max",
+            "first",
+            "first_ts",
+            "last",
+            "last_ts",
+            "increase",
+            "resets",
+            "kind",
+            "sketch");
+    private static final DateTimeFormatter MONTH =
+            DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);
 
     /** Minute rollups, one partition per (series, UTC day). */
-    public static final ResultTable<MetricRollup> MINUTE_ROLLUPS = rollups("metric_rollups_1m", "day", MINUTE, Duration.ofDays(30));
+    public static final ResultTable<MetricRollup> MINUTE_ROLLUPS =
+            rollups("metric_rollups_1m", "day", MINUTE, Duration.ofDays(30));
 
     /** Hour rollups, one partition per (series, UTC month). */
-    public static final ResultTable<MetricRollup> HOUR_ROLLUPS = rollups("metric_rollups_1h", "month", HOUR, Duration.ofDays(365));
+    public static final ResultTable<MetricRollup> HOUR_ROLLUPS =
+            rollups("metric_rollups_1h", "month", HOUR, Duration.ofDays(365));
 
     /**
      * Each alert's latest state, one row per alert (rule and labels), partitioned by the alert's name:
@@ -66,23 +80,23 @@ public final class MetricsTables {
      * rollups must not rewrite.
      */
     public static final ResultTable<AlertEvent> ALERT_HISTORY = ResultTable.of(
-                    "alert_history",
-                    2,
-                    List.of("alert", "labels_key", "ts", "state"),
-                    List.of("id", "labels", "severity", "value", "threshold", "active_since"),
-                    e -> new Object[] {
-                        e.getAlert(),
-                        AlertEvents.labelsKey(e.getLabels()),
-                        Instant.ofEpochMilli(e.getTs()),
-                        e.getState(),
-                        e.getId(),
-                        e.getLabels(),
-                        e.getSeverity(),
-                        e.getValue(),
-                        e.getThreshold(),
-                        Instant.ofEpochMilli(e.getActiveSince())
-                    },
-                    row -> alert(row, row.getInstant("ts").toEpochMilli(), row.getString("id")));
+            "alert_history",
+            2,
+            List.of("alert", "labels_key", "ts", "state"),
+            List.of("id", "labels", "severity", "value", "threshold", "active_since"),
+            e -> new Object[] {
+                e.getAlert(),
+                AlertEvents.labelsKey(e.getLabels()),
+                Instant.ofEpochMilli(e.getTs()),
+                e.getState(),
+                e.getId(),
+                e.getLabels(),
+                e.getSeverity(),
+                e.getValue(),
+                e.getThreshold(),
+                Instant.ofEpochMilli(e.getActiveSince())
+            },
+            row -> alert(row, row.getInstant("ts").toEpochMilli(), row.getString("id")));
 
     public static final List<ResultTable<?>> ALL = List.of(MINUTE_ROLLUPS, HOUR_ROLLUPS, ALERT_STATE, ALERT_HISTORY);
 
@@ -106,7 +120,8 @@ public final class MetricsTables {
         return rollup.getBucketStart() + (rollup.getResolution().equals(MINUTE) ? 60_000L : 3_600_000L);
     }
 
-    private static ResultTable<MetricRollup> rollups(String table, String period, String resolution, Duration retention) {
+    private static ResultTable<MetricRollup> rollups(
+            String table, String period, String resolution, Duration retention) {
         boolean minutes = resolution.equals(MINUTE);
         long retentionMillis = retention.toMillis();
         return ResultTable.of(
@@ -116,7 +131,8 @@ public final class MetricsTables {
                         VALUES,
                         r -> new Object[] {
                             r.getSeriesKey(),
-                            minutes ? LocalDate.ofInstant(Instant.ofEpochMilli(r.getBucketStart()), ZoneOffset.UTC)
+                            minutes
+                                    ? LocalDate.ofInstant(Instant.ofEpochMilli(r.getBucketStart()), ZoneOffset.UTC)
                                     : MONTH.format(Instant.ofEpochMilli(r.getBucketStart())),
                             Instant.ofEpochMilli(r.getBucketStart()),
                             r.getCount(),

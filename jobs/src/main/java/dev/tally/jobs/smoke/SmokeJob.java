@@ -1,10 +1,10 @@
 package dev.tally.jobs.smoke;
 
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
@@ -22,13 +22,11 @@ public final class SmokeJob {
     public static void main(String[] args) throws Exception {
         long count = args.length > 0 ? Long.parseLong(args[0]) : 100_000;
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        DataStream<Long> numbers =
-                env.fromSource(
-                                new DataGeneratorSource<>(
-                                        i -> i, count, RateLimiterStrategy.perSecond(50_000), Types.LONG),
-                                WatermarkStrategy.noWatermarks(),
-                                "numbers")
-                        .uid("numbers");
+        DataStream<Long> numbers = env.fromSource(
+                        new DataGeneratorSource<>(i -> i, count, RateLimiterStrategy.perSecond(50_000), Types.LONG),
+                        WatermarkStrategy.noWatermarks(),
+                        "numbers")
+                .uid("numbers");
         numbers.keyBy(n -> n % 10)
                 .process(new CountPerKey())
                 .uid("count-per-key")
@@ -48,8 +46,7 @@ public final class SmokeJob {
         }
 
         @Override
-        public void processElement(Long value, Context ctx, Collector<Tuple2<Long, Long>> out)
-                throws Exception {
+        public void processElement(Long value, Context ctx, Collector<Tuple2<Long, Long>> out) throws Exception {
             Long previous = seen.value();
             long total = previous == null ? 1 : previous + 1;
             seen.update(total);
@@ -60,8 +57,7 @@ public final class SmokeJob {
         }
 
         @Override
-        public void onTimer(long timestamp, OnTimerContext ctx, Collector<Tuple2<Long, Long>> out)
-                throws Exception {
+        public void onTimer(long timestamp, OnTimerContext ctx, Collector<Tuple2<Long, Long>> out) throws Exception {
             out.collect(Tuple2.of(ctx.getCurrentKey(), seen.value()));
             seen.clear();
         }

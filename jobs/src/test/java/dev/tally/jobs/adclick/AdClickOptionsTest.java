@@ -18,9 +18,9 @@ class AdClickOptionsTest {
 
     @Test
     void batchRowsReplaceOnlyTheModesRowLimit() {
-        CassandraSink.Batching batching =
-                AdClickOptions.parse("--cassandra-batching", "PARTITION_KEY", "--cassandra-batch-rows", "64")
-                        .cassandraSinkBatching();
+        CassandraSink.Batching batching = AdClickOptions.parse(
+                        "--cassandra-batching", "PARTITION_KEY", "--cassandra-batch-rows", "64")
+                .cassandraSinkBatching();
         CassandraSink.Batching modeDefault = CassandraSink.Batching.of(CassandraSink.BatchMode.PARTITION_KEY);
 
         assertThat(batching.mode()).isEqualTo(CassandraSink.BatchMode.PARTITION_KEY);

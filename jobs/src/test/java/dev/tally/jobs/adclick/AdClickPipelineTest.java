@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.connectors.kafka.Decoded;
 import dev.tally.jobs.adclick.functions.ClickFilters;
-import dev.tally.schema.adclick.AdClickCount;
 import dev.tally.jobs.kit.JobRunner;
 import dev.tally.jobs.kit.RecordFate;
 import dev.tally.jobs.kit.RecordFates;
+import dev.tally.schema.adclick.AdClickCount;
 import dev.tally.schema.adclick.AdClickEvent;
 import dev.tally.schema.adclick.AdCountryCount;
 import dev.tally.schema.adclick.TopAds;
@@ -18,10 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
@@ -59,30 +59,38 @@ class AdClickPipelineTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         AdClickOptions options = AdClickOptions.parse();
-        DataStream<Decoded<AdClickEvent>> clicks =
-                env.fromData(input, Decoded.typeInfo(AdClickEvent.class))
-                        .assignTimestampsAndWatermarks(JobRunner.watermarks(new AdClickJob(), options));
-        AdClickPipeline.Outputs outputs =
-                AdClickPipeline.build(
-                        clicks,
-                        new AdClickPipeline.Settings(
-                                ClickFilters.parse("filters:\n  - id: 1\n    name: us\n    country: US\n"),
-                                Duration.ofMinutes(10),
-                                Duration.ZERO,
-                                2,
-                                new int[] {1, 2},
-                                1000));
+        DataStream<Decoded<AdClickEvent>> clicks = env.fromData(input, Decoded.typeInfo(AdClickEvent.class))
+                .assignTimestampsAndWatermarks(JobRunner.watermarks(new AdClickJob(), options));
+        AdClickPipeline.Outputs outputs = AdClickPipeline.build(
+                clicks,
+                new AdClickPipeline.Settings(
+                        ClickFilters.parse("filters:\n  - id: 1\n    name: us\n    country: US\n"),
+                        Duration.ofMinutes(10),
+                        Duration.ZERO,
+                        2,
+                        new int[] {1, 2},
+                        1000));
         CloseableIterator<AdClickCount> counts = outputs.counts().collectAsync();
         CloseableIterator<AdCountryCount> countries = outputs.countryCounts().collectAsync();
         CloseableIterator<TopAds> top = outputs.topAds().collectAsync();
         CloseableIterator<DeadLetter> deadLetters = outputs.deadLetters().collectAsync();
         JobID job = env.execute("pipeline-test").getJobID();
 
-        assertThat(drain(counts).stream().map(c -> c.getAdId() + "/" + c.getFilterId() + "/m" + minute(c.getClickMinute()) + "=" + c.getCount()))
+        assertThat(drain(counts).stream()
+                        .map(c -> c.getAdId() + "/" + c.getFilterId() + "/m" + minute(c.getClickMinute()) + "="
+                                + c.getCount()))
                 .containsExactlyInAnyOrder(
-                        "ad1/0/m0=3", "ad2/0/m0=2", "ad1/0/m1=1", "ad3/0/m1=4", "ad2/0/m2=5",
-                        "ad1/1/m0=2", "ad2/1/m0=2", "ad3/1/m1=4");
-        assertThat(drain(countries).stream().map(c -> c.getAdId() + "/m" + minute(c.getClickMinute()) + "/" + c.getCountry() + "=" + c.getCount()))
+                        "ad1/0/m0=3",
+                        "ad2/0/m0=2",
+                        "ad1/0/m1=1",
+                        "ad3/0/m1=4",
+                        "ad2/0/m2=5",
+                        "ad1/1/m0=2",
+                        "ad2/1/m0=2",
+                        "ad3/1/m1=4");
+        assertThat(drain(countries).stream()
+                        .map(c -> c.getAdId() + "/m" + minute(c.getClickMinute()) + "/" + c.getCountry() + "="
+                                + c.getCount()))
                 .containsExactlyInAnyOrder(
                         "ad1/m0/US=2", "ad1/m0/GB=1", "ad2/m0/US=2", "ad1/m1/GB=1", "ad3/m1/US=4", "ad2/m2/FR=5");
         assertThat(drain(top).stream().map(AdClickPipelineTest::describe))
@@ -101,8 +109,16 @@ class AdClickPipelineTest {
                         "f1 M2 end m3: ad3:4");
         assertThat(drain(deadLetters)).extracting(DeadLetter::getReason).containsExactly("CORRUPT");
         // Each click read in exactly one fate.
-        assertThat(RecordFates.of(METRICS, job)).isEqualTo(java.util.Map.of(
-                RecordFate.ACCEPTED, 15L, RecordFate.DUPLICATE, 1L, RecordFate.LATE, 0L, RecordFate.INVALID, 1L));
+        assertThat(RecordFates.of(METRICS, job))
+                .isEqualTo(java.util.Map.of(
+                        RecordFate.ACCEPTED,
+                        15L,
+                        RecordFate.DUPLICATE,
+                        1L,
+                        RecordFate.LATE,
+                        0L,
+                        RecordFate.INVALID,
+                        1L));
         assertThat(input).hasSize(17);
     }
 
@@ -118,7 +134,8 @@ class AdClickPipelineTest {
         for (int i = 0; i < 3_000; i++) {
             // Three minutes of clicks, a little out of order, none later than the watermark allows.
             long ts = T0 + i * 60L + random.nextInt(5_000);
-            Decoded<AdClickEvent> click = click("c" + i, "ad" + random.nextInt(40), ts, countries[random.nextInt(countries.length)]);
+            Decoded<AdClickEvent> click =
+                    click("c" + i, "ad" + random.nextInt(40), ts, countries[random.nextInt(countries.length)]);
             input.add(click);
             if (random.nextInt(20) == 0) {
                 input.add(click);
@@ -127,14 +144,13 @@ class AdClickPipelineTest {
                 input.add(Decoded.rejected(deadLetter()));
             }
         }
-        AdClickPipeline.Settings settings =
-                new AdClickPipeline.Settings(
-                        ClickFilters.parse("filters:\n  - id: 1\n    name: us\n    country: US\n"),
-                        Duration.ofMinutes(10),
-                        Duration.ZERO,
-                        3,
-                        new int[] {1},
-                        1000);
+        AdClickPipeline.Settings settings = new AdClickPipeline.Settings(
+                ClickFilters.parse("filters:\n  - id: 1\n    name: us\n    country: US\n"),
+                Duration.ofMinutes(10),
+                Duration.ZERO,
+                3,
+                new int[] {1},
+                1000);
 
         StreamExecutionEnvironment jobEnv = StreamExecutionEnvironment.getExecutionEnvironment();
         jobEnv.setParallelism(2);
@@ -144,8 +160,8 @@ class AdClickPipelineTest {
 
         StreamExecutionEnvironment sqlEnv = StreamExecutionEnvironment.getExecutionEnvironment();
         sqlEnv.setParallelism(2);
-        AdClickPipeline.Outputs sqlOutputs =
-                AdClickSqlQuery.build(AdClickSqlQuery.tables(sqlEnv, AdClickOptions.parse()), source(sqlEnv, input), settings);
+        AdClickPipeline.Outputs sqlOutputs = AdClickSqlQuery.build(
+                AdClickSqlQuery.tables(sqlEnv, AdClickOptions.parse()), source(sqlEnv, input), settings);
         assertThat(sqlOutputs.late()).isNull();
         Results sql = Results.of(sqlOutputs);
         sqlEnv.execute("sql");
@@ -157,7 +173,8 @@ class AdClickPipelineTest {
         assertThat(sql.deadLetters()).isEqualTo(job.deadLetters()).isPositive();
     }
 
-    private static DataStream<Decoded<AdClickEvent>> source(StreamExecutionEnvironment env, List<Decoded<AdClickEvent>> input) {
+    private static DataStream<Decoded<AdClickEvent>> source(
+            StreamExecutionEnvironment env, List<Decoded<AdClickEvent>> input) {
         return env.fromData(input, Decoded.typeInfo(AdClickEvent.class))
                 .assignTimestampsAndWatermarks(JobRunner.watermarks(new AdClickJob(), AdClickOptions.parse()));
     }
@@ -178,15 +195,21 @@ class AdClickPipelineTest {
         }
 
         List<String> counts() throws Exception {
-            return drain(countIterator).stream().map(c -> c.getAdId() + "/" + c.getFilterId() + "/" + c.getClickMinute() + "=" + c.getCount()).toList();
+            return drain(countIterator).stream()
+                    .map(c -> c.getAdId() + "/" + c.getFilterId() + "/" + c.getClickMinute() + "=" + c.getCount())
+                    .toList();
         }
 
         List<String> countries() throws Exception {
-            return drain(countryIterator).stream().map(c -> c.getAdId() + "/" + c.getClickMinute() + "/" + c.getCountry() + "=" + c.getCount()).toList();
+            return drain(countryIterator).stream()
+                    .map(c -> c.getAdId() + "/" + c.getClickMinute() + "/" + c.getCountry() + "=" + c.getCount())
+                    .toList();
         }
 
         List<String> top() throws Exception {
-            return drain(topIterator).stream().map(AdClickPipelineTest::describe).toList();
+            return drain(topIterator).stream()
+                    .map(AdClickPipelineTest::describe)
+                    .toList();
         }
 
         int deadLetters() throws Exception {
@@ -212,8 +235,13 @@ class AdClickPipelineTest {
     }
 
     private static Decoded<AdClickEvent> click(String id, String ad, long ts, String country) {
-        return Decoded.accepted(
-                AdClickEvent.newBuilder().setClickId(id).setAdId(ad).setClickTs(ts).setCountry(country).setIp("1.2.3.4").build());
+        return Decoded.accepted(AdClickEvent.newBuilder()
+                .setClickId(id)
+                .setAdId(ad)
+                .setClickTs(ts)
+                .setCountry(country)
+                .setIp("1.2.3.4")
+                .build());
     }
 
     private static DeadLetter deadLetter() {

@@ -2,7 +2,6 @@ package dev.tally.jobs.adclick;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tally.connectors.cassandra.ResultTable;
 import dev.tally.schema.adclick.AdClickCount;
 import dev.tally.schema.adclick.AdCount;
 import dev.tally.schema.adclick.AdCountryCount;
@@ -27,12 +26,22 @@ class AdClickTablesTest {
                 .containsExactly("ad1", Instant.ofEpochMilli(minute), "FR", 3L);
         assertThat(AdClickTables.TOP_ADS.row(TOP))
                 .containsExactly(
-                        1, 5, LocalDate.parse("2026-11-23"), Instant.ofEpochMilli(END), Instant.ofEpochMilli(END - 300_000),
-                        List.of("ad1", "ad2"), List.of(9L, 4L));
+                        1,
+                        5,
+                        LocalDate.parse("2026-11-23"),
+                        Instant.ofEpochMilli(END),
+                        Instant.ofEpochMilli(END - 300_000),
+                        List.of("ad1", "ad2"),
+                        List.of(9L, 4L));
         assertThat(AdClickTables.TOP_ADS_LATEST.insertValues(TOP))
                 .containsExactly(
-                        1, 5, Instant.ofEpochMilli(END), Instant.ofEpochMilli(END - 300_000), List.of("ad1", "ad2"),
-                        List.of(9L, 4L), END * 1000);
+                        1,
+                        5,
+                        Instant.ofEpochMilli(END),
+                        Instant.ofEpochMilli(END - 300_000),
+                        List.of("ad1", "ad2"),
+                        List.of(9L, 4L),
+                        END * 1000);
     }
 
     @Test
@@ -40,12 +49,14 @@ class AdClickTablesTest {
         assertThat(AdClickTables.COUNTS.insertCql())
                 .isEqualTo("INSERT INTO ad_click_counts (ad_id, filter_id, click_minute, count) VALUES (?, ?, ?, ?)");
         assertThat(AdClickTables.TOP_ADS_LATEST.insertCql("ks"))
-                .isEqualTo("INSERT INTO ks.top_ads_latest (filter_id, window_minutes, window_end, window_start, ad_ids, counts)"
-                        + " VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
+                .isEqualTo(
+                        "INSERT INTO ks.top_ads_latest (filter_id, window_minutes, window_end, window_start, ad_ids, counts)"
+                                + " VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
         assertThat(AdClickTables.COUNTRY_COUNTS.deleteCql("ks"))
                 .isEqualTo("DELETE FROM ks.ad_country_counts WHERE ad_id = ? AND click_minute = ? AND country = ?");
         assertThat(AdClickTables.TOP_ADS.selectCql("ks"))
-                .isEqualTo("SELECT filter_id, window_minutes, day, window_end, window_start, ad_ids, counts FROM ks.top_ads");
+                .isEqualTo(
+                        "SELECT filter_id, window_minutes, day, window_end, window_start, ad_ids, counts FROM ks.top_ads");
         assertThat(AdClickTables.TOP_ADS.key(TOP))
                 .containsExactly(1, 5, LocalDate.parse("2026-11-23"), Instant.ofEpochMilli(END));
         assertThat(AdClickTables.COUNTS.upsert().cql()).isEqualTo(AdClickTables.COUNTS.insertCql());
@@ -54,15 +65,21 @@ class AdClickTablesTest {
     @Test
     void aReplayRecalculatesTheCountsOfItsMinutesAndTheListsOfWindowsInsideIt() {
         long from = END - 300_000;
-        assertThat(AdClickTables.COUNTS.range().orElseThrow().inRange(new AdClickCount("a", 0, from, 1L), from, END)).isTrue();
-        assertThat(AdClickTables.COUNTS.range().orElseThrow().inRange(new AdClickCount("a", 0, END, 1L), from, END)).isFalse();
-        assertThat(AdClickTables.TOP_ADS.range().orElseThrow().inRange(TOP, from, END)).isTrue();
-        assertThat(AdClickTables.TOP_ADS.range().orElseThrow().inRange(TOP, from + 60_000, END)).isFalse();
+        assertThat(AdClickTables.COUNTS.range().orElseThrow().inRange(new AdClickCount("a", 0, from, 1L), from, END))
+                .isTrue();
+        assertThat(AdClickTables.COUNTS.range().orElseThrow().inRange(new AdClickCount("a", 0, END, 1L), from, END))
+                .isFalse();
+        assertThat(AdClickTables.TOP_ADS.range().orElseThrow().inRange(TOP, from, END))
+                .isTrue();
+        assertThat(AdClickTables.TOP_ADS.range().orElseThrow().inRange(TOP, from + 60_000, END))
+                .isFalse();
         assertThat(AdClickTables.TOP_ADS_LATEST.range()).isEmpty();
         assertThat(AdClickTables.TOP_ADS_LATEST.latestOf()).contains("top_ads");
         assertThat(AdClickTables.TOP_ADS.selectTokenRangeCql("ks"))
-                .endsWith(" FROM ks.top_ads WHERE token(filter_id, window_minutes, day) > ? AND token(filter_id, window_minutes, day) <= ?");
-        assertThat(AdClickTables.COUNTS.measure(new AdClickCount("a", 0, from, 7L))).isEqualTo(7);
+                .endsWith(
+                        " FROM ks.top_ads WHERE token(filter_id, window_minutes, day) > ? AND token(filter_id, window_minutes, day) <= ?");
+        assertThat(AdClickTables.COUNTS.measure(new AdClickCount("a", 0, from, 7L)))
+                .isEqualTo(7);
         assertThat(AdClickTables.TOP_ADS.measure(TOP)).isEqualTo(1);
     }
 }

@@ -19,8 +19,8 @@ class AcceptedRecordsIdlenessTest {
 
     private final ManualClock clock = new ManualClock();
     private final Output output = new Output();
-    private final AcceptedRecordsIdleness<AdClickEvent> watermarks =
-            new AcceptedRecordsIdleness<>(new BoundedOutOfOrdernessWatermarks<>(Duration.ofSeconds(15)), Duration.ofSeconds(30), clock);
+    private final AcceptedRecordsIdleness<AdClickEvent> watermarks = new AcceptedRecordsIdleness<>(
+            new BoundedOutOfOrdernessWatermarks<>(Duration.ofSeconds(15)), Duration.ofSeconds(30), clock);
 
     @Test
     void aSplitCarryingOnlyRejectedRecordsGoesIdle() {
@@ -59,7 +59,11 @@ class AcceptedRecordsIdlenessTest {
     }
 
     private static Decoded<AdClickEvent> accepted(long ts) {
-        return Decoded.accepted(AdClickEvent.newBuilder().setClickId("c").setAdId("a").setClickTs(ts).build());
+        return Decoded.accepted(AdClickEvent.newBuilder()
+                .setClickId("c")
+                .setAdId("a")
+                .setClickTs(ts)
+                .build());
     }
 
     private static Decoded<AdClickEvent> rejected() {

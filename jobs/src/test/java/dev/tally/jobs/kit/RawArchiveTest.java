@@ -20,7 +20,8 @@ class RawArchiveTest {
 
     private static final long T0 = 1_609_459_200_000L; // 2021-01-01T00:00:00Z
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void archivedFilesReadBackAsTheClicksWritten() throws Exception {
@@ -30,10 +31,10 @@ class RawArchiveTest {
             clicks.add(click("click-" + i, T0 + i, i % 7 == 0 ? null : "US"));
         }
         Path file = tmp.resolve("part-0.avro");
-        try (FSDataOutputStream out =
-                FileSystem.getLocalFileSystem()
-                        .create(new org.apache.flink.core.fs.Path(file.toUri()), FileSystem.WriteMode.NO_OVERWRITE)) {
-            BulkWriter<AdClickEvent> writer = RawArchive.avroFiles(AdClickEvent.class).create(out);
+        try (FSDataOutputStream out = FileSystem.getLocalFileSystem()
+                .create(new org.apache.flink.core.fs.Path(file.toUri()), FileSystem.WriteMode.NO_OVERWRITE)) {
+            BulkWriter<AdClickEvent> writer =
+                    RawArchive.avroFiles(AdClickEvent.class).create(out);
             for (AdClickEvent click : clicks) {
                 writer.addElement(click);
             }
@@ -65,7 +66,8 @@ class RawArchiveTest {
     @Test
     void retentionDeletesWholeHoursPastItAndLeavesEverythingElse() throws Exception {
         Path root = tmp.resolve("archive");
-        for (String hour : List.of("dt=2020-12-31/hour=22", "dt=2020-12-31/hour=23", "dt=2021-01-01/hour=00", "dt=2021-01-01/hour=01")) {
+        for (String hour : List.of(
+                "dt=2020-12-31/hour=22", "dt=2020-12-31/hour=23", "dt=2021-01-01/hour=00", "dt=2021-01-01/hour=01")) {
             Files.createDirectories(root.resolve(hour));
             Files.writeString(root.resolve(hour).resolve("part-0"), "x");
         }
@@ -74,10 +76,12 @@ class RawArchiveTest {
 
         // Now 2021-01-01T02:30 with 1.5 h kept: the cutoff is 01:00, so hours ending by then go.
         List<org.apache.flink.core.fs.Path> deleted = ArchiveRetention.prune(
-                new org.apache.flink.core.fs.Path(root.toUri()), java.time.Duration.ofMinutes(90),
+                new org.apache.flink.core.fs.Path(root.toUri()),
+                java.time.Duration.ofMinutes(90),
                 java.time.Instant.ofEpochMilli(T0 + 9_000_000));
 
-        assertThat(deleted).extracting(p -> p.getParent().getName() + "/" + p.getName())
+        assertThat(deleted)
+                .extracting(p -> p.getParent().getName() + "/" + p.getName())
                 .containsExactly("dt=2020-12-31/hour=22", "dt=2020-12-31/hour=23", "dt=2021-01-01/hour=00");
         assertThat(root.resolve("dt=2021-01-01/hour=01/part-0")).exists();
         assertThat(root.resolve("dt=2021-01-01/hour=00")).doesNotExist();
@@ -90,12 +94,14 @@ class RawArchiveTest {
     void aLocalArchiveIsOwnerOnlyEvenWhenItExistedWider() throws Exception {
         Path fresh = tmp.resolve("fresh/archive");
         RawArchive.createOwnerOnly(fresh.toUri().toString());
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh))).isEqualTo("rwx------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)))
+                .isEqualTo("rwx------");
 
         Path wide = Files.createDirectories(tmp.resolve("wide"));
         Files.setPosixFilePermissions(wide, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         RawArchive.createOwnerOnly(wide.toString());
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(wide))).isEqualTo("rwx------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(wide)))
+                .isEqualTo("rwx------");
     }
 
     @Test
@@ -106,7 +112,8 @@ class RawArchiveTest {
             JobOptions options = new dev.tally.jobs.adclick.AdClickOptions();
             options.archiveDir = tmp.resolve("archive-" + bounded).toUri().toString();
             options.bounded = bounded;
-            RawArchive.attach(env.fromData(click("a", T0, "US")), AdClickEvent.class, AdClickEvent::getClickTs, options);
+            RawArchive.attach(
+                    env.fromData(click("a", T0, "US")), AdClickEvent.class, AdClickEvent::getClickTs, options);
             assertThat(env.getStreamGraph().getStreamNodes())
                     .as("bounded=%s", bounded)
                     .filteredOn(n -> n.getOperatorName().contains("archive retention: PT720H"))
@@ -141,10 +148,11 @@ class RawArchiveTest {
 
     @Test
     void aRetentionWithinTheEventAgeIsRefused() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobOptions.parse(
-                        new dev.tally.jobs.adclick.AdClickOptions(), "--archive-retention", "P7D"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        JobOptions.parse(new dev.tally.jobs.adclick.AdClickOptions(), "--archive-retention", "P7D"))
                 .hasMessageContaining("--archive-retention");
-        assertThat(JobOptions.parse(new dev.tally.jobs.adclick.AdClickOptions(), "--archive-retention", "PT0S").archiveRetention)
+        assertThat(JobOptions.parse(new dev.tally.jobs.adclick.AdClickOptions(), "--archive-retention", "PT0S")
+                        .archiveRetention)
                 .isZero();
     }
 
@@ -154,7 +162,9 @@ class RawArchiveTest {
         Path hour = Files.createDirectories(root.resolve(EventHourBuckets.bucketOf(T0)));
         List<AdClickEvent> clicks = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
-            clicks.add(AdClickEvent.newBuilder(click("click-" + i, T0 + i, "US")).setUserId(i % 3 == 0 ? "u-erase" : "u-" + i).build());
+            clicks.add(AdClickEvent.newBuilder(click("click-" + i, T0 + i, "US"))
+                    .setUserId(i % 3 == 0 ? "u-erase" : "u-" + i)
+                    .build());
         }
         write(hour.resolve("part-0-0"), clicks.subList(0, 150));
         write(hour.resolve("part-1-0"), clicks.subList(150, 300));
@@ -171,17 +181,26 @@ class RawArchiveTest {
         assertThat(report).isEqualTo(new ArchiveEraser.Report(2, 2, 100, 200));
         List<AdClickEvent> left = new ArrayList<>(read(hour.resolve("part-0-0")));
         left.addAll(read(hour.resolve("part-1-0")));
-        assertThat(left).containsExactlyElementsOf(clicks.stream().filter(c -> !c.getUserId().equals("u-erase")).toList());
-        assertThat(read(hour.resolve(".part-2-0.inprogress"))).as("not yet committed: untouched").hasSize(3);
-        assertThat(ArchiveEraser.erase(root, from, to, "user_id", "u-erase", false).recordsErased()).isZero();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ArchiveEraser.erase(root, from, to, "userid", "x", true))
+        assertThat(left)
+                .containsExactlyElementsOf(clicks.stream()
+                        .filter(c -> !c.getUserId().equals("u-erase"))
+                        .toList());
+        assertThat(read(hour.resolve(".part-2-0.inprogress")))
+                .as("not yet committed: untouched")
+                .hasSize(3);
+        assertThat(ArchiveEraser.erase(root, from, to, "user_id", "u-erase", false)
+                        .recordsErased())
+                .isZero();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> ArchiveEraser.erase(root, from, to, "userid", "x", true))
                 .hasMessageContaining("no field 'userid'");
     }
 
     private static void write(Path file, List<AdClickEvent> clicks) throws Exception {
         try (FSDataOutputStream out = FileSystem.getLocalFileSystem()
                 .create(new org.apache.flink.core.fs.Path(file.toUri()), FileSystem.WriteMode.NO_OVERWRITE)) {
-            BulkWriter<AdClickEvent> writer = RawArchive.avroFiles(AdClickEvent.class).create(out);
+            BulkWriter<AdClickEvent> writer =
+                    RawArchive.avroFiles(AdClickEvent.class).create(out);
             for (AdClickEvent click : clicks) {
                 writer.addElement(click);
             }
@@ -191,7 +210,8 @@ class RawArchiveTest {
 
     private static List<AdClickEvent> read(Path file) throws Exception {
         List<AdClickEvent> read = new ArrayList<>();
-        try (DataFileReader<AdClickEvent> reader = new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(AdClickEvent.class))) {
+        try (DataFileReader<AdClickEvent> reader =
+                new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(AdClickEvent.class))) {
             reader.forEach(read::add);
         }
         return read;

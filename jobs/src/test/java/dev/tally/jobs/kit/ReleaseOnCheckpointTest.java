@@ -27,7 +27,9 @@ class ReleaseOnCheckpointTest {
             harness.snapshot(1, 1);
             harness.processElement(new StreamRecord<>(bucket(215, 1)));
             harness.snapshot(2, 2);
-            assertThat(harness.extractOutputValues()).as("no checkpoint completed yet").isEmpty();
+            assertThat(harness.extractOutputValues())
+                    .as("no checkpoint completed yet")
+                    .isEmpty();
 
             harness.notifyOfCompletedCheckpoint(1);
             assertThat(harness.extractOutputValues()).containsExactlyInAnyOrder(bucket(210, 1), bucket(202, 0));
@@ -47,7 +49,9 @@ class ReleaseOnCheckpointTest {
             failing.snapshot(2, 2);
         }
         try (var restored = open(true, checkpoint)) {
-            assertThat(restored.extractOutputValues()).as("checkpoint 1 completed: its rows, maybe not yet written").containsExactly(bucket(202, 1));
+            assertThat(restored.extractOutputValues())
+                    .as("checkpoint 1 completed: its rows, maybe not yet written")
+                    .containsExactly(bucket(202, 1));
         }
     }
 
@@ -70,12 +74,14 @@ class ReleaseOnCheckpointTest {
         }
     }
 
-    private static OneInputStreamOperatorTestHarness<ScoreBucket, ScoreBucket> open(boolean checkpointing, OperatorSubtaskState from)
-            throws Exception {
+    private static OneInputStreamOperatorTestHarness<ScoreBucket, ScoreBucket> open(
+            boolean checkpointing, OperatorSubtaskState from) throws Exception {
         var harness = new OneInputStreamOperatorTestHarness<>(
                 new ReleaseOnCheckpoint<>(LeaderboardTables.SCORE_HISTOGRAM, new AvroTypeInfo<>(ScoreBucket.class)));
         if (checkpointing) {
-            harness.getEnvironment().getJobConfiguration().set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
+            harness.getEnvironment()
+                    .getJobConfiguration()
+                    .set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
         }
         if (from != null) {
             harness.initializeState(from);

@@ -29,9 +29,9 @@ class ResultTablesCqlTest {
     }
 
     private static void check(String cql, ResultTable<?> table) {
-        Matcher create =
-                Pattern.compile("CREATE TABLE IF NOT EXISTS \\{keyspace}\\." + table.name() + " \\((.*?)\\n\\)", Pattern.DOTALL)
-                        .matcher(cql);
+        Matcher create = Pattern.compile(
+                        "CREATE TABLE IF NOT EXISTS \\{keyspace}\\." + table.name() + " \\((.*?)\\n\\)", Pattern.DOTALL)
+                .matcher(cql);
         assertThat(create.find()).as(table.name()).isTrue();
         // A later migration may recreate the table: its last CREATE is the current one.
         int start = create.start();
@@ -50,13 +50,16 @@ class ResultTablesCqlTest {
             }
         }
         // Columns a later migration added.
-        Matcher added = Pattern.compile("ALTER TABLE \\{keyspace}\\." + table.name() + " ADD (?:IF NOT EXISTS )?(\\w+)").matcher(cql);
+        Matcher added = Pattern.compile("ALTER TABLE \\{keyspace}\\." + table.name() + " ADD (?:IF NOT EXISTS )?(\\w+)")
+                .matcher(cql);
         while (added.find(start)) {
             columns.add(added.group(1));
             start = added.end();
         }
         assertThat(table.columns()).as(table.name()).containsExactlyInAnyOrderElementsOf(columns);
-        assertThat(primaryKey.replaceAll("[^a-z_,]", "").split(",")).as(table.name()).containsExactlyElementsOf(table.keyColumns());
+        assertThat(primaryKey.replaceAll("[^a-z_,]", "").split(","))
+                .as(table.name())
+                .containsExactlyElementsOf(table.keyColumns());
         Matcher partition = Pattern.compile("PRIMARY KEY \\(\\(([^)]*)\\)").matcher(primaryKey);
         int partitionKeySize = partition.find() ? partition.group(1).split(",").length : 1;
         assertThat(table.partitionKeySize()).as(table.name() + " partition key").isEqualTo(partitionKeySize);

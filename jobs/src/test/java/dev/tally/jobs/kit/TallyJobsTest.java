@@ -15,7 +15,9 @@ class TallyJobsTest {
 
     @Test
     void findsEveryRegisteredJobByName() {
-        assertThat(TallyJobs.names()).containsExactly("ad-clicks", "ad-clicks-sql", "leaderboard", "leaderboard-sql", "metrics", "metrics-sql");
+        assertThat(TallyJobs.names())
+                .containsExactly(
+                        "ad-clicks", "ad-clicks-sql", "leaderboard", "leaderboard-sql", "metrics", "metrics-sql");
         assertThat(TallyJobs.byName("ad-clicks")).isInstanceOf(AdClickJob.class);
         assertThat(TallyJobs.byName("ad-clicks-sql")).isInstanceOf(AdClickSqlJob.class);
         assertThat(TallyJobs.byName("leaderboard")).isInstanceOf(dev.tally.jobs.leaderboard.LeaderboardJob.class);
@@ -27,7 +29,8 @@ class TallyJobsTest {
     void anUnknownJobNamesTheKnownOnes() {
         assertThatThrownBy(() -> TallyJobs.byName("ad-click"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Unknown job 'ad-click'; known jobs: [ad-clicks, ad-clicks-sql, leaderboard, leaderboard-sql, metrics, metrics-sql]");
+                .hasMessage(
+                        "Unknown job 'ad-click'; known jobs: [ad-clicks, ad-clicks-sql, leaderboard, leaderboard-sql, metrics, metrics-sql]");
     }
 
     @Test
@@ -67,7 +70,9 @@ class TallyJobsTest {
         assertThat(options.inputTopic).isEqualTo("clicks-eu");
         assertThat(options.topN).isEqualTo(7);
         assertThat(options.keyspace).isEqualTo("eu2");
-        assertThat(options.toMap()).containsEntry("input-topic", "clicks-eu").containsEntry("dlq-topic", "clicks-eu.dlq");
+        assertThat(options.toMap())
+                .containsEntry("input-topic", "clicks-eu")
+                .containsEntry("dlq-topic", "clicks-eu.dlq");
     }
 
     @Test
@@ -78,18 +83,23 @@ class TallyJobsTest {
     }
 
     @Test
-    void theClientConfigReachesTheKafkaClientsAndTheCassandraConnection(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws Exception {
+    void theClientConfigReachesTheKafkaClientsAndTheCassandraConnection(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path file = dir.resolve("client.properties");
-        java.nio.file.Files.writeString(file, "kafka.security.protocol=SSL\ncassandra.username=tally\ncassandra.password=secret\n");
-        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        java.nio.file.Files.writeString(
+                file, "kafka.security.protocol=SSL\ncassandra.username=tally\ncassandra.password=secret\n");
+        java.nio.file.Files.setPosixFilePermissions(
+                file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
-        AdClickOptions options = AdClickOptions.parse("--client-config", file.toString(), "--bootstrap-servers", "b1:9093");
+        AdClickOptions options =
+                AdClickOptions.parse("--client-config", file.toString(), "--bootstrap-servers", "b1:9093");
 
         assertThat(options.kafka().clientProperties())
                 .containsEntry("bootstrap.servers", "b1:9093")
                 .containsEntry("security.protocol", "SSL");
         assertThat(options.cassandraConnection("eu").username()).contains("tally");
-        assertThat(options.toMap()).containsEntry("client-config", file.toString()).doesNotContainValue("secret");
+        assertThat(options.toMap())
+                .containsEntry("client-config", file.toString())
+                .doesNotContainValue("secret");
     }
 }

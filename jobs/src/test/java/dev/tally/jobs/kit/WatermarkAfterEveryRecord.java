@@ -2,11 +2,11 @@ package dev.tally.jobs.kit;
 
 import dev.tally.connectors.kafka.Decoded;
 import java.time.Duration;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.avro.specific.SpecificRecordBase;
 
 /**
  * Pipeline tests' watermarks: one after every accepted record, {@code delay} behind the newest event
@@ -18,7 +18,8 @@ public final class WatermarkAfterEveryRecord {
 
     private WatermarkAfterEveryRecord() {}
 
-    public static <T extends SpecificRecordBase> WatermarkStrategy<Decoded<T>> of(Duration delay, EventTime<T> eventTime) {
+    public static <T extends SpecificRecordBase> WatermarkStrategy<Decoded<T>> of(
+            Duration delay, EventTime<T> eventTime) {
         long delayMillis = delay.toMillis();
         return WatermarkStrategy.<Decoded<T>>forGenerator(context -> new WatermarkGenerator<>() {
                     private long latest = Long.MIN_VALUE + delayMillis;

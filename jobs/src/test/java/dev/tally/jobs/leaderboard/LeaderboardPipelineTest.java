@@ -36,7 +36,8 @@ class LeaderboardPipelineTest {
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(RecordFates.miniCluster(METRICS, 2));
 
-    private static final long NOV_LAST = Instant.parse("2026-11-30T23:59:59.900Z").toEpochMilli();
+    private static final long NOV_LAST =
+            Instant.parse("2026-11-30T23:59:59.900Z").toEpochMilli();
     private static final long DEC = Instant.parse("2026-12-01T00:00:00Z").toEpochMilli();
     private static final long HOUR = 3_600_000L;
 
@@ -68,12 +69,13 @@ class LeaderboardPipelineTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         // Parallelism 1: see WatermarkAfterEveryRecord (the race was seen in CI).
         env.setParallelism(1);
-        DataStream<Decoded<MatchResult>> results =
-                env.fromData(input, Decoded.typeInfo(MatchResult.class))
-                        .setParallelism(1)
-                        .assignTimestampsAndWatermarks(WatermarkAfterEveryRecord.of(new LeaderboardOptions().outOfOrderness, MatchResult::getTs))
-                        .setParallelism(1);
-        LeaderboardPipeline.Outputs outputs = LeaderboardPipeline.build(results, new LeaderboardPipeline.Settings(3, 3, Duration.ofHours(1)));
+        DataStream<Decoded<MatchResult>> results = env.fromData(input, Decoded.typeInfo(MatchResult.class))
+                .setParallelism(1)
+                .assignTimestampsAndWatermarks(
+                        WatermarkAfterEveryRecord.of(new LeaderboardOptions().outOfOrderness, MatchResult::getTs))
+                .setParallelism(1);
+        LeaderboardPipeline.Outputs outputs =
+                LeaderboardPipeline.build(results, new LeaderboardPipeline.Settings(3, 3, Duration.ofHours(1)));
         CloseableIterator<LeaderboardUpdate> updates = outputs.updates().collectAsync();
         CloseableIterator<ScoreBucket> histogram = outputs.histogram().collectAsync();
         CloseableIterator<TopPlayers> top = outputs.top().collectAsync();
@@ -82,7 +84,9 @@ class LeaderboardPipelineTest {
         JobID job = env.execute("leaderboard-pipeline-test").getJobID();
 
         Map<String, String> scores = new HashMap<>();
-        drain(updates).forEach(u -> scores.put(u.getTournament() + "/" + u.getUserId(), u.getScore() + "@" + u.getReachedAt()));
+        drain(updates)
+                .forEach(u ->
+                        scores.put(u.getTournament() + "/" + u.getUserId(), u.getScore() + "@" + u.getReachedAt()));
         assertThat(scores)
                 .containsExactlyInAnyOrderEntriesOf(Map.of(
                         "chess#2026-11/ann", "2@" + (NOV_LAST + 99),
@@ -94,7 +98,9 @@ class LeaderboardPipelineTest {
                         "chess#2026-12/eve", "2@" + (DEC + 10 * 60_000 + 1)));
 
         Map<String, String> rows = new HashMap<>();
-        drain(histogram).forEach(b -> rows.put(b.getTournament() + "/" + b.getScore(), b.getPlayers() + "/" + b.getPlayersAbove()));
+        drain(histogram)
+                .forEach(b ->
+                        rows.put(b.getTournament() + "/" + b.getScore(), b.getPlayers() + "/" + b.getPlayersAbove()));
         assertThat(rows)
                 .containsEntry("chess#2026-11/2", "1/0")
                 .containsEntry("chess#2026-11/0", "1/1")
@@ -113,13 +119,23 @@ class LeaderboardPipelineTest {
         assertThat(drain(late)).extracting(MatchResult::getMatchId).containsExactly("n3");
         assertThat(drain(deadLetters)).extracting(DeadLetter::getReason).containsExactly("CORRUPT");
         // Each result read in exactly one fate; the two corrections are accepted records too.
-        assertThat(RecordFates.of(METRICS, job)).isEqualTo(Map.of(
-                RecordFate.ACCEPTED, 14L, RecordFate.DUPLICATE, 1L, RecordFate.LATE, 1L, RecordFate.INVALID, 1L));
+        assertThat(RecordFates.of(METRICS, job))
+                .isEqualTo(Map.of(
+                        RecordFate.ACCEPTED,
+                        14L,
+                        RecordFate.DUPLICATE,
+                        1L,
+                        RecordFate.LATE,
+                        1L,
+                        RecordFate.INVALID,
+                        1L));
         assertThat(input).hasSize(17);
     }
 
     private static String describe(TopPlayers top) {
-        return top.getPlayers().stream().map(p -> "#" + p.getRank() + " " + p.getUserId() + ":" + p.getScore()).collect(Collectors.joining(", "));
+        return top.getPlayers().stream()
+                .map(p -> "#" + p.getRank() + " " + p.getUserId() + ":" + p.getScore())
+                .collect(Collectors.joining(", "));
     }
 
     private static <T> List<T> drain(CloseableIterator<T> iterator) throws Exception {

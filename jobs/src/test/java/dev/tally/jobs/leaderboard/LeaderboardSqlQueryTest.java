@@ -29,8 +29,10 @@ class LeaderboardSqlQueryTest {
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
 
     private static final long T0 = Instant.parse("2026-12-04T10:00:00Z").toEpochMilli();
 
@@ -52,8 +54,10 @@ class LeaderboardSqlQueryTest {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
-        LeaderboardPipeline.Outputs outputs =
-                LeaderboardSqlQuery.build(SqlTables.create(env, "leaderboard-sql-test"), env.fromData(input, Decoded.typeInfo(MatchResult.class)), 3);
+        LeaderboardPipeline.Outputs outputs = LeaderboardSqlQuery.build(
+                SqlTables.create(env, "leaderboard-sql-test"),
+                env.fromData(input, Decoded.typeInfo(MatchResult.class)),
+                3);
         assertThat(outputs.late()).isNull();
         assertThat(outputs.histogram()).isNull();
         CloseableIterator<LeaderboardUpdate> updates = outputs.updates().collectAsync();
@@ -62,8 +66,9 @@ class LeaderboardSqlQueryTest {
 
         Map<String, String> scores = new LinkedHashMap<>();
         updates.forEachRemaining(u -> scores.put(u.getUserId(), u.getScore() + "@" + (u.getReachedAt() - T0)));
-        assertThat(scores).containsExactlyInAnyOrderEntriesOf(
-                Map.of("ann", "2@30", "bob", "1@10", "cid", "1@20", "dan", "0@20", "eve", "3@40"));
+        assertThat(scores)
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("ann", "2@30", "bob", "1@10", "cid", "1@20", "dan", "0@20", "eve", "3@40"));
         TopPlayers last = null;
         for (TopPlayers list : (Iterable<TopPlayers>) () -> lists) {
             assertThat(last == null || list.getAsOf() > last.getAsOf()).isTrue();
@@ -71,7 +76,8 @@ class LeaderboardSqlQueryTest {
         }
         // Ties in display order (who reached the score first), numbered by position.
         assertThat(last.getTournament()).isEqualTo("chess#2026-12");
-        assertThat(last.getPlayers()).extracting(RankedPlayer::getUserId, RankedPlayer::getScore, RankedPlayer::getRank)
+        assertThat(last.getPlayers())
+                .extracting(RankedPlayer::getUserId, RankedPlayer::getScore, RankedPlayer::getRank)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("eve", 3L, 1L),
                         org.assertj.core.groups.Tuple.tuple("ann", 2L, 2L),

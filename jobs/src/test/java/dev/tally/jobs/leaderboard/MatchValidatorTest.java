@@ -45,8 +45,12 @@ class MatchValidatorTest {
 
     @Test
     void judgesEventTimeAgainstTheKafkaTimestamp() {
-        assertThat(reason(result("m1", "chess", "u1", 1, NOW - Duration.ofDays(8).toMillis(), 0))).isEqualTo("TIMESTAMP_OUT_OF_RANGE");
-        assertThat(reason(result("m1", "chess", "u1", 1, NOW + Duration.ofHours(2).toMillis(), 0))).isEqualTo("TIMESTAMP_OUT_OF_RANGE");
+        assertThat(reason(
+                        result("m1", "chess", "u1", 1, NOW - Duration.ofDays(8).toMillis(), 0)))
+                .isEqualTo("TIMESTAMP_OUT_OF_RANGE");
+        assertThat(reason(
+                        result("m1", "chess", "u1", 1, NOW + Duration.ofHours(2).toMillis(), 0)))
+                .isEqualTo("TIMESTAMP_OUT_OF_RANGE");
         assertThat(validator.check(result("m1", "chess", "u1", 1, 0, 0), -1)).isNull();
     }
 }

@@ -25,9 +25,12 @@ class MetricValidatorTest {
 
     @Test
     void acceptsAPlainPoint() {
-        assertThat(reason(point("cpu.load", Map.of("host", "web01"), 0.5, null))).isNull();
-        assertThat(reason(point("requests_total", Map.of(), 3, MetricKind.COUNTER))).isNull();
-        assertThat(reason(point("queue_depth", Map.of(), 3, MetricKind.COUNTER))).isNull();
+        assertThat(reason(point("cpu.load", Map.of("host", "web01"), 0.5, null)))
+                .isNull();
+        assertThat(reason(point("requests_total", Map.of(), 3, MetricKind.COUNTER)))
+                .isNull();
+        assertThat(reason(point("queue_depth", Map.of(), 3, MetricKind.COUNTER)))
+                .isNull();
     }
 
     @Test
@@ -38,12 +41,18 @@ class MetricValidatorTest {
         assertThat(reason(point("cpu", Map.of("bad-key", "v"), 1, null))).isEqualTo("INVALID_FIELD");
         assertThat(reason(point("cpu", Map.of("k", "v".repeat(257)), 1, null))).isEqualTo("FIELD_TOO_LONG");
         assertThat(reason(point("cpu", Map.of("k".repeat(101), "v"), 1, null))).isEqualTo("FIELD_TOO_LONG");
-        assertThat(reason(point("requests_total", Map.of(), 1, MetricKind.GAUGE))).isEqualTo("INVALID_FIELD");
+        assertThat(reason(point("requests_total", Map.of(), 1, MetricKind.GAUGE)))
+                .isEqualTo("INVALID_FIELD");
         assertThat(reason(point("cpu", Map.of(), Double.NaN, null))).isEqualTo("INVALID_VALUE");
-        assertThat(reason(point("cpu", Map.of(), Double.NEGATIVE_INFINITY, null))).isEqualTo("INVALID_VALUE");
-        assertThat(validator.check(new MetricPoint("cpu", Map.of(), NOW + 3_600_001, 1.0, null), NOW).reason())
+        assertThat(reason(point("cpu", Map.of(), Double.NEGATIVE_INFINITY, null)))
+                .isEqualTo("INVALID_VALUE");
+        assertThat(validator
+                        .check(new MetricPoint("cpu", Map.of(), NOW + 3_600_001, 1.0, null), NOW)
+                        .reason())
                 .isEqualTo("TIMESTAMP_OUT_OF_RANGE");
-        assertThat(validator.check(new MetricPoint("cpu", Map.of(), NOW - 8 * 86_400_000L, 1.0, null), NOW).reason())
+        assertThat(validator
+                        .check(new MetricPoint("cpu", Map.of(), NOW - 8 * 86_400_000L, 1.0, null), NOW)
+                        .reason())
                 .isEqualTo("TIMESTAMP_OUT_OF_RANGE");
     }
 }

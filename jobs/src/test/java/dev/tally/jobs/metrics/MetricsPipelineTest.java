@@ -18,8 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -60,9 +60,9 @@ class MetricsPipelineTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         MetricsOptions options = new MetricsOptions();
-        DataStream<Decoded<MetricPoint>> points =
-                env.fromData(input, Decoded.typeInfo(MetricPoint.class))
-                        .assignTimestampsAndWatermarks(WatermarkAfterEveryRecord.of(options.outOfOrderness, MetricPoint::getTs));
+        DataStream<Decoded<MetricPoint>> points = env.fromData(input, Decoded.typeInfo(MetricPoint.class))
+                .assignTimestampsAndWatermarks(
+                        WatermarkAfterEveryRecord.of(options.outOfOrderness, MetricPoint::getTs));
         MetricsPipeline.Outputs outputs = MetricsPipeline.build(points, Duration.ofMinutes(5), "metrics", List.of());
         CloseableIterator<MetricRollup> rollups = outputs.rollups().collectAsync();
         CloseableIterator<MetricPoint> late = outputs.late().collectAsync();
@@ -70,7 +70,10 @@ class MetricsPipelineTest {
         JobID job = env.execute("metrics-pipeline-test").getJobID();
 
         Map<String, String> last = new LinkedHashMap<>();
-        drain(rollups).forEach(r -> last.put(r.getSeriesKey() + " " + r.getResolution() + "@" + (r.getBucketStart() - T0) / MINUTE, describe(r)));
+        drain(rollups)
+                .forEach(r -> last.put(
+                        r.getSeriesKey() + " " + r.getResolution() + "@" + (r.getBucketStart() - T0) / MINUTE,
+                        describe(r)));
         String cpu = "cpu{host=\"a\"}";
         String requests = "requests_total{host=\"a\"}";
         assertThat(last)
@@ -84,18 +87,37 @@ class MetricsPipelineTest {
                         requests + " 1m@1", "COUNTER 2 8.0 [2.0, 6.0] 2.0@60 6.0@90 +4.0 0",
                         requests + " 1h@0", "COUNTER 4 33.0 [2.0, 15.0] 10.0@0 6.0@90 +11.0 1"));
 
-        assertThat(drain(late)).extracting(p -> p.getTs() - T0, MetricPoint::getValue).containsExactly(org.assertj.core.groups.Tuple.tuple(30 * S, 9.0));
+        assertThat(drain(late))
+                .extracting(p -> p.getTs() - T0, MetricPoint::getValue)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(30 * S, 9.0));
         List<DeadLetter> letters = drain(deadLetters);
-        assertThat(letters).extracting(DeadLetter::getReason).containsExactlyInAnyOrder("CORRUPT", "CONFLICTING_SAMPLE");
-        DeadLetter conflict = letters.stream().filter(d -> d.getReason().equals("CONFLICTING_SAMPLE")).findFirst().orElseThrow();
+        assertThat(letters)
+                .extracting(DeadLetter::getReason)
+                .containsExactlyInAnyOrder("CORRUPT", "CONFLICTING_SAMPLE");
+        DeadLetter conflict = letters.stream()
+                .filter(d -> d.getReason().equals("CONFLICTING_SAMPLE"))
+                .findFirst()
+                .orElseThrow();
         byte[] original = new byte[conflict.getOriginal().remaining()];
         conflict.getOriginal().duplicate().get(original);
-        assertThat(AvroCodec.of(MetricPoint.class).decode(original)).isEqualTo(new MetricPoint("cpu", Map.of("host", "a"), T0 + 20 * S, 4.0, null));
+        assertThat(AvroCodec.of(MetricPoint.class).decode(original))
+                .isEqualTo(new MetricPoint("cpu", Map.of("host", "a"), T0 + 20 * S, 4.0, null));
 
         // Each point read in exactly one fate: 4.0 was accepted, then displaced by 2.0 and dead-lettered.
-        assertThat(RecordFates.of(METRICS, job)).isEqualTo(Map.of(
-                RecordFate.ACCEPTED, 10L, RecordFate.DUPLICATE, 1L, RecordFate.LATE, 1L, RecordFate.INVALID, 2L));
-        assertThat(RecordFates.of(METRICS, job).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(input.size());
+        assertThat(RecordFates.of(METRICS, job))
+                .isEqualTo(Map.of(
+                        RecordFate.ACCEPTED,
+                        10L,
+                        RecordFate.DUPLICATE,
+                        1L,
+                        RecordFate.LATE,
+                        1L,
+                        RecordFate.INVALID,
+                        2L));
+        assertThat(RecordFates.of(METRICS, job).values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum())
+                .isEqualTo(input.size());
     }
 
     /**
@@ -113,16 +135,19 @@ class MetricsPipelineTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         env.setParallelism(1);
-        DataStream<Decoded<MetricPoint>> points =
-                env.fromData(input, Decoded.typeInfo(MetricPoint.class))
-                        .assignTimestampsAndWatermarks(WatermarkAfterEveryRecord.of(Duration.ofSeconds(15), MetricPoint::getTs));
+        DataStream<Decoded<MetricPoint>> points = env.fromData(input, Decoded.typeInfo(MetricPoint.class))
+                .assignTimestampsAndWatermarks(
+                        WatermarkAfterEveryRecord.of(Duration.ofSeconds(15), MetricPoint::getTs));
         MetricsPipeline.Outputs outputs = MetricsPipeline.build(points, Duration.ofMinutes(5), "metrics", List.of());
         CloseableIterator<MetricRollup> rollups = outputs.rollups().collectAsync();
         CloseableIterator<MetricPoint> late = outputs.late().collectAsync();
         env.execute("metrics-pipeline-batch-test");
 
         Map<String, String> last = new LinkedHashMap<>();
-        drain(rollups).forEach(r -> last.put(r.getSeriesKey() + " " + r.getResolution() + "@" + (r.getBucketStart() - T0) / MINUTE, describe(r)));
+        drain(rollups)
+                .forEach(r -> last.put(
+                        r.getSeriesKey() + " " + r.getResolution() + "@" + (r.getBucketStart() - T0) / MINUTE,
+                        describe(r)));
         Map<String, String> expected = new LinkedHashMap<>();
         for (String host : List.of("a", "b", "c")) {
             String cpu = "cpu{host=\"" + host + "\"}";
@@ -135,7 +160,8 @@ class MetricsPipelineTest {
     }
 
     private static String describe(MetricRollup r) {
-        return r.getKind() + " " + r.getCount() + " " + r.getSum() + " [" + r.getMin() + ", " + r.getMax() + "] " + r.getFirst() + "@"
+        return r.getKind() + " " + r.getCount() + " " + r.getSum() + " [" + r.getMin() + ", " + r.getMax() + "] "
+                + r.getFirst() + "@"
                 + (r.getFirstTs() - T0) / S + " " + r.getLast() + "@" + (r.getLastTs() - T0) / S
                 + (r.getIncrease() == null ? "" : " +" + r.getIncrease() + " " + r.getResets());
     }

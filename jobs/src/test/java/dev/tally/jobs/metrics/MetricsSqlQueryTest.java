@@ -34,8 +34,10 @@ class MetricsSqlQueryTest {
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
 
     private static final long T0 = Instant.parse("2026-12-04T10:00:00Z").toEpochMilli();
     private static final long S = 1_000L;
@@ -60,7 +62,8 @@ class MetricsSqlQueryTest {
         input.add(point("cpu", 3 * MINUTE + S, 4)); // within the job's lateness, so the job applies it; SQL drops it
 
         StreamExecutionEnvironment env = environment();
-        MetricsPipeline.Outputs outputs = MetricsSqlQuery.build(MetricsSqlQuery.tables(env, new MetricsOptions()), source(env, input));
+        MetricsPipeline.Outputs outputs =
+                MetricsSqlQuery.build(MetricsSqlQuery.tables(env, new MetricsOptions()), source(env, input));
         assertThat(outputs.late()).isNull();
         CloseableIterator<MetricRollup> rollups = outputs.rollups().collectAsync();
         CloseableIterator<DeadLetter> deadLetters = outputs.deadLetters().collectAsync();
@@ -68,7 +71,8 @@ class MetricsSqlQueryTest {
 
         List<MetricRollup> all = drain(rollups);
         Map<String, String> byBucket = new LinkedHashMap<>();
-        all.forEach(r -> byBucket.put(r.getSeriesKey() + " " + r.getResolution() + "@" + (r.getBucketStart() - T0) / MINUTE, describe(r)));
+        all.forEach(r -> byBucket.put(
+                r.getSeriesKey() + " " + r.getResolution() + "@" + (r.getBucketStart() - T0) / MINUTE, describe(r)));
         String cpu = "cpu{host=\"a\"}";
         String requests = "requests_total{host=\"a\"}";
         assertThat(all).hasSize(5); // each window once, and no hours
@@ -79,7 +83,10 @@ class MetricsSqlQueryTest {
                         cpu + " 1m@8", "GAUGE 1 7.0 [7.0, 7.0] 7.0@480 7.0@480",
                         requests + " 1m@0", "COUNTER 2 25.0 [10.0, 15.0] 10.0@0 15.0@30",
                         requests + " 1m@1", "COUNTER 2 8.0 [2.0, 6.0] 2.0@60 6.0@90"));
-        MetricRollup counter = all.stream().filter(r -> r.getSeriesKey().equals(requests)).findFirst().orElseThrow();
+        MetricRollup counter = all.stream()
+                .filter(r -> r.getSeriesKey().equals(requests))
+                .findFirst()
+                .orElseThrow();
         assertThat(counter.getName()).isEqualTo("requests_total");
         assertThat(counter.getLabels()).isEqualTo(Map.of("host", "a"));
         assertThat(counter.getIncrease()).isNull();
@@ -103,7 +110,8 @@ class MetricsSqlQueryTest {
                     boolean counter = names[n].endsWith("_total");
                     int series = n * 3 + h;
                     if (counter) {
-                        counters[series] = random.nextInt(40) == 0 ? random.nextInt(5) : counters[series] + random.nextInt(100);
+                        counters[series] =
+                                random.nextInt(40) == 0 ? random.nextInt(5) : counters[series] + random.nextInt(100);
                     }
                     double value = counter ? counters[series] : Math.round(random.nextDouble() * 1000) / 8.0;
                     Map<String, String> labels = h == 2 ? Map.of() : Map.of("host", "h" + h, "pool", "web \"1\"");
@@ -116,19 +124,27 @@ class MetricsSqlQueryTest {
         }
 
         StreamExecutionEnvironment jobEnv = environment();
-        MetricsPipeline.Outputs job = MetricsPipeline.build(source(jobEnv, input), Duration.ofMinutes(5), "metrics", List.of());
+        MetricsPipeline.Outputs job =
+                MetricsPipeline.build(source(jobEnv, input), Duration.ofMinutes(5), "metrics", List.of());
         CloseableIterator<MetricRollup> jobRollups = job.rollups().collectAsync();
         CloseableIterator<DeadLetter> jobDeadLetters = job.deadLetters().collectAsync();
         jobEnv.execute("job");
         Map<String, MetricRollup> expected = new LinkedHashMap<>();
         for (MetricRollup r : drain(jobRollups)) {
             if (r.getResolution().equals(MetricsTables.MINUTE)) {
-                expected.put(r.getSeriesKey() + "@" + r.getBucketStart(), MetricRollup.newBuilder(r).setIncrease(null).setResets(null).setSketch(null).build());
+                expected.put(
+                        r.getSeriesKey() + "@" + r.getBucketStart(),
+                        MetricRollup.newBuilder(r)
+                                .setIncrease(null)
+                                .setResets(null)
+                                .setSketch(null)
+                                .build());
             }
         }
 
         StreamExecutionEnvironment sqlEnv = environment();
-        MetricsPipeline.Outputs sql = MetricsSqlQuery.build(MetricsSqlQuery.tables(sqlEnv, new MetricsOptions()), source(sqlEnv, input));
+        MetricsPipeline.Outputs sql =
+                MetricsSqlQuery.build(MetricsSqlQuery.tables(sqlEnv, new MetricsOptions()), source(sqlEnv, input));
         CloseableIterator<MetricRollup> sqlRollups = sql.rollups().collectAsync();
         CloseableIterator<DeadLetter> sqlDeadLetters = sql.deadLetters().collectAsync();
         sqlEnv.execute("sql");
@@ -145,14 +161,16 @@ class MetricsSqlQueryTest {
         return env;
     }
 
-    private static DataStream<Decoded<MetricPoint>> source(StreamExecutionEnvironment env, List<Decoded<MetricPoint>> input) {
+    private static DataStream<Decoded<MetricPoint>> source(
+            StreamExecutionEnvironment env, List<Decoded<MetricPoint>> input) {
         return env.fromData(input, Decoded.typeInfo(MetricPoint.class))
-                .assignTimestampsAndWatermarks(WatermarkAfterEveryRecord.of(new MetricsOptions().outOfOrderness, MetricPoint::getTs));
+                .assignTimestampsAndWatermarks(
+                        WatermarkAfterEveryRecord.of(new MetricsOptions().outOfOrderness, MetricPoint::getTs));
     }
 
     private static String describe(MetricRollup r) {
-        return r.getKind() + " " + r.getCount() + " " + r.getSum() + " [" + r.getMin() + ", " + r.getMax() + "] " + r.getFirst() + "@"
-                + (r.getFirstTs() - T0) / S + " " + r.getLast() + "@" + (r.getLastTs() - T0) / S;
+        return r.getKind() + " " + r.getCount() + " " + r.getSum() + " [" + r.getMin() + ", " + r.getMax() + "] "
+                + r.getFirst() + "@" + (r.getFirstTs() - T0) / S + " " + r.getLast() + "@" + (r.getLastTs() - T0) / S;
     }
 
     private static <T> List<T> drain(CloseableIterator<T> iterator) throws Exception {

@@ -12,8 +12,7 @@ import java.util.Map;
 public final class AdClickDemo implements JobDemo {
 
     /** The demo's filters; the benchmarks use them too, so their figures describe the demo's job. */
-    public static final String FILTERS =
-            """
+    public static final String FILTERS = """
             # Filter 0 (all clicks) is implicit. Each filter is a conjunction of glob conditions; '!' negates.
             filters:
               - id: 1
@@ -38,9 +37,7 @@ public final class AdClickDemo implements JobDemo {
     @Override
     public Map<String, Integer> topics(Run run) {
         String input = input(run);
-        return Map.of(
-                input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1,
-                counts(run), 4, top(run), 4);
+        return Map.of(input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1, counts(run), 4, top(run), 4);
     }
 
     @Override

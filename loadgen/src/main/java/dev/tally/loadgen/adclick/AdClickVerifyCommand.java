@@ -25,7 +25,9 @@ public final class AdClickVerifyCommand implements Callable<Integer> {
     @Option(names = "--truth", required = true, description = "Ground truth file.")
     Path truthFile;
 
-    @Option(names = "--input-topic", description = "The job's input topic; its .late and .dlq are read too (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--input-topic",
+            description = "The job's input topic; its .late and .dlq are read too (default: ${DEFAULT-VALUE}).")
     String inputTopic = Topics.AD_CLICKS;
 
     @Option(names = "--counts-topic", description = "(default: ${DEFAULT-VALUE})")
@@ -43,7 +45,8 @@ public final class AdClickVerifyCommand implements Callable<Integer> {
     @Option(names = "--windows", split = ",", description = "The job's window sizes in minutes (default: 1,5,60).")
     int[] windows = {1, 5, 60};
 
-    @Mixin Endpoints endpoints = new Endpoints();
+    @Mixin
+    Endpoints endpoints = new Endpoints();
 
     @Override
     public Integer call() throws Exception {
@@ -52,16 +55,22 @@ public final class AdClickVerifyCommand implements Callable<Integer> {
 
     /** Prints the comparison; 0 on an exact match, 1 otherwise. */
     public static int run(
-            Endpoints endpoints, Path truthFile, String input, String counts, String top, String keyspace, int[] windows, int topN)
+            Endpoints endpoints,
+            Path truthFile,
+            String input,
+            String counts,
+            String top,
+            String keyspace,
+            int[] windows,
+            int topN)
             throws Exception {
         GroundTruth truth = GroundTruth.read(truthFile);
         try (CqlSession session = endpoints.cassandraSession("tally-verify")) {
-            AdClickVerifier.Report report =
-                    AdClickVerifier.verify(
-                            truth,
-                            new AdClickVerifier.Target(endpoints.kafka(), input, counts, top, session, keyspace),
-                            windows,
-                            topN);
+            AdClickVerifier.Report report = AdClickVerifier.verify(
+                    truth,
+                    new AdClickVerifier.Target(endpoints.kafka(), input, counts, top, session, keyspace),
+                    windows,
+                    topN);
             report.print(System.out);
             return report.exact() ? 0 : 1;
         }

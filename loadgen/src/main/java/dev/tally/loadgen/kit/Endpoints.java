@@ -18,7 +18,9 @@ public final class Endpoints {
     @Option(names = "--bootstrap-servers", description = "Kafka brokers (default: the local stack's).")
     String bootstrapServers;
 
-    @Option(names = "--cassandra", description = "Cassandra contact points host:port[,host:port...] (default: the local stack's).")
+    @Option(
+            names = "--cassandra",
+            description = "Cassandra contact points host:port[,host:port...] (default: the local stack's).")
     String cassandra;
 
     @Option(names = "--cassandra-dc", description = "Cassandra local datacenter (default: ${DEFAULT-VALUE}).")
@@ -44,7 +46,9 @@ public final class Endpoints {
     }
 
     public String bootstrapServers() {
-        return bootstrapServers != null ? bootstrapServers : localStack().kafka().bootstrapServers();
+        return bootstrapServers != null
+                ? bootstrapServers
+                : localStack().kafka().bootstrapServers();
     }
 
     /** The brokers with the client config's Kafka properties. */
@@ -76,7 +80,9 @@ public final class Endpoints {
     /** A session without a keyspace; the caller closes it. */
     public CqlSession cassandraSession(String name) {
         return clientConfig()
-                .applyTo(CassandraConnection.builder().contactPoints(cassandra().split(",")).localDatacenter(cassandraDatacenter))
+                .applyTo(CassandraConnection.builder()
+                        .contactPoints(cassandra().split(","))
+                        .localDatacenter(cassandraDatacenter))
                 .build()
                 .open(name);
     }

@@ -11,7 +11,8 @@ public final class JobToolsRegistry {
 
     public static List<JobTools> all() {
         List<JobTools> tools = new ArrayList<>();
-        ServiceLoader.load(JobTools.class, JobToolsRegistry.class.getClassLoader()).forEach(tools::add);
+        ServiceLoader.load(JobTools.class, JobToolsRegistry.class.getClassLoader())
+                .forEach(tools::add);
         return tools;
     }
 
@@ -24,6 +25,7 @@ public final class JobToolsRegistry {
             }
             known.add(tools.job());
         }
-        throw new IllegalArgumentException("no tools for job '" + job + "'; jobs with tools: " + String.join(", ", known));
+        throw new IllegalArgumentException(
+                "no tools for job '" + job + "'; jobs with tools: " + String.join(", ", known));
     }
 }

@@ -47,10 +47,10 @@ public record ExpectedLeaderboard(
         LeaderboardStandings standings, List<MatchResult> effective, List<MatchResult> beyondHorizon, Totals totals) {
 
     /** The file's order: a truth read back equals the one written. */
-    private static final Comparator<MatchResult> BY_IDENTITY =
-            Comparator.comparing((MatchResult r) -> r.getMatchId().toString())
-                    .thenComparing(r -> r.getUserId().toString())
-                    .thenComparingInt(MatchResult::getRevision);
+    private static final Comparator<MatchResult> BY_IDENTITY = Comparator.comparing(
+                    (MatchResult r) -> r.getMatchId().toString())
+            .thenComparing(r -> r.getUserId().toString())
+            .thenComparingInt(MatchResult::getRevision);
 
     public ExpectedLeaderboard {
         effective = effective.stream().sorted(BY_IDENTITY).toList();
@@ -58,7 +58,8 @@ public record ExpectedLeaderboard(
     }
 
     /** What the generator sent, by kind of record. */
-    public record Totals(long results, long corrections, long duplicates, long lateResults, long staleDuplicates, long malformed) {
+    public record Totals(
+            long results, long corrections, long duplicates, long lateResults, long staleDuplicates, long malformed) {
 
         /** Records the job must route to the late topic. */
         public long late() {
@@ -77,7 +78,8 @@ public record ExpectedLeaderboard(
     public ExpectedLeaderboard withTopK(int topK) {
         return topK == standings.topK()
                 ? this
-                : new ExpectedLeaderboard(LeaderboardReference.standings(standings.players(), topK), effective, beyondHorizon, totals);
+                : new ExpectedLeaderboard(
+                        LeaderboardReference.standings(standings.players(), topK), effective, beyondHorizon, totals);
     }
 
     /**
@@ -85,7 +87,9 @@ public record ExpectedLeaderboard(
      * the late topic ({@code routedLate}): the reference run again over the effective results and those.
      */
     public LeaderboardStandings standingsApplying(Set<ResultId> routedLate) {
-        List<MatchResult> applied = beyondHorizon.stream().filter(r -> !routedLate.contains(ResultId.of(r))).toList();
+        List<MatchResult> applied = beyondHorizon.stream()
+                .filter(r -> !routedLate.contains(ResultId.of(r)))
+                .toList();
         if (applied.isEmpty()) {
             return standings;
         }
@@ -99,18 +103,42 @@ public record ExpectedLeaderboard(
         try (BufferedWriter out = Files.newBufferedWriter(file)) {
             Totals t = totals;
             line(
-                    out, "S", standings.topK(), t.results(), t.corrections(), t.duplicates(), t.lateResults(), t.staleDuplicates(),
+                    out,
+                    "S",
+                    standings.topK(),
+                    t.results(),
+                    t.corrections(),
+                    t.duplicates(),
+                    t.lateResults(),
+                    t.staleDuplicates(),
                     t.malformed());
-            List<Map.Entry<PlayerKey, PlayerScore>> players = new ArrayList<>(standings.players().entrySet());
-            players.sort(Map.Entry.comparingByKey(Comparator.comparing(PlayerKey::tournament).thenComparing(PlayerKey::userId)));
+            List<Map.Entry<PlayerKey, PlayerScore>> players =
+                    new ArrayList<>(standings.players().entrySet());
+            players.sort(Map.Entry.comparingByKey(
+                    Comparator.comparing(PlayerKey::tournament).thenComparing(PlayerKey::userId)));
             for (var e : players) {
-                line(out, "P", e.getKey().tournament(), e.getKey().userId(), e.getValue().score(), e.getValue().reachedAt());
+                line(
+                        out,
+                        "P",
+                        e.getKey().tournament(),
+                        e.getKey().userId(),
+                        e.getValue().score(),
+                        e.getValue().reachedAt());
             }
-            List<Map.Entry<ScoreKey, ScoreCount>> buckets = new ArrayList<>(standings.histogram().entrySet());
-            Comparator<ScoreKey> highestFirst = Comparator.comparingLong(ScoreKey::score).reversed();
-            buckets.sort(Map.Entry.comparingByKey(Comparator.comparing(ScoreKey::tournament).thenComparing(highestFirst)));
+            List<Map.Entry<ScoreKey, ScoreCount>> buckets =
+                    new ArrayList<>(standings.histogram().entrySet());
+            Comparator<ScoreKey> highestFirst =
+                    Comparator.comparingLong(ScoreKey::score).reversed();
+            buckets.sort(Map.Entry.comparingByKey(
+                    Comparator.comparing(ScoreKey::tournament).thenComparing(highestFirst)));
             for (var e : buckets) {
-                line(out, "H", e.getKey().tournament(), e.getKey().score(), e.getValue().players(), e.getValue().playersAbove());
+                line(
+                        out,
+                        "H",
+                        e.getKey().tournament(),
+                        e.getKey().score(),
+                        e.getValue().players(),
+                        e.getValue().playersAbove());
             }
             for (String tournament : standings.top().keySet().stream().sorted().toList()) {
                 List<Ranked> list = standings.top().get(tournament);
@@ -146,16 +174,25 @@ public record ExpectedLeaderboard(
                     case "S" -> {
                         topK = Integer.parseInt(f[1]);
                         totals = new Totals(
-                                Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]),
-                                Long.parseLong(f[6]), Long.parseLong(f[7]));
+                                Long.parseLong(f[2]),
+                                Long.parseLong(f[3]),
+                                Long.parseLong(f[4]),
+                                Long.parseLong(f[5]),
+                                Long.parseLong(f[6]),
+                                Long.parseLong(f[7]));
                     }
-                    case "P" -> players.put(new PlayerKey(f[1], f[2]), new PlayerScore(Long.parseLong(f[3]), Long.parseLong(f[4])));
-                    case "H" -> histogram.put(
-                            new ScoreKey(f[1], Long.parseLong(f[2])), new ScoreCount(Long.parseLong(f[3]), Long.parseLong(f[4])));
+                    case "P" ->
+                        players.put(
+                                new PlayerKey(f[1], f[2]), new PlayerScore(Long.parseLong(f[3]), Long.parseLong(f[4])));
+                    case "H" ->
+                        histogram.put(
+                                new ScoreKey(f[1], Long.parseLong(f[2])),
+                                new ScoreCount(Long.parseLong(f[3]), Long.parseLong(f[4])));
                     case "T" -> {
                         List<Ranked> list = top.computeIfAbsent(f[1], t -> new ArrayList<>());
                         if (Integer.parseInt(f[2]) != list.size() + 1) {
-                            throw new IllegalArgumentException("Top list entries out of order in the truth file: " + line);
+                            throw new IllegalArgumentException(
+                                    "Top list entries out of order in the truth file: " + line);
                         }
                         list.add(new Ranked(f[3], Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6])));
                     }
@@ -172,7 +209,10 @@ public record ExpectedLeaderboard(
         }
         top.replaceAll((t, list) -> List.copyOf(list));
         return new ExpectedLeaderboard(
-                new LeaderboardStandings(topK, players, histogram, top), List.copyOf(effective), List.copyOf(beyondHorizon), totals);
+                new LeaderboardStandings(topK, players, histogram, top),
+                List.copyOf(effective),
+                List.copyOf(beyondHorizon),
+                totals);
     }
 
     private static void result(BufferedWriter out, String type, MatchResult r) throws IOException {

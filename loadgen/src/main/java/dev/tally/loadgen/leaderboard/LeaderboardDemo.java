@@ -23,9 +23,7 @@ public final class LeaderboardDemo implements JobDemo {
     @Override
     public Map<String, Integer> topics(Run run) {
         String input = input(run);
-        return Map.of(
-                input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1,
-                updates(run), 4, top(run), 4);
+        return Map.of(input, 4, Topics.deadLetter(input), 1, Topics.late(input), 1, updates(run), 4, top(run), 4);
     }
 
     @Override
@@ -46,7 +44,8 @@ public final class LeaderboardDemo implements JobDemo {
 
     @Override
     public int verify(Run run) throws Exception {
-        return LeaderboardVerifyCommand.run(run.endpoints(), truth(run), input(run), updates(run), top(run), run.keyspace(), TOP_K);
+        return LeaderboardVerifyCommand.run(
+                run.endpoints(), truth(run), input(run), updates(run), top(run), run.keyspace(), TOP_K);
     }
 
     @Override

@@ -32,10 +32,19 @@ public final class LeaderboardGenerator implements Iterator<GeneratedRecord> {
     static final long CORRECTABLE_MILLIS = 10 * 60_000L;
     /** Stale re-sends keep within a day of the front: far from the job's 7 d event-age limit (a dead letter). */
     private static final long STALE_KEPT_MILLIS = 24 * 3_600_000L;
-    private static final String[] GAMES = {"chess", "go", "shogi", "xiangqi", "checkers", "othello", "backgammon", "hex"};
+
+    private static final String[] GAMES = {"chess", "go", "shogi", "xiangqi", "checkers", "othello", "backgammon", "hex"
+    };
 
     /** What a record is, for the truth; the kinds of one generation step. */
-    private enum Effect { RESULT, CORRECTION, DUPLICATE, LATE_RESULT, STALE_DUPLICATE, MALFORMED }
+    private enum Effect {
+        RESULT,
+        CORRECTION,
+        DUPLICATE,
+        LATE_RESULT,
+        STALE_DUPLICATE,
+        MALFORMED
+    }
 
     /** A record waiting to be handed out, with the result it carries (null when malformed). */
     private record Pending(GeneratedRecord record, MatchResult result, Effect effect) {}
@@ -68,6 +77,7 @@ public final class LeaderboardGenerator implements Iterator<GeneratedRecord> {
     private final AvroCodec<MatchResult> codec = AvroCodec.of(MatchResult.class);
     /** Cumulative probabilities of the fault steps, in {@link Effect} order (RESULT's is 0); the rest are new matches. */
     private final double[] stepCdf;
+
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     /** Recent records, for duplicates. */
     private final RecentRing<Sent> recent = new RecentRing<>(64);
@@ -77,11 +87,13 @@ public final class LeaderboardGenerator implements Iterator<GeneratedRecord> {
     private final RecentRing<Sent> stale = new RecentRing<>(64);
     /** Matches of the last {@link #CORRECTABLE_MILLIS}, for corrections. */
     private final RecentRing<Match> correctable = new RecentRing<>(4096);
+
     private long emitted;
     /** New on-time matches so far: they, and only they, advance the front. */
     private long matches;
     /** Match ids handed out, late and malformed ones included. */
     private long serial;
+
     private long malformed;
     private long lastAgedTs = Long.MIN_VALUE;
     /** The next UTC month start the front has not reached. */
@@ -97,11 +109,19 @@ public final class LeaderboardGenerator implements Iterator<GeneratedRecord> {
         this.nextMonth = monthStartAfter(settings.startMillis());
         // Steps of two records (matches, corrections, late matches) are half as likely per step as their
         // share of records, so each kind ends up with its share of the records.
-        double newMatches = 1 - settings.correctionShare() - settings.lateShare() - settings.duplicateShare()
-                - settings.staleDuplicateShare() - settings.malformedShare();
+        double newMatches = 1
+                - settings.correctionShare()
+                - settings.lateShare()
+                - settings.duplicateShare()
+                - settings.staleDuplicateShare()
+                - settings.malformedShare();
         double[] weights = {
-            0, settings.correctionShare() / 2, settings.duplicateShare(), settings.lateShare() / 2,
-            settings.staleDuplicateShare(), settings.malformedShare()
+            0,
+            settings.correctionShare() / 2,
+            settings.duplicateShare(),
+            settings.lateShare() / 2,
+            settings.staleDuplicateShare(),
+            settings.malformedShare()
         };
         double total = newMatches / 2;
         for (double w : weights) {
@@ -207,7 +227,9 @@ public final class LeaderboardGenerator implements Iterator<GeneratedRecord> {
         while (!correctable.isEmpty() && correctable.oldest().ts < front - CORRECTABLE_MILLIS) {
             correctable.removeOldest();
         }
-        while (!aging.isEmpty() && aging.peekFirst().result().getTs() < front - settings.staleBy().toMillis()) {
+        while (!aging.isEmpty()
+                && aging.peekFirst().result().getTs()
+                        < front - settings.staleBy().toMillis()) {
             stale.add(aging.pollFirst());
         }
         while (!stale.isEmpty() && stale.oldest().result().getTs() < front - STALE_KEPT_MILLIS) {
@@ -220,7 +242,8 @@ public final class LeaderboardGenerator implements Iterator<GeneratedRecord> {
         matches++;
         long ts = Math.max(settings.startMillis(), front - disorder());
         if (front >= nextMonth) {
-            // The stream crossed into a new month: a match in the old month's last 100 ms, the next at the new one's start.
+            // The stream crossed into a new month: a match in the old month's last 100 ms, the next at the new one's
+            // start.
             ts = Math.max(settings.startMillis(), nextMonth - 1 - random.nextInt(100));
             monthStartNext = nextMonth;
             nextMonth = monthStartAfter(front);
@@ -243,7 +266,8 @@ public final class LeaderboardGenerator implements Iterator<GeneratedRecord> {
 
     /** A new match lateBy behind the front: beyond the horizon, so the job must not apply it. */
     private void lateMatch(long front) {
-        enqueueBoth(newMatch(front - settings.lateBy().toMillis()), front, GeneratedRecord.Kind.LATE, Effect.LATE_RESULT);
+        enqueueBoth(
+                newMatch(front - settings.lateBy().toMillis()), front, GeneratedRecord.Kind.LATE, Effect.LATE_RESULT);
     }
 
     /** The exact bytes of an earlier record, sent again now. */
@@ -271,16 +295,16 @@ public final class LeaderboardGenerator implements Iterator<GeneratedRecord> {
 
     private void enqueueBoth(Match m, long front, GeneratedRecord.Kind kind, Effect effect) {
         for (int side = 0; side < 2; side++) {
-            MatchResult result =
-                    MatchResult.newBuilder()
-                            .setMatchId(m.id)
-                            .setGame(m.game)
-                            .setUserId(m.users[side])
-                            .setPoints(side == m.winner ? 1 : 0)
-                            .setTs(m.ts)
-                            .setRevision(m.revision)
-                            .build();
-            pending.add(new Pending(new GeneratedRecord(key(m.users[side]), codec.encode(result), front, kind), result, effect));
+            MatchResult result = MatchResult.newBuilder()
+                    .setMatchId(m.id)
+                    .setGame(m.game)
+                    .setUserId(m.users[side])
+                    .setPoints(side == m.winner ? 1 : 0)
+                    .setTs(m.ts)
+                    .setRevision(m.revision)
+                    .build();
+            pending.add(new Pending(
+                    new GeneratedRecord(key(m.users[side]), codec.encode(result), front, kind), result, effect));
         }
     }
 
@@ -299,14 +323,13 @@ public final class LeaderboardGenerator implements Iterator<GeneratedRecord> {
     private void malformed(long front) {
         long kind = malformed++;
         String user = player();
-        MatchResult.Builder valid =
-                MatchResult.newBuilder()
-                        .setMatchId(matchId())
-                        .setGame(game())
-                        .setUserId(user)
-                        .setPoints(1)
-                        .setTs(front)
-                        .setRevision(0);
+        MatchResult.Builder valid = MatchResult.newBuilder()
+                .setMatchId(matchId())
+                .setGame(game())
+                .setUserId(user)
+                .setPoints(1)
+                .setTs(front)
+                .setRevision(0);
         byte[] value;
         switch ((int) (kind % 5)) {
             case 0 -> {
@@ -321,7 +344,8 @@ public final class LeaderboardGenerator implements Iterator<GeneratedRecord> {
             }
             case 2 -> value = codec.encode(valid.setPoints(-1).build());
             case 3 -> value = codec.encode(valid.setPoints(1000).build()); // above the job's --max-points (100)
-            default -> value = codec.encode(valid.setGame(valid.getGame() + "#blitz").build());
+            default ->
+                value = codec.encode(valid.setGame(valid.getGame() + "#blitz").build());
         }
         GeneratedRecord record = new GeneratedRecord(key(user), value, front, GeneratedRecord.Kind.MALFORMED);
         pending.add(new Pending(record, null, Effect.MALFORMED));

@@ -41,7 +41,9 @@ public record LeaderboardSettings(
         if (players < 2 || games < 1 || matchesPerSecond < 1) {
             throw new IllegalArgumentException("need at least 2 players, 1 game and 1 match per second");
         }
-        for (double share : new double[] {duplicateShare, correctionShare, lateShare, staleDuplicateShare, malformedShare, botShare}) {
+        for (double share :
+                new double[] {duplicateShare, correctionShare, lateShare, staleDuplicateShare, malformedShare, botShare
+                }) {
             if (share < 0 || share > 1) {
                 throw new IllegalArgumentException("shares must be in [0, 1], was " + share);
             }
@@ -58,7 +60,21 @@ public record LeaderboardSettings(
      */
     public static LeaderboardSettings forTest(long seed, long records, long startMillis) {
         return new LeaderboardSettings(
-                seed, records, 200, 1.0, 2, 20, startMillis, Duration.ofMillis(500), 0.02, 0.02, 0.01,
-                Duration.ofMinutes(30), 0.005, Duration.ofMinutes(20), 0.01, 0.02);
+                seed,
+                records,
+                200,
+                1.0,
+                2,
+                20,
+                startMillis,
+                Duration.ofMillis(500),
+                0.02,
+                0.02,
+                0.01,
+                Duration.ofMinutes(30),
+                0.005,
+                Duration.ofMinutes(20),
+                0.01,
+                0.02);
     }
 }

@@ -19,6 +19,7 @@ public final class LeaderboardTruth {
     private final LeaderboardReference reference;
     /** Records sent beyond the correction horizon, whole: the job routes them to .late unless its watermark lags. */
     private final List<MatchResult> beyondHorizon = new ArrayList<>();
+
     private long results;
     private long corrections;
     private long duplicates;
@@ -91,10 +92,12 @@ public final class LeaderboardTruth {
         if (reference == null) {
             throw new IllegalStateException("this truth keeps only totals (LeaderboardTruth.totalsOnly())");
         }
-        return new ExpectedLeaderboard(reference.standings(topK), reference.effectiveResults(), List.copyOf(beyondHorizon), totals());
+        return new ExpectedLeaderboard(
+                reference.standings(topK), reference.effectiveResults(), List.copyOf(beyondHorizon), totals());
     }
 
     public ExpectedLeaderboard.Totals totals() {
-        return new ExpectedLeaderboard.Totals(results, corrections, duplicates, lateResults, staleDuplicates, malformed);
+        return new ExpectedLeaderboard.Totals(
+                results, corrections, duplicates, lateResults, staleDuplicates, malformed);
     }
 }

@@ -1,11 +1,11 @@
 package dev.tally.loadgen.leaderboard;
 
-import dev.tally.connectors.client.KafkaClients;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.tally.connectors.avro.AvroCodec;
 import dev.tally.connectors.avro.AvroDecodeException;
+import dev.tally.connectors.client.KafkaClients;
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.jobs.leaderboard.LeaderboardTables;
 import dev.tally.loadgen.Comparison;
@@ -26,8 +26,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -90,7 +90,9 @@ public final class LeaderboardVerifier {
                 out.printf("%-48s %10d %8d%n", c.what(), c.checked(), c.failed());
                 c.examples().forEach(e -> out.println("    " + e));
             }
-            out.printf("dead letters: %d (generator injected %d malformed) %s%n", deadLetters, expectedDeadLetters, deadLetterReasons);
+            out.printf(
+                    "dead letters: %d (generator injected %d malformed) %s%n",
+                    deadLetters, expectedDeadLetters, deadLetterReasons);
             out.printf(
                     "late: %d records routed to the late topic of %d the generator sent beyond the horizon (%d late results,"
                             + " %d stale duplicates); the job applied the other %d, its watermark not yet past them, and so"
@@ -120,7 +122,8 @@ public final class LeaderboardVerifier {
             routedLate.add(id);
             lateRecords++;
             boolean sent = sentBeyondHorizon.merge(id, -1, Integer::sum) >= 0;
-            onlyBeyondHorizon.check(sent, () -> "routed to the late topic more often than sent beyond the horizon: " + id);
+            onlyBeyondHorizon.check(
+                    sent, () -> "routed to the late topic more often than sent beyond the horizon: " + id);
         }
         checks.add(onlyBeyondHorizon.build());
 
@@ -128,10 +131,13 @@ public final class LeaderboardVerifier {
         Map<String, TopList> expectedTop = new HashMap<>();
         expected.top().forEach((tournament, players) -> expectedTop.put(tournament, new TopList(true, players)));
         List<Comparison> comparisons = new ArrayList<>();
-        comparisons.add(Comparison.of("cassandra leaderboard_player_scores", expected.players(), cassandraScores(target)));
-        comparisons.add(Comparison.of("cassandra leaderboard_score_histogram", expected.histogram(), cassandraHistogram(target)));
+        comparisons.add(
+                Comparison.of("cassandra leaderboard_player_scores", expected.players(), cassandraScores(target)));
+        comparisons.add(Comparison.of(
+                "cassandra leaderboard_score_histogram", expected.histogram(), cassandraHistogram(target)));
         comparisons.add(Comparison.of("cassandra leaderboard_top_players", expectedTop, cassandraTop(target)));
-        comparisons.add(Comparison.of("kafka " + target.updatesTopic(), expected.players(), kafkaScores(target, checks)));
+        comparisons.add(
+                Comparison.of("kafka " + target.updatesTopic(), expected.players(), kafkaScores(target, checks)));
         comparisons.add(Comparison.of("kafka " + target.topTopic(), expectedTop, kafkaTop(target, checks)));
 
         List<ConsumerRecord<byte[], byte[]>> deadLetters =
@@ -154,7 +160,8 @@ public final class LeaderboardVerifier {
         Map<PlayerKey, PlayerScore> actual = new HashMap<>();
         for (Row row : rows(target, LeaderboardTables.PLAYER_SCORES.selectCql(target.keyspace()))) {
             LeaderboardUpdate u = LeaderboardTables.PLAYER_SCORES.read(row);
-            actual.put(new PlayerKey(u.getTournament(), u.getUserId()), new PlayerScore(u.getScore(), u.getReachedAt()));
+            actual.put(
+                    new PlayerKey(u.getTournament(), u.getUserId()), new PlayerScore(u.getScore(), u.getReachedAt()));
         }
         return actual;
     }
@@ -165,7 +172,9 @@ public final class LeaderboardVerifier {
         for (Row row : rows(target, LeaderboardTables.SCORE_HISTOGRAM.selectCql(target.keyspace()))) {
             ScoreBucket b = LeaderboardTables.SCORE_HISTOGRAM.read(row);
             if (b.getPlayers() != 0) {
-                actual.put(new ScoreKey(b.getTournament(), b.getScore()), new ScoreCount(b.getPlayers(), b.getPlayersAbove()));
+                actual.put(
+                        new ScoreKey(b.getTournament(), b.getScore()),
+                        new ScoreCount(b.getPlayers(), b.getPlayersAbove()));
             }
         }
         return actual;
@@ -181,14 +190,16 @@ public final class LeaderboardVerifier {
     }
 
     /** The last update of each player (one player's updates share a key, so a partition, so their order). */
-    private static Map<PlayerKey, PlayerScore> kafkaScores(Target target, List<Check> checks) throws AvroDecodeException {
+    private static Map<PlayerKey, PlayerScore> kafkaScores(Target target, List<Check> checks)
+            throws AvroDecodeException {
         AvroCodec<LeaderboardUpdate> codec = AvroCodec.of(LeaderboardUpdate.class);
         Map<PlayerKey, PlayerScore> actual = new HashMap<>();
         CheckBuilder keys = new CheckBuilder("kafka " + target.updatesTopic() + " keyed tournament#user_id");
         for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.kafka(), target.updatesTopic())) {
             LeaderboardUpdate u = codec.decode(r.value());
             keys.check(keyIs(r, u.getTournament() + "#" + u.getUserId()), () -> "key " + keyOf(r) + " of " + u);
-            actual.put(new PlayerKey(u.getTournament(), u.getUserId()), new PlayerScore(u.getScore(), u.getReachedAt()));
+            actual.put(
+                    new PlayerKey(u.getTournament(), u.getUserId()), new PlayerScore(u.getScore(), u.getReachedAt()));
         }
         checks.add(keys.build());
         return actual;
@@ -204,7 +215,9 @@ public final class LeaderboardVerifier {
             TopPlayers t = codec.decode(r.value());
             TopList list = topList(t);
             keys.check(keyIs(r, t.getTournament()), () -> "key " + keyOf(r) + " of the list of " + t.getTournament());
-            order.check(inDisplayOrder(list.players()), () -> t.getTournament() + " as of " + t.getAsOf() + ": " + list.players());
+            order.check(
+                    inDisplayOrder(list.players()),
+                    () -> t.getTournament() + " as of " + t.getAsOf() + ": " + list.players());
             actual.put(t.getTournament(), list);
         }
         checks.add(keys.build());

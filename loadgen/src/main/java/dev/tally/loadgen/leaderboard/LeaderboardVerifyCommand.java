@@ -24,7 +24,9 @@ public final class LeaderboardVerifyCommand implements Callable<Integer> {
     @Option(names = "--truth", required = true, description = "Ground truth file.")
     Path truthFile;
 
-    @Option(names = "--input-topic", description = "The job's input topic; its .late and .dlq are read too (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--input-topic",
+            description = "The job's input topic; its .late and .dlq are read too (default: ${DEFAULT-VALUE}).")
     String inputTopic = Topics.MATCH_RESULTS;
 
     @Option(names = "--updates-topic", description = "(default: ${DEFAULT-VALUE})")
@@ -39,7 +41,8 @@ public final class LeaderboardVerifyCommand implements Callable<Integer> {
     @Option(names = "--top-k", description = "The job's --top-k (default: the one the truth was written with).")
     Integer topK;
 
-    @Mixin Endpoints endpoints = new Endpoints();
+    @Mixin
+    Endpoints endpoints = new Endpoints();
 
     @Override
     public Integer call() throws Exception {
@@ -48,16 +51,21 @@ public final class LeaderboardVerifyCommand implements Callable<Integer> {
 
     /** Prints the comparison; 0 on an exact match, 1 otherwise. {@code topK} null: the truth's. */
     public static int run(
-            Endpoints endpoints, Path truthFile, String input, String updates, String top, String keyspace, Integer topK)
+            Endpoints endpoints,
+            Path truthFile,
+            String input,
+            String updates,
+            String top,
+            String keyspace,
+            Integer topK)
             throws Exception {
         ExpectedLeaderboard truth = ExpectedLeaderboard.read(truthFile);
         if (topK != null) {
             truth = truth.withTopK(topK);
         }
         try (CqlSession session = endpoints.cassandraSession("tally-verify")) {
-            LeaderboardVerifier.Report report =
-                    LeaderboardVerifier.verify(
-                            truth, new LeaderboardVerifier.Target(endpoints.kafka(), input, updates, top, session, keyspace));
+            LeaderboardVerifier.Report report = LeaderboardVerifier.verify(
+                    truth, new LeaderboardVerifier.Target(endpoints.kafka(), input, updates, top, session, keyspace));
             report.print(System.out);
             return report.exact() ? 0 : 1;
         }

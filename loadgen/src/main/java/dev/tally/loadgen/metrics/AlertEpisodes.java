@@ -39,14 +39,58 @@ public final class AlertEpisodes {
     static final double SLOW = 2;
 
     static final List<ReferenceAlertRule> RULES = List.of(
-            new ReferenceAlertRule("HostOverloaded", "avg", Double.NaN, LOAD, null, 1, "host", ">", 0.9, 3, 0, Map.of("severity", "page")),
             new ReferenceAlertRule(
-                    "HostOverloadedFast", "max", Double.NaN, LOAD, "episode-.*", 1, "host", ">=", HIGH, 0, 2,
+                    "HostOverloaded",
+                    "avg",
+                    Double.NaN,
+                    LOAD,
+                    null,
+                    1,
+                    "host",
+                    ">",
+                    0.9,
+                    3,
+                    0,
+                    Map.of("severity", "page")),
+            new ReferenceAlertRule(
+                    "HostOverloadedFast",
+                    "max",
+                    Double.NaN,
+                    LOAD,
+                    "episode-.*",
+                    1,
+                    "host",
+                    ">=",
+                    HIGH,
+                    0,
+                    2,
                     Map.of("severity", "ticket")),
             new ReferenceAlertRule(
-                    "RequestBurst", "increase", Double.NaN, REQUESTS, null, 3, "host", ">", 500, 1, 0, Map.of("severity", "page")),
+                    "RequestBurst",
+                    "increase",
+                    Double.NaN,
+                    REQUESTS,
+                    null,
+                    3,
+                    "host",
+                    ">",
+                    500,
+                    1,
+                    0,
+                    Map.of("severity", "page")),
             new ReferenceAlertRule(
-                    "SlowRequests", "quantile", 0.9, LATENCY, null, 2, "host", ">", 0.5, 1, 0, Map.of("severity", "ticket")));
+                    "SlowRequests",
+                    "quantile",
+                    0.9,
+                    LATENCY,
+                    null,
+                    2,
+                    "host",
+                    ">",
+                    0.5,
+                    1,
+                    0,
+                    Map.of("severity", "ticket")));
 
     private static final long MINUTE = 60_000L;
 
@@ -82,7 +126,8 @@ public final class AlertEpisodes {
     List<Sample> samples(long t) {
         List<Sample> samples = new ArrayList<>(SERIES);
         samples.add(sample(fire, t, phase(t + fire.offset) >= 5 && phase(t + fire.offset) < 15 ? HIGH : NORMAL));
-        samples.add(sample(pending, t, phase(t + pending.offset) == 5 || phase(t + pending.offset) == 6 ? HIGH : NORMAL));
+        samples.add(
+                sample(pending, t, phase(t + pending.offset) == 5 || phase(t + pending.offset) == 6 ? HIGH : NORMAL));
         int flapPhase = phase(t + flap.offset);
         samples.add(sample(flap, t, flapPhase >= 5 && flapPhase <= 11 && flapPhase % 2 == 1 ? HIGH : NORMAL));
         long ts = t + burst.offset;
@@ -102,12 +147,14 @@ public final class AlertEpisodes {
     }
 
     private static Sample sample(Series s, long t, double value) {
-        return new Sample(s, MetricPoint.newBuilder()
-                .setName(s.name)
-                .setLabels(s.labels)
-                .setTs(t + s.offset)
-                .setValue(value)
-                .setKind(s.declaredKind)
-                .build());
+        return new Sample(
+                s,
+                MetricPoint.newBuilder()
+                        .setName(s.name)
+                        .setLabels(s.labels)
+                        .setTs(t + s.offset)
+                        .setValue(value)
+                        .setKind(s.declaredKind)
+                        .build());
     }
 }

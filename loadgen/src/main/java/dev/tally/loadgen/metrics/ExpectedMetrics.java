@@ -54,10 +54,12 @@ public record ExpectedMetrics(
         Map<BucketKey, ExpectedRollup> rollups,
         Map<PointId, Long> conflicts) {
 
-    private static final Comparator<BucketKey> BUCKET_ORDER =
-            Comparator.comparing(BucketKey::seriesKey).thenComparing(BucketKey::resolution).thenComparingLong(BucketKey::bucketStart);
-    private static final Comparator<PointId> POINT_ORDER =
-            Comparator.comparing(PointId::seriesKey).thenComparingLong(PointId::ts).thenComparingDouble(PointId::value);
+    private static final Comparator<BucketKey> BUCKET_ORDER = Comparator.comparing(BucketKey::seriesKey)
+            .thenComparing(BucketKey::resolution)
+            .thenComparingLong(BucketKey::bucketStart);
+    private static final Comparator<PointId> POINT_ORDER = Comparator.comparing(PointId::seriesKey)
+            .thenComparingLong(PointId::ts)
+            .thenComparingDouble(PointId::value);
 
     public ExpectedMetrics {
         points = List.copyOf(points);
@@ -78,9 +80,11 @@ public record ExpectedMetrics(
     public record Totals(long records, long points, long lateCandidates, long deadLetters, long closing) {}
 
     /** The truth of these points, with the expectation when every late candidate is routed late. */
-    static ExpectedMetrics of(Duration allowedLateness, List<SentPoint> points, Map<String, Long> deadLetters, Totals totals) {
+    static ExpectedMetrics of(
+            Duration allowedLateness, List<SentPoint> points, Map<String, Long> deadLetters, Totals totals) {
         MetricsReference.Result allLate = MetricsReference.compute(points, MetricsReference.lateCandidates(points));
-        return new ExpectedMetrics(allowedLateness, points, deadLetters, totals, allLate.rollups(), allLate.conflicts());
+        return new ExpectedMetrics(
+                allowedLateness, points, deadLetters, totals, allLate.rollups(), allLate.conflicts());
     }
 
     /** The late candidates, with how many times each was sent. */
@@ -96,14 +100,26 @@ public record ExpectedMetrics(
     public void write(Path file) {
         try (BufferedWriter out = Files.newBufferedWriter(file)) {
             Totals t = totals;
-            line(out, "S", allowedLateness.toMillis(), t.records(), t.points(), t.lateCandidates(), t.deadLetters(), t.closing());
+            line(
+                    out,
+                    "S",
+                    allowedLateness.toMillis(),
+                    t.records(),
+                    t.points(),
+                    t.lateCandidates(),
+                    t.deadLetters(),
+                    t.closing());
             for (Map.Entry<String, Long> e : deadLetters.entrySet()) {
                 line(out, "D", e.getKey(), e.getValue());
             }
             for (SentPoint s : points) {
                 ReferencePoint p = s.point();
                 List<Object> fields = new ArrayList<>(List.of(
-                        s.kafkaTimestamp(), s.lateCandidate() ? 1 : 0, p.name(), p.kind() == null ? "-" : p.kind().name(), p.ts(),
+                        s.kafkaTimestamp(),
+                        s.lateCandidate() ? 1 : 0,
+                        p.name(),
+                        p.kind() == null ? "-" : p.kind().name(),
+                        p.ts(),
                         p.value()));
                 new TreeMap<>(p.labels()).forEach((k, v) -> {
                     fields.add(k);
@@ -114,8 +130,21 @@ public record ExpectedMetrics(
             for (BucketKey key : rollups.keySet().stream().sorted(BUCKET_ORDER).toList()) {
                 ExpectedRollup r = rollups.get(key);
                 line(
-                        out, "R", key.seriesKey(), key.resolution(), key.bucketStart(), r.kind().name(), r.count(), r.sum(), r.min(),
-                        r.max(), r.first(), r.firstTs(), r.last(), r.lastTs(), r.increase() == null ? "-" : r.increase(),
+                        out,
+                        "R",
+                        key.seriesKey(),
+                        key.resolution(),
+                        key.bucketStart(),
+                        r.kind().name(),
+                        r.count(),
+                        r.sum(),
+                        r.min(),
+                        r.max(),
+                        r.first(),
+                        r.firstTs(),
+                        r.last(),
+                        r.lastTs(),
+                        r.increase() == null ? "-" : r.increase(),
                         r.resets() == null ? "-" : r.resets());
             }
             for (PointId id : conflicts.keySet().stream().sorted(POINT_ORDER).toList()) {
@@ -141,17 +170,29 @@ public record ExpectedMetrics(
                     case "S" -> {
                         lateness = Duration.ofMillis(Long.parseLong(f[1]));
                         totals = new Totals(
-                                Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]));
+                                Long.parseLong(f[2]),
+                                Long.parseLong(f[3]),
+                                Long.parseLong(f[4]),
+                                Long.parseLong(f[5]),
+                                Long.parseLong(f[6]));
                     }
                     case "D" -> deadLetters.put(f[1], Long.parseLong(f[2]));
                     case "P" -> points.add(point(f));
-                    case "R" -> rollups.put(
-                            new BucketKey(f[1], f[2], Long.parseLong(f[3])),
-                            new ExpectedRollup(
-                                    MetricKind.valueOf(f[4]), Long.parseLong(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7]),
-                                    Double.parseDouble(f[8]), Double.parseDouble(f[9]), Long.parseLong(f[10]), Double.parseDouble(f[11]),
-                                    Long.parseLong(f[12]), f[13].equals("-") ? null : Double.parseDouble(f[13]),
-                                    f[14].equals("-") ? null : Long.parseLong(f[14])));
+                    case "R" ->
+                        rollups.put(
+                                new BucketKey(f[1], f[2], Long.parseLong(f[3])),
+                                new ExpectedRollup(
+                                        MetricKind.valueOf(f[4]),
+                                        Long.parseLong(f[5]),
+                                        Double.parseDouble(f[6]),
+                                        Double.parseDouble(f[7]),
+                                        Double.parseDouble(f[8]),
+                                        Double.parseDouble(f[9]),
+                                        Long.parseLong(f[10]),
+                                        Double.parseDouble(f[11]),
+                                        Long.parseLong(f[12]),
+                                        f[13].equals("-") ? null : Double.parseDouble(f[13]),
+                                        f[14].equals("-") ? null : Long.parseLong(f[14])));
                     case "X" -> conflicts.put(new PointId(f[1], Long.parseLong(f[2]), Double.parseDouble(f[3])), 1L);
                     default -> throw new IllegalArgumentException("Not a metrics truth file line: " + line);
                 }
@@ -167,7 +208,8 @@ public record ExpectedMetrics(
 
     private static SentPoint point(String[] f) {
         if (f.length < 7 || (f.length - 7) % 2 != 0) {
-            throw new IllegalArgumentException("A point line needs 7 fields and label pairs, has " + f.length + " fields");
+            throw new IllegalArgumentException(
+                    "A point line needs 7 fields and label pairs, has " + f.length + " fields");
         }
         Map<String, String> labels = new LinkedHashMap<>();
         for (int i = 7; i < f.length; i += 2) {
@@ -208,12 +250,13 @@ public record ExpectedMetrics(
                 field.setLength(0);
             } else if (c == '\\' && i + 1 < line.length()) {
                 char next = line.charAt(++i);
-                field.append(switch (next) {
-                    case 't' -> '\t';
-                    case 'n' -> '\n';
-                    case 'r' -> '\r';
-                    default -> next;
-                });
+                field.append(
+                        switch (next) {
+                            case 't' -> '\t';
+                            case 'n' -> '\n';
+                            case 'r' -> '\r';
+                            default -> next;
+                        });
             } else {
                 field.append(c);
             }

@@ -38,13 +38,20 @@ public final class MetricsDemo implements JobDemo {
     @Override
     public List<String> jobArguments(Run run) {
         return List.of(
-                "--input-topic", input(run), "--rollups-topic", rollups(run), "--alerts-topic", alerts(run), "--alert-rules",
+                "--input-topic",
+                input(run),
+                "--rollups-topic",
+                rollups(run),
+                "--alerts-topic",
+                alerts(run),
+                "--alert-rules",
                 rules(run).toString());
     }
 
     @Override
     public int verify(Run run) {
-        return MetricsVerifyCommand.run(run.endpoints(), truth(run), input(run), rollups(run), alerts(run), run.keyspace());
+        return MetricsVerifyCommand.run(
+                run.endpoints(), truth(run), input(run), rollups(run), alerts(run), run.keyspace());
     }
 
     @Override

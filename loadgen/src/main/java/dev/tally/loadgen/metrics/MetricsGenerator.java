@@ -40,14 +40,24 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
     /** How often a counter restart falls on a minute's first sample, relative to the others. */
     private static final double MINUTE_FIRST_RESET_FACTOR = 6;
 
-    private enum Fault { NONE, UNDECODABLE, INVALID }
+    private enum Fault {
+        NONE,
+        UNDECODABLE,
+        INVALID
+    }
 
     /**
      * A record waiting for its send time: a valid point (with its encoding), or the point a rejected
      * record is made from when it is sent. {@code heldLate}: a late candidate, sent only once far enough behind.
      */
     private record Outgoing(
-            long sendAt, long seq, GeneratedRecord.Kind kind, Series series, MetricPoint point, byte[] value, Fault fault,
+            long sendAt,
+            long seq,
+            GeneratedRecord.Kind kind,
+            Series series,
+            MetricPoint point,
+            byte[] value,
+            Fault fault,
             boolean heldLate) {}
 
     /**
@@ -55,8 +65,16 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
      * counts what the job must see; these count what was done to the stream, sent or not yet).
      */
     public record Injected(
-            long samples, long duplicates, long conflicts, long delayed, long late, long undecodable, long invalid, long resets,
-            long resetsOnMinuteStart, long silences) {}
+            long samples,
+            long duplicates,
+            long conflicts,
+            long delayed,
+            long late,
+            long undecodable,
+            long invalid,
+            long resets,
+            long resetsOnMinuteStart,
+            long silences) {}
 
     /** The running counts behind {@link Injected}. */
     private static final class Counts {
@@ -82,18 +100,21 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
     private final long[] silentUntil;
     /** Null when the settings leave the episodes out. */
     private final AlertEpisodes episodes;
+
     private final PriorityQueue<Outgoing> queue =
             new PriorityQueue<>(Comparator.comparingLong(Outgoing::sendAt).thenComparingLong(Outgoing::seq));
     private final Counts injected = new Counts();
     private final long interval;
     /** The most a follow-up (re-send, other value) is sent after its sample's send time. */
     private final long followUpMax;
+
     private long seq;
     private long step;
     /** Every valid point of ts below this has been generated: what is queued to be sent before it may go. */
     private long generatedUntil;
     /** The newest event time of a valid point sent; Long.MIN_VALUE before the first. */
     private long front = Long.MIN_VALUE;
+
     private long emitted;
 
     public MetricsGenerator(MetricsSettings settings, MetricsTruth truth) {
@@ -102,7 +123,9 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
         this.random = new SplittableRandom(settings.seed());
         this.series = SeriesCatalog.build(settings, random);
         this.silentUntil = new long[settings.pools() * settings.hostsPerPool()];
-        this.episodes = settings.alertEpisodes() ? new AlertEpisodes(settings.startMillis(), settings.interval().toMillis()) : null;
+        this.episodes = settings.alertEpisodes()
+                ? new AlertEpisodes(settings.startMillis(), settings.interval().toMillis())
+                : null;
         this.interval = settings.interval().toMillis();
         this.followUpMax = Math.max(1, settings.delayedMax() / 2);
         this.generatedUntil = settings.startMillis();
@@ -112,7 +135,15 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
     public Injected injected() {
         Counts c = injected;
         return new Injected(
-                c.samples, c.duplicates, c.conflicts, c.delayed, c.late, c.undecodable, c.invalid, c.resets, c.resetsOnMinuteStart,
+                c.samples,
+                c.duplicates,
+                c.conflicts,
+                c.delayed,
+                c.late,
+                c.undecodable,
+                c.invalid,
+                c.resets,
+                c.resetsOnMinuteStart,
                 c.silences);
     }
 
@@ -141,7 +172,8 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
             Outgoing o = queue.poll();
             if (o.heldLate() && front - o.point().getTs() < settings.lateCandidateBehind()) {
                 // The stream has not got far enough past it yet (a sparse fleet): later, then.
-                queue.add(new Outgoing(o.sendAt() + interval, seq++, o.kind(), o.series(), o.point(), o.value(), o.fault(), true));
+                queue.add(new Outgoing(
+                        o.sendAt() + interval, seq++, o.kind(), o.series(), o.point(), o.value(), o.fault(), true));
                 continue;
             }
             return o;
@@ -165,8 +197,11 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
                 long ts = o.point().getTs();
                 long behind = front == Long.MIN_VALUE ? 0 : front - ts;
                 boolean candidate = behind >= settings.lateCandidateBehind();
-                if (!o.heldLate() && behind > settings.delayedMax() + settings.maxDisorder().toMillis()) {
-                    throw new IllegalStateException("a point meant to be applied was sent " + behind + " ms behind: " + o.point());
+                if (!o.heldLate()
+                        && behind
+                                > settings.delayedMax() + settings.maxDisorder().toMillis()) {
+                    throw new IllegalStateException(
+                            "a point meant to be applied was sent " + behind + " ms behind: " + o.point());
                 }
                 front = Math.max(front, ts);
                 truth.point(ReferencePoint.of(o.point()), front, candidate);
@@ -203,7 +238,8 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
         for (Series s : series) {
             long ts = t + s.offset;
             boolean minuteFirst = Math.floorMod(ts, 60_000L) < interval;
-            double resetChance = minuteFirst ? Math.min(1, settings.resetRate() * MINUTE_FIRST_RESET_FACTOR) : settings.resetRate();
+            double resetChance =
+                    minuteFirst ? Math.min(1, settings.resetRate() * MINUTE_FIRST_RESET_FACTOR) : settings.resetRate();
             double previous = s.current();
             double value = s.next(resetChance, random);
             if (s.counter && value < previous) {
@@ -221,7 +257,14 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
             // Sent at their ts: the alert decisions made at a minute's close are the reference's only when
             // every point of the minute came before it closed.
             for (AlertEpisodes.Sample e : episodes.samples(t)) {
-                enqueue(e.point().getTs(), GeneratedRecord.Kind.POINT, e.series(), e.point(), codec.encode(e.point()), Fault.NONE, false);
+                enqueue(
+                        e.point().getTs(),
+                        GeneratedRecord.Kind.POINT,
+                        e.series(),
+                        e.point(),
+                        codec.encode(e.point()),
+                        Fault.NONE,
+                        false);
             }
         }
         step++;
@@ -236,7 +279,9 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
         double roll = random.nextDouble();
         long sendAt;
         if (roll < settings.lateRate()) {
-            long behind = settings.lateCandidateBehind() + interval + settings.maxDisorder().toMillis();
+            long behind = settings.lateCandidateBehind()
+                    + interval
+                    + settings.maxDisorder().toMillis();
             sendAt = ts + behind + random.nextLong(300_001);
             enqueue(sendAt, GeneratedRecord.Kind.LATE, s, point, value, Fault.NONE, true);
             injected.late++;
@@ -251,8 +296,14 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
             }
             enqueue(sendAt, GeneratedRecord.Kind.POINT, s, point, value, Fault.NONE, false);
             if (random.nextDouble() < settings.duplicateRate()) {
-                enqueue(sendAt + 1 + random.nextLong(Math.min(20_000, followUpMax)), GeneratedRecord.Kind.DUPLICATE, s, point, value,
-                        Fault.NONE, false);
+                enqueue(
+                        sendAt + 1 + random.nextLong(Math.min(20_000, followUpMax)),
+                        GeneratedRecord.Kind.DUPLICATE,
+                        s,
+                        point,
+                        value,
+                        Fault.NONE,
+                        false);
                 injected.duplicates++;
             }
         }
@@ -284,18 +335,36 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
         double roll = random.nextDouble();
         if (roll < 0.25) {
             MetricPoint third = withValue(original, s.conflicting(!below, random));
-            enqueue(originalAt + 1 + random.nextLong(followUpMax / 2 + 1), GeneratedRecord.Kind.POINT, s, third, codec.encode(third),
-                    Fault.NONE, false);
+            enqueue(
+                    originalAt + 1 + random.nextLong(followUpMax / 2 + 1),
+                    GeneratedRecord.Kind.POINT,
+                    s,
+                    third,
+                    codec.encode(third),
+                    Fault.NONE,
+                    false);
             injected.conflicts++;
         } else if (roll < 0.5) {
-            enqueue(Math.max(at, originalAt) + 1 + random.nextLong(followUpMax / 2 + 1), GeneratedRecord.Kind.DUPLICATE, s, other,
-                    otherValue, Fault.NONE, false);
+            enqueue(
+                    Math.max(at, originalAt) + 1 + random.nextLong(followUpMax / 2 + 1),
+                    GeneratedRecord.Kind.DUPLICATE,
+                    s,
+                    other,
+                    otherValue,
+                    Fault.NONE,
+                    false);
             injected.duplicates++;
         }
     }
 
     private void enqueue(
-            long sendAt, GeneratedRecord.Kind kind, Series s, MetricPoint point, byte[] value, Fault fault, boolean heldLate) {
+            long sendAt,
+            GeneratedRecord.Kind kind,
+            Series s,
+            MetricPoint point,
+            byte[] value,
+            Fault fault,
+            boolean heldLate) {
         queue.add(new Outgoing(sendAt, seq++, kind, s, point, value, fault, heldLate));
     }
 

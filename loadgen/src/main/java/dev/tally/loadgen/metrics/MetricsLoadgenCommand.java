@@ -33,10 +33,15 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
     @Option(names = "--events", required = true, description = "Records to write, faults and closing points included.")
     long events;
 
-    @Option(names = "--rate", description = "Records per second of wall time; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rate",
+            description = "Records per second of wall time; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
     long rate;
 
-    @Option(names = "--start", description = "Event time of the first interval, ISO-8601, within the job's retention (default: so that the closing points' event time is about now).")
+    @Option(
+            names = "--start",
+            description =
+                    "Event time of the first interval, ISO-8601, within the job's retention (default: so that the closing points' event time is about now).")
     Instant start;
 
     @Option(names = "--pools", description = "Pools of hosts (default: ${DEFAULT-VALUE}).")
@@ -45,13 +50,19 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
     @Option(names = "--hosts", description = "Hosts per pool (default: ${DEFAULT-VALUE}).")
     int hosts = 8;
 
-    @Option(names = "--metrics", description = "Series per host; two cluster series without labels come on top (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--metrics",
+            description = "Series per host; two cluster series without labels come on top (default: ${DEFAULT-VALUE}).")
     int metrics = 12;
 
-    @Option(names = "--interval", description = "Event time between two samples of a series (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--interval",
+            description = "Event time between two samples of a series (default: ${DEFAULT-VALUE}).")
     Duration interval = Duration.ofSeconds(10);
 
-    @Option(names = "--disorder", description = "How long after its ts a point may be sent (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--disorder",
+            description = "How long after its ts a point may be sent (default: ${DEFAULT-VALUE}).")
     Duration disorder = Duration.ofSeconds(3);
 
     @Option(names = "--allowed-lateness", description = "The job's --allowed-lateness (default: ${DEFAULT-VALUE}).")
@@ -60,42 +71,67 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
     @Option(names = "--duplicates", description = "Rate of samples re-sent exactly (default: ${DEFAULT-VALUE}).")
     double duplicates = 0.01;
 
-    @Option(names = "--conflicts", description = "Rate of samples that get another value for the same ts (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--conflicts",
+            description = "Rate of samples that get another value for the same ts (default: ${DEFAULT-VALUE}).")
     double conflicts = 0.005;
 
-    @Option(names = "--delayed", description = "Rate of samples sent 1 to 3 minutes late, within the lateness (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--delayed",
+            description = "Rate of samples sent 1 to 3 minutes late, within the lateness (default: ${DEFAULT-VALUE}).")
     double delayed = 0.01;
 
-    @Option(names = "--late", description = "Rate of samples held back beyond the lateness: late candidates (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--late",
+            description = "Rate of samples held back beyond the lateness: late candidates (default: ${DEFAULT-VALUE}).")
     double late = 0.002;
 
     @Option(names = "--malformed", description = "Rate of undecodable records (default: ${DEFAULT-VALUE}).")
     double malformed = 0.001;
 
-    @Option(names = "--invalid", description = "Rate of points the job must reject: NaN, too many labels, bad names, ... (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--invalid",
+            description =
+                    "Rate of points the job must reject: NaN, too many labels, bad names, ... (default: ${DEFAULT-VALUE}).")
     double invalid = 0.002;
 
-    @Option(names = "--resets", description = "Rate of counter samples that restart from a small value (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--resets",
+            description = "Rate of counter samples that restart from a small value (default: ${DEFAULT-VALUE}).")
     double resets = 0.002;
 
-    @Option(names = "--silences", description = "Silences of 2 to 6 minutes per host and hour of event time (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--silences",
+            description = "Silences of 2 to 6 minutes per host and hour of event time (default: ${DEFAULT-VALUE}).")
     double silences = 0.2;
 
-    @Option(names = "--alert-episodes", description = "Add scripted series that take the rules of --alert-rules-out through every alert state, sent on time.")
+    @Option(
+            names = "--alert-episodes",
+            description =
+                    "Add scripted series that take the rules of --alert-rules-out through every alert state, sent on time.")
     boolean alertEpisodes;
 
-    @Option(names = "--alert-rules-out", description = "Where to write the alert rules the episodes are made for, to pass to the job's --alert-rules.")
+    @Option(
+            names = "--alert-rules-out",
+            description =
+                    "Where to write the alert rules the episodes are made for, to pass to the job's --alert-rules.")
     Path alertRulesFile;
 
-    @Option(names = "--seed", description = "Random seed; the same seed and --start give the same records (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            description = "Random seed; the same seed and --start give the same records (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
     @Option(names = "--topic", description = "Topic (default: ${DEFAULT-VALUE}).")
     String topic = Topics.METRICS;
 
-    @Mixin Endpoints endpoints;
+    @Mixin
+    Endpoints endpoints;
 
-    @Option(names = "--truth", description = "Where to write the ground truth. Without it only the totals are kept, so a run of any length fits in memory.")
+    @Option(
+            names = "--truth",
+            description =
+                    "Where to write the ground truth. Without it only the totals are kept, so a run of any length fits in memory.")
     Path truthFile;
 
     /** For callers in code (the demo, the bench): these endpoints, topic and records, the other options at their defaults. */
@@ -136,12 +172,32 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
         // point's: start early enough that it is not ahead of now (the broker refuses timestamps far ahead).
         long first = start != null
                 ? start.toEpochMilli()
-                : System.currentTimeMillis() - MetricsSettings.span(events, series, interval).toMillis()
-                        - Duration.ofHours(1).plus(allowedLateness).plusMinutes(3).toMillis();
-        MetricsSettings settings =
-                new MetricsSettings(
-                        seed, events, pools, hosts, metrics, interval, first, disorder, partitions, allowedLateness, duplicates, conflicts,
-                        delayed, late, malformed, invalid, resets, silences, alertEpisodes);
+                : System.currentTimeMillis()
+                        - MetricsSettings.span(events, series, interval).toMillis()
+                        - Duration.ofHours(1)
+                                .plus(allowedLateness)
+                                .plusMinutes(3)
+                                .toMillis();
+        MetricsSettings settings = new MetricsSettings(
+                seed,
+                events,
+                pools,
+                hosts,
+                metrics,
+                interval,
+                first,
+                disorder,
+                partitions,
+                allowedLateness,
+                duplicates,
+                conflicts,
+                delayed,
+                late,
+                malformed,
+                invalid,
+                resets,
+                silences,
+                alertEpisodes);
         MetricsTruth truth = truthFile == null ? MetricsTruth.totalsOnly() : new MetricsTruth();
         AtomicReference<MetricsGenerator> generator = new AtomicReference<>();
         Supplier<Iterator<GeneratedRecord>> records = () -> {
@@ -149,13 +205,12 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
             return generator.get();
         };
         long begin = System.nanoTime();
-        long sent =
-                LoadProducer.produce(
-                        endpoints.kafka(),
-                        topic,
-                        records,
-                        rate,
-                        n -> System.out.printf("  %,d records (%.0f%%)%n", n, 100.0 * n / events));
+        long sent = LoadProducer.produce(
+                endpoints.kafka(),
+                topic,
+                records,
+                rate,
+                n -> System.out.printf("  %,d records (%.0f%%)%n", n, 100.0 * n / events));
         double seconds = (System.nanoTime() - begin) / 1e9;
         ExpectedMetrics.Totals t = truth.totals();
         MetricsGenerator.Injected i = generator.get().injected();
@@ -163,8 +218,23 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
                 "Wrote %,d records to %s in %.1f s (%,.0f/s): %,d valid points of %,d series (%,d samples, %,d duplicates, %,d"
                         + " conflicting values, %,d delayed, %,d late candidates, %,d counter restarts, %,d silences), %,d records to"
                         + " dead-letter (%,d undecodable, %,d invalid), %,d closing points.%n",
-                sent, topic, seconds, sent / seconds, t.points(), series, i.samples(), i.duplicates(), i.conflicts(), i.delayed(),
-                t.lateCandidates(), i.resets(), i.silences(), t.deadLetters(), i.undecodable(), i.invalid(), t.closing());
+                sent,
+                topic,
+                seconds,
+                sent / seconds,
+                t.points(),
+                series,
+                i.samples(),
+                i.duplicates(),
+                i.conflicts(),
+                i.delayed(),
+                t.lateCandidates(),
+                i.resets(),
+                i.silences(),
+                t.deadLetters(),
+                i.undecodable(),
+                i.invalid(),
+                t.closing());
         if (truthFile != null) {
             truth.expected(allowedLateness).write(truthFile);
             System.out.println("Ground truth: " + truthFile);

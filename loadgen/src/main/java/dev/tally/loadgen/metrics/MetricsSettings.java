@@ -57,7 +57,9 @@ public record MetricsSettings(
             throw new IllegalArgumentException("the interval must be between 1 s and 1 min, was " + interval);
         }
         // Disorder stays well under the job's 15 s watermark delay, and a series' points in order.
-        if (maxDisorder.isNegative() || maxDisorder.compareTo(interval) >= 0 || maxDisorder.compareTo(Duration.ofSeconds(10)) > 0) {
+        if (maxDisorder.isNegative()
+                || maxDisorder.compareTo(interval) >= 0
+                || maxDisorder.compareTo(Duration.ofSeconds(10)) > 0) {
             throw new IllegalArgumentException("the disorder must be in [0, min(interval, 10 s)], was " + maxDisorder);
         }
         if (partitions < 1) {
@@ -69,7 +71,9 @@ public record MetricsSettings(
         if (allowedLateness.isNegative()) {
             throw new IllegalArgumentException("the allowed lateness must not be negative, was " + allowedLateness);
         }
-        for (double rate : new double[] {duplicateRate, conflictRate, delayedRate, lateRate, malformedRate, invalidRate, resetRate}) {
+        for (double rate :
+                new double[] {duplicateRate, conflictRate, delayedRate, lateRate, malformedRate, invalidRate, resetRate
+                }) {
             if (rate < 0 || rate > 1) {
                 throw new IllegalArgumentException("rates must be in [0, 1], was " + rate);
             }
@@ -81,23 +85,44 @@ public record MetricsSettings(
             throw new IllegalArgumentException("silences must not be negative, was " + silencesPerHostHour);
         }
         boolean followUps = delayedRate > 0 || duplicateRate > 0 || conflictRate > 0;
-        if (followUps && delayedMax(allowedLateness) + interval.toMillis() + maxDisorder.toMillis() >= allowedLateness.toMillis()) {
-            throw new IllegalArgumentException(
-                    "with an allowed lateness of " + allowedLateness + " there is no room for delayed points, duplicates or"
-                            + " conflicts that are surely applied: set their rates to 0");
+        if (followUps
+                && delayedMax(allowedLateness) + interval.toMillis() + maxDisorder.toMillis()
+                        >= allowedLateness.toMillis()) {
+            throw new IllegalArgumentException("with an allowed lateness of " + allowedLateness
+                    + " there is no room for delayed points, duplicates or"
+                    + " conflicts that are surely applied: set their rates to 0");
         }
     }
 
     /** All series: pools x hosts x metrics, the two without labels, and the alert episodes' when on. */
     public int series() {
-        return pools * hostsPerPool * metricsPerHost + SeriesCatalog.GLOBAL_SERIES + (alertEpisodes ? AlertEpisodes.SERIES : 0);
+        return pools * hostsPerPool * metricsPerHost
+                + SeriesCatalog.GLOBAL_SERIES
+                + (alertEpisodes ? AlertEpisodes.SERIES : 0);
     }
 
     /** These settings with the alert episodes on or off. */
     public MetricsSettings withAlertEpisodes(boolean on) {
         return new MetricsSettings(
-                seed, records, pools, hostsPerPool, metricsPerHost, interval, startMillis, maxDisorder, partitions, allowedLateness,
-                duplicateRate, conflictRate, delayedRate, lateRate, malformedRate, invalidRate, resetRate, silencesPerHostHour, on);
+                seed,
+                records,
+                pools,
+                hostsPerPool,
+                metricsPerHost,
+                interval,
+                startMillis,
+                maxDisorder,
+                partitions,
+                allowedLateness,
+                duplicateRate,
+                conflictRate,
+                delayedRate,
+                lateRate,
+                malformedRate,
+                invalidRate,
+                resetRate,
+                silencesPerHostHour,
+                on);
     }
 
     /** The least a delayed sample is sent behind its ts: 1 minute, or a fifth of a shorter lateness. */
@@ -138,7 +163,24 @@ public record MetricsSettings(
      */
     public static MetricsSettings forTest(long seed, long records, long startMillis) {
         return new MetricsSettings(
-                seed, records, 2, 4, 12, Duration.ofSeconds(10), startMillis, Duration.ofSeconds(3), 4, Duration.ofMinutes(5),
-                0.02, 0.01, 0.01, 0.004, 0.002, 0.004, 0.01, 0.5, false);
+                seed,
+                records,
+                2,
+                4,
+                12,
+                Duration.ofSeconds(10),
+                startMillis,
+                Duration.ofSeconds(3),
+                4,
+                Duration.ofMinutes(5),
+                0.02,
+                0.01,
+                0.01,
+                0.004,
+                0.002,
+                0.004,
+                0.01,
+                0.5,
+                false);
     }
 }

@@ -21,6 +21,7 @@ public final class MetricsTruth {
 
     /** Null when only the totals are kept. */
     private final List<SentPoint> points;
+
     private final Map<String, Long> deadLetters = new TreeMap<>();
     private long records;
     private long valid;
@@ -67,7 +68,11 @@ public final class MetricsTruth {
 
     public ExpectedMetrics.Totals totals() {
         return new ExpectedMetrics.Totals(
-                records, valid, lateCandidates, deadLetters.values().stream().mapToLong(Long::longValue).sum(), closing);
+                records,
+                valid,
+                lateCandidates,
+                deadLetters.values().stream().mapToLong(Long::longValue).sum(),
+                closing);
     }
 
     /** The ground truth for a job with this {@code --allowed-lateness}. */

@@ -1,12 +1,12 @@
 package dev.tally.loadgen.metrics;
 
-import dev.tally.connectors.client.KafkaClients;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.tally.connectors.avro.AvroCodec;
 import dev.tally.connectors.avro.AvroDecodeException;
 import dev.tally.connectors.cassandra.ResultTable;
+import dev.tally.connectors.client.KafkaClients;
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.jobs.metrics.MetricsTables;
 import dev.tally.loadgen.Comparison;
@@ -29,8 +29,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -53,7 +53,12 @@ public final class MetricsVerifier {
 
     /** Where the job's results are; a null {@code alertsTopic}: the job ran without the episodes' alert rules. */
     public record Target(
-            KafkaClients kafka, String inputTopic, String rollupsTopic, String alertsTopic, CqlSession session, String keyspace) {
+            KafkaClients kafka,
+            String inputTopic,
+            String rollupsTopic,
+            String alertsTopic,
+            CqlSession session,
+            String keyspace) {
 
         public Target(KafkaClients kafka, String inputTopic, String rollupsTopic, CqlSession session, String keyspace) {
             this(kafka, inputTopic, rollupsTopic, null, session, keyspace);
@@ -104,12 +109,16 @@ public final class MetricsVerifier {
             MetricsReference.Totals expected) {
 
         public boolean exact() {
-            return comparisons.stream().allMatch(Comparison::exact) && checks.stream().allMatch(Check::passed);
+            return comparisons.stream().allMatch(Comparison::exact)
+                    && checks.stream().allMatch(Check::passed);
         }
 
         /** The comparison named {@code what}. */
         public Comparison comparison(String what) {
-            return comparisons.stream().filter(c -> c.what().equals(what)).findFirst().orElseThrow();
+            return comparisons.stream()
+                    .filter(c -> c.what().equals(what))
+                    .findFirst()
+                    .orElseThrow();
         }
 
         public void print(PrintStream out) {
@@ -155,7 +164,8 @@ public final class MetricsVerifier {
      * The rollup tables of a replay's keyspace against the reference with every point applied (a
      * replay counts the points the live run found late), over the buckets wholly inside [from, to).
      */
-    public static List<Comparison> verifyReplay(ExpectedMetrics truth, CqlSession session, String keyspace, long from, long to) {
+    public static List<Comparison> verifyReplay(
+            ExpectedMetrics truth, CqlSession session, String keyspace, long from, long to) {
         Target target = new Target(null, null, null, session, keyspace);
         MetricsReference.Result expected = truth.applying(Map.of());
         List<Comparison> comparisons = new ArrayList<>();
@@ -168,7 +178,8 @@ public final class MetricsVerifier {
                     inRange.put(k, v);
                 }
             });
-            List<MetricRollup> rows = cassandra(target, minutes ? MetricsTables.MINUTE_ROLLUPS : MetricsTables.HOUR_ROLLUPS);
+            List<MetricRollup> rows =
+                    cassandra(target, minutes ? MetricsTables.MINUTE_ROLLUPS : MetricsTables.HOUR_ROLLUPS);
             String table = minutes ? "metric_rollups_1m" : "metric_rollups_1h";
             comparisons.add(Comparison.of("replay cassandra " + table, inRange, byBucket(rows, resolution)));
         }
@@ -183,9 +194,11 @@ public final class MetricsVerifier {
 
         List<Comparison> comparisons = new ArrayList<>();
         for (String resolution : List.of(BucketKey.MINUTE, BucketKey.HOUR)) {
-            List<MetricRollup> rows = resolution.equals(BucketKey.MINUTE) ? output.cassandraMinutes() : output.cassandraHours();
+            List<MetricRollup> rows =
+                    resolution.equals(BucketKey.MINUTE) ? output.cassandraMinutes() : output.cassandraHours();
             String table = resolution.equals(BucketKey.MINUTE) ? "metric_rollups_1m" : "metric_rollups_1h";
-            comparisons.add(Comparison.of("cassandra " + table, expected.rollups(resolution), byBucket(rows, resolution)));
+            comparisons.add(
+                    Comparison.of("cassandra " + table, expected.rollups(resolution), byBucket(rows, resolution)));
             SketchCheck sketches = new SketchCheck("cassandra " + table + " sketch quantiles within 1%");
             for (MetricRollup r : rows) {
                 sketches.add(new BucketKey(r.getSeriesKey(), resolution, r.getBucketStart()), r.getSketch());
@@ -193,7 +206,8 @@ public final class MetricsVerifier {
             checks.add(sketches.against(expected.samples()));
         }
         SketchCheck publishedSketches = new SketchCheck("kafka " + rollupsTopic + " sketch quantiles within 1%");
-        Map<BucketKey, ExpectedRollup> published = lastPerBucket(output.kafkaRollups(), rollupsTopic, checks, publishedSketches);
+        Map<BucketKey, ExpectedRollup> published =
+                lastPerBucket(output.kafkaRollups(), rollupsTopic, checks, publishedSketches);
         checks.add(publishedSketches.against(expected.samples()));
         for (String resolution : List.of(BucketKey.MINUTE, BucketKey.HOUR)) {
             Map<BucketKey, ExpectedRollup> some = new HashMap<>();
@@ -202,7 +216,8 @@ public final class MetricsVerifier {
                     some.put(k, v);
                 }
             });
-            comparisons.add(Comparison.of("kafka " + rollupsTopic + " " + resolution, expected.rollups(resolution), some));
+            comparisons.add(
+                    Comparison.of("kafka " + rollupsTopic + " " + resolution, expected.rollups(resolution), some));
         }
 
         String dlq = Topics.deadLetter(inputTopic);
@@ -221,7 +236,8 @@ public final class MetricsVerifier {
             }
             conflictSource.check(
                     d.getSourcePartition() == -1 && d.getSourceOffset() == -1,
-                    () -> "partition " + d.getSourcePartition() + ", offset " + d.getSourceOffset() + ": " + d.getDetail());
+                    () -> "partition " + d.getSourcePartition() + ", offset " + d.getSourceOffset() + ": "
+                            + d.getDetail());
             MetricPoint original = decodeOrNull(points, bytes(d.getOriginal()));
             conflictOriginal.check(original != null, () -> "undecodable original: " + d.getDetail());
             if (original != null && !isClosing(SeriesKey.of(original.getName(), original.getLabels()))) {
@@ -237,33 +253,53 @@ public final class MetricsVerifier {
         }
 
         return new Report(
-                comparisons, checks, output.deadLetters().size(), allReasons, output.late().size(), truth.totals(), expected.totals());
+                comparisons,
+                checks,
+                output.deadLetters().size(),
+                allReasons,
+                output.late().size(),
+                truth.totals(),
+                expected.totals());
     }
 
     /**
      * The alert events against {@link AlertsReference} on the episodes' points with {@link AlertEpisodes#RULES}:
      * every event once on the topic and in the history, and each alert's last event as its latest state.
      */
-    private static void compareAlerts(ExpectedMetrics truth, Alerts alerts, List<Comparison> comparisons, List<Check> checks) {
+    private static void compareAlerts(
+            ExpectedMetrics truth, Alerts alerts, List<Comparison> comparisons, List<Check> checks) {
         AlertsReference.Result expected = AlertsReference.compute(AlertEpisodes.RULES, truth.points());
         Set<String> quantileRules = new HashSet<>();
-        AlertEpisodes.RULES.stream().filter(r -> r.aggregation().equals("quantile")).forEach(r -> quantileRules.add(r.alert()));
+        AlertEpisodes.RULES.stream()
+                .filter(r -> r.aggregation().equals("quantile"))
+                .forEach(r -> quantileRules.add(r.alert()));
         CheckBuilder within = new CheckBuilder("alert values of quantile rules within 1% of the exact");
         CheckBuilder once = new CheckBuilder("kafka " + alerts.topic() + " each event once");
         Map<String, ExpectedAlert> published = new HashMap<>();
         for (AlertEvent e : alerts.kafka()) {
             once.check(
                     e != null && e.getId() != null && published.put(e.getId(), expectedAlert(e, e.getId())) == null,
-                    () -> e == null ? "a record that is not an AlertEvent" : "id " + e.getId() + " again or missing: " + e);
+                    () -> e == null
+                            ? "a record that is not an AlertEvent"
+                            : "id " + e.getId() + " again or missing: " + e);
         }
         checks.add(once.build());
-        comparisons.add(Comparison.of("kafka " + alerts.topic(), expected.events(), approximate(published, expected.events(), quantileRules, within)));
+        comparisons.add(Comparison.of(
+                "kafka " + alerts.topic(),
+                expected.events(),
+                approximate(published, expected.events(), quantileRules, within)));
         Map<String, ExpectedAlert> history = new HashMap<>();
         alerts.history().forEach(e -> history.put(e.getId(), expectedAlert(e, e.getId())));
-        comparisons.add(Comparison.of("cassandra alert_history", expected.events(), approximate(history, expected.events(), quantileRules, within)));
+        comparisons.add(Comparison.of(
+                "cassandra alert_history",
+                expected.events(),
+                approximate(history, expected.events(), quantileRules, within)));
         Map<String, ExpectedAlert> state = new HashMap<>();
         alerts.state().forEach(e -> state.put(expectedAlert(e, null).alertKey(), expectedAlert(e, null)));
-        comparisons.add(Comparison.of("cassandra alert_state", expected.latest(), approximate(state, expected.latest(), quantileRules, within)));
+        comparisons.add(Comparison.of(
+                "cassandra alert_state",
+                expected.latest(),
+                approximate(state, expected.latest(), quantileRules, within)));
         checks.add(within.build());
     }
 
@@ -272,12 +308,16 @@ public final class MetricsVerifier {
      * reference's exact one given the reference's value, so the comparison checks every other field exactly.
      */
     private static Map<String, ExpectedAlert> approximate(
-            Map<String, ExpectedAlert> actual, Map<String, ExpectedAlert> expected, Set<String> quantileRules, CheckBuilder within) {
+            Map<String, ExpectedAlert> actual,
+            Map<String, ExpectedAlert> expected,
+            Set<String> quantileRules,
+            CheckBuilder within) {
         Map<String, ExpectedAlert> result = new HashMap<>();
         actual.forEach((key, a) -> {
             ExpectedAlert e = expected.get(key);
             if (e != null && quantileRules.contains(a.alert())) {
-                boolean close = Math.abs(a.value() - e.value()) <= SketchCheck.RELATIVE_ACCURACY * (1 + 1e-9) * Math.abs(e.value());
+                boolean close = Math.abs(a.value() - e.value())
+                        <= SketchCheck.RELATIVE_ACCURACY * (1 + 1e-9) * Math.abs(e.value());
                 within.check(close, () -> key + ": " + a.value() + " against the exact " + e.value());
                 result.put(key, close ? a.withValue(e.value()) : a);
             } else {
@@ -289,7 +329,15 @@ public final class MetricsVerifier {
 
     private static ExpectedAlert expectedAlert(AlertEvent e, String id) {
         return new ExpectedAlert(
-                id, e.getAlert(), e.getLabels(), e.getState(), e.getSeverity(), e.getValue(), e.getThreshold(), e.getActiveSince(), e.getTs());
+                id,
+                e.getAlert(),
+                e.getLabels(),
+                e.getState(),
+                e.getSeverity(),
+                e.getValue(),
+                e.getThreshold(),
+                e.getActiveSince(),
+                e.getTs());
     }
 
     private static Alerts alerts(Target target) {
@@ -298,14 +346,19 @@ public final class MetricsVerifier {
         for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.kafka(), target.alertsTopic())) {
             kafka.add(decodeOrNull(codec, r.value()));
         }
-        return new Alerts(target.alertsTopic(), kafka, cassandra(target, MetricsTables.ALERT_HISTORY), cassandra(target, MetricsTables.ALERT_STATE));
+        return new Alerts(
+                target.alertsTopic(),
+                kafka,
+                cassandra(target, MetricsTables.ALERT_HISTORY),
+                cassandra(target, MetricsTables.ALERT_STATE));
     }
 
     /**
      * The points of the late topic, each checked to be a late candidate (as many times as it was sent as
      * one, no more) and one the job may have found late, by the Kafka timestamp it was sent with.
      */
-    private static Map<PointId, Integer> routedLate(ExpectedMetrics truth, List<MetricPoint> late, String lateTopic, List<Check> checks) {
+    private static Map<PointId, Integer> routedLate(
+            ExpectedMetrics truth, List<MetricPoint> late, String lateTopic, List<Check> checks) {
         Map<PointId, Integer> candidates = new HashMap<>(truth.lateCandidates());
         Map<PointId, Long> sentAt = new HashMap<>();
         for (SentPoint s : truth.points()) {
@@ -329,7 +382,8 @@ public final class MetricsVerifier {
             }
             routed.merge(id, 1, Integer::sum);
             boolean candidate = candidates.merge(id, -1, Integer::sum) >= 0;
-            onlyCandidates.check(candidate, () -> "routed to the late topic more often than sent as a late candidate: " + id);
+            onlyCandidates.check(
+                    candidate, () -> "routed to the late topic more often than sent as a late candidate: " + id);
             if (candidate) {
                 long front = sentAt.get(id);
                 couldBeLate.check(
@@ -357,11 +411,14 @@ public final class MetricsVerifier {
             if (r == null || isClosing(r.getSeriesKey())) {
                 continue;
             }
-            keys.check(r.getSeriesKey().equals(k.key()), () -> "key " + k.key() + " of a rollup of " + r.getSeriesKey());
+            keys.check(
+                    r.getSeriesKey().equals(k.key()), () -> "key " + k.key() + " of a rollup of " + r.getSeriesKey());
             names.check(
                     SeriesKey.of(r.getName(), r.getLabels()).equals(r.getSeriesKey()),
                     () -> r.getName() + " " + r.getLabels() + " in a rollup of " + r.getSeriesKey());
-            long size = r.getResolution().equals(BucketKey.MINUTE) ? 60_000L : r.getResolution().equals(BucketKey.HOUR) ? 3_600_000L : 0;
+            long size = r.getResolution().equals(BucketKey.MINUTE)
+                    ? 60_000L
+                    : r.getResolution().equals(BucketKey.HOUR) ? 3_600_000L : 0;
             buckets.check(
                     size > 0 && Math.floorMod(r.getBucketStart(), size) == 0,
                     () -> r.getResolution() + " bucket at " + r.getBucketStart() + " of " + r.getSeriesKey());
@@ -393,7 +450,9 @@ public final class MetricsVerifier {
 
     private static <T> List<T> cassandra(Target target, ResultTable<T> table) {
         List<T> rows = new ArrayList<>();
-        for (Row row : target.session().execute(SimpleStatement.newInstance(table.selectCql(target.keyspace())).setPageSize(5000))) {
+        for (Row row : target.session()
+                .execute(SimpleStatement.newInstance(table.selectCql(target.keyspace()))
+                        .setPageSize(5000))) {
             rows.add(table.read(row));
         }
         return rows;
@@ -403,7 +462,9 @@ public final class MetricsVerifier {
         AvroCodec<MetricRollup> codec = AvroCodec.of(MetricRollup.class);
         List<KeyedRollup> records = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.kafka(), target.rollupsTopic())) {
-            records.add(new KeyedRollup(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), decodeOrNull(codec, r.value())));
+            records.add(new KeyedRollup(
+                    r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
+                    decodeOrNull(codec, r.value())));
         }
         return records;
     }
@@ -411,7 +472,8 @@ public final class MetricsVerifier {
     private static List<DeadLetter> deadLetters(Target target) {
         AvroCodec<DeadLetter> codec = AvroCodec.of(DeadLetter.class);
         List<DeadLetter> letters = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.kafka(), Topics.deadLetter(target.inputTopic()))) {
+        for (ConsumerRecord<byte[], byte[]> r :
+                TopicReader.readCommitted(target.kafka(), Topics.deadLetter(target.inputTopic()))) {
             letters.add(decodeOrNull(codec, r.value()));
         }
         return letters;
@@ -420,13 +482,15 @@ public final class MetricsVerifier {
     private static List<MetricPoint> latePoints(Target target) {
         AvroCodec<MetricPoint> codec = AvroCodec.of(MetricPoint.class);
         List<MetricPoint> points = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.kafka(), Topics.late(target.inputTopic()))) {
+        for (ConsumerRecord<byte[], byte[]> r :
+                TopicReader.readCommitted(target.kafka(), Topics.late(target.inputTopic()))) {
             points.add(decodeOrNull(codec, r.value()));
         }
         return points;
     }
 
-    private static <T extends org.apache.avro.specific.SpecificRecord> T decodeOrNull(AvroCodec<T> codec, byte[] bytes) {
+    private static <T extends org.apache.avro.specific.SpecificRecord> T decodeOrNull(
+            AvroCodec<T> codec, byte[] bytes) {
         try {
             return codec.decode(bytes);
         } catch (AvroDecodeException e) {

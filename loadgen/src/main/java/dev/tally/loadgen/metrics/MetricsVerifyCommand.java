@@ -24,19 +24,25 @@ public final class MetricsVerifyCommand implements Callable<Integer> {
     @Option(names = "--truth", required = true, description = "Ground truth file.")
     Path truthFile;
 
-    @Option(names = "--input-topic", description = "The job's input topic; its .late and .dlq are read too (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--input-topic",
+            description = "The job's input topic; its .late and .dlq are read too (default: ${DEFAULT-VALUE}).")
     String inputTopic = Topics.METRICS;
 
     @Option(names = "--rollups-topic", description = "(default: ${DEFAULT-VALUE})")
     String rollupsTopic = Topics.METRIC_ROLLUPS;
 
-    @Option(names = "--alerts-topic", description = "The job's alerts topic, when it ran with the rules of 'tally loadgen metrics --alert-episodes': its events, alert_history and alert_state are compared too.")
+    @Option(
+            names = "--alerts-topic",
+            description =
+                    "The job's alerts topic, when it ran with the rules of 'tally loadgen metrics --alert-episodes': its events, alert_history and alert_state are compared too.")
     String alertsTopic;
 
     @Option(names = "--keyspace", description = "(default: ${DEFAULT-VALUE})")
     String keyspace = "tally";
 
-    @Mixin Endpoints endpoints = new Endpoints();
+    @Mixin
+    Endpoints endpoints = new Endpoints();
 
     @Override
     public Integer call() {
@@ -44,11 +50,12 @@ public final class MetricsVerifyCommand implements Callable<Integer> {
     }
 
     /** Prints the comparison; 0 on an exact match, 1 otherwise. */
-    public static int run(Endpoints endpoints, Path truthFile, String input, String rollups, String alerts, String keyspace) {
+    public static int run(
+            Endpoints endpoints, Path truthFile, String input, String rollups, String alerts, String keyspace) {
         ExpectedMetrics truth = ExpectedMetrics.read(truthFile);
         try (CqlSession session = endpoints.cassandraSession("tally-verify")) {
-            MetricsVerifier.Report report =
-                    MetricsVerifier.verify(truth, new MetricsVerifier.Target(endpoints.kafka(), input, rollups, alerts, session, keyspace));
+            MetricsVerifier.Report report = MetricsVerifier.verify(
+                    truth, new MetricsVerifier.Target(endpoints.kafka(), input, rollups, alerts, session, keyspace));
             report.print(System.out);
             return report.exact() ? 0 : 1;
         }

@@ -20,12 +20,19 @@ final class RejectedRecords {
 
     /** The job's default {@code --max-event-future} and {@code --max-event-age}: event times outside are rejected. */
     static final long MAX_EVENT_FUTURE = 5 * 60_000L;
+
     static final long MAX_EVENT_AGE = 7 * 24 * 3_600_000L;
 
     /** A record to send and why the job rejects it. */
     record Rejected(byte[] key, byte[] value, String reason) {}
 
-    private enum Undecodable { EMPTY, BAD_HEADER, TRUNCATED, UNKNOWN_SCHEMA, CORRUPT }
+    private enum Undecodable {
+        EMPTY,
+        BAD_HEADER,
+        TRUNCATED,
+        UNKNOWN_SCHEMA,
+        CORRUPT
+    }
 
     private enum Invalid {
         NAN("INVALID_VALUE"),
@@ -65,8 +72,11 @@ final class RejectedRecords {
         byte[] value = switch (kind) {
             case EMPTY -> new byte[0];
             // A producer that sent JSON instead of Avro.
-            case BAD_HEADER -> String.format("{\"name\":\"%s\",\"ts\":%d,\"value\":%s}", valid.getName(), valid.getTs(), valid.getValue())
-                    .getBytes(StandardCharsets.UTF_8);
+            case BAD_HEADER ->
+                String.format(
+                                "{\"name\":\"%s\",\"ts\":%d,\"value\":%s}",
+                                valid.getName(), valid.getTs(), valid.getValue())
+                        .getBytes(StandardCharsets.UTF_8);
             // The marker and part of the fingerprint: shorter than the 10-byte header.
             case TRUNCATED -> Arrays.copyOf(good, 6);
             case UNKNOWN_SCHEMA -> {
@@ -106,7 +116,8 @@ final class RejectedRecords {
             case GAUGE_NAMED_COUNT -> p.setName(valid.getName() + "_count").setKind(MetricKind.GAUGE);
             // Ahead of the wall clock too: on an input topic with LogAppendTime the Kafka timestamp the
             // job compares with is the broker's now, not the generated stream's front.
-            case TS_TOO_FAR_AHEAD -> p.setTs(Math.max(front, System.currentTimeMillis()) + MAX_EVENT_FUTURE + 10 * 60_000L);
+            case TS_TOO_FAR_AHEAD ->
+                p.setTs(Math.max(front, System.currentTimeMillis()) + MAX_EVENT_FUTURE + 10 * 60_000L);
             case TS_TOO_OLD -> p.setTs(front - MAX_EVENT_AGE - 3_600_000L);
         }
         MetricPoint point = p.build();

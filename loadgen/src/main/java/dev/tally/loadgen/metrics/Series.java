@@ -29,17 +29,27 @@ final class Series {
     final int host;
     /** Where in each interval its samples fall, milliseconds. */
     final long offset;
+
     final String key;
     final byte[] keyBytes;
     private final long low;
     private final long high;
     /** A gauge's largest step, a counter's largest increment, in units. */
     private final long step;
+
     private long units;
 
     private Series(
-            String name, Map<String, String> labels, MetricKind declaredKind, boolean counter, int host, long offset,
-            long low, long high, long step, long initial) {
+            String name,
+            Map<String, String> labels,
+            MetricKind declaredKind,
+            boolean counter,
+            int host,
+            long offset,
+            long low,
+            long high,
+            long step,
+            long initial) {
         this.name = name;
         this.labels = new TreeMap<>(labels);
         this.declaredKind = declaredKind;
@@ -56,22 +66,56 @@ final class Series {
 
     /** A gauge between {@code low} and {@code high} (whole numbers) that moves at most {@code step} a sample. */
     static Series gauge(
-            String name, Map<String, String> labels, MetricKind declaredKind, int host, long offset, double low, double high,
-            double step, SplittableRandom random) {
+            String name,
+            Map<String, String> labels,
+            MetricKind declaredKind,
+            int host,
+            long offset,
+            double low,
+            double high,
+            double step,
+            SplittableRandom random) {
         long lo = units(low);
         long hi = units(high);
-        return new Series(name, labels, declaredKind, false, host, offset, lo, hi, units(step), lo + random.nextLong(hi - lo + 1));
+        return new Series(
+                name,
+                labels,
+                declaredKind,
+                false,
+                host,
+                offset,
+                lo,
+                hi,
+                units(step),
+                lo + random.nextLong(hi - lo + 1));
     }
 
     /** A counter that grows at most {@code increment} a sample, from somewhere below {@code start}. */
     static Series counter(
-            String name, Map<String, String> labels, MetricKind declaredKind, int host, long offset, double start,
-            double increment, SplittableRandom random) {
-        return new Series(name, labels, declaredKind, true, host, offset, 0, 0, units(increment), random.nextLong(units(start) + 1));
+            String name,
+            Map<String, String> labels,
+            MetricKind declaredKind,
+            int host,
+            long offset,
+            double start,
+            double increment,
+            SplittableRandom random) {
+        return new Series(
+                name,
+                labels,
+                declaredKind,
+                true,
+                host,
+                offset,
+                0,
+                0,
+                units(increment),
+                random.nextLong(units(start) + 1));
     }
 
     /** A series of no host whose values its owner computes ({@link AlertEpisodes}): {@link #next} is not for it. */
-    static Series scripted(String name, Map<String, String> labels, MetricKind declaredKind, boolean counter, long offset) {
+    static Series scripted(
+            String name, Map<String, String> labels, MetricKind declaredKind, boolean counter, long offset) {
         return new Series(name, labels, declaredKind, counter, -1, offset, 0, 0, 0, 0);
     }
 

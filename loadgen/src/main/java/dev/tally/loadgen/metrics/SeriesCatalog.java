@@ -24,8 +24,14 @@ final class SeriesCatalog {
 
     /** One metric every host reports. */
     private record Template(
-            String name, MetricKind declaredKind, boolean counter, boolean regional, Map<String, String> extraLabels,
-            double low, double high, double step) {}
+            String name,
+            MetricKind declaredKind,
+            boolean counter,
+            boolean regional,
+            Map<String, String> extraLabels,
+            double low,
+            double high,
+            double step) {}
 
     private static final List<Template> TEMPLATES = List.of(
             gauge("cpu.load", null, true, Map.of(), 0, 16, 0.5),
@@ -81,19 +87,31 @@ final class SeriesCatalog {
                 : counter("custom_events_" + n + "_total", null, n % 3 == 0, Map.of(), 10_000, 8);
     }
 
-    private static Series series(Template t, Map<String, String> labels, int host, long offset, SplittableRandom random) {
+    private static Series series(
+            Template t, Map<String, String> labels, int host, long offset, SplittableRandom random) {
         return t.counter()
                 ? Series.counter(t.name(), labels, t.declaredKind(), host, offset, t.high(), t.step(), random)
                 : Series.gauge(t.name(), labels, t.declaredKind(), host, offset, t.low(), t.high(), t.step(), random);
     }
 
     private static Template gauge(
-            String name, MetricKind kind, boolean regional, Map<String, String> labels, double low, double high, double step) {
+            String name,
+            MetricKind kind,
+            boolean regional,
+            Map<String, String> labels,
+            double low,
+            double high,
+            double step) {
         return new Template(name, kind, false, regional, labels, low, high, step);
     }
 
     private static Template counter(
-            String name, MetricKind kind, boolean regional, Map<String, String> labels, double start, double increment) {
+            String name,
+            MetricKind kind,
+            boolean regional,
+            Map<String, String> labels,
+            double start,
+            double increment) {
         return new Template(name, kind, true, regional, labels, 0, start, increment);
     }
 }

@@ -72,8 +72,13 @@ public final class ReferenceFilters {
         if (root != null && root.has("filters")) {
             for (JsonNode node : root.get("filters")) {
                 int id = node.get("id").asInt();
-                byId.put(id, new Filter(
-                        id, condition(node, "country", true), condition(node, "ip", false), condition(node, "user_id", false)));
+                byId.put(
+                        id,
+                        new Filter(
+                                id,
+                                condition(node, "country", true),
+                                condition(node, "ip", false),
+                                condition(node, "user_id", false)));
             }
         }
         return new ReferenceFilters(new ArrayList<>(byId.values()));
@@ -101,6 +106,7 @@ public final class ReferenceFilters {
         String glob = negated ? pattern.substring(1) : pattern;
         String regex = Arrays.stream(glob.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*"));
         int flags = ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0;
-        return new Condition(negated, glob.chars().allMatch(c -> c == '*'), Pattern.compile(regex, flags | Pattern.DOTALL));
+        return new Condition(
+                negated, glob.chars().allMatch(c -> c == '*'), Pattern.compile(regex, flags | Pattern.DOTALL));
     }
 }

@@ -69,7 +69,8 @@ class LeaderboardGeneratorTest {
         long n = records.size();
 
         assertThat(n).isEqualTo(SETTINGS.records());
-        assertThat(t.results() + t.corrections() + t.duplicates() + t.late() + t.malformed()).isEqualTo(n);
+        assertThat(t.results() + t.corrections() + t.duplicates() + t.late() + t.malformed())
+                .isEqualTo(n);
         assertThat(kinds.get(Kind.RESULT)).isEqualTo(t.results());
         assertThat(kinds.get(Kind.CORRECTION)).isEqualTo(t.corrections());
         assertThat(kinds.get(Kind.DUPLICATE)).isEqualTo(t.duplicates());
@@ -92,10 +93,13 @@ class LeaderboardGeneratorTest {
                 assertThat(reason).as("malformed record %s", d.result()).isNotNull();
                 reasons.merge(reason, 1L, Long::sum);
             } else {
-                assertThat(reason).as("%s record %s", d.record().kind(), d.result()).isNull();
+                assertThat(reason)
+                        .as("%s record %s", d.record().kind(), d.result())
+                        .isNull();
             }
         }
-        assertThat(reasons.keySet()).containsExactlyInAnyOrder("UNDECODABLE", "MISSING_FIELD", "POINTS_OUT_OF_RANGE", "INVALID_FIELD");
+        assertThat(reasons.keySet())
+                .containsExactlyInAnyOrder("UNDECODABLE", "MISSING_FIELD", "POINTS_OUT_OF_RANGE", "INVALID_FIELD");
     }
 
     @Test
@@ -106,7 +110,9 @@ class LeaderboardGeneratorTest {
             }
             long behind = d.record().timestamp() - d.result().getTs();
             if (d.record().kind() == Kind.LATE) {
-                assertThat(behind).isGreaterThan(SETTINGS.staleBy().toMillis()).isLessThanOrEqualTo(SETTINGS.lateBy().toMillis());
+                assertThat(behind)
+                        .isGreaterThan(SETTINGS.staleBy().toMillis())
+                        .isLessThanOrEqualTo(SETTINGS.lateBy().toMillis());
             } else {
                 assertThat(behind).isBetween(0L, LeaderboardGenerator.CORRECTABLE_MILLIS + 60_000);
             }
@@ -136,7 +142,8 @@ class LeaderboardGeneratorTest {
         Map<String, List<MatchResult>> byMatch = new HashMap<>();
         records.stream()
                 .filter(d -> d.record().kind() == Kind.RESULT || d.record().kind() == Kind.LATE && !isStale(d))
-                .forEach(d -> byMatch.computeIfAbsent(d.result().getMatchId(), m -> new ArrayList<>()).add(d.result()));
+                .forEach(d -> byMatch.computeIfAbsent(d.result().getMatchId(), m -> new ArrayList<>())
+                        .add(d.result()));
         int complete = 0;
         for (List<MatchResult> sides : byMatch.values()) {
             if (sides.size() == 1) {
@@ -186,7 +193,8 @@ class LeaderboardGeneratorTest {
             assertThat(r.timestamp()).isGreaterThanOrEqualTo(previous);
             previous = r.timestamp();
             if (d.result() != null) {
-                assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(d.result().getUserId());
+                assertThat(new String(r.key(), StandardCharsets.UTF_8))
+                        .isEqualTo(d.result().getUserId());
             }
         }
         // ~96,000 matches at 20 a second.
@@ -195,9 +203,11 @@ class LeaderboardGeneratorTest {
 
     @Test
     void theBotPlaysAboutTwoPercentOfTheMatches() {
-        long results = records.stream().filter(d -> d.record().kind() == Kind.RESULT).count();
+        long results =
+                records.stream().filter(d -> d.record().kind() == Kind.RESULT).count();
         long bot = records.stream()
-                .filter(d -> d.record().kind() == Kind.RESULT && d.result().getUserId().equals(LeaderboardGenerator.BOT))
+                .filter(d -> d.record().kind() == Kind.RESULT
+                        && d.result().getUserId().equals(LeaderboardGenerator.BOT))
                 .count();
 
         assertThat((double) bot / (results / 2.0)).isBetween(0.015, 0.025);
@@ -207,10 +217,23 @@ class LeaderboardGeneratorTest {
     void crossingAMonthPlacesAMatchInItsLast100MillisAndTheNextAtTheNewMonthsStart() {
         long december = Instant.parse("2026-12-01T00:00:00Z").toEpochMilli();
         // One match a second without disorder, fronts at xx:xx:xx.500: no other match comes near the boundary.
-        LeaderboardSettings settings =
-                new LeaderboardSettings(
-                        3, 2_000, 200, 1.0, 2, 1, december - 5 * 60_000 + 500, Duration.ZERO, 0.02, 0.02, 0.01,
-                        Duration.ofMinutes(30), 0.005, Duration.ofMinutes(20), 0.01, 0.02);
+        LeaderboardSettings settings = new LeaderboardSettings(
+                3,
+                2_000,
+                200,
+                1.0,
+                2,
+                1,
+                december - 5 * 60_000 + 500,
+                Duration.ZERO,
+                0.02,
+                0.02,
+                0.01,
+                Duration.ofMinutes(30),
+                0.005,
+                Duration.ofMinutes(20),
+                0.01,
+                0.02);
         LeaderboardTruth crossing = new LeaderboardTruth();
         List<Decoded> stream = decode(new LeaderboardGenerator(settings, crossing));
 
@@ -242,7 +265,9 @@ class LeaderboardGeneratorTest {
         if (r == null) {
             return "UNDECODABLE";
         }
-        if (r.getMatchId().length() > 128 || r.getUserId().length() > 128 || r.getGame().length() > 64) {
+        if (r.getMatchId().length() > 128
+                || r.getUserId().length() > 128
+                || r.getGame().length() > 64) {
             return "FIELD_TOO_LONG";
         }
         if (r.getMatchId().isEmpty() || r.getGame().isEmpty() || r.getUserId().isEmpty()) {

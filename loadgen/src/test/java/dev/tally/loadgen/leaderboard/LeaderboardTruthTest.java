@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The truth file reads back what was written, in the documented format, and recomputes top lists for another K. */
 class LeaderboardTruthTest {
 
-    private static final LeaderboardSettings SETTINGS =
-            LeaderboardSettings.forTest(11, 100_000, Instant.parse("2026-12-10T08:00:00Z").toEpochMilli());
+    private static final LeaderboardSettings SETTINGS = LeaderboardSettings.forTest(
+            11, 100_000, Instant.parse("2026-12-10T08:00:00Z").toEpochMilli());
 
     @Test
     void aWrittenTruthReadsBackTheSame(@TempDir Path dir) {
@@ -43,7 +43,8 @@ class LeaderboardTruthTest {
         LeaderboardTruth truth = generate();
 
         assertThat(truth.expected(10).withTopK(3)).isEqualTo(truth.expected(3));
-        assertThat(truth.expected(10).withTopK(3).standings().top().values()).allSatisfy(list -> assertThat(list).hasSize(3));
+        assertThat(truth.expected(10).withTopK(3).standings().top().values())
+                .allSatisfy(list -> assertThat(list).hasSize(3));
     }
 
     @Test
@@ -71,7 +72,8 @@ class LeaderboardTruthTest {
                 .containsExactly(new Ranked("alice", 1, 1, 1000), new Ranked("bob", 0, 2, 1000));
         assertThat(read.late()).containsExactly(new ResultId("m-late", "carol", 0));
         assertThat(read.totals()).isEqualTo(new ExpectedLeaderboard.Totals(4, 0, 1, 2, 0, 3));
-        assertThat(LeaderboardReference.standings(read.standings().players(), 2)).isEqualTo(read.standings());
+        assertThat(LeaderboardReference.standings(read.standings().players(), 2))
+                .isEqualTo(read.standings());
         assertThat(read.standingsApplying(read.late())).isEqualTo(read.standings());
         // Had the job applied carol's late win (its watermark lagging), she would lead, having reached 1 first
         // (the R and C lines' times are early in January 1970, their tournament's month).

@@ -27,43 +27,54 @@ class AlertEpisodesTest {
 
         AlertsReference.Result result = AlertsReference.compute(AlertEpisodes.RULES, points);
 
-        assertThat(result.events().values().stream().map(AlertEpisodesTest::describe).toList()).containsExactlyInAnyOrder(
-                "HostOverloaded episode-fire PENDING T5 since T5",
-                "HostOverloaded episode-fire FIRING T8 since T5",
-                "HostOverloaded episode-fire RESOLVED T15 since T5",
-                "HostOverloaded episode-pending PENDING T5 since T5",
-                "HostOverloaded episode-pending INACTIVE T7 since T5",
-                "HostOverloaded episode-flap PENDING T5 since T5",
-                "HostOverloaded episode-flap INACTIVE T6 since T5",
-                "HostOverloaded episode-flap PENDING T7 since T7",
-                "HostOverloaded episode-flap INACTIVE T8 since T7",
-                "HostOverloaded episode-flap PENDING T9 since T9",
-                "HostOverloaded episode-flap INACTIVE T10 since T9",
-                "HostOverloaded episode-flap PENDING T11 since T11",
-                "HostOverloaded episode-flap INACTIVE T12 since T11",
-                "HostOverloadedFast episode-fire FIRING T5 since T5",
-                "HostOverloadedFast episode-fire RESOLVED T16 since T5",
-                "HostOverloadedFast episode-pending FIRING T5 since T5",
-                "HostOverloadedFast episode-pending RESOLVED T8 since T5",
-                "HostOverloadedFast episode-flap FIRING T5 since T5",
-                "HostOverloadedFast episode-flap RESOLVED T13 since T5",
-                "RequestBurst episode-burst PENDING T21 since T21",
-                "RequestBurst episode-burst FIRING T22 since T21",
-                "RequestBurst episode-burst RESOLVED T25 since T21",
-                "SlowRequests episode-slow PENDING T30 since T30",
-                "SlowRequests episode-slow FIRING T31 since T30",
-                "SlowRequests episode-slow RESOLVED T35 since T30");
+        assertThat(result.events().values().stream()
+                        .map(AlertEpisodesTest::describe)
+                        .toList())
+                .containsExactlyInAnyOrder(
+                        "HostOverloaded episode-fire PENDING T5 since T5",
+                        "HostOverloaded episode-fire FIRING T8 since T5",
+                        "HostOverloaded episode-fire RESOLVED T15 since T5",
+                        "HostOverloaded episode-pending PENDING T5 since T5",
+                        "HostOverloaded episode-pending INACTIVE T7 since T5",
+                        "HostOverloaded episode-flap PENDING T5 since T5",
+                        "HostOverloaded episode-flap INACTIVE T6 since T5",
+                        "HostOverloaded episode-flap PENDING T7 since T7",
+                        "HostOverloaded episode-flap INACTIVE T8 since T7",
+                        "HostOverloaded episode-flap PENDING T9 since T9",
+                        "HostOverloaded episode-flap INACTIVE T10 since T9",
+                        "HostOverloaded episode-flap PENDING T11 since T11",
+                        "HostOverloaded episode-flap INACTIVE T12 since T11",
+                        "HostOverloadedFast episode-fire FIRING T5 since T5",
+                        "HostOverloadedFast episode-fire RESOLVED T16 since T5",
+                        "HostOverloadedFast episode-pending FIRING T5 since T5",
+                        "HostOverloadedFast episode-pending RESOLVED T8 since T5",
+                        "HostOverloadedFast episode-flap FIRING T5 since T5",
+                        "HostOverloadedFast episode-flap RESOLVED T13 since T5",
+                        "RequestBurst episode-burst PENDING T21 since T21",
+                        "RequestBurst episode-burst FIRING T22 since T21",
+                        "RequestBurst episode-burst RESOLVED T25 since T21",
+                        "SlowRequests episode-slow PENDING T30 since T30",
+                        "SlowRequests episode-slow FIRING T31 since T30",
+                        "SlowRequests episode-slow RESOLVED T35 since T30");
         ExpectedAlert burst = result.events().values().stream()
-                .filter(e -> e.alert().equals("RequestBurst") && e.state().equals("FIRING")).findFirst().orElseThrow();
-        // Over minutes 20 to 22: 65 a sample but for the restart, which counts its 3; the edge from minute 19 is out of range.
+                .filter(e -> e.alert().equals("RequestBurst") && e.state().equals("FIRING"))
+                .findFirst()
+                .orElseThrow();
+        // Over minutes 20 to 22: 65 a sample but for the restart, which counts its 3; the edge from minute 19 is out of
+        // range.
         assertThat(burst.value()).isEqualTo(5 * 65 + 65 + 5 * 65 + 3 + 5 * 65);
         assertThat(burst.labels()).containsEntry("host", "episode-burst").containsEntry("severity", "page");
-        assertThat(burst.id()).isEqualTo("RequestBurst{host=\"episode-burst\",severity=\"page\"}@" + end(22) + ":FIRING");
+        assertThat(burst.id())
+                .isEqualTo("RequestBurst{host=\"episode-burst\",severity=\"page\"}@" + end(22) + ":FIRING");
         ExpectedAlert slow = result.events().values().stream()
-                .filter(e -> e.alert().equals("SlowRequests") && e.state().equals("PENDING")).findFirst().orElseThrow();
+                .filter(e -> e.alert().equals("SlowRequests") && e.state().equals("PENDING"))
+                .findFirst()
+                .orElseThrow();
         // Minutes 29 and 30: 7 fast samples, then 5 slow; the sample at rank floor(0.9 * 11) = 9 is slow.
         assertThat(slow.value()).isEqualTo(AlertEpisodes.SLOW);
-        assertThat(result.latest()).hasSize(8).allSatisfy((key, e) -> assertThat(e.state()).isIn("INACTIVE", "RESOLVED"));
+        assertThat(result.latest())
+                .hasSize(8)
+                .allSatisfy((key, e) -> assertThat(e.state()).isIn("INACTIVE", "RESOLVED"));
     }
 
     @Test
@@ -72,13 +83,15 @@ class AlertEpisodesTest {
         SentPoint first = points.get(0);
         points.set(0, new SentPoint(first.point(), first.point().ts() + 75_000, false));
 
-        assertThatThrownBy(() -> AlertsReference.compute(AlertEpisodes.RULES, points)).hasMessageContaining("could close");
+        assertThatThrownBy(() -> AlertsReference.compute(AlertEpisodes.RULES, points))
+                .hasMessageContaining("could close");
     }
 
     @Test
     void theRulesFileSaysWhatTheReferenceEvaluates() {
         assertThat(AlertEpisodes.rulesYaml())
-                .contains("alert: HostOverloaded\n        expr: 'avg(tally_episode_load[1m]) by (host) > 0.9'\n        for: 3m")
+                .contains(
+                        "alert: HostOverloaded\n        expr: 'avg(tally_episode_load[1m]) by (host) > 0.9'\n        for: 3m")
                 .contains("expr: 'max(tally_episode_load{host=~\"episode-.*\"}[1m]) by (host) >= 0.96875'")
                 .contains("keep_firing_for: 2m")
                 .contains("expr: 'increase(tally_episode_requests_total[3m]) by (host) > 500.0'")
@@ -102,7 +115,7 @@ class AlertEpisodesTest {
     }
 
     private static String describe(ExpectedAlert e) {
-        return e.alert() + " " + e.labels().get("host") + " " + e.state() + " T" + ((e.ts() - START) / 60_000 - 1) + " since T"
-                + ((e.activeSince() - START) / 60_000 - 1);
+        return e.alert() + " " + e.labels().get("host") + " " + e.state() + " T" + ((e.ts() - START) / 60_000 - 1)
+                + " since T" + ((e.activeSince() - START) / 60_000 - 1);
     }
 }

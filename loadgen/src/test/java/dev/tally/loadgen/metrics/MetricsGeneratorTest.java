@@ -83,13 +83,24 @@ class MetricsGeneratorTest {
                 assertThat(reason).as("rejected record %s", d.point()).isNotNull();
                 reasons.merge(reason, 1L, Long::sum);
             } else {
-                assertThat(reason).as("%s record %s", d.record().kind(), d.point()).isNull();
+                assertThat(reason)
+                        .as("%s record %s", d.record().kind(), d.point())
+                        .isNull();
             }
         }
         assertThat(reasons).isEqualTo(truth.expected(SETTINGS.allowedLateness()).deadLetters());
-        assertThat(reasons.keySet()).containsExactlyInAnyOrder(
-                "EMPTY", "BAD_HEADER", "TRUNCATED", "UNKNOWN_SCHEMA", "CORRUPT", "INVALID_VALUE", "FIELD_TOO_LONG", "MISSING_FIELD",
-                "INVALID_FIELD", "TIMESTAMP_OUT_OF_RANGE");
+        assertThat(reasons.keySet())
+                .containsExactlyInAnyOrder(
+                        "EMPTY",
+                        "BAD_HEADER",
+                        "TRUNCATED",
+                        "UNKNOWN_SCHEMA",
+                        "CORRUPT",
+                        "INVALID_VALUE",
+                        "FIELD_TOO_LONG",
+                        "MISSING_FIELD",
+                        "INVALID_FIELD",
+                        "TIMESTAMP_OUT_OF_RANGE");
     }
 
     @Test
@@ -109,12 +120,13 @@ class MetricsGeneratorTest {
             assertThat(d.key()).isEqualTo(ReferencePoint.of(d.point()).seriesKey());
         }
         assertThat(keys).hasSize(SETTINGS.series());
-        assertThat(keys).contains(
-                "cluster_up",
-                "cluster_jobs_total",
-                "cpu.load{host=\"web-01\",pool=\"web\",region=\"us-east-1\"}",
-                "disk_free_gigabytes{host=\"api-04\",mount=\"C:\\\\\",pool=\"api\"}",
-                "queue_depth{host=\"web-02\",pool=\"web\",queue=\"orders \\\"priority\\\"\",region=\"us-east-1\"}");
+        assertThat(keys)
+                .contains(
+                        "cluster_up",
+                        "cluster_jobs_total",
+                        "cpu.load{host=\"web-01\",pool=\"web\",region=\"us-east-1\"}",
+                        "disk_free_gigabytes{host=\"api-04\",mount=\"C:\\\\\",pool=\"api\"}",
+                        "queue_depth{host=\"web-02\",pool=\"web\",queue=\"orders \\\"priority\\\"\",region=\"us-east-1\"}");
     }
 
     @Test
@@ -125,8 +137,12 @@ class MetricsGeneratorTest {
 
         assertThat(series).anyMatch(p -> p.getKind() == null && p.getName().endsWith("_total"));
         assertThat(series).anyMatch(p -> p.getKind() == null && p.getName().endsWith("_count"));
-        assertThat(series).anyMatch(p -> p.getKind() == MetricKind.COUNTER && !p.getName().endsWith("_total"));
-        assertThat(series).anyMatch(p -> p.getKind() == null && !p.getName().endsWith("_total") && !p.getName().endsWith("_count"));
+        assertThat(series)
+                .anyMatch(p -> p.getKind() == MetricKind.COUNTER && !p.getName().endsWith("_total"));
+        assertThat(series)
+                .anyMatch(p -> p.getKind() == null
+                        && !p.getName().endsWith("_total")
+                        && !p.getName().endsWith("_count"));
         assertThat(series).anyMatch(p -> p.getKind() == MetricKind.GAUGE);
         // One series, one declared kind: every sample and bucket of a series is of the same kind.
         for (Decoded d : valid()) {
@@ -159,7 +175,9 @@ class MetricsGeneratorTest {
                         }
                     }
                 }
-                if (points.size() > 1 && points.get(0).point().getValue() < points.get(1).point().getValue()) {
+                if (points.size() > 1
+                        && points.get(0).point().getValue()
+                                < points.get(1).point().getValue()) {
                     smallerBefore++;
                 }
                 if (values.size() >= 3) {
@@ -187,7 +205,9 @@ class MetricsGeneratorTest {
             }
             long behind = newest == Long.MIN_VALUE ? 0 : newest - d.point().getTs();
             if (d.record().kind() == Kind.LATE) {
-                assertThat(behind).isGreaterThanOrEqualTo(SETTINGS.lateCandidateBehind()).isGreaterThanOrEqualTo(10 * 60_000L);
+                assertThat(behind)
+                        .isGreaterThanOrEqualTo(SETTINGS.lateCandidateBehind())
+                        .isGreaterThanOrEqualTo(10 * 60_000L);
             } else {
                 assertThat(behind).isLessThan(SETTINGS.allowedLateness().toMillis() - 60_000);
                 if (behind >= 60_000) {
@@ -207,7 +227,8 @@ class MetricsGeneratorTest {
             assertThat(r.timestamp()).isGreaterThanOrEqualTo(previous);
             previous = r.timestamp();
             if (r.kind() != Kind.MALFORMED) {
-                assertThat(d.point().getTs()).isBetween(r.timestamp() - Duration.ofDays(7).toMillis(), r.timestamp());
+                assertThat(d.point().getTs())
+                        .isBetween(r.timestamp() - Duration.ofDays(7).toMillis(), r.timestamp());
             }
         }
     }
@@ -252,17 +273,21 @@ class MetricsGeneratorTest {
 
     @Test
     void theClosingPointsGoOneToEachPartitionAnHourAndTheLatenessPastTheLastTs() {
-        List<Decoded> closing = records.stream().filter(d -> d.record().kind() == Kind.CONTROL).toList();
+        List<Decoded> closing =
+                records.stream().filter(d -> d.record().kind() == Kind.CONTROL).toList();
         long lastTs = valid().stream().mapToLong(d -> d.point().getTs()).max().orElseThrow();
 
         assertThat(closing).hasSize(SETTINGS.partitions());
-        assertThat(records.subList(records.size() - closing.size(), records.size())).isEqualTo(closing);
+        assertThat(records.subList(records.size() - closing.size(), records.size()))
+                .isEqualTo(closing);
         for (int p = 0; p < closing.size(); p++) {
             Decoded d = closing.get(p);
             assertThat(d.record().partition()).isEqualTo(p);
             assertThat(d.point().getName()).isEqualTo(MetricsGenerator.CLOSING_SERIES);
             assertThat(d.point().getLabels()).isEqualTo(Map.of("partition", Integer.toString(p)));
-            assertThat(d.point().getTs()).isEqualTo(lastTs + 3_600_000 + 5 * 60_000 + 2 * 60_000).isEqualTo(d.record().timestamp());
+            assertThat(d.point().getTs())
+                    .isEqualTo(lastTs + 3_600_000 + 5 * 60_000 + 2 * 60_000)
+                    .isEqualTo(d.record().timestamp());
             assertThat(d.key()).isEqualTo(MetricsGenerator.CLOSING_SERIES + "{partition=\"" + p + "\"}");
         }
         assertThat(records.stream().filter(d -> d.record().partition() != null)).hasSize(closing.size());
@@ -271,19 +296,27 @@ class MetricsGeneratorTest {
     @Test
     void theTruthHoldsExactlyThePointsSentAndCountsEveryRecord() {
         ExpectedMetrics expected = truth.expected(SETTINGS.allowedLateness());
-        List<ReferencePoint> sent = valid().stream().map(d -> ReferencePoint.of(d.point())).toList();
-        List<Long> timestamps = valid().stream().map(d -> d.record().timestamp()).toList();
-        List<Boolean> late = valid().stream().map(d -> d.record().kind() == Kind.LATE).toList();
+        List<ReferencePoint> sent =
+                valid().stream().map(d -> ReferencePoint.of(d.point())).toList();
+        List<Long> timestamps =
+                valid().stream().map(d -> d.record().timestamp()).toList();
+        List<Boolean> late =
+                valid().stream().map(d -> d.record().kind() == Kind.LATE).toList();
 
         assertThat(expected.points().stream().map(SentPoint::point).toList()).isEqualTo(sent);
-        assertThat(expected.points().stream().map(SentPoint::kafkaTimestamp).toList()).isEqualTo(timestamps);
-        assertThat(expected.points().stream().map(SentPoint::lateCandidate).toList()).isEqualTo(late);
+        assertThat(expected.points().stream().map(SentPoint::kafkaTimestamp).toList())
+                .isEqualTo(timestamps);
+        assertThat(expected.points().stream().map(SentPoint::lateCandidate).toList())
+                .isEqualTo(late);
         ExpectedMetrics.Totals t = truth.totals();
         assertThat(t.records()).isEqualTo(SETTINGS.records()).isEqualTo(records.size());
         assertThat(t.points() + t.deadLetters() + t.closing()).isEqualTo(t.records());
         assertThat(t.closing()).isEqualTo(SETTINGS.partitions());
         // About 60,000 records over 98 series every 10 s: about 100 minutes, hours of both kinds.
-        assertThat(expected.rollups().keySet().stream().filter(k -> k.resolution().equals("1h")).map(k -> k.bucketStart()).distinct())
+        assertThat(expected.rollups().keySet().stream()
+                        .filter(k -> k.resolution().equals("1h"))
+                        .map(k -> k.bucketStart())
+                        .distinct())
                 .hasSize(2);
     }
 
@@ -297,14 +330,18 @@ class MetricsGeneratorTest {
 
     /** The valid points sent, closing points aside. */
     private static List<Decoded> valid() {
-        return records.stream().filter(d -> d.record().kind() != Kind.MALFORMED && d.record().kind() != Kind.CONTROL).toList();
+        return records.stream()
+                .filter(d -> d.record().kind() != Kind.MALFORMED && d.record().kind() != Kind.CONTROL)
+                .toList();
     }
 
     /** The valid points by series key and ts, in the order sent. */
     private static Map<String, Map<Long, List<Decoded>>> samples() {
         Map<String, Map<Long, List<Decoded>>> samples = new HashMap<>();
         for (Decoded d : valid()) {
-            samples.computeIfAbsent(d.key(), k -> new TreeMap<>()).computeIfAbsent(d.point().getTs(), ts -> new ArrayList<>()).add(d);
+            samples.computeIfAbsent(d.key(), k -> new TreeMap<>())
+                    .computeIfAbsent(d.point().getTs(), ts -> new ArrayList<>())
+                    .add(d);
         }
         return samples;
     }
@@ -315,7 +352,8 @@ class MetricsGeneratorTest {
             return d.undecodable();
         }
         MetricPoint p = d.point();
-        if (p.getName().length() > 200 || p.getLabels().size() > 30
+        if (p.getName().length() > 200
+                || p.getLabels().size() > 30
                 || p.getLabels().keySet().stream().anyMatch(k -> k.length() > 100)
                 || p.getLabels().values().stream().anyMatch(v -> v.length() > 256)) {
             return "FIELD_TOO_LONG";
@@ -323,17 +361,21 @@ class MetricsGeneratorTest {
         if (p.getName().isEmpty()) {
             return "MISSING_FIELD";
         }
-        if (!NAME.matcher(p.getName()).matches() || p.getLabels().keySet().stream().anyMatch(k -> !LABEL_KEY.matcher(k).matches())) {
+        if (!NAME.matcher(p.getName()).matches()
+                || p.getLabels().keySet().stream()
+                        .anyMatch(k -> !LABEL_KEY.matcher(k).matches())) {
             return "INVALID_FIELD";
         }
-        if (p.getKind() == MetricKind.GAUGE && (p.getName().endsWith("_total") || p.getName().endsWith("_count"))) {
+        if (p.getKind() == MetricKind.GAUGE
+                && (p.getName().endsWith("_total") || p.getName().endsWith("_count"))) {
             return "INVALID_FIELD";
         }
         if (!Double.isFinite(p.getValue())) {
             return "INVALID_VALUE";
         }
         long kafka = d.record().timestamp();
-        if (p.getTs() < kafka - Duration.ofDays(7).toMillis() || p.getTs() > kafka + Duration.ofMinutes(5).toMillis()) {
+        if (p.getTs() < kafka - Duration.ofDays(7).toMillis()
+                || p.getTs() > kafka + Duration.ofMinutes(5).toMillis()) {
             return "TIMESTAMP_OUT_OF_RANGE";
         }
         return null;

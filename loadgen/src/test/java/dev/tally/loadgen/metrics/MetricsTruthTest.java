@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The truth file reads back what was written, in the documented format, and recomputes for any late routing. */
 class MetricsTruthTest {
 
-    private static final MetricsSettings SETTINGS =
-            MetricsSettings.forTest(11, 20_000, Instant.parse("2026-12-10T08:00:00Z").toEpochMilli());
+    private static final MetricsSettings SETTINGS = MetricsSettings.forTest(
+            11, 20_000, Instant.parse("2026-12-10T08:00:00Z").toEpochMilli());
 
     @Test
     void aWrittenTruthReadsBackTheSame(@TempDir Path dir) {
@@ -84,12 +84,18 @@ class MetricsTruthTest {
         assertThat(read.totals()).isEqualTo(new ExpectedMetrics.Totals(6, 4, 1, 1, 1));
         assertThat(read.deadLetters()).isEqualTo(Map.of("INVALID_VALUE", 1L));
         assertThat(read.lateCandidates()).isEqualTo(Map.of(new PointId(key, 80_000, 9.0), 1));
-        ExpectedRollup minute = new ExpectedRollup(MetricKind.GAUGE, 2, 3.5, 1.0, 2.5, 2.5, 60_000, 1.0, 70_000, null, null);
-        assertThat(read.rollups()).isEqualTo(Map.of(new BucketKey(key, "1m", 60_000), minute, new BucketKey(key, "1h", 0), minute));
+        ExpectedRollup minute =
+                new ExpectedRollup(MetricKind.GAUGE, 2, 3.5, 1.0, 2.5, 2.5, 60_000, 1.0, 70_000, null, null);
+        assertThat(read.rollups())
+                .isEqualTo(Map.of(new BucketKey(key, "1m", 60_000), minute, new BucketKey(key, "1h", 0), minute));
         assertThat(read.conflicts()).isEqualTo(Map.of(new PointId(key, 60_000, 3.0), 1L));
         // The file's rollups are the reference's with the candidate routed late; applied, it is the last sample.
         assertThat(read.applying(read.lateCandidates()).rollups()).isEqualTo(read.rollups());
-        assertThat(read.applying(Map.of()).rollups().get(new BucketKey(key, "1m", 60_000)).lastTs()).isEqualTo(80_000);
+        assertThat(read.applying(Map.of())
+                        .rollups()
+                        .get(new BucketKey(key, "1m", 60_000))
+                        .lastTs())
+                .isEqualTo(80_000);
     }
 
     private static MetricsTruth generate() {

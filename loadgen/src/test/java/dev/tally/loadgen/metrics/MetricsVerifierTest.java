@@ -2,6 +2,9 @@ package dev.tally.loadgen.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.DDSketches;
+import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import dev.tally.connectors.avro.AvroCodec;
 import dev.tally.loadgen.Comparison;
 import dev.tally.loadgen.metrics.MetricsVerifier.KeyedRollup;
@@ -14,9 +17,6 @@ import dev.tally.loadgen.metrics.reference.ReferencePoint;
 import dev.tally.loadgen.metrics.reference.SentPoint;
 import dev.tally.schema.common.DeadLetter;
 import dev.tally.schema.metrics.MetricPoint;
-import com.datadoghq.sketch.ddsketch.DDSketch;
-import com.datadoghq.sketch.ddsketch.DDSketches;
-import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import dev.tally.schema.metrics.MetricRollup;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -60,8 +60,11 @@ class MetricsVerifierTest {
         MetricsVerifier.Report report = MetricsVerifier.compare(truth, correctOutput(allLate), ROLLUPS, INPUT);
 
         assertThat(report.exact()).as(printed(report)).isTrue();
-        assertThat(report.comparisons()).allSatisfy(c -> assertThat(c.matched()).as(c.what()).isPositive());
-        assertThat(report.lateRecords()).isEqualTo(truth.totals().lateCandidates()).isPositive();
+        assertThat(report.comparisons())
+                .allSatisfy(c -> assertThat(c.matched()).as(c.what()).isPositive());
+        assertThat(report.lateRecords())
+                .isEqualTo(truth.totals().lateCandidates())
+                .isPositive();
         assertThat(report.expected().routedLate()).isEqualTo(report.lateRecords());
         assertThat(printed(report)).contains("RESULT: EXACT MATCH");
     }
@@ -79,8 +82,10 @@ class MetricsVerifierTest {
         Output correct = correctOutput(truth.lateCandidates());
         List<MetricRollup> minutes = new ArrayList<>(correct.cassandraMinutes());
         MetricRollup r = minutes.get(0);
-        minutes.set(0, MetricRollup.newBuilder(r).setSum(r.getSum() + 1.0 / 1024).build());
-        Output output = new Output(minutes, correct.cassandraHours(), correct.kafkaRollups(), correct.deadLetters(), correct.late());
+        minutes.set(
+                0, MetricRollup.newBuilder(r).setSum(r.getSum() + 1.0 / 1024).build());
+        Output output = new Output(
+                minutes, correct.cassandraHours(), correct.kafkaRollups(), correct.deadLetters(), correct.late());
 
         MetricsVerifier.Report report = MetricsVerifier.compare(truth, output, ROLLUPS, INPUT);
 
@@ -95,7 +100,11 @@ class MetricsVerifierTest {
     void onlyTheLastRecordOfABucketOnTheTopicCounts() {
         Output correct = correctOutput(truth.lateCandidates());
         KeyedRollup last = correct.kafkaRollups().get(0);
-        KeyedRollup earlier = new KeyedRollup(last.key(), MetricRollup.newBuilder(last.rollup()).setCount(last.rollup().getCount() - 1).build());
+        KeyedRollup earlier = new KeyedRollup(
+                last.key(),
+                MetricRollup.newBuilder(last.rollup())
+                        .setCount(last.rollup().getCount() - 1)
+                        .build());
         List<KeyedRollup> reemitted = new ArrayList<>(correct.kafkaRollups());
         reemitted.add(0, earlier);
         List<KeyedRollup> staleLast = new ArrayList<>(correct.kafkaRollups());
@@ -105,7 +114,9 @@ class MetricsVerifierTest {
         MetricsVerifier.Report stale = MetricsVerifier.compare(truth, withRollups(correct, staleLast), ROLLUPS, INPUT);
 
         assertThat(fine.exact()).as(printed(fine)).isTrue();
-        assertThat(stale.comparison("kafka " + ROLLUPS + " " + last.rollup().getResolution()).wrong()).isEqualTo(1);
+        assertThat(stale.comparison("kafka " + ROLLUPS + " " + last.rollup().getResolution())
+                        .wrong())
+                .isEqualTo(1);
     }
 
     @Test
@@ -114,7 +125,13 @@ class MetricsVerifierTest {
         List<KeyedRollup> records = new ArrayList<>(correct.kafkaRollups());
         KeyedRollup first = records.get(0);
         records.set(0, new KeyedRollup("cluster_up", first.rollup()));
-        records.set(1, new KeyedRollup(records.get(1).key(), MetricRollup.newBuilder(records.get(1).rollup()).setLabels(Map.of()).build()));
+        records.set(
+                1,
+                new KeyedRollup(
+                        records.get(1).key(),
+                        MetricRollup.newBuilder(records.get(1).rollup())
+                                .setLabels(Map.of())
+                                .build()));
 
         MetricsVerifier.Report report = MetricsVerifier.compare(truth, withRollups(correct, records), ROLLUPS, INPUT);
 
@@ -126,13 +143,23 @@ class MetricsVerifierTest {
     @Test
     void aPointOnTheLateTopicThatIsNoLateCandidateFailsTheCheck() {
         Output correct = correctOutput(truth.lateCandidates());
-        SentPoint onTime = truth.points().stream().filter(s -> !s.lateCandidate()).findFirst().orElseThrow();
+        SentPoint onTime = truth.points().stream()
+                .filter(s -> !s.lateCandidate())
+                .findFirst()
+                .orElseThrow();
         List<MetricPoint> late = new ArrayList<>(correct.late());
         late.add(onTime.point().toAvro());
 
-        MetricsVerifier.Report report =
-                MetricsVerifier.compare(truth, new Output(correct.cassandraMinutes(), correct.cassandraHours(), correct.kafkaRollups(),
-                        correct.deadLetters(), late), ROLLUPS, INPUT);
+        MetricsVerifier.Report report = MetricsVerifier.compare(
+                truth,
+                new Output(
+                        correct.cassandraMinutes(),
+                        correct.cassandraHours(),
+                        correct.kafkaRollups(),
+                        correct.deadLetters(),
+                        late),
+                ROLLUPS,
+                INPUT);
 
         assertThat(check(report, "only late candidates").failed()).isEqualTo(1);
         assertThat(report.exact()).isFalse();
@@ -142,9 +169,13 @@ class MetricsVerifierTest {
     void aLateCandidateRoutedBeforeItsMinutesLatenessCouldHavePassedFailsTheCheck() {
         long ts = START + 30_000;
         ReferencePoint point = new ReferencePoint("cpu.load", Map.of("host", "web-01"), null, ts, 1.5);
-        // Flagged a candidate, but sent when the newest ts was only 4 minutes past it: no watermark was past its lateness.
+        // Flagged a candidate, but sent when the newest ts was only 4 minutes past it: no watermark was past its
+        // lateness.
         ExpectedMetrics handMade = ExpectedMetrics.of(
-                Duration.ofMinutes(5), List.of(new SentPoint(point, ts + 4 * 60_000, true)), Map.of(), new ExpectedMetrics.Totals(1, 1, 1, 0, 0));
+                Duration.ofMinutes(5),
+                List.of(new SentPoint(point, ts + 4 * 60_000, true)),
+                Map.of(),
+                new ExpectedMetrics.Totals(1, 1, 1, 0, 0));
         Output output = new Output(List.of(), List.of(), List.of(), List.of(), List.of(point.toAvro()));
 
         MetricsVerifier.Report report = MetricsVerifier.compare(handMade, output, ROLLUPS, INPUT);
@@ -157,37 +188,68 @@ class MetricsVerifierTest {
     void aConflictDeadLetteredTwiceIsWrongAndAMissingReasonIsMissing() {
         Output correct = correctOutput(truth.lateCandidates());
         List<DeadLetter> letters = new ArrayList<>(correct.deadLetters());
-        DeadLetter conflict = letters.stream().filter(d -> d.getReason().equals("CONFLICTING_SAMPLE")).findFirst().orElseThrow();
+        DeadLetter conflict = letters.stream()
+                .filter(d -> d.getReason().equals("CONFLICTING_SAMPLE"))
+                .findFirst()
+                .orElseThrow();
         letters.add(conflict);
         letters.removeIf(d -> d.getReason().equals("TRUNCATED"));
 
         MetricsVerifier.Report report = MetricsVerifier.compare(
-                truth, new Output(correct.cassandraMinutes(), correct.cassandraHours(), correct.kafkaRollups(), letters, correct.late()),
-                ROLLUPS, INPUT);
+                truth,
+                new Output(
+                        correct.cassandraMinutes(),
+                        correct.cassandraHours(),
+                        correct.kafkaRollups(),
+                        letters,
+                        correct.late()),
+                ROLLUPS,
+                INPUT);
 
-        assertThat(report.comparison("kafka metrics.dlq CONFLICTING_SAMPLE").wrong()).isEqualTo(1);
-        assertThat(report.comparison("kafka metrics.dlq other reasons").missing()).isEqualTo(1);
+        assertThat(report.comparison("kafka metrics.dlq CONFLICTING_SAMPLE").wrong())
+                .isEqualTo(1);
+        assertThat(report.comparison("kafka metrics.dlq other reasons").missing())
+                .isEqualTo(1);
     }
 
     @Test
     void aSketchOffByMoreThanItsAccuracyOrMissingFails() {
         Output correct = correctOutput(truth.lateCandidates());
         List<MetricRollup> minutes = new ArrayList<>(correct.cassandraMinutes());
-        MetricRollup widest = minutes.stream().filter(r -> r.getMax() > 0).max(java.util.Comparator.comparing(MetricRollup::getMax)).orElseThrow();
+        MetricRollup widest = minutes.stream()
+                .filter(r -> r.getMax() > 0)
+                .max(java.util.Comparator.comparing(MetricRollup::getMax))
+                .orElseThrow();
         BucketKey key = new BucketKey(widest.getSeriesKey(), BucketKey.MINUTE, widest.getBucketStart());
-        minutes.set(minutes.indexOf(widest), MetricRollup.newBuilder(widest)
-                .setSketch(sketch(truth.applying(truth.lateCandidates()).samples().get(key), 1.03)).build());
+        minutes.set(
+                minutes.indexOf(widest),
+                MetricRollup.newBuilder(widest)
+                        .setSketch(sketch(
+                                truth.applying(truth.lateCandidates()).samples().get(key), 1.03))
+                        .build());
         List<MetricRollup> hours = new ArrayList<>(correct.cassandraHours());
         hours.set(0, MetricRollup.newBuilder(hours.get(0)).setSketch(null).build());
 
         MetricsVerifier.Report report = MetricsVerifier.compare(
-                truth, new Output(minutes, hours, correct.kafkaRollups(), correct.deadLetters(), correct.late()), ROLLUPS, INPUT);
+                truth,
+                new Output(minutes, hours, correct.kafkaRollups(), correct.deadLetters(), correct.late()),
+                ROLLUPS,
+                INPUT);
 
-        assertThat(check(report, "metric_rollups_1m sketch quantiles within 1%").failed()).isEqualTo(1);
-        assertThat(check(report, "metric_rollups_1m sketch quantiles within 1%").examples().get(0)).contains("quantile");
-        assertThat(check(report, "metric_rollups_1h sketch quantiles within 1%").failed()).isEqualTo(1);
-        assertThat(check(report, "metric_rollups_1h sketch quantiles within 1%").examples().get(0)).contains("no sketch");
-        assertThat(check(report, ROLLUPS + " sketch quantiles within 1%").passed()).isTrue();
+        assertThat(check(report, "metric_rollups_1m sketch quantiles within 1%").failed())
+                .isEqualTo(1);
+        assertThat(check(report, "metric_rollups_1m sketch quantiles within 1%")
+                        .examples()
+                        .get(0))
+                .contains("quantile");
+        assertThat(check(report, "metric_rollups_1h sketch quantiles within 1%").failed())
+                .isEqualTo(1);
+        assertThat(check(report, "metric_rollups_1h sketch quantiles within 1%")
+                        .examples()
+                        .get(0))
+                .contains("no sketch");
+        assertThat(check(report, ROLLUPS + " sketch quantiles within 1%").passed())
+                .isTrue();
         assertThat(report.exact()).isFalse();
     }
 
@@ -195,14 +257,20 @@ class MetricsVerifierTest {
     void theClosingSeriesIsIgnoredEverywhere() {
         Output correct = correctOutput(truth.lateCandidates());
         String closingKey = MetricsGenerator.CLOSING_SERIES + "{partition=\"0\"}";
-        MetricRollup closing = MetricRollup.newBuilder(correct.cassandraMinutes().get(0)).setSeriesKey(closingKey).build();
+        MetricRollup closing = MetricRollup.newBuilder(
+                        correct.cassandraMinutes().get(0))
+                .setSeriesKey(closingKey)
+                .build();
         List<MetricRollup> minutes = new ArrayList<>(correct.cassandraMinutes());
         minutes.add(closing);
         List<KeyedRollup> records = new ArrayList<>(correct.kafkaRollups());
         records.add(new KeyedRollup(closingKey, closing));
 
         MetricsVerifier.Report report = MetricsVerifier.compare(
-                truth, new Output(minutes, correct.cassandraHours(), records, correct.deadLetters(), correct.late()), ROLLUPS, INPUT);
+                truth,
+                new Output(minutes, correct.cassandraHours(), records, correct.deadLetters(), correct.late()),
+                ROLLUPS,
+                INPUT);
 
         assertThat(report.exact()).as(printed(report)).isTrue();
     }
@@ -216,12 +284,14 @@ class MetricsVerifierTest {
         expected.rollups().forEach((key, rollup) -> {
             ByteBuffer sketch = sketch(expected.samples().get(key), 1);
             (key.resolution().equals(BucketKey.MINUTE) ? minutes : hours).add(rollup(key, rollup, null, sketch));
-            published.add(new KeyedRollup(key.seriesKey(), rollup(key, rollup, seriesPoints.get(key.seriesKey()), sketch)));
+            published.add(
+                    new KeyedRollup(key.seriesKey(), rollup(key, rollup, seriesPoints.get(key.seriesKey()), sketch)));
         });
         List<DeadLetter> letters = new ArrayList<>();
         for (PointId conflict : expected.conflicts().keySet()) {
             ReferencePoint p = seriesPoints.get(conflict.seriesKey());
-            MetricPoint original = new ReferencePoint(p.name(), p.labels(), p.kind(), conflict.ts(), conflict.value()).toAvro();
+            MetricPoint original =
+                    new ReferencePoint(p.name(), p.labels(), p.kind(), conflict.ts(), conflict.value()).toAvro();
             letters.add(deadLetter("CONFLICTING_SAMPLE", -1, POINTS.encode(original)));
         }
         truth.deadLetters().forEach((reason, count) -> {
@@ -294,7 +364,10 @@ class MetricsVerifierTest {
     }
 
     private static MetricsVerifier.Check check(MetricsVerifier.Report report, String endsWith) {
-        return report.checks().stream().filter(c -> c.what().endsWith(endsWith)).findFirst().orElseThrow();
+        return report.checks().stream()
+                .filter(c -> c.what().endsWith(endsWith))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static String printed(MetricsVerifier.Report report) {

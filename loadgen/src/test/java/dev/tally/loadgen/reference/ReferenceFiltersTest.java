@@ -14,8 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class ReferenceFiltersTest {
 
-    private static final String FILTERS =
-            """
+    private static final String FILTERS = """
             filters:
               - id: 7
                 name: test-users-outside-de
@@ -61,7 +60,9 @@ class ReferenceFiltersTest {
                 "'',    '',       '',         0 2 11",
             })
     void matchesAsTheSpecSays(String country, String ip, String userId, String expected) {
-        int[] ids = java.util.Arrays.stream(expected.trim().split("\\s+")).mapToInt(Integer::parseInt).toArray();
+        int[] ids = java.util.Arrays.stream(expected.trim().split("\\s+"))
+                .mapToInt(Integer::parseInt)
+                .toArray();
         assertThat(filters.matching(country, ip, userId)).containsExactly(ids);
     }
 

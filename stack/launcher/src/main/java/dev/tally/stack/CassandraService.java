@@ -28,35 +28,34 @@ public final class CassandraService implements LocalService {
     public static final int UNLOGGED_BATCH_PARTITIONS = 64;
 
     /** Module flags Cassandra needs on Java 17 (its jvm17-server.options). */
-    private static final List<String> JAVA17_FLAGS =
-            List.of(
-                    "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-                    "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-                    "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-                    "--add-exports=java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
-                    "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-                    "--add-exports=java.rmi/sun.rmi.server=ALL-UNNAMED",
-                    "--add-exports=java.sql/java.sql=ALL-UNNAMED",
-                    "--add-exports=java.base/java.lang.ref=ALL-UNNAMED",
-                    "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-                    "--add-opens=java.base/java.lang.module=ALL-UNNAMED",
-                    "--add-opens=java.base/jdk.internal.loader=ALL-UNNAMED",
-                    "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
-                    "--add-opens=java.base/jdk.internal.reflect=ALL-UNNAMED",
-                    "--add-opens=java.base/jdk.internal.math=ALL-UNNAMED",
-                    "--add-opens=java.base/jdk.internal.module=ALL-UNNAMED",
-                    "--add-opens=java.base/jdk.internal.util.jar=ALL-UNNAMED",
-                    "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED",
-                    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-                    "--add-opens=java.base/java.io=ALL-UNNAMED",
-                    "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                    "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-                    "--add-opens=java.base/java.util=ALL-UNNAMED",
-                    "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-                    "--add-opens=java.base/java.lang=ALL-UNNAMED",
-                    "--add-opens=java.base/java.math=ALL-UNNAMED",
-                    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-                    "--add-opens=java.base/java.net=ALL-UNNAMED");
+    private static final List<String> JAVA17_FLAGS = List.of(
+            "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-exports=java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
+            "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+            "--add-exports=java.rmi/sun.rmi.server=ALL-UNNAMED",
+            "--add-exports=java.sql/java.sql=ALL-UNNAMED",
+            "--add-exports=java.base/java.lang.ref=ALL-UNNAMED",
+            "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.module=ALL-UNNAMED",
+            "--add-opens=java.base/jdk.internal.loader=ALL-UNNAMED",
+            "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-opens=java.base/jdk.internal.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/jdk.internal.math=ALL-UNNAMED",
+            "--add-opens=java.base/jdk.internal.module=ALL-UNNAMED",
+            "--add-opens=java.base/jdk.internal.util.jar=ALL-UNNAMED",
+            "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.math=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED");
 
     private final Path dir;
     private final int nativePort;
@@ -97,27 +96,25 @@ public final class CassandraService implements LocalService {
         checkPorts();
         Path yaml = writeConfig();
         List<String> jvm = new ArrayList<>();
-        jvm.addAll(
-                List.of(
-                        "-Xms" + heap,
-                        "-Xmx" + heap,
-                        "-XX:+UseG1GC",
-                        "-Xss512k",
-                        "-Djava.awt.headless=true",
-                        "-Djdk.attach.allowAttachSelf=true",
-                        "-javaagent:" + jammJar(),
-                        "-Dcassandra.config=" + yaml.toUri(),
-                        "-Dcassandra.storagedir=" + dir.resolve("data"),
-                        "-Dcassandra.jmx.local.port=" + jmxPort,
-                        "-Dcassandra-foreground=yes",
-                        // One node, nobody to gossip with: skip the waits meant for clusters.
-                        "-Dcassandra.skip_wait_for_gossip_to_settle=0",
-                        "-Dcassandra.ring_delay_ms=0",
-                        "-Dlogback.configurationFile=" + dir.resolve("logback.xml").toUri()));
+        jvm.addAll(List.of(
+                "-Xms" + heap,
+                "-Xmx" + heap,
+                "-XX:+UseG1GC",
+                "-Xss512k",
+                "-Djava.awt.headless=true",
+                "-Djdk.attach.allowAttachSelf=true",
+                "-javaagent:" + jammJar(),
+                "-Dcassandra.config=" + yaml.toUri(),
+                "-Dcassandra.storagedir=" + dir.resolve("data"),
+                "-Dcassandra.jmx.local.port=" + jmxPort,
+                "-Dcassandra-foreground=yes",
+                // One node, nobody to gossip with: skip the waits meant for clusters.
+                "-Dcassandra.skip_wait_for_gossip_to_settle=0",
+                "-Dcassandra.ring_delay_ms=0",
+                "-Dlogback.configurationFile=" + dir.resolve("logback.xml").toUri()));
         jvm.addAll(JAVA17_FLAGS);
         process.start(
-                new JvmCommand(
-                        jvm, classpath, "org.apache.cassandra.service.CassandraDaemon", List.of("-f"), Map.of()),
+                new JvmCommand(jvm, classpath, "org.apache.cassandra.service.CassandraDaemon", List.of("-f"), Map.of()),
                 lifetime);
     }
 
@@ -151,14 +148,13 @@ public final class CassandraService implements LocalService {
         return CqlSession.builder()
                 .addContactPoint(new InetSocketAddress("127.0.0.1", nativePort))
                 .withLocalDatacenter(LOCAL_DATACENTER)
-                .withConfigLoader(
-                        DriverConfigLoader.programmaticBuilder()
-                                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, requestTimeout)
-                                // Schema changes on a fresh node can take longer than a query.
-                                .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))
-                                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
-                                .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, CqlSchema.SCHEMA_REFRESH_WINDOW)
-                                .build())
+                .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+                        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, requestTimeout)
+                        // Schema changes on a fresh node can take longer than a query.
+                        .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))
+                        .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
+                        .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, CqlSchema.SCHEMA_REFRESH_WINDOW)
+                        .build())
                 .build();
     }
 
@@ -183,8 +179,7 @@ public final class CassandraService implements LocalService {
 
     private Path writeConfig() {
         Path data = dir.resolve("data");
-        String yaml =
-                String.join(
+        String yaml = String.join(
                         "\n",
                         "cluster_name: tally",
                         "num_tokens: 1",
@@ -235,18 +230,17 @@ public final class CassandraService implements LocalService {
                         "    sstable_growth: 0.3333333333333333",
                         "    min_sstable_size: 100MiB",
                         "")
-                        + "\n";
-        String logback =
-                String.join(
-                        "\n",
-                        "<configuration>",
-                        "  <appender name=\"STDOUT\" class=\"ch.qos.logback.core.ConsoleAppender\">",
-                        "    <encoder><pattern>%date %level [%thread] %logger{20} %msg%n</pattern></encoder>",
-                        "  </appender>",
-                        "  <root level=\"WARN\"><appender-ref ref=\"STDOUT\"/></root>",
-                        "  <logger name=\"org.apache.cassandra.service.CassandraDaemon\" level=\"INFO\"/>",
-                        "</configuration>",
-                        "");
+                + "\n";
+        String logback = String.join(
+                "\n",
+                "<configuration>",
+                "  <appender name=\"STDOUT\" class=\"ch.qos.logback.core.ConsoleAppender\">",
+                "    <encoder><pattern>%date %level [%thread] %logger{20} %msg%n</pattern></encoder>",
+                "  </appender>",
+                "  <root level=\"WARN\"><appender-ref ref=\"STDOUT\"/></root>",
+                "  <logger name=\"org.apache.cassandra.service.CassandraDaemon\" level=\"INFO\"/>",
+                "</configuration>",
+                "");
         try {
             Files.createDirectories(data);
             Files.writeString(dir.resolve("logback.xml"), logback);

@@ -64,8 +64,12 @@ public final class CqlSchema {
                 session.execute(statement);
             }
             session.execute(SimpleStatement.newInstance(
-                    "INSERT INTO " + keyspace + ".schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
-                    migration.version(), migration.name(), migration.checksum(), Instant.now()));
+                    "INSERT INTO " + keyspace
+                            + ".schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
+                    migration.version(),
+                    migration.name(),
+                    migration.checksum(),
+                    Instant.now()));
         }
         return pending;
     }
@@ -86,9 +90,11 @@ public final class CqlSchema {
             if (checksum == null) {
                 pending.add(migration);
             } else if (!checksum.equals(migration.checksum())) {
-                throw new IllegalStateException("Migration " + migration.version() + " (" + migration.name() + ") of keyspace "
-                        + keyspace + " was applied from other files than this build's: released migrations must not change."
-                        + " Add a new migration to cql/index instead.");
+                throw new IllegalStateException(
+                        "Migration " + migration.version() + " (" + migration.name() + ") of keyspace "
+                                + keyspace
+                                + " was applied from other files than this build's: released migrations must not change."
+                                + " Add a new migration to cql/index instead.");
             }
         }
         if (!applied.isEmpty()) {
@@ -124,7 +130,8 @@ public final class CqlSchema {
             }
             int version = Integer.parseInt(m.group(1));
             if (version != migrations.size() + 1) {
-                throw new IllegalStateException("cql/index: migration " + version + " where " + (migrations.size() + 1) + " was due");
+                throw new IllegalStateException(
+                        "cql/index: migration " + version + " where " + (migrations.size() + 1) + " was due");
             }
             List<String> files = List.of(m.group(3).trim().split("\\s+"));
             migrations.add(new Migration(version, m.group(2), files, checksum(files)));

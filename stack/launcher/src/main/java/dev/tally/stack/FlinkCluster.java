@@ -39,7 +39,8 @@ public final class FlinkCluster implements LocalService {
     private final String classpath;
     private final ServiceProcess jobManager;
     private final ServiceProcess taskManager;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public FlinkCluster(Path dir, Path confTemplate, int restPort, int rpcPort, String classpath) {
         this.dir = dir;
@@ -97,7 +98,8 @@ public final class FlinkCluster implements LocalService {
     public boolean isHealthy() {
         try {
             JsonNode overview = get("/overview");
-            return overview.path("taskmanagers").asInt() > 0 && taskManager.running().isPresent();
+            return overview.path("taskmanagers").asInt() > 0
+                    && taskManager.running().isPresent();
         } catch (Exception e) {
             return false;
         }
@@ -114,7 +116,8 @@ public final class FlinkCluster implements LocalService {
 
     /** Cancels a job without a savepoint (benchmark runs are thrown away). */
     public void cancel(String jobId) {
-        send(HttpRequest.newBuilder(URI.create(webUrl() + "/jobs/" + jobId + "?mode=cancel")).method("PATCH", HttpRequest.BodyPublishers.noBody()));
+        send(HttpRequest.newBuilder(URI.create(webUrl() + "/jobs/" + jobId + "?mode=cancel"))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody()));
     }
 
     @Override
@@ -141,7 +144,12 @@ public final class FlinkCluster implements LocalService {
      * may point the CLI at another cluster ({@code -Drest.address=...}) or set the parallelism.
      */
     public int submit(
-            Path jar, String mainClass, String savepoint, List<String> flinkOptions, List<String> jobArgs, Duration timeout) {
+            Path jar,
+            String mainClass,
+            String savepoint,
+            List<String> flinkOptions,
+            List<String> jobArgs,
+            Duration timeout) {
         List<String> args = new ArrayList<>(List.of("run", "-d"));
         args.addAll(flinkOptions);
         if (savepoint != null) {
@@ -172,7 +180,8 @@ public final class FlinkCluster implements LocalService {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(javaOpts());
-        cmd.add("-Dlog4j.configurationFile=" + confDir().resolve("log4j-cli.properties").toUri());
+        cmd.add("-Dlog4j.configurationFile="
+                + confDir().resolve("log4j-cli.properties").toUri());
         cmd.addAll(List.of("-cp", classpath, "org.apache.flink.client.cli.CliFrontend"));
         cmd.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(cmd).inheritIO();
@@ -196,13 +205,12 @@ public final class FlinkCluster implements LocalService {
     public List<JobInfo> jobs() {
         List<JobInfo> jobs = new ArrayList<>();
         for (JsonNode job : get("/jobs/overview").path("jobs")) {
-            jobs.add(
-                    new JobInfo(
-                            job.path("jid").asText(),
-                            job.path("name").asText(),
-                            job.path("state").asText(),
-                            job.path("start-time").asLong(),
-                            job.path("duration").asLong()));
+            jobs.add(new JobInfo(
+                    job.path("jid").asText(),
+                    job.path("name").asText(),
+                    job.path("state").asText(),
+                    job.path("start-time").asLong(),
+                    job.path("duration").asLong()));
         }
         return jobs;
     }
@@ -220,9 +228,11 @@ public final class FlinkCluster implements LocalService {
             if ("COMPLETED".equals(status.path("status").path("id").asText())) {
                 JsonNode operation = status.path("operation");
                 if (operation.has("failure-cause")) {
-                    throw new StackException(
-                            "Stopping job " + jobId + " failed: "
-                                    + operation.path("failure-cause").path("stack-trace").asText());
+                    throw new StackException("Stopping job " + jobId + " failed: "
+                            + operation
+                                    .path("failure-cause")
+                                    .path("stack-trace")
+                                    .asText());
                 }
                 return operation.path("location").asText();
             }
@@ -237,25 +247,30 @@ public final class FlinkCluster implements LocalService {
     private JvmCommand command(List<String> resources, String mainClass) {
         List<String> jvm = new ArrayList<>(split(resources.get(0)));
         jvm.addAll(javaOpts());
-        jvm.add("-Dlog4j.configurationFile=" + confDir().resolve("log4j-console.properties").toUri());
+        jvm.add("-Dlog4j.configurationFile="
+                + confDir().resolve("log4j-console.properties").toUri());
         List<String> args = new ArrayList<>(List.of("--configDir", confDir().toString()));
         // The second line holds "-D key=value" pairs computed from the memory configuration.
         args.addAll(split(resources.get(1)));
-        return new JvmCommand(jvm, classpath, mainClass, args, Map.of("FLINK_CONF_DIR", confDir().toString()));
+        return new JvmCommand(
+                jvm,
+                classpath,
+                mainClass,
+                args,
+                Map.of("FLINK_CONF_DIR", confDir().toString()));
     }
 
     /** Computes JVM memory options the way Flink's shell scripts do (BashJavaUtils). */
     private List<String> resourceParams(String which) {
-        ProcessBuilder builder =
-                new ProcessBuilder(
-                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-cp",
-                                classpath,
-                                "org.apache.flink.runtime.util.bash.BashJavaUtils",
-                                which,
-                                "--configDir",
-                                confDir().toString())
-                        .redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        classpath,
+                        "org.apache.flink.runtime.util.bash.BashJavaUtils",
+                        which,
+                        "--configDir",
+                        confDir().toString())
+                .redirectErrorStream(true);
         try {
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes());
@@ -263,7 +278,8 @@ public final class FlinkCluster implements LocalService {
             List<String> results = new ArrayList<>();
             for (String line : output.split("\\R")) {
                 if (line.startsWith("BASH_JAVA_UTILS_EXEC_RESULT:")) {
-                    results.add(line.substring("BASH_JAVA_UTILS_EXEC_RESULT:".length()).trim());
+                    results.add(line.substring("BASH_JAVA_UTILS_EXEC_RESULT:".length())
+                            .trim());
                 }
             }
             if (results.size() < 2) {
@@ -290,11 +306,18 @@ public final class FlinkCluster implements LocalService {
     private void writeConfig() {
         try {
             Files.createDirectories(confDir());
-            ObjectNode conf = (ObjectNode) YAML.readTree(confTemplate.resolve("config.yaml").toFile());
+            ObjectNode conf = (ObjectNode)
+                    YAML.readTree(confTemplate.resolve("config.yaml").toFile());
             set(conf, "rest.port", restPort);
             set(conf, "jobmanager.rpc.port", rpcPort);
-            set(conf, "execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
-            set(conf, "execution.checkpointing.savepoint-dir", dir.resolve("savepoints").toUri().toString());
+            set(
+                    conf,
+                    "execution.checkpointing.dir",
+                    dir.resolve("checkpoints").toUri().toString());
+            set(
+                    conf,
+                    "execution.checkpointing.savepoint-dir",
+                    dir.resolve("savepoints").toUri().toString());
             set(conf, "io.tmp.dirs", dir.resolve("tmp").toString());
             set(conf, "web.tmpdir", dir.resolve("web-tmp").toString());
             set(conf, "web.upload.dir", dir.resolve("web-upload").toString());
@@ -339,10 +362,9 @@ public final class FlinkCluster implements LocalService {
     }
 
     private JsonNode post(String path, JsonNode body) {
-        return send(
-                HttpRequest.newBuilder(URI.create(webUrl() + path))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+        return send(HttpRequest.newBuilder(URI.create(webUrl() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
     }
 
     private JsonNode send(HttpRequest.Builder request) {
@@ -350,9 +372,8 @@ public final class FlinkCluster implements LocalService {
             HttpResponse<String> response =
                     http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() >= 300) {
-                throw new StackException(
-                        "Flink REST " + response.request().uri() + " answered " + response.statusCode() + ": "
-                                + response.body());
+                throw new StackException("Flink REST " + response.request().uri() + " answered " + response.statusCode()
+                        + ": " + response.body());
             }
             return JSON.readTree(response.body());
         } catch (IOException e) {
@@ -364,6 +385,8 @@ public final class FlinkCluster implements LocalService {
     }
 
     private static List<String> split(String options) {
-        return Arrays.stream(options.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(options.trim().split("\\s+"))
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 }

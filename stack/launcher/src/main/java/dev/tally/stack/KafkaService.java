@@ -117,9 +117,12 @@ public final class KafkaService implements LocalService {
         Map<ConfigResource, Collection<AlterConfigOp>> settings = new HashMap<>();
         for (NewTopic topic : topics) {
             if (topic.configs() != null && !topic.configs().isEmpty()) {
-                settings.put(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()), topic.configs().entrySet().stream()
-                        .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
-                        .toList());
+                settings.put(
+                        new ConfigResource(ConfigResource.Type.TOPIC, topic.name()),
+                        topic.configs().entrySet().stream()
+                                .map(e -> new AlterConfigOp(
+                                        new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
+                                .toList());
             }
         }
         if (!settings.isEmpty()) {
@@ -133,7 +136,10 @@ public final class KafkaService implements LocalService {
 
     /** Deletes the topics that exist; a missing one is not an error. */
     public void deleteTopics(Collection<String> topics) {
-        onEachTopic("delete", admin -> admin.deleteTopics(topics).topicNameValues(), UnknownTopicOrPartitionException.class);
+        onEachTopic(
+                "delete",
+                admin -> admin.deleteTopics(topics).topicNameValues(),
+                UnknownTopicOrPartitionException.class);
     }
 
     /** Runs one admin request per topic and waits for each; {@code expected} means it was done already. */
@@ -171,8 +177,7 @@ public final class KafkaService implements LocalService {
 
     private Path writeConfig() {
         Path data = dir.resolve("data");
-        String properties =
-                String.join(
+        String properties = String.join(
                         "\n",
                         "process.roles=broker,controller",
                         "node.id=1",
@@ -197,19 +202,18 @@ public final class KafkaService implements LocalService {
                         "group.initial.rebalance.delay.ms=0",
                         "log.retention.hours=168",
                         "")
-                        + "\n";
-        String log4j =
-                String.join(
-                        "\n",
-                        "rootLogger.level=WARN",
-                        "rootLogger.appenderRef.stdout.ref=STDOUT",
-                        "appender.stdout.type=Console",
-                        "appender.stdout.name=STDOUT",
-                        "appender.stdout.layout.type=PatternLayout",
-                        "appender.stdout.layout.pattern=[%d] %p %m (%c)%n",
-                        "logger.kafka.name=kafka.server.KafkaRaftServer",
-                        "logger.kafka.level=INFO",
-                        "");
+                + "\n";
+        String log4j = String.join(
+                "\n",
+                "rootLogger.level=WARN",
+                "rootLogger.appenderRef.stdout.ref=STDOUT",
+                "appender.stdout.type=Console",
+                "appender.stdout.name=STDOUT",
+                "appender.stdout.layout.type=PatternLayout",
+                "appender.stdout.layout.pattern=[%d] %p %m (%c)%n",
+                "logger.kafka.name=kafka.server.KafkaRaftServer",
+                "logger.kafka.level=INFO",
+                "");
         try {
             Files.createDirectories(data);
             Files.writeString(dir.resolve("log4j2.properties"), log4j);
@@ -223,15 +227,14 @@ public final class KafkaService implements LocalService {
 
     private void format(Path config) {
         ServiceProcess formatter = new ServiceProcess("kafka-format", dir);
-        ProcessHandle handle =
-                formatter.start(
-                        new JvmCommand(
-                                List.of("-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties")),
-                                classpath,
-                                "kafka.tools.StorageTool",
-                                List.of("format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()),
-                                Map.of()),
-                        ServiceProcess.Lifetime.TIED_TO_PARENT);
+        ProcessHandle handle = formatter.start(
+                new JvmCommand(
+                        List.of("-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties")),
+                        classpath,
+                        "kafka.tools.StorageTool",
+                        List.of("format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()),
+                        Map.of()),
+                ServiceProcess.Lifetime.TIED_TO_PARENT);
         try {
             handle.onExit().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {

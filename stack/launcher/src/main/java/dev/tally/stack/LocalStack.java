@@ -26,27 +26,24 @@ public final class LocalStack {
     public LocalStack(TallyHome home, Path dir, StackSettings settings) {
         this.dir = dir;
         this.settings = settings;
-        this.kafka =
-                new KafkaService(
-                        dir.resolve("kafka"),
-                        settings.kafkaPort(),
-                        settings.kafkaControllerPort(),
-                        home.runtimeClasspath("kafka"));
-        this.cassandra =
-                new CassandraService(
-                        dir.resolve("cassandra"),
-                        settings.cassandraPort(),
-                        settings.cassandraStoragePort(),
-                        settings.cassandraJmxPort(),
-                        settings.cassandraHeap(),
-                        home.runtimeClasspath("cassandra"));
-        this.flink =
-                new FlinkCluster(
-                        dir.resolve("flink"),
-                        home.flinkConfTemplate(),
-                        settings.flinkRestPort(),
-                        settings.flinkRpcPort(),
-                        home.runtimeClasspath("flink"));
+        this.kafka = new KafkaService(
+                dir.resolve("kafka"),
+                settings.kafkaPort(),
+                settings.kafkaControllerPort(),
+                home.runtimeClasspath("kafka"));
+        this.cassandra = new CassandraService(
+                dir.resolve("cassandra"),
+                settings.cassandraPort(),
+                settings.cassandraStoragePort(),
+                settings.cassandraJmxPort(),
+                settings.cassandraHeap(),
+                home.runtimeClasspath("cassandra"));
+        this.flink = new FlinkCluster(
+                dir.resolve("flink"),
+                home.flinkConfTemplate(),
+                settings.flinkRestPort(),
+                settings.flinkRpcPort(),
+                home.runtimeClasspath("flink"));
         this.dashboard = new ServiceProcess("dashboard", dir.resolve("dashboard"));
     }
 
@@ -129,8 +126,8 @@ public final class LocalStack {
     /** Stops every service; leaves no process behind. Idempotent. */
     public void down() {
         List<RuntimeException> failures = new ArrayList<>();
-        for (Runnable stop :
-                List.<Runnable>of(() -> dashboard.stop(Duration.ofSeconds(10)), flink::stop, kafka::stop, cassandra::stop)) {
+        for (Runnable stop : List.<Runnable>of(
+                () -> dashboard.stop(Duration.ofSeconds(10)), flink::stop, kafka::stop, cassandra::stop)) {
             try {
                 stop.run();
             } catch (RuntimeException e) {
@@ -147,11 +144,18 @@ public final class LocalStack {
         Map<String, ServiceStatus> status = new LinkedHashMap<>();
         status.put(
                 "kafka",
-                ServiceStatus.of(kafka.process(), kafka::isHealthy, kafka.bootstrapServers(), kafka.process().logFile()));
+                ServiceStatus.of(
+                        kafka.process(),
+                        kafka::isHealthy,
+                        kafka.bootstrapServers(),
+                        kafka.process().logFile()));
         status.put(
                 "cassandra",
                 ServiceStatus.of(
-                        cassandra.process(), cassandra::isHealthy, cassandra.contactPoint(), cassandra.process().logFile()));
+                        cassandra.process(),
+                        cassandra::isHealthy,
+                        cassandra.contactPoint(),
+                        cassandra.process().logFile()));
         for (ServiceProcess process : flink.processes()) {
             status.put(
                     "flink-" + process.name(),
@@ -161,7 +165,11 @@ public final class LocalStack {
             int port = dashboardPort();
             status.put(
                     "dashboard",
-                    ServiceStatus.of(dashboard, () -> Ports.isListening(port), "http://127.0.0.1:" + port + "/", dashboard.logFile()));
+                    ServiceStatus.of(
+                            dashboard,
+                            () -> Ports.isListening(port),
+                            "http://127.0.0.1:" + port + "/",
+                            dashboard.logFile()));
         }
         return status;
     }

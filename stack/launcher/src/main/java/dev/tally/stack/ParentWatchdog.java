@@ -15,20 +15,21 @@ public final class ParentWatchdog {
 
     public static void main(String[] args) throws Exception {
         long parentPid = Long.parseLong(args[0]);
-        Thread watcher =
-                new Thread(
-                        () -> {
-                            while (ProcessHandle.of(parentPid).map(ProcessHandle::isAlive).orElse(false)) {
-                                try {
-                                    Thread.sleep(500);
-                                } catch (InterruptedException e) {
-                                    return;
-                                }
-                            }
-                            // halt, not exit: shutdown hooks of a half-stopped service can hang.
-                            Runtime.getRuntime().halt(3);
-                        },
-                        "tally-parent-watchdog");
+        Thread watcher = new Thread(
+                () -> {
+                    while (ProcessHandle.of(parentPid)
+                            .map(ProcessHandle::isAlive)
+                            .orElse(false)) {
+                        try {
+                            Thread.sleep(500);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                    // halt, not exit: shutdown hooks of a half-stopped service can hang.
+                    Runtime.getRuntime().halt(3);
+                },
+                "tally-parent-watchdog");
         watcher.setDaemon(true);
         watcher.start();
         Method main = Class.forName(args[1]).getMethod("main", String[].class);

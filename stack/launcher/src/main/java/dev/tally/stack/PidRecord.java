@@ -26,7 +26,11 @@ record PidRecord(long pid, String start, Instant started, String mainClass, Stri
     static PidRecord of(ProcessHandle process, String mainClass, List<String> command) {
         String start = startOf(process)
                 .orElseThrow(() -> new StackException("The OS gives no start time for process " + process.pid()));
-        return new PidRecord(process.pid(), start, process.info().startInstant().orElse(Instant.EPOCH), mainClass,
+        return new PidRecord(
+                process.pid(),
+                start,
+                process.info().startInstant().orElse(Instant.EPOCH),
+                mainClass,
                 String.join(" ", command));
     }
 
@@ -85,7 +89,8 @@ record PidRecord(long pid, String start, Instant started, String mainClass, Stri
             if (Files.isReadable(stat)) {
                 String line = Files.readString(stat);
                 // The command name (field 2) is in parentheses and may hold spaces: count after it.
-                String[] fields = line.substring(line.lastIndexOf(')') + 2).trim().split(" ");
+                String[] fields =
+                        line.substring(line.lastIndexOf(')') + 2).trim().split(" ");
                 return Optional.of("ticks:" + fields[19]);
             }
         } catch (IOException | RuntimeException e) {

@@ -86,9 +86,8 @@ public final class Ports {
     /** Fails with a clear message when a port the stack needs is held by another process. */
     public static void requireFree(int port, String what) {
         if (!isFree(port)) {
-            throw new StackException(
-                    "Port " + port + " (" + what + ") is already in use by another process. "
-                            + "Stop that process or choose another port.");
+            throw new StackException("Port " + port + " (" + what + ") is already in use by another process. "
+                    + "Stop that process or choose another port.");
         }
     }
 
@@ -112,8 +111,9 @@ public final class Ports {
                 } else {
                     failure.addSuppressed(e);
                 }
-                System.err.println(what + " failed to start (attempt " + attempt + " of " + attempts
-                        + "), trying new ports: " + e.getMessage().lines().findFirst().orElse(""));
+                System.err.println(
+                        what + " failed to start (attempt " + attempt + " of " + attempts + "), trying new ports: "
+                                + e.getMessage().lines().findFirst().orElse(""));
             }
         }
         throw failure;

@@ -113,14 +113,12 @@ public final class ServiceProcess {
             }
             if (running().isEmpty()) {
                 // The first error says why; the last lines are often only the shutdown it caused.
-                throw new StackException(
-                        name + " exited during start-up. First errors in " + logFile() + ":\n" + logFirstErrors(10)
-                                + "\nLast lines:\n" + logTail(40));
+                throw new StackException(name + " exited during start-up. First errors in " + logFile() + ":\n"
+                        + logFirstErrors(10) + "\nLast lines:\n" + logTail(40));
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new StackException(
-                        name + " did not become healthy within " + timeout.toSeconds() + " s. Last lines of "
-                                + logFile() + ":\n" + logTail(40));
+                throw new StackException(name + " did not become healthy within " + timeout.toSeconds()
+                        + " s. Last lines of " + logFile() + ":\n" + logTail(40));
             }
             sleep(Duration.ofMillis(250));
         }
@@ -166,10 +164,9 @@ public final class ServiceProcess {
                 return "(no log)";
             }
             try (var all = Files.lines(logFile())) {
-                List<String> errors =
-                        all.filter(line -> line.contains(" ERROR ") || line.startsWith("Caused by:"))
-                                .limit(lines)
-                                .toList();
+                List<String> errors = all.filter(line -> line.contains(" ERROR ") || line.startsWith("Caused by:"))
+                        .limit(lines)
+                        .toList();
                 return errors.isEmpty() ? "(none)" : String.join("\n", errors);
             }
         } catch (IOException | UncheckedIOException e) {
@@ -200,7 +197,11 @@ public final class ServiceProcess {
 
     private static String watchdogLocation() {
         try {
-            return Paths.get(ParentWatchdog.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            return Paths.get(ParentWatchdog.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
                     .toString();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);

@@ -54,8 +54,7 @@ public final class TallyHome {
     public String runtimeClasspath(String runtime) {
         Path file = root.resolve("stack/runtime-" + runtime + "/target/classpath.txt");
         if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException(
-                    "Missing " + file + ": build the project first (mvn -DskipTests package)");
+            throw new IllegalStateException("Missing " + file + ": build the project first (mvn -DskipTests package)");
         }
         try {
             return Files.readString(file).trim();

@@ -14,21 +14,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ServiceProcessTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void aStartedServiceIsFoundByItsPidFileAndStopped() throws Exception {
         ServiceProcess service = new ServiceProcess("sleeper", dir);
         ProcessHandle started = service.start(sleeper(), ServiceProcess.Lifetime.TIED_TO_PARENT);
         try {
-            assertThat(service.running()).hasValueSatisfying(p -> assertThat(p.pid()).isEqualTo(started.pid()));
+            assertThat(service.running())
+                    .hasValueSatisfying(p -> assertThat(p.pid()).isEqualTo(started.pid()));
             // A later command (stack status, down) knows it by the pid file alone, once java runs.
             ServiceProcess later = new ServiceProcess("sleeper", dir);
             Instant deadline = Instant.now().plusSeconds(20);
             while (later.running().isEmpty() && Instant.now().isBefore(deadline)) {
                 ServiceProcess.sleep(Duration.ofMillis(50));
             }
-            assertThat(later.running()).hasValueSatisfying(p -> assertThat(p.pid()).isEqualTo(started.pid()));
+            assertThat(later.running())
+                    .hasValueSatisfying(p -> assertThat(p.pid()).isEqualTo(started.pid()));
             assertThat(PidRecord.read(dir.resolve("sleeper.pid"))).hasValueSatisfying(r -> {
                 assertThat(r.mainClass()).isEqualTo(Sleeper.class.getName());
                 assertThat(r.commandLine()).contains(Sleeper.class.getName());
@@ -53,13 +56,15 @@ class ServiceProcessTest {
         String selfMain = self.info().arguments().map(a -> a[a.length - 1]).orElse("x");
 
         ServiceProcess otherStart = new ServiceProcess("other-start", dir);
-        new PidRecord(self.pid(), "ticks:1", selfStarted.minusSeconds(3600), selfMain, "java " + selfMain).write(dir.resolve("other-start.pid"));
+        new PidRecord(self.pid(), "ticks:1", selfStarted.minusSeconds(3600), selfMain, "java " + selfMain)
+                .write(dir.resolve("other-start.pid"));
         assertThat(otherStart.running()).isEmpty();
         otherStart.stop(Duration.ofSeconds(1));
         assertThat(dir.resolve("other-start.pid")).doesNotExist();
 
         ServiceProcess otherProgram = new ServiceProcess("other-program", dir);
-        new PidRecord(self.pid(), selfStart, selfStarted, "org.apache.cassandra.service.CassandraDaemon", "java ...").write(dir.resolve("other-program.pid"));
+        new PidRecord(self.pid(), selfStart, selfStarted, "org.apache.cassandra.service.CassandraDaemon", "java ...")
+                .write(dir.resolve("other-program.pid"));
         assertThat(otherProgram.running()).isEmpty();
         otherProgram.stop(Duration.ofSeconds(1));
 
@@ -69,13 +74,19 @@ class ServiceProcessTest {
     /** A pid file of an older version (the pid alone) cannot be checked, so it names no service. */
     @Test
     void aPidOnlyFileNamesNoService() throws Exception {
-        Files.writeString(dir.resolve("old.pid"), Long.toString(ProcessHandle.current().pid()));
+        Files.writeString(
+                dir.resolve("old.pid"), Long.toString(ProcessHandle.current().pid()));
         assertThat(new ServiceProcess("old", dir).running()).isEmpty();
     }
 
     private static JvmCommand sleeper() throws URISyntaxException {
         // Not java.class.path: under surefire that is a booter jar.
-        String testClasses = Path.of(Sleeper.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String testClasses = Path.of(Sleeper.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
         // A command line longer than a page, as every service's is with its classpath: the JDK then gives no arguments.
         String padding = "-Dtally.padding=" + "x".repeat(8_000);
         return new JvmCommand(List.of("-Xmx32m", padding), testClasses, Sleeper.class.getName(), List.of(), Map.of());

@@ -1,8 +1,7 @@
 package dev.tally.jobs.adclick.functions;
 
-import org.apache.flink.api.java.functions.KeySelector;
-
 import java.util.Objects;
+import org.apache.flink.api.java.functions.KeySelector;
 
 /** Key of {@link RollingTopCandidates}: one ad under one filter. */
 public class AdFilterKey {

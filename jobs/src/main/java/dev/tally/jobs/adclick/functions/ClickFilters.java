@@ -1,12 +1,10 @@
 package dev.tally.jobs.adclick.functions;
 
-import dev.tally.schema.adclick.AdClickEvent;
-
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
+import dev.tally.schema.adclick.AdClickEvent;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -82,15 +80,13 @@ public final class ClickFilters implements Serializable {
         try {
             root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException(
-                    "click filters are not valid YAML: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException("click filters are not valid YAML: " + e.getOriginalMessage(), e);
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             return allOnly();
         }
         if (!root.isObject()) {
-            throw new IllegalArgumentException(
-                    "click filters must be a mapping with a 'filters' list");
+            throw new IllegalArgumentException("click filters must be a mapping with a 'filters' list");
         }
         rejectUnknownKeys(root, TOP_LEVEL_KEYS, "click filters");
         JsonNode list = root.path("filters");
@@ -108,9 +104,7 @@ public final class ClickFilters implements Serializable {
             Filter filter = parseFilter(node, position);
             if (!ids.add(filter.id())) {
                 throw new IllegalArgumentException(
-                        describe(position, filter.id(), filter.name())
-                                + ": duplicate id "
-                                + filter.id());
+                        describe(position, filter.id(), filter.name()) + ": duplicate id " + filter.id());
             }
             parsed.add(filter);
         }
@@ -120,8 +114,7 @@ public final class ClickFilters implements Serializable {
     private static Filter parseFilter(JsonNode node, int position) {
         if (!node.isObject()) {
             throw new IllegalArgumentException(
-                    describe(position, null, null)
-                            + ": must be a mapping of id, name and conditions");
+                    describe(position, null, null) + ": must be a mapping of id, name and conditions");
         }
         String name = null;
         JsonNode nameNode = node.get("name");
@@ -138,10 +131,7 @@ public final class ClickFilters implements Serializable {
         }
         if (!idNode.isIntegralNumber() || !idNode.canConvertToInt()) {
             throw new IllegalArgumentException(
-                    describe(position, null, name)
-                            + ": id must be an integer, got '"
-                            + idNode.asText()
-                            + "'");
+                    describe(position, null, name) + ": id must be an integer, got '" + idNode.asText() + "'");
         }
         int id = idNode.intValue();
         String where = describe(position, id, name);
@@ -180,8 +170,7 @@ public final class ClickFilters implements Serializable {
         boolean negated = pattern.startsWith("!");
         String glob = negated ? pattern.substring(1) : pattern;
         if (glob.isBlank()) {
-            throw new IllegalArgumentException(
-                    where + ": " + key + " pattern '" + pattern + "' is empty");
+            throw new IllegalArgumentException(where + ": " + key + " pattern '" + pattern + "' is empty");
         }
         return new Glob(pattern, glob, negated, ignoreCase);
     }
@@ -189,13 +178,12 @@ public final class ClickFilters implements Serializable {
     private static void rejectUnknownKeys(JsonNode node, Set<String> allowed, String where) {
         for (Map.Entry<String, JsonNode> field : node.properties()) {
             if (!allowed.contains(field.getKey())) {
-                throw new IllegalArgumentException(
-                        where
-                                + ": unknown key '"
-                                + field.getKey()
-                                + "' (allowed: "
-                                + String.join(", ", allowed.stream().sorted().toList())
-                                + ")");
+                throw new IllegalArgumentException(where
+                        + ": unknown key '"
+                        + field.getKey()
+                        + "' (allowed: "
+                        + String.join(", ", allowed.stream().sorted().toList())
+                        + ")");
             }
         }
     }

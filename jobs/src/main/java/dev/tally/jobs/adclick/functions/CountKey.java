@@ -1,8 +1,7 @@
 package dev.tally.jobs.adclick.functions;
 
-import org.apache.flink.api.java.functions.KeySelector;
-
 import java.util.Objects;
+import org.apache.flink.api.java.functions.KeySelector;
 
 /** Key of the 1-minute count window: (adId, filterId, country). */
 public class CountKey {
@@ -42,9 +41,7 @@ public class CountKey {
             return false;
         }
         CountKey that = (CountKey) o;
-        return filterId == that.filterId
-                && Objects.equals(adId, that.adId)
-                && Objects.equals(country, that.country);
+        return filterId == that.filterId && Objects.equals(adId, that.adId) && Objects.equals(country, that.country);
     }
 
     @Override

@@ -5,7 +5,8 @@ import dev.tally.jobs.kit.RecordFate;
 import dev.tally.jobs.kit.state.EmittedThrough;
 import dev.tally.jobs.kit.state.TimeBucketSlots;
 import dev.tally.schema.adclick.AdClickEvent;
-
+import java.time.Duration;
+import java.util.Objects;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -23,9 +24,6 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
-
-import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Drops repeated clicks (keyed by click_id, first occurrence wins) over an event-time horizon, and
@@ -63,6 +61,7 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
     private transient ValueStateDescriptor<Boolean> seenDescriptor;
     /** BATCH only; streaming versions before the fingerprints wrote it too, and open() clears theirs. */
     private transient ValueState<Boolean> seen;
+
     private transient TimeBucketSlots<String, Boolean> minuteIds;
     private transient ClickIdFingerprints remembered;
     private transient boolean sortedInput;
@@ -76,6 +75,7 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
      * the horizon's margin over the allowed lateness.
      */
     private transient EmittedThrough watermark;
+
     private transient Counter duplicates;
     private transient Counter late;
     private transient Counter accepted;
@@ -91,12 +91,11 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
         Objects.requireNonNull(horizon, "horizon");
         long latenessMillis = Minutes.latenessMillis(allowedLateness);
         if (horizon.compareTo(allowedLateness.plusMinutes(1)) < 0) {
-            throw new IllegalArgumentException(
-                    "dedup horizon "
-                            + horizon
-                            + " must be at least allowed lateness + 1 minute ("
-                            + allowedLateness.plusMinutes(1)
-                            + ")");
+            throw new IllegalArgumentException("dedup horizon "
+                    + horizon
+                    + " must be at least allowed lateness + 1 minute ("
+                    + allowedLateness.plusMinutes(1)
+                    + ")");
         }
         this.horizonMillis = horizon.toMillis();
         this.allowedLatenessMillis = latenessMillis;
@@ -214,12 +213,10 @@ public class DeduplicateClicks extends AbstractStreamOperator<AdClickEvent>
         while (!minuteIds.buckets().isEmpty()
                 && Minutes.maxTimestamp(minuteIds.buckets().first()) + horizonMillis <= watermark.watermark()) {
             long minute = minuteIds.buckets().first();
-            minuteIds.forEachKey(
-                    minute,
-                    (clickId, listed) -> {
-                        listed.clear();
-                        remembered.remove(clickId);
-                    });
+            minuteIds.forEachKey(minute, (clickId, listed) -> {
+                listed.clear();
+                remembered.remove(clickId);
+            });
             minuteIds.forget(minute);
         }
     }

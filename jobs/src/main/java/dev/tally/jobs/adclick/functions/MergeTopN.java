@@ -1,10 +1,10 @@
 package dev.tally.jobs.adclick.functions;
 
 import dev.tally.jobs.kit.rank.BoundedTopN;
-
 import dev.tally.schema.adclick.AdCount;
 import dev.tally.schema.adclick.TopAds;
-
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -14,9 +14,6 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Second stage of the two-stage top N: merges the subtasks' {@link TopCandidates} of one (filter,
@@ -43,21 +40,18 @@ public class MergeTopN extends KeyedProcessFunction<RankingKey, TopCandidates, T
 
     @Override
     public void open(OpenContext openContext) {
-        bestByWindowEnd =
-                getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        "best-ads-by-window-end",
-                                        Types.LONG,
-                                        Types.LIST(Types.POJO(AdTotal.class))));
+        bestByWindowEnd = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "best-ads-by-window-end", Types.LONG, Types.LIST(Types.POJO(AdTotal.class))));
         lateCandidates = getRuntimeContext().getMetricGroup().counter("late-candidates");
         // A dozen lists a minute by default: the window spans the last hour or more of them.
-        latency = getRuntimeContext().getMetricGroup().histogram("topNEmitLatencyMillis", new DescriptiveStatisticsHistogram(1_000));
+        latency = getRuntimeContext()
+                .getMetricGroup()
+                .histogram("topNEmitLatencyMillis", new DescriptiveStatisticsHistogram(1_000));
     }
 
     @Override
-    public void processElement(TopCandidates candidates, Context ctx, Collector<TopAds> out)
-            throws Exception {
+    public void processElement(TopCandidates candidates, Context ctx, Collector<TopAds> out) throws Exception {
         long windowEnd = candidates.windowEnd;
         if (windowEnd - 1 <= ctx.timerService().currentWatermark()) {
             // The list for this window is out already; each window is emitted once.

@@ -2,6 +2,8 @@ package dev.tally.jobs.adclick.functions;
 
 import dev.tally.jobs.kit.state.EmittedThrough;
 import dev.tally.jobs.kit.state.TimeBucketSlots;
+import java.time.Duration;
+import java.util.Map;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
@@ -17,9 +19,6 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-
-import java.time.Duration;
-import java.util.Map;
 
 /**
  * The 1-minute count window: adds up the partial counts of each key (an ad and a country; the
@@ -51,10 +50,12 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
 
     /** Closed minutes' totals kept for late partials; in BATCH execution every total. */
     private transient TimeBucketSlots<CountKey, Long> totals;
+
     private transient OpenMinuteCounts<CountKey> openMinutes;
     private transient boolean restored;
     /** Minutes whose last millisecond is at most its watermark have been emitted. */
     private transient EmittedThrough emitted;
+
     private transient boolean sortedInput;
     private transient InternalTimerService<Long> minuteEnds;
     private transient StreamRecord<ClickCount> reuse;
@@ -110,14 +111,12 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
         long watermark = emitted.watermark();
         for (long minute : totals.buckets()) {
             if (Minutes.maxTimestamp(minute) > watermark) {
-                totals.forEachKey(
-                        minute,
-                        (key, ofMinute) -> {
-                            Long total = ofMinute.value();
-                            if (total != null) {
-                                openMinutes.addStored(minute, key, total);
-                            }
-                        });
+                totals.forEachKey(minute, (key, ofMinute) -> {
+                    Long total = ofMinute.value();
+                    if (total != null) {
+                        openMinutes.addStored(minute, key, total);
+                    }
+                });
             }
         }
     }
@@ -171,22 +170,21 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
             Map.Entry<Long, OpenMinuteCounts.Minute<CountKey>> closing = openMinutes.pollEarliest();
             long minute = closing.getKey();
             boolean kept = !Minutes.closed(minute, allowedLatenessMillis, watermark);
-            closing.getValue()
-                    .forEach(
-                            (key, total, stored) -> {
-                                emit(key, minute, total);
-                                if (kept && !stored) {
-                                    setCurrentKey(key);
-                                    totals.of(minute).update(total);
-                                    totals.held(minute);
-                                }
-                            });
+            closing.getValue().forEach((key, total, stored) -> {
+                emit(key, minute, total);
+                if (kept && !stored) {
+                    setCurrentKey(key);
+                    totals.of(minute).update(total);
+                    totals.held(minute);
+                }
+            });
         }
     }
 
     /** Clears the kept totals of every minute that no late partial can change any more. */
     private void forgetExpiredMinutes(long watermark) throws Exception {
-        while (!totals.buckets().isEmpty() && Minutes.closed(totals.buckets().first(), allowedLatenessMillis, watermark)) {
+        while (!totals.buckets().isEmpty()
+                && Minutes.closed(totals.buckets().first(), allowedLatenessMillis, watermark)) {
             long minute = totals.buckets().first();
             totals.forEachKey(minute, (key, ofMinute) -> ofMinute.clear());
             totals.forget(minute);
@@ -223,10 +221,8 @@ public class MinuteCountWindow extends AbstractStreamOperator<ClickCount>
     }
 
     private void emit(CountKey key, long minute, long total) {
-        output.collect(
-                reuse.replace(
-                        new ClickCount(key.adId, key.filterId, key.country, minute, total),
-                        Minutes.maxTimestamp(minute)));
+        output.collect(reuse.replace(
+                new ClickCount(key.adId, key.filterId, key.country, minute, total), Minutes.maxTimestamp(minute)));
     }
 
     /** The state of one slot. */

@@ -1,7 +1,6 @@
 package dev.tally.jobs.adclick.functions;
 
 import com.carrotsearch.hppc.IntObjectHashMap;
-
 import java.util.HashSet;
 import java.util.Set;
 
@@ -103,32 +102,31 @@ final class NextWindowTops {
             return 0;
         }
         long[] reads = {0};
-        closing.forEach(
-                (key, count, inState) -> {
-                    Kept[] byWindow = byFilter.get(key.filterId);
-                    long[] counts = null;
-                    boolean read = false;
-                    for (int i = 0; i < windowMillis.length; i++) {
-                        Kept kept = byWindow == null ? null : byWindow[i];
-                        if (kept != null && kept.ads().contains(key.adId)) {
-                            continue; // offered above
-                        }
-                        long partial = 0; // what every key turned away by a list not full has
-                        if (kept != null && kept.best.isFull()) {
-                            AdTotal worst = kept.best.worst();
-                            if (!lists.wouldEnter(key.filterId, windowMinutes[i], windowEnd, key.adId, worst.count + count)) {
-                                continue;
-                            }
-                            if (!read) {
-                                counts = stored.of(key);
-                                read = true;
-                                reads[0]++;
-                            }
-                            partial = counts == null ? 0 : partialSum(counts, i);
-                        }
-                        lists.offer(key.filterId, windowMinutes[i], windowEnd, key.adId, partial + count);
+        closing.forEach((key, count, inState) -> {
+            Kept[] byWindow = byFilter.get(key.filterId);
+            long[] counts = null;
+            boolean read = false;
+            for (int i = 0; i < windowMillis.length; i++) {
+                Kept kept = byWindow == null ? null : byWindow[i];
+                if (kept != null && kept.ads().contains(key.adId)) {
+                    continue; // offered above
+                }
+                long partial = 0; // what every key turned away by a list not full has
+                if (kept != null && kept.best.isFull()) {
+                    AdTotal worst = kept.best.worst();
+                    if (!lists.wouldEnter(key.filterId, windowMinutes[i], windowEnd, key.adId, worst.count + count)) {
+                        continue;
                     }
-                });
+                    if (!read) {
+                        counts = stored.of(key);
+                        read = true;
+                        reads[0]++;
+                    }
+                    partial = counts == null ? 0 : partialSum(counts, i);
+                }
+                lists.offer(key.filterId, windowMinutes[i], windowEnd, key.adId, partial + count);
+            }
+        });
         return reads[0];
     }
 

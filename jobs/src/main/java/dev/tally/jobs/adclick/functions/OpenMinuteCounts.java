@@ -2,16 +2,6 @@ package dev.tally.jobs.adclick.functions;
 
 import com.carrotsearch.hppc.ObjectLongHashMap;
 import com.carrotsearch.hppc.cursors.ObjectLongCursor;
-
-import org.apache.flink.core.memory.DataInputView;
-import org.apache.flink.core.memory.DataInputViewStreamWrapper;
-import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
-import org.apache.flink.runtime.state.KeyGroupRange;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
-import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
-import org.apache.flink.runtime.state.KeyedStateCheckpointOutputStream;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -20,6 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataInputViewStreamWrapper;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
+import org.apache.flink.runtime.state.KeyedStateCheckpointOutputStream;
 
 /**
  * The running count of each key in each minute that has not closed yet, on the heap, for the
@@ -91,42 +89,40 @@ final class OpenMinuteCounts<K> {
 
     /** For keys of (ad, filter). */
     static OpenMinuteCounts<AdFilterKey> ofAdFilterKeys() {
-        return new OpenMinuteCounts<>(
-                new KeyFormat<>() {
-                    @Override
-                    public void write(AdFilterKey key, DataOutputView out) throws IOException {
-                        out.writeUTF(key.adId);
-                        out.writeInt(key.filterId);
-                    }
+        return new OpenMinuteCounts<>(new KeyFormat<>() {
+            @Override
+            public void write(AdFilterKey key, DataOutputView out) throws IOException {
+                out.writeUTF(key.adId);
+                out.writeInt(key.filterId);
+            }
 
-                    @Override
-                    public AdFilterKey read(DataInputView in) throws IOException {
-                        return new AdFilterKey(in.readUTF(), in.readInt());
-                    }
-                });
+            @Override
+            public AdFilterKey read(DataInputView in) throws IOException {
+                return new AdFilterKey(in.readUTF(), in.readInt());
+            }
+        });
     }
 
     /** For keys of (ad, filter, country); the country may be null. */
     static OpenMinuteCounts<CountKey> ofCountKeys() {
-        return new OpenMinuteCounts<>(
-                new KeyFormat<>() {
-                    @Override
-                    public void write(CountKey key, DataOutputView out) throws IOException {
-                        out.writeUTF(key.adId);
-                        out.writeInt(key.filterId);
-                        out.writeBoolean(key.country != null);
-                        if (key.country != null) {
-                            out.writeUTF(key.country);
-                        }
-                    }
+        return new OpenMinuteCounts<>(new KeyFormat<>() {
+            @Override
+            public void write(CountKey key, DataOutputView out) throws IOException {
+                out.writeUTF(key.adId);
+                out.writeInt(key.filterId);
+                out.writeBoolean(key.country != null);
+                if (key.country != null) {
+                    out.writeUTF(key.country);
+                }
+            }
 
-                    @Override
-                    public CountKey read(DataInputView in) throws IOException {
-                        String adId = in.readUTF();
-                        int filterId = in.readInt();
-                        return new CountKey(adId, filterId, in.readBoolean() ? in.readUTF() : null);
-                    }
-                });
+            @Override
+            public CountKey read(DataInputView in) throws IOException {
+                String adId = in.readUTF();
+                int filterId = in.readInt();
+                return new CountKey(adId, filterId, in.readBoolean() ? in.readUTF() : null);
+            }
+        });
     }
 
     /** Adds {@code count} to the key's count of {@code minute}. */
@@ -204,9 +200,8 @@ final class OpenMinuteCounts<K> {
                 DataInputViewStreamWrapper view = new DataInputViewStreamWrapper(in);
                 int version = view.readInt();
                 if (version != FORMAT_VERSION) {
-                    throw new IOException(
-                            "Open minute counts of key group " + group.getKeyGroupId() + " have format " + version
-                                    + ", this version reads " + FORMAT_VERSION);
+                    throw new IOException("Open minute counts of key group " + group.getKeyGroupId() + " have format "
+                            + version + ", this version reads " + FORMAT_VERSION);
                 }
                 int entries = view.readInt();
                 for (int i = 0; i < entries; i++) {

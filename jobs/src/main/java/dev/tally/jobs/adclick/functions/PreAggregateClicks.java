@@ -1,7 +1,12 @@
 package dev.tally.jobs.adclick.functions;
 
 import dev.tally.schema.adclick.AdClickEvent;
-
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -11,13 +16,6 @@ import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * Pre-aggregates clicks per subtask into partial {@link ClickCount}s (per filter and per country)
@@ -109,9 +107,8 @@ public class PreAggregateClicks extends AbstractStreamOperator<ClickCount>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        checkpointed =
-                context.getOperatorStateStore()
-                        .getListState(new ListStateDescriptor<>("open-partial-counts", ClickCount.class));
+        checkpointed = context.getOperatorStateStore()
+                .getListState(new ListStateDescriptor<>("open-partial-counts", ClickCount.class));
         partials = new HashMap<>();
         probe = new PartialKey();
         earliestMinute = Long.MAX_VALUE;
@@ -164,8 +161,7 @@ public class PreAggregateClicks extends AbstractStreamOperator<ClickCount>
     }
 
     private void emit(PartialKey key, MutableCount count) {
-        ClickCount partial =
-                new ClickCount(key.adId, key.filterId, key.country, key.minute, count.value);
+        ClickCount partial = new ClickCount(key.adId, key.filterId, key.country, key.minute, count.value);
         output.collect(reuse.replace(partial, Minutes.maxTimestamp(key.minute)));
     }
 

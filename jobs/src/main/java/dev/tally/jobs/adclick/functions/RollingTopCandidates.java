@@ -1,6 +1,11 @@
 package dev.tally.jobs.adclick.functions;
 
 import dev.tally.jobs.kit.state.EmittedThrough;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -25,12 +30,6 @@ import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The 1-minute filter counts and the sliding windows of the top-N ranking with its first stage, in
@@ -123,9 +122,11 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
      * MinuteCounts}: in BATCH execution, and in savepoints of earlier streaming versions.
      */
     private transient ValueStateDescriptor<long[]> countsDescriptor;
+
     private transient ValueState<long[]> minuteCounts;
     /** In streaming execution, the counts of every key of the current key's group, under its anchor. */
     private transient MapState<AdFilterKey, long[]> groupCounts;
+
     private transient KeyGroupAnchors anchors;
     /** Windows ending at or before the first minute boundary after its watermark have been emitted. */
     private transient EmittedThrough emitted;
@@ -136,6 +137,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
      * walk over every key in the look-back, which takes far longer. Checkpointed as raw keyed state.
      */
     private transient OpenMinuteCounts<AdFilterKey> openMinutes;
+
     private transient boolean restored;
     private transient WindowTops tops;
     /**
@@ -143,6 +145,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
      * so that their lists go out before the next walk; null until a walk has made them.
      */
     private transient NextWindowTops nextTops;
+
     private transient boolean sortedInput;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient StreamRecord<TopCandidates> reuse;
@@ -161,7 +164,9 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         this.n = AdTopN.checkSize(n);
         this.allowedLatenessMillis = Minutes.latenessMillis(allowedLateness);
         this.windowMinutes = WindowEnds.checkWindowMinutes(windowMinutes);
-        this.windowMillis = Arrays.stream(this.windowMinutes).mapToLong(m -> m * Minutes.MILLIS).toArray();
+        this.windowMillis = Arrays.stream(this.windowMinutes)
+                .mapToLong(m -> m * Minutes.MILLIS)
+                .toArray();
         this.maxLookBackMillis = windowMillis[windowMillis.length - 1];
     }
 
@@ -184,23 +189,19 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     @Override
     public void open() throws Exception {
         super.open();
-        countsDescriptor =
-                new ValueStateDescriptor<>(
-                        "packed-minute-counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+        countsDescriptor = new ValueStateDescriptor<>(
+                "packed-minute-counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
         minuteCounts = getPartitionedState(countsDescriptor);
         StreamConfig.InputConfig[] inputs = getOperatorConfig().getInputs(getUserCodeClassloader());
         sortedInput = inputs.length > 0 && StreamConfig.requiresSorting(inputs[0]);
         if (!sortedInput) {
-            groupCounts =
-                    getPartitionedState(
-                            new MapStateDescriptor<>(
-                                    "group-minute-counts",
-                                    TypeInformation.of(AdFilterKey.class),
-                                    PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-            anchors =
-                    KeyGroupAnchors.of(
-                            ((CheckpointableKeyedStateBackend<?>) getKeyedStateBackend()).getKeyGroupRange(),
-                            getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
+            groupCounts = getPartitionedState(new MapStateDescriptor<>(
+                    "group-minute-counts",
+                    TypeInformation.of(AdFilterKey.class),
+                    PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+            anchors = KeyGroupAnchors.of(
+                    ((CheckpointableKeyedStateBackend<?>) getKeyedStateBackend()).getKeyGroupRange(),
+                    getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
         }
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         tops = new WindowTops(n);
@@ -220,10 +221,8 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     private void moveKeyStateIntoGroups() throws Exception {
         this.<AdFilterKey>getKeyedStateBackend()
                 .applyToAllKeys(
-                        VoidNamespace.INSTANCE,
-                        VoidNamespaceSerializer.INSTANCE,
-                        countsDescriptor,
-                        (KeyedStateFunction<AdFilterKey, ValueState<long[]>>)
+                        VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, countsDescriptor, (KeyedStateFunction<
+                                        AdFilterKey, ValueState<long[]>>)
                                 (key, state) -> {
                                     long[] counts = state.value();
                                     state.clear();
@@ -345,7 +344,8 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
      * Emits the count of every key of each minute that ends at or before {@code watermark}, and
      * returns those minutes, for the walk to store.
      */
-    private List<Map.Entry<Long, OpenMinuteCounts.Minute<AdFilterKey>>> emitClosedMinutes(long watermark) throws Exception {
+    private List<Map.Entry<Long, OpenMinuteCounts.Minute<AdFilterKey>>> emitClosedMinutes(long watermark)
+            throws Exception {
         List<Map.Entry<Long, OpenMinuteCounts.Minute<AdFilterKey>>> closing = new ArrayList<>(1);
         while (!openMinutes.isEmpty() && Minutes.maxTimestamp(openMinutes.earliestMinute()) <= watermark) {
             Map.Entry<Long, OpenMinuteCounts.Minute<AdFilterKey>> minute = openMinutes.pollEarliest();
@@ -365,14 +365,14 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         return nextTops != null
                 && firstDue == lastDue
                 && lastDue == nextTops.windowEnd()
-                && (closing.isEmpty()
-                        || (closing.size() == 1 && closing.get(0).getKey() == lastDue - Minutes.MILLIS));
+                && (closing.isEmpty() || (closing.size() == 1 && closing.get(0).getKey() == lastDue - Minutes.MILLIS));
     }
 
     /** Offers the lists of the window end due from {@link #nextTops} and the closing minute's counts. */
     private void completeNextWindow(List<Map.Entry<Long, OpenMinuteCounts.Minute<AdFilterKey>>> closing)
             throws Exception {
-        listReads.inc(nextTops.complete(closing.isEmpty() ? null : closing.get(0).getValue(), this::storedCounts, tops));
+        listReads.inc(
+                nextTops.complete(closing.isEmpty() ? null : closing.get(0).getValue(), this::storedCounts, tops));
         listsBeforeWalk.inc();
     }
 
@@ -388,10 +388,9 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             long lastDue,
             long firstOpen)
             throws Exception {
-        nextTops =
-                lastDue == Long.MIN_VALUE || lastDue == Long.MAX_VALUE
-                        ? null
-                        : new NextWindowTops(KEEP_PER_N * n, lastDue + Minutes.MILLIS, windowMinutes);
+        nextTops = lastDue == Long.MIN_VALUE || lastDue == Long.MAX_VALUE
+                ? null
+                : new NextWindowTops(KEEP_PER_N * n, lastDue + Minutes.MILLIS, windowMinutes);
         List<AdFilterKey> changedKeys = new ArrayList<>();
         List<long[]> changedCounts = new ArrayList<>();
         for (int group : anchors.range()) {
@@ -399,7 +398,8 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             for (Map.Entry<AdFilterKey, long[]> entry : groupCounts.entries()) {
                 AdFilterKey key = entry.getKey();
                 long[] before = entry.getValue();
-                long[] after = offerWindows(key, withClosingCounts(key, before, closing, 0), firstDue, lastDue, firstOpen);
+                long[] after =
+                        offerWindows(key, withClosingCounts(key, before, closing, 0), firstDue, lastDue, firstOpen);
                 offerNextWindow(key, after);
                 if (after != before) {
                     changedKeys.add(key);
@@ -417,16 +417,13 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             long start = closing.get(i).getKey();
             int later = i + 1;
             // Earlier closing minutes took the keys they shared with this one; the later ones give theirs.
-            closing.get(i)
-                    .getValue()
-                    .forEach(
-                            (key, count, stored) -> {
-                                long[] counts = withClosedMinute(MinuteCounts.of(start + Minutes.MILLIS), start, count);
-                                counts = withClosingCounts(key, counts, closing, later);
-                                counts = offerWindows(key, counts, firstDue, lastDue, firstOpen);
-                                offerNextWindow(key, counts);
-                                store(key, counts);
-                            });
+            closing.get(i).getValue().forEach((key, count, stored) -> {
+                long[] counts = withClosedMinute(MinuteCounts.of(start + Minutes.MILLIS), start, count);
+                counts = withClosingCounts(key, counts, closing, later);
+                counts = offerWindows(key, counts, firstDue, lastDue, firstOpen);
+                offerNextWindow(key, counts);
+                store(key, counts);
+            });
         }
     }
 
@@ -441,7 +438,10 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
      * order), which give them up; those the keyed state holds already are not added again.
      */
     private static long[] withClosingCounts(
-            AdFilterKey key, long[] counts, List<Map.Entry<Long, OpenMinuteCounts.Minute<AdFilterKey>>> closing, int from) {
+            AdFilterKey key,
+            long[] counts,
+            List<Map.Entry<Long, OpenMinuteCounts.Minute<AdFilterKey>>> closing,
+            int from) {
         for (int i = from; i < closing.size(); i++) {
             long count = closing.get(i).getValue().takeUnstored(key);
             if (count != 0) {
@@ -548,7 +548,8 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     @VisibleForTesting
     long keysWithCounts() throws Exception {
         long keys;
-        try (var stream = this.<AdFilterKey>getKeyedStateBackend().getKeys(countsDescriptor.getName(), VoidNamespace.INSTANCE)) {
+        try (var stream =
+                this.<AdFilterKey>getKeyedStateBackend().getKeys(countsDescriptor.getName(), VoidNamespace.INSTANCE)) {
             keys = stream.count();
         }
         if (!sortedInput) {

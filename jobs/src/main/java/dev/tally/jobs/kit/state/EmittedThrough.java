@@ -1,13 +1,12 @@
 package dev.tally.jobs.kit.state;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
-
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 
 /**
  * The watermark up to which an operator that emits on watermarks has emitted, kept across restores
@@ -53,8 +52,7 @@ public final class EmittedThrough {
     /** From the operator's or the function's {@code initializeState}. */
     public void initializeState(FunctionInitializationContext context) throws Exception {
         checkpointed =
-                context.getOperatorStateStore()
-                        .getUnionListState(new ListStateDescriptor<>(STATE_NAME, Types.LONG));
+                context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>(STATE_NAME, Types.LONG));
         watermark = Long.MIN_VALUE;
         if (context.isRestored()) {
             List<Long> restored = new ArrayList<>();

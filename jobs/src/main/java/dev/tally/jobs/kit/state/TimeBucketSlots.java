@@ -1,5 +1,9 @@
 package dev.tally.jobs.kit.state;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -11,11 +15,6 @@ import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.KeyedStateFunction;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.internal.InternalValueState;
-
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.NavigableSet;
-import java.util.TreeSet;
 
 /**
  * Keyed values filed under their event-time bucket (a minute, an hour: the start of the bucket in
@@ -89,8 +88,8 @@ public final class TimeBucketSlots<K, V> {
         for (int i = 0; i < SLOTS; i++) {
             descriptors[i] = new ValueStateDescriptor<>(slotName(slotNamePrefix, i), valueType);
             // The internal view lets each access switch namespace without a state lookup.
-            states[i] =
-                    (InternalValueState<K, Long, V>) keys.getOrCreateKeyedState(LongSerializer.INSTANCE, descriptors[i]);
+            states[i] = (InternalValueState<K, Long, V>)
+                    keys.getOrCreateKeyedState(LongSerializer.INSTANCE, descriptors[i]);
         }
     }
 

@@ -32,9 +32,11 @@ import org.apache.flink.util.OutputTag;
  * may have been forgotten, so applying it could count it twice). All of a player's state goes when
  * the watermark passes its tournament's end + the horizon, when every result for it is late.
  */
-public final class ApplyResults extends KeyedProcessFunction<String, MatchResult, ScoreChange> implements CheckpointedFunction {
+public final class ApplyResults extends KeyedProcessFunction<String, MatchResult, ScoreChange>
+        implements CheckpointedFunction {
 
-    public static final OutputTag<MatchResult> LATE = new OutputTag<>("late-results", new AvroTypeInfo<>(MatchResult.class));
+    public static final OutputTag<MatchResult> LATE =
+            new OutputTag<>("late-results", new AvroTypeInfo<>(MatchResult.class));
 
     /** Matches are forgotten a minute at a time, so one forget finds the matches of a whole minute. */
     private static final long FORGET_GRANULARITY = 60_000;
@@ -43,6 +45,7 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
 
     /** The late test's watermark, from a restore's first record on: the highest any old subtask had. */
     private transient EmittedThrough lateTest;
+
     private transient MapState<String, MatchEntry> matches;
     private transient ValueState<PlayerTotals> totals;
     private transient Counter duplicates;
@@ -58,7 +61,8 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
     public void open(OpenContext openContext) {
         matches = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>("matches", Types.STRING, TypeInformation.of(MatchEntry.class)));
-        totals = getRuntimeContext().getState(new ValueStateDescriptor<>("totals", TypeInformation.of(PlayerTotals.class)));
+        totals = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("totals", TypeInformation.of(PlayerTotals.class)));
         duplicates = RecordFate.DUPLICATE.counter(getRuntimeContext().getMetricGroup());
         late = RecordFate.LATE.counter(getRuntimeContext().getMetricGroup());
         accepted = RecordFate.ACCEPTED.counter(getRuntimeContext().getMetricGroup());
@@ -90,7 +94,8 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
         int points = result.getPoints();
         PlayerTotals player = totals.value();
         int slot = player == null ? -1 : player.indexOf(matchId);
-        MatchEntry known = slot >= 0 ? player.entry(slot) : player != null && player.spilled > 0 ? matches.get(matchId) : null;
+        MatchEntry known =
+                slot >= 0 ? player.entry(slot) : player != null && player.spilled > 0 ? matches.get(matchId) : null;
         if (known != null && !known.isReplacedBy(result.getRevision(), points)) {
             duplicates.inc();
             return;

@@ -18,10 +18,12 @@ public final class PlayerTotals {
     public long latestScoringTs = Long.MIN_VALUE;
     /** The same over the forgotten matches only: what a rescan of the remembered ones starts from. */
     public long latestForgottenScoringTs = Long.MIN_VALUE;
+
     public long earliestTs = Long.MAX_VALUE;
     public long latestTs = Long.MIN_VALUE;
     /** When the next remembered match is forgotten (event time). */
     public long nextForget = Long.MAX_VALUE;
+
     public long emittedScore = ScoreChange.NEW_PLAYER;
     public long emittedReachedAt = Long.MIN_VALUE;
     /** A flush timer is registered for a change not yet emitted. */
@@ -29,6 +31,7 @@ public final class PlayerTotals {
 
     /** The matches kept inline, as parallel arrays (one entry per match): compact to serialize. */
     public String[] matchIds = new String[0];
+
     public int[] revisions = new int[0];
     public int[] points = new int[0];
     public long[] timestamps = new long[0];

@@ -22,7 +22,13 @@ public final class ScoreChange {
     public ScoreChange() {}
 
     public ScoreChange(
-            String tournament, String userId, long previousScore, long score, long reachedAt, long latestTs, long tournamentEnd) {
+            String tournament,
+            String userId,
+            long previousScore,
+            long score,
+            long reachedAt,
+            long latestTs,
+            long tournamentEnd) {
         this.tournament = tournament;
         this.userId = userId;
         this.previousScore = previousScore;

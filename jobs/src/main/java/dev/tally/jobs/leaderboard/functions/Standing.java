@@ -6,10 +6,9 @@ import java.util.Comparator;
 public final class Standing {
 
     /** Score descending, then who reached it first, then user_id: a total order. */
-    public static final Comparator<Standing> DISPLAY_ORDER =
-            Comparator.comparingLong((Standing s) -> -s.score)
-                    .thenComparingLong(s -> s.reachedAt)
-                    .thenComparing(s -> s.userId);
+    public static final Comparator<Standing> DISPLAY_ORDER = Comparator.comparingLong((Standing s) -> -s.score)
+            .thenComparingLong(s -> s.reachedAt)
+            .thenComparing(s -> s.userId);
 
     public String userId;
     public long score;

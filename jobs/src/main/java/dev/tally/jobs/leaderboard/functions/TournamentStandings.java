@@ -31,7 +31,8 @@ import org.apache.flink.util.OutputTag;
  */
 public final class TournamentStandings extends KeyedProcessFunction<String, ScoreChange, TopPlayers> {
 
-    public static final OutputTag<ScoreBucket> HISTOGRAM = new OutputTag<>("score-histogram", new AvroTypeInfo<>(ScoreBucket.class));
+    public static final OutputTag<ScoreBucket> HISTOGRAM =
+            new OutputTag<>("score-histogram", new AvroTypeInfo<>(ScoreBucket.class));
 
     private final int topK;
     private final int capacity;
@@ -39,6 +40,7 @@ public final class TournamentStandings extends KeyedProcessFunction<String, Scor
 
     /** Score to the number of players holding it. */
     private transient MapState<Long, Long> histogram;
+
     private transient ListState<Standing> listed;
     private transient ValueState<Flush> flush;
     private transient ValueState<TopPlayers> lastEmitted;
@@ -55,6 +57,7 @@ public final class TournamentStandings extends KeyedProcessFunction<String, Scor
         public boolean pending;
         /** The histogram rows in [low, high] changed since the last flush. */
         public long low = Long.MAX_VALUE;
+
         public long high = Long.MIN_VALUE;
         public long latestTs = Long.MIN_VALUE;
         public long lastAsOf = Long.MIN_VALUE;
@@ -66,9 +69,11 @@ public final class TournamentStandings extends KeyedProcessFunction<String, Scor
     @Override
     public void open(OpenContext openContext) {
         histogram = getRuntimeContext().getMapState(new MapStateDescriptor<>("histogram", Types.LONG, Types.LONG));
-        listed = getRuntimeContext().getListState(new ListStateDescriptor<>("top-list", TypeInformation.of(Standing.class)));
+        listed = getRuntimeContext()
+                .getListState(new ListStateDescriptor<>("top-list", TypeInformation.of(Standing.class)));
         flush = getRuntimeContext().getState(new ValueStateDescriptor<>("flush", TypeInformation.of(Flush.class)));
-        lastEmitted = getRuntimeContext().getState(new ValueStateDescriptor<>("last-top", new AvroTypeInfo<>(TopPlayers.class)));
+        lastEmitted = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("last-top", new AvroTypeInfo<>(TopPlayers.class)));
         incompleteTopLists = getRuntimeContext().getMetricGroup().counter("incompleteTopLists");
     }
 
@@ -154,7 +159,9 @@ public final class TournamentStandings extends KeyedProcessFunction<String, Scor
         }
         boolean complete = list.isComplete(topK);
         TopPlayers previous = lastEmitted.value();
-        if (previous != null && previous.getComplete() == complete && previous.getPlayers().equals(top)) {
+        if (previous != null
+                && previous.getComplete() == complete
+                && previous.getPlayers().equals(top)) {
             return;
         }
         if (!complete) {

@@ -20,6 +20,10 @@ public final class Tournaments {
     /** The first millisecond after the month of {@code ts}: when its tournaments end. */
     public static long endOf(long ts) {
         LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(ts, DAY));
-        return day.withDayOfMonth(1).plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        return day.withDayOfMonth(1)
+                .plusMonths(1)
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant()
+                .toEpochMilli();
     }
 }

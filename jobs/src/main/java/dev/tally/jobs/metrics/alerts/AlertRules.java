@@ -110,14 +110,18 @@ public final class AlertRules {
         rejectUnknown(node, RULE_KEYS, where);
         String expr = node.path("expr").asText("");
         long forMillis = node.has("for") ? duration(node.get("for").asText(), where + " for") : 0;
-        long keepMillis = node.has("keep_firing_for") ? duration(node.get("keep_firing_for").asText(), where + " keep_firing_for") : 0;
+        long keepMillis = node.has("keep_firing_for")
+                ? duration(node.get("keep_firing_for").asText(), where + " keep_firing_for")
+                : 0;
         Map<String, String> labels = new TreeMap<>();
         JsonNode labelNode = node.path("labels");
         if (!labelNode.isMissingNode() && !labelNode.isNull()) {
             if (!labelNode.isObject()) {
                 throw new IllegalArgumentException(where + ": labels must be a mapping");
             }
-            labelNode.fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            labelNode
+                    .fields()
+                    .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
         }
         try {
             return expression(alert, expr, forMillis, keepMillis, labels);
@@ -127,14 +131,16 @@ public final class AlertRules {
     }
 
     /** The rule of one expression. */
-    public static AlertRule expression(String alert, String expr, long forMillis, long keepFiringForMillis, Map<String, String> labels) {
+    public static AlertRule expression(
+            String alert, String expr, long forMillis, long keepFiringForMillis, Map<String, String> labels) {
         Matcher m = EXPR.matcher(expr);
         if (!m.matches()) {
             throw new IllegalArgumentException(
                     "expr '" + expr + "' is not agg(metric{matchers}[range]) [by (labels)] op threshold"
                             + " (agg: avg, sum, min, max, count, last, increase, rate, or quantile(q, ...); op: > >= < <= == !=)");
         }
-        AlertRule.Aggregation aggregation = AlertRule.Aggregation.valueOf(m.group(1).toUpperCase(Locale.ROOT));
+        AlertRule.Aggregation aggregation =
+                AlertRule.Aggregation.valueOf(m.group(1).toUpperCase(Locale.ROOT));
         double quantile = Double.NaN;
         if (aggregation == AlertRule.Aggregation.QUANTILE) {
             if (m.group(2) == null) {
@@ -145,12 +151,14 @@ public final class AlertRules {
                 throw new IllegalArgumentException("quantile's q must be between 0 and 1, was " + m.group(2));
             }
         } else if (m.group(2) != null) {
-            throw new IllegalArgumentException(m.group(1) + " takes no argument before the metric, got '" + m.group(2) + "'");
+            throw new IllegalArgumentException(
+                    m.group(1) + " takes no argument before the metric, got '" + m.group(2) + "'");
         }
         List<AlertRule.LabelMatcher> matchers = matchers(m.group(4) == null ? "" : m.group(4));
         long range = duration(m.group(5), "the range");
         if (range < 60_000 || range % 60_000 != 0) {
-            throw new IllegalArgumentException("the range must be whole minutes (rules run on minute rollups), was " + m.group(5));
+            throw new IllegalArgumentException(
+                    "the range must be whole minutes (rules run on minute rollups), was " + m.group(5));
         }
         List<String> by = new ArrayList<>();
         if (m.group(6) != null) {
@@ -164,8 +172,19 @@ public final class AlertRules {
         }
         double threshold = number(m.group(8), "the threshold");
         return new AlertRule(
-                alert, expr.trim(), aggregation, quantile, m.group(3), List.copyOf(matchers), range, List.copyOf(by),
-                AlertRule.Comparison.of(m.group(7)), threshold, forMillis, keepFiringForMillis, Map.copyOf(labels));
+                alert,
+                expr.trim(),
+                aggregation,
+                quantile,
+                m.group(3),
+                List.copyOf(matchers),
+                range,
+                List.copyOf(by),
+                AlertRule.Comparison.of(m.group(7)),
+                threshold,
+                forMillis,
+                keepFiringForMillis,
+                Map.copyOf(labels));
     }
 
     private static double number(String text, String what) {
@@ -193,12 +212,14 @@ public final class AlertRules {
             try {
                 matchers.add(AlertRule.LabelMatcher.of(m.group(1), m.group(2), value));
             } catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException("the regex of label " + m.group(1) + " is invalid: " + e.getDescription());
+                throw new IllegalArgumentException(
+                        "the regex of label " + m.group(1) + " is invalid: " + e.getDescription());
             }
             at = m.end();
         }
         if (at < text.length()) {
-            throw new IllegalArgumentException("label matchers must be label=\"value\" (or !=, =~, !~), separated by commas: '" + text + "'");
+            throw new IllegalArgumentException(
+                    "label matchers must be label=\"value\" (or !=, =~, !~), separated by commas: '" + text + "'");
         }
         return matchers;
     }
@@ -244,7 +265,8 @@ public final class AlertRules {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!known.contains(key)) {
-                throw new IllegalArgumentException(where + ": unknown key '" + key + "' (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+                throw new IllegalArgumentException(
+                        where + ": unknown key '" + key + "' (known: " + String.join(", ", new TreeSet<>(known)) + ")");
             }
         }
     }

@@ -50,6 +50,7 @@ public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSampl
 
     /** {@code minute|series} -> that series' minute. */
     private transient MapState<String, RuleSample> minutes;
+
     private transient ValueState<AlertStatus> status;
     /** The end of the key's last evaluation with data or an active alert. */
     private transient ValueState<Long> evaluatedThrough;
@@ -61,10 +62,13 @@ public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSampl
 
     @Override
     public void open(OpenContext openContext) {
-        minutes = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("alert-minutes", Types.STRING, TypeInformation.of(RuleSample.class)));
-        status = getRuntimeContext().getState(new ValueStateDescriptor<>("alert-status", TypeInformation.of(AlertStatus.class)));
-        evaluatedThrough = getRuntimeContext().getState(new ValueStateDescriptor<>("alert-evaluated-through", Types.LONG));
+        minutes = getRuntimeContext()
+                .getMapState(
+                        new MapStateDescriptor<>("alert-minutes", Types.STRING, TypeInformation.of(RuleSample.class)));
+        status = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("alert-status", TypeInformation.of(AlertStatus.class)));
+        evaluatedThrough =
+                getRuntimeContext().getState(new ValueStateDescriptor<>("alert-evaluated-through", Types.LONG));
     }
 
     @Override
@@ -170,7 +174,8 @@ public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSampl
         if (current.state.equals(AlertStatus.PENDING)) {
             next.state = AlertStatus.INACTIVE;
         } else {
-            next.state = now - current.lastHeld >= rule.keepFiringForMillis() ? AlertStatus.RESOLVED : AlertStatus.FIRING;
+            next.state =
+                    now - current.lastHeld >= rule.keepFiringForMillis() ? AlertStatus.RESOLVED : AlertStatus.FIRING;
         }
         return next;
     }
@@ -196,12 +201,15 @@ public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSampl
         Double increase = null;
         for (List<RuleSample> minutesOfSeries : bySeries.values()) {
             minutesOfSeries.sort(Comparator.comparingLong(s -> s.minute));
-            Rollup series = Rollup.mergeAll(minutesOfSeries.stream().map(s -> s.rollup).toList());
+            Rollup series =
+                    Rollup.mergeAll(minutesOfSeries.stream().map(s -> s.rollup).toList());
             count += series.count;
             sum += series.sum;
             min = Math.min(min, series.min);
             max = Math.max(max, series.max);
-            if (last == null || series.lastTs > last.lastTs || (series.lastTs == last.lastTs && series.last > last.last)) {
+            if (last == null
+                    || series.lastTs > last.lastTs
+                    || (series.lastTs == last.lastTs && series.last > last.last)) {
                 last = series;
             }
             if (series.counter) {

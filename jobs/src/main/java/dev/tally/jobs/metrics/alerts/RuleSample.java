@@ -10,9 +10,11 @@ public final class RuleSample {
 
     /** The rule's index and the alert's labels: {@code 3|{host="a"}}. */
     public String key;
+
     public int rule;
     /** The alert's labels (the rule's {@code by} labels of the series), as name, value, name, value, ... */
     public String[] groupLabels;
+
     public String series;
     public long minute;
     public Rollup rollup;

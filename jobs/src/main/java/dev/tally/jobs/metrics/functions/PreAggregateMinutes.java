@@ -47,6 +47,7 @@ public final class PreAggregateMinutes extends AbstractStreamOperator<SeriesPoin
     private transient ListState<SeriesPoints> checkpointed;
     /** Lets most watermarks skip the scan: nothing is due before this minute closes. */
     private transient long earliestMinute;
+
     private transient long watermark;
     private transient StreamRecord<SeriesPoints> reuse;
 

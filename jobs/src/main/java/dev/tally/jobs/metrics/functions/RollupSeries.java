@@ -39,15 +39,18 @@ import org.apache.flink.util.OutputTag;
  * minute closes the minute, one expires it, and the same for hours; {@link #onTimer} tells them apart
  * by the time alone.
  */
-public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoints, MetricRollup> implements CheckpointedFunction {
+public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoints, MetricRollup>
+        implements CheckpointedFunction {
 
     public static final String MINUTE = "1m";
     public static final String HOUR = "1h";
     static final long MINUTE_MILLIS = 60_000;
     static final long HOUR_MILLIS = 3_600_000;
 
-    public static final OutputTag<MetricPoint> LATE = new OutputTag<>("late-points", new AvroTypeInfo<>(MetricPoint.class));
-    public static final OutputTag<DeadLetter> CONFLICTS = new OutputTag<>("conflicting-samples", new AvroTypeInfo<>(DeadLetter.class));
+    public static final OutputTag<MetricPoint> LATE =
+            new OutputTag<>("late-points", new AvroTypeInfo<>(MetricPoint.class));
+    public static final OutputTag<DeadLetter> CONFLICTS =
+            new OutputTag<>("conflicting-samples", new AvroTypeInfo<>(DeadLetter.class));
 
     private final long lateness;
     private final String inputTopic;
@@ -56,6 +59,7 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
     private transient MapState<Long, Rollup> minutes;
     /** The late test's watermark, from a restore's first record on: the highest any old subtask had. */
     private transient EmittedThrough lateTest;
+
     private transient AvroCodec<MetricPoint> codec;
     private transient Counter late;
     private transient Counter duplicates;
@@ -70,10 +74,11 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
 
     @Override
     public void open(OpenContext openContext) {
-        samples = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("minute-samples", Types.LONG, TypeInformation.of(MinuteSamples.class)));
-        minutes = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("minute-rollups", Types.LONG, TypeInformation.of(Rollup.class)));
+        samples = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "minute-samples", Types.LONG, TypeInformation.of(MinuteSamples.class)));
+        minutes = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("minute-rollups", Types.LONG, TypeInformation.of(Rollup.class)));
         codec = AvroCodec.of(MetricPoint.class);
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         late = RecordFate.LATE.counter(metrics);
@@ -208,7 +213,8 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
             return;
         }
         hourMinutes.sort(Map.Entry.comparingByKey());
-        Rollup merged = Rollup.mergeAll(hourMinutes.stream().map(Map.Entry::getValue).toList());
+        Rollup merged =
+                Rollup.mergeAll(hourMinutes.stream().map(Map.Entry::getValue).toList());
         out.collect(merged.toAvro(key, SeriesKeys.parse(key), HOUR, hour));
     }
 
@@ -216,7 +222,8 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
     private void conflict(Context ctx, SeriesPoint point, double refusedValue, double sample) {
         conflicts.inc();
         invalid.inc();
-        byte[] original = codec.encode(new SeriesPoint(point.key, point.ts, refusedValue, point.kind, point.counter).toMetricPoint());
+        byte[] original = codec.encode(
+                new SeriesPoint(point.key, point.ts, refusedValue, point.kind, point.counter).toMetricPoint());
         ctx.output(
                 CONFLICTS,
                 DeadLetter.newBuilder()

@@ -19,7 +19,9 @@ public final class SeriesKeys {
         if (labels.isEmpty()) {
             return name;
         }
-        StringBuilder key = new StringBuilder(name.length() + 24 * labels.size()).append(name).append('{');
+        StringBuilder key = new StringBuilder(name.length() + 24 * labels.size())
+                .append(name)
+                .append('{');
         boolean first = true;
         for (Map.Entry<String, String> label : new TreeMap<>(labels).entrySet()) {
             if (!first) {

@@ -47,7 +47,11 @@ public final class SeriesPoint {
     @Override
     public boolean equals(Object o) {
         return o instanceof SeriesPoint p
-                && key.equals(p.key) && ts == p.ts && Double.compare(value, p.value) == 0 && kind == p.kind && counter == p.counter;
+                && key.equals(p.key)
+                && ts == p.ts
+                && Double.compare(value, p.value) == 0
+                && kind == p.kind
+                && counter == p.counter;
     }
 
     @Override

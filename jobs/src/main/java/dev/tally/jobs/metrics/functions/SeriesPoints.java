@@ -18,6 +18,7 @@ public final class SeriesPoints {
     public double[] values = new double[0];
     /** Each point's own kind as an ordinal of {@link MetricKind}, -1 when it had none. */
     public byte[] kinds = new byte[0];
+
     public boolean[] counters = new boolean[0];
     /** The points held; the arrays may have room for more until {@link #trimmed}. */
     public int size;

@@ -1,7 +1,6 @@
 package dev.tally.jobs.adclick.functions;
 
 import dev.tally.schema.adclick.AdClickEvent;
-
 import java.time.Instant;
 
 /** Test fixtures: clicks and minutes from a fixed instant, never the wall clock. */
@@ -25,8 +24,7 @@ final class AdClicks {
         return click(clickId, adId, ts, country, null, null);
     }
 
-    static AdClickEvent click(
-            String clickId, String adId, long ts, String country, String ip, String userId) {
+    static AdClickEvent click(String clickId, String adId, long ts, String country, String ip, String userId) {
         return AdClickEvent.newBuilder()
                 .setClickId(clickId)
                 .setAdId(adId)

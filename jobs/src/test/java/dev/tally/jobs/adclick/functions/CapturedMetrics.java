@@ -1,5 +1,6 @@
 package dev.tally.jobs.adclick.functions;
 
+import java.util.Map;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
@@ -7,8 +8,6 @@ import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
 import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
-
-import java.util.Map;
 
 /** A task metric group that hands every operator one intercepting group, so tests read counters. */
 final class CapturedMetrics extends UnregisteredMetricGroups.UnregisteredTaskMetricGroup {

@@ -4,18 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tally.schema.adclick.AdClickEvent;
-
-import org.apache.flink.util.InstantiationUtil;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.flink.util.InstantiationUtil;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Parsing, validation and matching of the configured click filters. */
 class ClickFiltersTest {
@@ -36,9 +33,7 @@ class ClickFiltersTest {
 
     @Test
     void filtersAreListedFilterZeroFirstThenByAscendingId() {
-        ClickFilters filters =
-                ClickFilters.parse(
-                        """
+        ClickFilters filters = ClickFilters.parse("""
                         filters:
                           - id: 7
                             country: FR
@@ -57,9 +52,7 @@ class ClickFiltersTest {
 
     @Test
     void aClickCountsInEveryFilterItMatchesInIdOrder() {
-        ClickFilters filters =
-                ClickFilters.parse(
-                        """
+        ClickFilters filters = ClickFilters.parse("""
                         filters:
                           - id: 3
                             user_id: "bot-*"
@@ -75,9 +68,7 @@ class ClickFiltersTest {
 
     @Test
     void conditionsOfOneFilterAreAConjunction() {
-        ClickFilters filters =
-                ClickFilters.parse(
-                        """
+        ClickFilters filters = ClickFilters.parse("""
                         filters:
                           - id: 1
                             country: US
@@ -93,8 +84,7 @@ class ClickFiltersTest {
 
     @Test
     void filtersSurviveJavaSerialization() throws Exception {
-        ClickFilters filters =
-                ClickFilters.parse("filters:\n  - id: 1\n    country: \"u*\"\n    ip: \"!10.*\"\n");
+        ClickFilters filters = ClickFilters.parse("filters:\n  - id: 1\n    country: \"u*\"\n    ip: \"!10.*\"\n");
         ClickFilters copy = InstantiationUtil.clone(filters);
         assertThat(ids(copy)).containsExactly(0, 1);
         assertThat(matches(copy, click("us", "192.168.0.1", null))).containsExactly(0, 1);
@@ -105,11 +95,7 @@ class ClickFiltersTest {
 
     /** ip and user_id compare case-sensitively; {@code <null>} stands for an absent field. */
     @ParameterizedTest(name = "ip ''{0}'' vs {1} -> {2}")
-    @CsvSource(
-            delimiter = '|',
-            nullValues = "<null>",
-            textBlock =
-                    """
+    @CsvSource(delimiter = '|', nullValues = "<null>", textBlock = """
                     10.0.0.1     | 10.0.0.1     | true
                     10.0.0.1     | 10.0.0.10    | false
                     10.0.0.1     | 10.0.0.       | false
@@ -151,11 +137,7 @@ class ClickFiltersTest {
 
     /** Country ignores case, in exact patterns, globs and negations alike. */
     @ParameterizedTest(name = "country ''{0}'' vs {1} -> {2}")
-    @CsvSource(
-            delimiter = '|',
-            nullValues = "<null>",
-            textBlock =
-                    """
+    @CsvSource(delimiter = '|', nullValues = "<null>", textBlock = """
                     US     | US     | true
                     US     | us     | true
                     us     | Us     | true
@@ -201,8 +183,7 @@ class ClickFiltersTest {
 
     @Test
     void rejectsDuplicateId() {
-        assertRejected(
-                """
+        assertRejected("""
                 filters:
                   - id: 1
                     name: us
@@ -210,8 +191,7 @@ class ClickFiltersTest {
                   - id: 1
                     name: gb
                     country: GB
-                """,
-                "filter #2 (id 1, 'gb'): duplicate id 1");
+                """, "filter #2 (id 1, 'gb'): duplicate id 1");
     }
 
     @Test
@@ -223,19 +203,14 @@ class ClickFiltersTest {
 
     @Test
     void rejectsNegativeId() {
-        assertRejected(
-                "filters:\n  - id: -3\n    country: US\n", "filter #1 (id -3): id must be positive");
+        assertRejected("filters:\n  - id: -3\n    country: US\n", "filter #1 (id -3): id must be positive");
     }
 
     @Test
     void rejectsMissingOrNonIntegerId() {
         assertRejected("filters:\n  - name: us\n    country: US\n", "filter #1 ('us'): missing id");
-        assertRejected(
-                "filters:\n  - id: one\n    country: US\n",
-                "filter #1: id must be an integer, got 'one'");
-        assertRejected(
-                "filters:\n  - id: 1.5\n    country: US\n",
-                "filter #1: id must be an integer, got '1.5'");
+        assertRejected("filters:\n  - id: one\n    country: US\n", "filter #1: id must be an integer, got 'one'");
+        assertRejected("filters:\n  - id: 1.5\n    country: US\n", "filter #1: id must be an integer, got '1.5'");
         assertRejected(
                 "filters:\n  - id: 4294967296\n    country: US\n",
                 "filter #1: id must be an integer, got '4294967296'");
@@ -247,26 +222,16 @@ class ClickFiltersTest {
                 "filters:\n  - id: 1\n    name: x\n    city: Paris\n",
                 "filter #1 (id 1, 'x'): unknown key 'city' (allowed: country, id, ip, name, user_id)");
         assertRejected(
-                "filter:\n  - id: 1\n    country: US\n",
-                "click filters: unknown key 'filter' (allowed: filters)");
+                "filter:\n  - id: 1\n    country: US\n", "click filters: unknown key 'filter' (allowed: filters)");
     }
 
     @Test
     void rejectsEmptyPatterns() {
-        assertRejected(
-                "filters:\n  - id: 1\n    country: \"\"\n",
-                "filter #1 (id 1): country pattern '' is empty");
-        assertRejected(
-                "filters:\n  - id: 1\n    ip: \"!\"\n", "filter #1 (id 1): ip pattern '!' is empty");
-        assertRejected(
-                "filters:\n  - id: 1\n    user_id: \"  \"\n",
-                "filter #1 (id 1): user_id pattern '  ' is empty");
-        assertRejected(
-                "filters:\n  - id: 1\n    country:\n",
-                "filter #1 (id 1): country must be a non-empty pattern");
-        assertRejected(
-                "filters:\n  - id: 1\n    ip: [a, b]\n",
-                "filter #1 (id 1): ip must be a non-empty pattern");
+        assertRejected("filters:\n  - id: 1\n    country: \"\"\n", "filter #1 (id 1): country pattern '' is empty");
+        assertRejected("filters:\n  - id: 1\n    ip: \"!\"\n", "filter #1 (id 1): ip pattern '!' is empty");
+        assertRejected("filters:\n  - id: 1\n    user_id: \"  \"\n", "filter #1 (id 1): user_id pattern '  ' is empty");
+        assertRejected("filters:\n  - id: 1\n    country:\n", "filter #1 (id 1): country must be a non-empty pattern");
+        assertRejected("filters:\n  - id: 1\n    ip: [a, b]\n", "filter #1 (id 1): ip must be a non-empty pattern");
     }
 
     @Test

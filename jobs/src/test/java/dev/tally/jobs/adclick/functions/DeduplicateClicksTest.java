@@ -1,17 +1,20 @@
 package dev.tally.jobs.adclick.functions;
 
-import dev.tally.jobs.kit.state.TimeBucketSlots;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tally.jobs.kit.state.TimeBucketSlots;
 import dev.tally.schema.adclick.AdClickEvent;
-
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -23,17 +26,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Dedup by click_id over an event-time horizon, and the LATE side output. The tests that forget ids
@@ -51,7 +48,8 @@ class DeduplicateClicksTest {
     private CapturedMetrics metrics;
     private String backend = "hashmap";
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @AfterEach
     void close() throws Exception {
@@ -200,7 +198,8 @@ class DeduplicateClicksTest {
         // A copy arriving after its id was forgotten is late, so it is still never counted twice.
         AdClickEvent copy = click("c1", "ad1", ts1);
         process(copy);
-        assertThat(harness.extractOutputValues()).extracting(AdClickEvent::getClickId)
+        assertThat(harness.extractOutputValues())
+                .extracting(AdClickEvent::getClickId)
                 .containsExactlyInAnyOrder("c1", "c2");
         assertThat(lateOutput()).containsExactly(copy);
         assertStored(harness, 0);
@@ -316,9 +315,8 @@ class DeduplicateClicksTest {
         for (int subtask = 0; subtask < parallelism; subtask++) {
             AdClickEvent late = click(clickIdOf(parallelism, subtask), "ad1", T0 + 20_000);
             try (var part = subtaskHarness(parallelism, subtask)) {
-                part.initializeState(
-                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                                checkpoint, 128, 2, parallelism, subtask));
+                part.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                        checkpoint, 128, 2, parallelism, subtask));
                 part.open();
                 part.processElement(late, late.getClickTs());
                 assertThat(part.extractOutputValues()).isEmpty();
@@ -364,7 +362,8 @@ class DeduplicateClicksTest {
         process(click("AaX", "ad1", T0 + 1_000));
         process(click("BBX", "ad1", T0 + MIN + 1_000));
         process(click("C#X", "ad1", T0 + MIN + 2_000));
-        assertThat(harness.extractOutputValues()).extracting(AdClickEvent::getClickId)
+        assertThat(harness.extractOutputValues())
+                .extracting(AdClickEvent::getClickId)
                 .containsExactly("AaX", "BBX", "C#X");
 
         // Forgetting AaX's minute leaves the fingerprint of the two ids still remembered.
@@ -378,8 +377,7 @@ class DeduplicateClicksTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"hashmap", "rocksdb"})
-    void idsOfTheVersionBeforeTheFingerprintsAreRestoredAndTheirIndexByIdCleared(String stateBackend)
-            throws Exception {
+    void idsOfTheVersionBeforeTheFingerprintsAreRestoredAndTheirIndexByIdCleared(String stateBackend) throws Exception {
         backend = stateBackend;
         startHarness(new EarlierVersionState());
         harness.open();
@@ -395,7 +393,9 @@ class DeduplicateClicksTest {
         process(click("c2", "ad1", T0 + MIN + 1_000));
         process(click("c3", "ad1", T0 + MIN + 1_000));
         assertThat(metrics.count("records-duplicate")).isEqualTo(2);
-        assertThat(harness.extractOutputValues()).extracting(AdClickEvent::getClickId).containsExactly("c3");
+        assertThat(harness.extractOutputValues())
+                .extracting(AdClickEvent::getClickId)
+                .containsExactly("c3");
 
         harness.processWatermark(Minutes.maxTimestamp(T0 + MIN) + HORIZON.toMillis());
         assertStored(harness, 0);
@@ -412,19 +412,16 @@ class DeduplicateClicksTest {
 
     @Test
     void constructorRejectsAHorizonShorterThanLatenessPlusOneMinute() {
-        assertThatThrownBy(
-                        () -> new DeduplicateClicks(Duration.ofSeconds(89), Duration.ofSeconds(30)))
+        assertThatThrownBy(() -> new DeduplicateClicks(Duration.ofSeconds(89), Duration.ofSeconds(30)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage(
-                        "dedup horizon PT1M29S must be at least allowed lateness + 1 minute (PT1M30S)");
+                .hasMessage("dedup horizon PT1M29S must be at least allowed lateness + 1 minute (PT1M30S)");
         assertThatThrownBy(() -> new DeduplicateClicks(Duration.ofSeconds(59), Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("dedup horizon PT59S must be at least allowed lateness + 1 minute (PT1M)");
         assertThatThrownBy(() -> new DeduplicateClicks(HORIZON, Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("allowed lateness must not be negative, got PT-1S");
-        assertThatThrownBy(() -> new DeduplicateClicks(null, Duration.ZERO))
-                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new DeduplicateClicks(null, Duration.ZERO)).isInstanceOf(NullPointerException.class);
         // the boundary itself is accepted
         new DeduplicateClicks(Duration.ofSeconds(90), Duration.ofSeconds(30));
         new DeduplicateClicks(Duration.ofMinutes(1), Duration.ZERO);
@@ -447,9 +444,8 @@ class DeduplicateClicksTest {
     private void startHarness(OneInputStreamOperator<AdClickEvent, AdClickEvent> operator) throws Exception {
         metrics = new CapturedMetrics();
         environment = HarnessState.environment(metrics, tmp);
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        operator, AdClickEvent::getClickId, Types.STRING, environment);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                operator, AdClickEvent::getClickId, Types.STRING, environment);
         HarnessState.use(harness, backend, tmp);
     }
 
@@ -511,9 +507,7 @@ class DeduplicateClicksTest {
         if (late == null) {
             return List.of();
         }
-        return late.stream()
-                .map(StreamRecord::getValue)
-                .toList();
+        return late.stream().map(StreamRecord::getValue).toList();
     }
 
     /**

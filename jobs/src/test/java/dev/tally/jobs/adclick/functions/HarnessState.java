@@ -1,5 +1,6 @@
 package dev.tally.jobs.adclick.functions;
 
+import java.nio.file.Path;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
@@ -7,8 +8,6 @@ import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.runtime.util.TestingTaskManagerRuntimeInfo;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
-
-import java.nio.file.Path;
 
 /** Operator harnesses on the job's state backends, for the tests that run on both. */
 final class HarnessState {
@@ -21,9 +20,8 @@ final class HarnessState {
                 .setMetricGroup(metrics)
                 // As in the job, so a snapshot can be split over two subtasks.
                 .setMaxParallelism(128)
-                .setTaskManagerRuntimeInfo(
-                        new TestingTaskManagerRuntimeInfo(
-                                new Configuration(), new String[] {tmp.toString()}, "localhost", tmp.toFile()))
+                .setTaskManagerRuntimeInfo(new TestingTaskManagerRuntimeInfo(
+                        new Configuration(), new String[] {tmp.toString()}, "localhost", tmp.toFile()))
                 .build();
     }
 

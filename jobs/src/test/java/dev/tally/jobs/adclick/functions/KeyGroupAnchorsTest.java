@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,7 +29,8 @@ class KeyGroupAnchorsTest {
         for (int i = 0; i < 1_000; i++) {
             AdFilterKey key = new AdFilterKey("ad" + i, i % 4);
             int group = KeyGroupRangeAssignment.assignToKeyGroup(key, 128);
-            assertThat(KeyGroupRangeAssignment.assignToKeyGroup(anchors.of(key), 128)).isEqualTo(group);
+            assertThat(KeyGroupRangeAssignment.assignToKeyGroup(anchors.of(key), 128))
+                    .isEqualTo(group);
             if (group >= 64) {
                 assertThat(half.of(key)).isEqualTo(anchors.of(key));
             }

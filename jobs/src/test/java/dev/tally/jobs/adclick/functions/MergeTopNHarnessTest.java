@@ -5,21 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tally.schema.adclick.AdCount;
 import dev.tally.schema.adclick.TopAds;
-
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 
 /** The second top-N stage: {@link MergeTopN#merge} and the keyed operator around it. */
 class MergeTopNHarnessTest {
@@ -45,69 +42,47 @@ class MergeTopNHarnessTest {
 
     @Test
     void mergeTakesTheBestOfEachSubtaskList() {
-        List<AdTotal> best =
-                MergeTopN.merge(
-                        3,
-                        List.of(
-                                List.of(ad("ad1", 12), ad("ad3", 5), ad("ad2", 3)),
-                                List.of(ad("ad7", 9), ad("ad10", 4), ad("ad8", 3)),
-                                List.of(ad("ad13", 8), ad("ad11", 4), ad("ad15", 3))));
+        List<AdTotal> best = MergeTopN.merge(
+                3,
+                List.of(
+                        List.of(ad("ad1", 12), ad("ad3", 5), ad("ad2", 3)),
+                        List.of(ad("ad7", 9), ad("ad10", 4), ad("ad8", 3)),
+                        List.of(ad("ad13", 8), ad("ad11", 4), ad("ad15", 3))));
         assertThat(best).containsExactly(ad("ad1", 12), ad("ad7", 9), ad("ad13", 8));
     }
 
     @Test
     void mergeOfLongerLists() {
-        List<AdTotal> best =
-                MergeTopN.merge(
-                        3,
-                        List.of(
-                                List.of(ad("ad3", 12), ad("ad6", 5), ad("ad9", 3), ad("ad12", 1)),
-                                List.of(
-                                        ad("ad1", 9),
-                                        ad("ad4", 4),
-                                        ad("ad7", 3),
-                                        ad("ad10", 2),
-                                        ad("ad13", 1)),
-                                List.of(
-                                        ad("ad2", 8),
-                                        ad("ad5", 4),
-                                        ad("ad8", 3),
-                                        ad("ad11", 2),
-                                        ad("ad14", 1))));
+        List<AdTotal> best = MergeTopN.merge(
+                3,
+                List.of(
+                        List.of(ad("ad3", 12), ad("ad6", 5), ad("ad9", 3), ad("ad12", 1)),
+                        List.of(ad("ad1", 9), ad("ad4", 4), ad("ad7", 3), ad("ad10", 2), ad("ad13", 1)),
+                        List.of(ad("ad2", 8), ad("ad5", 4), ad("ad8", 3), ad("ad11", 2), ad("ad14", 1))));
         assertThat(best).containsExactly(ad("ad3", 12), ad("ad1", 9), ad("ad2", 8));
     }
 
     @Test
     void tiesAcrossListsAreBrokenByAdId() {
-        List<AdTotal> best =
-                MergeTopN.merge(
-                        3,
-                        List.of(
-                                List.of(ad("ad9", 5), ad("ad4", 2)),
-                                List.of(ad("ad5", 5), ad("ad3", 2)),
-                                List.of(ad("ad10", 5), ad("ad2", 2))));
+        List<AdTotal> best = MergeTopN.merge(
+                3,
+                List.of(
+                        List.of(ad("ad9", 5), ad("ad4", 2)),
+                        List.of(ad("ad5", 5), ad("ad3", 2)),
+                        List.of(ad("ad10", 5), ad("ad2", 2))));
         // "ad10" < "ad5" < "ad9" as Strings; the bound N cuts inside the tie.
         assertThat(best).containsExactly(ad("ad10", 5), ad("ad5", 5), ad("ad9", 5));
 
-        assertThat(
-                        MergeTopN.merge(
-                                4,
-                                List.of(
-                                        List.of(ad("ad9", 5), ad("ad4", 2)),
-                                        List.of(ad("ad5", 5), ad("ad3", 2)))))
+        assertThat(MergeTopN.merge(
+                        4, List.of(List.of(ad("ad9", 5), ad("ad4", 2)), List.of(ad("ad5", 5), ad("ad3", 2)))))
                 .containsExactly(ad("ad5", 5), ad("ad9", 5), ad("ad3", 2), ad("ad4", 2));
     }
 
     @Test
     void anAdInSeveralListsKeepsItsLargestCount() {
         // Candidates are window totals, so they are never added up.
-        List<AdTotal> best =
-                MergeTopN.merge(
-                        2,
-                        List.of(
-                                List.of(ad("ad1", 4), ad("ad2", 6)),
-                                List.of(ad("ad1", 7)),
-                                List.of(ad("ad2", 1))));
+        List<AdTotal> best = MergeTopN.merge(
+                2, List.of(List.of(ad("ad1", 4), ad("ad2", 6)), List.of(ad("ad1", 7)), List.of(ad("ad2", 1))));
         assertThat(best).containsExactly(ad("ad1", 7), ad("ad2", 6));
     }
 
@@ -121,11 +96,8 @@ class MergeTopNHarnessTest {
 
     @Test
     void mergeOrderDoesNotMatter() {
-        List<List<AdTotal>> lists =
-                List.of(
-                        List.of(ad("ad1", 3), ad("ad2", 3)),
-                        List.of(ad("ad0", 3), ad("ad4", 9)),
-                        List.of(ad("ad3", 3)));
+        List<List<AdTotal>> lists = List.of(
+                List.of(ad("ad1", 3), ad("ad2", 3)), List.of(ad("ad0", 3), ad("ad4", 9)), List.of(ad("ad3", 3)));
         List<List<AdTotal>> reversed = new ArrayList<>(lists);
         Collections.reverse(reversed);
         List<AdTotal> expected = List.of(ad("ad4", 9), ad("ad0", 3), ad("ad1", 3));
@@ -199,14 +171,12 @@ class MergeTopNHarnessTest {
         assertThat(harness.numEventTimeTimers()).isEqualTo(2);
 
         harness.processWatermark(w1 - 1);
-        assertThat(harness.extractOutputValues())
-                .containsExactly(topAds(0, 1, w1, ad("ad1", 3), ad("ad3", 2)));
+        assertThat(harness.extractOutputValues()).containsExactly(topAds(0, 1, w1, ad("ad1", 3), ad("ad3", 2)));
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
         harness.getOutput().clear();
         harness.processWatermark(w2 - 1);
-        assertThat(harness.extractOutputValues())
-                .containsExactly(topAds(0, 1, w2, ad("ad5", 4), ad("ad6", 4)));
+        assertThat(harness.extractOutputValues()).containsExactly(topAds(0, 1, w2, ad("ad5", 4), ad("ad6", 4)));
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
@@ -233,22 +203,18 @@ class MergeTopNHarnessTest {
     private void open(int n) throws Exception {
         metrics = new CapturedMetrics();
         environment = metrics.environment();
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new MergeTopN(n)),
-                        new RankingKey.Selector(),
-                        TypeInformation.of(RankingKey.class),
-                        environment);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new MergeTopN(n)),
+                new RankingKey.Selector(),
+                TypeInformation.of(RankingKey.class),
+                environment);
         harness.open();
     }
 
     /** One RollingTopCandidates subtask's output, stamped as it stamps it. */
-    private void candidates(int filterId, int windowMinutes, long windowEnd, AdTotal... ads)
-            throws Exception {
+    private void candidates(int filterId, int windowMinutes, long windowEnd, AdTotal... ads) throws Exception {
         harness.processElement(
-                new StreamRecord<>(
-                        new TopCandidates(filterId, windowMinutes, windowEnd, List.of(ads)),
-                        windowEnd - 1));
+                new StreamRecord<>(new TopCandidates(filterId, windowMinutes, windowEnd, List.of(ads)), windowEnd - 1));
     }
 
     private static TopAds topAds(int filterId, int windowMinutes, long windowEnd, AdTotal... ads) {

@@ -1,12 +1,16 @@
 package dev.tally.jobs.adclick.functions;
 
-import dev.tally.jobs.kit.state.EmittedThrough;
-import dev.tally.jobs.kit.state.TimeBucketSlots;
 import static dev.tally.jobs.adclick.functions.AdClicks.T0;
 import static dev.tally.jobs.adclick.functions.AdClicks.minute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tally.jobs.kit.state.EmittedThrough;
+import dev.tally.jobs.kit.state.TimeBucketSlots;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -26,11 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * The 1-minute count window on both state backends: RocksDB lists a minute's keys while clearing
  * them, the heap backend from a copy. Its BATCH path (timers) runs in the replay's tests.
@@ -39,7 +38,8 @@ class MinuteCountWindowTest {
 
     private static final TypeInformation<CountKey> KEY = TypeInformation.of(CountKey.class);
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private final List<KeyedOneInputStreamOperatorTestHarness<CountKey, ClickCount, ClickCount>> opened =
             new ArrayList<>();
@@ -198,11 +198,11 @@ class MinuteCountWindowTest {
 
         List<ClickCount> emitted = new ArrayList<>();
         for (int subtask = 0; subtask < 2; subtask++) {
-            var part =
-                    new KeyedOneInputStreamOperatorTestHarness<>(
-                            new MinuteCountWindow(Duration.ZERO), new CountKey.Selector(), KEY, 128, 2, subtask);
+            var part = new KeyedOneInputStreamOperatorTestHarness<>(
+                    new MinuteCountWindow(Duration.ZERO), new CountKey.Selector(), KEY, 128, 2, subtask);
             opened.add(part);
-            part.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, 128, 1, 2, subtask));
+            part.initializeState(
+                    AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, 128, 1, 2, subtask));
             part.open();
             part.processWatermark(T0 + 59_999);
             assertThat(part.extractOutputValues()).isNotEmpty();
@@ -220,9 +220,11 @@ class MinuteCountWindowTest {
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void restoresOpenMinutesAnEarlierVersionKeptInTheKeyedState(String stateBackend) throws Exception {
         backend = stateBackend;
-        var earlier =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new EarlierVersionWindow(), new CountKey.Selector(), KEY, HarnessState.environment(new CapturedMetrics(), tmp));
+        var earlier = new KeyedOneInputStreamOperatorTestHarness<>(
+                new EarlierVersionWindow(),
+                new CountKey.Selector(),
+                KEY,
+                HarnessState.environment(new CapturedMetrics(), tmp));
         opened.add(earlier);
         HarnessState.use(earlier, backend, tmp);
         earlier.open();
@@ -235,7 +237,8 @@ class MinuteCountWindowTest {
         send(after, ClickCount.forCountry("ad1", "US", T0, 2));
         after.processWatermark(T0 + 59_999);
         assertThat(after.extractOutputValues())
-                .containsExactlyInAnyOrder(ClickCount.forCountry("ad1", "US", T0, 5), ClickCount.forCountry("ad2", "FR", T0, 1));
+                .containsExactlyInAnyOrder(
+                        ClickCount.forCountry("ad1", "US", T0, 5), ClickCount.forCountry("ad2", "FR", T0, 1));
         assertThat(stored(after)).isZero();
     }
 
@@ -250,9 +253,8 @@ class MinuteCountWindowTest {
         int owner = KeyGroupRangeAssignment.assignKeyToParallelOperator(CountKey.of(partial), 128, 2);
         OperatorSubtaskState[] snapshots = new OperatorSubtaskState[2];
         for (int subtask = 0; subtask < 2; subtask++) {
-            var part =
-                    new KeyedOneInputStreamOperatorTestHarness<>(
-                            new MinuteCountWindow(lateness), new CountKey.Selector(), KEY, 128, 2, subtask);
+            var part = new KeyedOneInputStreamOperatorTestHarness<>(
+                    new MinuteCountWindow(lateness), new CountKey.Selector(), KEY, 128, 2, subtask);
             opened.add(part);
             part.open();
             if (subtask == owner) {
@@ -290,12 +292,8 @@ class MinuteCountWindowTest {
     private KeyedOneInputStreamOperatorTestHarness<CountKey, ClickCount, ClickCount> open(
             Duration lateness, OperatorSubtaskState restoreFrom) throws Exception {
         metrics = new CapturedMetrics();
-        var harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new MinuteCountWindow(lateness),
-                        new CountKey.Selector(),
-                        KEY,
-                        HarnessState.environment(metrics, tmp));
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new MinuteCountWindow(lateness), new CountKey.Selector(), KEY, HarnessState.environment(metrics, tmp));
         opened.add(harness);
         HarnessState.use(harness, backend, tmp);
         if (restoreFrom != null) {
@@ -311,10 +309,9 @@ class MinuteCountWindowTest {
         long held = 0;
         for (int slot = 0; slot < TimeBucketSlots.SLOTS; slot++) {
             for (long minute = minute(-2); minute <= minute(TimeBucketSlots.SLOTS + 2); minute += Minutes.MILLIS) {
-                try (var keys =
-                        harness.getOperator()
-                                .getKeyedStateBackend()
-                                .getKeys(MinuteCountWindow.slotStateName(slot), minute)) {
+                try (var keys = harness.getOperator()
+                        .getKeyedStateBackend()
+                        .getKeys(MinuteCountWindow.slotStateName(slot), minute)) {
                     held += keys.count();
                 }
             }

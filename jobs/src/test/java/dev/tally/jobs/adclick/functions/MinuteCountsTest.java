@@ -20,8 +20,7 @@ class MinuteCountsTest {
         assertThat(MinuteCounts.isEmpty(counts)).isTrue();
         assertThat(MinuteCounts.size(counts)).isZero();
         assertThat(MinuteCounts.sum(counts, Long.MIN_VALUE, Long.MAX_VALUE)).isZero();
-        assertThatThrownBy(() -> MinuteCounts.earliestMinute(counts))
-                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> MinuteCounts.earliestMinute(counts)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -73,8 +72,7 @@ class MinuteCountsTest {
     void withNextWindowEndChangesOnlyTheHeader() {
         long[] counts = counts(m(1), 10, m(3), 30);
         long later = END + MIN;
-        assertThat(MinuteCounts.withNextWindowEnd(counts, later))
-                .containsExactly(later, m(1), 10, m(3), 30);
+        assertThat(MinuteCounts.withNextWindowEnd(counts, later)).containsExactly(later, m(1), 10, m(3), 30);
         assertThat(MinuteCounts.withNextWindowEnd(counts, END)).isSameAs(counts);
     }
 

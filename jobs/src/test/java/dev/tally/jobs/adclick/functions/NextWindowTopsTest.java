@@ -2,12 +2,11 @@ package dev.tally.jobs.adclick.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * Completing the next window end's lists from the best partial sums and the closing minute: which

@@ -5,20 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.tally.schema.adclick.AdClickEvent;
-
-import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Per-subtask partial counts: what is emitted, when, and that nothing is lost or doubled. */
 class PreAggregateClicksTest {
@@ -27,9 +24,7 @@ class PreAggregateClicksTest {
     private static final long MIN = Minutes.MILLIS;
 
     /** Filter 1: country US; filter 2: ip 10.*. */
-    private static final ClickFilters FILTERS =
-            ClickFilters.parse(
-                    """
+    private static final ClickFilters FILTERS = ClickFilters.parse("""
                     filters:
                       - id: 1
                         country: US
@@ -160,7 +155,10 @@ class PreAggregateClicksTest {
                 assertThat(part.size()).isLessThan(8 * 3);
                 restored.endInput();
                 for (ClickCount partial : restored.extractOutputValues()) {
-                    totals.merge(key(partial.adId, partial.filterId, partial.country, partial.minute), partial.count, Long::sum);
+                    totals.merge(
+                            key(partial.adId, partial.filterId, partial.country, partial.minute),
+                            partial.count,
+                            Long::sum);
                 }
             }
         }
@@ -248,8 +246,7 @@ class PreAggregateClicksTest {
                 if (ip.startsWith("10.")) {
                     expected.merge(key(ad, 2, "", minuteStart), 1L, Long::sum);
                 }
-                expected.merge(
-                        key(ad, -1, country == null ? "" : country, minuteStart), 1L, Long::sum);
+                expected.merge(key(ad, -1, country == null ? "" : country, minuteStart), 1L, Long::sum);
             }
             harness.processWatermark(T0 + minute * MIN + 30_000);
             if (minute == 2) {
@@ -265,9 +262,7 @@ class PreAggregateClicksTest {
         for (ClickCount partial : emitted) {
             assertThat(partial.count).isPositive();
             totals.merge(
-                    key(partial.adId, partial.filterId, partial.country, partial.minute),
-                    partial.count,
-                    Long::sum);
+                    key(partial.adId, partial.filterId, partial.country, partial.minute), partial.count, Long::sum);
         }
         assertThat(totals).isEqualTo(expected);
         assertThat(totals.entrySet().stream()

@@ -4,6 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -16,22 +25,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.stream.Collectors;
 
 /**
  * Sliding sums of per-minute counts for each window size M at each minute boundary, and each
@@ -46,22 +44,22 @@ class RollingTopCandidatesTest {
     private static final int N = 100;
 
     /** The 1- and 5-minute sums of ad1 with counts 3, 2 and 4 in minutes 0, 1 and 3 of filter 0. */
-    private static final List<Sum> SUMS_OF_MINUTES_0_1_3 =
-            List.of(
-                    sum(0, 1, 1, "ad1", 3),
-                    sum(0, 5, 1, "ad1", 3),
-                    sum(0, 1, 2, "ad1", 2),
-                    sum(0, 5, 2, "ad1", 5),
-                    // window end 3: minute 2 has no count, so no 1-minute sum
-                    sum(0, 5, 3, "ad1", 5),
-                    sum(0, 1, 4, "ad1", 4),
-                    sum(0, 5, 4, "ad1", 9),
-                    sum(0, 5, 5, "ad1", 9),
-                    sum(0, 5, 6, "ad1", 6),
-                    sum(0, 5, 7, "ad1", 4),
-                    sum(0, 5, 8, "ad1", 4));
+    private static final List<Sum> SUMS_OF_MINUTES_0_1_3 = List.of(
+            sum(0, 1, 1, "ad1", 3),
+            sum(0, 5, 1, "ad1", 3),
+            sum(0, 1, 2, "ad1", 2),
+            sum(0, 5, 2, "ad1", 5),
+            // window end 3: minute 2 has no count, so no 1-minute sum
+            sum(0, 5, 3, "ad1", 5),
+            sum(0, 1, 4, "ad1", 4),
+            sum(0, 5, 4, "ad1", 9),
+            sum(0, 5, 5, "ad1", 9),
+            sum(0, 5, 6, "ad1", 6),
+            sum(0, 5, 7, "ad1", 4),
+            sum(0, 5, 8, "ad1", 4));
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private final List<KeyedOneInputStreamOperatorTestHarness<AdFilterKey, ClickCount, TopCandidates>> opened =
             new ArrayList<>();
@@ -91,7 +89,8 @@ class RollingTopCandidatesTest {
         assertThat(sums()).containsExactlyInAnyOrderElementsOf(SUMS_OF_MINUTES_0_1_3);
         assertThat(harness.extractOutputStreamRecords())
                 .allSatisfy(r -> assertThat(r.getTimestamp()).isEqualTo(r.getValue().windowEnd - 1));
-        assertThat(filterCounts()).containsExactly(filterCount("ad1", 0, 0, 3), filterCount("ad1", 0, 1, 2), filterCount("ad1", 0, 3, 4));
+        assertThat(filterCounts())
+                .containsExactly(filterCount("ad1", 0, 0, 3), filterCount("ad1", 0, 1, 2), filterCount("ad1", 0, 3, 4));
         assertThat(harness.getSideOutput(RollingTopCandidates.FILTER_COUNTS))
                 .allSatisfy(r -> assertThat(r.getTimestamp()).isEqualTo(Minutes.maxTimestamp(r.getValue().minute)));
         assertThat(stored()).isZero();
@@ -108,7 +107,8 @@ class RollingTopCandidatesTest {
 
         harness.processWatermark(Long.MAX_VALUE); // end of input
         assertThat(sums()).containsExactlyInAnyOrderElementsOf(SUMS_OF_MINUTES_0_1_3);
-        assertThat(filterCounts()).containsExactly(filterCount("ad1", 0, 0, 3), filterCount("ad1", 0, 1, 2), filterCount("ad1", 0, 3, 4));
+        assertThat(filterCounts())
+                .containsExactly(filterCount("ad1", 0, 0, 3), filterCount("ad1", 0, 1, 2), filterCount("ad1", 0, 3, 4));
         assertThat(stored()).isZero();
     }
 
@@ -139,8 +139,7 @@ class RollingTopCandidatesTest {
         harness.getOutput().clear();
         harness.processWatermark(T0 + 5 * MIN - 1);
         assertThat(sums())
-                .containsExactlyInAnyOrder(
-                        sum(3, 5, 3, "ad1", 7), sum(3, 5, 4, "ad1", 7), sum(3, 5, 5, "ad1", 7));
+                .containsExactlyInAnyOrder(sum(3, 5, 3, "ad1", 7), sum(3, 5, 4, "ad1", 7), sum(3, 5, 5, "ad1", 7));
         // The look-back has passed minute 0: nothing left.
         assertThat(stored()).isZero();
     }
@@ -154,9 +153,7 @@ class RollingTopCandidatesTest {
 
         harness.processWatermark(T0 + 3 * MIN);
         assertThat(harness.extractOutputValues())
-                .containsExactly(
-                        candidates(0, 1, 1, ad("ad2", 4), ad("ad1", 3)),
-                        candidates(1, 1, 1, ad("ad1", 5)));
+                .containsExactly(candidates(0, 1, 1, ad("ad2", 4), ad("ad1", 3)), candidates(1, 1, 1, ad("ad1", 5)));
         assertThat(stored()).isZero();
     }
 
@@ -171,8 +168,7 @@ class RollingTopCandidatesTest {
                 count(offer.adId, 0, 0, offer.count);
             }
             harness.processWatermark(T0 + MIN - 1);
-            assertThat(harness.extractOutputValues())
-                    .containsExactly(candidates(0, 1, 1, ad("ad1", 4), ad("ad10", 4)));
+            assertThat(harness.extractOutputValues()).containsExactly(candidates(0, 1, 1, ad("ad1", 4), ad("ad10", 4)));
         }
     }
 
@@ -356,7 +352,9 @@ class RollingTopCandidatesTest {
         }
         harness.processWatermark(T0 + 2 * MIN - 1);
         Map<Integer, List<Sum>> bySize = sums().stream().collect(Collectors.groupingBy(Sum::windowMinutes));
-        assertThat(bySize.get(1)).hasSize(keys / 2 + 1_000).allSatisfy(s -> assertThat(s.sum).isEqualTo(2));
+        assertThat(bySize.get(1))
+                .hasSize(keys / 2 + 1_000)
+                .allSatisfy(s -> assertThat(s.sum).isEqualTo(2));
         assertThat(bySize.get(5)).hasSize(keys + 1_000);
         for (Sum s : bySize.get(5)) {
             long expected = s.adId.startsWith("new") ? 2 : Integer.parseInt(s.adId.substring(2)) % 2 == 0 ? 3 : 1;
@@ -464,16 +462,18 @@ class RollingTopCandidatesTest {
         harness.processWatermark(T0 + 2 * MIN - 1);
         assertThat(sums())
                 .containsExactlyInAnyOrder(
-                        sum(0, 1, 1, "ad1", 3), sum(0, 5, 1, "ad1", 3),
-                        sum(0, 1, 2, "ad2", 4), sum(0, 5, 2, "ad2", 4), sum(0, 5, 2, "ad1", 3));
+                        sum(0, 1, 1, "ad1", 3),
+                        sum(0, 5, 1, "ad1", 3),
+                        sum(0, 1, 2, "ad2", 4),
+                        sum(0, 5, 2, "ad2", 4),
+                        sum(0, 5, 2, "ad1", 3));
         OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
 
         open(snapshot, 1, 5);
         count("ad1", 0, 2, 1);
         harness.processWatermark(T0 + 3 * MIN - 1);
         assertThat(sums())
-                .containsExactlyInAnyOrder(
-                        sum(0, 1, 3, "ad1", 1), sum(0, 5, 3, "ad1", 4), sum(0, 5, 3, "ad2", 4));
+                .containsExactlyInAnyOrder(sum(0, 1, 3, "ad1", 1), sum(0, 5, 3, "ad1", 4), sum(0, 5, 3, "ad2", 4));
     }
 
     @ParameterizedTest
@@ -520,8 +520,8 @@ class RollingTopCandidatesTest {
         count("ad1", 0, 0, 2);
         harness.processWatermark(T0 + 2 * MIN - 1);
         assertThat(filterCounts()).containsExactly(filterCount("ad1", 0, 0, 6));
-        assertThat(sums()).containsExactlyInAnyOrder(
-                sum(0, 1, 1, "ad1", 6), sum(0, 5, 1, "ad1", 6), sum(0, 5, 2, "ad1", 6));
+        assertThat(sums())
+                .containsExactlyInAnyOrder(sum(0, 1, 1, "ad1", 6), sum(0, 5, 1, "ad1", 6), sum(0, 5, 2, "ad1", 6));
     }
 
     /**
@@ -533,7 +533,8 @@ class RollingTopCandidatesTest {
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void restoresTheStateOfThePerKeyTimerVersion(String stateBackend) throws Exception {
         backend = stateBackend;
-        OperatorSubtaskState snapshot = snapshotOfEarlierVersion(new TimerVersionState(), ClickCount.forFilter("ad1", 0, T0, 3));
+        OperatorSubtaskState snapshot =
+                snapshotOfEarlierVersion(new TimerVersionState(), ClickCount.forFilter("ad1", 0, T0, 3));
 
         open(snapshot, 1, 5);
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
@@ -567,24 +568,26 @@ class RollingTopCandidatesTest {
     }
 
     /** Writes an open minute's count into the keyed state, as versions before the raw keyed state did. */
-    private static final class OpenMinuteInKeyedState extends KeyedProcessFunction<AdFilterKey, ClickCount, TopCandidates> {
+    private static final class OpenMinuteInKeyedState
+            extends KeyedProcessFunction<AdFilterKey, ClickCount, TopCandidates> {
         @Override
         public void processElement(ClickCount count, Context ctx, Collector<TopCandidates> out) throws Exception {
             getRuntimeContext()
-                    .getState(new ValueStateDescriptor<>("packed-minute-counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO))
+                    .getState(new ValueStateDescriptor<>(
+                            "packed-minute-counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO))
                     .update(MinuteCounts.put(MinuteCounts.of(count.minute + MIN), count.minute, count.count));
         }
     }
 
     /** A snapshot of {@code earlierVersion} run under this operator's state names, after one partial. */
     private OperatorSubtaskState snapshotOfEarlierVersion(
-            KeyedProcessFunction<AdFilterKey, ClickCount, TopCandidates> earlierVersion, ClickCount partial) throws Exception {
-        var earlier =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(earlierVersion),
-                        new AdFilterKey.Selector(),
-                        TypeInformation.of(AdFilterKey.class),
-                        HarnessState.environment(new CapturedMetrics(), tmp));
+            KeyedProcessFunction<AdFilterKey, ClickCount, TopCandidates> earlierVersion, ClickCount partial)
+            throws Exception {
+        var earlier = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(earlierVersion),
+                new AdFilterKey.Selector(),
+                TypeInformation.of(AdFilterKey.class),
+                HarnessState.environment(new CapturedMetrics(), tmp));
         opened.add(earlier);
         HarnessState.use(earlier, backend, tmp);
         earlier.open();
@@ -598,7 +601,8 @@ class RollingTopCandidatesTest {
         public void processElement(ClickCount count, Context ctx, Collector<TopCandidates> out) throws Exception {
             long nextWindowEnd = count.minute + 2 * MIN;
             getRuntimeContext()
-                    .getState(new ValueStateDescriptor<>("packed-minute-counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO))
+                    .getState(new ValueStateDescriptor<>(
+                            "packed-minute-counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO))
                     .update(MinuteCounts.put(MinuteCounts.of(nextWindowEnd), count.minute, count.count));
             ctx.timerService().registerEventTimeTimer(nextWindowEnd - 1);
         }
@@ -621,16 +625,16 @@ class RollingTopCandidatesTest {
         List<Sum> emitted = new ArrayList<>();
         List<ClickCount> emittedCounts = new ArrayList<>();
         for (int subtask = 0; subtask < 2; subtask++) {
-            var part =
-                    new KeyedOneInputStreamOperatorTestHarness<>(
-                            new RollingTopCandidates(N, Duration.ZERO, 1),
-                            new AdFilterKey.Selector(),
-                            TypeInformation.of(AdFilterKey.class),
-                            128,
-                            2,
-                            subtask);
+            var part = new KeyedOneInputStreamOperatorTestHarness<>(
+                    new RollingTopCandidates(N, Duration.ZERO, 1),
+                    new AdFilterKey.Selector(),
+                    TypeInformation.of(AdFilterKey.class),
+                    128,
+                    2,
+                    subtask);
             opened.add(part);
-            part.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, 128, 1, 2, subtask));
+            part.initializeState(
+                    AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, 128, 1, 2, subtask));
             part.open();
             part.processWatermark(T0 + MIN - 1);
             harness = part;
@@ -658,14 +662,13 @@ class RollingTopCandidatesTest {
         int owner = KeyGroupRangeAssignment.assignKeyToParallelOperator(new AdFilterKey("ad1", 0), 128, 2);
         List<OperatorSubtaskState> snapshots = new ArrayList<>();
         for (int subtask = 0; subtask < 2; subtask++) {
-            var part =
-                    new KeyedOneInputStreamOperatorTestHarness<>(
-                            new RollingTopCandidates(N, lateness, 1),
-                            new AdFilterKey.Selector(),
-                            TypeInformation.of(AdFilterKey.class),
-                            128,
-                            2,
-                            subtask);
+            var part = new KeyedOneInputStreamOperatorTestHarness<>(
+                    new RollingTopCandidates(N, lateness, 1),
+                    new AdFilterKey.Selector(),
+                    TypeInformation.of(AdFilterKey.class),
+                    128,
+                    2,
+                    subtask);
             opened.add(part);
             part.open();
             if (subtask == owner) {
@@ -752,12 +755,11 @@ class RollingTopCandidatesTest {
     private KeyedOneInputStreamOperatorTestHarness<AdFilterKey, ClickCount, TopCandidates> open(
             int n, int[] windowMinutes, OperatorSubtaskState restoreFrom) throws Exception {
         metrics = new CapturedMetrics();
-        var opening =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new RollingTopCandidates(n, lateness, windowMinutes),
-                        new AdFilterKey.Selector(),
-                        TypeInformation.of(AdFilterKey.class),
-                        HarnessState.environment(metrics, tmp));
+        var opening = new KeyedOneInputStreamOperatorTestHarness<>(
+                new RollingTopCandidates(n, lateness, windowMinutes),
+                new AdFilterKey.Selector(),
+                TypeInformation.of(AdFilterKey.class),
+                HarnessState.environment(metrics, tmp));
         opened.add(opening);
         HarnessState.use(opening, backend, tmp);
         if (restoreFrom != null) {
@@ -778,7 +780,9 @@ class RollingTopCandidatesTest {
     /** The 1-minute filter counts emitted, in order. */
     private List<ClickCount> filterCounts() {
         var emitted = harness.getSideOutput(RollingTopCandidates.FILTER_COUNTS);
-        return emitted == null ? List.of() : emitted.stream().map(StreamRecord::getValue).toList();
+        return emitted == null
+                ? List.of()
+                : emitted.stream().map(StreamRecord::getValue).toList();
     }
 
     private static ClickCount filterCount(String adId, int filterId, int minute, long count) {
@@ -795,7 +799,8 @@ class RollingTopCandidatesTest {
         List<Sum> sums = new ArrayList<>();
         for (TopCandidates list : harness.extractOutputValues()) {
             for (AdTotal ad : list.ads) {
-                sums.add(new Sum(list.filterId, list.windowMinutes, (int) ((list.windowEnd - T0) / MIN), ad.adId, ad.count));
+                sums.add(new Sum(
+                        list.filterId, list.windowMinutes, (int) ((list.windowEnd - T0) / MIN), ad.adId, ad.count));
             }
         }
         return sums;
@@ -806,7 +811,9 @@ class RollingTopCandidatesTest {
         Map<List<Object>, List<AdTotal>> lists = new HashMap<>();
         for (TopCandidates list : emitted) {
             List<Object> group = List.of(list.filterId, list.windowMinutes, (int) ((list.windowEnd - T0) / MIN));
-            assertThat(lists.put(group, list.ads)).as("list %s emitted twice", group).isNull();
+            assertThat(lists.put(group, list.ads))
+                    .as("list %s emitted twice", group)
+                    .isNull();
         }
         return lists;
     }
@@ -816,7 +823,13 @@ class RollingTopCandidatesTest {
      * watermark w - 1), summed from the counts accepted so far; only ads with a sum > 0.
      */
     private static Map<List<Object>, List<AdTotal>> bruteForceLists(
-            Map<List<Object>, Long> accepted, int n, int[] windows, long from, long to, int firstMinute, int lastMinute) {
+            Map<List<Object>, Long> accepted,
+            int n,
+            int[] windows,
+            long from,
+            long to,
+            int firstMinute,
+            int lastMinute) {
         Map<List<Object>, List<AdTotal>> lists = new HashMap<>();
         for (int end = firstMinute + 1; end <= lastMinute + windows[windows.length - 1]; end++) {
             long due = T0 + end * MIN - 1;
@@ -833,12 +846,11 @@ class RollingTopCandidatesTest {
                     }
                 }
                 for (Map.Entry<Integer, Map<String, Long>> filter : sums.entrySet()) {
-                    List<AdTotal> best =
-                            filter.getValue().entrySet().stream()
-                                    .map(e -> new AdTotal(e.getKey(), e.getValue()))
-                                    .sorted(TopNOrder.INSTANCE)
-                                    .limit(n)
-                                    .toList();
+                    List<AdTotal> best = filter.getValue().entrySet().stream()
+                            .map(e -> new AdTotal(e.getKey(), e.getValue()))
+                            .sorted(TopNOrder.INSTANCE)
+                            .limit(n)
+                            .toList();
                     lists.put(List.of(filter.getKey(), window, end), best);
                 }
             }

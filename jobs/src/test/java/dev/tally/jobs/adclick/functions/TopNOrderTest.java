@@ -2,12 +2,10 @@ package dev.tally.jobs.adclick.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.apache.flink.util.InstantiationUtil;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.util.InstantiationUtil;
+import org.junit.jupiter.api.Test;
 
 /** The one top-N order: count descending, then ad id ascending. */
 class TopNOrderTest {
@@ -32,22 +30,24 @@ class TopNOrderTest {
     @Test
     void sortsCountDescThenAdIdAsc() {
         List<AdTotal> ads =
-                new ArrayList<>(
-                        List.of(ad("ad2", 5), ad("ad3", 9), ad("ad10", 5), ad("ad1", 5), ad("ad4", 0)));
+                new ArrayList<>(List.of(ad("ad2", 5), ad("ad3", 9), ad("ad10", 5), ad("ad1", 5), ad("ad4", 0)));
         ads.sort(ORDER);
-        assertThat(ads)
-                .containsExactly(ad("ad3", 9), ad("ad1", 5), ad("ad10", 5), ad("ad2", 5), ad("ad4", 0));
+        assertThat(ads).containsExactly(ad("ad3", 9), ad("ad1", 5), ad("ad10", 5), ad("ad2", 5), ad("ad4", 0));
     }
 
     @Test
     void extremeCountsDoNotOverflow() {
-        assertThat(ORDER.compare(ad("a", Long.MAX_VALUE), ad("b", Long.MIN_VALUE))).isNegative();
-        assertThat(ORDER.compare(ad("a", Long.MIN_VALUE), ad("b", Long.MAX_VALUE))).isPositive();
+        assertThat(ORDER.compare(ad("a", Long.MAX_VALUE), ad("b", Long.MIN_VALUE)))
+                .isNegative();
+        assertThat(ORDER.compare(ad("a", Long.MIN_VALUE), ad("b", Long.MAX_VALUE)))
+                .isPositive();
         assertThat(ORDER.compare(ad("a", Long.MAX_VALUE), ad("b", -1))).isNegative();
         assertThat(ORDER.compare(ad("a", -1), ad("b", Long.MAX_VALUE))).isPositive();
         assertThat(ORDER.compare(ad("a", 1), ad("b", Long.MIN_VALUE))).isNegative();
-        assertThat(ORDER.compare(ad("b", Long.MAX_VALUE), ad("a", Long.MAX_VALUE))).isPositive();
-        assertThat(ORDER.compare(ad("a", Long.MIN_VALUE), ad("b", Long.MIN_VALUE))).isNegative();
+        assertThat(ORDER.compare(ad("b", Long.MAX_VALUE), ad("a", Long.MAX_VALUE)))
+                .isPositive();
+        assertThat(ORDER.compare(ad("a", Long.MIN_VALUE), ad("b", Long.MIN_VALUE)))
+                .isNegative();
         // (int) (a - b) would say 0 here and call the two equal.
         assertThat(ORDER.compare(ad("a", 1L << 32), ad("a", 0))).isNegative();
     }

@@ -3,13 +3,12 @@ package dev.tally.jobs.adclick.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
 
 /** The first top-N stage's table: each subtask's best N per (filter, window size, window end). */
 class WindowTopsTest {
@@ -68,19 +67,19 @@ class WindowTopsTest {
                 }
             }
             if (end % 3 == 0 || end == 8) {
-                tops.drain(
-                        c -> {
-                            String group = c.filterId + "/" + c.windowMinutes + "/" + (c.windowEnd - T0) / MIN;
-                            assertThat(drained.put(group, c.ads)).as("group %s drained once", group).isNull();
-                        });
+                tops.drain(c -> {
+                    String group = c.filterId + "/" + c.windowMinutes + "/" + (c.windowEnd - T0) / MIN;
+                    assertThat(drained.put(group, c.ads))
+                            .as("group %s drained once", group)
+                            .isNull();
+                });
             }
         }
-        expected.replaceAll(
-                (group, offers) -> {
-                    List<AdTotal> best = new ArrayList<>(offers);
-                    best.sort(TopNOrder.INSTANCE);
-                    return best.subList(0, Math.min(2, best.size()));
-                });
+        expected.replaceAll((group, offers) -> {
+            List<AdTotal> best = new ArrayList<>(offers);
+            best.sort(TopNOrder.INSTANCE);
+            return best.subList(0, Math.min(2, best.size()));
+        });
         assertThat(drained).isEqualTo(expected);
         assertThat(tops.size()).isZero();
     }

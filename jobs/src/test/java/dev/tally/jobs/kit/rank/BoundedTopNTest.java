@@ -16,11 +16,10 @@ class BoundedTopNTest {
     /** Score descending, then who reached it first, then user id: ties on score are ordered. */
     record Player(String user, long score, long reachedAt) {}
 
-    static final Comparator<Player> LEADERBOARD =
-            Comparator.comparingLong(Player::score)
-                    .reversed()
-                    .thenComparingLong(Player::reachedAt)
-                    .thenComparing(Player::user);
+    static final Comparator<Player> LEADERBOARD = Comparator.comparingLong(Player::score)
+            .reversed()
+            .thenComparingLong(Player::reachedAt)
+            .thenComparing(Player::user);
 
     @Test
     void keepsTheBestNInTheGivenOrderWhateverTheOfferOrder() {

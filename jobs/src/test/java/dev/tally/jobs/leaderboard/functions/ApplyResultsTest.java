@@ -8,11 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,8 @@ class ApplyResultsTest {
         harness.open();
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, MatchResult, ScoreChange> newHarness() throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<String, MatchResult, ScoreChange> newHarness()
+            throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 new NeverIdle.KeyedProcess<>(new ApplyResults(Duration.ofHours(1))), new PlayerKey(), Types.STRING);
     }
@@ -46,7 +47,9 @@ class ApplyResultsTest {
     }
 
     private List<String> emitted() {
-        List<String> changes = harness.extractOutputValues().stream().map(ScoreChange::toString).toList();
+        List<String> changes = harness.extractOutputValues().stream()
+                .map(ScoreChange::toString)
+                .toList();
         harness.getOutput().clear();
         return changes;
     }
@@ -73,7 +76,8 @@ class ApplyResultsTest {
         send("m3", "bob", 1, T0 + 2_000, 0);
         assertThat(emitted()).isEmpty();
         harness.processWatermark(new Watermark(T0));
-        assertThat(emitted()).containsExactlyInAnyOrder(change("ann", -1, 2, T0 + 1_000), change("bob", -1, 1, T0 + 2_000));
+        assertThat(emitted())
+                .containsExactlyInAnyOrder(change("ann", -1, 2, T0 + 1_000), change("bob", -1, 1, T0 + 2_000));
         send("m4", "ann", 1, T0 + 3_000, 0);
         harness.processWatermark(new Watermark(T0 + 1_000));
         assertThat(emitted()).containsExactly(change("ann", 2, 3, T0 + 3_000));
@@ -138,17 +142,21 @@ class ApplyResultsTest {
         send("m0", "ann", 1, T0 - 1, 0);
         send("m2", "ann", 1, T0 + 1, 0);
         harness.processWatermark(new Watermark(T0 + HOUR + 1));
-        assertThat(harness.getSideOutput(ApplyResults.LATE)).extracting(r -> r.getValue().getMatchId()).containsExactly("m1", "m0");
+        assertThat(harness.getSideOutput(ApplyResults.LATE))
+                .extracting(r -> r.getValue().getMatchId())
+                .containsExactly("m1", "m0");
         assertThat(emitted()).containsExactly(change("ann", 1, 2, T0 + 1));
     }
 
     @Test
     void aTournamentsStateIsDroppedAnHourAfterItsMonthEnds() throws Exception {
         send("m1", "ann", 1, Instant.parse("2026-12-31T23:59:59.999Z").toEpochMilli(), 0);
-        harness.processWatermark(new Watermark(Instant.parse("2027-01-01T00:30:00Z").toEpochMilli()));
+        harness.processWatermark(
+                new Watermark(Instant.parse("2027-01-01T00:30:00Z").toEpochMilli()));
         assertThat(emitted()).hasSize(1);
         assertThat(harness.numKeyedStateEntries()).isPositive();
-        harness.processWatermark(new Watermark(Instant.parse("2027-01-01T01:00:00Z").toEpochMilli()));
+        harness.processWatermark(
+                new Watermark(Instant.parse("2027-01-01T01:00:00Z").toEpochMilli()));
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
@@ -195,7 +203,8 @@ class ApplyResultsTest {
         assertThat(harness.getSideOutput(ApplyResults.LATE)).hasSize(1);
         assertThat(emitted()).containsExactly(change("ann", busy - 2, busy - 1, T0 + HOUR + 3 * 60_000));
 
-        harness.processWatermark(new Watermark(Instant.parse("2027-01-01T01:00:00Z").toEpochMilli()));
+        harness.processWatermark(
+                new Watermark(Instant.parse("2027-01-01T01:00:00Z").toEpochMilli()));
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }

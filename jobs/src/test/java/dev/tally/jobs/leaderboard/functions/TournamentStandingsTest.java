@@ -29,7 +29,9 @@ class TournamentStandingsTest {
     @BeforeEach
     void open() throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new TournamentStandings(3, 1, Duration.ofHours(1))), c -> c.tournament, Types.STRING);
+                new KeyedProcessOperator<>(new TournamentStandings(3, 1, Duration.ofHours(1))),
+                c -> c.tournament,
+                Types.STRING);
         harness.open();
     }
 
@@ -39,7 +41,8 @@ class TournamentStandingsTest {
     }
 
     private void change(String user, long previous, long score, long reachedAt) throws Exception {
-        harness.processElement(new StreamRecord<>(new ScoreChange(CHESS, user, previous, score, reachedAt, reachedAt, END)));
+        harness.processElement(
+                new StreamRecord<>(new ScoreChange(CHESS, user, previous, score, reachedAt, reachedAt, END)));
     }
 
     private void flush() throws Exception {
@@ -56,14 +59,18 @@ class TournamentStandingsTest {
     }
 
     private List<String> lists() {
-        List<String> lists = harness.extractOutputValues().stream().map(TournamentStandingsTest::describe).toList();
+        List<String> lists = harness.extractOutputValues().stream()
+                .map(TournamentStandingsTest::describe)
+                .toList();
         harness.getOutput().clear();
         return lists;
     }
 
     private static String describe(TopPlayers top) {
         return (top.getComplete() ? "" : "incomplete ")
-                + top.getPlayers().stream().map(p -> "#" + p.getRank() + " " + p.getUserId() + ":" + p.getScore()).collect(Collectors.joining(", "));
+                + top.getPlayers().stream()
+                        .map(p -> "#" + p.getRank() + " " + p.getUserId() + ":" + p.getScore())
+                        .collect(Collectors.joining(", "));
     }
 
     @Test
@@ -132,7 +139,8 @@ class TournamentStandingsTest {
         flush();
         change("bob", -1, 2, T0 + 50);
         flush();
-        List<Long> asOf = harness.extractOutputValues().stream().map(TopPlayers::getAsOf).toList();
+        List<Long> asOf =
+                harness.extractOutputValues().stream().map(TopPlayers::getAsOf).toList();
         assertThat(asOf).containsExactly(T0 + 100, T0 + 101);
     }
 
@@ -143,5 +151,4 @@ class TournamentStandingsTest {
         harness.processWatermark(new Watermark(END + Duration.ofHours(1).toMillis()));
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
-
 }

@@ -12,8 +12,7 @@ class AlertRulesTest {
 
     @Test
     void readsPrometheusLayoutWithEveryPart() {
-        List<AlertRule> rules = AlertRules.parse(
-                """
+        List<AlertRule> rules = AlertRules.parse("""
                 groups:
                   - name: hosts
                     rules:
@@ -36,11 +35,16 @@ class AlertRulesTest {
         assertThat(r.forMillis()).isEqualTo(90_000);
         assertThat(r.keepFiringForMillis()).isEqualTo(120_000);
         assertThat(r.labels()).containsEntry("severity", "page");
-        assertThat(r.matches("cpu_load", Map.of("pool", "web", "host", "a", "region", "us-west"))).isTrue();
-        assertThat(r.matches("cpu_load", Map.of("pool", "web", "host", "x", "region", "us-west"))).isFalse();
-        assertThat(r.matches("cpu_load", Map.of("pool", "web", "host", "a", "region", "eu-west"))).isFalse();
-        assertThat(r.matches("cpu_load", Map.of("host", "a", "region", "us-west"))).isFalse();
-        assertThat(r.matches("mem", Map.of("pool", "web", "host", "a", "region", "us-west"))).isFalse();
+        assertThat(r.matches("cpu_load", Map.of("pool", "web", "host", "a", "region", "us-west")))
+                .isTrue();
+        assertThat(r.matches("cpu_load", Map.of("pool", "web", "host", "x", "region", "us-west")))
+                .isFalse();
+        assertThat(r.matches("cpu_load", Map.of("pool", "web", "host", "a", "region", "eu-west")))
+                .isFalse();
+        assertThat(r.matches("cpu_load", Map.of("host", "a", "region", "us-west")))
+                .isFalse();
+        assertThat(r.matches("mem", Map.of("pool", "web", "host", "a", "region", "us-west")))
+                .isFalse();
 
         AlertRule rate = rules.get(1);
         assertThat(rate.aggregation()).isEqualTo(AlertRule.Aggregation.RATE);
@@ -50,7 +54,8 @@ class AlertRulesTest {
         assertThat(rate.forMillis()).isZero();
         assertThat(AlertRules.parse("")).isEmpty();
 
-        AlertRule p99 = AlertRules.expression("Slow", "quantile(0.99, latency_seconds{route=\"/a,b\"}[5m]) by (route) > 0.5", 0, 0, Map.of());
+        AlertRule p99 = AlertRules.expression(
+                "Slow", "quantile(0.99, latency_seconds{route=\"/a,b\"}[5m]) by (route) > 0.5", 0, 0, Map.of());
         assertThat(p99.aggregation()).isEqualTo(AlertRule.Aggregation.QUANTILE);
         assertThat(p99.quantile()).isEqualTo(0.99);
         assertThat(p99.metric()).isEqualTo("latency_seconds");
@@ -63,20 +68,27 @@ class AlertRulesTest {
         assertThatThrownBy(() -> AlertRules.parse("groups: [{name: g, rules: [{alert: A, expr: 'avg(x[30s]) > 1'}]}]"))
                 .hasMessageContaining("alert 'A'")
                 .hasMessageContaining("whole minutes");
-        assertThatThrownBy(() -> AlertRules.parse("groups: [{name: g, rules: [{alert: A, expr: 'median(x[1m]) > 1'}]}]"))
+        assertThatThrownBy(
+                        () -> AlertRules.parse("groups: [{name: g, rules: [{alert: A, expr: 'median(x[1m]) > 1'}]}]"))
                 .hasMessageContaining("is not agg(metric{matchers}[range])");
-        assertThatThrownBy(() -> AlertRules.parse("groups: [{name: g, rules: [{alert: A, expr: 'avg(x{host=a}[1m]) > 1'}]}]"))
+        assertThatThrownBy(() ->
+                        AlertRules.parse("groups: [{name: g, rules: [{alert: A, expr: 'avg(x{host=a}[1m]) > 1'}]}]"))
                 .hasMessageContaining("label matchers");
-        assertThatThrownBy(() -> AlertRules.parse("groups: [{name: g, rules: [{alert: A, expr: 'avg(x[1m]) > 1', for: 5 minutes}]}]"))
-                .hasMessageContaining("for must be a duration");
-        assertThatThrownBy(() -> AlertRules.parse("groups: [{name: g, rules: [{alert: A, expr: 'avg(x[1m]) > 1', fore: 5m}]}]"))
-                .hasMessageContaining("unknown key 'fore'");
         assertThatThrownBy(() -> AlertRules.parse(
-                        "groups: [{name: g, rules: [{alert: A, expr: 'avg(x[1m]) > 1'}, {alert: A, expr: 'max(x[1m]) > 1'}]}]"))
+                        "groups: [{name: g, rules: [{alert: A, expr: 'avg(x[1m]) > 1', for: 5 minutes}]}]"))
+                .hasMessageContaining("for must be a duration");
+        assertThatThrownBy(() ->
+                        AlertRules.parse("groups: [{name: g, rules: [{alert: A, expr: 'avg(x[1m]) > 1', fore: 5m}]}]"))
+                .hasMessageContaining("unknown key 'fore'");
+        assertThatThrownBy(
+                        () -> AlertRules.parse(
+                                "groups: [{name: g, rules: [{alert: A, expr: 'avg(x[1m]) > 1'}, {alert: A, expr: 'max(x[1m]) > 1'}]}]"))
                 .hasMessageContaining("defined twice");
-        assertThatThrownBy(() -> AlertRules.parse("groups: [{name: g, rules: [{alert: A, expr: 'avg(x[1m]) > high'}]}]"))
+        assertThatThrownBy(
+                        () -> AlertRules.parse("groups: [{name: g, rules: [{alert: A, expr: 'avg(x[1m]) > high'}]}]"))
                 .hasMessageContaining("threshold must be a number");
-        assertThatThrownBy(() -> AlertRules.parse("groups: [{name: g, rules: [{alert: A, expr: 'avg(x{h=~\"(\"}[1m]) > 1'}]}]"))
+        assertThatThrownBy(() ->
+                        AlertRules.parse("groups: [{name: g, rules: [{alert: A, expr: 'avg(x{h=~\"(\"}[1m]) > 1'}]}]"))
                 .hasMessageContaining("regex of label h");
         assertThatThrownBy(() -> AlertRules.expression("A", "quantile(1.5, x[1m]) > 1", 0, 0, Map.of()))
                 .hasMessageContaining("between 0 and 1");

@@ -26,13 +26,17 @@ class EvaluateAlertsTest {
     private static final long T0 = Instant.parse("2026-12-04T10:00:00Z").toEpochMilli();
     private static final long MINUTE = 60_000L;
 
-    private static final AlertRule HIGH = AlertRules.expression("High", "avg(load[1m]) by (host) > 0.9", 2 * MINUTE, 0, Map.of("severity", "page"));
-    private static final AlertRule FLAP = AlertRules.expression("Flap", "max(load[1m]) by (host) > 0.9", 0, 2 * MINUTE, Map.of());
-    private static final AlertRule BURST = AlertRules.expression("Burst", "increase(req_total[3m]) > 100", 0, 0, Map.of());
+    private static final AlertRule HIGH =
+            AlertRules.expression("High", "avg(load[1m]) by (host) > 0.9", 2 * MINUTE, 0, Map.of("severity", "page"));
+    private static final AlertRule FLAP =
+            AlertRules.expression("Flap", "max(load[1m]) by (host) > 0.9", 0, 2 * MINUTE, Map.of());
+    private static final AlertRule BURST =
+            AlertRules.expression("Burst", "increase(req_total[3m]) > 100", 0, 0, Map.of());
 
     private static final Duration LATENESS = Duration.ofMinutes(2);
 
-    private KeyedOneInputStreamOperatorTestHarness<String, RuleSample, AlertEvent> harness(List<AlertRule> rules) throws Exception {
+    private KeyedOneInputStreamOperatorTestHarness<String, RuleSample, AlertEvent> harness(List<AlertRule> rules)
+            throws Exception {
         return harness(rules, null);
     }
 
@@ -83,7 +87,8 @@ class EvaluateAlertsTest {
         return out;
     }
 
-    private static void closeMinute(KeyedOneInputStreamOperatorTestHarness<String, RuleSample, AlertEvent> h, int minute) throws Exception {
+    private static void closeMinute(
+            KeyedOneInputStreamOperatorTestHarness<String, RuleSample, AlertEvent> h, int minute) throws Exception {
         h.processWatermark(new Watermark(T0 + (minute + 1) * MINUTE - 1));
     }
 
@@ -154,7 +159,9 @@ class EvaluateAlertsTest {
         restored.processElement(new StreamRecord<>(gauge(0, 0, 0.99), T0));
         closeMinute(restored, 4);
         assertThat(changes(restored)).as("minute 0 was decided at its close").isEmpty();
-        assertThat(restored.numKeyedStateEntries()).as("its end kept until the lateness passed, then cleared").isZero();
+        assertThat(restored.numKeyedStateEntries())
+                .as("its end kept until the lateness passed, then cleared")
+                .isZero();
         restored.close();
     }
 
@@ -194,7 +201,10 @@ class EvaluateAlertsTest {
         AlertRule slow = AlertRules.expression("Slow", "quantile(0.9, latency[2m]) > 0.5", 0, 0, Map.of());
         var h = harness(List.of(slow));
         // Minute 0: ten fast samples; minute 1: two series, nine slow samples between them and one fast.
-        h.processElement(new StreamRecord<>(sketched("latency{host=\"a\"}", 0, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125), T0));
+        h.processElement(new StreamRecord<>(
+                sketched(
+                        "latency{host=\"a\"}", 0, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125),
+                T0));
         closeMinute(h, 0);
         assertThat(changes(h)).isEmpty();
         h.processElement(new StreamRecord<>(sketched("latency{host=\"a\"}", 1, 2, 2, 2, 2, 0.125), T0 + MINUTE));
@@ -203,7 +213,8 @@ class EvaluateAlertsTest {
         // 20 samples, 11 fast then 9 slow: the rank floor(0.9 * 19) = 17 is slow, 2 within the sketch's 1%.
         List<String> fired = changes(h);
         assertThat(fired).hasSize(1).allSatisfy(c -> assertThat(c).startsWith("Slow FIRING @2 "));
-        assertThat(Double.parseDouble(fired.get(0).substring(fired.get(0).lastIndexOf(' ') + 1))).isCloseTo(2, within(0.02));
+        assertThat(Double.parseDouble(fired.get(0).substring(fired.get(0).lastIndexOf(' ') + 1)))
+                .isCloseTo(2, within(0.02));
         closeMinute(h, 2);
         // The range [1, 3) holds minute 1 alone: rank floor(0.9 * 9) = 8 of 1 fast and 9 slow is still slow.
         assertThat(changes(h)).isEmpty();

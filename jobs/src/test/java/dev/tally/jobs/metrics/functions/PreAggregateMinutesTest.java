@@ -20,8 +20,8 @@ class PreAggregateMinutesTest {
 
     private OneInputStreamOperatorTestHarness<SeriesPoint, SeriesPoints> harness;
 
-    private static OneInputStreamOperatorTestHarness<SeriesPoint, SeriesPoints> open(int maxEntries, OperatorSubtaskState restored)
-            throws Exception {
+    private static OneInputStreamOperatorTestHarness<SeriesPoint, SeriesPoints> open(
+            int maxEntries, OperatorSubtaskState restored) throws Exception {
         OneInputStreamOperatorTestHarness<SeriesPoint, SeriesPoints> harness =
                 new OneInputStreamOperatorTestHarness<>(new PreAggregateMinutes(maxEntries));
         if (restored != null) {
@@ -37,24 +37,33 @@ class PreAggregateMinutesTest {
     }
 
     private void send(String key, long ts, double value) throws Exception {
-        harness.processElement(new StreamRecord<>(new SeriesPoint(key, ts, value, key.endsWith("_total") ? MetricKind.COUNTER : null, key.endsWith("_total")), ts));
+        harness.processElement(new StreamRecord<>(
+                new SeriesPoint(
+                        key, ts, value, key.endsWith("_total") ? MetricKind.COUNTER : null, key.endsWith("_total")),
+                ts));
     }
 
     /** What left, in order: records as "key@minute: ts=value,..." and watermarks as "W<minutes>". */
     private List<String> output() {
-        List<String> out = harness.getOutput().stream().map(o -> {
-            if (o instanceof Watermark w) {
-                return "W" + (w.getTimestamp() - T0) / 1000;
-            }
-            @SuppressWarnings("unchecked")
-            SeriesPoints b = ((StreamRecord<SeriesPoints>) o).getValue();
-            StringBuilder s = new StringBuilder(b.key + "@" + (b.minute - T0) / MINUTE + ":");
-            for (int i = 0; i < b.size(); i++) {
-                SeriesPoint p = b.point(i);
-                s.append(" ").append((p.ts - T0) / 1000).append("=").append(p.value).append(p.kind == null ? "" : " " + p.kind);
-            }
-            return s.toString();
-        }).toList();
+        List<String> out = harness.getOutput().stream()
+                .map(o -> {
+                    if (o instanceof Watermark w) {
+                        return "W" + (w.getTimestamp() - T0) / 1000;
+                    }
+                    @SuppressWarnings("unchecked")
+                    SeriesPoints b = ((StreamRecord<SeriesPoints>) o).getValue();
+                    StringBuilder s = new StringBuilder(b.key + "@" + (b.minute - T0) / MINUTE + ":");
+                    for (int i = 0; i < b.size(); i++) {
+                        SeriesPoint p = b.point(i);
+                        s.append(" ")
+                                .append((p.ts - T0) / 1000)
+                                .append("=")
+                                .append(p.value)
+                                .append(p.kind == null ? "" : " " + p.kind);
+                    }
+                    return s.toString();
+                })
+                .toList();
         harness.getOutput().clear();
         return out;
     }
@@ -70,7 +79,8 @@ class PreAggregateMinutesTest {
         harness.processWatermark(new Watermark(T0 + MINUTE - 2));
         assertThat(output()).containsExactly("W59");
         harness.processWatermark(new Watermark(T0 + MINUTE - 1));
-        assertThat(output()).containsExactlyInAnyOrder("cpu@0: 10=2.0 0=1.0 10=2.0", "x_total@0: 5=7.0 COUNTER", "W59")
+        assertThat(output())
+                .containsExactlyInAnyOrder("cpu@0: 10=2.0 0=1.0 10=2.0", "x_total@0: 5=7.0 COUNTER", "W59")
                 .endsWith("W59");
         // Behind the watermark: on at once, alone.
         send("cpu", T0 + 30_000, 9);
@@ -89,8 +99,19 @@ class PreAggregateMinutesTest {
         @SuppressWarnings("unchecked")
         SeriesPoints batch = ((StreamRecord<SeriesPoints>) harness.getOutput().poll()).getValue();
         assertThat(batch.size()).isEqualTo(10);
-        assertThat(batch.ts).hasSize(10).containsExactly(
-                T0, T0 + 1_000, T0 + 2_000, T0 + 3_000, T0 + 4_000, T0 + 5_000, T0 + 6_000, T0 + 7_000, T0 + 8_000, T0 + 9_000);
+        assertThat(batch.ts)
+                .hasSize(10)
+                .containsExactly(
+                        T0,
+                        T0 + 1_000,
+                        T0 + 2_000,
+                        T0 + 3_000,
+                        T0 + 4_000,
+                        T0 + 5_000,
+                        T0 + 6_000,
+                        T0 + 7_000,
+                        T0 + 8_000,
+                        T0 + 9_000);
         assertThat(batch.values).hasSize(10).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
         assertThat(batch.kinds).hasSize(10);
         assertThat(batch.counters).hasSize(10);

@@ -3,13 +3,11 @@ package dev.tally.jobs.metrics.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.connectors.avro.AvroCodec;
-import dev.tally.schema.common.DeadLetter;
 import dev.tally.schema.metrics.MetricPoint;
 import dev.tally.schema.metrics.MetricRollup;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -38,7 +36,8 @@ class RollupSeriesTest {
         harness.open();
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, SeriesPoints, MetricRollup> newHarness() throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<String, SeriesPoints, MetricRollup> newHarness()
+            throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new RollupSeries(LATENESS, "metrics")), batch -> batch.key, Types.STRING);
     }
@@ -49,7 +48,8 @@ class RollupSeriesTest {
     }
 
     private void send(String key, long ts, double value) throws Exception {
-        SeriesPoint point = SeriesPoint.of(new MetricPoint(SeriesKeys.parse(key).name(), SeriesKeys.parse(key).labels(), ts, value, null));
+        SeriesPoint point = SeriesPoint.of(new MetricPoint(
+                SeriesKeys.parse(key).name(), SeriesKeys.parse(key).labels(), ts, value, null));
         harness.processElement(new StreamRecord<>(SeriesPoints.of(point), ts));
     }
 
@@ -60,8 +60,9 @@ class RollupSeriesTest {
     /** Emitted rollups as "resolution@minutes-after-T0 count/sum[/increase]", cleared after reading. */
     private List<String> emitted() {
         List<String> rollups = harness.extractOutputValues().stream()
-                .map(r -> r.getSeriesKey() + " " + r.getResolution() + "@" + (r.getBucketStart() - T0) / MINUTE + " " + r.getCount() + "/"
-                        + r.getSum() + (r.getIncrease() == null ? "" : "/+" + r.getIncrease() + "/" + r.getResets() + "r"))
+                .map(r -> r.getSeriesKey() + " " + r.getResolution() + "@" + (r.getBucketStart() - T0) / MINUTE + " "
+                        + r.getCount() + "/" + r.getSum()
+                        + (r.getIncrease() == null ? "" : "/+" + r.getIncrease() + "/" + r.getResets() + "r"))
                 .toList();
         harness.getOutput().clear();
         return rollups;
@@ -140,8 +141,12 @@ class RollupSeriesTest {
 
         assertThat(emitted())
                 .containsExactlyInAnyOrder(
-                        CPU + " 1m@0 1/3.0", CPU + " 1h@0 1/3.0", "cpu{host=\"b\"} 1m@0 1/3.0", "cpu{host=\"b\"} 1h@0 1/3.0");
-        assertThat(conflicts()).containsExactlyInAnyOrder(CPU + "=5.0", CPU + "=9.0", "cpu{host=\"b\"}=9.0", "cpu{host=\"b\"}=5.0");
+                        CPU + " 1m@0 1/3.0",
+                        CPU + " 1h@0 1/3.0",
+                        "cpu{host=\"b\"} 1m@0 1/3.0",
+                        "cpu{host=\"b\"} 1h@0 1/3.0");
+        assertThat(conflicts())
+                .containsExactlyInAnyOrder(CPU + "=5.0", CPU + "=9.0", "cpu{host=\"b\"}=9.0", "cpu{host=\"b\"}=5.0");
     }
 
     @Test
@@ -197,7 +202,9 @@ class RollupSeriesTest {
     }
 
     private List<Long> late() {
-        List<Long> late = harness.getSideOutput(RollupSeries.LATE).stream().map(r -> r.getValue().getTs()).toList();
+        List<Long> late = harness.getSideOutput(RollupSeries.LATE).stream()
+                .map(r -> r.getValue().getTs())
+                .toList();
         harness.getSideOutput(RollupSeries.LATE).clear();
         return late;
     }
@@ -223,5 +230,4 @@ class RollupSeriesTest {
             throw new AssertionError(e);
         }
     }
-
 }

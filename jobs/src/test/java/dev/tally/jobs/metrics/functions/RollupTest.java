@@ -17,7 +17,8 @@ class RollupTest {
 
     @Test
     void aGaugeMinute() {
-        Rollup r = Rollup.of(samples(false, new long[] {50_000, 0, 10_000, 20_000, 30_000, 40_000}, new double[] {30, 10, 16, 20, 30, 20}));
+        Rollup r = Rollup.of(samples(
+                false, new long[] {50_000, 0, 10_000, 20_000, 30_000, 40_000}, new double[] {30, 10, 16, 20, 30, 20}));
 
         assertThat(r.count).isEqualTo(6);
         assertThat(r.sum).isEqualTo(126);
@@ -75,12 +76,16 @@ class RollupTest {
         assertThat(sketch.getCount()).isEqualTo(120);
         for (double q : new double[] {0, 0.01, 0.25, 0.5, 0.9, 0.99, 1}) {
             double exact = sorted[(int) Math.floor(q * (sorted.length - 1))];
-            assertThat(sketch.getValueAtQuantile(q)).as("q %s", q).isCloseTo(exact, org.assertj.core.data.Offset.offset(Math.abs(exact) * 0.01 + 1e-12));
+            assertThat(sketch.getValueAtQuantile(q))
+                    .as("q %s", q)
+                    .isCloseTo(exact, org.assertj.core.data.Offset.offset(Math.abs(exact) * 0.01 + 1e-12));
         }
 
         // The two minutes merged, the minutes the other way round, and the samples in reverse.
-        Rollup first = Rollup.of(samples(false, java.util.Arrays.copyOfRange(ts, 0, 60), java.util.Arrays.copyOfRange(values, 0, 60)));
-        Rollup second = Rollup.of(samples(false, java.util.Arrays.copyOfRange(ts, 60, 120), java.util.Arrays.copyOfRange(values, 60, 120)));
+        Rollup first = Rollup.of(
+                samples(false, java.util.Arrays.copyOfRange(ts, 0, 60), java.util.Arrays.copyOfRange(values, 0, 60)));
+        Rollup second = Rollup.of(samples(
+                false, java.util.Arrays.copyOfRange(ts, 60, 120), java.util.Arrays.copyOfRange(values, 60, 120)));
         assertThat(first.merge(second).sketch).isEqualTo(direct.sketch);
         assertThat(Rollup.mergeAll(java.util.List.of(second, first)).sketch).isEqualTo(direct.sketch);
         long[] reversedTs = new long[120];
@@ -100,7 +105,9 @@ class RollupTest {
 
         assertThat(old.merge(next).sketch).isNull();
         assertThat(old.merge(next).count).isEqualTo(2);
-        assertThat(old.toAvro("m", new SeriesKeys.Series("m", java.util.Map.of()), "1h", 0).getSketch()).isNull();
+        assertThat(old.toAvro("m", new SeriesKeys.Series("m", java.util.Map.of()), "1h", 0)
+                        .getSketch())
+                .isNull();
     }
 
     @Test

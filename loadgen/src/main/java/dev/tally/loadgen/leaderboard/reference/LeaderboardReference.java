@@ -53,7 +53,13 @@ public final class LeaderboardReference {
 
     /** Takes one valid result the job applies. */
     public void add(MatchResult result) {
-        add(result.getMatchId(), result.getGame(), result.getUserId(), result.getPoints(), result.getTs(), result.getRevision());
+        add(
+                result.getMatchId(),
+                result.getGame(),
+                result.getUserId(),
+                result.getPoints(),
+                result.getTs(),
+                result.getRevision());
     }
 
     public void add(String matchId, String game, String userId, int points, long ts, int revision) {
@@ -68,12 +74,11 @@ public final class LeaderboardReference {
      */
     public List<MatchResult> effectiveResults() {
         List<MatchResult> all = new ArrayList<>();
-        results.forEach(
-                (player, matches) -> {
-                    String game = player.tournament().substring(0, player.tournament().lastIndexOf('#'));
-                    matches.forEach(
-                            (matchId, e) -> all.add(new MatchResult(matchId, game, player.userId(), e.points(), e.ts(), e.revision())));
-                });
+        results.forEach((player, matches) -> {
+            String game = player.tournament().substring(0, player.tournament().lastIndexOf('#'));
+            matches.forEach((matchId, e) ->
+                    all.add(new MatchResult(matchId, game, player.userId(), e.points(), e.ts(), e.revision())));
+        });
         return all;
     }
 
@@ -98,33 +103,31 @@ public final class LeaderboardReference {
             throw new IllegalArgumentException("top K must be at least 1, was " + topK);
         }
         Map<String, List<Ranked>> byTournament = new HashMap<>();
-        players.forEach(
-                (player, s) ->
-                        byTournament.computeIfAbsent(player.tournament(), t -> new ArrayList<>())
-                                .add(new Ranked(player.userId(), s.score(), 0, s.reachedAt())));
+        players.forEach((player, s) -> byTournament
+                .computeIfAbsent(player.tournament(), t -> new ArrayList<>())
+                .add(new Ranked(player.userId(), s.score(), 0, s.reachedAt())));
         Map<ScoreKey, ScoreCount> histogram = new HashMap<>();
         Map<String, List<Ranked>> top = new HashMap<>();
-        byTournament.forEach(
-                (tournament, list) -> {
-                    list.sort(LeaderboardStandings.DISPLAY_ORDER);
-                    List<Ranked> first = new ArrayList<>(Math.min(topK, list.size()));
-                    int i = 0;
-                    while (i < list.size()) {
-                        // list[i] is the first holder of its score: i players hold a higher one.
-                        long score = list.get(i).score();
-                        int end = i;
-                        while (end < list.size() && list.get(end).score() == score) {
-                            if (end < topK) {
-                                Ranked r = list.get(end);
-                                first.add(new Ranked(r.userId(), score, i + 1L, r.reachedAt()));
-                            }
-                            end++;
-                        }
-                        histogram.put(new ScoreKey(tournament, score), new ScoreCount(end - i, i));
-                        i = end;
+        byTournament.forEach((tournament, list) -> {
+            list.sort(LeaderboardStandings.DISPLAY_ORDER);
+            List<Ranked> first = new ArrayList<>(Math.min(topK, list.size()));
+            int i = 0;
+            while (i < list.size()) {
+                // list[i] is the first holder of its score: i players hold a higher one.
+                long score = list.get(i).score();
+                int end = i;
+                while (end < list.size() && list.get(end).score() == score) {
+                    if (end < topK) {
+                        Ranked r = list.get(end);
+                        first.add(new Ranked(r.userId(), score, i + 1L, r.reachedAt()));
                     }
-                    top.put(tournament, List.copyOf(first));
-                });
+                    end++;
+                }
+                histogram.put(new ScoreKey(tournament, score), new ScoreCount(end - i, i));
+                i = end;
+            }
+            top.put(tournament, List.copyOf(first));
+        });
         return new LeaderboardStandings(topK, Map.copyOf(players), histogram, top);
     }
 

@@ -36,6 +36,8 @@ public record LeaderboardStandings(
     public record Ranked(String userId, long score, long rank, long reachedAt) {}
 
     /** The SPEC's display order: score descending, then reached_at ascending, then user_id ascending. */
-    public static final Comparator<Ranked> DISPLAY_ORDER =
-            Comparator.comparingLong(Ranked::score).reversed().thenComparingLong(Ranked::reachedAt).thenComparing(Ranked::userId);
+    public static final Comparator<Ranked> DISPLAY_ORDER = Comparator.comparingLong(Ranked::score)
+            .reversed()
+            .thenComparingLong(Ranked::reachedAt)
+            .thenComparing(Ranked::userId);
 }

@@ -38,8 +38,15 @@ public final class AlertsReference {
 
     /** One event: the id is {@code alert{labels}@ts:state}, labels as in a series key ({@code {}} for none). */
     public record ExpectedAlert(
-            String id, String alert, Map<String, String> labels, String state, String severity, double value, double threshold,
-            long activeSince, long ts) {
+            String id,
+            String alert,
+            Map<String, String> labels,
+            String state,
+            String severity,
+            double value,
+            double threshold,
+            long activeSince,
+            long ts) {
 
         public ExpectedAlert {
             labels = new TreeMap<>(labels);
@@ -82,13 +89,15 @@ public final class AlertsReference {
                     continue;
                 }
                 String hostLabel = p.labels().get("host");
-                if (host != null && (hostLabel == null || !host.matcher(hostLabel).matches())) {
+                if (host != null
+                        && (hostLabel == null || !host.matcher(hostLabel).matches())) {
                     continue;
                 }
                 long minuteEnd = Math.floorDiv(p.ts(), MINUTE) * MINUTE + MINUTE;
                 if (s.kafkaTimestamp() >= minuteEnd + WATERMARK_DELAY) {
-                    throw new IllegalArgumentException("a point of rule " + rule.alert() + " was sent after its minute could close"
-                            + " (newest ts " + s.kafkaTimestamp() + "): no exact expectation. " + p);
+                    throw new IllegalArgumentException(
+                            "a point of rule " + rule.alert() + " was sent after its minute could close"
+                                    + " (newest ts " + s.kafkaTimestamp() + "): no exact expectation. " + p);
                 }
                 String group = p.labels().getOrDefault(rule.by(), "");
                 groups.computeIfAbsent(group, g -> new HashMap<>())
@@ -111,7 +120,8 @@ public final class AlertsReference {
     }
 
     /** One alert's events, in time order. */
-    private static List<ExpectedAlert> evaluate(ReferenceAlertRule rule, Map<String, String> labels, Map<String, TreeMap<Long, Double>> series) {
+    private static List<ExpectedAlert> evaluate(
+            ReferenceAlertRule rule, Map<String, String> labels, Map<String, TreeMap<Long, Double>> series) {
         long range = rule.rangeMinutes() * MINUTE;
         TreeSet<Long> evaluations = new TreeSet<>();
         for (TreeMap<Long, Double> samples : series.values()) {
@@ -150,7 +160,15 @@ public final class AlertsReference {
             if (next != null && !next.equals(state)) {
                 String id = rule.alert() + (labels.isEmpty() ? "{}" : SeriesKey.of("", labels)) + "@" + t + ":" + next;
                 events.add(new ExpectedAlert(
-                        id, rule.alert(), labels, next, rule.labels().get("severity"), lastValue, rule.threshold(), activeSince, t));
+                        id,
+                        rule.alert(),
+                        labels,
+                        next,
+                        rule.labels().get("severity"),
+                        lastValue,
+                        rule.threshold(),
+                        activeSince,
+                        t));
             }
             state = next == null || next.equals("INACTIVE") || next.equals("RESOLVED") ? null : next;
         }
@@ -158,7 +176,8 @@ public final class AlertsReference {
     }
 
     /** The rule's aggregation over the samples with ts in [from, to), or null when there is none. */
-    private static Double value(ReferenceAlertRule rule, Map<String, TreeMap<Long, Double>> series, long from, long to) {
+    private static Double value(
+            ReferenceAlertRule rule, Map<String, TreeMap<Long, Double>> series, long from, long to) {
         long count = 0;
         double sum = 0;
         double max = Double.NEGATIVE_INFINITY;

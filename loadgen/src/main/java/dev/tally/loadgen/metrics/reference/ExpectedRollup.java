@@ -26,7 +26,16 @@ public record ExpectedRollup(
     /** The values of a rollup the job wrote (its series, resolution and bucket are the key, not the value). */
     public static ExpectedRollup of(MetricRollup r) {
         return new ExpectedRollup(
-                r.getKind(), r.getCount(), r.getSum(), r.getMin(), r.getMax(), r.getFirst(), r.getFirstTs(), r.getLast(),
-                r.getLastTs(), r.getIncrease(), r.getResets());
+                r.getKind(),
+                r.getCount(),
+                r.getSum(),
+                r.getMin(),
+                r.getMax(),
+                r.getFirst(),
+                r.getFirstTs(),
+                r.getLast(),
+                r.getLastTs(),
+                r.getIncrease(),
+                r.getResets());
     }
 }

@@ -42,7 +42,10 @@ public final class MetricsReference {
      *     rollup's percentile sketch must give within its relative accuracy
      */
     public record Result(
-            Map<BucketKey, ExpectedRollup> rollups, Map<BucketKey, double[]> samples, Map<PointId, Long> conflicts, Totals totals) {
+            Map<BucketKey, ExpectedRollup> rollups,
+            Map<BucketKey, double[]> samples,
+            Map<PointId, Long> conflicts,
+            Totals totals) {
 
         /** The rollups of one resolution ({@link BucketKey#MINUTE} or {@link BucketKey#HOUR}). */
         public Map<BucketKey, ExpectedRollup> rollups(String resolution) {
@@ -68,7 +71,13 @@ public final class MetricsReference {
      * @param conflicts distinct values of a (series, ts) other than its sample's: CONFLICTING_SAMPLE dead letters
      */
     public record Totals(
-            long accepted, long lateCandidates, long routedLate, long applied, long samples, long duplicates, long conflicts) {}
+            long accepted,
+            long lateCandidates,
+            long routedLate,
+            long applied,
+            long samples,
+            long duplicates,
+            long conflicts) {}
 
     /** The distinct values of one (series, ts) so far, each with whether a point carrying it was a counter's. */
     private static final class Sample {
@@ -139,8 +148,17 @@ public final class MetricsReference {
 
         ExpectedRollup rollup() {
             return new ExpectedRollup(
-                    counter ? MetricKind.COUNTER : MetricKind.GAUGE, count, sum, min, max, first, firstTs, last, lastTs,
-                    counter ? increase : null, counter ? resets : null);
+                    counter ? MetricKind.COUNTER : MetricKind.GAUGE,
+                    count,
+                    sum,
+                    min,
+                    max,
+                    first,
+                    firstTs,
+                    last,
+                    lastTs,
+                    counter ? increase : null,
+                    counter ? resets : null);
         }
     }
 
@@ -179,7 +197,8 @@ public final class MetricsReference {
                 }
             }
             applied++;
-            Sample sample = series.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(p.ts(), ts -> new Sample());
+            Sample sample =
+                    series.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(p.ts(), ts -> new Sample());
             double value = p.value() == 0 ? 0.0 : p.value();
             if (!sample.add(value, p.effectiveKind() == MetricKind.COUNTER)) {
                 duplicates++;
@@ -204,8 +223,10 @@ public final class MetricsReference {
                         conflicts.put(new PointId(key, ts, v), 1L);
                     }
                 }
-                minutes.computeIfAbsent(Math.floorDiv(ts, MINUTE_MILLIS) * MINUTE_MILLIS, m -> new Bucket()).add(ts, kept, counter);
-                hours.computeIfAbsent(Math.floorDiv(ts, HOUR_MILLIS) * HOUR_MILLIS, h -> new Bucket()).add(ts, kept, counter);
+                minutes.computeIfAbsent(Math.floorDiv(ts, MINUTE_MILLIS) * MINUTE_MILLIS, m -> new Bucket())
+                        .add(ts, kept, counter);
+                hours.computeIfAbsent(Math.floorDiv(ts, HOUR_MILLIS) * HOUR_MILLIS, h -> new Bucket())
+                        .add(ts, kept, counter);
                 samples++;
             }
             minutes.forEach((start, b) -> {
@@ -218,7 +239,10 @@ public final class MetricsReference {
             });
         }
         return new Result(
-                rollups, bucketSamples, conflicts, new Totals(accepted, candidates, routed, applied, samples, duplicates, conflicts.size()));
+                rollups,
+                bucketSamples,
+                conflicts,
+                new Totals(accepted, candidates, routed, applied, samples, duplicates, conflicts.size()));
     }
 
     /**

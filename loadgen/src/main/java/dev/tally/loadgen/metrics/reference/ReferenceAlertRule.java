@@ -30,7 +30,8 @@ public record ReferenceAlertRule(
 
     public ReferenceAlertRule {
         if (!List.of("avg", "max", "increase", "quantile").contains(aggregation)) {
-            throw new IllegalArgumentException("the reference knows avg, max, increase and quantile, not " + aggregation);
+            throw new IllegalArgumentException(
+                    "the reference knows avg, max, increase and quantile, not " + aggregation);
         }
         if (aggregation.equals("quantile") != !Double.isNaN(q)) {
             throw new IllegalArgumentException("a quantile rule and only it has a q, was " + q);
@@ -45,7 +46,8 @@ public record ReferenceAlertRule(
     public String expr() {
         String selector = hostPattern == null ? metric : metric + "{host=~\"" + hostPattern + "\"}";
         String argument = aggregation.equals("quantile") ? q + ", " : "";
-        return aggregation + "(" + argument + selector + "[" + rangeMinutes + "m]) by (" + by + ") " + op + " " + threshold;
+        return aggregation + "(" + argument + selector + "[" + rangeMinutes + "m]) by (" + by + ") " + op + " "
+                + threshold;
     }
 
     boolean holds(double value) {
@@ -59,10 +61,17 @@ public record ReferenceAlertRule(
             yaml.append("      - alert: ").append(r.alert()).append('\n');
             yaml.append("        expr: '").append(r.expr()).append("'\n");
             yaml.append("        for: ").append(r.forMinutes()).append("m\n");
-            yaml.append("        keep_firing_for: ").append(r.keepFiringForMinutes()).append("m\n");
+            yaml.append("        keep_firing_for: ")
+                    .append(r.keepFiringForMinutes())
+                    .append("m\n");
             if (!r.labels().isEmpty()) {
                 yaml.append("        labels:\n");
-                r.labels().forEach((k, v) -> yaml.append("          ").append(k).append(": ").append(v).append('\n'));
+                r.labels()
+                        .forEach((k, v) -> yaml.append("          ")
+                                .append(k)
+                                .append(": ")
+                                .append(v)
+                                .append('\n'));
             }
         }
         return yaml.toString();

@@ -16,7 +16,9 @@ public final class SeriesKey {
         if (labels.isEmpty()) {
             return name;
         }
-        StringBuilder key = new StringBuilder(name.length() + 24 * labels.size()).append(name).append('{');
+        StringBuilder key = new StringBuilder(name.length() + 24 * labels.size())
+                .append(name)
+                .append('{');
         boolean first = true;
         for (Map.Entry<String, String> label : new TreeMap<>(labels).entrySet()) {
             if (!first) {

@@ -29,7 +29,8 @@ class LeaderboardReferenceTest {
 
     @Test
     void aHigherRevisionReplacesTheResult() {
-        LeaderboardStandings s = compute(10, win("m1", "alice", T, 0), loss("m1", "alice", T, 1), win("m2", "alice", T + 2000, 0));
+        LeaderboardStandings s =
+                compute(10, win("m1", "alice", T, 0), loss("m1", "alice", T, 1), win("m2", "alice", T + 2000, 0));
 
         assertThat(s.players()).containsExactly(Map.entry(player("alice"), new PlayerScore(1, T + 2000)));
     }
@@ -45,13 +46,20 @@ class LeaderboardReferenceTest {
     void ofTwoEqualRevisionsTheOneWithMorePointsCountsInEitherOrder() {
         PlayerScore expected = new PlayerScore(1, T);
 
-        assertThat(compute(10, loss("m1", "alice", T, 0), win("m1", "alice", T, 0)).players().get(player("alice"))).isEqualTo(expected);
-        assertThat(compute(10, win("m1", "alice", T, 0), loss("m1", "alice", T, 0)).players().get(player("alice"))).isEqualTo(expected);
+        assertThat(compute(10, loss("m1", "alice", T, 0), win("m1", "alice", T, 0))
+                        .players()
+                        .get(player("alice")))
+                .isEqualTo(expected);
+        assertThat(compute(10, win("m1", "alice", T, 0), loss("m1", "alice", T, 0))
+                        .players()
+                        .get(player("alice")))
+                .isEqualTo(expected);
     }
 
     @Test
     void anExactDuplicateCountsOnce() {
-        LeaderboardStandings s = compute(10, win("m1", "alice", T, 0), win("m1", "alice", T, 0), win("m2", "alice", T + 1000, 0));
+        LeaderboardStandings s =
+                compute(10, win("m1", "alice", T, 0), win("m1", "alice", T, 0), win("m2", "alice", T + 1000, 0));
 
         assertThat(s.players().get(player("alice"))).isEqualTo(new PlayerScore(2, T + 1000));
     }
@@ -76,12 +84,15 @@ class LeaderboardReferenceTest {
 
     @Test
     void aPlayerWithoutPointsScoresZeroReachedAtItsEarliestResult() {
-        LeaderboardStandings s = compute(10, loss("m1", "bob", T + 1000, 0), loss("m2", "bob", T, 0), win("m1", "carol", T + 1000, 0));
+        LeaderboardStandings s =
+                compute(10, loss("m1", "bob", T + 1000, 0), loss("m2", "bob", T, 0), win("m1", "carol", T + 1000, 0));
 
         assertThat(s.players().get(player("bob"))).isEqualTo(new PlayerScore(0, T));
         assertThat(s.top().get(CHESS)).containsExactly(new Ranked("carol", 1, 1, T + 1000), new Ranked("bob", 0, 2, T));
-        assertThat(s.histogram()).containsOnly(
-                Map.entry(new ScoreKey(CHESS, 1), new ScoreCount(1, 0)), Map.entry(new ScoreKey(CHESS, 0), new ScoreCount(1, 1)));
+        assertThat(s.histogram())
+                .containsOnly(
+                        Map.entry(new ScoreKey(CHESS, 1), new ScoreCount(1, 0)),
+                        Map.entry(new ScoreKey(CHESS, 0), new ScoreCount(1, 1)));
     }
 
     /**
@@ -90,11 +101,17 @@ class LeaderboardReferenceTest {
      */
     private static List<MatchResult> ties() {
         return List.of(
-                win("a1", "dave", T + 1000, 0), win("a2", "dave", T + 2000, 0), win("a3", "dave", T + 3000, 0),
-                win("a4", "dave", T + 4000, 0), win("a5", "dave", T + 5000, 0),
-                win("b1", "player-10", T, 0), win("b2", "player-10", T + 1000, 0),
-                win("c1", "player-2", T + 500, 0), win("c2", "player-2", T + 1000, 0),
-                win("d1", "player-9", T + 2000, 0), win("d2", "player-9", T + 3000, 0),
+                win("a1", "dave", T + 1000, 0),
+                win("a2", "dave", T + 2000, 0),
+                win("a3", "dave", T + 3000, 0),
+                win("a4", "dave", T + 4000, 0),
+                win("a5", "dave", T + 5000, 0),
+                win("b1", "player-10", T, 0),
+                win("b2", "player-10", T + 1000, 0),
+                win("c1", "player-2", T + 500, 0),
+                win("c2", "player-2", T + 1000, 0),
+                win("d1", "player-9", T + 2000, 0),
+                win("d2", "player-9", T + 3000, 0),
                 win("e1", "erin", T, 0),
                 loss("e1", "bob", T, 0));
     }
@@ -143,7 +160,8 @@ class LeaderboardReferenceTest {
         long paris = Instant.parse("2026-12-01T00:30:00+01:00").toEpochMilli();
         assertThat(LeaderboardReference.tournament("go", paris)).isEqualTo("go#2026-11");
 
-        LeaderboardStandings s = compute(10, win("n1", "alice", lastOfNovember, 0), win("d1", "alice", firstOfDecember, 0));
+        LeaderboardStandings s =
+                compute(10, win("n1", "alice", lastOfNovember, 0), win("d1", "alice", firstOfDecember, 0));
         assertThat(s.players())
                 .containsOnly(
                         Map.entry(new PlayerKey("chess#2026-11", "alice"), new PlayerScore(1, lastOfNovember)),
@@ -155,11 +173,14 @@ class LeaderboardReferenceTest {
     void gamesAreSeparateTournaments() {
         LeaderboardStandings s = compute(
                 10,
-                win("m1", "alice", T, 0), result("m2", "go", "alice", 0, T, 0), result("m2", "go", "bob", 1, T, 0),
+                win("m1", "alice", T, 0),
+                result("m2", "go", "alice", 0, T, 0),
+                result("m2", "go", "bob", 1, T, 0),
                 result("m3", "go", "bob", 1, T + 1000, 0));
 
         assertThat(s.top().get(CHESS)).containsExactly(new Ranked("alice", 1, 1, T));
-        assertThat(s.top().get("go#2026-12")).containsExactly(new Ranked("bob", 2, 1, T + 1000), new Ranked("alice", 0, 2, T));
+        assertThat(s.top().get("go#2026-12"))
+                .containsExactly(new Ranked("bob", 2, 1, T + 1000), new Ranked("alice", 0, 2, T));
     }
 
     @Test

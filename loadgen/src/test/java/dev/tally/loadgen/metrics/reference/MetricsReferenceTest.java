@@ -34,7 +34,8 @@ class MetricsReferenceTest {
     void aPointsKindIsItsOwnElseItsNameSuffixes() {
         assertThat(point("requests_total", null, 0, 1).effectiveKind()).isEqualTo(MetricKind.COUNTER);
         assertThat(point("latency_count", null, 0, 1).effectiveKind()).isEqualTo(MetricKind.COUNTER);
-        assertThat(point("disk_io_ops", MetricKind.COUNTER, 0, 1).effectiveKind()).isEqualTo(MetricKind.COUNTER);
+        assertThat(point("disk_io_ops", MetricKind.COUNTER, 0, 1).effectiveKind())
+                .isEqualTo(MetricKind.COUNTER);
         assertThat(point("cpu.load", null, 0, 1).effectiveKind()).isEqualTo(MetricKind.GAUGE);
         assertThat(point("total_bytes", null, 0, 1).effectiveKind()).isEqualTo(MetricKind.GAUGE);
     }
@@ -47,7 +48,8 @@ class MetricsReferenceTest {
                 point("cpu.load", null, HOUR + 10_000, 0.75),
                 point("cpu.load", null, HOUR + 20_000, 4.0)));
 
-        ExpectedRollup minute = new ExpectedRollup(MetricKind.GAUGE, 3, 7.25, 0.75, 4.0, 0.75, HOUR + 10_000, 2.5, HOUR + 40_000, null, null);
+        ExpectedRollup minute = new ExpectedRollup(
+                MetricKind.GAUGE, 3, 7.25, 0.75, 4.0, 0.75, HOUR + 10_000, 2.5, HOUR + 40_000, null, null);
         assertThat(r.rollups()).containsEntry(new BucketKey(LOAD, BucketKey.MINUTE, HOUR), minute);
         assertThat(r.rollups()).containsEntry(new BucketKey(LOAD, BucketKey.HOUR, HOUR), minute);
         assertThat(r.rollups()).hasSize(2);
@@ -76,12 +78,15 @@ class MetricsReferenceTest {
                 point("http_requests_total", null, HOUR + 150_000, 8)));
 
         assertThat(r.rollups().get(new BucketKey(REQUESTS, BucketKey.MINUTE, HOUR + 60_000)))
-                .isEqualTo(new ExpectedRollup(MetricKind.COUNTER, 2, 210, 100, 110, 100, HOUR + 60_000, 110, HOUR + 90_000, 10.0, 0L));
+                .isEqualTo(new ExpectedRollup(
+                        MetricKind.COUNTER, 2, 210, 100, 110, 100, HOUR + 60_000, 110, HOUR + 90_000, 10.0, 0L));
         assertThat(r.rollups().get(new BucketKey(REQUESTS, BucketKey.MINUTE, HOUR + 120_000)))
-                .isEqualTo(new ExpectedRollup(MetricKind.COUNTER, 2, 13, 5, 8, 5, HOUR + 120_000, 8, HOUR + 150_000, 3.0, 0L));
+                .isEqualTo(new ExpectedRollup(
+                        MetricKind.COUNTER, 2, 13, 5, 8, 5, HOUR + 120_000, 8, HOUR + 150_000, 3.0, 0L));
         // The boundary pair (110, 5) is a restart: 10 + 5 + 3, one reset.
         assertThat(r.rollups().get(new BucketKey(REQUESTS, BucketKey.HOUR, HOUR)))
-                .isEqualTo(new ExpectedRollup(MetricKind.COUNTER, 4, 223, 5, 110, 100, HOUR + 60_000, 8, HOUR + 150_000, 18.0, 1L));
+                .isEqualTo(new ExpectedRollup(
+                        MetricKind.COUNTER, 4, 223, 5, 110, 100, HOUR + 60_000, 8, HOUR + 150_000, 18.0, 1L));
     }
 
     @Test
@@ -92,7 +97,8 @@ class MetricsReferenceTest {
                 point("http_requests_total", null, HOUR + 10_000, 4)));
 
         assertThat(r.rollups().get(new BucketKey(REQUESTS, BucketKey.HOUR, HOUR - 3_600_000)))
-                .isEqualTo(new ExpectedRollup(MetricKind.COUNTER, 1, 50, 50, 50, 50, HOUR - 10_000, 50, HOUR - 10_000, 0.0, 0L));
+                .isEqualTo(new ExpectedRollup(
+                        MetricKind.COUNTER, 1, 50, 50, 50, 50, HOUR - 10_000, 50, HOUR - 10_000, 0.0, 0L));
         assertThat(r.rollups().get(new BucketKey(REQUESTS, BucketKey.HOUR, HOUR)))
                 .isEqualTo(new ExpectedRollup(MetricKind.COUNTER, 2, 6, 2, 4, 2, HOUR, 4, HOUR + 10_000, 2.0, 0L));
     }
@@ -170,11 +176,13 @@ class MetricsReferenceTest {
     @Test
     void aLateCandidateSentTwiceAndRoutedOnceIsStillApplied() {
         ReferencePoint late = point("cpu.load", null, HOUR, 8);
-        List<SentPoint> sent = List.of(new SentPoint(late, HOUR + 20 * 60_000, true), new SentPoint(late, HOUR + 21 * 60_000, true));
+        List<SentPoint> sent =
+                List.of(new SentPoint(late, HOUR + 20 * 60_000, true), new SentPoint(late, HOUR + 21 * 60_000, true));
 
         MetricsReference.Result r = MetricsReference.compute(sent, Map.of(late.id(), 1));
 
-        assertThat(r.rollups().get(new BucketKey(LOAD, BucketKey.MINUTE, HOUR)).count()).isEqualTo(1);
+        assertThat(r.rollups().get(new BucketKey(LOAD, BucketKey.MINUTE, HOUR)).count())
+                .isEqualTo(1);
         assertThat(r.totals()).isEqualTo(new MetricsReference.Totals(2, 2, 1, 1, 1, 0, 0));
     }
 
@@ -183,14 +191,18 @@ class MetricsReferenceTest {
         long ts = HOUR + 30_000;
         long threshold = HOUR + 60_000 - 1 + 300_000;
 
-        assertThat(MetricsReference.couldBeLate(ts, threshold - 1, Duration.ofMinutes(5))).isFalse();
-        assertThat(MetricsReference.couldBeLate(ts, threshold, Duration.ofMinutes(5))).isTrue();
-        assertThat(MetricsReference.couldBeLate(ts, HOUR + 59_999, Duration.ZERO)).isTrue();
+        assertThat(MetricsReference.couldBeLate(ts, threshold - 1, Duration.ofMinutes(5)))
+                .isFalse();
+        assertThat(MetricsReference.couldBeLate(ts, threshold, Duration.ofMinutes(5)))
+                .isTrue();
+        assertThat(MetricsReference.couldBeLate(ts, HOUR + 59_999, Duration.ZERO))
+                .isTrue();
     }
 
     @Test
     void zeroAndNegativeZeroAreOneValue() {
-        MetricsReference.Result r = MetricsReference.compute(sent(point("cpu.load", null, HOUR, 0.0), point("cpu.load", null, HOUR, -0.0)));
+        MetricsReference.Result r =
+                MetricsReference.compute(sent(point("cpu.load", null, HOUR, 0.0), point("cpu.load", null, HOUR, -0.0)));
 
         assertThat(r.conflicts()).isEmpty();
         assertThat(r.totals().duplicates()).isEqualTo(1);
