@@ -23,6 +23,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.params.ZRangeParams;
 
 /**
  * The books' leaderboard on the benchmark's input: Redis sorted sets on a {@code redis-server} started
@@ -139,7 +140,9 @@ final class RedisLeaderboard implements AutoCloseable {
         double[] rank = new double[queries];
         for (int i = 0; i < queries; i++) {
             long t0 = System.nanoTime();
-            redis.zrevrangeWithScores(keys.get(i % keys.size()), 0, 9);
+            // ZRANGE ... REV is ZREVRANGE, which Redis 6.2 deprecated in its favour.
+            redis.zrangeWithScores(
+                    keys.get(i % keys.size()), ZRangeParams.zrangeParams(0, 9).rev());
             long t1 = System.nanoTime();
             Player player = players.get(random.nextInt(players.size()));
             redis.zrevrank(player.tournament(), player.userId());

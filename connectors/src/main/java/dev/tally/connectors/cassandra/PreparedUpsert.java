@@ -30,7 +30,7 @@ final class PreparedUpsert<T> {
     /** The last write timestamp given, in microseconds: each bind gets a later one. */
     private long lastMicros;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // an array of generic codecs
     PreparedUpsert(CassandraUpsert<T> upsert, PreparedStatement prepared) {
         this.upsert = upsert;
         this.prepared = prepared;

@@ -47,6 +47,9 @@ public final class JobRunner {
     }
 
     /** The input topic from the committed offsets (earliest without), with the job's watermarks. */
+    // flink-connector-kafka 5.0 takes a fallback for partitions without committed offsets only as Kafka's
+    // OffsetResetStrategy, which Kafka 4 deprecates.
+    @SuppressWarnings("deprecation")
     public static <I extends SpecificRecordBase, O extends JobOptions> DataStream<Decoded<I>> liveInput(
             StreamExecutionEnvironment env, TallyJob<I, O, ?> job, O options) {
         KafkaSourceBuilder<Decoded<I>> builder = inputSource(job, options)

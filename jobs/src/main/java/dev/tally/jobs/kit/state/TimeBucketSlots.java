@@ -80,7 +80,7 @@ public final class TimeBucketSlots<K, V> {
     }
 
     /** From the operator's {@code open}, with its keyed state backend. */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // arrays of generic types
     public void open(KeyedStateBackend<K> keyedState) throws Exception {
         keys = keyedState;
         descriptors = new ValueStateDescriptor[SLOTS];

@@ -120,8 +120,8 @@ public final class AlertRules {
                 throw new IllegalArgumentException(where + ": labels must be a mapping");
             }
             labelNode
-                    .fields()
-                    .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+                    .properties()
+                    .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
         }
         try {
             return expression(alert, expr, forMillis, keepMillis, labels);
