@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.annotation.VisibleForTesting;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -15,7 +14,6 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.CheckpointableKeyedStateBackend;
-import org.apache.flink.runtime.state.KeyedStateFunction;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -60,7 +58,7 @@ import org.apache.flink.util.OutputTag;
  * <p>The walk covers every key of the longest window, an hour of keys by default, millions of them
  * over a wide catalogue of ads, so its state access is the operator's cost. Each key's counts are one
  * {@code long[]} ({@link MinuteCounts}), and the counts of all keys of a key group are one MapState
- * under that group's {@link KeyGroupAnchors anchor}: the walk reads them with one RocksDB iterator
+ * under that group's {@link KeyGroupAnchors anchor} ({@link KeyMinuteCounts} keeps that layout): the walk reads them with one RocksDB iterator
  * pass per group, keys and values together, where a ValueState per key cost a point read per key
  * after Flink's key iterator had passed it (41% of the thread in a profile, the iterator 11%).
  *
@@ -117,17 +115,9 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     private final long[] windowMillis;
     private final long maxLookBackMillis;
 
-    /**
-     * Per key, the first window end still to emit and the minute counts (always > 0), by {@link
-     * MinuteCounts}: in BATCH execution, and in savepoints of earlier streaming versions.
-     */
-    private transient ValueStateDescriptor<long[]> countsDescriptor;
+    /** Per key, the first window end still to emit and the minute counts (always > 0). */
+    private transient KeyMinuteCounts counts;
 
-    private transient ValueState<long[]> minuteCounts;
-    /** In streaming execution, the counts of every key of the current key's group, under its anchor. */
-    private transient MapState<AdFilterKey, long[]> groupCounts;
-
-    private transient KeyGroupAnchors anchors;
     /** Windows ending at or before the first minute boundary after its watermark have been emitted. */
     private transient EmittedThrough emitted;
     /**
@@ -189,19 +179,27 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     @Override
     public void open() throws Exception {
         super.open();
-        countsDescriptor = new ValueStateDescriptor<>(
+        // In BATCH execution, and in savepoints of earlier streaming versions: a ValueState per key.
+        ValueStateDescriptor<long[]> perKey = new ValueStateDescriptor<>(
                 "packed-minute-counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
-        minuteCounts = getPartitionedState(countsDescriptor);
+        ValueState<long[]> own = getPartitionedState(perKey);
         StreamConfig.InputConfig[] inputs = getOperatorConfig().getInputs(getUserCodeClassloader());
         sortedInput = inputs.length > 0 && StreamConfig.requiresSorting(inputs[0]);
-        if (!sortedInput) {
-            groupCounts = getPartitionedState(new MapStateDescriptor<>(
-                    "group-minute-counts",
-                    TypeInformation.of(AdFilterKey.class),
-                    PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-            anchors = KeyGroupAnchors.of(
-                    ((CheckpointableKeyedStateBackend<?>) getKeyedStateBackend()).getKeyGroupRange(),
-                    getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
+        if (sortedInput) {
+            counts = KeyMinuteCounts.perKey(perKey, own, getKeyedStateBackend(), this::setCurrentKey);
+        } else {
+            counts = KeyMinuteCounts.perGroup(
+                    perKey,
+                    own,
+                    getPartitionedState(new MapStateDescriptor<>(
+                            "group-minute-counts",
+                            TypeInformation.of(AdFilterKey.class),
+                            PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO)),
+                    KeyGroupAnchors.of(
+                            ((CheckpointableKeyedStateBackend<?>) getKeyedStateBackend()).getKeyGroupRange(),
+                            getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks()),
+                    getKeyedStateBackend(),
+                    this::setCurrentKey);
         }
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         tops = new WindowTops(n);
@@ -212,24 +210,9 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         listsBeforeWalk = getMetricGroup().counter("lists-before-walk");
         listReads = getMetricGroup().counter("list-completion-reads");
         if (restored && !sortedInput) {
-            moveKeyStateIntoGroups();
+            counts.moveKeyStateIntoGroups();
             loadOpenMinutesFromKeyedState();
         }
-    }
-
-    /** Moves the counts that earlier streaming versions kept in a ValueState per key into the groups' maps. */
-    private void moveKeyStateIntoGroups() throws Exception {
-        this.<AdFilterKey>getKeyedStateBackend()
-                .applyToAllKeys(
-                        VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, countsDescriptor, (KeyedStateFunction<
-                                        AdFilterKey, ValueState<long[]>>)
-                                (key, state) -> {
-                                    long[] counts = state.value();
-                                    state.clear();
-                                    AdFilterKey copy = new AdFilterKey(key.adId, key.filterId);
-                                    setCurrentKey(anchors.of(copy));
-                                    groupCounts.put(copy, counts);
-                                });
     }
 
     /**
@@ -240,14 +223,13 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
      */
     private void loadOpenMinutesFromKeyedState() throws Exception {
         long watermark = emitted.watermark();
-        for (int group : anchors.range()) {
-            setCurrentKey(anchors.forGroup(group));
-            for (Map.Entry<AdFilterKey, long[]> entry : groupCounts.entries()) {
-                long[] counts = entry.getValue();
-                for (int i = 0; i < MinuteCounts.size(counts); i++) {
-                    long minute = MinuteCounts.minute(counts, i);
+        for (int group : counts.groups()) {
+            for (Map.Entry<AdFilterKey, long[]> entry : counts.enterGroup(group)) {
+                long[] stored = entry.getValue();
+                for (int i = 0; i < MinuteCounts.size(stored); i++) {
+                    long minute = MinuteCounts.minute(stored, i);
                     if (Minutes.maxTimestamp(minute) > watermark) {
-                        openMinutes.addStored(minute, entry.getKey(), MinuteCounts.count(counts, i));
+                        openMinutes.addStored(minute, entry.getKey(), MinuteCounts.count(stored, i));
                     }
                 }
             }
@@ -270,7 +252,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         // A late partial, or sorted input: the state holds the count.
         AdFilterKey key = (AdFilterKey) getCurrentKey();
         long firstWindowEnd = Math.max(minute + Minutes.MILLIS, WindowEnds.firstUnemittedWindowEnd(watermark));
-        long[] counts = storedCounts(key);
+        long[] counts = this.counts.get(key);
         if (counts == null) {
             counts = MinuteCounts.of(firstWindowEnd);
             if (sortedInput) {
@@ -282,7 +264,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         }
         long total = MinuteCounts.get(counts, minute) + partial.count;
         counts = MinuteCounts.put(counts, minute, total);
-        store(key, counts);
+        this.counts.put(key, counts);
         if (nextTops != null) {
             nextTops.raise(key, counts);
         }
@@ -329,14 +311,14 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         if (!sortedInput) {
             return; // a timer of the per-key timer version, restored from its savepoint
         }
-        long[] counts = minuteCounts.value();
+        AdFilterKey key = timer.getKey();
+        long[] counts = this.counts.get(key);
         if (counts != null) {
-            AdFilterKey key = timer.getKey();
             for (int i = 0; i < MinuteCounts.size(counts); i++) {
                 emitCount(key.adId, key.filterId, MinuteCounts.minute(counts, i), MinuteCounts.count(counts, i));
             }
             offerWindows(key, counts, Long.MIN_VALUE, Long.MAX_VALUE, Long.MAX_VALUE);
-            minuteCounts.clear();
+            this.counts.clearCurrentKey();
         }
     }
 
@@ -372,7 +354,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
     private void completeNextWindow(List<Map.Entry<Long, OpenMinuteCounts.Minute<AdFilterKey>>> closing)
             throws Exception {
         listReads.inc(
-                nextTops.complete(closing.isEmpty() ? null : closing.get(0).getValue(), this::storedCounts, tops));
+                nextTops.complete(closing.isEmpty() ? null : closing.get(0).getValue(), counts::get, tops));
         listsBeforeWalk.inc();
     }
 
@@ -393,9 +375,8 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
                 : new NextWindowTops(KEEP_PER_N * n, lastDue + Minutes.MILLIS, windowMinutes);
         List<AdFilterKey> changedKeys = new ArrayList<>();
         List<long[]> changedCounts = new ArrayList<>();
-        for (int group : anchors.range()) {
-            setCurrentKey(anchors.forGroup(group));
-            for (Map.Entry<AdFilterKey, long[]> entry : groupCounts.entries()) {
+        for (int group : counts.groups()) {
+            for (Map.Entry<AdFilterKey, long[]> entry : counts.enterGroup(group)) {
                 AdFilterKey key = entry.getKey();
                 long[] before = entry.getValue();
                 long[] after =
@@ -408,7 +389,7 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             }
             // Written after the pass: a map must not change while it is being iterated.
             for (int i = 0; i < changedKeys.size(); i++) {
-                storeInCurrentGroup(changedKeys.get(i), changedCounts.get(i));
+                counts.putInCurrentGroup(changedKeys.get(i), changedCounts.get(i));
             }
             changedKeys.clear();
             changedCounts.clear();
@@ -418,11 +399,11 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
             int later = i + 1;
             // Earlier closing minutes took the keys they shared with this one; the later ones give theirs.
             closing.get(i).getValue().forEach((key, count, stored) -> {
-                long[] counts = withClosedMinute(MinuteCounts.of(start + Minutes.MILLIS), start, count);
-                counts = withClosingCounts(key, counts, closing, later);
-                counts = offerWindows(key, counts, firstDue, lastDue, firstOpen);
-                offerNextWindow(key, counts);
-                store(key, counts);
+                long[] first = withClosedMinute(MinuteCounts.of(start + Minutes.MILLIS), start, count);
+                first = withClosingCounts(key, first, closing, later);
+                first = offerWindows(key, first, firstDue, lastDue, firstOpen);
+                offerNextWindow(key, first);
+                counts.put(key, first);
             });
         }
     }
@@ -512,55 +493,10 @@ public class RollingTopCandidates extends AbstractStreamOperator<TopCandidates>
         }
     }
 
-    /** The key's counts, or null: in its own ValueState with sorted input, else in its group's map. */
-    private long[] storedCounts(AdFilterKey key) throws Exception {
-        if (sortedInput) {
-            return minuteCounts.value();
-        }
-        setCurrentKey(anchors.of(key));
-        return groupCounts.get(key);
-    }
-
-    /** Writes the key's counts where {@link #storedCounts} reads them; a key without counts leaves no state. */
-    private void store(AdFilterKey key, long[] counts) throws Exception {
-        if (sortedInput) {
-            if (MinuteCounts.isEmpty(counts)) {
-                minuteCounts.clear();
-            } else {
-                minuteCounts.update(counts);
-            }
-            return;
-        }
-        setCurrentKey(anchors.of(key));
-        storeInCurrentGroup(key, counts);
-    }
-
-    /** {@link #store} in streaming execution, with the key's anchor as the current key already. */
-    private void storeInCurrentGroup(AdFilterKey key, long[] counts) throws Exception {
-        if (MinuteCounts.isEmpty(counts)) {
-            groupCounts.remove(key);
-        } else {
-            groupCounts.put(key, counts);
-        }
-    }
-
     /** How many keys hold counts, in either layout. */
     @VisibleForTesting
     long keysWithCounts() throws Exception {
-        long keys;
-        try (var stream =
-                this.<AdFilterKey>getKeyedStateBackend().getKeys(countsDescriptor.getName(), VoidNamespace.INSTANCE)) {
-            keys = stream.count();
-        }
-        if (!sortedInput) {
-            for (int group : anchors.range()) {
-                setCurrentKey(anchors.forGroup(group));
-                for (AdFilterKey ignored : groupCounts.keys()) {
-                    keys++;
-                }
-            }
-        }
-        return keys;
+        return counts.keys();
     }
 
     private void emitCount(String adId, int filterId, long minute, long count) {
