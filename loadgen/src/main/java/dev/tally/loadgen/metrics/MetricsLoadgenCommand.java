@@ -1,15 +1,22 @@
 package dev.tally.loadgen.metrics;
 
+import dev.tally.connectors.avro.AvroCodec;
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.loadgen.GeneratedRecord;
 import dev.tally.loadgen.LoadProducer;
 import dev.tally.loadgen.kit.Endpoints;
+import dev.tally.loadgen.metrics.reference.SeriesKey;
+import dev.tally.schema.metrics.MetricPoint;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -30,8 +37,18 @@ import picocli.CommandLine.Option;
             "every bucket. With --truth, also write the exact expected rollups for 'tally verify metrics'."
         })
 public final class MetricsLoadgenCommand implements Callable<Integer> {
-    @Option(names = "--events", required = true, description = "Records to write, faults and closing points included.")
+    @Option(
+            names = "--events",
+            description = "Records to write, faults and closing points included (required unless --line-protocol).")
     long events;
+
+    @Option(
+            names = "--line-protocol",
+            description =
+                    "Send the points of this file in the books' line protocol instead of generating any ('-': standard"
+                            + " input), one a line: 'name tag=value,... epoch-seconds value', e.g. 'cpu.load"
+                            + " host=web01,region=us-west 1613707265 0.5'. The whole input is checked before anything is sent.")
+    String lineProtocol;
 
     @Option(
             names = "--rate",
@@ -163,6 +180,12 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (lineProtocol != null) {
+            return sendLines();
+        }
+        if (events <= 0) {
+            throw new IllegalArgumentException("--events must be positive (or give --line-protocol)");
+        }
         if (alertRulesFile != null) {
             Files.writeString(alertRulesFile, AlertEpisodes.rulesYaml());
         }
@@ -239,6 +262,27 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
             truth.expected(allowedLateness).write(truthFile);
             System.out.println("Ground truth: " + truthFile);
         }
+        return 0;
+    }
+
+    /** The points of --line-protocol, each keyed by its series as the job keys it. */
+    private int sendLines() throws IOException {
+        List<String> lines = lineProtocol.equals("-")
+                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                        .lines()
+                        .toList()
+                : Files.readAllLines(Path.of(lineProtocol), StandardCharsets.UTF_8);
+        List<MetricPoint> points = LineProtocol.parseAll(lines);
+        AvroCodec<MetricPoint> codec = AvroCodec.of(MetricPoint.class);
+        Supplier<Iterator<GeneratedRecord>> records = () -> points.stream()
+                .map(p -> new GeneratedRecord(
+                        SeriesKey.of(p.getName(), p.getLabels()).getBytes(StandardCharsets.UTF_8),
+                        codec.encode(p),
+                        p.getTs(),
+                        GeneratedRecord.Kind.POINT))
+                .iterator();
+        long sent = LoadProducer.produce(endpoints.kafka(), topic, records, rate, n -> {});
+        System.out.printf("Wrote %,d points of %,d lines to %s.%n", sent, lines.size(), topic);
         return 0;
     }
 }
