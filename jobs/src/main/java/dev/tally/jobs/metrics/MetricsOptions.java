@@ -47,6 +47,12 @@ public final class MetricsOptions extends JobOptions {
             description = "How long hour rollups are kept after their hour (default: ${DEFAULT-VALUE}).")
     public Duration hourRetention = Duration.ofDays(365);
 
+    @Option(
+            names = "--retention-overrides",
+            description = "YAML of metrics kept longer or shorter than the job's retentions: metric name to"
+                    + " {minute: <ISO-8601 duration>, hour: <duration>}, e.g. 'http_requests_total: {minute: P90D}'.")
+    public Path retentionOverrides;
+
     public MetricsOptions() {
         super(MetricsJob.NAME, Topics.METRICS);
     }
@@ -57,10 +63,12 @@ public final class MetricsOptions extends JobOptions {
         if (allowedLateness.isNegative()) {
             throw new IllegalArgumentException("--allowed-lateness must not be negative, was " + allowedLateness);
         }
-        if (minuteRetention.compareTo(Duration.ofMinutes(1)) < 0 || hourRetention.compareTo(Duration.ofHours(1)) < 0) {
-            throw new IllegalArgumentException(
-                    "--minute-retention must be at least 1 minute and --hour-retention 1 hour");
-        }
+        retention(); // reads and checks the overrides at submission
+    }
+
+    /** The retentions of the options and of the overrides file. */
+    public RetentionPolicy retention() {
+        return RetentionPolicy.of(minuteRetention, hourRetention, retentionOverrides);
     }
 
     /** The alert rules, read from the file at submission (so a bad file fails there); none without {@code --alert-rules}. */

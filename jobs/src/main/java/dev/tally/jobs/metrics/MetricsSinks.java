@@ -90,13 +90,13 @@ public final class MetricsSinks {
                 .name("hour-rollups");
         ResultUpserts.attach(
                 minutes,
-                MetricsTables.rollups(MetricsTables.MINUTE, options.minuteRetention),
+                MetricsTables.rollups(MetricsTables.MINUTE, options.retention()),
                 cassandra,
                 batching,
                 "minute-rollups-cassandra-sink");
         ResultUpserts.attach(
                 hours,
-                MetricsTables.rollups(MetricsTables.HOUR, options.hourRetention),
+                MetricsTables.rollups(MetricsTables.HOUR, options.retention()),
                 cassandra,
                 batching,
                 "hour-rollups-cassandra-sink");

@@ -45,11 +45,11 @@ public final class MetricsTables {
 
     /** Minute rollups, one partition per (series, UTC day). */
     public static final ResultTable<MetricRollup> MINUTE_ROLLUPS =
-            rollups("metric_rollups_1m", "day", MINUTE, Duration.ofDays(30));
+            rollups("metric_rollups_1m", "day", MINUTE, RetentionPolicy.of(Duration.ofDays(30), Duration.ofDays(365)));
 
     /** Hour rollups, one partition per (series, UTC month). */
     public static final ResultTable<MetricRollup> HOUR_ROLLUPS =
-            rollups("metric_rollups_1h", "month", HOUR, Duration.ofDays(365));
+            rollups("metric_rollups_1h", "month", HOUR, RetentionPolicy.of(Duration.ofDays(30), Duration.ofDays(365)));
 
     /**
      * Each alert's latest state, one row per alert (rule and labels), partitioned by the alert's name:
@@ -102,8 +102,8 @@ public final class MetricsTables {
 
     private MetricsTables() {}
 
-    /** The table of a resolution's rollups, with rows that live for {@code retention} after their bucket ended. */
-    public static ResultTable<MetricRollup> rollups(String resolution, Duration retention) {
+    /** The table of a resolution's rollups, each row living as long after its bucket as its metric's retention. */
+    public static ResultTable<MetricRollup> rollups(String resolution, RetentionPolicy retention) {
         return resolution.equals(MINUTE)
                 ? rollups("metric_rollups_1m", "day", MINUTE, retention)
                 : rollups("metric_rollups_1h", "month", HOUR, retention);
@@ -121,9 +121,8 @@ public final class MetricsTables {
     }
 
     private static ResultTable<MetricRollup> rollups(
-            String table, String period, String resolution, Duration retention) {
+            String table, String period, String resolution, RetentionPolicy retention) {
         boolean minutes = resolution.equals(MINUTE);
-        long retentionMillis = retention.toMillis();
         return ResultTable.of(
                         table,
                         2,
@@ -149,7 +148,7 @@ public final class MetricsTables {
                             r.getSketch()
                         },
                         row -> read(row, resolution))
-                .withTimeToLive((r, now) -> timeToLive(bucketEnd(r), now, retentionMillis))
+                .withTimeToLive((r, now) -> timeToLive(bucketEnd(r), now, retention.millis(resolution, r.getName())))
                 // A gauge's null increase and resets would be two tombstones per row; read() ignores them for
                 // gauges. A sketch is null only in a rollup of a version without them.
                 .withNullsUnset()

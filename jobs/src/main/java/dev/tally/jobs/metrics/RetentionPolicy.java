@@ -1,0 +1,117 @@
+package dev.tally.jobs.metrics;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * How long a metric's rollups live after their bucket ended: the job's {@code --minute-retention} and
+ * {@code --hour-retention}, or the metric's own from {@code --retention-overrides}, a YAML file from
+ * metric name to its retentions (ISO-8601 durations; a resolution it does not name keeps the job's):
+ *
+ * <pre>
+ * http_requests_total: {minute: P90D, hour: P1095D}
+ * debug_queue_depth: {minute: P1D}
+ * </pre>
+ *
+ * <p>Names are exact metric names. The file is read at submission, so a bad one fails there, naming the
+ * metric and what is wrong.
+ */
+public final class RetentionPolicy implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    private static final Duration LEAST_MINUTE = Duration.ofMinutes(1);
+    private static final Duration LEAST_HOUR = Duration.ofHours(1);
+
+    private final Duration minute;
+    private final Duration hour;
+    /** Metric name to its minute and hour retentions, null where it keeps the job's. */
+    private final Map<String, Duration[]> overrides;
+
+    private RetentionPolicy(Duration minute, Duration hour, Map<String, Duration[]> overrides) {
+        this.minute = check(minute, LEAST_MINUTE, "--minute-retention");
+        this.hour = check(hour, LEAST_HOUR, "--hour-retention");
+        this.overrides = overrides;
+    }
+
+    /** The job's retentions for every metric. */
+    public static RetentionPolicy of(Duration minute, Duration hour) {
+        return new RetentionPolicy(minute, hour, Map.of());
+    }
+
+    /** The job's retentions, and the metrics' own of {@code overridesFile} (none when null). */
+    public static RetentionPolicy of(Duration minute, Duration hour, Path overridesFile) {
+        if (overridesFile == null) {
+            return of(minute, hour);
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(overridesFile.toFile());
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(
+                    "The retention overrides " + overridesFile + " are not YAML: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the retention overrides " + overridesFile, e);
+        }
+        Map<String, Duration[]> overrides = new TreeMap<>();
+        if (root == null || root.isNull()) {
+            return new RetentionPolicy(minute, hour, overrides);
+        }
+        if (!root.isObject()) {
+            throw new IllegalArgumentException(
+                    "The retention overrides " + overridesFile + " must map metric names to {minute, hour}");
+        }
+        for (Map.Entry<String, JsonNode> metric : root.properties()) {
+            String where = "retention overrides " + overridesFile + ", metric " + metric.getKey();
+            JsonNode node = metric.getValue();
+            if (!node.isObject() || node.isEmpty()) {
+                throw new IllegalArgumentException(where + ": expected {minute: <duration>, hour: <duration>}");
+            }
+            Duration[] retentions = new Duration[2];
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                switch (field.getKey()) {
+                    case "minute" -> retentions[0] = duration(field.getValue(), LEAST_MINUTE, where + ", minute");
+                    case "hour" -> retentions[1] = duration(field.getValue(), LEAST_HOUR, where + ", hour");
+                    default ->
+                        throw new IllegalArgumentException(
+                                where + ": unknown key '" + field.getKey() + "' (minute, hour)");
+                }
+            }
+            overrides.put(metric.getKey(), retentions);
+        }
+        return new RetentionPolicy(minute, hour, overrides);
+    }
+
+    /** How long a rollup of {@code metric} at {@code resolution} ({@link MetricsTables#MINUTE} or {@link MetricsTables#HOUR}) lives after its bucket. */
+    public long millis(String resolution, String metric) {
+        boolean minutes = resolution.equals(MetricsTables.MINUTE);
+        Duration[] own = overrides.get(metric);
+        Duration retention = own == null ? null : own[minutes ? 0 : 1];
+        return (retention != null ? retention : minutes ? minute : hour).toMillis();
+    }
+
+    private static Duration duration(JsonNode value, Duration least, String where) {
+        try {
+            return check(Duration.parse(value.asText()), least, where);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                    where + ": '" + value.asText() + "' is not an ISO-8601 duration (e.g. P30D, PT12H)");
+        }
+    }
+
+    private static Duration check(Duration retention, Duration least, String what) {
+        if (retention.compareTo(least) < 0) {
+            throw new IllegalArgumentException(what + " must be at least " + least + ", was " + retention);
+        }
+        return retention;
+    }
+}
