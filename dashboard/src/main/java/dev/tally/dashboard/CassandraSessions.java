@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.connection.ClosedConnectionException;
+import dev.tally.connectors.cassandra.CassandraConnection;
 import dev.tally.connectors.client.ClientConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -30,16 +31,10 @@ public final class CassandraSessions implements AutoCloseable {
     private long lastAttempt;
     private RuntimeException lastFailure;
 
-    /** {@code contactPoints}: host[:port][,host[:port]...], port 9042 when not given. */
+    /** {@code contactPoints}: host:port[,host:port...], as every tool takes them. */
     public CassandraSessions(String contactPoints, String localDatacenter, String keyspace, ClientConfig clientConfig) {
         for (String contactPoint : contactPoints.split(",")) {
-            String trimmed = contactPoint.trim();
-            int colon = trimmed.lastIndexOf(':');
-            this.contactPoints.add(
-                    colon < 0
-                            ? InetSocketAddress.createUnresolved(trimmed, 9042)
-                            : InetSocketAddress.createUnresolved(
-                                    trimmed.substring(0, colon), Integer.parseInt(trimmed.substring(colon + 1))));
+            this.contactPoints.add(CassandraConnection.parseContactPoint(contactPoint));
         }
         this.localDatacenter = localDatacenter;
         this.clientConfig = clientConfig;

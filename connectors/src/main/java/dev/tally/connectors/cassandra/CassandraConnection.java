@@ -119,7 +119,7 @@ public final class CassandraConnection implements Serializable {
     }
 
     /** Parses "host:port" (IPv6 as "[addr]:port") without resolving the host. */
-    static InetSocketAddress parseContactPoint(String contactPoint) {
+    public static InetSocketAddress parseContactPoint(String contactPoint) {
         checkNotNull(contactPoint, "contact point");
         String trimmed = contactPoint.trim();
         int colon = trimmed.lastIndexOf(':');

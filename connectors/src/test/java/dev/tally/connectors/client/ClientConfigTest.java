@@ -83,16 +83,6 @@ class ClientConfigTest {
                 .hasMessageContaining("--bootstrap-servers");
     }
 
-    @Test
-    void theCallersOwnSettingsComeAfterTheFiles() throws IOException {
-        Properties props = ClientConfig.load(ownerOnly("kafka.isolation.level=read_uncommitted\n"))
-                .kafka("b:9092")
-                .clientProperties();
-        props.put("isolation.level", "read_committed");
-
-        assertThat(props).containsEntry("isolation.level", "read_committed");
-    }
-
     private Path ownerOnly(String text) throws IOException {
         Path file = Files.createTempFile(dir, "client", ".properties");
         Files.writeString(file, text);

@@ -3,6 +3,7 @@ package dev.tally.jobs.kit;
 import dev.tally.connectors.kafka.Decoded;
 import dev.tally.connectors.kafka.DecodingDeserializer;
 import java.time.Duration;
+import java.util.Properties;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -89,10 +90,16 @@ public final class JobRunner {
     public static <I extends SpecificRecordBase, O extends JobOptions> KafkaSourceBuilder<Decoded<I>> inputSource(
             TallyJob<I, O, ?> job, O options) {
         return KafkaSource.<Decoded<I>>builder()
-                .setProperties(options.kafka().clientProperties())
+                .setProperties(sourceProperties(options))
                 .setTopics(options.inputTopic)
-                .setDeserializer(new DecodingDeserializer<>(job.inputType(), job.validator(options)))
-                // Producers may write transactionally; never count an aborted record.
-                .setProperty("isolation.level", "read_committed");
+                .setDeserializer(new DecodingDeserializer<>(job.inputType(), job.validator(options)));
+    }
+
+    /** The client config's Kafka properties, then the source's own, which the file cannot override. */
+    static Properties sourceProperties(JobOptions options) {
+        Properties props = options.kafka().clientProperties();
+        // Producers may write transactionally; never count an aborted record.
+        props.put("isolation.level", "read_committed");
+        return props;
     }
 }

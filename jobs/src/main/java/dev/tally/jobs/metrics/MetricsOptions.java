@@ -40,12 +40,12 @@ public final class MetricsOptions extends JobOptions {
     @Option(
             names = "--minute-retention",
             description = "How long minute rollups are kept after their minute (default: ${DEFAULT-VALUE}).")
-    public Duration minuteRetention = Duration.ofDays(30);
+    public Duration minuteRetention = RetentionPolicy.DEFAULT_MINUTE;
 
     @Option(
             names = "--hour-retention",
             description = "How long hour rollups are kept after their hour (default: ${DEFAULT-VALUE}).")
-    public Duration hourRetention = Duration.ofDays(365);
+    public Duration hourRetention = RetentionPolicy.DEFAULT_HOUR;
 
     @Option(
             names = "--retention-overrides",

@@ -6,7 +6,6 @@ import dev.tally.jobs.metrics.alerts.AlertEvents;
 import dev.tally.schema.metrics.AlertEvent;
 import dev.tally.schema.metrics.MetricKind;
 import dev.tally.schema.metrics.MetricRollup;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -45,11 +44,11 @@ public final class MetricsTables {
 
     /** Minute rollups, one partition per (series, UTC day). */
     public static final ResultTable<MetricRollup> MINUTE_ROLLUPS =
-            rollups("metric_rollups_1m", "day", MINUTE, RetentionPolicy.of(Duration.ofDays(30), Duration.ofDays(365)));
+            rollups("metric_rollups_1m", "day", MINUTE, RetentionPolicy.DEFAULTS);
 
     /** Hour rollups, one partition per (series, UTC month). */
     public static final ResultTable<MetricRollup> HOUR_ROLLUPS =
-            rollups("metric_rollups_1h", "month", HOUR, RetentionPolicy.of(Duration.ofDays(30), Duration.ofDays(365)));
+            rollups("metric_rollups_1h", "month", HOUR, RetentionPolicy.DEFAULTS);
 
     /**
      * Each alert's latest state, one row per alert (rule and labels), partitioned by the alert's name:

@@ -32,6 +32,11 @@ public final class RetentionPolicy implements Serializable {
     private static final Duration LEAST_MINUTE = Duration.ofMinutes(1);
     private static final Duration LEAST_HOUR = Duration.ofHours(1);
 
+    public static final Duration DEFAULT_MINUTE = Duration.ofDays(30);
+    public static final Duration DEFAULT_HOUR = Duration.ofDays(365);
+    /** The job's default retentions, no metric of its own. */
+    public static final RetentionPolicy DEFAULTS = of(DEFAULT_MINUTE, DEFAULT_HOUR);
+
     private final Duration minute;
     private final Duration hour;
     /** Metric name to its minute and hour retentions, null where it keeps the job's. */

@@ -102,4 +102,23 @@ class TallyJobsTest {
                 .containsEntry("client-config", file.toString())
                 .doesNotContainValue("secret");
     }
+
+    /** The file's Kafka properties reach the job's source, but cannot take its read_committed away. */
+    @Test
+    void theJobsOwnKafkaSettingsComeAfterTheClientConfigs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("client.properties");
+        java.nio.file.Files.writeString(
+                file, "kafka.isolation.level=read_uncommitted\nkafka.security.protocol=SASL_SSL\n");
+        java.nio.file.Files.setPosixFilePermissions(
+                file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        AdClickOptions options = AdClickOptions.parse("--client-config", file.toString());
+
+        java.util.Properties source = JobRunner.sourceProperties(options);
+
+        assertThat(source)
+                .containsEntry("isolation.level", "read_committed")
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("bootstrap.servers", options.bootstrapServers);
+    }
 }

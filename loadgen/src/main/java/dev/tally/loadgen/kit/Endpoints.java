@@ -64,15 +64,6 @@ public final class Endpoints {
         return clientConfig;
     }
 
-    /** The option's file, for a job that is given the same ({@code --client-config}); null without it. */
-    public Path clientConfigFile() {
-        return clientConfigFile;
-    }
-
-    public String cassandraDatacenter() {
-        return cassandraDatacenter;
-    }
-
     public String cassandra() {
         return cassandra != null ? cassandra : localStack().cassandra().contactPoint();
     }
