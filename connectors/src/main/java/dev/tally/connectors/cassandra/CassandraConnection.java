@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /** Where and how the Cassandra sink connects: contact points, datacenter, keyspace, timeouts. */
@@ -118,29 +119,35 @@ public final class CassandraConnection implements Serializable {
         return session.build();
     }
 
-    /** Parses "host:port" (IPv6 as "[addr]:port") without resolving the host. */
+    /**
+     * Parses "host:port" (IPv6 as "[addr]:port") without resolving the host. Plain JDK only: the
+     * dashboard and the tools call it without Flink on their classpath.
+     */
     public static InetSocketAddress parseContactPoint(String contactPoint) {
-        checkNotNull(contactPoint, "contact point");
+        Objects.requireNonNull(contactPoint, "contact point");
         String trimmed = contactPoint.trim();
         int colon = trimmed.lastIndexOf(':');
-        checkArgument(
-                colon > 0 && colon < trimmed.length() - 1, "Contact point must be host:port, got '%s'", contactPoint);
+        if (colon <= 0 || colon == trimmed.length() - 1) {
+            throw new IllegalArgumentException("Contact point must be host:port, got '" + contactPoint + "'");
+        }
         String host = trimmed.substring(0, colon);
         boolean bracketed = host.length() >= 2 && host.startsWith("[") && host.endsWith("]");
         if (bracketed) {
             host = host.substring(1, host.length() - 1);
         }
-        checkArgument(
-                !host.isEmpty() && (bracketed || !host.contains(":")),
-                "Contact point must be host:port (IPv6 as [addr]:port), got '%s'",
-                contactPoint);
+        if (host.isEmpty() || (!bracketed && host.contains(":"))) {
+            throw new IllegalArgumentException(
+                    "Contact point must be host:port (IPv6 as [addr]:port), got '" + contactPoint + "'");
+        }
         int port;
         try {
             port = Integer.parseInt(trimmed.substring(colon + 1));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("Contact point port is not a number: '" + contactPoint + "'", e);
         }
-        checkArgument(port > 0 && port <= 65535, "Contact point port out of range: '%s'", contactPoint);
+        if (port <= 0 || port > 65535) {
+            throw new IllegalArgumentException("Contact point port out of range: '" + contactPoint + "'");
+        }
         return InetSocketAddress.createUnresolved(host, port);
     }
 
