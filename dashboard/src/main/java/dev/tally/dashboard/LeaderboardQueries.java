@@ -4,9 +4,11 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.tally.jobs.leaderboard.LeaderboardTables;
+import dev.tally.jobs.leaderboard.functions.PlayerPosition;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
 import dev.tally.schema.leaderboard.ScoreBucket;
 import dev.tally.schema.leaderboard.TopPlayers;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,15 +16,22 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The leaderboard queries, each a prepared statement on one partition: the tournament's top-K row,
- * a player's score row, the histogram row of a score, and the histogram partition for totals and
- * percentiles (one row per distinct score: thousands, not millions).
+ * a player's score row, the histogram partition for totals and
+ * percentiles (one row per distinct score: thousands, not millions), and slices of a score's
+ * partition of the order table for neighbours.
  */
 final class LeaderboardQueries {
 
     static final String TOP = LeaderboardTables.TOP_PLAYERS.selectCql() + " WHERE tournament = ?";
     static final String PLAYER = LeaderboardTables.PLAYER_SCORES.selectCql() + " WHERE tournament = ? AND user_id = ?";
-    static final String BUCKET = LeaderboardTables.SCORE_HISTOGRAM.selectCql() + " WHERE tournament = ? AND score = ?";
     static final String HISTOGRAM = LeaderboardTables.SCORE_HISTOGRAM.selectCql() + " WHERE tournament = ?";
+    private static final String AT_SCORE =
+            LeaderboardTables.SCORE_ORDER.selectCql() + " WHERE tournament = ? AND score = ?";
+    private static final String DESCENDING = " ORDER BY reached_at DESC, user_id DESC LIMIT ?";
+    static final String BEFORE_IN_SCORE = AT_SCORE + " AND (reached_at, user_id) < (?, ?)" + DESCENDING;
+    static final String AFTER_IN_SCORE = AT_SCORE + " AND (reached_at, user_id) > (?, ?) LIMIT ?";
+    static final String LAST_IN_SCORE = AT_SCORE + DESCENDING;
+    static final String FIRST_IN_SCORE = AT_SCORE + " LIMIT ?";
 
     private final CassandraSessions cassandra;
     private final Map<CqlSession, Map<String, PreparedStatement>> prepared = new ConcurrentHashMap<>();
@@ -41,11 +50,6 @@ final class LeaderboardQueries {
         return one(PLAYER, row -> LeaderboardTables.PLAYER_SCORES.read(row), tournament, userId);
     }
 
-    /** How many hold {@code score} and how many hold more; null when no row exists. */
-    ScoreBucket bucket(String tournament, long score) {
-        return one(BUCKET, row -> LeaderboardTables.SCORE_HISTOGRAM.read(row), tournament, score);
-    }
-
     /** Every score some player holds, highest first (rows of scores nobody holds any more left out). */
     List<ScoreBucket> histogram(String tournament) {
         return cassandra.query(session -> {
@@ -57,6 +61,35 @@ final class LeaderboardQueries {
                 }
             }
             return buckets;
+        });
+    }
+
+    /**
+     * Up to {@code limit} players of {@code score} before the place (reached_at, user_id) in display
+     * order, the nearest first; with a null place, the last ones of the score.
+     */
+    List<PlayerPosition> before(String tournament, long score, PlayerPosition place, int limit) {
+        return place == null
+                ? positions(LAST_IN_SCORE, tournament, score, limit)
+                : positions(
+                        BEFORE_IN_SCORE, tournament, score, Instant.ofEpochMilli(place.reachedAt), place.userId, limit);
+    }
+
+    /** Up to {@code limit} players of {@code score} after the place in display order, the nearest first; with a null place, its first ones. */
+    List<PlayerPosition> after(String tournament, long score, PlayerPosition place, int limit) {
+        return place == null
+                ? positions(FIRST_IN_SCORE, tournament, score, limit)
+                : positions(
+                        AFTER_IN_SCORE, tournament, score, Instant.ofEpochMilli(place.reachedAt), place.userId, limit);
+    }
+
+    private List<PlayerPosition> positions(String cql, Object... values) {
+        return cassandra.query(session -> {
+            List<PlayerPosition> positions = new ArrayList<>();
+            for (Row row : session.execute(statement(session, cql).bind(values))) {
+                positions.add(LeaderboardTables.SCORE_ORDER.read(row));
+            }
+            return positions;
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.tally.dashboard;
 
+import dev.tally.jobs.leaderboard.functions.PlayerPosition;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
 import dev.tally.schema.leaderboard.RankedPlayer;
 import dev.tally.schema.leaderboard.ScoreBucket;
@@ -12,6 +13,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,7 @@ import java.util.regex.Pattern;
 final class LeaderboardResource {
 
     static final int MAX_COUNT = 100;
+    static final int MAX_NEIGHBOURS = 50;
     private static final Pattern TOURNAMENT = Pattern.compile("[^#\\s]{1,64}#\\d{4}-\\d{2}");
     private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9_.:@-]{1,128}");
     private static final int[] PERCENTILES = {50, 75, 90, 99};
@@ -74,9 +78,13 @@ final class LeaderboardResource {
     /**
      * {@code {user_info: {user_id, score, rank, reached_at, percentile}, tournament, players}}; 404 for a
      * player without a score. Percentile: the share of players below, counting half of those level.
+     * With {@code neighbours=n} also {@code neighbours: {above, below}}: the n players just before and
+     * just after in display order (score, then who reached it first, then user_id), each with its rank,
+     * both lists in display order.
      */
     private void player(Context ctx) {
         String tournament = tournament(ctx);
+        int neighbours = Params.integer(ctx, "neighbours", 0, 0, MAX_NEIGHBOURS);
         String userId = ctx.pathParam("user_id");
         if (!USER_ID.matcher(userId).matches()) {
             throw new BadParameter(
@@ -88,10 +96,14 @@ final class LeaderboardResource {
                     .json(Map.of("error", "not_found", "message", "user " + userId + " has no score in " + tournament));
             return;
         }
-        ScoreBucket bucket = queries.bucket(tournament, player.getScore());
+        List<ScoreBucket> held = queries.histogram(tournament);
+        ScoreBucket bucket = null;
         long players = 0;
-        for (ScoreBucket b : queries.histogram(tournament)) {
+        for (ScoreBucket b : held) {
             players += b.getPlayers();
+            if (b.getScore() == player.getScore()) {
+                bucket = b;
+            }
         }
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("user_id", userId);
@@ -106,7 +118,59 @@ final class LeaderboardResource {
         body.put("tournament", tournament);
         body.put("user_info", info);
         body.put("players", players);
+        if (neighbours > 0) {
+            body.put("neighbours", neighbours(tournament, player, held, neighbours));
+        }
         ctx.json(body);
+    }
+
+    /**
+     * The players around {@code player}: first its own score's partition of the order table, then,
+     * across a score boundary, the nearest held scores' (the histogram lists them), until there are
+     * {@code n} on each side or no more scores.
+     */
+    private Map<String, Object> neighbours(
+            String tournament, LeaderboardUpdate player, List<ScoreBucket> highestFirst, int n) {
+        long score = player.getScore();
+        PlayerPosition place =
+                new PlayerPosition(tournament, score, player.getReachedAt(), player.getUserId(), true, 0);
+        Map<Long, Long> ranks = new HashMap<>();
+        List<Long> higher = new ArrayList<>();
+        List<Long> lower = new ArrayList<>();
+        for (ScoreBucket b : highestFirst) {
+            ranks.put(b.getScore(), 1 + b.getPlayersAbove());
+            if (b.getScore() > score) {
+                higher.add(0, b.getScore()); // nearest first
+            } else if (b.getScore() < score) {
+                lower.add(b.getScore());
+            }
+        }
+        List<PlayerPosition> above = new ArrayList<>(queries.before(tournament, score, place, n));
+        for (int i = 0; i < higher.size() && above.size() < n; i++) {
+            above.addAll(queries.before(tournament, higher.get(i), null, n - above.size()));
+        }
+        Collections.reverse(above);
+        List<PlayerPosition> below = new ArrayList<>(queries.after(tournament, score, place, n));
+        for (int i = 0; i < lower.size() && below.size() < n; i++) {
+            below.addAll(queries.after(tournament, lower.get(i), null, n - below.size()));
+        }
+        Map<String, Object> around = new LinkedHashMap<>();
+        around.put("above", entries(above, ranks));
+        around.put("below", entries(below, ranks));
+        return around;
+    }
+
+    private static List<Map<String, Object>> entries(List<PlayerPosition> positions, Map<Long, Long> ranks) {
+        List<Map<String, Object>> entries = new ArrayList<>(positions.size());
+        for (PlayerPosition p : positions) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("user_id", p.userId);
+            entry.put("rank", ranks.get(p.score));
+            entry.put("score", p.score);
+            entry.put("reached_at", Instant.ofEpochMilli(p.reachedAt).toString());
+            entries.add(entry);
+        }
+        return entries;
     }
 
     /** {@code {tournament, players, scores: {p50, p75, p90, p99}}}: the lowest score at least that share of players hold or stay under. */

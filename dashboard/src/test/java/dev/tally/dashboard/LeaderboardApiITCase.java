@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.connectors.cassandra.ResultTable;
 import dev.tally.jobs.leaderboard.LeaderboardTables;
+import dev.tally.jobs.leaderboard.functions.PlayerPosition;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
 import dev.tally.schema.leaderboard.RankedPlayer;
 import dev.tally.schema.leaderboard.ScoreBucket;
@@ -52,7 +53,12 @@ class LeaderboardApiITCase {
                 new LeaderboardUpdate(CHESS, "dan", 1L, t - 30),
                 new LeaderboardUpdate(CHESS, "eve", 0L, t - 40))) {
             insert(session, keyspace, LeaderboardTables.PLAYER_SCORES, u);
+            insert(session, keyspace, LeaderboardTables.SCORE_ORDER, position(u, true, 10));
         }
+        // bob's place before it reached 3, removed as the job removes it: a later write of present = null.
+        LeaderboardUpdate bobBefore = new LeaderboardUpdate(CHESS, "bob", 1L, t - 100);
+        insert(session, keyspace, LeaderboardTables.SCORE_ORDER, position(bobBefore, true, 1));
+        insert(session, keyspace, LeaderboardTables.SCORE_ORDER, position(bobBefore, false, 2));
         for (ScoreBucket b : List.of(
                 new ScoreBucket(CHESS, 5L, 1L, 0L),
                 new ScoreBucket(CHESS, 4L, 0L, 1L), // a score nobody holds any more
@@ -84,6 +90,10 @@ class LeaderboardApiITCase {
                         100,
                         Map.of()),
                 Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    private static PlayerPosition position(LeaderboardUpdate u, boolean present, long micros) {
+        return new PlayerPosition(u.getTournament(), u.getScore(), u.getReachedAt(), u.getUserId(), present, micros);
     }
 
     private static <T> void insert(CqlSession session, String keyspace, ResultTable<T> table, T record) {
@@ -120,6 +130,38 @@ class LeaderboardApiITCase {
         assertThat(get("/v1/scores/eve", 200).path("user_info").path("rank").asLong())
                 .isEqualTo(5);
         assertThat(get("/v1/scores/zed", 404).path("message").asText()).contains("zed", CHESS);
+    }
+
+    @Test
+    void neighboursInDisplayOrderAcrossTiesAndScores() throws Exception {
+        JsonNode bob = get("/v1/scores/bob?tournament=chess%232026-12&neighbours=2", 200);
+        // cid reached 3 before bob: in the same score, cid is above.
+        assertThat(players(bob.path("neighbours").path("above"))).containsExactly("1 ann 5", "2 cid 3");
+        assertThat(players(bob.path("neighbours").path("below"))).containsExactly("4 dan 1", "5 eve 0");
+        JsonNode cid = get("/v1/scores/cid?neighbours=1", 200);
+        assertThat(players(cid.path("neighbours").path("above"))).containsExactly("1 ann 5");
+        assertThat(players(cid.path("neighbours").path("below"))).containsExactly("2 bob 3");
+        // The top and the bottom have nobody on one side; the score 4 nobody holds is skipped.
+        JsonNode ann = get("/v1/scores/ann?neighbours=4", 200);
+        assertThat(ann.path("neighbours").path("above")).isEmpty();
+        assertThat(players(ann.path("neighbours").path("below")))
+                .containsExactly("2 cid 3", "2 bob 3", "4 dan 1", "5 eve 0");
+        JsonNode eve = get("/v1/scores/eve?neighbours=50", 200);
+        assertThat(players(eve.path("neighbours").path("above")))
+                .containsExactly("1 ann 5", "2 cid 3", "2 bob 3", "4 dan 1");
+        // bob's removed place at score 1 is not a neighbour of dan.
+        JsonNode dan = get("/v1/scores/dan?neighbours=1", 200);
+        assertThat(players(dan.path("neighbours").path("above"))).containsExactly("2 bob 3");
+        assertThat(players(dan.path("neighbours").path("below"))).containsExactly("5 eve 0");
+        assertThat(dan.path("neighbours")
+                        .path("above")
+                        .get(0)
+                        .path("reached_at")
+                        .asText())
+                .isEqualTo(NOW.minusMillis(10).toString());
+        assertThat(get("/v1/scores/dan", 200).has("neighbours")).isFalse();
+        assertThat(get("/v1/scores/dan?neighbours=51", 400).path("parameter").asText())
+                .isEqualTo("neighbours");
     }
 
     @Test

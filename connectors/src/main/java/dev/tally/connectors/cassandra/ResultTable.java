@@ -68,6 +68,7 @@ public final class ResultTable<T> implements Serializable {
     private Corrections<T> corrections;
     private String latestOf;
     private boolean nullsUnset;
+    private boolean writtenByUpdate;
 
     private ResultTable(
             String name,
@@ -111,6 +112,23 @@ public final class ResultTable<T> implements Serializable {
         copy.corrections = corrections;
         copy.latestOf = latestOf;
         copy.nullsUnset = nullsUnset;
+        copy.writtenByUpdate = writtenByUpdate;
+        return copy;
+    }
+
+    /**
+     * The same table written by UPDATE rather than INSERT. An UPDATE writes no row marker, so a row
+     * lives only while one of its value columns is set: a record whose values are all null removes
+     * its row (a cell tombstone each), and moving a row from one key to another is two idempotent
+     * upserts, the old key's nulls and the new key's values. With a write timestamp, the later of two
+     * writes to a key wins whichever arrives first.
+     */
+    public ResultTable<T> writtenByUpdate() {
+        if (valueColumns.isEmpty()) {
+            throw new IllegalStateException(name + ": an UPDATE needs a value column to set");
+        }
+        ResultTable<T> copy = copy();
+        copy.writtenByUpdate = true;
         return copy;
     }
 
@@ -234,7 +252,7 @@ public final class ResultTable<T> implements Serializable {
         return all;
     }
 
-    /** Whether rows carry a write timestamp of their own (bound last in {@link #insertCql}). */
+    /** Whether rows carry a write timestamp of their own (a marker of {@link #insertCql}). */
     public boolean hasWriteTimestamp() {
         return writeTimestamp != null;
     }
@@ -280,22 +298,37 @@ public final class ResultTable<T> implements Serializable {
         return Arrays.copyOf(row(record), keyColumns.size());
     }
 
-    /** {@link #row} with the write timestamp and the time to live (as of now) appended, as {@link #insertCql} binds them. */
+    /**
+     * Every marker's value of {@link #insertCql}: the row's values with the write timestamp and the
+     * time to live (as of now), which an INSERT binds after the values and an UPDATE before them.
+     */
     public Object[] insertValues(T record) {
-        Object[] row = row(record);
-        int extra = (writeTimestamp == null ? 0 : 1) + (timeToLive == null ? 0 : 1);
-        if (extra == 0) {
-            return row;
-        }
-        Object[] values = Arrays.copyOf(row, row.length + extra);
-        int next = row.length;
+        List<Object> using = new ArrayList<>(2);
         if (writeTimestamp != null) {
-            values[next++] = writeTimestamp.micros(record);
+            using.add(writeTimestamp.micros(record));
         }
         if (timeToLive != null) {
-            values[next] = Math.max(1, timeToLive.seconds(record, System.currentTimeMillis()));
+            using.add(Math.max(1, timeToLive.seconds(record, System.currentTimeMillis())));
         }
-        return values;
+        List<Object> values = new ArrayList<>(Arrays.asList(statementOrder(row(record))));
+        if (writtenByUpdate) {
+            values.addAll(0, using);
+        } else {
+            values.addAll(using);
+        }
+        return values.toArray();
+    }
+
+    /** A row's values in the order of the statement's markers: an UPDATE sets the values, then names the key. */
+    private Object[] statementOrder(Object[] row) {
+        if (!writtenByUpdate) {
+            return row;
+        }
+        Object[] ordered = new Object[row.length];
+        int keys = keyColumns.size();
+        System.arraycopy(row, keys, ordered, 0, row.length - keys);
+        System.arraycopy(row, 0, ordered, row.length - keys, keys);
+        return ordered;
     }
 
     /** The write timestamp of {@code record}, in microseconds; only for a table {@link #hasWriteTimestamp}. */
@@ -313,7 +346,8 @@ public final class ResultTable<T> implements Serializable {
 
     /** The sink's upsert: this table's statement and row mapping. */
     public CassandraUpsert<T> upsert() {
-        CassandraUpsert<T> upsert = CassandraUpsert.ofValues(insertCql(), writer::row);
+        CassandraUpsert<T> upsert = CassandraUpsert.ofValues(
+                insertCql(), writtenByUpdate ? record -> statementOrder(row(record)) : writer::row);
         if (writeTimestamp != null) {
             upsert = upsert.withWriteTimestamp(writeTimestamp);
         }
@@ -324,6 +358,14 @@ public final class ResultTable<T> implements Serializable {
     }
 
     private String insert(String table) {
+        if (writtenByUpdate) {
+            return "UPDATE " + table + using() + " SET "
+                    + String.join(
+                            ", ", valueColumns.stream().map(c -> c + " = ?").toList())
+                    + " WHERE "
+                    + String.join(
+                            " AND ", keyColumns.stream().map(c -> c + " = ?").toList());
+        }
         List<String> columns = columns();
         return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
                 + String.join(", ", columns.stream().map(c -> "?").toList()) + ")"

@@ -5,8 +5,10 @@ import dev.tally.jobs.kit.NeverIdle;
 import dev.tally.jobs.kit.RouteInvalidRecords;
 import dev.tally.jobs.leaderboard.functions.ApplyResults;
 import dev.tally.jobs.leaderboard.functions.PlayerKey;
+import dev.tally.jobs.leaderboard.functions.PlayerPosition;
 import dev.tally.jobs.leaderboard.functions.ScoreChange;
 import dev.tally.jobs.leaderboard.functions.ToLeaderboardUpdate;
+import dev.tally.jobs.leaderboard.functions.ToPlayerPositions;
 import dev.tally.jobs.leaderboard.functions.TournamentStandings;
 import dev.tally.schema.common.DeadLetter;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
@@ -39,7 +41,8 @@ public final class LeaderboardPipeline {
             DataStream<MatchResult> late,
             DataStream<LeaderboardUpdate> updates,
             DataStream<ScoreBucket> histogram,
-            DataStream<TopPlayers> top) {}
+            DataStream<TopPlayers> top,
+            DataStream<PlayerPosition> positions) {}
 
     public static Outputs build(DataStream<Decoded<MatchResult>> input, Settings settings) {
         SingleOutputStreamOperator<MatchResult> accepted = input.process(
@@ -58,6 +61,10 @@ public final class LeaderboardPipeline {
                         new ToLeaderboardUpdate(), new AvroTypeInfo<>(LeaderboardUpdate.class))
                 .name("to-leaderboard-update");
 
+        SingleOutputStreamOperator<PlayerPosition> positions = changes.flatMap(
+                        new ToPlayerPositions(), TypeInformation.of(PlayerPosition.class))
+                .name("to-player-positions");
+
         SingleOutputStreamOperator<TopPlayers> top = changes.keyBy(change -> change.tournament, Types.STRING)
                 .process(
                         new TournamentStandings(settings.topK(), settings.topMargin(), settings.correctionHorizon()),
@@ -71,6 +78,7 @@ public final class LeaderboardPipeline {
                 changes.getSideOutput(ApplyResults.LATE),
                 updates,
                 top.getSideOutput(TournamentStandings.HISTOGRAM),
-                top);
+                top,
+                positions);
     }
 }

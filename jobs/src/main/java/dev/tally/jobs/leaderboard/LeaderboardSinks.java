@@ -13,7 +13,7 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
  * Where the leaderboard's results go: Kafka (exactly-once), Cassandra (upserts), the raw archive. A DAG
- * without a late stream or a histogram (the Flink SQL yardstick's) has no sink for them.
+ * without a late stream, a histogram or positions (the Flink SQL yardstick's) has no sink for them.
  */
 public final class LeaderboardSinks {
 
@@ -77,6 +77,12 @@ public final class LeaderboardSinks {
                     .name("discard: histogram");
         }
         outputs.top().sinkTo(new DiscardingSink<>()).uid("top-kafka-sink").name("discard: top");
+        if (outputs.positions() != null) {
+            outputs.positions()
+                    .sinkTo(new DiscardingSink<>())
+                    .uid("score-order-cassandra-sink")
+                    .name("discard: positions");
+        }
     }
 
     /**
@@ -102,5 +108,13 @@ public final class LeaderboardSinks {
         }
         ResultUpserts.attachReleasedOnCheckpoint(
                 outputs.top(), LeaderboardTables.TOP_PLAYERS, cassandra, batching, "top-players-cassandra-sink");
+        if (outputs.positions() != null) {
+            ResultUpserts.attachReleasedOnCheckpoint(
+                    outputs.positions(),
+                    LeaderboardTables.SCORE_ORDER,
+                    cassandra,
+                    batching,
+                    "score-order-cassandra-sink");
+        }
     }
 }

@@ -95,9 +95,9 @@ public final class LeaderboardSqlQuery {
                 .uid("top-list-from-changelog")
                 .name("top-list-from-changelog");
 
-        // No horizon, so nothing is late; no histogram.
+        // No horizon, so nothing is late; no histogram, so no positions for neighbours either.
         return new LeaderboardPipeline.Outputs(
-                accepted, accepted.getSideOutput(RouteInvalidRecords.DEAD_LETTERS), null, updates, null, lists);
+                accepted, accepted.getSideOutput(RouteInvalidRecords.DEAD_LETTERS), null, updates, null, lists, null);
     }
 
     private static TypeInformation<Row> rowType() {

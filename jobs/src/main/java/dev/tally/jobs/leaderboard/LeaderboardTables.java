@@ -2,6 +2,7 @@ package dev.tally.jobs.leaderboard;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.tally.connectors.cassandra.ResultTable;
+import dev.tally.jobs.leaderboard.functions.PlayerPosition;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
 import dev.tally.schema.leaderboard.RankedPlayer;
 import dev.tally.schema.leaderboard.ScoreBucket;
@@ -55,7 +56,35 @@ public final class LeaderboardTables {
                     LeaderboardTables::readTop)
             .withWriteTimestamp(t -> t.getAsOf() * 1000);
 
-    public static final List<ResultTable<?>> ALL = List.of(PLAYER_SCORES, SCORE_HISTOGRAM, TOP_PLAYERS);
+    /**
+     * Players in display order within each score, for neighbours. Written by UPDATE at the player's
+     * emission timestamp: a player's move sets its old place's {@code present} to null (removing the
+     * row) and its new one's to true, and its last move wins in any arrival order. Read, a row is a
+     * player's current place.
+     */
+    public static final ResultTable<PlayerPosition> SCORE_ORDER = ResultTable.<PlayerPosition>of(
+                    "leaderboard_score_order",
+                    2,
+                    List.of("tournament", "score", "reached_at", "user_id"),
+                    List.of("present"),
+                    p -> new Object[] {
+                        p.tournament,
+                        p.score,
+                        Instant.ofEpochMilli(p.reachedAt),
+                        p.userId,
+                        p.present ? Boolean.TRUE : null
+                    },
+                    row -> new PlayerPosition(
+                            row.getString("tournament"),
+                            row.getLong("score"),
+                            row.getInstant("reached_at").toEpochMilli(),
+                            row.getString("user_id"),
+                            row.getBoolean("present"),
+                            0))
+            .writtenByUpdate()
+            .withWriteTimestamp(p -> p.writeMicros);
+
+    public static final List<ResultTable<?>> ALL = List.of(PLAYER_SCORES, SCORE_HISTOGRAM, TOP_PLAYERS, SCORE_ORDER);
 
     private LeaderboardTables() {}
 

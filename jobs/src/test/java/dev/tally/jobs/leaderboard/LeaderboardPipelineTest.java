@@ -6,6 +6,7 @@ import dev.tally.connectors.kafka.Decoded;
 import dev.tally.jobs.kit.RecordFate;
 import dev.tally.jobs.kit.RecordFates;
 import dev.tally.jobs.kit.WatermarkAfterEveryRecord;
+import dev.tally.jobs.leaderboard.functions.PlayerPosition;
 import dev.tally.schema.common.DeadLetter;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
 import dev.tally.schema.leaderboard.MatchResult;
@@ -81,6 +82,7 @@ class LeaderboardPipelineTest {
         CloseableIterator<TopPlayers> top = outputs.top().collectAsync();
         CloseableIterator<MatchResult> late = outputs.late().collectAsync();
         CloseableIterator<DeadLetter> deadLetters = outputs.deadLetters().collectAsync();
+        CloseableIterator<PlayerPosition> positions = outputs.positions().collectAsync();
         JobID job = env.execute("leaderboard-pipeline-test").getJobID();
 
         Map<String, String> scores = new HashMap<>();
@@ -96,6 +98,25 @@ class LeaderboardPipelineTest {
                         "chess#2026-12/dan", "1@" + (DEC + 2_000),
                         "chess#2026-12/ann", "0@" + (DEC + 2_000),
                         "chess#2026-12/eve", "2@" + (DEC + 10 * 60_000 + 1)));
+
+        // The order table as Cassandra keeps it: per row, the write with the latest timestamp (on a tie,
+        // the removal); rows left present are each player's current place, once.
+        Map<String, PlayerPosition> order = new HashMap<>();
+        for (PlayerPosition p : drain(positions)) {
+            order.merge(
+                    p.tournament + "/" + p.score + "/" + p.reachedAt + "/" + p.userId,
+                    p,
+                    (a, b) -> a.writeMicros != b.writeMicros
+                            ? (a.writeMicros > b.writeMicros ? a : b)
+                            : (a.present ? b : a));
+        }
+        Map<String, String> places = new HashMap<>();
+        order.values().stream()
+                .filter(p -> p.present)
+                .forEach(p -> assertThat(places.put(p.tournament + "/" + p.userId, p.score + "@" + p.reachedAt))
+                        .as("%s has one place", p.userId)
+                        .isNull());
+        assertThat(places).isEqualTo(scores);
 
         Map<String, String> rows = new HashMap<>();
         drain(histogram)

@@ -8,6 +8,7 @@ import dev.tally.connectors.avro.AvroDecodeException;
 import dev.tally.connectors.client.KafkaClients;
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.jobs.leaderboard.LeaderboardTables;
+import dev.tally.jobs.leaderboard.functions.PlayerPosition;
 import dev.tally.loadgen.Comparison;
 import dev.tally.loadgen.TopicReader;
 import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings;
@@ -51,6 +52,9 @@ public final class LeaderboardVerifier {
             String topTopic,
             CqlSession session,
             String keyspace) {}
+
+    /** A player's row in the order table: where it stands among the players of its score. */
+    public record Place(String tournament, long score, long reachedAt, String userId) {}
 
     /** A published top list: complete or not, and its players. */
     public record TopList(boolean complete, List<Ranked> players) {}
@@ -136,6 +140,12 @@ public final class LeaderboardVerifier {
         comparisons.add(Comparison.of(
                 "cassandra leaderboard_score_histogram", expected.histogram(), cassandraHistogram(target)));
         comparisons.add(Comparison.of("cassandra leaderboard_top_players", expectedTop, cassandraTop(target)));
+        Map<Place, Boolean> expectedPlaces = new HashMap<>();
+        expected.players()
+                .forEach((player, score) -> expectedPlaces.put(
+                        new Place(player.tournament(), score.score(), score.reachedAt(), player.userId()), true));
+        // A place a player left but the table kept would be an extra row here.
+        comparisons.add(Comparison.of("cassandra leaderboard_score_order", expectedPlaces, cassandraPlaces(target)));
         comparisons.add(
                 Comparison.of("kafka " + target.updatesTopic(), expected.players(), kafkaScores(target, checks)));
         comparisons.add(Comparison.of("kafka " + target.topTopic(), expectedTop, kafkaTop(target, checks)));
@@ -176,6 +186,15 @@ public final class LeaderboardVerifier {
                         new ScoreKey(b.getTournament(), b.getScore()),
                         new ScoreCount(b.getPlayers(), b.getPlayersAbove()));
             }
+        }
+        return actual;
+    }
+
+    private static Map<Place, Boolean> cassandraPlaces(Target target) {
+        Map<Place, Boolean> actual = new HashMap<>();
+        for (Row row : rows(target, LeaderboardTables.SCORE_ORDER.selectCql(target.keyspace()))) {
+            PlayerPosition p = LeaderboardTables.SCORE_ORDER.read(row);
+            actual.put(new Place(p.tournament, p.score, p.reachedAt, p.userId), p.present);
         }
         return actual;
     }

@@ -158,16 +158,22 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
             if (player.changedSinceEmitted()) {
                 String key = ctx.getCurrentKey();
                 int split = key.indexOf('#', key.indexOf('#') + 1);
+                // The flush's event time, and after the last emission in any case: a restore starts
+                // the watermark over, and a flush before it catches up must still win over the last.
+                long writeMicros = Math.max(Math.max(timestamp, 0) * 1000, player.emittedMicros + 1);
                 out.collect(new ScoreChange(
                         key.substring(0, split),
                         key.substring(split + 1),
                         player.emittedScore,
+                        player.emittedReachedAt,
                         player.score,
                         player.reachedAt(),
                         player.latestTs,
-                        Tournaments.endOf(player.earliestTs)));
+                        Tournaments.endOf(player.earliestTs),
+                        writeMicros));
                 player.emittedScore = player.score;
                 player.emittedReachedAt = player.reachedAt();
+                player.emittedMicros = writeMicros;
             }
         }
         if (timestamp >= Tournaments.endOf(player.earliestTs) + horizonMillis) {

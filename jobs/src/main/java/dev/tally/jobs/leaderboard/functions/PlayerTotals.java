@@ -26,6 +26,8 @@ public final class PlayerTotals {
 
     public long emittedScore = ScoreChange.NEW_PLAYER;
     public long emittedReachedAt = Long.MIN_VALUE;
+    /** The write timestamp of the last emission (ScoreChange.writeMicros); 0 before the first. */
+    public long emittedMicros;
     /** A flush timer is registered for a change not yet emitted. */
     public boolean pending;
 

@@ -12,12 +12,20 @@ public final class ScoreChange {
     public String tournament;
     public String userId;
     public long previousScore;
+    /** reached_at as last emitted; meaningless for a new player. */
+    public long previousReachedAt;
+
     public long score;
     public long reachedAt;
     /** The latest event time of the player's applied results: the tournament's lists are as of the latest. */
     public long latestTs;
     /** When the tournament's month ends (event time). */
     public long tournamentEnd;
+    /**
+     * The write timestamp of this emission's rows that a later one must overwrite (the order table's):
+     * strictly increasing over the player's emissions, across restores too.
+     */
+    public long writeMicros;
 
     public ScoreChange() {}
 
@@ -25,17 +33,21 @@ public final class ScoreChange {
             String tournament,
             String userId,
             long previousScore,
+            long previousReachedAt,
             long score,
             long reachedAt,
             long latestTs,
-            long tournamentEnd) {
+            long tournamentEnd,
+            long writeMicros) {
         this.tournament = tournament;
         this.userId = userId;
         this.previousScore = previousScore;
+        this.previousReachedAt = previousReachedAt;
         this.score = score;
         this.reachedAt = reachedAt;
         this.latestTs = latestTs;
         this.tournamentEnd = tournamentEnd;
+        this.writeMicros = writeMicros;
     }
 
     public boolean isNewPlayer() {

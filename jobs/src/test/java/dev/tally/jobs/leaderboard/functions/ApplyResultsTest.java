@@ -243,4 +243,32 @@ class ApplyResultsTest {
         harness.processWatermark(new Watermark(T0 + 2 * HOUR + 1));
         assertThat(emitted()).isEmpty();
     }
+
+    @Test
+    void eachEmissionNamesThePlaceItLeftAndIsWrittenAfterThePlayersLastOneAcrossARestore() throws Exception {
+        send("m1", "ann", 1, T0, 0);
+        harness.processWatermark(new Watermark(T0 + 5_000));
+        ScoreChange first = harness.extractOutputValues().get(0);
+        harness.getOutput().clear();
+        send("m2", "ann", 2, T0 + 6_000, 0);
+        harness.processWatermark(new Watermark(T0 + 7_000));
+        ScoreChange second = harness.extractOutputValues().get(0);
+        assertThat(second.previousScore).isEqualTo(1);
+        assertThat(second.previousReachedAt).isEqualTo(T0);
+        assertThat(second.writeMicros).isGreaterThan(first.writeMicros);
+        OperatorSubtaskState snapshot = harness.snapshot(1, T0 + 7_000);
+        harness.close();
+
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+        // Restored, the operator has no watermark yet: the flush timer is due at the first one there is.
+        send("m1", "ann", 0, T0, 1);
+        harness.processWatermark(new Watermark(T0 + 1));
+        ScoreChange third = harness.extractOutputValues().get(0);
+        assertThat(third.previousScore).isEqualTo(3);
+        assertThat(third.previousReachedAt).isEqualTo(T0 + 6_000);
+        assertThat(third.score).isEqualTo(2);
+        assertThat(third.writeMicros).isGreaterThan(second.writeMicros);
+    }
 }

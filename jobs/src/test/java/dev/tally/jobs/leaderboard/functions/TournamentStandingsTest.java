@@ -42,7 +42,7 @@ class TournamentStandingsTest {
 
     private void change(String user, long previous, long score, long reachedAt) throws Exception {
         harness.processElement(
-                new StreamRecord<>(new ScoreChange(CHESS, user, previous, score, reachedAt, reachedAt, END)));
+                new StreamRecord<>(new ScoreChange(CHESS, user, previous, 0, score, reachedAt, reachedAt, END, 0)));
     }
 
     private void flush() throws Exception {
