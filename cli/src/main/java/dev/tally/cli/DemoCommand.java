@@ -12,6 +12,7 @@ import dev.tally.stack.FlinkCluster;
 import dev.tally.stack.LocalStack;
 import dev.tally.stack.ServiceProcess;
 import dev.tally.stack.TallyHome;
+import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -129,9 +130,9 @@ final class DemoCommand implements Callable<Integer> {
             return 1;
         }
 
-        step("5/5 Verifying Cassandra and Kafka against the expected results");
-        int verified = demo.verify(run);
+        step("5/5 Verifying Cassandra, Kafka and the dashboard's API against the expected results");
         String dashboard = DashboardCommand.startDetached(stack, 8090, run.keyspace(), demo.dashboardArguments(run));
+        int verified = demo.verify(run, URI.create(dashboard));
         System.out.println();
         System.out.println("Where to look:");
         System.out.println("  Dashboard:        " + dashboard);

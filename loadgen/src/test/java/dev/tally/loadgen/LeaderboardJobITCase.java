@@ -124,7 +124,13 @@ class LeaderboardJobITCase {
         LeaderboardVerifier.Report report = LeaderboardVerifier.verify(
                 expected,
                 new LeaderboardVerifier.Target(
-                        KafkaClients.of(kafka.bootstrapServers()), input, updates, top, cassandra.session(), keyspace));
+                        KafkaClients.of(kafka.bootstrapServers()),
+                        input,
+                        updates,
+                        top,
+                        cassandra.session(),
+                        keyspace,
+                        null));
         report.print(System.out);
         assertThat(report.comparisons())
                 .allSatisfy(c -> assertThat(c.exact()).as(c.toString()).isTrue());

@@ -3,6 +3,7 @@ package dev.tally.loadgen.adclick;
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.loadgen.kit.JobDemo;
 import dev.tally.stack.CassandraService;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,7 +61,7 @@ public final class AdClickDemo implements JobDemo {
     }
 
     @Override
-    public int verify(Run run) throws Exception {
+    public int verify(Run run, URI dashboard) throws Exception {
         return AdClickVerifyCommand.run(
                 run.endpoints(), truth(run), input(run), counts(run), top(run), run.keyspace(), WINDOWS, TOP_N);
     }

@@ -1,5 +1,6 @@
 package dev.tally.loadgen.kit;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +37,11 @@ public interface JobDemo {
      */
     List<String> jobArguments(Run run);
 
-    /** Prints the job's results against the expected ones; 0 on an exact match. */
-    int verify(Run run) throws Exception;
+    /**
+     * Prints the job's results against the expected ones; 0 on an exact match. {@code dashboard} serves
+     * the run's keyspace, for what only its API shows (the leaderboard's neighbours).
+     */
+    int verify(Run run, URI dashboard) throws Exception;
 
     /** The dashboard's options for this run's results, beside port and keyspace. */
     List<String> dashboardArguments(Run run);

@@ -2,6 +2,7 @@ package dev.tally.loadgen.leaderboard;
 
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.loadgen.kit.JobDemo;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +44,9 @@ public final class LeaderboardDemo implements JobDemo {
     }
 
     @Override
-    public int verify(Run run) throws Exception {
+    public int verify(Run run, URI dashboard) throws Exception {
         return LeaderboardVerifyCommand.run(
-                run.endpoints(), truth(run), input(run), updates(run), top(run), run.keyspace(), TOP_K);
+                run.endpoints(), truth(run), input(run), updates(run), top(run), run.keyspace(), TOP_K, dashboard);
     }
 
     @Override
@@ -56,7 +57,8 @@ public final class LeaderboardDemo implements JobDemo {
     @Override
     public List<String> whereToLook(Run run) {
         return List.of(
-                "Cassandra tables: leaderboard_player_scores, leaderboard_score_histogram, leaderboard_top_players",
+                "Cassandra tables: leaderboard_player_scores, leaderboard_score_histogram, leaderboard_top_players,"
+                        + " leaderboard_score_order",
                 "Kafka topics:     " + updates(run) + ", " + top(run) + ", " + Topics.deadLetter(input(run)) + ", "
                         + Topics.late(input(run)),
                 "Ground truth:     " + truth(run));

@@ -23,7 +23,9 @@ import dev.tally.schema.leaderboard.MatchResult;
 import dev.tally.schema.leaderboard.RankedPlayer;
 import dev.tally.schema.leaderboard.ScoreBucket;
 import dev.tally.schema.leaderboard.TopPlayers;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,14 +46,20 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public final class LeaderboardVerifier {
 
-    /** Where the job's results are. */
+    /** Where the job's results are; {@code api}, if not null, the dashboard serving them. */
     public record Target(
             KafkaClients kafka,
             String inputTopic,
             String updatesTopic,
             String topTopic,
             CqlSession session,
-            String keyspace) {}
+            String keyspace,
+            URI api) {}
+
+    /** Players whose rank and neighbours are read through the API, and how many neighbours on each side. */
+    static final int API_SAMPLE = 1_000;
+
+    static final int API_NEIGHBOURS = 4;
 
     /** A player's row in the order table: where it stands among the players of its score. */
     public record Place(String tournament, long score, long reachedAt, String userId) {}
@@ -108,7 +116,8 @@ public final class LeaderboardVerifier {
 
     private LeaderboardVerifier() {}
 
-    public static Report verify(ExpectedLeaderboard truth, Target target) throws AvroDecodeException {
+    public static Report verify(ExpectedLeaderboard truth, Target target)
+            throws AvroDecodeException, IOException, InterruptedException {
         // What the job routed to the late topic: only records sent beyond the horizon may be there, and
         // the others of those it applied (its watermark had not passed them yet), as the truth then must.
         List<Check> checks = new ArrayList<>();
@@ -149,6 +158,9 @@ public final class LeaderboardVerifier {
         comparisons.add(
                 Comparison.of("kafka " + target.updatesTopic(), expected.players(), kafkaScores(target, checks)));
         comparisons.add(Comparison.of("kafka " + target.topTopic(), expectedTop, kafkaTop(target, checks)));
+        if (target.api() != null) {
+            checks.add(new LeaderboardApiCheck(target.api()).check(expected, API_SAMPLE, API_NEIGHBOURS, 7));
+        }
 
         List<ConsumerRecord<byte[], byte[]>> deadLetters =
                 TopicReader.readCommitted(target.kafka(), Topics.deadLetter(target.inputTopic()));
@@ -288,7 +300,7 @@ public final class LeaderboardVerifier {
     }
 
     /** Counts the records checked and keeps a few that failed. */
-    private static final class CheckBuilder {
+    static final class CheckBuilder {
         private final String what;
         private long checked;
         private long failed;

@@ -3,6 +3,7 @@ package dev.tally.loadgen.leaderboard;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.loadgen.kit.Endpoints;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,10 +16,11 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Compare Cassandra (leaderboard_player_scores, leaderboard_score_histogram, leaderboard_top_players), the",
-            "last committed update of every player and top list of every tournament, the dead letters and the records",
-            "of the late topic with the ground truth written by 'tally loadgen leaderboard --truth'. Prints matched /",
-            "missing / extra / wrong per output; exit 0 only on an exact match."
+            "Compare Cassandra (leaderboard_player_scores, leaderboard_score_histogram, leaderboard_top_players,",
+            "leaderboard_score_order), the last committed update of every player and top list of every tournament, the",
+            "dead letters and the records of the late topic with the ground truth written by 'tally loadgen leaderboard",
+            "--truth', and with --api what sampled players see through the dashboard's API. Prints matched / missing /",
+            "extra / wrong per output; exit 0 only on an exact match."
         })
 public final class LeaderboardVerifyCommand implements Callable<Integer> {
     @Option(names = "--truth", required = true, description = "Ground truth file.")
@@ -41,15 +43,25 @@ public final class LeaderboardVerifyCommand implements Callable<Integer> {
     @Option(names = "--top-k", description = "The job's --top-k (default: the one the truth was written with).")
     Integer topK;
 
+    @Option(
+            names = "--api",
+            paramLabel = "URL",
+            description = "The dashboard serving the keyspace (e.g. http://127.0.0.1:8090/): also read the rank, score,"
+                    + " percentile and 4 neighbours on each side of 1,000 sampled players through its API.")
+    URI api;
+
     @Mixin
     Endpoints endpoints = new Endpoints();
 
     @Override
     public Integer call() throws Exception {
-        return run(endpoints, truthFile, inputTopic, updatesTopic, topTopic, keyspace, topK);
+        return run(endpoints, truthFile, inputTopic, updatesTopic, topTopic, keyspace, topK, api);
     }
 
-    /** Prints the comparison; 0 on an exact match, 1 otherwise. {@code topK} null: the truth's. */
+    /**
+     * Prints the comparison; 0 on an exact match, 1 otherwise. {@code topK} null: the truth's; {@code
+     * api} null: no check through the API.
+     */
     public static int run(
             Endpoints endpoints,
             Path truthFile,
@@ -57,7 +69,8 @@ public final class LeaderboardVerifyCommand implements Callable<Integer> {
             String updates,
             String top,
             String keyspace,
-            Integer topK)
+            Integer topK,
+            URI api)
             throws Exception {
         ExpectedLeaderboard truth = ExpectedLeaderboard.read(truthFile);
         if (topK != null) {
@@ -65,7 +78,8 @@ public final class LeaderboardVerifyCommand implements Callable<Integer> {
         }
         try (CqlSession session = endpoints.cassandraSession("tally-verify")) {
             LeaderboardVerifier.Report report = LeaderboardVerifier.verify(
-                    truth, new LeaderboardVerifier.Target(endpoints.kafka(), input, updates, top, session, keyspace));
+                    truth,
+                    new LeaderboardVerifier.Target(endpoints.kafka(), input, updates, top, session, keyspace, api));
             report.print(System.out);
             return report.exact() ? 0 : 1;
         }

@@ -2,6 +2,7 @@ package dev.tally.loadgen.metrics;
 
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.loadgen.kit.JobDemo;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,7 @@ public final class MetricsDemo implements JobDemo {
     }
 
     @Override
-    public int verify(Run run) {
+    public int verify(Run run, URI dashboard) {
         return MetricsVerifyCommand.run(
                 run.endpoints(), truth(run), input(run), rollups(run), alerts(run), run.keyspace());
     }

@@ -1,0 +1,160 @@
+package dev.tally.loadgen.leaderboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings;
+import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.PlayerKey;
+import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.Ranked;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * What a player sees: the rank, score, reached_at, percentile and neighbours of sampled players read
+ * through the dashboard's API ({@code GET /v1/scores/{user_id}?tournament&neighbours}), against the
+ * reference's standings put in display order here. The sample always holds each tournament's first
+ * and last player (a side with nobody on it) besides the random ones.
+ */
+final class LeaderboardApiCheck {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI api;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    LeaderboardApiCheck(URI api) {
+        this.api = api;
+    }
+
+    LeaderboardVerifier.Check check(LeaderboardStandings expected, int sample, int neighbours, long seed)
+            throws IOException, InterruptedException {
+        Map<String, List<Ranked>> ordered = displayOrder(expected);
+        Map<PlayerKey, Integer> positions = new HashMap<>();
+        Map<String, Map<Long, Long>> holding = new HashMap<>();
+        List<PlayerKey> everyone = new ArrayList<>();
+        Set<PlayerKey> sampled = new LinkedHashSet<>();
+        ordered.keySet().stream().sorted().forEach(tournament -> {
+            List<Ranked> players = ordered.get(tournament);
+            for (int i = 0; i < players.size(); i++) {
+                PlayerKey key = new PlayerKey(tournament, players.get(i).userId());
+                positions.put(key, i);
+                everyone.add(key);
+                holding.computeIfAbsent(tournament, t -> new HashMap<>())
+                        .merge(players.get(i).score(), 1L, Long::sum);
+            }
+            sampled.add(new PlayerKey(tournament, players.get(0).userId()));
+            sampled.add(
+                    new PlayerKey(tournament, players.get(players.size() - 1).userId()));
+        });
+        Random random = new Random(seed);
+        Collections.shuffle(everyone, random);
+        for (int i = 0; i < everyone.size() && sampled.size() < sample; i++) {
+            sampled.add(everyone.get(i));
+        }
+        LeaderboardVerifier.CheckBuilder check = new LeaderboardVerifier.CheckBuilder(
+                "api /v1/scores/{user_id}?neighbours=" + neighbours + " sampled players");
+        for (PlayerKey player : sampled) {
+            List<Ranked> players = ordered.get(player.tournament());
+            int at = positions.get(player);
+            String want = describe(players, at, neighbours, holding.get(player.tournament()));
+            String got = read(player, neighbours);
+            check.check(want.equals(got), () -> player + ": expected " + want + ", the API said " + got);
+        }
+        return check.build();
+    }
+
+    /** Each tournament's players in display order, each with its competition rank. */
+    static Map<String, List<Ranked>> displayOrder(LeaderboardStandings expected) {
+        Map<String, List<Ranked>> byTournament = new HashMap<>();
+        expected.players()
+                .forEach((key, score) -> byTournament
+                        .computeIfAbsent(key.tournament(), t -> new ArrayList<>())
+                        .add(new Ranked(key.userId(), score.score(), 0, score.reachedAt())));
+        Map<String, List<Ranked>> ordered = new HashMap<>();
+        byTournament.forEach((tournament, players) -> {
+            players.sort(LeaderboardStandings.DISPLAY_ORDER);
+            List<Ranked> ranked = new ArrayList<>(players.size());
+            long rank = 1;
+            for (int i = 0; i < players.size(); i++) {
+                Ranked p = players.get(i);
+                if (i > 0 && p.score() != players.get(i - 1).score()) {
+                    rank = i + 1;
+                }
+                ranked.add(new Ranked(p.userId(), p.score(), rank, p.reachedAt()));
+            }
+            ordered.put(tournament, ranked);
+        });
+        return ordered;
+    }
+
+    /** The expected answer, in the words {@link #read} puts the API's in. */
+    private static String describe(List<Ranked> players, int at, int neighbours, Map<Long, Long> holding) {
+        Ranked p = players.get(at);
+        long level = holding.get(p.score());
+        long below = players.size() - (p.rank() - 1) - level;
+        double percentile = 100.0 * (below + level / 2.0) / players.size();
+        return entry(p.userId(), p.rank(), p.score(), p.reachedAt())
+                + String.format(" p%.6f of %d", percentile, players.size())
+                + " above " + entries(players.subList(Math.max(0, at - neighbours), at))
+                + " below " + entries(players.subList(at + 1, Math.min(players.size(), at + 1 + neighbours)));
+    }
+
+    private String read(PlayerKey player, int neighbours) throws IOException, InterruptedException {
+        URI uri = api.resolve("/v1/scores/" + URLEncoder.encode(player.userId(), StandardCharsets.UTF_8)
+                + "?tournament=" + URLEncoder.encode(player.tournament(), StandardCharsets.UTF_8)
+                + "&neighbours=" + neighbours);
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            return "HTTP " + response.statusCode() + " " + response.body();
+        }
+        JsonNode body = JSON.readTree(response.body());
+        JsonNode info = body.path("user_info");
+        return entry(info)
+                + String.format(
+                        " p%.6f of %d",
+                        info.path("percentile").asDouble(), body.path("players").asLong())
+                + " above " + entries(body.path("neighbours").path("above"))
+                + " below " + entries(body.path("neighbours").path("below"));
+    }
+
+    private static String entries(List<Ranked> players) {
+        List<String> entries = new ArrayList<>();
+        players.forEach(p -> entries.add(entry(p.userId(), p.rank(), p.score(), p.reachedAt())));
+        return entries.toString();
+    }
+
+    private static String entries(JsonNode players) {
+        List<String> entries = new ArrayList<>();
+        players.forEach(p -> entries.add(entry(p)));
+        return entries.toString();
+    }
+
+    private static String entry(JsonNode p) {
+        return entry(
+                p.path("user_id").asText(),
+                p.path("rank").asLong(),
+                p.path("score").asLong(),
+                Instant.parse(p.path("reached_at").asText()).toEpochMilli());
+    }
+
+    private static String entry(String userId, long rank, long score, long reachedAt) {
+        return "#" + rank + " " + userId + ":" + score + "@" + reachedAt;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.tally.loadgen.leaderboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings;
+import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.PlayerKey;
+import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.PlayerScore;
+import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.Ranked;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The check of what players see through the API: the expected order and ranks, and what it reads. */
+class LeaderboardApiCheckTest {
+
+    private static final String CHESS = "chess#2026-12";
+
+    /** ann 5; cid and bob 3 (cid first); dan 1. */
+    private static final LeaderboardStandings STANDINGS = new LeaderboardStandings(
+            10,
+            Map.of(
+                    new PlayerKey(CHESS, "ann"), new PlayerScore(5, 50),
+                    new PlayerKey(CHESS, "bob"), new PlayerScore(3, 90),
+                    new PlayerKey(CHESS, "cid"), new PlayerScore(3, 80),
+                    new PlayerKey(CHESS, "dan"), new PlayerScore(1, 10)),
+            Map.of(),
+            Map.of());
+
+    @Test
+    void playersInDisplayOrderWithCompetitionRanks() {
+        assertThat(LeaderboardApiCheck.displayOrder(STANDINGS).get(CHESS))
+                .containsExactly(
+                        new Ranked("ann", 5, 1, 50),
+                        new Ranked("cid", 3, 2, 80),
+                        new Ranked("bob", 3, 2, 90),
+                        new Ranked("dan", 1, 4, 10));
+    }
+
+    @Test
+    void anAnswerWithAWrongNeighbourFailsAndTheRightOnesPass() throws Exception {
+        // bob's answer puts dan above it: the tie with cid broken the wrong way round.
+        Map<String, String> answers = Map.of(
+                "/v1/scores/ann", answer("ann", 1, 5, 50, 87.5, "[]", "[" + entry("cid", 2, 3, 80) + "]"),
+                "/v1/scores/bob",
+                        answer(
+                                "bob",
+                                2,
+                                3,
+                                90,
+                                50.0,
+                                "[" + entry("dan", 4, 1, 10) + "]",
+                                "[" + entry("dan", 4, 1, 10) + "]"),
+                "/v1/scores/cid",
+                        answer(
+                                "cid",
+                                2,
+                                3,
+                                80,
+                                50.0,
+                                "[" + entry("ann", 1, 5, 50) + "]",
+                                "[" + entry("bob", 2, 3, 90) + "]"),
+                "/v1/scores/dan", answer("dan", 4, 1, 10, 12.5, "[" + entry("bob", 2, 3, 90) + "]", "[]"));
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            String body = answers.get(exchange.getRequestURI().getPath());
+            assertThat(exchange.getRequestURI().getQuery()).isEqualTo("tournament=" + CHESS + "&neighbours=1");
+            byte[] bytes = (body == null ? "{}" : body).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        try {
+            LeaderboardVerifier.Check check = new LeaderboardApiCheck(
+                            URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"))
+                    .check(STANDINGS, 10, 1, 7);
+            assertThat(check.checked()).isEqualTo(4);
+            assertThat(check.failed()).isEqualTo(1);
+            assertThat(check.examples())
+                    .singleElement()
+                    .asString()
+                    .contains("bob")
+                    .contains("#2 cid:3@80");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private static String answer(
+            String user, long rank, long score, long reachedAt, double percentile, String above, String below) {
+        return "{\"tournament\":\"" + CHESS + "\",\"user_info\":{\"user_id\":\"" + user + "\",\"score\":" + score
+                + ",\"rank\":" + rank + ",\"reached_at\":\"" + java.time.Instant.ofEpochMilli(reachedAt)
+                + "\",\"percentile\":" + percentile + "},\"players\":4,\"neighbours\":{\"above\":" + above
+                + ",\"below\":" + below + "}}";
+    }
+
+    private static String entry(String user, long rank, long score, long reachedAt) {
+        return "{\"user_id\":\"" + user + "\",\"rank\":" + rank + ",\"score\":" + score + ",\"reached_at\":\""
+                + java.time.Instant.ofEpochMilli(reachedAt) + "\"}";
+    }
+}
