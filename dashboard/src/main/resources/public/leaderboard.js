@@ -1,4 +1,5 @@
-// Tally dashboard, leaderboard tab: the top players, one player's rank and percentile, the score percentiles.
+// Tally dashboard, leaderboard tab: the top players, one player's rank, percentile and neighbours, the score
+// percentiles. A player can be named in the page's address: /?user=ann#leaderboard.
 'use strict';
 
 function lbQuery() {
@@ -8,6 +9,15 @@ function lbQuery() {
 
 function cell(row, text, cls) {
   const td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; row.appendChild(td);
+}
+
+/** A table row of a ranked player: rank, id, score, when it reached the score. */
+function playerRow(p, cls) {
+  const row = document.createElement('tr');
+  row.dataset.user = p.user_id;
+  if (cls) row.className = cls;
+  cell(row, p.rank); cell(row, p.user_id); cell(row, p.score.toLocaleString('en-US'), 'num'); cell(row, p.reached_at.replace('T', ' ').replace('Z', ''));
+  return row;
 }
 
 async function refreshLeaderboard() {
@@ -39,8 +49,10 @@ async function refreshLeaderboard() {
 async function showPlayer() {
   const user = $('lb-user').value.trim();
   const box = $('lb-player');
+  const around = $('lb-around');
+  around.hidden = true;
   if (!user) { box.textContent = 'Enter a player id above.'; return; }
-  const response = await fetch(`/v1/scores/${encodeURIComponent(user)}?${lbQuery()}`);
+  const response = await fetch(`/v1/scores/${encodeURIComponent(user)}?neighbours=4&${lbQuery()}`);
   const body = await response.json();
   if (response.status === 404) { box.textContent = body.message; return; }
   if (!response.ok) throw new Error(body.message || response.statusText);
@@ -49,7 +61,15 @@ async function showPlayer() {
   box.textContent = `${info.user_id}: score ${info.score}, rank ${info.rank} of ${body.players.toLocaleString('en-US')}`
     + (info.percentile === undefined ? '' : `, percentile ${info.percentile.toFixed(1)}`)
     + `, reached ${info.reached_at.replace('T', ' ').replace('Z', ' UTC')}`;
+  // The player among the 4 just above and below it in display order.
+  around.querySelector('tbody').replaceChildren(
+    ...body.neighbours.above.map((p) => playerRow(p)),
+    playerRow(info, 'me'),
+    ...body.neighbours.below.map((p) => playerRow(p)));
+  around.hidden = false;
 }
+
+$('lb-user').value = new URLSearchParams(location.search).get('user') || '';
 
 TABS.leaderboard = refreshLeaderboard;
 $('lb-controls').addEventListener('change', refreshLeaderboard);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.tally.connectors.cassandra.ResultTable;
 import dev.tally.jobs.leaderboard.LeaderboardTables;
+import dev.tally.jobs.leaderboard.functions.PlayerPosition;
 import dev.tally.jobs.metrics.MetricsTables;
 import dev.tally.jobs.metrics.functions.SeriesKeys;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
@@ -112,7 +113,7 @@ class DashboardPageITCase {
     }
 
     @Test
-    void leaderboardTabShowsTheTopPlayersAndAPlayersRank(TestCassandra cassandra) throws Exception {
+    void leaderboardTabShowsTheTopPlayersAndAPlayersRankAndNeighbours(TestCassandra cassandra) throws Exception {
         boolean ci = System.getenv("CI") != null;
         assumeTrue(ci || new File(CHROMIUM).canExecute(), "Debian's chromium is not installed");
 
@@ -121,7 +122,17 @@ class DashboardPageITCase {
         Instant now = Instant.now();
         String tournament = "chess#" + java.time.YearMonth.from(now.atZone(java.time.ZoneOffset.UTC));
         long t = now.toEpochMilli();
-        insert(session, keyspace, LeaderboardTables.PLAYER_SCORES, new LeaderboardUpdate(tournament, "ann", 7L, t - 5));
+        for (LeaderboardUpdate u : List.of(
+                new LeaderboardUpdate(tournament, "ann", 7L, t - 5),
+                new LeaderboardUpdate(tournament, "bob", 2L, t - 4),
+                new LeaderboardUpdate(tournament, "cid", 2L, t - 3))) {
+            insert(session, keyspace, LeaderboardTables.PLAYER_SCORES, u);
+            insert(
+                    session,
+                    keyspace,
+                    LeaderboardTables.SCORE_ORDER,
+                    new PlayerPosition(tournament, u.getScore(), u.getReachedAt(), u.getUserId(), true, 1));
+        }
         insert(session, keyspace, LeaderboardTables.SCORE_HISTOGRAM, new ScoreBucket(tournament, 7L, 1L, 0L));
         insert(session, keyspace, LeaderboardTables.SCORE_HISTOGRAM, new ScoreBucket(tournament, 2L, 2L, 1L));
         insert(
@@ -146,18 +157,28 @@ class DashboardPageITCase {
                 List.of(1),
                 100,
                 Map.of()))) {
-            String dom = render("http://127.0.0.1:" + server.port() + "/#leaderboard");
+            String dom = render("http://127.0.0.1:" + server.port() + "/?user=bob#leaderboard");
 
-            List<String> rows = new ArrayList<>();
-            Matcher row = Pattern.compile(
-                            "<tr data-user=\"([^\"]*)\"><td>(\\d+)</td><td>[^<]*</td><td class=\"num\">([^<]*)</td>")
-                    .matcher(dom);
-            while (row.find()) {
-                rows.add(row.group(2) + "|" + row.group(1) + "|" + row.group(3));
-            }
-            assertThat(rows).containsExactly("1|ann|7", "2|bob|2", "2|cid|2");
+            int around = dom.indexOf("id=\"lb-around\"");
+            assertThat(around).as("the player's neighbours are shown").isPositive();
+            assertThat(rankedRows(dom.substring(0, around))).containsExactly("1|ann|7", "2|bob|2", "2|cid|2");
             assertThat(dom).contains(tournament + " as of ").contains("3 players");
+            assertThat(dom).contains("bob: score 2, rank 2 of 3");
+            // bob among its neighbours, marked: ann above, cid (who reached 2 after bob) below.
+            assertThat(rankedRows(dom.substring(around))).containsExactly("1|ann|7", "2|bob|2 (me)", "2|cid|2");
         }
+    }
+
+    /** rank|user|score of each player row, with " (me)" on the looked-up player's. */
+    private static List<String> rankedRows(String dom) {
+        List<String> rows = new ArrayList<>();
+        Matcher row = Pattern.compile(
+                        "<tr data-user=\"([^\"]*)\"( class=\"me\")?><td>(\\d+)</td><td>[^<]*</td><td class=\"num\">([^<]*)</td>")
+                .matcher(dom);
+        while (row.find()) {
+            rows.add(row.group(3) + "|" + row.group(1) + "|" + row.group(4) + (row.group(2) != null ? " (me)" : ""));
+        }
+        return rows;
     }
 
     @Test
