@@ -293,6 +293,23 @@ public final class ResultTable<T> implements Serializable {
         return row;
     }
 
+    /**
+     * Whether writing {@code record} removes its row: a table {@link #writtenByUpdate} whose value
+     * columns the record sets all to null.
+     */
+    public boolean removes(T record) {
+        if (!writtenByUpdate) {
+            return false;
+        }
+        Object[] row = row(record);
+        for (int i = keyColumns.size(); i < row.length; i++) {
+            if (row[i] != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The values of the row's key columns. */
     public Object[] key(T record) {
         return Arrays.copyOf(row(record), keyColumns.size());

@@ -40,6 +40,10 @@ class ResultTableTest {
         // Reads and keys are those of the table, whichever statement writes it.
         assertThat(table.key(new Slot("a", 3, true, 17))).containsExactly("a", 3L);
         assertThat(table.selectCql("ks")).isEqualTo("SELECT grp, position, present FROM ks.slots");
+        // Only a row all of whose values are null goes; an INSERT's never does (its row marker stays).
+        assertThat(table.removes(new Slot("a", 3, null, 17))).isTrue();
+        assertThat(table.removes(new Slot("a", 3, false, 17))).isFalse();
+        assertThat(SLOTS.removes(new Slot("a", 3, null, 17))).isFalse();
     }
 
     @Test

@@ -46,7 +46,7 @@ public final class ReleaseOnCheckpoint<T> extends AbstractStreamOperator<T>
     private final TypeInformation<T> type;
 
     /** Since the last checkpoint, newest per row key. */
-    private transient Map<List<Object>, T> open;
+    private transient Map<List<Object>, Pending<T>> open;
     /** Per checkpoint id, the rows of the checkpoints not yet known complete. */
     private transient TreeMap<Long, List<T>> held;
 
@@ -86,14 +86,46 @@ public final class ReleaseOnCheckpoint<T> extends AbstractStreamOperator<T>
             return;
         }
         T row = element.getValue();
-        open.put(Arrays.asList(table.key(row)), row);
+        Pending<T> pending = open.get(Arrays.asList(table.key(row)));
+        if (pending == null) {
+            open.put(Arrays.asList(table.key(row)), new Pending<>(row, !table.removes(row)));
+        } else {
+            pending.newest = row;
+        }
+    }
+
+    /**
+     * A row's newest record since the last checkpoint, and whether its first one created it. A row
+     * created and removed again since the last checkpoint was never written and is not: no tombstone
+     * for it. For tables whose records of a row alternate, creation then removal (ResultTable.removes),
+     * as the leaderboard's order table's do: a first creation means the row was absent before.
+     */
+    private static final class Pending<T> {
+        T newest;
+        final boolean createdHere;
+
+        Pending(T newest, boolean createdHere) {
+            this.newest = newest;
+            this.createdHere = createdHere;
+        }
+    }
+
+    /** The open rows to write: the newest of each, but none of a row created and removed since the last checkpoint. */
+    private List<T> openRows() {
+        List<T> rows = new ArrayList<>(open.size());
+        for (Pending<T> pending : open.values()) {
+            if (!(pending.createdHere && table.removes(pending.newest))) {
+                rows.add(pending.newest);
+            }
+        }
+        return rows;
     }
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         if (!open.isEmpty()) {
-            held.put(context.getCheckpointId(), new ArrayList<>(open.values()));
+            held.put(context.getCheckpointId(), openRows());
             open.clear();
         }
         List<Tuple2<Long, T>> rows = new ArrayList<>();
@@ -110,7 +142,7 @@ public final class ReleaseOnCheckpoint<T> extends AbstractStreamOperator<T>
     @Override
     public void endInput() {
         releaseThrough(Long.MAX_VALUE);
-        open.values().forEach(row -> output.collect(new StreamRecord<>(row)));
+        openRows().forEach(row -> output.collect(new StreamRecord<>(row)));
         open.clear();
     }
 

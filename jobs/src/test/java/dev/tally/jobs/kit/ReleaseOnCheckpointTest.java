@@ -3,8 +3,10 @@ package dev.tally.jobs.kit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.jobs.leaderboard.LeaderboardTables;
+import dev.tally.jobs.leaderboard.functions.PlayerPosition;
 import dev.tally.schema.leaderboard.ScoreBucket;
 import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -88,6 +90,39 @@ class ReleaseOnCheckpointTest {
         }
         harness.open();
         return harness;
+    }
+
+    @Test
+    void aRowCreatedAndRemovedBetweenTwoCheckpointsIsNeverWritten() throws Exception {
+        var harness = new OneInputStreamOperatorTestHarness<>(
+                new ReleaseOnCheckpoint<>(LeaderboardTables.SCORE_ORDER, TypeInformation.of(PlayerPosition.class)));
+        harness.getEnvironment()
+                .getJobConfiguration()
+                .set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
+        harness.open();
+        try (harness) {
+            harness.processElement(new StreamRecord<>(place(1, true, 1)));
+            harness.snapshot(1, 1);
+            // ann goes 1 -> 2 -> 3 before the next checkpoint: its place at 2 was never written.
+            harness.processElement(new StreamRecord<>(place(1, false, 2)));
+            harness.processElement(new StreamRecord<>(place(2, true, 2)));
+            harness.processElement(new StreamRecord<>(place(2, false, 3)));
+            harness.processElement(new StreamRecord<>(place(3, true, 3)));
+            // ... and 3 -> 1 -> 3: its place at 1 removed again, its place at 3 still there.
+            harness.processElement(new StreamRecord<>(place(3, false, 4)));
+            harness.processElement(new StreamRecord<>(place(1, true, 4)));
+            harness.processElement(new StreamRecord<>(place(1, false, 5)));
+            harness.processElement(new StreamRecord<>(place(3, true, 5)));
+            harness.snapshot(2, 2);
+            harness.notifyOfCompletedCheckpoint(1);
+            harness.notifyOfCompletedCheckpoint(2);
+            assertThat(harness.extractOutputValues())
+                    .containsExactly(place(1, true, 1), place(1, false, 5), place(3, true, 5));
+        }
+    }
+
+    private static PlayerPosition place(long score, boolean present, long micros) {
+        return new PlayerPosition("go#2026-12", score, score * 1000, "ann", present, micros);
     }
 
     private static ScoreBucket bucket(long score, long players) {
