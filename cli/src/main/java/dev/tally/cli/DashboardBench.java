@@ -25,8 +25,9 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tally bench dashboard}: p50/p99 latency of the two ad queries of the query API at a fixed,
- * open-loop request rate, over one day of per-minute counts for 100,000 ads.
+ * {@code tally bench dashboard}: p50/p99 latency of two queries of the query API at a fixed, open-loop
+ * request rate: the ad queries over one day of per-minute counts for 100,000 ads, or ({@code --job
+ * leaderboard}) the top players and a player's neighbours in a tournament of 1,000,000 players.
  */
 @Command(
         name = "dashboard",
@@ -37,14 +38,22 @@ import picocli.CommandLine.Spec;
             "SSTables, then 'nodetool import'), plus the top-N rows of windows 1, 5 and 60, into keyspace --keyspace",
             "(skipped when it already holds them). Then serve the query API in-process and drive aggregated_count and",
             "popular_ads, half each, at --rate requests/s in total, open loop: latency counts from the scheduled send",
-            "time. Prints a table and writes it into BENCHMARKS.md."
+            "time. With --job leaderboard: load --players players of one tournament (their scores, the order table,",
+            "the histogram, the top 100) and drive /v1/scores and /v1/scores/{user_id}?neighbours=4 the same way.",
+            "Prints a table and writes it into BENCHMARKS.md."
         })
 final class DashboardBench implements Callable<Integer> {
 
     static final String SECTION = "bench dashboard";
 
+    @Option(names = "--job", description = "Whose queries: ad-clicks or leaderboard (default: ${DEFAULT-VALUE}).")
+    String job = "ad-clicks";
+
     @Option(names = "--ads", description = "Ads in the data set (default: ${DEFAULT-VALUE}).")
     int ads = 100_000;
+
+    @Option(names = "--players", description = "Players in the leaderboard data set (default: ${DEFAULT-VALUE}).")
+    int players = 1_000_000;
 
     @Option(
             names = "--rate",
@@ -90,14 +99,81 @@ final class DashboardBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (ads < 1 || ads > 9_999_999 || rate < 2 || seconds < 1 || warmupSeconds < 0 || writers < 1 || runs < 1) {
+        if (ads < 1
+                || ads > 9_999_999
+                || players < 10
+                || players > 9_999_999
+                || rate < 2
+                || seconds < 1
+                || warmupSeconds < 0
+                || writers < 1
+                || runs < 1) {
             throw new IllegalArgumentException(
-                    "--ads must be 1 to 9,999,999, --rate at least 2, --seconds, --writers and --runs at least 1");
+                    "--ads must be 1 to 9,999,999, --players 10 to 9,999,999, --rate at least"
+                            + " 2, --seconds, --writers and --runs at least 1");
+        }
+        if (!job.equals("ad-clicks") && !job.equals("leaderboard")) {
+            throw new IllegalArgumentException("--job must be ad-clicks or leaderboard, not " + job);
         }
         TallyHome home = TallyHome.locate();
         LocalStack stack = LocalStack.ofCheckout(home);
         stack.up(ServiceProcess.Lifetime.DETACHED, Topics.all(4), Duration.ofMinutes(3));
         stack.cassandra().applySchema(keyspace);
+        Loaded loaded = job.equals("leaderboard") ? loadLeaderboard(stack) : loadAdClicks(home, stack);
+
+        int port = Ports.findFree();
+        DashboardLoadDriver.Drive drive;
+        try (DashboardServer server = DashboardServer.start(new DashboardServer.Config(
+                "127.0.0.1",
+                port,
+                stack.cassandra().contactPoint(),
+                CassandraService.LOCAL_DATACENTER,
+                keyspace,
+                ClickModel.WINDOWS,
+                ClickModel.TOP_N,
+                Map.of()))) {
+            BenchCommand.step(String.format(
+                    Locale.ROOT,
+                    "Driving http://127.0.0.1:%d%s at %d requests/s: warm-up (%d to %d s, until the JIT settles), then %d x %d s measured",
+                    server.port(),
+                    loaded.workload().labels().get(0).substring(4),
+                    rate,
+                    warmupSeconds,
+                    maxWarmupSeconds,
+                    runs,
+                    seconds));
+            drive = new DashboardLoadDriver(
+                            server.port(), loaded.workload(), rate, warmupSeconds, maxWarmupSeconds, seconds)
+                    .run(runs);
+        }
+        String table = render(drive, loaded);
+        System.out.println();
+        System.out.println(table);
+        BenchCommand.writeReport(
+                BenchCommand.reportFile(home, report),
+                job.equals("leaderboard") ? SECTION + " leaderboard" : SECTION,
+                table);
+        return 0;
+    }
+
+    /** The data set's queries and the report's line on the data. */
+    private record Loaded(DashboardWorkload workload, String data) {}
+
+    private Loaded loadLeaderboard(LocalStack stack) throws InterruptedException {
+        LeaderboardApiDataSet data = new LeaderboardApiDataSet(players);
+        try (CqlSession session = stack.cassandra().connect(Duration.ofSeconds(120))) {
+            if (!reload && data.loadedIn(session, keyspace)) {
+                BenchCommand.step("Keyspace " + keyspace
+                        + " already holds the leaderboard data set; not reloading (--reload" + " does)");
+            } else {
+                BenchCommand.step(String.format(Locale.ROOT, "Loading %,d players into %s", players, keyspace));
+                data.load(session, keyspace);
+            }
+        }
+        return new Loaded(new LeaderboardWorkload(data), data.describe(keyspace) + ".");
+    }
+
+    private Loaded loadAdClicks(TallyHome home, LocalStack stack) throws Exception {
         DashboardDataSet data = new DashboardDataSet(
                 keyspace,
                 ads,
@@ -116,39 +192,25 @@ final class DashboardBench implements Callable<Integer> {
         }
         ClickModel model = new ClickModel(ads);
         Instant day = load.day().atStartOfDay(ZoneOffset.UTC).toInstant();
-
-        int port = Ports.findFree();
-        DashboardLoadDriver.Drive drive;
-        try (DashboardServer server = DashboardServer.start(new DashboardServer.Config(
-                "127.0.0.1",
-                port,
-                stack.cassandra().contactPoint(),
-                CassandraService.LOCAL_DATACENTER,
-                keyspace,
-                ClickModel.WINDOWS,
-                ClickModel.TOP_N,
-                Map.of()))) {
-            BenchCommand.step(String.format(
-                    Locale.ROOT,
-                    "Driving http://127.0.0.1:%d/v1/ads/... at %d requests/s: warm-up (%d to %d s, until the JIT settles), then %d x %d s measured",
-                    server.port(),
-                    rate,
-                    warmupSeconds,
-                    maxWarmupSeconds,
-                    runs,
-                    seconds));
-            drive = new DashboardLoadDriver(
-                            server.port(), model, day, ads, rate, warmupSeconds, maxWarmupSeconds, seconds)
-                    .run(runs);
-        }
-        String table = render(drive, load);
-        System.out.println();
-        System.out.println(table);
-        BenchCommand.writeReport(BenchCommand.reportFile(home, report), SECTION, table);
-        return 0;
+        return new Loaded(
+                new AdClickWorkload(model, day, ads),
+                String.format(
+                        Locale.ROOT,
+                        "keyspace %s, UTC day %s: %,d rows of ad_click_counts (%,d ads x %,d minutes, filter %d; count per minute"
+                                + " max(1, round(1000 / rank^1.1 x a seeded factor in [0.9, 1.1)))), plus top_ads for every"
+                                + " minute's window end of windows %s (top %d) and the 3 top_ads_latest rows; %s.",
+                        keyspace,
+                        load.day(),
+                        load.rows(),
+                        ads,
+                        ClickModel.MINUTES,
+                        ClickModel.FILTER,
+                        ClickModel.WINDOWS,
+                        ClickModel.TOP_N,
+                        load.describe()));
     }
 
-    private String render(DashboardLoadDriver.Drive drive, DashboardDataSet.LoadInfo load) {
+    private String render(DashboardLoadDriver.Drive drive, Loaded loaded) {
         StringBuilder out = new StringBuilder();
         out.append("Command: `").append(command()).append("`  \n");
         out.append("Run: ")
@@ -156,29 +218,14 @@ final class DashboardBench implements Callable<Integer> {
                 .append(" on ")
                 .append(BenchCommand.machine())
                 .append("  \n");
+        out.append("Data: ").append(loaded.data()).append("  \n");
         out.append(String.format(
                 Locale.ROOT,
-                "Data: keyspace %s, UTC day %s: %,d rows of ad_click_counts (%,d ads x %,d minutes, filter %d; count per minute"
-                        + " max(1, round(1000 / rank^1.1 x a seeded factor in [0.9, 1.1)))), plus top_ads for every minute's"
-                        + " window end of windows %s (top %d) and the 3 top_ads_latest rows; %s.  %n",
-                keyspace,
-                load.day(),
-                load.rows(),
-                ads,
-                ClickModel.MINUTES,
-                ClickModel.FILTER,
-                ClickModel.WINDOWS,
-                ClickModel.TOP_N,
-                load.describe()));
-        out.append(String.format(
-                Locale.ROOT,
-                "Load: %d requests/s in total (half aggregated_count, half popular_ads), open loop (sent at fixed intervals"
-                        + " whatever the answers; latency from the scheduled send time to the whole answer, errors included);"
-                        + " a warm-up of %.0f s (at least %d s, then until the JIT compiled less than %d ms in %d s: %s), then %d"
-                        + " run(s) of %d s back to back, each reported; java.net.http client and the dashboard server (Javalin,"
-                        + " one Cassandra session) in one JVM beside the stack. aggregated_count: a uniformly random ad of %,d and"
-                        + " a random range of 1 to 60 minutes inside the day, the count checked against the exact sum;"
-                        + " popular_ads: count 10 or 100, window 1, 5 or 60, the ad list and window_end checked.%n%n",
+                "Load: %d requests/s in total (half each query), open loop (sent at fixed intervals whatever the answers;"
+                        + " latency from the scheduled send time to the whole answer, errors included); a warm-up of %.0f s (at"
+                        + " least %d s, then until the JIT compiled less than %d ms in %d s: %s), then %d run(s) of %d s back"
+                        + " to back, each reported; java.net.http client and the dashboard server (Javalin, one Cassandra"
+                        + " session) in one JVM beside the stack. %s%n%n",
                 rate,
                 drive.warmupSeconds(),
                 warmupSeconds,
@@ -187,7 +234,7 @@ final class DashboardBench implements Callable<Integer> {
                 drive.settled() ? "settled" : "NOT settled within --max-warmup-seconds",
                 runs,
                 seconds,
-                ads));
+                loaded.workload().describeQueries()));
         out.append(
                 "| run | query | requests | errors | p50 ms | p90 ms | p99 ms | max ms | achieved req/s | sender lag max ms | JIT ms |\n");
         out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");

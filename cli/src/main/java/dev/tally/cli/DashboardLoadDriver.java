@@ -10,14 +10,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,7 +24,8 @@ import java.util.function.Function;
 
 /**
  * The load of {@code tally bench dashboard}: sends requests at fixed intervals whatever the answers do
- * (open loop), on java.net.http's async client, and checks every answer against the {@link ClickModel}.
+ * (open loop), on java.net.http's async client, the workload's queries in turn, and checks every answer
+ * as the workload says.
  */
 final class DashboardLoadDriver {
 
@@ -92,7 +89,7 @@ final class DashboardLoadDriver {
         }
     }
 
-    /** One measured run: each query, then both together, how far the sender fell behind, and the JIT's work meanwhile. */
+    /** One measured run: each query, then all together ("both"), how far the sender fell behind, and the JIT's work meanwhile. */
     record Run(List<QueryStats> stats, double maxSendLagMillis, long compileMillis) {}
 
     /**
@@ -105,26 +102,26 @@ final class DashboardLoadDriver {
 
     /** The requests of one phase (the warm-up or a measured run) and when it began. */
     private static final class Phase {
-        final QueryStats aggregated = new QueryStats("GET /v1/ads/{ad_id}/aggregated_count");
-        final QueryStats popular = new QueryStats("GET /v1/ads/popular_ads");
+        final List<QueryStats> queries;
         final long firstRequest;
         final long scheduledBegin;
         final long compileMillisAtBegin;
         long maxSendLagNanos;
 
-        Phase(long firstRequest, long scheduledBegin, long compileMillisAtBegin) {
+        Phase(List<String> labels, long firstRequest, long scheduledBegin, long compileMillisAtBegin) {
+            this.queries = labels.stream().map(QueryStats::new).toList();
             this.firstRequest = firstRequest;
             this.scheduledBegin = scheduledBegin;
             this.compileMillisAtBegin = compileMillisAtBegin;
         }
 
         long errors() {
-            return aggregated.errors() + popular.errors();
+            return queries.stream().mapToLong(QueryStats::errors).sum();
         }
 
         List<QueryStats> stats() {
-            List<QueryStats> result = new ArrayList<>(List.of(aggregated, popular));
-            result.add(QueryStats.merged("both", List.of(aggregated, popular)));
+            List<QueryStats> result = new ArrayList<>(queries);
+            result.add(QueryStats.merged("both", queries));
             for (QueryStats s : result) {
                 synchronized (s) {
                     s.elapsedSeconds = (Math.max(s.lastDone, scheduledBegin) - scheduledBegin) / 1e9;
@@ -143,41 +140,23 @@ final class DashboardLoadDriver {
 
     static final int SETTLE_SECONDS = 5;
 
-    private static final DateTimeFormatter MINUTE =
-            DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
     private final String base;
-    private final int ads;
+    private final DashboardWorkload workload;
     private final int rate;
     private final int minWarmupSeconds;
     private final int maxWarmupSeconds;
     private final int seconds;
-    private final ClickModel model;
-    private final Instant day;
-    private final Random random = new Random(20261123L);
     private final ObjectMapper json = new ObjectMapper();
     private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-    private final ClickModel.TopList[] latestTop = new ClickModel.TopList[ClickModel.WINDOWS.size()];
 
     DashboardLoadDriver(
-            int port,
-            ClickModel model,
-            Instant day,
-            int ads,
-            int rate,
-            int minWarmupSeconds,
-            int maxWarmupSeconds,
-            int seconds) {
+            int port, DashboardWorkload workload, int rate, int minWarmupSeconds, int maxWarmupSeconds, int seconds) {
         this.base = "http://127.0.0.1:" + port;
-        this.ads = ads;
+        this.workload = workload;
         this.rate = rate;
         this.minWarmupSeconds = minWarmupSeconds;
         this.maxWarmupSeconds = Math.max(minWarmupSeconds, maxWarmupSeconds);
         this.seconds = seconds;
-        this.model = model;
-        this.day = day;
-        for (int i = 0; i < ClickModel.WINDOWS.size(); i++) {
-            latestTop[i] = model.top(ClickModel.WINDOWS.get(i), ClickModel.MINUTES);
-        }
     }
 
     /**
@@ -200,7 +179,8 @@ final class DashboardLoadDriver {
         long[] compileMillisAt = new long[maxWarmupSeconds + 1];
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         long begin = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
-        Phase warmup = new Phase(0, begin, jit.getTotalCompilationTime());
+        List<String> labels = workload.labels();
+        Phase warmup = new Phase(labels, 0, begin, jit.getTotalCompilationTime());
         Phase phase = warmup;
         boolean settled = false;
         List<Phase> measured = new ArrayList<>();
@@ -220,7 +200,7 @@ final class DashboardLoadDriver {
                             warmup.errors(),
                             runs,
                             seconds);
-                    phase = new Phase(i, scheduled, compileMillisAt[second]);
+                    phase = new Phase(labels, i, scheduled, compileMillisAt[second]);
                     measured.add(phase);
                 }
             } else if (phase != warmup && i == phase.firstRequest + runRequests) {
@@ -228,10 +208,13 @@ final class DashboardLoadDriver {
                 if (measured.size() == runs) {
                     break;
                 }
-                phase = new Phase(i, scheduled, jit.getTotalCompilationTime());
+                phase = new Phase(labels, i, scheduled, jit.getTotalCompilationTime());
                 measured.add(phase);
             }
-            Planned planned = i % 2 == 0 ? aggregatedCount(phase.aggregated) : popularAds(phase.popular);
+            int kind = (int) (i % labels.size());
+            DashboardWorkload.Query query = workload.next(kind);
+            Planned planned = new Planned(
+                    phase.queries.get(kind), request(URI.create(base + query.pathAndQuery())), query.check());
             long now;
             while ((now = System.nanoTime()) < scheduled) {
                 LockSupport.parkNanos(scheduled - now);
@@ -261,11 +244,7 @@ final class DashboardLoadDriver {
             result.add(new Run(run.stats(), run.maxSendLagNanos / 1e6, compileEnd - run.compileMillisAtBegin));
         }
         double warmupSeconds = (measured.get(0).scheduledBegin - begin) / 1e9;
-        return new Drive(
-                QueryStats.merged("warm-up", List.of(warmup.aggregated, warmup.popular)),
-                warmupSeconds,
-                settled,
-                result);
+        return new Drive(QueryStats.merged("warm-up", warmup.queries), warmupSeconds, settled, result);
     }
 
     private String check(Planned planned, HttpResponse<String> response, Throwable failure) {
@@ -282,59 +261,11 @@ final class DashboardLoadDriver {
         }
     }
 
-    /** A uniformly random ad, a random range of 1 to 60 minutes inside the day; the answer must be the exact sum. */
-    private Planned aggregatedCount(QueryStats stats) {
-        int rank = 1 + random.nextInt(ads);
-        int length = 1 + random.nextInt(60);
-        int from = random.nextInt(ClickModel.MINUTES - length + 1);
-        long expected = model.sum(rank, from, from + length);
-        String adId = ClickModel.adId(rank);
-        URI uri = URI.create(base + "/v1/ads/" + adId + "/aggregated_count?from="
-                + MINUTE.format(day.plusSeconds(60L * from)) + "&to="
-                + MINUTE.format(day.plusSeconds(60L * (from + length)))
-                + "&filter=" + ClickModel.FILTER);
-        return new Planned(stats, request(uri), body -> {
-            JsonNode count = body.get("count");
-            if (count == null || !count.canConvertToLong()) {
-                return "no count: " + abbreviate(body.toString());
-            }
-            return count.asLong() == expected ? null : adId + " count " + count.asLong() + ", expected " + expected;
-        });
-    }
-
-    /** count 10 or 100, window 1, 5 or 60: the answer must be the day's last window and its top list. */
-    private Planned popularAds(QueryStats stats) {
-        int count = random.nextBoolean() ? 10 : 100;
-        int w = random.nextInt(ClickModel.WINDOWS.size());
-        int window = ClickModel.WINDOWS.get(w);
-        List<String> expected = latestTop[w]
-                .adIds()
-                .subList(0, Math.min(count, latestTop[w].adIds().size()));
-        String windowEnd = day.plusSeconds(60L * ClickModel.MINUTES).toString();
-        URI uri = URI.create(
-                base + "/v1/ads/popular_ads?count=" + count + "&window=" + window + "&filter=" + ClickModel.FILTER);
-        return new Planned(stats, request(uri), body -> {
-            JsonNode list = body.get("ads");
-            JsonNode ids = body.get("ad_ids");
-            if (list == null || !list.isArray() || ids == null || !ids.isArray()) {
-                return "no ads: " + abbreviate(body.toString());
-            }
-            List<String> got = new ArrayList<>();
-            ids.forEach(id -> got.add(id.asText()));
-            if (list.size() != expected.size() || !got.equals(expected)) {
-                return "window " + window + " count " + count + ": " + got.size() + " ads, not the expected list";
-            }
-            return windowEnd.equals(body.path("window_end").asText())
-                    ? null
-                    : "window_end " + body.path("window_end").asText() + ", expected " + windowEnd;
-        });
-    }
-
     private static HttpRequest request(URI uri) {
         return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build();
     }
 
-    private static String abbreviate(String text) {
+    static String abbreviate(String text) {
         return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 }
