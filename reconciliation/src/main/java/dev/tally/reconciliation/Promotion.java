@@ -127,6 +127,13 @@ public final class Promotion {
     /** Throws {@link Refused} unless {@code run} is a completed replay of the request's job, range and definition. */
     static void check(Request request, ReplayRuns.Run run) {
         String ks = request.replayKeyspace();
+        for (ResultTable<?> table : request.tables()) {
+            if (table.range().isPresent() && table.isWrittenByUpdate()) {
+                throw new Refused(table.name() + " is written at the job's own write timestamps, which a replay's"
+                        + " rows do not carry into the live keyspace: a promote could not remove what it should."
+                        + " Serve the replay keyspace instead (the dashboard's --keyspace). Nothing was changed.");
+            }
+        }
         if (run == null) {
             throw new Refused(
                     "Keyspace " + ks + " holds no record of a replay run: not a replay keyspace, or the replay"

@@ -252,6 +252,11 @@ public final class ResultTable<T> implements Serializable {
         return all;
     }
 
+    /** Whether rows are written by UPDATE ({@link #writtenByUpdate}). */
+    public boolean isWrittenByUpdate() {
+        return writtenByUpdate;
+    }
+
     /** Whether rows carry a write timestamp of their own (a marker of {@link #insertCql}). */
     public boolean hasWriteTimestamp() {
         return writeTimestamp != null;

@@ -3,6 +3,7 @@ package dev.tally.jobs.leaderboard;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.tally.connectors.cassandra.ResultTable;
 import dev.tally.jobs.leaderboard.functions.PlayerPosition;
+import dev.tally.jobs.leaderboard.functions.Tournaments;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
 import dev.tally.schema.leaderboard.RankedPlayer;
 import dev.tally.schema.leaderboard.ScoreBucket;
@@ -14,38 +15,50 @@ import java.util.List;
 /**
  * The leaderboard job's Cassandra tables (created by {@code cql/40-leaderboard.cql}), each defined
  * once: the sinks, the verifier and the dashboard all use these. No Flink class is touched here.
+ *
+ * <p>A replay recalculates whole tournaments: a table's rows in a range are those of the tournaments
+ * whose month lies within it.
  */
 public final class LeaderboardTables {
 
     /** Every player's score, one partition per (tournament, player). */
     public static final ResultTable<LeaderboardUpdate> PLAYER_SCORES = ResultTable.of(
-            "leaderboard_player_scores",
-            2,
-            List.of("tournament", "user_id"),
-            List.of("score", "reached_at"),
-            u -> new Object[] {u.getTournament(), u.getUserId(), u.getScore(), Instant.ofEpochMilli(u.getReachedAt())},
-            row -> new LeaderboardUpdate(
-                    row.getString("tournament"),
-                    row.getString("user_id"),
-                    row.getLong("score"),
-                    row.getInstant("reached_at").toEpochMilli()));
+                    "leaderboard_player_scores",
+                    2,
+                    List.of("tournament", "user_id"),
+                    List.of("score", "reached_at"),
+                    u -> new Object[] {
+                        u.getTournament(), u.getUserId(), u.getScore(), Instant.ofEpochMilli(u.getReachedAt())
+                    },
+                    row -> new LeaderboardUpdate(
+                            row.getString("tournament"),
+                            row.getString("user_id"),
+                            row.getLong("score"),
+                            row.getInstant("reached_at").toEpochMilli()))
+            .withRange((u, from, to) -> Tournaments.within(u.getTournament(), from, to));
 
-    /** Players per score and above it: a rank is one read. */
+    /**
+     * Players per score and above it: a rank is one read. The row of a score nobody holds any more
+     * (players = 0) is not a result: a replay, which emits each player once, never writes it.
+     */
     public static final ResultTable<ScoreBucket> SCORE_HISTOGRAM = ResultTable.of(
-            "leaderboard_score_histogram",
-            1,
-            List.of("tournament", "score"),
-            List.of("players", "players_above"),
-            b -> new Object[] {b.getTournament(), b.getScore(), b.getPlayers(), b.getPlayersAbove()},
-            row -> new ScoreBucket(
-                    row.getString("tournament"),
-                    row.getLong("score"),
-                    row.getLong("players"),
-                    row.getLong("players_above")));
+                    "leaderboard_score_histogram",
+                    1,
+                    List.of("tournament", "score"),
+                    List.of("players", "players_above"),
+                    b -> new Object[] {b.getTournament(), b.getScore(), b.getPlayers(), b.getPlayersAbove()},
+                    row -> new ScoreBucket(
+                            row.getString("tournament"),
+                            row.getLong("score"),
+                            row.getLong("players"),
+                            row.getLong("players_above")))
+            .withRange((b, from, to) -> b.getPlayers() > 0 && Tournaments.within(b.getTournament(), from, to));
 
     /**
      * The newest top K per tournament. The write timestamp is the list's as-of time, so an older list
-     * never overwrites a newer one whatever order the writes arrive in.
+     * never overwrites a newer one whatever order the writes arrive in. No range: the latest list is
+     * not reconciled (a live run's as-of moves on with each list, a replay's is its one list's), its
+     * players are those of the player scores, which are.
      */
     public static final ResultTable<TopPlayers> TOP_PLAYERS = ResultTable.of(
                     "leaderboard_top_players",
@@ -82,7 +95,8 @@ public final class LeaderboardTables {
                             row.getBoolean("present"),
                             0))
             .writtenByUpdate()
-            .withWriteTimestamp(p -> p.writeMicros);
+            .withWriteTimestamp(p -> p.writeMicros)
+            .withRange((p, from, to) -> Tournaments.within(p.tournament, from, to));
 
     public static final List<ResultTable<?>> ALL = List.of(PLAYER_SCORES, SCORE_HISTOGRAM, TOP_PLAYERS, SCORE_ORDER);
 

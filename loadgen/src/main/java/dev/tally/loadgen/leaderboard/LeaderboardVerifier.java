@@ -141,23 +141,10 @@ public final class LeaderboardVerifier {
         checks.add(onlyBeyondHorizon.build());
 
         LeaderboardStandings expected = truth.standingsApplying(routedLate);
-        Map<String, TopList> expectedTop = new HashMap<>();
-        expected.top().forEach((tournament, players) -> expectedTop.put(tournament, new TopList(true, players)));
-        List<Comparison> comparisons = new ArrayList<>();
-        comparisons.add(
-                Comparison.of("cassandra leaderboard_player_scores", expected.players(), cassandraScores(target)));
-        comparisons.add(Comparison.of(
-                "cassandra leaderboard_score_histogram", expected.histogram(), cassandraHistogram(target)));
-        comparisons.add(Comparison.of("cassandra leaderboard_top_players", expectedTop, cassandraTop(target)));
-        Map<Place, Boolean> expectedPlaces = new HashMap<>();
-        expected.players()
-                .forEach((player, score) -> expectedPlaces.put(
-                        new Place(player.tournament(), score.score(), score.reachedAt(), player.userId()), true));
-        // A place a player left but the table kept would be an extra row here.
-        comparisons.add(Comparison.of("cassandra leaderboard_score_order", expectedPlaces, cassandraPlaces(target)));
+        List<Comparison> comparisons = cassandraComparisons(expected, target.session(), target.keyspace());
         comparisons.add(
                 Comparison.of("kafka " + target.updatesTopic(), expected.players(), kafkaScores(target, checks)));
-        comparisons.add(Comparison.of("kafka " + target.topTopic(), expectedTop, kafkaTop(target, checks)));
+        comparisons.add(Comparison.of("kafka " + target.topTopic(), topLists(expected), kafkaTop(target, checks)));
         if (target.api() != null) {
             checks.add(new LeaderboardApiCheck(target.api()).check(expected, API_SAMPLE, API_NEIGHBOURS, 7));
         }
@@ -172,6 +159,39 @@ public final class LeaderboardVerifier {
                 reasons(deadLetters),
                 lateRecords,
                 truth.totals());
+    }
+
+    /**
+     * A replay's tables against the standings with every result applied, those sent beyond the horizon
+     * too: a replay routes nothing late (BATCH: no watermark passes a result before it is applied).
+     */
+    public static List<Comparison> verifyReplay(ExpectedLeaderboard truth, CqlSession session, String keyspace) {
+        return cassandraComparisons(truth.standingsApplying(Set.of()), session, keyspace);
+    }
+
+    /** The job's four tables in {@code keyspace} against {@code expected}. */
+    private static List<Comparison> cassandraComparisons(
+            LeaderboardStandings expected, CqlSession session, String keyspace) {
+        Target target = new Target(null, null, null, null, session, keyspace, null);
+        List<Comparison> comparisons = new ArrayList<>();
+        comparisons.add(
+                Comparison.of("cassandra leaderboard_player_scores", expected.players(), cassandraScores(target)));
+        comparisons.add(Comparison.of(
+                "cassandra leaderboard_score_histogram", expected.histogram(), cassandraHistogram(target)));
+        comparisons.add(Comparison.of("cassandra leaderboard_top_players", topLists(expected), cassandraTop(target)));
+        Map<Place, Boolean> expectedPlaces = new HashMap<>();
+        expected.players()
+                .forEach((player, score) -> expectedPlaces.put(
+                        new Place(player.tournament(), score.score(), score.reachedAt(), player.userId()), true));
+        // A place a player left but the table kept would be an extra row here.
+        comparisons.add(Comparison.of("cassandra leaderboard_score_order", expectedPlaces, cassandraPlaces(target)));
+        return comparisons;
+    }
+
+    private static Map<String, TopList> topLists(LeaderboardStandings expected) {
+        Map<String, TopList> lists = new HashMap<>();
+        expected.top().forEach((tournament, players) -> lists.put(tournament, new TopList(true, players)));
+        return lists;
     }
 
     private static Iterable<Row> rows(Target target, String cql) {

@@ -1,6 +1,7 @@
 package dev.tally.jobs.leaderboard.functions;
 
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 
 /** A tournament is a game and a UTC calendar month of event time: {@code chess#2026-12}. */
@@ -15,6 +16,16 @@ public final class Tournaments {
         LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(ts, DAY));
         int month = day.getMonthValue();
         return game + "#" + day.getYear() + (month < 10 ? "-0" : "-") + month;
+    }
+
+    /**
+     * Whether {@code tournament}'s month lies within [fromMillis, toMillis): a replay of that range
+     * recalculates the whole tournament.
+     */
+    public static boolean within(String tournament, long fromMillis, long toMillis) {
+        YearMonth month = YearMonth.parse(tournament.substring(tournament.lastIndexOf('#') + 1));
+        long start = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        return start >= fromMillis && endOf(start) <= toMillis;
     }
 
     /** The first millisecond after the month of {@code ts}: when its tournaments end. */

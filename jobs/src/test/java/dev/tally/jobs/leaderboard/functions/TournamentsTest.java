@@ -29,4 +29,16 @@ class TournamentsTest {
     void timesBeforeTheEpochAreInTheirOwnMonth() {
         assertThat(Tournaments.of("chess", at("1969-12-31T23:59:59.999Z"))).isEqualTo("chess#1969-12");
     }
+
+    @Test
+    void aTournamentIsWithinARangeOnlyWithItsWholeMonth() {
+        long dec = at("2026-12-01T00:00:00Z");
+        long jan = at("2027-01-01T00:00:00Z");
+        assertThat(Tournaments.within("chess#2026-12", dec, jan)).isTrue();
+        assertThat(Tournaments.within("chess#2026-12", dec - 1, jan + 1)).isTrue();
+        assertThat(Tournaments.within("chess#2026-12", dec + 1, jan)).isFalse();
+        assertThat(Tournaments.within("chess#2026-12", dec, jan - 1)).isFalse();
+        // A game's name may hold anything but '#'; the month is what follows the last.
+        assertThat(Tournaments.within("go-9x9#2026-11", dec, jan)).isFalse();
+    }
 }
