@@ -3,11 +3,14 @@ package dev.tally.dashboard;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.tally.jobs.leaderboard.LeaderboardTables;
 import dev.tally.jobs.leaderboard.functions.PlayerPosition;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
 import dev.tally.schema.leaderboard.ScoreBucket;
 import dev.tally.schema.leaderboard.TopPlayers;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +37,13 @@ final class LeaderboardQueries {
     static final String FIRST_IN_SCORE = AT_SCORE + " LIMIT ?";
 
     private final CassandraSessions cassandra;
+    static final Duration HISTOGRAM_MAX_AGE = Duration.ofSeconds(1);
+
     private final Map<CqlSession, Map<String, PreparedStatement>> prepared = new ConcurrentHashMap<>();
+    private final LoadingCache<String, List<ScoreBucket>> histograms = Caffeine.newBuilder()
+            .expireAfterWrite(HISTOGRAM_MAX_AGE)
+            .maximumSize(1_000)
+            .build(this::readHistogram);
 
     LeaderboardQueries(CassandraSessions cassandra) {
         this.cassandra = cassandra;
@@ -50,8 +59,18 @@ final class LeaderboardQueries {
         return one(PLAYER, row -> LeaderboardTables.PLAYER_SCORES.read(row), tournament, userId);
     }
 
-    /** Every score some player holds, highest first (rows of scores nobody holds any more left out). */
+    /**
+     * Every score some player holds, highest first (rows of scores nobody holds any more left out), as
+     * read at most {@link #HISTOGRAM_MAX_AGE} ago. Every player query needs the whole partition (the
+     * total, the ranks of the neighbours, the held scores around the player's): read anew for each at
+     * 100 requests/s, its thousands of rows took the machine's CPU from every other query (BENCHMARKS.md,
+     * "bench dashboard leaderboard"). The job rewrites it once per checkpoint, seconds apart.
+     */
     List<ScoreBucket> histogram(String tournament) {
+        return histograms.get(tournament);
+    }
+
+    private List<ScoreBucket> readHistogram(String tournament) {
         return cassandra.query(session -> {
             List<ScoreBucket> buckets = new ArrayList<>();
             for (Row row : session.execute(statement(session, HISTOGRAM).bind(tournament))) {
@@ -60,7 +79,7 @@ final class LeaderboardQueries {
                     buckets.add(bucket);
                 }
             }
-            return buckets;
+            return List.copyOf(buckets);
         });
     }
 
