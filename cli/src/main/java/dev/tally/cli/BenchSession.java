@@ -197,7 +197,12 @@ final class BenchSession {
     }
 
     void submit(String job, String name, List<String> args) {
-        if (SubmitCommand.submit(stack.flink(), home, job, args, Duration.ofMinutes(2)) != 0) {
+        submit(job, name, List.of(), args);
+    }
+
+    /** {@link #submit(String, String, List)} with options for the Flink CLI ({@code -D...}). */
+    void submit(String job, String name, List<String> flinkOptions, List<String> args) {
+        if (SubmitCommand.submit(stack.flink(), home, job, flinkOptions, args, Duration.ofMinutes(2)) != 0) {
             throw new IllegalStateException("Submitting " + name + " failed");
         }
     }

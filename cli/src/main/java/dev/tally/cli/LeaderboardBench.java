@@ -1,6 +1,8 @@
 package dev.tally.cli;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import dev.tally.loadgen.leaderboard.LeaderboardLoadgenCommand;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +21,9 @@ import picocli.CommandLine.Option;
             "histogram and top K, exactly-once Kafka, Cassandra, archive) and with its results discarded; the",
             "scores and top K in Flink SQL (ROW_NUMBER deduplication, SUM, regular Top-N; no histogram or horizon,",
             "so it does less), with the same sinks and with results discarded; the books' design, Redis sorted sets",
-            "(redis-server started on loopback, ZINCRBY per result, then ZREVRANGE and ZREVRANK latencies). Prints a",
+            "(redis-server started on loopback, ZINCRBY per result, then ZREVRANGE and ZREVRANK latencies). Then, for",
+            "each --latency-rates, the job as deployed fed live at that rate while a probe player's results are timed",
+            "from their send until Cassandra shows them (its score row and its tournament's top list). Prints a",
             "table and writes it into BENCHMARKS.md."
         })
 final class LeaderboardBench implements Callable<Integer> {
@@ -46,6 +50,26 @@ final class LeaderboardBench implements Callable<Integer> {
             description = "Do not run the Redis sorted-set version (it needs Debian's redis-server).")
     boolean skipRedis;
 
+    @Option(
+            names = "--latency-rates",
+            split = ",",
+            description = "Input records per second of each latency run (default: ${DEFAULT-VALUE}).")
+    List<Long> latencyRates = List.of(2_500L, 25_000L);
+
+    @Option(
+            names = "--latency-seconds",
+            description = "Length of each latency run; 0 skips them (default: ${DEFAULT-VALUE}).")
+    long latencySeconds = 60;
+
+    @Option(names = "--latency-only", description = "Run only the latency runs (no preload, no throughput runs).")
+    boolean latencyOnly;
+
+    @Option(
+            names = "--latency-checkpoint-interval",
+            description =
+                    "Checkpoint interval of the latency runs' job (default: the cluster's, flink-conf/config.yaml).")
+    Duration latencyCheckpointInterval;
+
     @Mixin
     BenchRunOptions run;
 
@@ -55,6 +79,10 @@ final class LeaderboardBench implements Callable<Integer> {
     }
 
     private int measure(BenchSession session) throws Exception {
+        if (latencyOnly) {
+            session.publish(run.report, "bench leaderboard latency", latencyTable(session));
+            return 0;
+        }
         String input = session.createInput("bench-match-results-" + session.run);
         double produceRate = session.preload(
                 input,
@@ -88,6 +116,7 @@ final class LeaderboardBench implements Callable<Integer> {
                 .append(players)
                 .append(run.skipSql ? " --skip-sql" : "")
                 .append(skipRedis ? " --skip-redis" : "")
+                .append(latencySeconds > 0 ? "" : " --latency-seconds 0")
                 .append("`  \n");
         table.append(BenchCommand.runLine());
         table.append(String.format(
@@ -114,7 +143,69 @@ final class LeaderboardBench implements Callable<Integer> {
                     REDIS_QUERIES));
             table.append(RedisLeaderboard.latencyLines(redis));
         }
+        if (latencySeconds > 0) {
+            table.append('\n').append(latencyTable(session));
+        }
         session.publish(run.report, "bench leaderboard", table.toString());
         return 0;
+    }
+
+    private String latencyTable(BenchSession session) throws Exception {
+        StringBuilder table = new StringBuilder();
+        table.append(String.format(
+                Locale.ROOT,
+                "Latency (`--latency-rates %s --latency-seconds %d%s`): the job as deployed, fed live (event time = wall"
+                        + " time) by the generator at each rate for %d s, %,d Zipf-active players; meanwhile a probe player of a"
+                        + " game of its own wins a match every %d ms, and its score row and top list are read every %d ms;"
+                        + " checkpoints every %s.%n%n",
+                String.join(",", latencyRates.stream().map(String::valueOf).toList()),
+                latencySeconds,
+                latencyCheckpointInterval == null ? "" : " --latency-checkpoint-interval " + latencyCheckpointInterval,
+                latencySeconds,
+                players,
+                LeaderboardLatencyProbe.INTERVAL_MILLIS,
+                LeaderboardLatencyProbe.POLL_MILLIS,
+                latencyCheckpointInterval == null ? "the cluster's interval (10 s)" : latencyCheckpointInterval));
+        table.append("| input records/s | probe: send to visible in Cassandra |\n|---:|---|\n");
+        for (long rate : latencyRates) {
+            table.append(String.format(
+                    Locale.ROOT,
+                    "| %,d | %s |%n",
+                    rate,
+                    latencyRun(session, rate).describe()));
+        }
+        return table.toString();
+    }
+
+    /** One live run at {@code rate}: the job submitted unbounded, the load and the probe, then cancelled. */
+    private LeaderboardLatencyProbe.Result latencyRun(BenchSession session, long rate) throws Exception {
+        String name = "bench-leaderboard-latency-" + rate + "-" + session.run;
+        BenchCommand.step(
+                String.format(Locale.ROOT, "Latency at %,d records/s for %d s: %s", rate, latencySeconds, name));
+        String input = session.createInput("bench-latency-match-results-" + rate + "-" + session.run);
+        String keyspace = "b_" + session.run + "_latency_" + rate;
+        session.stack.cassandra().applySchema(keyspace);
+        session.submit(
+                "leaderboard",
+                name,
+                latencyCheckpointInterval == null
+                        ? List.of()
+                        : List.of("-Dexecution.checkpointing.interval=" + latencyCheckpointInterval.toMillis() + "ms"),
+                session.jobArguments(name, keyspace, input, RESULT_TOPICS));
+        String jobId = DemoCommand.awaitRunning(session.stack.flink(), name);
+        LeaderboardLoadgenCommand load = LeaderboardLoadgenCommand.of(session.endpoints(), input, rate * latencySeconds)
+                .population(players, GAMES, rate / 2)
+                .live(rate);
+        Thread feed = new Thread(load::call, "latency-load");
+        feed.start();
+        LeaderboardLatencyProbe.Result result;
+        try (CqlSession cql = session.stack.cassandra().connect(Duration.ofMinutes(1))) {
+            result = LeaderboardLatencyProbe.run(session.endpoints().kafka(), cql, input, keyspace, latencySeconds, 60);
+        }
+        feed.join();
+        System.out.println("  " + result.describe());
+        session.stack.flink().cancel(jobId);
+        session.dropKeyspace(keyspace);
+        return result;
     }
 }

@@ -63,10 +63,21 @@ final class SubmitCommand implements Callable<Integer> {
 
     /** {@code flink run -d} of a registered job with {@code jobArgs}, on {@code flink}'s cluster. */
     static int submit(FlinkCluster flink, TallyHome home, String job, List<String> jobArgs, Duration timeout) {
+        return submit(flink, home, job, List.of(), jobArgs, timeout);
+    }
+
+    /** As above, with {@code flinkOptions} for the Flink CLI (e.g. {@code -Dexecution.checkpointing.interval=1s}). */
+    static int submit(
+            FlinkCluster flink,
+            TallyHome home,
+            String job,
+            List<String> flinkOptions,
+            List<String> jobArgs,
+            Duration timeout) {
         requireJar(home);
         List<String> args = new ArrayList<>(List.of(TallyJobs.byName(job).name()));
         args.addAll(jobArgs);
-        return flink.submit(home.jobsJar(), TallyMain.class.getName(), args, timeout);
+        return flink.submit(home.jobsJar(), TallyMain.class.getName(), null, flinkOptions, args, timeout);
     }
 
     static void requireJar(TallyHome home) {

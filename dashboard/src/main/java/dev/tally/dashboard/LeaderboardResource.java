@@ -135,14 +135,17 @@ final class LeaderboardResource {
         PlayerPosition place =
                 new PlayerPosition(tournament, score, player.getReachedAt(), player.getUserId(), true, 0);
         Map<Long, Long> ranks = new HashMap<>();
-        List<Long> higher = new ArrayList<>();
         List<Long> lower = new ArrayList<>();
         for (ScoreBucket b : highestFirst) {
             ranks.put(b.getScore(), 1 + b.getPlayersAbove());
-            if (b.getScore() > score) {
-                higher.add(0, b.getScore()); // nearest first
-            } else if (b.getScore() < score) {
+            if (b.getScore() < score) {
                 lower.add(b.getScore());
+            }
+        }
+        List<Long> higher = new ArrayList<>(); // nearest first
+        for (int i = highestFirst.size() - 1; i >= 0; i--) {
+            if (highestFirst.get(i).getScore() > score) {
+                higher.add(highestFirst.get(i).getScore());
             }
         }
         List<PlayerPosition> above = new ArrayList<>(queries.before(tournament, score, place, n));

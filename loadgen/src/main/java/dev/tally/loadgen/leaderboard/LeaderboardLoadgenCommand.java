@@ -141,6 +141,17 @@ public final class LeaderboardLoadgenCommand implements Callable<Integer> {
         return this;
     }
 
+    /**
+     * A live feed: {@code recordsPerSecond} of wall time, event time starting now and keeping pace (two
+     * records a match, the faults' share aside).
+     */
+    public LeaderboardLoadgenCommand live(long recordsPerSecond) {
+        this.rate = recordsPerSecond;
+        this.eventRate = Math.max(1, recordsPerSecond / 2);
+        this.start = Instant.now();
+        return this;
+    }
+
     @Override
     public Integer call() {
         if (topK < 1) {
