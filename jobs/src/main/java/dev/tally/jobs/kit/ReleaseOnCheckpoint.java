@@ -86,9 +86,10 @@ public final class ReleaseOnCheckpoint<T> extends AbstractStreamOperator<T>
             return;
         }
         T row = element.getValue();
-        Pending<T> pending = open.get(Arrays.asList(table.key(row)));
+        List<Object> key = Arrays.asList(table.key(row));
+        Pending<T> pending = open.get(key);
         if (pending == null) {
-            open.put(Arrays.asList(table.key(row)), new Pending<>(row, !table.removes(row)));
+            open.put(key, new Pending<>(row, !table.removes(row)));
         } else {
             pending.newest = row;
         }
