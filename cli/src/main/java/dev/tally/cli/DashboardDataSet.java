@@ -1,8 +1,6 @@
 package dev.tally.cli;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.BoundStatement;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.tally.jobs.adclick.AdClickTables;
 import dev.tally.schema.adclick.AdClickCount;
@@ -25,10 +23,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -289,11 +283,8 @@ final class DashboardDataSet {
 
     /** top_ads for every window end of the day and each window size, and top_ads_latest as the job writes them. */
     private int writeTopLists(CqlSession session, ClickModel model, Instant dayStart) throws Exception {
-        PreparedStatement top = session.prepare(AdClickTables.TOP_ADS.insertCql(keyspace));
-        PreparedStatement latest = session.prepare(AdClickTables.TOP_ADS_LATEST.insertCql(keyspace));
-        Semaphore inFlight = new Semaphore(64);
-        List<CompletableFuture<?>> writes = new ArrayList<>();
-        int written = 0;
+        AsyncRowWriter<TopAds> top = new AsyncRowWriter<>(session, keyspace, AdClickTables.TOP_ADS);
+        AsyncRowWriter<TopAds> latest = new AsyncRowWriter<>(session, keyspace, AdClickTables.TOP_ADS_LATEST);
         for (int window : ClickModel.WINDOWS) {
             for (int end = 1; end <= ClickModel.MINUTES; end++) {
                 ClickModel.TopList list = model.top(window, end);
@@ -305,21 +296,13 @@ final class DashboardDataSet {
                 }
                 TopAds lists = new TopAds(
                         ClickModel.FILTER, window, windowStart.toEpochMilli(), windowEnd.toEpochMilli(), ads);
-                List<BoundStatement> statements = new ArrayList<>();
-                statements.add(top.bind(AdClickTables.TOP_ADS.insertValues(lists)));
+                top.write(lists);
                 if (end == ClickModel.MINUTES) {
-                    statements.add(latest.bind(AdClickTables.TOP_ADS_LATEST.insertValues(lists)));
-                }
-                for (BoundStatement statement : statements) {
-                    inFlight.acquire();
-                    CompletionStage<?> write = session.executeAsync(statement);
-                    writes.add(write.whenComplete((r, e) -> inFlight.release()).toCompletableFuture());
-                    written++;
+                    latest.write(lists);
                 }
             }
         }
-        CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])).get(5, TimeUnit.MINUTES);
-        return written;
+        return (int) (top.await() + latest.await());
     }
 
     /** Fails unless the last ad has every minute and the first ad's day sums to the model's. */

@@ -1,9 +1,7 @@
 package dev.tally.cli;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
-import dev.tally.connectors.cassandra.ResultTable;
 import dev.tally.jobs.leaderboard.LeaderboardTables;
 import dev.tally.jobs.leaderboard.functions.PlayerPosition;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
@@ -17,8 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The leaderboard data set of {@code tally bench dashboard --job leaderboard}: {@code players} players of
@@ -128,8 +124,10 @@ final class LeaderboardApiDataSet {
 
     /** Writes every row, 256 at a time in flight; the top row last, so a partial load is never taken as whole. */
     void load(CqlSession session, String keyspace) throws InterruptedException {
-        Writer<LeaderboardUpdate> scoresRows = new Writer<>(session, keyspace, LeaderboardTables.PLAYER_SCORES);
-        Writer<PlayerPosition> placeRows = new Writer<>(session, keyspace, LeaderboardTables.SCORE_ORDER);
+        AsyncRowWriter<LeaderboardUpdate> scoresRows =
+                new AsyncRowWriter<>(session, keyspace, LeaderboardTables.PLAYER_SCORES);
+        AsyncRowWriter<PlayerPosition> placeRows =
+                new AsyncRowWriter<>(session, keyspace, LeaderboardTables.SCORE_ORDER);
         long begin = System.nanoTime();
         for (int i = 0; i < players; i++) {
             scoresRows.write(new LeaderboardUpdate(TOURNAMENT, userId(i), scores[i], reachedAt[i]));
@@ -138,7 +136,8 @@ final class LeaderboardApiDataSet {
                 System.out.printf(Locale.ROOT, "  %,d players written%n", i + 1);
             }
         }
-        Writer<ScoreBucket> bucketRows = new Writer<>(session, keyspace, LeaderboardTables.SCORE_HISTOGRAM);
+        AsyncRowWriter<ScoreBucket> bucketRows =
+                new AsyncRowWriter<>(session, keyspace, LeaderboardTables.SCORE_HISTOGRAM);
         histogram.forEach((score, b) -> bucketRows.write(new ScoreBucket(TOURNAMENT, score, b[0], b[1])));
         scoresRows.await();
         placeRows.await();
@@ -148,7 +147,7 @@ final class LeaderboardApiDataSet {
             int i = order[p];
             top.add(new RankedPlayer(userId(i), scores[i], rank(i), reachedAt[i]));
         }
-        Writer<TopPlayers> topRow = new Writer<>(session, keyspace, LeaderboardTables.TOP_PLAYERS);
+        AsyncRowWriter<TopPlayers> topRow = new AsyncRowWriter<>(session, keyspace, LeaderboardTables.TOP_PLAYERS);
         topRow.write(new TopPlayers(TOURNAMENT, MONTH_START + MONTH_MILLIS - 1, true, top));
         topRow.await();
         System.out.printf(
@@ -158,40 +157,6 @@ final class LeaderboardApiDataSet {
                 histogram.size(),
                 TOP,
                 (System.nanoTime() - begin) / 1e9);
-    }
-
-    /** {@link #load}'s rows of one table, written asynchronously with a bound on those in flight. */
-    private static final class Writer<T> {
-        private static final int IN_FLIGHT = 256;
-        private final CqlSession session;
-        private final ResultTable<T> table;
-        private final PreparedStatement insert;
-        private final Semaphore permits = new Semaphore(IN_FLIGHT);
-        private final AtomicReference<Throwable> failure = new AtomicReference<>();
-
-        Writer(CqlSession session, String keyspace, ResultTable<T> table) {
-            this.session = session;
-            this.table = table;
-            this.insert = session.prepare(table.insertCql(keyspace));
-        }
-
-        void write(T record) {
-            permits.acquireUninterruptibly();
-            session.executeAsync(insert.bind(table.insertValues(record))).whenComplete((result, error) -> {
-                if (error != null) {
-                    failure.compareAndSet(null, error);
-                }
-                permits.release();
-            });
-        }
-
-        void await() throws InterruptedException {
-            permits.acquire(IN_FLIGHT);
-            permits.release(IN_FLIGHT);
-            if (failure.get() != null) {
-                throw new IllegalStateException("writing " + table.name() + " failed", failure.get());
-            }
-        }
     }
 
     /** The report's line on the data set. */

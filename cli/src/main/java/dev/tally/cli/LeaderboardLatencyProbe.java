@@ -53,11 +53,8 @@ final class LeaderboardLatencyProbe {
         }
 
         private static String quantile(long[] sorted, double q) {
-            if (sorted.length == 0) {
-                return "-";
-            }
-            int rank = (int) Math.ceil(q * sorted.length);
-            return String.format(Locale.ROOT, "%,d", sorted[Math.max(0, Math.min(sorted.length, rank) - 1)]);
+            long millis = DashboardBench.percentile(sorted, q);
+            return millis < 0 ? "-" : String.format(Locale.ROOT, "%,d", millis);
         }
     }
 

@@ -2,9 +2,11 @@ package dev.tally.loadgen.leaderboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.loadgen.leaderboard.reference.LeaderboardReference;
 import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings;
 import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.PlayerKey;
 import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.Ranked;
+import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.ScoreKey;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -43,19 +45,17 @@ final class LeaderboardApiCheck {
 
     LeaderboardVerifier.Check check(LeaderboardStandings expected, int sample, int neighbours, long seed)
             throws IOException, InterruptedException {
-        Map<String, List<Ranked>> ordered = displayOrder(expected);
+        // Every player listed: the reference's top K with K = all, in display order with competition ranks.
+        LeaderboardStandings all = LeaderboardReference.standings(expected.players(), Integer.MAX_VALUE);
         Map<PlayerKey, Integer> positions = new HashMap<>();
-        Map<String, Map<Long, Long>> holding = new HashMap<>();
         List<PlayerKey> everyone = new ArrayList<>();
         Set<PlayerKey> sampled = new LinkedHashSet<>();
-        ordered.keySet().stream().sorted().forEach(tournament -> {
-            List<Ranked> players = ordered.get(tournament);
+        all.top().keySet().stream().sorted().forEach(tournament -> {
+            List<Ranked> players = all.top().get(tournament);
             for (int i = 0; i < players.size(); i++) {
                 PlayerKey key = new PlayerKey(tournament, players.get(i).userId());
                 positions.put(key, i);
                 everyone.add(key);
-                holding.computeIfAbsent(tournament, t -> new HashMap<>())
-                        .merge(players.get(i).score(), 1L, Long::sum);
             }
             sampled.add(new PlayerKey(tournament, players.get(0).userId()));
             sampled.add(
@@ -69,43 +69,27 @@ final class LeaderboardApiCheck {
         LeaderboardVerifier.CheckBuilder check = new LeaderboardVerifier.CheckBuilder(
                 "api /v1/scores/{user_id}?neighbours=" + neighbours + " sampled players");
         for (PlayerKey player : sampled) {
-            List<Ranked> players = ordered.get(player.tournament());
+            List<Ranked> players = all.top().get(player.tournament());
             int at = positions.get(player);
-            String want = describe(players, at, neighbours, holding.get(player.tournament()));
+            long level = all.histogram()
+                    .get(new ScoreKey(player.tournament(), players.get(at).score()))
+                    .players();
+            String want = describe(players, at, neighbours, level);
             String got = read(player, neighbours);
             check.check(want.equals(got), () -> player + ": expected " + want + ", the API said " + got);
         }
         return check.build();
     }
 
-    /** Each tournament's players in display order, each with its competition rank. */
+    /** Each tournament's players in display order, each with its competition rank (the reference's). */
     static Map<String, List<Ranked>> displayOrder(LeaderboardStandings expected) {
-        Map<String, List<Ranked>> byTournament = new HashMap<>();
-        expected.players()
-                .forEach((key, score) -> byTournament
-                        .computeIfAbsent(key.tournament(), t -> new ArrayList<>())
-                        .add(new Ranked(key.userId(), score.score(), 0, score.reachedAt())));
-        Map<String, List<Ranked>> ordered = new HashMap<>();
-        byTournament.forEach((tournament, players) -> {
-            players.sort(LeaderboardStandings.DISPLAY_ORDER);
-            List<Ranked> ranked = new ArrayList<>(players.size());
-            long rank = 1;
-            for (int i = 0; i < players.size(); i++) {
-                Ranked p = players.get(i);
-                if (i > 0 && p.score() != players.get(i - 1).score()) {
-                    rank = i + 1;
-                }
-                ranked.add(new Ranked(p.userId(), p.score(), rank, p.reachedAt()));
-            }
-            ordered.put(tournament, ranked);
-        });
-        return ordered;
+        return LeaderboardReference.standings(expected.players(), Integer.MAX_VALUE)
+                .top();
     }
 
     /** The expected answer, in the words {@link #read} puts the API's in. */
-    private static String describe(List<Ranked> players, int at, int neighbours, Map<Long, Long> holding) {
+    private static String describe(List<Ranked> players, int at, int neighbours, long level) {
         Ranked p = players.get(at);
-        long level = holding.get(p.score());
         long below = players.size() - (p.rank() - 1) - level;
         double percentile = 100.0 * (below + level / 2.0) / players.size();
         return entry(p.userId(), p.rank(), p.score(), p.reachedAt())

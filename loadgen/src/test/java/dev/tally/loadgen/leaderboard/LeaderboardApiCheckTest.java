@@ -10,7 +10,9 @@ import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.Ranked;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** The check of what players see through the API: the expected order and ranks, and what it reads. */
@@ -63,10 +65,11 @@ class LeaderboardApiCheckTest {
                                 "[" + entry("ann", 1, 5, 50) + "]",
                                 "[" + entry("bob", 2, 3, 90) + "]"),
                 "/v1/scores/dan", answer("dan", 4, 1, 10, 12.5, "[" + entry("bob", 2, 3, 90) + "]", "[]"));
+        List<String> queries = new CopyOnWriteArrayList<>();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             String body = answers.get(exchange.getRequestURI().getPath());
-            assertThat(exchange.getRequestURI().getQuery()).isEqualTo("tournament=" + CHESS + "&neighbours=1");
+            queries.add(exchange.getRequestURI().getQuery());
             byte[] bytes = (body == null ? "{}" : body).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length);
             exchange.getResponseBody().write(bytes);
@@ -84,6 +87,8 @@ class LeaderboardApiCheckTest {
                     .asString()
                     .contains("bob")
                     .contains("#2 cid:3@80");
+            // Asserted here, not in the server's thread, where a failure would only show as a timeout.
+            assertThat(queries).hasSize(4).containsOnly("tournament=" + CHESS + "&neighbours=1");
         } finally {
             server.stop(0);
         }
