@@ -76,6 +76,16 @@ public final class CassandraUpsert<T> implements Serializable {
     @FunctionalInterface
     public interface TimeToLive<T> extends Serializable {
         int seconds(T record, long nowMillis);
+
+        /**
+         * The seconds a row of a period ending at {@code endMillis} has left of {@code retentionMillis}
+         * at {@code nowMillis}: at least 1. Counted from the data's own time, so old data replayed
+         * today expires when it would have.
+         */
+        static int retainedAfter(long endMillis, long retentionMillis, long nowMillis) {
+            long left = (endMillis + retentionMillis - nowMillis) / 1000;
+            return (int) Math.max(1, Math.min(Integer.MAX_VALUE, left));
+        }
     }
 
     private final String cql;

@@ -21,6 +21,8 @@ public final class Topics {
     public static final String MATCH_RESULTS = "match-results";
     public static final String LEADERBOARD_UPDATES = "leaderboard-updates";
     public static final String LEADERBOARD_TOP = "leaderboard-top";
+    public static final String PURCHASES = "purchases";
+    public static final String SALES_RANK = "sales-rank";
 
     /** Where a job sends input records it cannot accept. */
     public static String deadLetter(String inputTopic) {
@@ -45,7 +47,7 @@ public final class Topics {
     /** Every topic with its partition count and configuration, as the local stack creates them. */
     public static List<NewTopic> all(int partitions) {
         List<NewTopic> topics = new ArrayList<>();
-        for (String input : new String[] {AD_CLICKS, METRICS, LOCATIONS, MATCH_RESULTS}) {
+        for (String input : new String[] {AD_CLICKS, METRICS, LOCATIONS, MATCH_RESULTS, PURCHASES}) {
             topics.add(new NewTopic(input, partitions, (short) 1).configs(INPUT_CONFIG));
             topics.add(new NewTopic(deadLetter(input), 1, (short) 1));
             topics.add(new NewTopic(late(input), 1, (short) 1));
@@ -59,7 +61,8 @@ public final class Topics {
             TRAFFIC_UPDATES,
             REROUTES,
             LEADERBOARD_UPDATES,
-            LEADERBOARD_TOP
+            LEADERBOARD_TOP,
+            SALES_RANK
         }) {
             topics.add(new NewTopic(output, partitions, (short) 1));
         }

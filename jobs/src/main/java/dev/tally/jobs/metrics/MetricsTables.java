@@ -1,6 +1,7 @@
 package dev.tally.jobs.metrics;
 
 import com.datastax.oss.driver.api.core.cql.Row;
+import dev.tally.connectors.cassandra.CassandraUpsert;
 import dev.tally.connectors.cassandra.ResultTable;
 import dev.tally.jobs.metrics.alerts.AlertEvents;
 import dev.tally.schema.metrics.AlertEvent;
@@ -108,12 +109,6 @@ public final class MetricsTables {
                 : rollups("metric_rollups_1h", "month", HOUR, retention);
     }
 
-    /** The seconds a row of a bucket ending at {@code bucketEnd} has left of {@code retention} at {@code now}: at least 1. */
-    public static int timeToLive(long bucketEnd, long now, long retentionMillis) {
-        long left = (bucketEnd + retentionMillis - now) / 1000;
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, left));
-    }
-
     /** The end of a rollup's bucket, epoch milliseconds. */
     public static long bucketEnd(MetricRollup rollup) {
         return rollup.getBucketStart() + (rollup.getResolution().equals(MINUTE) ? 60_000L : 3_600_000L);
@@ -147,7 +142,8 @@ public final class MetricsTables {
                             r.getSketch()
                         },
                         row -> read(row, resolution))
-                .withTimeToLive((r, now) -> timeToLive(bucketEnd(r), now, retention.millis(resolution, r.getName())))
+                .withTimeToLive((r, now) -> CassandraUpsert.TimeToLive.retainedAfter(
+                        bucketEnd(r), retention.millis(resolution, r.getName()), now))
                 // A gauge's null increase and resets would be two tombstones per row; read() ignores them for
                 // gauges. A sketch is null only in a rollup of a version without them.
                 .withNullsUnset()

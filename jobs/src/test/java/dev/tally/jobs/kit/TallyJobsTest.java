@@ -17,7 +17,13 @@ class TallyJobsTest {
     void findsEveryRegisteredJobByName() {
         assertThat(TallyJobs.names())
                 .containsExactly(
-                        "ad-clicks", "ad-clicks-sql", "leaderboard", "leaderboard-sql", "metrics", "metrics-sql");
+                        "ad-clicks",
+                        "ad-clicks-sql",
+                        "leaderboard",
+                        "leaderboard-sql",
+                        "metrics",
+                        "metrics-sql",
+                        "sales-rank");
         assertThat(TallyJobs.byName("ad-clicks")).isInstanceOf(AdClickJob.class);
         assertThat(TallyJobs.byName("ad-clicks-sql")).isInstanceOf(AdClickSqlJob.class);
         assertThat(TallyJobs.byName("leaderboard")).isInstanceOf(dev.tally.jobs.leaderboard.LeaderboardJob.class);
@@ -30,7 +36,7 @@ class TallyJobsTest {
         assertThatThrownBy(() -> TallyJobs.byName("ad-click"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
-                        "Unknown job 'ad-click'; known jobs: [ad-clicks, ad-clicks-sql, leaderboard, leaderboard-sql, metrics, metrics-sql]");
+                        "Unknown job 'ad-click'; known jobs: [ad-clicks, ad-clicks-sql, leaderboard, leaderboard-sql, metrics, metrics-sql, sales-rank]");
     }
 
     @Test
