@@ -18,6 +18,8 @@ public record GeneratedRecord(byte[] key, byte[] value, long timestamp, Kind kin
         RESULT,
         /** A valid result that replaces an earlier one of the same match and player with a higher revision (leaderboard). */
         CORRECTION,
+        /** A valid, new purchase (sales rank). */
+        PURCHASE,
         /** A valid metric point (metrics): on time, a little delayed, or another value for an existing sample. */
         POINT,
         /** A second copy of an earlier record (same id and fields). */

@@ -36,6 +36,8 @@ class ReferenceIndependenceTest {
                 .doNotHaveFullyQualifiedName("dev.tally.loadgen.leaderboard.LeaderboardVerifier")
                 .and()
                 .doNotHaveFullyQualifiedName("dev.tally.loadgen.metrics.MetricsVerifier")
+                .and()
+                .doNotHaveFullyQualifiedName("dev.tally.loadgen.salesrank.SalesRankVerifier")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("dev.tally.jobs..")
@@ -51,7 +53,8 @@ class ReferenceIndependenceTest {
                 .resideInAnyPackage(
                         "dev.tally.loadgen.reference..",
                         "dev.tally.loadgen.leaderboard.reference..",
-                        "dev.tally.loadgen.metrics.reference..")
+                        "dev.tally.loadgen.metrics.reference..",
+                        "dev.tally.loadgen.salesrank.reference..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("dev.tally.jobs..")
@@ -59,7 +62,8 @@ class ReferenceIndependenceTest {
                         .importPackages(
                                 "dev.tally.loadgen.reference",
                                 "dev.tally.loadgen.leaderboard.reference",
-                                "dev.tally.loadgen.metrics.reference"));
+                                "dev.tally.loadgen.metrics.reference",
+                                "dev.tally.loadgen.salesrank.reference"));
     }
 
     /** The rules above are not vacuous: the generators, truths and references are among the classes they check. */
@@ -71,7 +75,10 @@ class ReferenceIndependenceTest {
                         MetricsGenerator.class,
                         MetricsTruth.class,
                         ExpectedMetrics.class,
-                        MetricsReference.class))
+                        MetricsReference.class,
+                        dev.tally.loadgen.salesrank.SalesRankGenerator.class,
+                        dev.tally.loadgen.salesrank.SalesRankTruth.class,
+                        dev.tally.loadgen.salesrank.reference.SalesRankReference.class))
                 .allMatch(LOADGEN::contain);
     }
 }

@@ -2,6 +2,7 @@ package dev.tally.loadgen.leaderboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.loadgen.RecordCheck;
 import dev.tally.loadgen.leaderboard.reference.LeaderboardReference;
 import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings;
 import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.PlayerKey;
@@ -43,7 +44,7 @@ final class LeaderboardApiCheck {
         this.api = api;
     }
 
-    LeaderboardVerifier.Check check(LeaderboardStandings expected, int sample, int neighbours, long seed)
+    RecordCheck check(LeaderboardStandings expected, int sample, int neighbours, long seed)
             throws IOException, InterruptedException {
         // Every player listed: the reference's top K with K = all, in display order with competition ranks.
         LeaderboardStandings all = LeaderboardReference.standings(expected.players(), Integer.MAX_VALUE);
@@ -66,8 +67,8 @@ final class LeaderboardApiCheck {
         for (int i = 0; i < everyone.size() && sampled.size() < sample; i++) {
             sampled.add(everyone.get(i));
         }
-        LeaderboardVerifier.CheckBuilder check = new LeaderboardVerifier.CheckBuilder(
-                "api /v1/scores/{user_id}?neighbours=" + neighbours + " sampled players");
+        RecordCheck.Builder check =
+                new RecordCheck.Builder("api /v1/scores/{user_id}?neighbours=" + neighbours + " sampled players");
         for (PlayerKey player : sampled) {
             List<Ranked> players = all.top().get(player.tournament());
             int at = positions.get(player);

@@ -10,6 +10,8 @@ import dev.tally.connectors.kafka.Topics;
 import dev.tally.jobs.leaderboard.LeaderboardTables;
 import dev.tally.jobs.leaderboard.functions.PlayerPosition;
 import dev.tally.loadgen.Comparison;
+import dev.tally.loadgen.DeadLetterReasons;
+import dev.tally.loadgen.RecordCheck;
 import dev.tally.loadgen.TopicReader;
 import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings;
 import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.PlayerKey;
@@ -17,7 +19,6 @@ import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.PlayerScore;
 import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.Ranked;
 import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.ScoreCount;
 import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.ScoreKey;
-import dev.tally.schema.common.DeadLetter;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
 import dev.tally.schema.leaderboard.MatchResult;
 import dev.tally.schema.leaderboard.RankedPlayer;
@@ -33,8 +34,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -67,18 +66,10 @@ public final class LeaderboardVerifier {
     /** A published top list: complete or not, and its players. */
     public record TopList(boolean complete, List<Ranked> players) {}
 
-    /** A property every record must have: how many were checked, and the ones without it. */
-    public record Check(String what, long checked, long failed, List<String> examples) {
-
-        public boolean passed() {
-            return failed == 0;
-        }
-    }
-
     /** The verdict: a comparison per output, the per-record checks, and the dead-letter and late tallies. */
     public record Report(
             List<Comparison> comparisons,
-            List<Check> checks,
+            List<RecordCheck> checks,
             long deadLetters,
             long expectedDeadLetters,
             Map<String, Long> deadLetterReasons,
@@ -87,7 +78,7 @@ public final class LeaderboardVerifier {
 
         public boolean exact() {
             return comparisons.stream().allMatch(Comparison::exact)
-                    && checks.stream().allMatch(Check::passed)
+                    && checks.stream().allMatch(RecordCheck::passed)
                     && deadLetters == expectedDeadLetters;
         }
 
@@ -98,7 +89,7 @@ public final class LeaderboardVerifier {
                 c.examples().forEach(e -> out.println("    " + e));
             }
             out.printf("%-48s %10s %8s%n", "CHECK", "RECORDS", "FAILED");
-            for (Check c : checks) {
+            for (RecordCheck c : checks) {
                 out.printf("%-48s %10d %8d%n", c.what(), c.checked(), c.failed());
                 c.examples().forEach(e -> out.println("    " + e));
             }
@@ -120,7 +111,7 @@ public final class LeaderboardVerifier {
             throws AvroDecodeException, IOException, InterruptedException {
         // What the job routed to the late topic: only records sent beyond the horizon may be there, and
         // the others of those it applied (its watermark had not passed them yet), as the truth then must.
-        List<Check> checks = new ArrayList<>();
+        List<RecordCheck> checks = new ArrayList<>();
         String lateTopic = Topics.late(target.inputTopic());
         // A record may have been sent beyond the horizon more than once (a stale re-send picked twice):
         // it may be routed as many times as it was sent, no more.
@@ -128,7 +119,8 @@ public final class LeaderboardVerifier {
         truth.beyondHorizon().forEach(r -> sentBeyondHorizon.merge(ResultId.of(r), 1, Integer::sum));
         Set<ResultId> routedLate = new HashSet<>();
         AvroCodec<MatchResult> resultCodec = AvroCodec.of(MatchResult.class);
-        CheckBuilder onlyBeyondHorizon = new CheckBuilder("kafka " + lateTopic + " only beyond the horizon");
+        RecordCheck.Builder onlyBeyondHorizon =
+                new RecordCheck.Builder("kafka " + lateTopic + " only beyond the horizon");
         long lateRecords = 0;
         for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.kafka(), lateTopic)) {
             ResultId id = ResultId.of(resultCodec.decode(r.value()));
@@ -156,7 +148,7 @@ public final class LeaderboardVerifier {
                 checks,
                 deadLetters.size(),
                 truth.totals().malformed(),
-                reasons(deadLetters),
+                DeadLetterReasons.of(deadLetters),
                 lateRecords,
                 truth.totals());
     }
@@ -241,11 +233,12 @@ public final class LeaderboardVerifier {
     }
 
     /** The last update of each player (one player's updates share a key, so a partition, so their order). */
-    private static Map<PlayerKey, PlayerScore> kafkaScores(Target target, List<Check> checks)
+    private static Map<PlayerKey, PlayerScore> kafkaScores(Target target, List<RecordCheck> checks)
             throws AvroDecodeException {
         AvroCodec<LeaderboardUpdate> codec = AvroCodec.of(LeaderboardUpdate.class);
         Map<PlayerKey, PlayerScore> actual = new HashMap<>();
-        CheckBuilder keys = new CheckBuilder("kafka " + target.updatesTopic() + " keyed tournament#user_id");
+        RecordCheck.Builder keys =
+                new RecordCheck.Builder("kafka " + target.updatesTopic() + " keyed tournament#user_id");
         for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.kafka(), target.updatesTopic())) {
             LeaderboardUpdate u = codec.decode(r.value());
             keys.check(keyIs(r, u.getTournament() + "#" + u.getUserId()), () -> "key " + keyOf(r) + " of " + u);
@@ -257,11 +250,11 @@ public final class LeaderboardVerifier {
     }
 
     /** The last list of each tournament; every list must be in display order with ranks that never fall. */
-    private static Map<String, TopList> kafkaTop(Target target, List<Check> checks) throws AvroDecodeException {
+    private static Map<String, TopList> kafkaTop(Target target, List<RecordCheck> checks) throws AvroDecodeException {
         AvroCodec<TopPlayers> codec = AvroCodec.of(TopPlayers.class);
         Map<String, TopList> actual = new HashMap<>();
-        CheckBuilder keys = new CheckBuilder("kafka " + target.topTopic() + " keyed tournament");
-        CheckBuilder order = new CheckBuilder("kafka " + target.topTopic() + " in display order");
+        RecordCheck.Builder keys = new RecordCheck.Builder("kafka " + target.topTopic() + " keyed tournament");
+        RecordCheck.Builder order = new RecordCheck.Builder("kafka " + target.topTopic() + " in display order");
         for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(target.kafka(), target.topTopic())) {
             TopPlayers t = codec.decode(r.value());
             TopList list = topList(t);
@@ -296,52 +289,11 @@ public final class LeaderboardVerifier {
         return new TopList(t.getComplete(), List.copyOf(players));
     }
 
-    private static Map<String, Long> reasons(List<ConsumerRecord<byte[], byte[]>> deadLetters) {
-        AvroCodec<DeadLetter> codec = AvroCodec.of(DeadLetter.class);
-        Map<String, Long> reasons = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : deadLetters) {
-            String reason;
-            try {
-                reason = codec.decode(r.value()).getReason();
-            } catch (AvroDecodeException e) {
-                reason = "(not a DeadLetter)";
-            }
-            reasons.merge(reason, 1L, Long::sum);
-        }
-        return reasons;
-    }
-
     private static boolean keyIs(ConsumerRecord<byte[], byte[]> r, String expected) {
         return expected.equals(keyOf(r));
     }
 
     private static String keyOf(ConsumerRecord<byte[], byte[]> r) {
         return r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
-    }
-
-    /** Counts the records checked and keeps a few that failed. */
-    static final class CheckBuilder {
-        private final String what;
-        private long checked;
-        private long failed;
-        private final List<String> examples = new ArrayList<>();
-
-        CheckBuilder(String what) {
-            this.what = what;
-        }
-
-        void check(boolean ok, Supplier<String> example) {
-            checked++;
-            if (!ok) {
-                failed++;
-                if (examples.size() < 5) {
-                    examples.add(example.get());
-                }
-            }
-        }
-
-        Check build() {
-            return new Check(what, checked, failed, List.copyOf(examples));
-        }
     }
 }

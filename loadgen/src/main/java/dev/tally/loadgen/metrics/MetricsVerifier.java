@@ -10,6 +10,7 @@ import dev.tally.connectors.client.KafkaClients;
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.jobs.metrics.MetricsTables;
 import dev.tally.loadgen.Comparison;
+import dev.tally.loadgen.RecordCheck;
 import dev.tally.loadgen.TopicReader;
 import dev.tally.loadgen.metrics.reference.AlertsReference;
 import dev.tally.loadgen.metrics.reference.AlertsReference.ExpectedAlert;
@@ -34,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -62,14 +62,6 @@ public final class MetricsVerifier {
 
         public Target(KafkaClients kafka, String inputTopic, String rollupsTopic, CqlSession session, String keyspace) {
             this(kafka, inputTopic, rollupsTopic, null, session, keyspace);
-        }
-    }
-
-    /** A property every record must have: how many were checked, and the ones without it. */
-    public record Check(String what, long checked, long failed, List<String> examples) {
-
-        public boolean passed() {
-            return failed == 0;
         }
     }
 
@@ -101,7 +93,7 @@ public final class MetricsVerifier {
     /** The verdict: a comparison per output, the per-record checks, and the dead-letter and late tallies. */
     public record Report(
             List<Comparison> comparisons,
-            List<Check> checks,
+            List<RecordCheck> checks,
             long deadLetters,
             Map<String, Long> deadLetterReasons,
             long lateRecords,
@@ -110,7 +102,7 @@ public final class MetricsVerifier {
 
         public boolean exact() {
             return comparisons.stream().allMatch(Comparison::exact)
-                    && checks.stream().allMatch(Check::passed);
+                    && checks.stream().allMatch(RecordCheck::passed);
         }
 
         /** The comparison named {@code what}. */
@@ -128,7 +120,7 @@ public final class MetricsVerifier {
                 c.examples().forEach(e -> out.println("    " + e));
             }
             out.printf("%-52s %10s %8s%n", "CHECK", "RECORDS", "FAILED");
-            for (Check c : checks) {
+            for (RecordCheck c : checks) {
                 out.printf("%-52s %10d %8d%n", c.what(), c.checked(), c.failed());
                 c.examples().forEach(e -> out.println("    " + e));
             }
@@ -188,7 +180,7 @@ public final class MetricsVerifier {
 
     /** The comparison of what the job wrote with the truth: everything but the reading. */
     static Report compare(ExpectedMetrics truth, Output output, String rollupsTopic, String inputTopic) {
-        List<Check> checks = new ArrayList<>();
+        List<RecordCheck> checks = new ArrayList<>();
         Map<PointId, Integer> routedLate = routedLate(truth, output.late(), Topics.late(inputTopic), checks);
         MetricsReference.Result expected = truth.applying(routedLate);
 
@@ -224,8 +216,10 @@ public final class MetricsVerifier {
         Map<PointId, Long> conflicts = new HashMap<>();
         Map<String, Long> otherReasons = new TreeMap<>();
         Map<String, Long> allReasons = new TreeMap<>();
-        CheckBuilder conflictSource = new CheckBuilder("kafka " + dlq + " conflicts at partition/offset -1");
-        CheckBuilder conflictOriginal = new CheckBuilder("kafka " + dlq + " conflicts hold a MetricPoint");
+        RecordCheck.Builder conflictSource =
+                new RecordCheck.Builder("kafka " + dlq + " conflicts at partition/offset -1");
+        RecordCheck.Builder conflictOriginal =
+                new RecordCheck.Builder("kafka " + dlq + " conflicts hold a MetricPoint");
         AvroCodec<MetricPoint> points = AvroCodec.of(MetricPoint.class);
         for (DeadLetter d : output.deadLetters()) {
             String reason = d == null ? "(not a DeadLetter)" : d.getReason();
@@ -267,14 +261,14 @@ public final class MetricsVerifier {
      * every event once on the topic and in the history, and each alert's last event as its latest state.
      */
     private static void compareAlerts(
-            ExpectedMetrics truth, Alerts alerts, List<Comparison> comparisons, List<Check> checks) {
+            ExpectedMetrics truth, Alerts alerts, List<Comparison> comparisons, List<RecordCheck> checks) {
         AlertsReference.Result expected = AlertsReference.compute(AlertEpisodes.RULES, truth.points());
         Set<String> quantileRules = new HashSet<>();
         AlertEpisodes.RULES.stream()
                 .filter(r -> r.aggregation().equals("quantile"))
                 .forEach(r -> quantileRules.add(r.alert()));
-        CheckBuilder within = new CheckBuilder("alert values of quantile rules within 1% of the exact");
-        CheckBuilder once = new CheckBuilder("kafka " + alerts.topic() + " each event once");
+        RecordCheck.Builder within = new RecordCheck.Builder("alert values of quantile rules within 1% of the exact");
+        RecordCheck.Builder once = new RecordCheck.Builder("kafka " + alerts.topic() + " each event once");
         Map<String, ExpectedAlert> published = new HashMap<>();
         for (AlertEvent e : alerts.kafka()) {
             once.check(
@@ -311,7 +305,7 @@ public final class MetricsVerifier {
             Map<String, ExpectedAlert> actual,
             Map<String, ExpectedAlert> expected,
             Set<String> quantileRules,
-            CheckBuilder within) {
+            RecordCheck.Builder within) {
         Map<String, ExpectedAlert> result = new HashMap<>();
         actual.forEach((key, a) -> {
             ExpectedAlert e = expected.get(key);
@@ -358,7 +352,7 @@ public final class MetricsVerifier {
      * one, no more) and one the job may have found late, by the Kafka timestamp it was sent with.
      */
     private static Map<PointId, Integer> routedLate(
-            ExpectedMetrics truth, List<MetricPoint> late, String lateTopic, List<Check> checks) {
+            ExpectedMetrics truth, List<MetricPoint> late, String lateTopic, List<RecordCheck> checks) {
         Map<PointId, Integer> candidates = new HashMap<>(truth.lateCandidates());
         Map<PointId, Long> sentAt = new HashMap<>();
         for (SentPoint s : truth.points()) {
@@ -367,9 +361,10 @@ public final class MetricsVerifier {
             }
         }
         Map<PointId, Integer> routed = new HashMap<>();
-        CheckBuilder decodes = new CheckBuilder("kafka " + lateTopic + " records are MetricPoints");
-        CheckBuilder onlyCandidates = new CheckBuilder("kafka " + lateTopic + " only late candidates");
-        CheckBuilder couldBeLate = new CheckBuilder("kafka " + lateTopic + " past their minute's lateness");
+        RecordCheck.Builder decodes = new RecordCheck.Builder("kafka " + lateTopic + " records are MetricPoints");
+        RecordCheck.Builder onlyCandidates = new RecordCheck.Builder("kafka " + lateTopic + " only late candidates");
+        RecordCheck.Builder couldBeLate =
+                new RecordCheck.Builder("kafka " + lateTopic + " past their minute's lateness");
         for (MetricPoint p : late) {
             decodes.check(p != null, () -> "a record that does not decode");
             if (p == null) {
@@ -399,11 +394,11 @@ public final class MetricsVerifier {
 
     /** The last record of each bucket (one series' records share a key, so a partition, so their order), each checked. */
     static Map<BucketKey, ExpectedRollup> lastPerBucket(
-            List<KeyedRollup> records, String topic, List<Check> checks, SketchCheck sketches) {
-        CheckBuilder decodes = new CheckBuilder("kafka " + topic + " records are MetricRollups");
-        CheckBuilder keys = new CheckBuilder("kafka " + topic + " keyed by series_key");
-        CheckBuilder names = new CheckBuilder("kafka " + topic + " name and labels give series_key");
-        CheckBuilder buckets = new CheckBuilder("kafka " + topic + " 1m/1h buckets on their boundary");
+            List<KeyedRollup> records, String topic, List<RecordCheck> checks, SketchCheck sketches) {
+        RecordCheck.Builder decodes = new RecordCheck.Builder("kafka " + topic + " records are MetricRollups");
+        RecordCheck.Builder keys = new RecordCheck.Builder("kafka " + topic + " keyed by series_key");
+        RecordCheck.Builder names = new RecordCheck.Builder("kafka " + topic + " name and labels give series_key");
+        RecordCheck.Builder buckets = new RecordCheck.Builder("kafka " + topic + " 1m/1h buckets on their boundary");
         Map<BucketKey, ExpectedRollup> last = new HashMap<>();
         for (KeyedRollup k : records) {
             MetricRollup r = k.rollup();
@@ -503,31 +498,5 @@ public final class MetricsVerifier {
         byte[] bytes = new byte[b.remaining()];
         b.get(bytes);
         return bytes;
-    }
-
-    /** Counts the records checked and keeps a few that failed. */
-    static final class CheckBuilder {
-        private final String what;
-        private long checked;
-        private long failed;
-        private final List<String> examples = new ArrayList<>();
-
-        CheckBuilder(String what) {
-            this.what = what;
-        }
-
-        void check(boolean ok, Supplier<String> example) {
-            checked++;
-            if (!ok) {
-                failed++;
-                if (examples.size() < 5) {
-                    examples.add(example.get());
-                }
-            }
-        }
-
-        Check build() {
-            return new Check(what, checked, failed, List.copyOf(examples));
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.tally.loadgen.metrics;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.store.UnboundedSizeDenseStore;
+import dev.tally.loadgen.RecordCheck;
 import dev.tally.loadgen.metrics.reference.BucketKey;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -32,8 +33,8 @@ final class SketchCheck {
         sketches.put(bucket, sketch);
     }
 
-    MetricsVerifier.Check against(Map<BucketKey, double[]> samples) {
-        MetricsVerifier.CheckBuilder check = new MetricsVerifier.CheckBuilder(what);
+    RecordCheck against(Map<BucketKey, double[]> samples) {
+        RecordCheck.Builder check = new RecordCheck.Builder(what);
         sketches.forEach((bucket, encoded) -> {
             double[] sorted = samples.get(bucket);
             if (sorted != null) {

@@ -3,6 +3,7 @@ package dev.tally.loadgen.leaderboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.tally.loadgen.RecordCheck;
 import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings;
 import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.PlayerKey;
 import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.PlayerScore;
@@ -77,7 +78,7 @@ class LeaderboardApiCheckTest {
         });
         server.start();
         try {
-            LeaderboardVerifier.Check check = new LeaderboardApiCheck(
+            RecordCheck check = new LeaderboardApiCheck(
                             URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"))
                     .check(STANDINGS, 10, 1, 7);
             assertThat(check.checked()).isEqualTo(4);

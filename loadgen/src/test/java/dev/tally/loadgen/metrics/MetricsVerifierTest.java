@@ -7,6 +7,7 @@ import com.datadoghq.sketch.ddsketch.DDSketches;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import dev.tally.connectors.avro.AvroCodec;
 import dev.tally.loadgen.Comparison;
+import dev.tally.loadgen.RecordCheck;
 import dev.tally.loadgen.metrics.MetricsVerifier.KeyedRollup;
 import dev.tally.loadgen.metrics.MetricsVerifier.Output;
 import dev.tally.loadgen.metrics.reference.BucketKey;
@@ -363,7 +364,7 @@ class MetricsVerifierTest {
         return new Output(o.cassandraMinutes(), o.cassandraHours(), records, o.deadLetters(), o.late());
     }
 
-    private static MetricsVerifier.Check check(MetricsVerifier.Report report, String endsWith) {
+    private static RecordCheck check(MetricsVerifier.Report report, String endsWith) {
         return report.checks().stream()
                 .filter(c -> c.what().endsWith(endsWith))
                 .findFirst()
