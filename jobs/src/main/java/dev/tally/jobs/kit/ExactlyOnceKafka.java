@@ -18,9 +18,24 @@ public final class ExactlyOnceKafka {
      */
     public static <T extends SpecificRecord> KafkaSink<T> sink(
             JobOptions options, String topic, Class<T> type, SerializableFunction<T, String> key, String name) {
+        return sink(options, topic, new AvroRecordSerializer<>(topic, type, key), name);
+    }
+
+    /**
+     * {@link #sink}, each record stamped with the time it is sent rather than its event time: for
+     * results whose event time may lie ahead of the clock (a window ending a week after the last input,
+     * emitted when a bounded input ends), which a broker refuses.
+     */
+    public static <T extends SpecificRecord> KafkaSink<T> sinkStampedOnSend(
+            JobOptions options, String topic, Class<T> type, SerializableFunction<T, String> key, String name) {
+        return sink(options, topic, new AvroRecordSerializer<>(topic, type, key, false), name);
+    }
+
+    private static <T extends SpecificRecord> KafkaSink<T> sink(
+            JobOptions options, String topic, AvroRecordSerializer<T> serializer, String name) {
         return KafkaSink.<T>builder()
                 .setKafkaProducerConfig(options.kafka().clientProperties())
-                .setRecordSerializer(new AvroRecordSerializer<>(topic, type, key))
+                .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(options.transactionalIdPrefix + "-" + name)
                 .setProperty("transaction.timeout.ms", Long.toString(options.transactionTimeout.toMillis()))

@@ -36,8 +36,9 @@ public final class SalesRankSinks {
                 .sinkTo(ExactlyOnceKafka.sink(options, options.lateTopic(), Purchase.class, Purchase::getTxId, "late"))
                 .uid("late-sink")
                 .name("kafka: " + options.lateTopic());
+        // A bounded input's end emits windows up to a week after its last purchase.
         outputs.bestSellers()
-                .sinkTo(ExactlyOnceKafka.sink(
+                .sinkTo(ExactlyOnceKafka.sinkStampedOnSend(
                         options,
                         options.salesRankTopic,
                         CategoryBestSellers.class,
