@@ -73,6 +73,7 @@ public final class DashboardServer implements AutoCloseable {
         new LeaderboardResource(new LeaderboardQueries(cassandra), clock).register(app);
         new MetricsResource(new MetricsQueries(cassandra), clock).register(app);
         new AlertResource(new AlertQueries(cassandra)).register(app);
+        new SalesRankResource(new SalesRankQueries(cassandra), clock).register(app);
         app.get("/health", ctx -> {
             ads.count("health-check", 0, clock.instant(), clock.instant().plusSeconds(60));
             ctx.json(Map.of("status", "UP", "cassandra", "UP"));

@@ -9,6 +9,7 @@ import dev.tally.jobs.leaderboard.LeaderboardTables;
 import dev.tally.jobs.leaderboard.functions.PlayerPosition;
 import dev.tally.jobs.metrics.MetricsTables;
 import dev.tally.jobs.metrics.functions.SeriesKeys;
+import dev.tally.jobs.salesrank.SalesRankTables;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
 import dev.tally.schema.leaderboard.RankedPlayer;
 import dev.tally.schema.leaderboard.ScoreBucket;
@@ -16,6 +17,8 @@ import dev.tally.schema.leaderboard.TopPlayers;
 import dev.tally.schema.metrics.AlertEvent;
 import dev.tally.schema.metrics.MetricKind;
 import dev.tally.schema.metrics.MetricRollup;
+import dev.tally.schema.salesrank.CategoryBestSellers;
+import dev.tally.schema.salesrank.RankedProduct;
 import dev.tally.testing.RealServicesExtension;
 import dev.tally.testing.TestCassandra;
 import java.io.File;
@@ -166,6 +169,50 @@ class DashboardPageITCase {
             assertThat(dom).contains("bob: score 2, rank 2 of 3");
             // bob among its neighbours, marked: ann above, cid (who reached 2 after bob) below.
             assertThat(rankedRows(dom.substring(around))).containsExactly("1|ann|7", "2|bob|2 (me)", "2|cid|2");
+        }
+    }
+
+    @Test
+    void salesRankTabShowsACategorysBestSellers(TestCassandra cassandra) throws Exception {
+        boolean ci = System.getenv("CI") != null;
+        assumeTrue(ci || new File(CHROMIUM).canExecute(), "Debian's chromium is not installed");
+
+        String keyspace = cassandra.newKeyspace();
+        Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
+        insert(
+                cassandra.session(),
+                keyspace,
+                SalesRankTables.SALES_RANK,
+                new CategoryBestSellers(
+                        "category1",
+                        hour.toEpochMilli(),
+                        List.of(
+                                new RankedProduct("product2", 3L, 1),
+                                new RankedProduct("product1", 2L, 2),
+                                new RankedProduct("product4", 1L, 3))));
+
+        try (DashboardServer server = DashboardServer.start(new DashboardServer.Config(
+                "127.0.0.1",
+                0,
+                cassandra.contactPoint(),
+                cassandra.localDatacenter(),
+                keyspace,
+                List.of(1),
+                100,
+                Map.of()))) {
+            String dom = render("http://127.0.0.1:" + server.port() + "/?category=category1#sales-rank");
+
+            List<String> rows = new ArrayList<>();
+            Matcher row = Pattern.compile(
+                            "<tr data-product=\"([^\"]*)\"><td>(\\d+)</td><td>[^<]*</td><td class=\"num\">([^<]*)</td>")
+                    .matcher(dom);
+            while (row.find()) {
+                rows.add(row.group(2) + "|" + row.group(1) + "|" + row.group(3));
+            }
+            assertThat(rows).containsExactly("1|product2|3", "2|product1|2", "3|product4|1");
+            assertThat(dom)
+                    .contains("category1, the week ending "
+                            + hour.toString().replace("T", " ").replace(":00Z", " UTC"));
         }
     }
 
