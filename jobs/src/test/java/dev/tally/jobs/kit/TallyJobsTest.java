@@ -23,7 +23,8 @@ class TallyJobsTest {
                         "leaderboard-sql",
                         "metrics",
                         "metrics-sql",
-                        "sales-rank");
+                        "sales-rank",
+                        "sales-rank-sql");
         assertThat(TallyJobs.byName("ad-clicks")).isInstanceOf(AdClickJob.class);
         assertThat(TallyJobs.byName("ad-clicks-sql")).isInstanceOf(AdClickSqlJob.class);
         assertThat(TallyJobs.byName("leaderboard")).isInstanceOf(dev.tally.jobs.leaderboard.LeaderboardJob.class);
@@ -36,7 +37,7 @@ class TallyJobsTest {
         assertThatThrownBy(() -> TallyJobs.byName("ad-click"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
-                        "Unknown job 'ad-click'; known jobs: [ad-clicks, ad-clicks-sql, leaderboard, leaderboard-sql, metrics, metrics-sql, sales-rank]");
+                        "Unknown job 'ad-click'; known jobs: [ad-clicks, ad-clicks-sql, leaderboard, leaderboard-sql, metrics, metrics-sql, sales-rank, sales-rank-sql]");
     }
 
     @Test
