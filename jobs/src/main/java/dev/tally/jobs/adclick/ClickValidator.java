@@ -28,21 +28,7 @@ public final class ClickValidator implements RecordValidator<AdClickEvent> {
         if (click.getAdId() == null || click.getAdId().isBlank()) {
             return new Rejection("MISSING_FIELD", "ad_id is empty");
         }
-        long ts = click.getClickTs();
-        if (kafkaTimestamp >= 0) {
-            if (ts < kafkaTimestamp - maxAgeMillis) {
-                return new Rejection(
-                        "TIMESTAMP_OUT_OF_RANGE",
-                        "click_ts " + ts + " is more than " + Duration.ofMillis(maxAgeMillis)
-                                + " before the Kafka timestamp " + kafkaTimestamp);
-            }
-            if (ts > kafkaTimestamp + maxFutureMillis) {
-                return new Rejection(
-                        "TIMESTAMP_OUT_OF_RANGE",
-                        "click_ts " + ts + " is more than " + Duration.ofMillis(maxFutureMillis)
-                                + " after the Kafka timestamp " + kafkaTimestamp);
-            }
-        }
-        return null;
+        return RecordValidator.eventTimeOutOfRange(
+                "click_ts", click.getClickTs(), kafkaTimestamp, maxAgeMillis, maxFutureMillis);
     }
 }

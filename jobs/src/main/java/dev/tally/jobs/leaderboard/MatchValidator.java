@@ -45,22 +45,7 @@ public final class MatchValidator implements RecordValidator<MatchResult> {
             return new Rejection(
                     "POINTS_OUT_OF_RANGE", "points " + result.getPoints() + " are outside [0, " + maxPoints + "]");
         }
-        long ts = result.getTs();
-        if (kafkaTimestamp >= 0) {
-            if (ts < kafkaTimestamp - maxAgeMillis) {
-                return new Rejection(
-                        "TIMESTAMP_OUT_OF_RANGE",
-                        "ts " + ts + " is more than " + Duration.ofMillis(maxAgeMillis) + " before the Kafka timestamp "
-                                + kafkaTimestamp);
-            }
-            if (ts > kafkaTimestamp + maxFutureMillis) {
-                return new Rejection(
-                        "TIMESTAMP_OUT_OF_RANGE",
-                        "ts " + ts + " is more than " + Duration.ofMillis(maxFutureMillis)
-                                + " after the Kafka timestamp " + kafkaTimestamp);
-            }
-        }
-        return null;
+        return RecordValidator.eventTimeOutOfRange("ts", result.getTs(), kafkaTimestamp, maxAgeMillis, maxFutureMillis);
     }
 
     private static boolean isBlank(CharSequence value) {

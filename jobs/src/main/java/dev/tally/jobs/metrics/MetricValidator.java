@@ -66,21 +66,6 @@ public final class MetricValidator implements RecordValidator<MetricPoint> {
         if (!Double.isFinite(point.getValue())) {
             return new Rejection("INVALID_VALUE", "value " + point.getValue() + " is not a finite number");
         }
-        long ts = point.getTs();
-        if (kafkaTimestamp >= 0) {
-            if (ts < kafkaTimestamp - maxAgeMillis) {
-                return new Rejection(
-                        "TIMESTAMP_OUT_OF_RANGE",
-                        "ts " + ts + " is more than " + Duration.ofMillis(maxAgeMillis) + " before the Kafka timestamp "
-                                + kafkaTimestamp);
-            }
-            if (ts > kafkaTimestamp + maxFutureMillis) {
-                return new Rejection(
-                        "TIMESTAMP_OUT_OF_RANGE",
-                        "ts " + ts + " is more than " + Duration.ofMillis(maxFutureMillis)
-                                + " after the Kafka timestamp " + kafkaTimestamp);
-            }
-        }
-        return null;
+        return RecordValidator.eventTimeOutOfRange("ts", point.getTs(), kafkaTimestamp, maxAgeMillis, maxFutureMillis);
     }
 }

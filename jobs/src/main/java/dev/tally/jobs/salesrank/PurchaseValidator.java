@@ -47,22 +47,8 @@ public final class PurchaseValidator implements RecordValidator<Purchase> {
         if (purchase.getQty() < 1 || purchase.getQty() > maxQty) {
             return new Rejection("QTY_OUT_OF_RANGE", "qty " + purchase.getQty() + " is outside [1, " + maxQty + "]");
         }
-        long ts = purchase.getTs();
-        if (kafkaTimestamp >= 0) {
-            if (ts < kafkaTimestamp - maxAgeMillis) {
-                return new Rejection(
-                        "TIMESTAMP_OUT_OF_RANGE",
-                        "ts " + ts + " is more than " + Duration.ofMillis(maxAgeMillis) + " before the Kafka timestamp "
-                                + kafkaTimestamp);
-            }
-            if (ts > kafkaTimestamp + maxFutureMillis) {
-                return new Rejection(
-                        "TIMESTAMP_OUT_OF_RANGE",
-                        "ts " + ts + " is more than " + Duration.ofMillis(maxFutureMillis)
-                                + " after the Kafka timestamp " + kafkaTimestamp);
-            }
-        }
-        return null;
+        return RecordValidator.eventTimeOutOfRange(
+                "ts", purchase.getTs(), kafkaTimestamp, maxAgeMillis, maxFutureMillis);
     }
 
     private static Rejection checkId(String field, String value) {
