@@ -21,7 +21,13 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "End-to-end benchmarks on the local stack.",
-        subcommands = {AdClicksBench.class, MetricsBench.class, LeaderboardBench.class, DashboardBench.class})
+        subcommands = {
+            AdClicksBench.class,
+            MetricsBench.class,
+            LeaderboardBench.class,
+            SalesRankBench.class,
+            DashboardBench.class
+        })
 final class BenchCommand {
 
     static final String RAW_CONSUME = "raw Kafka consume (1 consumer, read_committed)";

@@ -111,6 +111,23 @@ public final class SalesRankLoadgenCommand implements Callable<Integer> {
         return command;
     }
 
+    /** {@code products} in {@code categories}, with {@code purchasesPerSecond} of event time. */
+    public SalesRankLoadgenCommand catalogue(int products, int categories, long purchasesPerSecond) {
+        this.products = products;
+        this.categories = categories;
+        this.eventRate = purchasesPerSecond;
+        return this;
+    }
+
+    /** No faults: every record a new, valid, on-time purchase (what a yardstick without dedup computes alike). */
+    public SalesRankLoadgenCommand withoutFaults() {
+        this.duplicates = 0;
+        this.conflicts = 0;
+        this.late = 0;
+        this.malformed = 0;
+        return this;
+    }
+
     @Override
     public Integer call() throws IOException {
         if (topN < 1) {
