@@ -6,7 +6,6 @@ import dev.tally.connectors.kafka.Decoded;
 import dev.tally.jobs.kit.RecordFate;
 import dev.tally.jobs.kit.RecordFates;
 import dev.tally.jobs.kit.WatermarkAfterEveryRecord;
-import dev.tally.jobs.salesrank.functions.DeduplicatePurchases;
 import dev.tally.schema.common.DeadLetter;
 import dev.tally.schema.salesrank.CategoryBestSellers;
 import dev.tally.schema.salesrank.Purchase;
@@ -29,8 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole sales-rank DAG on a MiniCluster: the System Design Primer's worked example (its sales log
- * t1..t5 and the sorted output it derives), then windows sliding over a week, ties, duplicates, a
- * conflicting copy and a dead letter.
+ * t1..t5 and the sorted output it derives), then windows sliding over a week, ties, a duplicate and
+ * a dead letter.
  */
 class SalesRankPipelineTest {
 
@@ -53,9 +52,10 @@ class SalesRankPipelineTest {
         input.add(purchase("tx4", H0 + 3_000, "product2", 3, "category1"));
         input.add(purchase("tx5", H0 + 4_000, "product3", 7, "category2"));
         input.add(purchase("tx6", H0 + 5_000, "product4", 1, "category1"));
-        // Faults: a re-send, a copy with other content, a record the decoder refused.
+        // Faults: a re-send and a record the decoder refused. (No copy with other content: which copy
+        // arrives first is a race here, where the source's one subtask feeds two; DeduplicatePurchasesTest
+        // and the integration tests, whose source keeps a partition's order, cover those.)
         input.add(purchase("tx2", H0 + 2_000, "product1", 2, "category2"));
-        input.add(purchase("tx3", H0 + 2_000, "product1", 5, "category2"));
         input.add(Decoded.rejected(deadLetter()));
         // category3 slides: x in hour 0 (its category listed twice), y in hour 2 and a week later.
         input.add(purchase("tx7", H0 + 600_000, "x", 5, "category3", "category3"));
@@ -120,16 +120,14 @@ class SalesRankPipelineTest {
                 .containsEntry(14 * 24L, "y:2#1");
 
         assertThat(drain(late)).isEmpty();
-        assertThat(dls)
-                .extracting(DeadLetter::getReason)
-                .containsExactlyInAnyOrder("CORRUPT", DeduplicatePurchases.CONFLICTING_PURCHASE);
+        assertThat(dls).extracting(DeadLetter::getReason).containsExactly("CORRUPT");
         assertThat(RecordFates.of(METRICS, job))
                 .isEqualTo(Map.of(
                         RecordFate.ACCEPTED, 13L,
                         RecordFate.DUPLICATE, 1L,
                         RecordFate.LATE, 0L,
-                        RecordFate.INVALID, 2L));
-        assertThat(input).hasSize(16);
+                        RecordFate.INVALID, 1L));
+        assertThat(input).hasSize(15);
     }
 
     private static String describe(CategoryBestSellers list) {

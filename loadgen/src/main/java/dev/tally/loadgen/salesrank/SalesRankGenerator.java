@@ -21,6 +21,10 @@ import java.util.SplittableRandom;
  */
 public final class SalesRankGenerator implements Iterator<GeneratedRecord> {
 
+    private static final long HOUR = 3_600_000L;
+    /** More than the job's watermark delay (15 s) and the generator's disorder. */
+    private static final long RESEND_MARGIN_MILLIS = 60_000L;
+
     private final SalesRankSettings settings;
     private final SalesRankTruth truth;
     private final SplittableRandom random;
@@ -63,13 +67,12 @@ public final class SalesRankGenerator implements Iterator<GeneratedRecord> {
         emitted++;
         long front = settings.startMillis() + purchases * 1000 / settings.purchasesPerSecond();
         double step = random.nextDouble();
-        if (step < stepCdf[0] && !recent.isEmpty()) {
-            Purchase copy = recentPurchase();
-            truth.duplicate(copy);
-            return record(copy, front, GeneratedRecord.Kind.DUPLICATE);
+        Purchase original = step < stepCdf[1] ? resendable(front) : null;
+        if (step < stepCdf[0] && original != null) {
+            truth.duplicate(original);
+            return record(original, front, GeneratedRecord.Kind.DUPLICATE);
         }
-        if (step < stepCdf[1] && !recent.isEmpty()) {
-            Purchase original = recentPurchase();
+        if (step >= stepCdf[0] && step < stepCdf[1] && original != null) {
             Purchase conflict =
                     Purchase.newBuilder(original).setQty(original.getQty() + 1).build();
             truth.conflict(conflict);
@@ -115,8 +118,18 @@ public final class SalesRankGenerator implements Iterator<GeneratedRecord> {
         return new Purchase("tx-" + (++serial), ts, "product-" + (product + 1), categoriesOf(product), qty);
     }
 
-    private Purchase recentPurchase() {
-        return recent.get(random.nextInt(recent.size()));
+    /**
+     * A recent purchase to send again, or null: one whose hour ends a minute or more after the front,
+     * so its copy reaches the job before its first window closes (a copy after that is late, which the
+     * truth could not tell from a duplicate).
+     */
+    private Purchase resendable(long front) {
+        if (recent.isEmpty()) {
+            return null;
+        }
+        Purchase p = recent.get(random.nextInt(recent.size()));
+        long hourEnd = Math.floorDiv(p.getTs(), HOUR) * HOUR + HOUR;
+        return hourEnd - front >= RESEND_MARGIN_MILLIS ? p : null;
     }
 
     private GeneratedRecord record(Purchase p, long front, GeneratedRecord.Kind kind) {

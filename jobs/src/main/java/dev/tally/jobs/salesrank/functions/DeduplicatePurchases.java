@@ -30,8 +30,8 @@ import org.apache.flink.util.OutputTag;
  *   <li>Duplicate: the same purchase again within the dedup horizon of event time after its {@code
  *       ts}; dropped.
  *   <li>Conflicting: the same {@code tx_id} with other content within the horizon; a dead letter
- *       ({@code CONFLICTING_PURCHASE}), and the copy accepted first counts. (A replay reads the copies
- *       in the archive's order, which for copies of one hour is the order they arrived in.)
+ *       ({@code CONFLICTING_PURCHASE}), and the copy accepted first counts. (A BATCH replay reads a
+ *       transaction's copies in no set order, so of conflicting ones it may keep another.)
  * </ul>
  *
  * <p>A transaction is forgotten when the watermark passes its {@code ts} + the horizon. The horizon is

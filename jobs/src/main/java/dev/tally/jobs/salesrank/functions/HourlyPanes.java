@@ -1,6 +1,5 @@
 package dev.tally.jobs.salesrank.functions;
 
-import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -12,14 +11,22 @@ import org.apache.flink.util.Collector;
  * One product in one category (keyed by {@link ProductKeys}): its units sold per hourly pane, and at
  * every hour boundary E while it sold anything in [E - 7 d, E), that window's total, stamped E - 1.
  *
- * <p>The panes are one {@code long[]} of (pane, units) pairs in pane order, at most 168 of them plus
- * panes ahead of the watermark: each window end reads it once and writes it once. A pane leaves when
- * no later window holds it, and the state when no pane is left. Timers: one at the first window end of
- * each pane (registered when it arrives), and one at the next boundary while a pane still counts.
+ * <p>The state is one {@code long[]}: the last window end emitted, then (pane, units) pairs in pane
+ * order, at most 168 of them plus panes ahead of the watermark. A pane leaves when no later window
+ * holds it, and the state when no pane is left. Timers: one at the first window end of each pane
+ * (registered when it arrives), and one at the next boundary while a pane still counts.
+ *
+ * <p>When the watermark has passed several boundaries at once (catching up on a backlog, the end of a
+ * bounded input) one timer emits every window now due, reading and writing the state once rather than
+ * once per window and timer; a pane's own first timer that such a run passed finds its window emitted
+ * and does nothing.
  */
 public final class HourlyPanes extends KeyedProcessFunction<String, CategorySale, ProductTotal> {
 
     private static final long serialVersionUID = 1L;
+
+    /** Index of the last window end emitted; the pairs follow it. */
+    private static final int EMITTED = 0;
 
     private transient ValueState<long[]> panes;
 
@@ -38,65 +45,79 @@ public final class HourlyPanes extends KeyedProcessFunction<String, CategorySale
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ProductTotal> out) throws Exception {
         long[] held = panes.value();
-        if (held == null) {
+        long end = timestamp + 1;
+        if (held == null || end <= held[EMITTED]) {
             return;
         }
-        long windowEnd = timestamp + 1;
-        long start = SalesWindows.windowStart(windowEnd);
-        long total = 0;
-        for (int i = 0; i < held.length; i += 2) {
-            if (held[i] >= start && held[i] < windowEnd) {
-                total += held[i + 1];
+        long watermark = ctx.timerService().currentWatermark();
+        String key = ctx.getCurrentKey();
+        while (true) {
+            long start = SalesWindows.windowStart(end);
+            long total = 0;
+            for (int i = 1; i < held.length; i += 2) {
+                if (held[i] >= start && held[i] < end) {
+                    total += held[i + 1];
+                }
             }
-        }
-        if (total > 0) {
-            String key = ctx.getCurrentKey();
-            out.collect(new ProductTotal(ProductKeys.categoryOf(key), ProductKeys.productOf(key), windowEnd, total));
-        }
-        // The next window starts an hour later: panes before that are done.
-        long nextEnd = windowEnd + SalesWindows.HOUR;
-        long[] left = dropBefore(held, SalesWindows.windowStart(nextEnd));
-        if (left.length == 0) {
-            panes.clear();
-            return;
-        }
-        if (left != held) {
-            panes.update(left);
-        }
-        // A pane before the next end is in the next window; later panes have their own first timer.
-        if (left[0] < nextEnd) {
-            ctx.timerService().registerEventTimeTimer(nextEnd - 1);
+            if (total > 0) {
+                out.collect(new ProductTotal(ProductKeys.categoryOf(key), ProductKeys.productOf(key), end, total));
+            }
+            held[EMITTED] = end;
+            // The next window starts an hour later: panes before that are done.
+            long next = end + SalesWindows.HOUR;
+            held = dropBefore(held, SalesWindows.windowStart(next));
+            if (held.length == 1) {
+                panes.clear();
+                return;
+            }
+            if (held[1] >= next) {
+                // No pane in the next window; later panes have their own first timers.
+                panes.update(held);
+                return;
+            }
+            if (next - 1 > watermark) {
+                ctx.timerService().registerEventTimeTimer(next - 1);
+                panes.update(held);
+                return;
+            }
+            end = next;
         }
     }
 
-    /** {@code pairs} with {@code units} added to {@code pane}'s, in pane order. */
-    static long[] add(long[] pairs, long pane, long units) {
-        if (pairs == null) {
-            return new long[] {pane, units};
+    /** {@code state} with {@code units} added to {@code pane}'s, its pairs in pane order. */
+    static long[] add(long[] state, long pane, long units) {
+        if (state == null) {
+            return new long[] {Long.MIN_VALUE, pane, units};
         }
-        int i = pairs.length - 2;
+        int i = state.length - 2;
         // Sales mostly arrive for the newest pane: search from the end.
-        while (i >= 0 && pairs[i] > pane) {
+        while (i >= 1 && state[i] > pane) {
             i -= 2;
         }
-        if (i >= 0 && pairs[i] == pane) {
-            pairs[i + 1] += units;
-            return pairs;
+        if (i >= 1 && state[i] == pane) {
+            state[i + 1] += units;
+            return state;
         }
-        long[] grown = new long[pairs.length + 2];
-        System.arraycopy(pairs, 0, grown, 0, i + 2);
+        long[] grown = new long[state.length + 2];
+        System.arraycopy(state, 0, grown, 0, i + 2);
         grown[i + 2] = pane;
         grown[i + 3] = units;
-        System.arraycopy(pairs, i + 2, grown, i + 4, pairs.length - i - 2);
+        System.arraycopy(state, i + 2, grown, i + 4, state.length - i - 2);
         return grown;
     }
 
-    /** {@code pairs} without the panes before {@code start}; the same array when none is. */
-    static long[] dropBefore(long[] pairs, long start) {
-        int i = 0;
-        while (i < pairs.length && pairs[i] < start) {
+    /** {@code state} without the panes before {@code start}; the same array when none is. */
+    static long[] dropBefore(long[] state, long start) {
+        int i = 1;
+        while (i < state.length && state[i] < start) {
             i += 2;
         }
-        return i == 0 ? pairs : Arrays.copyOfRange(pairs, i, pairs.length);
+        if (i == 1) {
+            return state;
+        }
+        long[] left = new long[state.length - i + 1];
+        left[EMITTED] = state[EMITTED];
+        System.arraycopy(state, i, left, 1, state.length - i);
+        return left;
     }
 }

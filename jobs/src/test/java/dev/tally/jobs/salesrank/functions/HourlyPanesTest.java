@@ -74,6 +74,15 @@ class HourlyPanesTest {
     }
 
     @Test
+    void productsOfOnePaneKeepTheirOwnCounts() throws Exception {
+        sell("p", H0, 2);
+        sell("q", H0, 7);
+        sell("p", H0, 1);
+        harness.processWatermark(H0 + HOUR - 1);
+        assertThat(emitted()).containsExactlyInAnyOrder("p@1h=3", "q@1h=7");
+    }
+
+    @Test
     void aSaleAheadOfTheWatermarkWaitsForItsOwnFirstWindow() throws Exception {
         sell("p", H0, 1);
         sell("p", H0 + 10 * HOUR, 7);
@@ -84,15 +93,34 @@ class HourlyPanesTest {
     }
 
     @Test
+    void aWatermarkPastManyBoundariesEmitsEveryDueWindowOnce() throws Exception {
+        sell("p", H0, 2);
+        sell("p", H0 + 5 * HOUR, 3);
+        sell("q", H0 + 100 * HOUR, 1);
+        // Far past them all at once, as at the end of a bounded input: each window once.
+        harness.processWatermark(Long.MAX_VALUE);
+        List<String> all = emitted();
+        assertThat(all.stream().filter(s -> s.startsWith("p@")))
+                .hasSize(168 + 5)
+                .doesNotHaveDuplicates();
+        assertThat(all.stream().filter(s -> s.startsWith("q@"))).hasSize(168).doesNotHaveDuplicates();
+        assertThat(all).contains("p@1h=2", "p@6h=5", "p@168h=5", "p@169h=3", "p@173h=3", "q@101h=1", "q@268h=1");
+        assertThat(all).doesNotContain("p@174h=3");
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
     void panesStayInOrderWhateverOrderTheyArriveIn() {
-        long[] pairs = HourlyPanes.add(null, 5, 1);
-        pairs = HourlyPanes.add(pairs, 2, 1);
-        pairs = HourlyPanes.add(pairs, 9, 1);
-        pairs = HourlyPanes.add(pairs, 5, 2);
-        pairs = HourlyPanes.add(pairs, 7, 1);
-        assertThat(pairs).containsExactly(2, 1, 5, 3, 7, 1, 9, 1);
-        assertThat(HourlyPanes.dropBefore(pairs, 6)).containsExactly(7, 1, 9, 1);
-        assertThat(HourlyPanes.dropBefore(pairs, 1)).isSameAs(pairs);
-        assertThat(HourlyPanes.dropBefore(pairs, 10)).isEmpty();
+        long[] state = HourlyPanes.add(null, 5, 1);
+        state = HourlyPanes.add(state, 2, 1);
+        state = HourlyPanes.add(state, 9, 1);
+        state = HourlyPanes.add(state, 5, 2);
+        state = HourlyPanes.add(state, 7, 1);
+        state[0] = 4;
+        assertThat(state).containsExactly(4, 2, 1, 5, 3, 7, 1, 9, 1);
+        assertThat(HourlyPanes.dropBefore(state, 6)).containsExactly(4, 7, 1, 9, 1);
+        assertThat(HourlyPanes.dropBefore(state, 1)).isSameAs(state);
+        assertThat(HourlyPanes.dropBefore(state, 10)).containsExactly(4);
     }
 }
