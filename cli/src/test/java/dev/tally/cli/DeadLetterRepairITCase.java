@@ -85,7 +85,7 @@ class DeadLetterRepairITCase {
 
         assertThat(result).isEqualTo(new DeadLetterRepair.Result(6, 3, 0, Map.of("BAD_HEADER", 1L), 1, 1));
         List<ConsumerRecord<byte[], byte[]>> resent =
-                TopicReader.readCommitted(KafkaClients.of(kafka.bootstrapServers()), input);
+                awaitCommitted(KafkaClients.of(kafka.bootstrapServers()), input, 3);
         assertThat(resent).hasSize(3).allSatisfy(r -> {
             assertThat(r.partition()).as("the partition it first came to").isEqualTo(1);
             assertThat(new String(
@@ -111,6 +111,22 @@ class DeadLetterRepairITCase {
         assertThat(again).isEqualTo(new DeadLetterRepair.Result(3, 0, 3, Map.of(), 0, 0));
         assertThat(TopicReader.readCommitted(KafkaClients.of(kafka.bootstrapServers()), input))
                 .hasSize(3);
+    }
+
+    /**
+     * The topic's committed records once there are {@code n}: a committed transaction's markers reach
+     * the partitions just after {@code commitTransaction} returns, and until then a read_committed
+     * reader stops before its records (seen once in CI on a busy broker).
+     */
+    private static List<ConsumerRecord<byte[], byte[]>> awaitCommitted(KafkaClients kafka, String topic, int n)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        List<ConsumerRecord<byte[], byte[]>> records = TopicReader.readCommitted(kafka, topic);
+        while (records.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            records = TopicReader.readCommitted(kafka, topic);
+        }
+        return records;
     }
 
     private static DeadLetter letter(
