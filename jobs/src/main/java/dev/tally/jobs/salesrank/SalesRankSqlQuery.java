@@ -3,13 +3,14 @@ package dev.tally.jobs.salesrank;
 import dev.tally.connectors.kafka.Decoded;
 import dev.tally.jobs.kit.RouteInvalidRecords;
 import dev.tally.jobs.kit.SqlTables;
+import dev.tally.jobs.salesrank.functions.MergeBestSellers;
+import dev.tally.jobs.salesrank.functions.ProductTotal;
 import dev.tally.schema.salesrank.CategoryBestSellers;
 import dev.tally.schema.salesrank.Purchase;
 import dev.tally.schema.salesrank.RankedProduct;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -38,7 +39,7 @@ import org.apache.flink.util.Collector;
  * <p>It computes less than the job, so the comparison flatters SQL: no dedup by tx_id and no conflict
  * rule (every copy counts), no late stream (a purchase behind the watermark is dropped without a
  * trace), and positions where the job has competition ranks (here a list's ranks are computed from
- * its totals afterwards).
+ * its totals afterwards, as the job's merge computes them).
  */
 public final class SalesRankSqlQuery {
 
@@ -126,21 +127,14 @@ public final class SalesRankSqlQuery {
             long end = timestamp + 1;
             List<Row> rows = windows.get(end);
             windows.remove(end);
-            TreeMap<Long, Row> byPlace = new TreeMap<>();
+            TreeMap<Long, ProductTotal> byPlace = new TreeMap<>();
             for (Row row : rows) {
-                byPlace.put(row.<Long>getFieldAs("place"), row);
+                byPlace.put(
+                        row.<Long>getFieldAs("place"),
+                        new ProductTotal(
+                                ctx.getCurrentKey(), row.getFieldAs("product_id"), end, row.<Long>getFieldAs("total")));
             }
-            List<RankedProduct> products = new ArrayList<>(byPlace.size());
-            int rank = 0;
-            long previous = -1;
-            for (Map.Entry<Long, Row> e : byPlace.entrySet()) {
-                long total = e.getValue().<Long>getFieldAs("total");
-                if (total != previous) {
-                    rank = products.size() + 1;
-                    previous = total;
-                }
-                products.add(new RankedProduct(e.getValue().getFieldAs("product_id"), total, rank));
-            }
+            List<RankedProduct> products = MergeBestSellers.ranked(new ArrayList<>(byPlace.values()));
             out.collect(new CategoryBestSellers(ctx.getCurrentKey(), end, products));
         }
     }

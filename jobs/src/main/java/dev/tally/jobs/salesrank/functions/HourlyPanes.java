@@ -38,8 +38,13 @@ public final class HourlyPanes extends KeyedProcessFunction<String, CategorySale
 
     @Override
     public void processElement(CategorySale sale, Context ctx, Collector<ProductTotal> out) throws Exception {
-        panes.update(add(panes.value(), sale.pane, sale.qty));
-        ctx.timerService().registerEventTimeTimer(SalesWindows.firstWindowEnd(sale.pane) - 1);
+        long[] held = panes.value();
+        long[] updated = add(held, sale.pane, sale.qty);
+        panes.update(updated);
+        if (updated != held) {
+            // A new pane: its first window's timer. A sale of a pane held already has it.
+            ctx.timerService().registerEventTimeTimer(SalesWindows.firstWindowEnd(sale.pane) - 1);
+        }
     }
 
     @Override
@@ -84,7 +89,10 @@ public final class HourlyPanes extends KeyedProcessFunction<String, CategorySale
         }
     }
 
-    /** {@code state} with {@code units} added to {@code pane}'s, its pairs in pane order. */
+    /**
+     * {@code state} with {@code units} added to {@code pane}'s, its pairs in pane order: the same array
+     * when it held the pane, a new one when the pane is new.
+     */
     static long[] add(long[] state, long pane, long units) {
         if (state == null) {
             return new long[] {Long.MIN_VALUE, pane, units};

@@ -73,7 +73,7 @@ public final class MergeBestSellers extends KeyedProcessFunction<String, BestSel
     }
 
     /** Best first, with competition ranks. */
-    static List<RankedProduct> ranked(List<ProductTotal> bestFirst) {
+    public static List<RankedProduct> ranked(List<ProductTotal> bestFirst) {
         List<RankedProduct> products = new ArrayList<>(bestFirst.size());
         int rank = 0;
         for (int i = 0; i < bestFirst.size(); i++) {
