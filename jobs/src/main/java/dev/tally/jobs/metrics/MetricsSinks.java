@@ -6,11 +6,14 @@ import dev.tally.jobs.kit.ExactlyOnceKafka;
 import dev.tally.jobs.kit.RawArchive;
 import dev.tally.jobs.kit.ResultUpserts;
 import dev.tally.jobs.metrics.alerts.AlertEvents;
+import dev.tally.jobs.metrics.functions.IndexSeries;
+import dev.tally.jobs.metrics.functions.SeriesIndexEntry;
 import dev.tally.jobs.metrics.functions.SeriesKeys;
 import dev.tally.schema.common.DeadLetter;
 import dev.tally.schema.metrics.AlertEvent;
 import dev.tally.schema.metrics.MetricPoint;
 import dev.tally.schema.metrics.MetricRollup;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
@@ -76,7 +79,7 @@ public final class MetricsSinks {
         }
     }
 
-    /** The rollup and alert tables, in the connection's keyspace (live, or a replay's own), rollups with the options' retention. */
+    /** The rollup, series index and alert tables, in the connection's keyspace (live, or a replay's own), rollups with the options' retention. */
     public static void attachCassandra(
             MetricsPipeline.Outputs outputs,
             MetricsOptions options,
@@ -100,6 +103,21 @@ public final class MetricsSinks {
                 cassandra,
                 batching,
                 "hour-rollups-cassandra-sink");
+        DataStream<SeriesIndexEntry> index = outputs.rollups()
+                .flatMap(new IndexSeries(), TypeInformation.of(SeriesIndexEntry.class))
+                .name("index-series");
+        ResultUpserts.attach(
+                index.filter(SeriesIndexEntry::isSeries).name("series-of-names"),
+                MetricsTables.series(options.retention()),
+                cassandra,
+                batching,
+                "series-cassandra-sink");
+        ResultUpserts.attach(
+                index.filter(e -> !e.isSeries()).name("series-of-labels"),
+                MetricsTables.seriesByLabel(options.retention()),
+                cassandra,
+                batching,
+                "series-by-label-cassandra-sink");
         if (outputs.alerts() != null) {
             ResultUpserts.attach(
                     outputs.alerts(), MetricsTables.ALERT_STATE, cassandra, batching, "alert-state-cassandra-sink");

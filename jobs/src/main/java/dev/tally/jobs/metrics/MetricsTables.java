@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import dev.tally.connectors.cassandra.CassandraUpsert;
 import dev.tally.connectors.cassandra.ResultTable;
 import dev.tally.jobs.metrics.alerts.AlertEvents;
+import dev.tally.jobs.metrics.functions.SeriesIndexEntry;
 import dev.tally.schema.metrics.AlertEvent;
 import dev.tally.schema.metrics.MetricKind;
 import dev.tally.schema.metrics.MetricRollup;
@@ -98,7 +99,18 @@ public final class MetricsTables {
             },
             row -> alert(row, row.getInstant("ts").toEpochMilli(), row.getString("id")));
 
-    public static final List<ResultTable<?>> ALL = List.of(MINUTE_ROLLUPS, HOUR_ROLLUPS, ALERT_STATE, ALERT_HISTORY);
+    /** The series of each metric, one partition per name ({@code metric_series}), with their labels. */
+    public static final ResultTable<SeriesIndexEntry> SERIES = series(RetentionPolicy.DEFAULTS);
+
+    /** The series of each label value of a metric, one partition per (name, label, value). */
+    public static final ResultTable<SeriesIndexEntry> SERIES_BY_LABEL = seriesByLabel(RetentionPolicy.DEFAULTS);
+
+    /**
+     * No index table has a range: reconcile and promote leave them alone (a series only a promoted replay
+     * has is not indexed in the live keyspace).
+     */
+    public static final List<ResultTable<?>> ALL =
+            List.of(MINUTE_ROLLUPS, HOUR_ROLLUPS, ALERT_STATE, ALERT_HISTORY, SERIES, SERIES_BY_LABEL);
 
     private MetricsTables() {}
 
@@ -107,6 +119,55 @@ public final class MetricsTables {
         return resolution.equals(MINUTE)
                 ? rollups("metric_rollups_1m", "day", MINUTE, retention)
                 : rollups("metric_rollups_1h", "month", HOUR, retention);
+    }
+
+    /**
+     * {@link #SERIES} with {@code retention}: each row lives as long as its day's longest-kept rollup, and
+     * is written at its day's end (microseconds) so that the write for a later day, which lives longer,
+     * wins over an earlier day's written after it.
+     */
+    public static ResultTable<SeriesIndexEntry> series(RetentionPolicy retention) {
+        return indexed(
+                ResultTable.of(
+                        "metric_series",
+                        1,
+                        List.of("name", "series_key"),
+                        List.of("labels"),
+                        e -> new Object[] {e.name, e.seriesKey, e.labels},
+                        row -> new SeriesIndexEntry(
+                                row.getString("name"),
+                                null,
+                                null,
+                                row.getString("series_key"),
+                                new HashMap<>(row.getMap("labels", String.class, String.class)),
+                                0)),
+                retention);
+    }
+
+    /** {@link #SERIES_BY_LABEL} with {@code retention}, its rows kept and written as {@link #series}'s. */
+    public static ResultTable<SeriesIndexEntry> seriesByLabel(RetentionPolicy retention) {
+        return indexed(
+                ResultTable.of(
+                        "metric_series_by_label",
+                        3,
+                        List.of("name", "label", "value", "series_key"),
+                        List.of(),
+                        e -> new Object[] {e.name, e.label, e.value, e.seriesKey},
+                        row -> new SeriesIndexEntry(
+                                row.getString("name"),
+                                row.getString("label"),
+                                row.getString("value"),
+                                row.getString("series_key"),
+                                null,
+                                0)),
+                retention);
+    }
+
+    private static ResultTable<SeriesIndexEntry> indexed(
+            ResultTable<SeriesIndexEntry> table, RetentionPolicy retention) {
+        return table.withWriteTimestamp(e -> e.dayEnd() * 1000)
+                .withTimeToLive((e, now) -> CassandraUpsert.TimeToLive.retainedAfter(
+                        e.dayEnd(), Math.max(retention.millis(MINUTE, e.name), retention.millis(HOUR, e.name)), now));
     }
 
     /** The end of a rollup's bucket, epoch milliseconds. */

@@ -9,6 +9,7 @@ import dev.tally.connectors.cassandra.ResultTable;
 import dev.tally.connectors.client.KafkaClients;
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.jobs.metrics.MetricsTables;
+import dev.tally.jobs.metrics.functions.SeriesIndexEntry;
 import dev.tally.loadgen.Comparison;
 import dev.tally.loadgen.RecordCheck;
 import dev.tally.loadgen.TopicReader;
@@ -44,7 +45,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * percentile sketch within its accuracy of the exact quantiles ({@link SketchCheck}); one
  * CONFLICTING_SAMPLE dead letter per conflicting value; the other dead letters by reason; given the
  * points the job routed to the late topic, which must all be late candidates the job may have found
- * late; with an alerts topic, every alert event of the episodes' rules ({@link AlertsReference}). The closing points' series ({@value MetricsGenerator#CLOSING_SERIES}) are no data and ignored.
+ * late; with an alerts topic, every alert event of the episodes' rules ({@link AlertsReference}); the series index
+ * (each series with data under its name and each label value). The closing points' series ({@value MetricsGenerator#CLOSING_SERIES}) are no data and ignored.
  * The only class of the metrics tools that reads the job's table definitions.
  */
 public final class MetricsVerifier {
@@ -75,17 +77,29 @@ public final class MetricsVerifier {
             List<KeyedRollup> kafkaRollups,
             List<DeadLetter> deadLetters,
             List<MetricPoint> late,
-            Alerts alerts) {
+            Alerts alerts,
+            SeriesIndex index) {
 
+        /** Without alerts and without the series index (not compared). */
         Output(
                 List<MetricRollup> cassandraMinutes,
                 List<MetricRollup> cassandraHours,
                 List<KeyedRollup> kafkaRollups,
                 List<DeadLetter> deadLetters,
                 List<MetricPoint> late) {
-            this(cassandraMinutes, cassandraHours, kafkaRollups, deadLetters, late, null);
+            this(cassandraMinutes, cassandraHours, kafkaRollups, deadLetters, late, null, null);
+        }
+
+        Output withIndex(SeriesIndex index) {
+            return new Output(cassandraMinutes, cassandraHours, kafkaRollups, deadLetters, late, alerts, index);
         }
     }
+
+    /** The series index as read: the rows of {@code metric_series} and of {@code metric_series_by_label}. */
+    record SeriesIndex(List<IndexRow> series, List<IndexRow> byLabel) {}
+
+    /** A row of either index table: a series' own ({@code label} and {@code value} null) or a label value's. */
+    record IndexRow(String name, String label, String value, String seriesKey, Map<String, String> labels) {}
 
     /** The alert events the job wrote: the committed alerts topic, and Cassandra's history and latest states. */
     record Alerts(String topic, List<AlertEvent> kafka, List<AlertEvent> history, List<AlertEvent> state) {}
@@ -148,7 +162,9 @@ public final class MetricsVerifier {
                 kafkaRollups(target),
                 deadLetters(target),
                 latePoints(target),
-                target.alertsTopic() == null ? null : alerts(target));
+                target.alertsTopic() == null ? null : alerts(target),
+                new SeriesIndex(
+                        indexRows(target, MetricsTables.SERIES), indexRows(target, MetricsTables.SERIES_BY_LABEL)));
         return compare(truth, output, target.rollupsTopic(), target.inputTopic());
     }
 
@@ -245,6 +261,9 @@ public final class MetricsVerifier {
         if (output.alerts() != null) {
             compareAlerts(truth, output.alerts(), comparisons, checks);
         }
+        if (output.index() != null) {
+            compareIndex(truth, expected, output.index(), comparisons);
+        }
 
         return new Report(
                 comparisons,
@@ -254,6 +273,40 @@ public final class MetricsVerifier {
                 output.late().size(),
                 truth.totals(),
                 expected.totals());
+    }
+
+    /**
+     * The series index against the series with data (a minute rollup) in the reference: each under its
+     * name with all its labels, and under each of its labels' values; no other.
+     */
+    private static void compareIndex(
+            ExpectedMetrics truth, MetricsReference.Result expected, SeriesIndex index, List<Comparison> comparisons) {
+        Map<String, ReferencePoint> pointOfSeries = new HashMap<>();
+        truth.points().forEach(s -> pointOfSeries.putIfAbsent(s.point().seriesKey(), s.point()));
+        Map<String, Map<String, String>> series = new HashMap<>();
+        Map<String, String> byLabel = new HashMap<>();
+        for (BucketKey bucket : expected.rollups(BucketKey.MINUTE).keySet()) {
+            ReferencePoint p = pointOfSeries.get(bucket.seriesKey());
+            if (series.put(p.name() + " " + p.seriesKey(), p.labels()) == null) {
+                p.labels()
+                        .forEach((label, value) ->
+                                byLabel.put(p.name() + " " + label + "=" + value + " " + p.seriesKey(), "indexed"));
+            }
+        }
+        Map<String, Map<String, String>> seriesRows = new HashMap<>();
+        for (IndexRow r : index.series()) {
+            if (!isClosing(r.seriesKey())) {
+                seriesRows.put(r.name() + " " + r.seriesKey(), r.labels());
+            }
+        }
+        Map<String, String> labelRows = new HashMap<>();
+        for (IndexRow r : index.byLabel()) {
+            if (!isClosing(r.seriesKey())) {
+                labelRows.put(r.name() + " " + r.label() + "=" + r.value() + " " + r.seriesKey(), "indexed");
+            }
+        }
+        comparisons.add(Comparison.of("cassandra metric_series", series, seriesRows));
+        comparisons.add(Comparison.of("cassandra metric_series_by_label", byLabel, labelRows));
     }
 
     /**
@@ -451,6 +504,12 @@ public final class MetricsVerifier {
             rows.add(table.read(row));
         }
         return rows;
+    }
+
+    private static List<IndexRow> indexRows(Target target, ResultTable<SeriesIndexEntry> table) {
+        return cassandra(target, table).stream()
+                .map(e -> new IndexRow(e.name, e.label, e.value, e.seriesKey, e.labels))
+                .toList();
     }
 
     private static List<KeyedRollup> kafkaRollups(Target target) {

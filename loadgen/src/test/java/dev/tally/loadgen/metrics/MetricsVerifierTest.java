@@ -98,6 +98,25 @@ class MetricsVerifierTest {
     }
 
     @Test
+    void aSeriesMissingUnderOneOfItsLabelsIsMissingThere() {
+        Output correct = correctOutput(truth.lateCandidates());
+        List<MetricsVerifier.IndexRow> byLabel = new ArrayList<>(correct.index().byLabel());
+        byLabel.remove(0);
+
+        MetricsVerifier.Report report = MetricsVerifier.compare(
+                truth,
+                correct.withIndex(
+                        new MetricsVerifier.SeriesIndex(correct.index().series(), byLabel)),
+                ROLLUPS,
+                INPUT);
+
+        assertThat(report.comparison("cassandra metric_series_by_label").missing())
+                .isEqualTo(1);
+        assertThat(report.comparison("cassandra metric_series").matched()).isPositive();
+        assertThat(report.exact()).isFalse();
+    }
+
+    @Test
     void onlyTheLastRecordOfABucketOnTheTopicCounts() {
         Output correct = correctOutput(truth.lateCandidates());
         KeyedRollup last = correct.kafkaRollups().get(0);
@@ -307,7 +326,20 @@ class MetricsVerifierTest {
                 late.add(new ReferencePoint(p.name(), p.labels(), p.kind(), id.ts(), id.value()).toAvro());
             }
         });
-        return new Output(minutes, hours, published, letters, late);
+        List<MetricsVerifier.IndexRow> series = new ArrayList<>();
+        List<MetricsVerifier.IndexRow> byLabel = new ArrayList<>();
+        expected.rollups(BucketKey.MINUTE).keySet().stream()
+                .map(BucketKey::seriesKey)
+                .distinct()
+                .forEach(key -> {
+                    ReferencePoint p = seriesPoints.get(key);
+                    series.add(new MetricsVerifier.IndexRow(p.name(), null, null, key, p.labels()));
+                    p.labels()
+                            .forEach((label, value) ->
+                                    byLabel.add(new MetricsVerifier.IndexRow(p.name(), label, value, key, null)));
+                });
+        return new Output(minutes, hours, published, letters, late)
+                .withIndex(new MetricsVerifier.SeriesIndex(series, byLabel));
     }
 
     /** A rollup record; {@code series} null: as read from Cassandra, without name and labels. */
