@@ -15,7 +15,7 @@ function mNumber(v, digits = 6) {
   return v === null || v === undefined ? '–' : v.toLocaleString('en-US', { maximumFractionDigits: digits });
 }
 
-/** The metric names, from the server's list of series (a bounded scan until a series table exists); refreshed each minute. */
+/** The metric names, from the server's list of series (the job's series index); refreshed each minute. */
 async function loadMetricNames() {
   const list = await getJson('/v1/metrics/series');
   const names = [...new Set(list.series.map((s) => s.name))].sort();
@@ -68,7 +68,7 @@ async function refreshMetrics() {
       + `&step=${M_STEPS[minutes]}` + (match ? `&match=${encodeURIComponent(match)}` : ''));
     $('m-summary').textContent = `${body.series.length} series of ${name}`
       + (body.truncated ? ', the first ones by key' : '')
-      + (body.scan && !body.scan.complete ? ' (series list incomplete: scan limit reached)' : '');
+      + (body.index && !body.index.complete ? ' (series list incomplete: index read limit reached)' : '');
     $('m-title').textContent = `${agg} per ${M_STEPS[minutes]} step, ${body.resolution} rollups`;
     renderMetrics(body);
     showStatus();

@@ -2,6 +2,7 @@ package dev.tally.dashboard;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.tally.schema.metrics.MetricRollup;
@@ -17,31 +18,32 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 
 /**
- * The metrics queries: a series' buckets in a range, read one partition (a UTC day of minutes or a
- * UTC month of hours) per statement, and the series keys there are.
- *
- * <p>Finding the series of a name is a stopgap: the job does not write the label-to-series table
- * ({@code metric_series}) yet, so keys come from a {@code SELECT DISTINCT} of the rollup table's
- * partition keys, a scan of the whole token ring that stops at a limit. Once that table is written,
- * {@link #scan} becomes a read of the name's one partition there.
+ * The metrics queries: the series a matcher means, from the job's series index ({@code metric_series}:
+ * a metric's series, one partition per name; {@code metric_series_by_label}: one partition per name,
+ * label and value), and a series' buckets in a range, read one partition (a UTC day of minutes or a
+ * UTC month of hours) per statement.
  */
 final class MetricsQueries {
 
     /** Partition reads in flight at once: enough to hide round trips, few enough not to crowd the driver's connection. */
     private static final int IN_FLIGHT = 16;
-    /** Rows per page of the scan, so each page returns well within the driver's 2-second request timeout. */
-    private static final int SCAN_PAGE = 1_000;
+    /** Rows per page of an index read, so each page returns well within the driver's 2-second request timeout. */
+    private static final int INDEX_PAGE = 5_000;
 
-    /** The distinct series keys a scan found that the filter kept, and whether it read every partition before its limit. */
-    record SeriesScan(String table, SortedSet<String> keys, int partitionsRead, int limit) {
-        /** False when the scan stopped at its limit: series beyond it are missing from {@link #keys}. */
-        boolean complete() {
-            return partitionsRead < limit;
-        }
-    }
+    static final String SERIES_TABLE = "metric_series";
+    static final String LABEL_TABLE = "metric_series_by_label";
+    static final String NAMES_CQL = "SELECT DISTINCT name FROM " + SERIES_TABLE + " LIMIT ?";
+    static final String SERIES_CQL = "SELECT series_key FROM " + SERIES_TABLE + " WHERE name = ? LIMIT ?";
+    static final String LABEL_CQL =
+            "SELECT series_key FROM " + LABEL_TABLE + " WHERE name = ? AND label = ? AND value = ? LIMIT ?";
+
+    /**
+     * The series keys of the index that a matcher keeps, the table they came from, the rows read, and
+     * whether every series the matcher means was among them ({@code false} when a read stopped at its limit).
+     */
+    record SeriesLookup(String table, SortedSet<String> keys, int rowsRead, boolean complete) {}
 
     private final CassandraSessions cassandra;
     private final Map<CqlSession, Map<String, PreparedStatement>> prepared = new ConcurrentHashMap<>();
@@ -55,29 +57,95 @@ final class MetricsQueries {
                 + " = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start ASC";
     }
 
-    static String distinctCql(MetricResolution resolution) {
-        return "SELECT DISTINCT series_key, " + resolution.partitionColumn() + " FROM "
-                + resolution.table().name() + " LIMIT ?";
-    }
-
     /**
-     * The keys of the series with a partition among the first {@code limit} partitions of the
-     * resolution's table (token order, so which ones is arbitrary when the limit is reached) that
-     * {@code keep} accepts.
+     * The series {@code matcher} means, reading at most {@code limit} rows of any one partition. With
+     * labels to match, each label value's partition is read (at once) and the smallest one read whole
+     * is filtered by the whole matcher: a key there that matches every label is a series the matcher
+     * means, and every such series is there. Without labels, the name's partition of {@code
+     * metric_series}; without a name either (the list of series), every name's.
      */
-    SeriesScan scan(MetricResolution resolution, Predicate<String> keep, int limit) {
+    SeriesLookup lookup(SeriesMatcher matcher, int limit) {
         return cassandra.query(session -> {
-            SortedSet<String> keys = new TreeSet<>();
-            int partitions = 0;
-            for (Row row : session.execute(
-                    statement(session, distinctCql(resolution)).bind(limit).setPageSize(SCAN_PAGE))) {
-                partitions++;
-                String key = row.getString("series_key");
-                if (!keys.contains(key) && keep.test(key)) {
-                    keys.add(key);
+            if (matcher.name() == null) {
+                return everySeries(session, matcher, limit);
+            }
+            if (matcher.labels().isEmpty()) {
+                Keys keys = await(keys(session, statement(session, SERIES_CQL).bind(matcher.name(), limit), limit));
+                return new SeriesLookup(SERIES_TABLE, keys.keys(), keys.rows(), keys.complete());
+            }
+            List<CompletableFuture<Keys>> reads = new ArrayList<>();
+            for (Map.Entry<String, String> label : matcher.labels().entrySet()) {
+                reads.add(keys(
+                        session,
+                        statement(session, LABEL_CQL).bind(matcher.name(), label.getKey(), label.getValue(), limit),
+                        limit));
+            }
+            Keys chosen = null;
+            int rows = 0;
+            for (CompletableFuture<Keys> read : reads) {
+                Keys keys = await(read);
+                rows += keys.rows();
+                if (chosen == null
+                        || (keys.complete() && !chosen.complete())
+                        || (keys.complete() == chosen.complete() && keys.rows() < chosen.rows())) {
+                    chosen = keys;
                 }
             }
-            return new SeriesScan(resolution.table().name(), keys, partitions, limit);
+            SortedSet<String> kept = new TreeSet<>();
+            for (String key : chosen.keys()) {
+                if (matcher.matches(key)) {
+                    kept.add(key);
+                }
+            }
+            return new SeriesLookup(LABEL_TABLE, kept, rows, chosen.complete());
+        });
+    }
+
+    private SeriesLookup everySeries(CqlSession session, SeriesMatcher matcher, int limit) {
+        SortedSet<String> kept = new TreeSet<>();
+        int rows = 0;
+        boolean complete = true;
+        List<String> names = new ArrayList<>();
+        for (Row row : session.execute(statement(session, NAMES_CQL).bind(limit).setPageSize(INDEX_PAGE))) {
+            names.add(row.getString("name"));
+        }
+        complete &= names.size() < limit;
+        for (String name : names) {
+            Keys keys = await(keys(session, statement(session, SERIES_CQL).bind(name, limit), limit));
+            rows += keys.rows();
+            complete &= keys.complete();
+            for (String key : keys.keys()) {
+                if (matcher.matches(key)) {
+                    kept.add(key);
+                }
+            }
+        }
+        return new SeriesLookup(SERIES_TABLE, kept, rows, complete);
+    }
+
+    /** The series keys of one index partition, and whether it was read whole (fewer rows than the limit). */
+    private record Keys(SortedSet<String> keys, int rows, int limit) {
+        boolean complete() {
+            return rows < limit;
+        }
+    }
+
+    private static CompletableFuture<Keys> keys(CqlSession session, BoundStatement read, int limit) {
+        // A partition's keys are distinct clustering keys: as many as its rows read.
+        return readAllKeys(session.executeAsync(read.setPageSize(INDEX_PAGE)), new TreeSet<>())
+                .thenApply(keys -> new Keys(keys, keys.size(), limit))
+                .toCompletableFuture();
+    }
+
+    private static CompletionStage<SortedSet<String>> readAllKeys(
+            CompletionStage<AsyncResultSet> page, SortedSet<String> into) {
+        return page.thenCompose(rows -> {
+            for (Row row : rows.currentPage()) {
+                into.add(row.getString("series_key"));
+            }
+            return rows.hasMorePages()
+                    ? readAllKeys(rows.fetchNextPage(), into)
+                    : CompletableFuture.completedFuture(into);
         });
     }
 

@@ -17,16 +17,16 @@ import java.util.Set;
 /**
  * The metrics queries (SPEC section 2): the series of a metric whose labels match, each as points of
  * an aggregate over steps of its stored 1-minute or 1-hour rollups, and the list of series keys.
- * Series are found by the stopgap scan of {@link MetricsQueries#scan} until the job writes its
- * label-to-series table, or named by the caller with {@code series}.
+ * Series are found in the job's series index ({@link MetricsQueries#lookup}), or named by the caller
+ * with {@code series}.
  */
 final class MetricsResource {
 
     /**
-     * Partitions the stopgap scan reads at most: a few thousand series over a few days of minutes. It
-     * stops there and says so ({@code complete: false}) rather than scanning an unbounded table.
+     * Rows a lookup reads of one index partition at most: a metric's series, or a label value's. It
+     * stops there and says so ({@code complete: false}) rather than reading an unbounded partition.
      */
-    static final int SCAN_LIMIT = 10_000;
+    static final int INDEX_LIMIT = 100_000;
 
     private final MetricsQueries queries;
     private final Clock clock;
@@ -42,16 +42,16 @@ final class MetricsResource {
     }
 
     /**
-     * {@code {name, match, series: [{key, name, labels}], scan}}: the series (of {@code name}, any when
-     * absent) whose labels match, found in the minutes table, sorted by key.
+     * {@code {name, match, series: [{key, name, labels}], index}}: the series (of {@code name}, any when
+     * absent) whose labels match, found in the series index, sorted by key.
      */
     private void list(Context ctx) {
         String name = ctx.queryParam("name");
         SeriesMatcher matcher =
                 SeriesMatcher.parse(name == null || name.isEmpty() ? null : name, ctx.queryParam("match"));
-        MetricsQueries.SeriesScan scan = queries.scan(MetricResolution.MINUTE, matcher::matches, SCAN_LIMIT);
+        MetricsQueries.SeriesLookup lookup = queries.lookup(matcher, INDEX_LIMIT);
         List<Map<String, Object>> series = new ArrayList<>();
-        for (String key : scan.keys()) {
+        for (String key : lookup.keys()) {
             SeriesKeys.Series parsed = SeriesKeys.parse(key);
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("key", key);
@@ -63,13 +63,13 @@ final class MetricsResource {
         body.put("name", matcher.name());
         body.put("match", matcher.labels());
         body.put("series", series);
-        body.put("scan", scan(scan));
+        body.put("index", index(lookup));
         ctx.json(body);
     }
 
     /**
      * {@code {name, match, from, to, resolution, step, agg, series: [{key, labels, kind, points: [{ts,
-     * value, count}], last: {ts, value}}], truncated, scan}}: the matching series with a bucket in
+     * value, count}], last: {ts, value}}], truncated, index}}: the matching series with a bucket in
      * [from, to), sorted by key, at most {@link MetricsParams#MAX_SERIES} ({@code truncated} says more
      * matched).
      */
@@ -83,11 +83,10 @@ final class MetricsResource {
         MetricAggregate aggregate = MetricsParams.aggregate(ctx);
         Set<String> given = MetricsParams.seriesKeys(ctx, name);
 
-        // The scan reads the table the points come from, so a series of hours long gone from the minutes is still
-        // found.
-        MetricsQueries.SeriesScan scan =
-                given.isEmpty() ? queries.scan(resolution, matcher::matches, SCAN_LIMIT) : null;
-        Collection<String> candidates = given.isEmpty() ? scan.keys() : given;
+        // The index keeps a series as long as its longest-kept rollups, so one whose minutes have expired is
+        // still found for a range read from hours.
+        MetricsQueries.SeriesLookup lookup = given.isEmpty() ? queries.lookup(matcher, INDEX_LIMIT) : null;
+        Collection<String> candidates = given.isEmpty() ? lookup.keys() : given;
         List<String> keys =
                 candidates.stream().filter(matcher::matches).sorted().toList();
         boolean truncated = keys.size() > MetricsParams.MAX_SERIES;
@@ -111,7 +110,7 @@ final class MetricsResource {
         body.put("agg", aggregate.label());
         body.put("series", series);
         body.put("truncated", truncated);
-        body.put("scan", scan == null ? null : scan(scan));
+        body.put("index", lookup == null ? null : index(lookup));
         ctx.json(body);
     }
 
@@ -138,12 +137,12 @@ final class MetricsResource {
         return entry;
     }
 
-    private static Map<String, Object> scan(MetricsQueries.SeriesScan scan) {
+    private static Map<String, Object> index(MetricsQueries.SeriesLookup lookup) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("table", scan.table());
-        body.put("partitions_read", scan.partitionsRead());
-        body.put("limit", scan.limit());
-        body.put("complete", scan.complete());
+        body.put("table", lookup.table());
+        body.put("rows_read", lookup.rowsRead());
+        body.put("limit", INDEX_LIMIT);
+        body.put("complete", lookup.complete());
         return body;
     }
 }

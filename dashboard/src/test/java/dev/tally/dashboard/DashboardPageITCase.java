@@ -236,29 +236,14 @@ class DashboardPageITCase {
         String keyspace = cassandra.newKeyspace();
         CqlSession session = cassandra.session();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        MetricRows metricRows = new MetricRows(session, keyspace);
         String web01 = "cpu.load{host=\"web01\"}";
         String web02 = "cpu.load{host=\"web02\"}";
         // web01: averages 2 then 4 (samples 3 and 5, the last 5); web02: one sample of 7; another metric beside them.
-        insert(
-                session,
-                keyspace,
-                MetricsTables.MINUTE_ROLLUPS,
-                gauge(web01, now.minus(3, ChronoUnit.MINUTES), 1, 2, 2, 2));
-        insert(
-                session,
-                keyspace,
-                MetricsTables.MINUTE_ROLLUPS,
-                gauge(web01, now.minus(2, ChronoUnit.MINUTES), 2, 8, 3, 5));
-        insert(
-                session,
-                keyspace,
-                MetricsTables.MINUTE_ROLLUPS,
-                gauge(web02, now.minus(2, ChronoUnit.MINUTES), 1, 7, 7, 7));
-        insert(
-                session,
-                keyspace,
-                MetricsTables.MINUTE_ROLLUPS,
-                gauge("disk.used{host=\"web01\"}", now.minus(2, ChronoUnit.MINUTES), 1, 1, 1, 1));
+        metricRows.minute(gauge(web01, now.minus(3, ChronoUnit.MINUTES), 1, 2, 2, 2));
+        metricRows.minute(gauge(web01, now.minus(2, ChronoUnit.MINUTES), 2, 8, 3, 5));
+        metricRows.minute(gauge(web02, now.minus(2, ChronoUnit.MINUTES), 1, 7, 7, 7));
+        metricRows.minute(gauge("disk.used{host=\"web01\"}", now.minus(2, ChronoUnit.MINUTES), 1, 1, 1, 1));
         insert(
                 session,
                 keyspace,

@@ -62,25 +62,21 @@ class MetricsApiITCase {
     static void start(TestCassandra cassandra) throws Exception {
         String keyspace = cassandra.newKeyspace();
         CqlSession session = cassandra.session();
-        ResultTable<MetricRollup> minutes = MetricsTables.MINUTE_ROLLUPS;
+        MetricRows rows = new MetricRows(session, keyspace);
         // web01 across midnight: averages 10, 1, 4.5, 2 of 1, 3, 2, 1 samples.
-        insert(session, keyspace, minutes, sketched(gauge(WEB01, "1m", minute(-2), 1, 10, 10, 10, 10, 10), 10));
-        insert(
-                session,
-                keyspace,
-                minutes,
-                sketched(gauge(WEB01, "1m", minute(-1), 3, 3, 0.5, 1.5, 1.5, 0.5), 1.5, 1, 0.5));
-        insert(session, keyspace, minutes, sketched(gauge(WEB01, "1m", minute(0), 2, 9, 4, 5, 4, 5), 4, 5));
-        insert(session, keyspace, minutes, sketched(gauge(WEB01, "1m", minute(1), 1, 2, 2, 2, 2, 2), 2));
-        insert(session, keyspace, minutes, gauge(WEB02, "1m", minute(-1), 1, 7, 7, 7, 7, 7));
-        insert(session, keyspace, minutes, gauge("cpu.load", "1m", minute(-1), 1, 2, 2, 2, 2, 2));
-        insert(session, keyspace, minutes, gauge(ODD, "1m", minute(-1), 1, 42, 42, 42, 42, 42));
-        insert(session, keyspace, minutes, gauge(IDLE, "1m", minute(-1), 1, 99, 99, 99, 99, 99));
+        rows.minute(sketched(gauge(WEB01, "1m", minute(-2), 1, 10, 10, 10, 10, 10), 10));
+        rows.minute(sketched(gauge(WEB01, "1m", minute(-1), 3, 3, 0.5, 1.5, 1.5, 0.5), 1.5, 1, 0.5));
+        rows.minute(sketched(gauge(WEB01, "1m", minute(0), 2, 9, 4, 5, 4, 5), 4, 5));
+        rows.minute(sketched(gauge(WEB01, "1m", minute(1), 1, 2, 2, 2, 2, 2), 2));
+        rows.minute(gauge(WEB02, "1m", minute(-1), 1, 7, 7, 7, 7, 7));
+        rows.minute(gauge("cpu.load", "1m", minute(-1), 1, 2, 2, 2, 2, 2));
+        rows.minute(gauge(ODD, "1m", minute(-1), 1, 42, 42, 42, 42, 42));
+        rows.minute(gauge(IDLE, "1m", minute(-1), 1, 99, 99, 99, 99, 99));
         // A counter that restarts from 0 right on the edge of 00:11 (130, then 5), and rises on the next edges.
-        insert(session, keyspace, minutes, counter(REQUESTS, minute(10), 100, 130, 30));
-        insert(session, keyspace, minutes, counter(REQUESTS, minute(11), 5, 25, 20));
-        insert(session, keyspace, minutes, counter(REQUESTS, minute(12), 30, 40, 10));
-        insert(session, keyspace, minutes, counter(REQUESTS, minute(13), 45, 50, 5));
+        rows.minute(counter(REQUESTS, minute(10), 100, 130, 30));
+        rows.minute(counter(REQUESTS, minute(11), 5, 25, 20));
+        rows.minute(counter(REQUESTS, minute(12), 30, 40, 10));
+        rows.minute(counter(REQUESTS, minute(13), 45, 50, 5));
         // Hours of web01 from 40 days ago, when its minutes have expired: averages 2, 1, 5.
         ResultTable<MetricRollup> hours = MetricsTables.HOUR_ROLLUPS;
         insert(session, keyspace, hours, gauge(WEB01, "1h", OLD, 60, 120, 1, 3, 2, 2));
@@ -232,10 +228,16 @@ class MetricsApiITCase {
                 .containsExactly(ODD);
         assertThat(keys(get(query("cpu.load", range + "&match=host=web01,region=eu"), 200)))
                 .isEmpty();
-        // Series named by the caller: no scan, and the matcher still applies.
+        // With labels, the smallest label value's partition of the index, filtered by every label.
+        JsonNode byLabels = get(query("cpu.load", range + "&match=host=web02,region=eu"), 200);
+        assertThat(keys(byLabels)).containsExactly(WEB02);
+        assertThat(byLabels.path("index").path("table").asText()).isEqualTo("metric_series_by_label");
+        assertThat(byLabels.path("index").path("rows_read").asInt()).isEqualTo(2); // one row under each label
+        assertThat(byLabels.path("index").path("complete").asBoolean()).isTrue();
+        // Series named by the caller: no lookup, and the matcher still applies.
         JsonNode named = get(query("cpu.load", range + "&series=" + encode(WEB02)), 200);
         assertThat(keys(named)).containsExactly(WEB02);
-        assertThat(named.path("scan").isNull()).isTrue();
+        assertThat(named.path("index").isNull()).isTrue();
         assertThat(keys(get(query("cpu.load", range + "&series=" + encode(WEB02) + "&match=host=web01"), 200)))
                 .isEmpty();
     }
@@ -254,12 +256,12 @@ class MetricsApiITCase {
                         .path("resolution")
                         .asText())
                 .isEqualTo("1h");
-        // A short range whose minutes have expired is read from hours; the scan reads the hours table too.
+        // A short range whose minutes have expired is read from hours; the index still names the series.
         String old = "from=" + OLD + "&to=" + OLD.plus(3, ChronoUnit.HOURS);
         JsonNode hours = get(query("cpu.load", old), 200);
         assertThat(hours.path("resolution").asText()).isEqualTo("1h");
         assertThat(hours.path("step").asText()).isEqualTo("PT1H");
-        assertThat(hours.path("scan").path("table").asText()).isEqualTo("metric_rollups_1h");
+        assertThat(hours.path("index").path("table").asText()).isEqualTo("metric_series");
         assertThat(keys(hours)).containsExactly(WEB01);
         assertThat(values(only(hours, WEB01))).containsExactly(2.0, 1.0, 5.0);
         assertThat(values(only(get(query("cpu.load", old + "&step=2h"), 200), WEB01)))
@@ -277,10 +279,10 @@ class MetricsApiITCase {
         assertThat(byName.path("series").get(2).path("name").asText()).isEqualTo("cpu.load");
         assertThat(byName.path("series").get(2).path("labels").path("region").asText())
                 .isEqualTo("us");
-        // Partitions of the minutes table: web01 has two days, the other five series one each.
-        assertThat(byName.path("scan").path("table").asText()).isEqualTo("metric_rollups_1m");
-        assertThat(byName.path("scan").path("partitions_read").asInt()).isEqualTo(7);
-        assertThat(byName.path("scan").path("complete").asBoolean()).isTrue();
+        // The name's partition of the index: a row per series (web01's two days are one row).
+        assertThat(byName.path("index").path("table").asText()).isEqualTo("metric_series");
+        assertThat(byName.path("index").path("rows_read").asInt()).isEqualTo(4);
+        assertThat(byName.path("index").path("complete").asBoolean()).isTrue();
         assertThat(keys(get("/v1/metrics/series?match=host=web01", 200))).containsExactly(IDLE, WEB01);
         assertThat(keys(get("/v1/metrics/series", 200)))
                 .containsExactly("cpu.load", IDLE, ODD, WEB01, WEB02, REQUESTS); // "." sorts before "{"

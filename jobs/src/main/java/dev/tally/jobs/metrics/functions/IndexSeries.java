@@ -21,7 +21,6 @@ import org.apache.flink.util.Collector;
  */
 public final class IndexSeries extends RichFlatMapFunction<MetricRollup, SeriesIndexEntry> {
 
-    static final long DAY_MILLIS = 86_400_000L;
     /** About 60 MB of keys per subtask at most; a larger fleet's series cost a rewrite when they return. */
     static final int REMEMBERED = 250_000;
 
@@ -43,17 +42,12 @@ public final class IndexSeries extends RichFlatMapFunction<MetricRollup, SeriesI
             return;
         }
         String key = rollup.getSeriesKey();
-        long day = Math.floorDiv(rollup.getBucketStart(), DAY_MILLIS) * DAY_MILLIS;
+        long day = SeriesIndexEntry.dayOf(rollup.getBucketStart());
         Long indexed = indexedDay.get(key);
         if (indexed != null && indexed >= day) {
             return;
         }
         indexedDay.put(key, day);
-        String name = rollup.getName();
-        Map<String, String> labels = rollup.getLabels();
-        out.collect(new SeriesIndexEntry(name, null, null, key, labels, day));
-        for (Map.Entry<String, String> label : labels.entrySet()) {
-            out.collect(new SeriesIndexEntry(name, label.getKey(), label.getValue(), key, null, day));
-        }
+        SeriesIndexEntry.of(rollup).forEach(out::collect);
     }
 }

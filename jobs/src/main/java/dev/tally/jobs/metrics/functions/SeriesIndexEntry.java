@@ -1,5 +1,8 @@
 package dev.tally.jobs.metrics.functions;
 
+import dev.tally.schema.metrics.MetricRollup;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -9,6 +12,8 @@ import java.util.Objects;
  * day the series has data in. The day decides how long the row lives and which of two writes wins.
  */
 public final class SeriesIndexEntry {
+
+    static final long DAY_MILLIS = 86_400_000L;
 
     public String name;
     /** The label's key, null for the series' own row. */
@@ -34,13 +39,32 @@ public final class SeriesIndexEntry {
         this.day = day;
     }
 
+    /** The rows of a rollup's series for the UTC day of its bucket: the series' own, then one per label. */
+    public static List<SeriesIndexEntry> of(MetricRollup rollup) {
+        long day = dayOf(rollup.getBucketStart());
+        String key = rollup.getSeriesKey();
+        String name = rollup.getName();
+        Map<String, String> labels = rollup.getLabels();
+        List<SeriesIndexEntry> entries = new ArrayList<>(1 + labels.size());
+        entries.add(new SeriesIndexEntry(name, null, null, key, labels, day));
+        for (Map.Entry<String, String> label : labels.entrySet()) {
+            entries.add(new SeriesIndexEntry(name, label.getKey(), label.getValue(), key, null, day));
+        }
+        return entries;
+    }
+
+    /** The start of the UTC day of {@code millis}. */
+    public static long dayOf(long millis) {
+        return Math.floorDiv(millis, DAY_MILLIS) * DAY_MILLIS;
+    }
+
     public boolean isSeries() {
         return label == null;
     }
 
     /** The end of the entry's day, epoch milliseconds. */
     public long dayEnd() {
-        return day + IndexSeries.DAY_MILLIS;
+        return day + DAY_MILLIS;
     }
 
     @Override
