@@ -11,12 +11,17 @@ function cell(row, text, cls) {
   const td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; row.appendChild(td);
 }
 
-/** A table row of a ranked player: rank, id, score, when it reached the score. */
+/** A player as shown: the display name with the id, or the id alone for a player without a name. */
+function playerName(p) {
+  return p.user_name ? `${p.user_name} (${p.user_id})` : p.user_id;
+}
+
+/** A table row of a ranked player: rank, name, score, when it reached the score. */
 function playerRow(p, cls) {
   const row = document.createElement('tr');
   row.dataset.user = p.user_id;
   if (cls) row.className = cls;
-  cell(row, p.rank); cell(row, p.user_id); cell(row, p.score.toLocaleString('en-US'), 'num'); cell(row, p.reached_at.replace('T', ' ').replace('Z', ''));
+  cell(row, p.rank); cell(row, playerName(p)); cell(row, p.score.toLocaleString('en-US'), 'num'); cell(row, p.reached_at.replace('T', ' ').replace('Z', ''));
   return row;
 }
 
@@ -26,12 +31,7 @@ async function refreshLeaderboard() {
     const top = await getJson(`/v1/scores?count=${count}&${lbQuery()}`);
     $('lb-as-of').textContent = `${top.tournament}` + (top.as_of ? ` as of ${top.as_of.replace('T', ' ').replace('Z', ' UTC')}` : ', no list yet')
       + (top.complete ? '' : ' (incomplete)');
-    $('lb-top').querySelector('tbody').replaceChildren(...top.data.map((p) => {
-      const row = document.createElement('tr');
-      row.dataset.user = p.user_id;
-      cell(row, p.rank); cell(row, p.user_id); cell(row, p.score.toLocaleString('en-US'), 'num'); cell(row, p.reached_at.replace('T', ' ').replace('Z', ''));
-      return row;
-    }));
+    $('lb-top').querySelector('tbody').replaceChildren(...top.data.map((p) => playerRow(p)));
     const percentiles = await getJson(`/v1/scores/percentiles?${lbQuery()}`);
     $('lb-players').textContent = `${percentiles.players.toLocaleString('en-US')} players`;
     $('lb-percentiles').querySelector('tbody').replaceChildren(...Object.entries(percentiles.scores).map(([p, score]) => {
@@ -58,7 +58,7 @@ async function showPlayer() {
   if (!response.ok) throw new Error(body.message || response.statusText);
   const info = body.user_info;
   box.dataset.user = info.user_id;
-  box.textContent = `${info.user_id}: score ${info.score}, rank ${info.rank} of ${body.players.toLocaleString('en-US')}`
+  box.textContent = `${playerName(info)}: score ${info.score}, rank ${info.rank} of ${body.players.toLocaleString('en-US')}`
     + (info.percentile === undefined ? '' : `, percentile ${info.percentile.toFixed(1)}`)
     + `, reached ${info.reached_at.replace('T', ' ').replace('Z', ' UTC')}`;
   // The player among the 4 just above and below it in display order.

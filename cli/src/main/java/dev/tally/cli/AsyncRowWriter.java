@@ -7,7 +7,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A bench data set's rows of one result table, written as the job writes them ({@link
+ * Rows of one table (a bench data set's, or imported ones), written as the job writes them ({@link
  * ResultTable#insertCql}), asynchronously with a bound on those in flight; {@link #await} waits for
  * them all and fails if any did.
  */

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             ArchiveCommand.class,
             MigrateCommand.class,
             DlqCommand.class,
+            PlayersCommand.class,
             ReconcileCommands.Reconcile.class,
             ReconcileCommands.Promote.class,
             BenchCommand.class,

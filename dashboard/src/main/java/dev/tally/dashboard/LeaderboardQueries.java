@@ -3,6 +3,7 @@ package dev.tally.dashboard;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.tally.jobs.leaderboard.LeaderboardTables;
@@ -13,15 +14,20 @@ import dev.tally.schema.leaderboard.TopPlayers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The leaderboard queries, each a prepared statement on one partition: the tournament's top-K row,
  * a player's score row, the histogram partition for totals and
  * percentiles (one row per distinct score: thousands, not millions), and slices of a score's
- * partition of the order table for neighbours.
+ * partition of the order table for neighbours, and players' display names.
  */
 final class LeaderboardQueries {
 
@@ -35,6 +41,7 @@ final class LeaderboardQueries {
     static final String AFTER_IN_SCORE = AT_SCORE + " AND (reached_at, user_id) > (?, ?) LIMIT ?";
     static final String LAST_IN_SCORE = AT_SCORE + DESCENDING;
     static final String FIRST_IN_SCORE = AT_SCORE + " LIMIT ?";
+    static final String NAME = LeaderboardTables.PLAYER_NAMES.selectCql() + " WHERE user_id = ?";
 
     private final CassandraSessions cassandra;
     static final Duration HISTOGRAM_MAX_AGE = Duration.ofSeconds(1);
@@ -44,6 +51,24 @@ final class LeaderboardQueries {
             .expireAfterWrite(HISTOGRAM_MAX_AGE)
             .maximumSize(1_000)
             .build(this::readHistogram);
+
+    /** How stale a display name may be: names change seldom, and a top list's ten are read on every request. */
+    static final Duration NAME_MAX_AGE = Duration.ofSeconds(30);
+
+    private final LoadingCache<String, Optional<String>> names = Caffeine.newBuilder()
+            .expireAfterWrite(NAME_MAX_AGE)
+            .maximumSize(100_000)
+            .build(new CacheLoader<>() {
+                @Override
+                public Optional<String> load(String userId) {
+                    return readNames(Set.of(userId)).get(userId);
+                }
+
+                @Override
+                public Map<String, Optional<String>> loadAll(Set<? extends String> userIds) {
+                    return readNames(userIds);
+                }
+            });
 
     LeaderboardQueries(CassandraSessions cassandra) {
         this.cassandra = cassandra;
@@ -80,6 +105,34 @@ final class LeaderboardQueries {
                 }
             }
             return List.copyOf(buckets);
+        });
+    }
+
+    /** The display names of those of {@code userIds} that have one ({@code leaderboard_players}), as read at most {@link #NAME_MAX_AGE} ago. */
+    Map<String, String> names(Collection<String> userIds) {
+        Map<String, String> named = new HashMap<>();
+        names.getAll(userIds).forEach((user, name) -> name.ifPresent(n -> named.put(user, n)));
+        return named;
+    }
+
+    /** One read per player, all in flight at once (a top list's or a player's neighbours': at most about a hundred). */
+    private Map<String, Optional<String>> readNames(Set<? extends String> userIds) {
+        return cassandra.query(session -> {
+            PreparedStatement read = statement(session, NAME);
+            Map<String, CompletableFuture<Optional<String>>> reads = new HashMap<>();
+            for (String user : userIds) {
+                reads.put(
+                        user,
+                        session.executeAsync(read.bind(user))
+                                .thenApply(rows -> Optional.ofNullable(rows.one())
+                                        .map(row -> LeaderboardTables.PLAYER_NAMES
+                                                .read(row)
+                                                .displayName()))
+                                .toCompletableFuture());
+            }
+            Map<String, Optional<String>> names = new HashMap<>();
+            reads.forEach((user, name) -> names.put(user, MetricsQueries.await(name)));
+            return names;
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.tally.dashboard;
 
+import dev.tally.jobs.leaderboard.PlayerName;
 import dev.tally.jobs.leaderboard.functions.PlayerPosition;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
 import dev.tally.schema.leaderboard.RankedPlayer;
@@ -30,7 +31,6 @@ final class LeaderboardResource {
     static final int MAX_COUNT = 100;
     static final int MAX_NEIGHBOURS = 50;
     private static final Pattern TOURNAMENT = Pattern.compile("[^#\\s]{1,64}#\\d{4}-\\d{2}");
-    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9_.:@-]{1,128}");
     private static final int[] PERCENTILES = {50, 75, 90, 99};
 
     private final LeaderboardQueries queries;
@@ -47,17 +47,24 @@ final class LeaderboardResource {
         app.get("/v1/scores/{user_id}", this::player);
     }
 
-    /** {@code {data: [{user_id, rank, score, reached_at}], total, tournament, as_of, complete}}: the books' shape, with the list's time. */
+    /**
+     * {@code {data: [{user_id, user_name, rank, score, reached_at}], total, tournament, as_of, complete}}: the
+     * books' shape, with the list's time; {@code user_name} null for a player without a display name.
+     */
     private void top(Context ctx) {
         String tournament = tournament(ctx);
         int count = Params.integer(ctx, "count", 10, 1, MAX_COUNT);
         TopPlayers top = queries.top(tournament);
         List<Map<String, Object>> data = new ArrayList<>();
         if (top != null) {
-            for (RankedPlayer p :
-                    top.getPlayers().subList(0, Math.min(count, top.getPlayers().size()))) {
+            List<RankedPlayer> listed =
+                    top.getPlayers().subList(0, Math.min(count, top.getPlayers().size()));
+            Map<String, String> names =
+                    queries.names(listed.stream().map(RankedPlayer::getUserId).toList());
+            for (RankedPlayer p : listed) {
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("user_id", p.getUserId());
+                entry.put("user_name", names.get(p.getUserId()));
                 entry.put("rank", p.getRank());
                 entry.put("score", p.getScore());
                 entry.put("reached_at", Instant.ofEpochMilli(p.getReachedAt()).toString());
@@ -76,7 +83,7 @@ final class LeaderboardResource {
     }
 
     /**
-     * {@code {user_info: {user_id, score, rank, reached_at, percentile}, tournament, players}}; 404 for a
+     * {@code {user_info: {user_id, user_name, score, rank, reached_at, percentile}, tournament, players}}; 404 for a
      * player without a score. Percentile: the share of players below, counting half of those level.
      * With {@code neighbours=n} also {@code neighbours: {above, below}}: the n players just before and
      * just after in display order (score, then who reached it first, then user_id), each with its rank,
@@ -86,7 +93,7 @@ final class LeaderboardResource {
         String tournament = tournament(ctx);
         int neighbours = Params.integer(ctx, "neighbours", 0, 0, MAX_NEIGHBOURS);
         String userId = ctx.pathParam("user_id");
-        if (!USER_ID.matcher(userId).matches()) {
+        if (!PlayerName.USER_ID.matcher(userId).matches()) {
             throw new BadParameter(
                     "user_id", "must be 1 to 128 characters of letters, digits, '_', '.', ':', '@' or '-'");
         }
@@ -107,6 +114,7 @@ final class LeaderboardResource {
         }
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("user_id", userId);
+        info.put("user_name", queries.names(List.of(userId)).get(userId));
         info.put("score", player.getScore());
         info.put("rank", bucket == null ? null : 1 + bucket.getPlayersAbove());
         info.put("reached_at", Instant.ofEpochMilli(player.getReachedAt()).toString());
@@ -157,17 +165,23 @@ final class LeaderboardResource {
         for (int i = 0; i < lower.size() && below.size() < n; i++) {
             below.addAll(queries.after(tournament, lower.get(i), null, n - below.size()));
         }
-        Map<String, Object> around = new LinkedHashMap<>();
-        around.put("above", entries(above, ranks));
-        around.put("below", entries(below, ranks));
-        return around;
+        List<String> around = new ArrayList<>();
+        above.forEach(p -> around.add(p.userId));
+        below.forEach(p -> around.add(p.userId));
+        Map<String, String> names = queries.names(around);
+        Map<String, Object> sides = new LinkedHashMap<>();
+        sides.put("above", entries(above, ranks, names));
+        sides.put("below", entries(below, ranks, names));
+        return sides;
     }
 
-    private static List<Map<String, Object>> entries(List<PlayerPosition> positions, Map<Long, Long> ranks) {
+    private static List<Map<String, Object>> entries(
+            List<PlayerPosition> positions, Map<Long, Long> ranks, Map<String, String> names) {
         List<Map<String, Object>> entries = new ArrayList<>(positions.size());
         for (PlayerPosition p : positions) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("user_id", p.userId);
+            entry.put("user_name", names.get(p.userId));
             entry.put("rank", ranks.get(p.score));
             entry.put("score", p.score);
             entry.put("reached_at", Instant.ofEpochMilli(p.reachedAt).toString());

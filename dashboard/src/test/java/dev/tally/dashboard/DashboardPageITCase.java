@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.tally.connectors.cassandra.ResultTable;
 import dev.tally.jobs.leaderboard.LeaderboardTables;
+import dev.tally.jobs.leaderboard.PlayerName;
 import dev.tally.jobs.leaderboard.functions.PlayerPosition;
 import dev.tally.jobs.metrics.MetricsTables;
 import dev.tally.jobs.metrics.functions.SeriesKeys;
@@ -136,6 +137,9 @@ class DashboardPageITCase {
                     LeaderboardTables.SCORE_ORDER,
                     new PlayerPosition(tournament, u.getScore(), u.getReachedAt(), u.getUserId(), true, 1));
         }
+        // ann and bob have display names (bob's with a comma), cid none.
+        insert(session, keyspace, LeaderboardTables.PLAYER_NAMES, new PlayerName("ann", "Ann Lee", t));
+        insert(session, keyspace, LeaderboardTables.PLAYER_NAMES, new PlayerName("bob", "Bob, Jr.", t));
         insert(session, keyspace, LeaderboardTables.SCORE_HISTOGRAM, new ScoreBucket(tournament, 7L, 1L, 0L));
         insert(session, keyspace, LeaderboardTables.SCORE_HISTOGRAM, new ScoreBucket(tournament, 2L, 2L, 1L));
         insert(
@@ -164,11 +168,13 @@ class DashboardPageITCase {
 
             int around = dom.indexOf("id=\"lb-around\"");
             assertThat(around).as("the player's neighbours are shown").isPositive();
-            assertThat(rankedRows(dom.substring(0, around))).containsExactly("1|ann|7", "2|bob|2", "2|cid|2");
+            assertThat(rankedRows(dom.substring(0, around)))
+                    .containsExactly("1|ann|Ann Lee (ann)|7", "2|bob|Bob, Jr. (bob)|2", "2|cid|cid|2");
             assertThat(dom).contains(tournament + " as of ").contains("3 players");
-            assertThat(dom).contains("bob: score 2, rank 2 of 3");
+            assertThat(dom).contains("Bob, Jr. (bob): score 2, rank 2 of 3");
             // bob among its neighbours, marked: ann above, cid (who reached 2 after bob) below.
-            assertThat(rankedRows(dom.substring(around))).containsExactly("1|ann|7", "2|bob|2 (me)", "2|cid|2");
+            assertThat(rankedRows(dom.substring(around)))
+                    .containsExactly("1|ann|Ann Lee (ann)|7", "2|bob|Bob, Jr. (bob)|2 (me)", "2|cid|cid|2");
         }
     }
 
@@ -220,10 +226,11 @@ class DashboardPageITCase {
     private static List<String> rankedRows(String dom) {
         List<String> rows = new ArrayList<>();
         Matcher row = Pattern.compile(
-                        "<tr data-user=\"([^\"]*)\"( class=\"me\")?><td>(\\d+)</td><td>[^<]*</td><td class=\"num\">([^<]*)</td>")
+                        "<tr data-user=\"([^\"]*)\"( class=\"me\")?><td>(\\d+)</td><td>([^<]*)</td><td class=\"num\">([^<]*)</td>")
                 .matcher(dom);
         while (row.find()) {
-            rows.add(row.group(3) + "|" + row.group(1) + "|" + row.group(4) + (row.group(2) != null ? " (me)" : ""));
+            rows.add(row.group(3) + "|" + row.group(1) + "|" + row.group(4) + "|" + row.group(5)
+                    + (row.group(2) != null ? " (me)" : ""));
         }
         return rows;
     }

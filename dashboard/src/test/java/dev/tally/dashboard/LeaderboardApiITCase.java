@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.connectors.cassandra.ResultTable;
 import dev.tally.jobs.leaderboard.LeaderboardTables;
+import dev.tally.jobs.leaderboard.PlayerName;
 import dev.tally.jobs.leaderboard.functions.PlayerPosition;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
 import dev.tally.schema.leaderboard.RankedPlayer;
@@ -67,6 +68,11 @@ class LeaderboardApiITCase {
                 new ScoreBucket(CHESS, 0L, 1L, 4L))) {
             insert(session, keyspace, LeaderboardTables.SCORE_HISTOGRAM, b);
         }
+        // Display names: ann's; cid's renamed, then an older import that must not bring the old name back; bob none.
+        insert(session, keyspace, LeaderboardTables.PLAYER_NAMES, new PlayerName("ann", "Ann Lee", t));
+        insert(session, keyspace, LeaderboardTables.PLAYER_NAMES, new PlayerName("cid", "Cid", t + 1_000));
+        insert(session, keyspace, LeaderboardTables.PLAYER_NAMES, new PlayerName("cid", "Cid (old)", t - 1_000));
+        insert(session, keyspace, LeaderboardTables.PLAYER_NAMES, new PlayerName("dan", "Dan, Jr.", t));
         insert(
                 session,
                 keyspace,
@@ -117,6 +123,29 @@ class LeaderboardApiITCase {
                 .as("default: chess this month")
                 .containsExactly("1 ann 5");
         assertThat(get("/v1/scores?tournament=go%232026-12", 200).path("data")).isEmpty();
+    }
+
+    @Test
+    void displayNamesAreJoinedAndAnOlderImportNeverOverwritesANewerName() throws Exception {
+        JsonNode top = get("/v1/scores?tournament=chess%232026-12", 200);
+        List<String> names = new ArrayList<>();
+        top.path("data")
+                .forEach(p -> names.add(
+                        p.path("user_id").asText() + "=" + p.path("user_name").asText()));
+        assertThat(names).containsExactly("ann=Ann Lee", "cid=Cid", "bob=null");
+        assertThat(top.path("data").get(2).path("user_name").isNull()).isTrue();
+
+        JsonNode bob = get("/v1/scores/bob?tournament=chess%232026-12&neighbours=2", 200);
+        assertThat(bob.path("user_info").path("user_name").isNull()).isTrue();
+        assertThat(bob.path("neighbours").path("above").get(1).path("user_name").asText())
+                .isEqualTo("Cid");
+        assertThat(bob.path("neighbours").path("below").get(0).path("user_name").asText())
+                .isEqualTo("Dan, Jr.");
+        assertThat(get("/v1/scores/ann", 200)
+                        .path("user_info")
+                        .path("user_name")
+                        .asText())
+                .isEqualTo("Ann Lee");
     }
 
     @Test

@@ -98,6 +98,24 @@ public final class LeaderboardTables {
             .withWriteTimestamp(p -> p.writeMicros)
             .withRange((p, from, to) -> Tournaments.within(p.tournament, from, to));
 
+    /**
+     * Players' display names ({@code cql/008-leaderboard-players.cql}), one partition per player,
+     * written by {@code ./tally players import} {@code USING TIMESTAMP} of the name's time, so an older
+     * import never overwrites a newer name; the API reads them. Not a result of the job, so not in
+     * {@link #ALL}.
+     */
+    public static final ResultTable<PlayerName> PLAYER_NAMES = ResultTable.of(
+                    "leaderboard_players",
+                    1,
+                    List.of("user_id"),
+                    List.of("display_name", "updated_at"),
+                    p -> new Object[] {p.userId(), p.displayName(), Instant.ofEpochMilli(p.updatedAt())},
+                    row -> new PlayerName(
+                            row.getString("user_id"),
+                            row.getString("display_name"),
+                            row.getInstant("updated_at").toEpochMilli()))
+            .withWriteTimestamp(p -> p.updatedAt() * 1000);
+
     public static final List<ResultTable<?>> ALL = List.of(PLAYER_SCORES, SCORE_HISTOGRAM, TOP_PLAYERS, SCORE_ORDER);
 
     private LeaderboardTables() {}
