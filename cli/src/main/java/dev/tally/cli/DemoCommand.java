@@ -95,6 +95,15 @@ final class DemoCommand implements Callable<Integer> {
 
         step("2/5 Generating " + String.format("%,d", run.events()) + " records with their expected results");
         demo.generate(run);
+        for (List<String> command : demo.setupCommands(run)) {
+            List<String> line = new ArrayList<>(command);
+            line.addAll(List.of("--cassandra", stack.cassandra().contactPoint()));
+            System.out.println("   ./tally " + String.join(" ", line));
+            int exit = TallyCli.commandLine().execute(line.toArray(String[]::new));
+            if (exit != 0) {
+                return exit;
+            }
+        }
 
         step("3/5 Submitting the " + job + " job with the Flink CLI");
         String jobName = "tally-" + job + "-demo-" + id;

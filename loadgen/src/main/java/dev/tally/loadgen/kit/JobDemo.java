@@ -32,6 +32,14 @@ public interface JobDemo {
     void generate(Run run) throws Exception;
 
     /**
+     * {@code ./tally} commands to run after {@link #generate}, before the job, as a user of the job would
+     * (the leaderboard's {@code players import}); the driver adds the stack's endpoints. None by default.
+     */
+    default List<List<String>> setupCommands(Run run) {
+        return List.of();
+    }
+
+    /**
      * The job's own options for this run, beside the ones the driver gives every job (Kafka, Cassandra,
      * keyspace, archive, transactional id, group, name, bounded).
      */

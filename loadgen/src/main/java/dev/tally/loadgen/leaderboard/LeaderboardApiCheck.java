@@ -30,18 +30,27 @@ import java.util.Set;
  * What a player sees: the rank, score, reached_at, percentile and neighbours of sampled players read
  * through the dashboard's API ({@code GET /v1/scores/{user_id}?tournament&neighbours}), against the
  * reference's standings put in display order here. The sample always holds each tournament's first
- * and last player (a side with nobody on it) besides the random ones.
+ * and last player (a side with nobody on it) besides the random ones. Given the imported display names,
+ * each player's {@code user_name} too (null for a player without one).
  */
 final class LeaderboardApiCheck {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI api;
+    /** User id to display name, null when names are not checked; a player not in it has none. */
+    private final Map<String, String> names;
+
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     LeaderboardApiCheck(URI api) {
+        this(api, null);
+    }
+
+    LeaderboardApiCheck(URI api, Map<String, String> names) {
         this.api = api;
+        this.names = names;
     }
 
     RecordCheck check(LeaderboardStandings expected, int sample, int neighbours, long seed)
@@ -89,7 +98,7 @@ final class LeaderboardApiCheck {
     }
 
     /** The expected answer, in the words {@link #read} puts the API's in. */
-    private static String describe(List<Ranked> players, int at, int neighbours, long level) {
+    private String describe(List<Ranked> players, int at, int neighbours, long level) {
         Ranked p = players.get(at);
         long below = players.size() - (p.rank() - 1) - level;
         double percentile = 100.0 * (below + level / 2.0) / players.size();
@@ -119,27 +128,42 @@ final class LeaderboardApiCheck {
                 + " below " + entries(body.path("neighbours").path("below"));
     }
 
-    private static String entries(List<Ranked> players) {
+    private String entries(List<Ranked> players) {
         List<String> entries = new ArrayList<>();
         players.forEach(p -> entries.add(entry(p.userId(), p.rank(), p.score(), p.reachedAt())));
         return entries.toString();
     }
 
-    private static String entries(JsonNode players) {
+    private String entries(JsonNode players) {
         List<String> entries = new ArrayList<>();
         players.forEach(p -> entries.add(entry(p)));
         return entries.toString();
     }
 
-    private static String entry(JsonNode p) {
-        return entry(
+    private String entry(JsonNode p) {
+        String entry = ranked(
                 p.path("user_id").asText(),
                 p.path("rank").asLong(),
                 p.path("score").asLong(),
                 Instant.parse(p.path("reached_at").asText()).toEpochMilli());
+        if (names == null) {
+            return entry;
+        }
+        JsonNode name = p.path("user_name");
+        return entry + " " + (name.isTextual() ? "'" + name.asText() + "'" : "(no name: " + name + ")");
     }
 
-    private static String entry(String userId, long rank, long score, long reachedAt) {
+    /** A player as {@link #entry(JsonNode)} puts an answer's, its expected name included when names are checked. */
+    private String entry(String userId, long rank, long score, long reachedAt) {
+        String entry = ranked(userId, rank, score, reachedAt);
+        if (names == null) {
+            return entry;
+        }
+        String name = names.get(userId);
+        return entry + " " + (name != null ? "'" + name + "'" : "(no name: null)");
+    }
+
+    private static String ranked(String userId, long rank, long score, long reachedAt) {
         return "#" + rank + " " + userId + ":" + score + "@" + reachedAt;
     }
 }

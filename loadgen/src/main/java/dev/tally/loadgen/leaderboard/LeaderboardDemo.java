@@ -32,7 +32,13 @@ public final class LeaderboardDemo implements JobDemo {
         LeaderboardLoadgenCommand loadgen = LeaderboardLoadgenCommand.of(run.endpoints(), input(run), run.events());
         loadgen.topK = TOP_K;
         loadgen.truthFile = truth(run);
+        loadgen.playersFile = players(run);
         loadgen.call();
+    }
+
+    @Override
+    public List<List<String>> setupCommands(Run run) {
+        return List.of(List.of("players", "import", players(run).toString(), "--keyspace", run.keyspace()));
     }
 
     @Override
@@ -46,7 +52,15 @@ public final class LeaderboardDemo implements JobDemo {
     @Override
     public int verify(Run run, URI dashboard) throws Exception {
         return LeaderboardVerifyCommand.run(
-                run.endpoints(), truth(run), input(run), updates(run), top(run), run.keyspace(), TOP_K, dashboard);
+                run.endpoints(),
+                truth(run),
+                input(run),
+                updates(run),
+                top(run),
+                run.keyspace(),
+                TOP_K,
+                dashboard,
+                players(run));
     }
 
     @Override
@@ -58,10 +72,11 @@ public final class LeaderboardDemo implements JobDemo {
     public List<String> whereToLook(Run run) {
         return List.of(
                 "Cassandra tables: leaderboard_player_scores, leaderboard_score_histogram, leaderboard_top_players,"
-                        + " leaderboard_score_order",
+                        + " leaderboard_score_order, leaderboard_players",
                 "Kafka topics:     " + updates(run) + ", " + top(run) + ", " + Topics.deadLetter(input(run)) + ", "
                         + Topics.late(input(run)),
-                "Ground truth:     " + truth(run));
+                "Ground truth:     " + truth(run),
+                "Display names:    " + players(run));
     }
 
     private static String input(Run run) {
@@ -74,6 +89,10 @@ public final class LeaderboardDemo implements JobDemo {
 
     private static String top(Run run) {
         return run.topic(Topics.LEADERBOARD_TOP);
+    }
+
+    private static Path players(Run run) {
+        return run.dir().resolve("players.csv");
     }
 
     private static Path truth(Run run) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
@@ -124,6 +125,12 @@ public final class LeaderboardLoadgenCommand implements Callable<Integer> {
                     "Where to write the ground truth. Without it only the totals are kept, so a run of any length fits in memory.")
     Path truthFile;
 
+    @Option(
+            names = "--players-file",
+            description = "Also write the players' display names there, as CSV for 'tally players import' (every tenth"
+                    + " player has none).")
+    Path playersFile;
+
     /** For callers in code (the demo, the bench): these endpoints, topic and records, the other options at their defaults. */
     public static LeaderboardLoadgenCommand of(Endpoints endpoints, String topic, long events) {
         LeaderboardLoadgenCommand command = new LeaderboardLoadgenCommand();
@@ -206,6 +213,11 @@ public final class LeaderboardLoadgenCommand implements Callable<Integer> {
         if (truthFile != null) {
             truth.expected(topK).write(truthFile);
             System.out.println("Ground truth: " + truthFile);
+        }
+        if (playersFile != null) {
+            Map<String, String> names = PlayerDisplayNames.of(players);
+            PlayerNamesCsv.write(playersFile, names);
+            System.out.printf("Display names of %,d players: %s%n", names.size(), playersFile);
         }
         return 0;
     }

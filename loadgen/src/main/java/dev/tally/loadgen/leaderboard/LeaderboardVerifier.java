@@ -45,7 +45,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public final class LeaderboardVerifier {
 
-    /** Where the job's results are; {@code api}, if not null, the dashboard serving them. */
+    /**
+     * Where the job's results are; {@code api}, if not null, the dashboard serving them; {@code names}, if
+     * not null, the display names imported for the players (user id to name), which the API must show.
+     */
     public record Target(
             KafkaClients kafka,
             String inputTopic,
@@ -53,7 +56,20 @@ public final class LeaderboardVerifier {
             String topTopic,
             CqlSession session,
             String keyspace,
-            URI api) {}
+            URI api,
+            Map<String, String> names) {
+
+        public Target(
+                KafkaClients kafka,
+                String inputTopic,
+                String updatesTopic,
+                String topTopic,
+                CqlSession session,
+                String keyspace,
+                URI api) {
+            this(kafka, inputTopic, updatesTopic, topTopic, session, keyspace, api, null);
+        }
+    }
 
     /** Players whose rank and neighbours are read through the API, and how many neighbours on each side. */
     static final int API_SAMPLE = 1_000;
@@ -138,7 +154,8 @@ public final class LeaderboardVerifier {
                 Comparison.of("kafka " + target.updatesTopic(), expected.players(), kafkaScores(target, checks)));
         comparisons.add(Comparison.of("kafka " + target.topTopic(), topLists(expected), kafkaTop(target, checks)));
         if (target.api() != null) {
-            checks.add(new LeaderboardApiCheck(target.api()).check(expected, API_SAMPLE, API_NEIGHBOURS, 7));
+            checks.add(new LeaderboardApiCheck(target.api(), target.names())
+                    .check(expected, API_SAMPLE, API_NEIGHBOURS, 7));
         }
 
         List<ConsumerRecord<byte[], byte[]>> deadLetters =

@@ -50,17 +50,23 @@ public final class LeaderboardVerifyCommand implements Callable<Integer> {
                     + " percentile and 4 neighbours on each side of 1,000 sampled players through its API.")
     URI api;
 
+    @Option(
+            names = "--players-file",
+            description = "With --api: the display names imported ('tally players import'), which the API must show"
+                    + " beside each sampled player (a player not in the file has none).")
+    Path playersFile;
+
     @Mixin
     Endpoints endpoints = new Endpoints();
 
     @Override
     public Integer call() throws Exception {
-        return run(endpoints, truthFile, inputTopic, updatesTopic, topTopic, keyspace, topK, api);
+        return run(endpoints, truthFile, inputTopic, updatesTopic, topTopic, keyspace, topK, api, playersFile);
     }
 
     /**
      * Prints the comparison; 0 on an exact match, 1 otherwise. {@code topK} null: the truth's; {@code
-     * api} null: no check through the API.
+     * api} null: no check through the API; {@code playersFile} null: no check of display names.
      */
     public static int run(
             Endpoints endpoints,
@@ -70,7 +76,8 @@ public final class LeaderboardVerifyCommand implements Callable<Integer> {
             String top,
             String keyspace,
             Integer topK,
-            URI api)
+            URI api,
+            Path playersFile)
             throws Exception {
         ExpectedLeaderboard truth = ExpectedLeaderboard.read(truthFile);
         if (topK != null) {
@@ -79,7 +86,15 @@ public final class LeaderboardVerifyCommand implements Callable<Integer> {
         try (CqlSession session = endpoints.cassandraSession("tally-verify")) {
             LeaderboardVerifier.Report report = LeaderboardVerifier.verify(
                     truth,
-                    new LeaderboardVerifier.Target(endpoints.kafka(), input, updates, top, session, keyspace, api));
+                    new LeaderboardVerifier.Target(
+                            endpoints.kafka(),
+                            input,
+                            updates,
+                            top,
+                            session,
+                            keyspace,
+                            api,
+                            playersFile == null ? null : PlayerNamesCsv.read(playersFile, row -> null)));
             report.print(System.out);
             return report.exact() ? 0 : 1;
         }

@@ -95,6 +95,83 @@ class LeaderboardApiCheckTest {
         }
     }
 
+    @Test
+    void givenTheImportedNamesEachPlayersDisplayNameIsChecked() throws Exception {
+        Map<String, String> names = Map.of("ann", "Ann Lee", "cid", "Cid, Jr.");
+        // Right in every rank and neighbour; the API names dan, who has no display name, in dan's own answer.
+        Map<String, String> shown = Map.of("ann", "Ann Lee", "cid", "Cid, Jr.");
+        Map<String, String> answers = Map.of(
+                "/v1/scores/ann",
+                named(answer("ann", 1, 5, 50, 87.5, "[]", "[" + entry("cid", 2, 3, 80) + "]"), shown),
+                "/v1/scores/bob",
+                named(
+                        answer(
+                                "bob",
+                                2,
+                                3,
+                                90,
+                                50.0,
+                                "[" + entry("cid", 2, 3, 80) + "]",
+                                "[" + entry("dan", 4, 1, 10) + "]"),
+                        shown),
+                "/v1/scores/cid",
+                named(
+                        answer(
+                                "cid",
+                                2,
+                                3,
+                                80,
+                                50.0,
+                                "[" + entry("ann", 1, 5, 50) + "]",
+                                "[" + entry("bob", 2, 3, 90) + "]"),
+                        shown),
+                "/v1/scores/dan",
+                named(
+                        answer("dan", 4, 1, 10, 12.5, "[" + entry("bob", 2, 3, 90) + "]", "[]")
+                                .replace("\"user_id\":\"dan\"", "\"user_id\":\"dan\",\"user_name\":\"Dan\""),
+                        shown));
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            byte[] bytes = answers.get(exchange.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        try {
+            RecordCheck check = new LeaderboardApiCheck(
+                            URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"), names)
+                    .check(STANDINGS, 10, 1, 7);
+            assertThat(check.checked()).isEqualTo(4);
+            assertThat(check.failed()).isEqualTo(1);
+            assertThat(check.examples())
+                    .singleElement()
+                    .asString()
+                    .contains("dan")
+                    .contains("'Dan'");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /** The answer with {@code user_name} beside each {@code user_id} of {@code names}, null for the others. */
+    private static String named(String answer, Map<String, String> names) {
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"user_id\":\"([^\"]*)\"(,\"user_name\")?")
+                .matcher(answer);
+        StringBuilder out = new StringBuilder();
+        while (id.find()) {
+            String name = names.get(id.group(1));
+            id.appendReplacement(
+                    out,
+                    java.util.regex.Matcher.quoteReplacement(
+                            id.group(2) != null
+                                    ? id.group()
+                                    : id.group() + ",\"user_name\":" + (name == null ? "null" : "\"" + name + "\"")));
+        }
+        id.appendTail(out);
+        return out.toString();
+    }
+
     private static String answer(
             String user, long rank, long score, long reachedAt, double percentile, String above, String below) {
         return "{\"tournament\":\"" + CHESS + "\",\"user_info\":{\"user_id\":\"" + user + "\",\"score\":" + score
