@@ -3,6 +3,7 @@ package dev.tally.cli;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.tally.jobs.leaderboard.LeaderboardTables;
+import dev.tally.jobs.leaderboard.PlayerName;
 import dev.tally.jobs.leaderboard.functions.PlayerPosition;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
 import dev.tally.schema.leaderboard.RankedPlayer;
@@ -87,6 +88,10 @@ final class LeaderboardApiDataSet {
         return String.format(Locale.ROOT, "p%07d", player);
     }
 
+    static String displayName(int player) {
+        return "Player " + player;
+    }
+
     /** The player at {@code place} in display order (0 the first). */
     int playerAt(int place) {
         return order[place];
@@ -100,12 +105,15 @@ final class LeaderboardApiDataSet {
         return 1 + histogram.get(scores[player])[1];
     }
 
-    /** Whether the keyspace already holds this data set: its top row and every player's histogram row. */
+    /** Whether the keyspace already holds this data set: its top row, every player's histogram row, display names. */
     boolean loadedIn(CqlSession session, String keyspace) {
         Row top = session.execute(
                         LeaderboardTables.TOP_PLAYERS.selectCql(keyspace) + " WHERE tournament = ?", TOURNAMENT)
                 .one();
-        if (top == null) {
+        Row name = session.execute(
+                        LeaderboardTables.PLAYER_NAMES.selectCql(keyspace) + " WHERE user_id = ?", userId(players - 1))
+                .one();
+        if (top == null || name == null) {
             return false;
         }
         long held = 0;
@@ -128,10 +136,12 @@ final class LeaderboardApiDataSet {
                 new AsyncRowWriter<>(session, keyspace, LeaderboardTables.PLAYER_SCORES);
         AsyncRowWriter<PlayerPosition> placeRows =
                 new AsyncRowWriter<>(session, keyspace, LeaderboardTables.SCORE_ORDER);
+        AsyncRowWriter<PlayerName> nameRows = new AsyncRowWriter<>(session, keyspace, LeaderboardTables.PLAYER_NAMES);
         long begin = System.nanoTime();
         for (int i = 0; i < players; i++) {
             scoresRows.write(new LeaderboardUpdate(TOURNAMENT, userId(i), scores[i], reachedAt[i]));
             placeRows.write(new PlayerPosition(TOURNAMENT, scores[i], reachedAt[i], userId(i), true, 1));
+            nameRows.write(new PlayerName(userId(i), displayName(i), MONTH_START));
             if ((i + 1) % 100_000 == 0) {
                 System.out.printf(Locale.ROOT, "  %,d players written%n", i + 1);
             }
@@ -141,6 +151,7 @@ final class LeaderboardApiDataSet {
         histogram.forEach((score, b) -> bucketRows.write(new ScoreBucket(TOURNAMENT, score, b[0], b[1])));
         scoresRows.await();
         placeRows.await();
+        nameRows.await();
         bucketRows.await();
         List<RankedPlayer> top = new ArrayList<>();
         for (int p = 0; p < Math.min(TOP, players); p++) {
@@ -166,7 +177,8 @@ final class LeaderboardApiDataSet {
                 Locale.ROOT,
                 "keyspace %s, tournament %s: %,d players (player i scores floor(5000 / (1 + i/100)^0.7)), %,d distinct"
                         + " scores (the most held by %,d players), rows as the job writes them in leaderboard_player_scores,"
-                        + " leaderboard_score_order, leaderboard_score_histogram and the top %d, no tombstones",
+                        + " leaderboard_score_order, leaderboard_score_histogram and the top %d, a display name per player"
+                        + " (leaderboard_players), no tombstones",
                 keyspace,
                 TOURNAMENT,
                 players,

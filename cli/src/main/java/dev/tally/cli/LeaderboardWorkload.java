@@ -37,25 +37,24 @@ final class LeaderboardWorkload implements DashboardWorkload {
     public String describeQueries() {
         return String.format(
                 Locale.ROOT,
-                "/v1/scores: count 10, the players and ranks checked; /v1/scores/{user_id}: a uniformly random player of"
-                        + " %,d with neighbours=%d, its rank and the ids of the %d above and below it checked.",
+                "/v1/scores: count 10, the players, their names and ranks checked; /v1/scores/{user_id}: a uniformly random"
+                        + " player of %,d with neighbours=%d, its rank and the ids and names of the %d above and below it"
+                        + " checked.",
                 data.players(),
                 NEIGHBOURS,
                 NEIGHBOURS);
     }
 
-    /** The top 10: ids and ranks in display order. */
+    /** The top 10: ids, names and ranks in display order. */
     private Query top() {
         List<String> expected = new ArrayList<>();
         for (int p = 0; p < Math.min(10, data.players()); p++) {
             int player = data.playerAt(p);
-            expected.add(data.rank(player) + " " + LeaderboardApiDataSet.userId(player));
+            expected.add(data.rank(player) + " " + named(player));
         }
         return new Query("/v1/scores?count=10&" + TOURNAMENT, body -> {
             List<String> got = new ArrayList<>();
-            body.path("data")
-                    .forEach(p -> got.add(
-                            p.path("rank").asLong() + " " + p.path("user_id").asText()));
+            body.path("data").forEach(p -> got.add(p.path("rank").asLong() + " " + named(p)));
             return got.equals(expected) ? null : "top 10 " + got + ", expected " + expected;
         });
     }
@@ -66,11 +65,11 @@ final class LeaderboardWorkload implements DashboardWorkload {
         int place = data.placeOf(player);
         List<String> above = new ArrayList<>();
         for (int p = Math.max(0, place - NEIGHBOURS); p < place; p++) {
-            above.add(LeaderboardApiDataSet.userId(data.playerAt(p)));
+            above.add(named(data.playerAt(p)));
         }
         List<String> below = new ArrayList<>();
         for (int p = place + 1; p < Math.min(data.players(), place + 1 + NEIGHBOURS); p++) {
-            below.add(LeaderboardApiDataSet.userId(data.playerAt(p)));
+            below.add(named(data.playerAt(p)));
         }
         long rank = data.rank(player);
         String userId = LeaderboardApiDataSet.userId(player);
@@ -87,7 +86,15 @@ final class LeaderboardWorkload implements DashboardWorkload {
 
     private static List<String> ids(JsonNode players) {
         List<String> ids = new ArrayList<>();
-        players.forEach(p -> ids.add(p.path("user_id").asText()));
+        players.forEach(p -> ids.add(named(p)));
         return ids;
+    }
+
+    private static String named(int player) {
+        return LeaderboardApiDataSet.userId(player) + " '" + LeaderboardApiDataSet.displayName(player) + "'";
+    }
+
+    private static String named(JsonNode p) {
+        return p.path("user_id").asText() + " '" + p.path("user_name").asText() + "'";
     }
 }
