@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -34,7 +33,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * input topic, to the partition and with the Kafka timestamp they first came with, so they are judged
  * as they would have been. Each re-sent record carries its provenance in headers, and each dead
  * letter is re-sent at most once: the re-send and a marker in {@code <input>.dlq.resent} go in one
- * Kafka transaction, and a later run skips the marked ones. A repaired record was never counted
+ * Kafka transaction, and a later run skips the marked ones; two runs at once cannot both re-send one
+ * (they share a transactional id, and the later fences the earlier). A repaired record was never counted
  * (it was a dead letter), so it is counted once.
  */
 public final class DeadLetterRepair {
@@ -104,14 +104,19 @@ public final class DeadLetterRepair {
             createMarkerTopic(kafka, resent);
         }
         Set<String> done = new HashSet<>();
-        if (!dryRun || topicExists(kafka, resent)) {
-            TopicReader.forEachCommitted(kafka, resent, r -> done.add(new String(r.key(), StandardCharsets.UTF_8)));
-        }
         // Streamed: a dead-letter topic can hold far more than memory (originals up to 512 KiB each).
         Counts counts = new Counts();
-        try (KafkaProducer<byte[], byte[]> producer = dryRun ? null : producer(kafka)) {
+        try (KafkaProducer<byte[], byte[]> producer = dryRun ? null : producer(kafka, inputTopic)) {
             if (producer != null) {
+                // Every repair of this input shares one transactional id: this completes (or aborts) the
+                // transaction of any earlier one, so its markers are readable below, and fences a repair still
+                // running, whose open transaction is aborted: no dead letter is re-sent twice.
                 producer.initTransactions();
+            }
+            if (!dryRun || topicExists(kafka, resent)) {
+                TopicReader.forEachCommitted(kafka, resent, r -> done.add(new String(r.key(), StandardCharsets.UTF_8)));
+            }
+            if (producer != null) {
                 producer.beginTransaction();
             }
             TopicReader.forEachCommitted(kafka, dlq, record -> {
@@ -184,11 +189,11 @@ public final class DeadLetterRepair {
                 counts.notFromInput);
     }
 
-    private static KafkaProducer<byte[], byte[]> producer(KafkaClients kafka) {
+    private static KafkaProducer<byte[], byte[]> producer(KafkaClients kafka, String inputTopic) {
         Properties props = kafka.clientProperties();
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tally-dlq-repair-" + UUID.randomUUID());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tally-dlq-repair-" + inputTopic);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         return new KafkaProducer<>(props);
     }
