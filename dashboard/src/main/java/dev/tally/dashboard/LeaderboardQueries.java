@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.tally.jobs.leaderboard.LeaderboardTables;
+import dev.tally.jobs.leaderboard.PlayerName;
 import dev.tally.jobs.leaderboard.functions.PlayerPosition;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
 import dev.tally.schema.leaderboard.ScoreBucket;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -41,7 +41,7 @@ final class LeaderboardQueries {
     static final String AFTER_IN_SCORE = AT_SCORE + " AND (reached_at, user_id) > (?, ?) LIMIT ?";
     static final String LAST_IN_SCORE = AT_SCORE + DESCENDING;
     static final String FIRST_IN_SCORE = AT_SCORE + " LIMIT ?";
-    static final String NAME = LeaderboardTables.PLAYER_NAMES.selectCql() + " WHERE user_id = ?";
+    static final String NAMES = LeaderboardTables.PLAYER_NAMES.selectCql() + " WHERE user_id IN ?";
 
     private final CassandraSessions cassandra;
     static final Duration HISTOGRAM_MAX_AGE = Duration.ofSeconds(1);
@@ -115,23 +115,22 @@ final class LeaderboardQueries {
         return named;
     }
 
-    /** One read per player, all in flight at once (a top list's or a player's neighbours': at most about a hundred). */
+    /**
+     * One statement for all of them (a top list's or a player's neighbours': at most about a hundred): one
+     * request and answer instead of one per player. The bench showed one read per player in flight at once
+     * doubling the neighbours query's p99 ("The leaderboard's queries" in BENCHMARKS.md).
+     */
     private Map<String, Optional<String>> readNames(Set<? extends String> userIds) {
+        Map<String, Optional<String>> names = new HashMap<>();
+        userIds.forEach(user -> names.put(user, Optional.empty()));
+        if (userIds.isEmpty()) {
+            return names;
+        }
         return cassandra.query(session -> {
-            PreparedStatement read = statement(session, NAME);
-            Map<String, CompletableFuture<Optional<String>>> reads = new HashMap<>();
-            for (String user : userIds) {
-                reads.put(
-                        user,
-                        session.executeAsync(read.bind(user))
-                                .thenApply(rows -> Optional.ofNullable(rows.one())
-                                        .map(row -> LeaderboardTables.PLAYER_NAMES
-                                                .read(row)
-                                                .displayName()))
-                                .toCompletableFuture());
+            for (Row row : session.execute(statement(session, NAMES).bind(List.copyOf(userIds)))) {
+                PlayerName name = LeaderboardTables.PLAYER_NAMES.read(row);
+                names.put(name.userId(), Optional.of(name.displayName()));
             }
-            Map<String, Optional<String>> names = new HashMap<>();
-            reads.forEach((user, name) -> names.put(user, MetricsQueries.await(name)));
             return names;
         });
     }

@@ -114,7 +114,7 @@ final class LeaderboardResource {
         }
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("user_id", userId);
-        info.put("user_name", queries.names(List.of(userId)).get(userId));
+        info.put("user_name", null); // with the neighbours' names below: one read for all
         info.put("score", player.getScore());
         info.put("rank", bucket == null ? null : 1 + bucket.getPlayersAbove());
         info.put("reached_at", Instant.ofEpochMilli(player.getReachedAt()).toString());
@@ -126,8 +126,19 @@ final class LeaderboardResource {
         body.put("tournament", tournament);
         body.put("user_info", info);
         body.put("players", players);
-        if (neighbours > 0) {
-            body.put("neighbours", neighbours(tournament, player, held, neighbours));
+        Around around = neighbours > 0 ? neighbours(tournament, player, held, neighbours) : null;
+        List<String> named = new ArrayList<>(List.of(userId));
+        if (around != null) {
+            around.above().forEach(p -> named.add(p.userId));
+            around.below().forEach(p -> named.add(p.userId));
+        }
+        Map<String, String> names = queries.names(named);
+        info.put("user_name", names.get(userId));
+        if (around != null) {
+            Map<String, Object> sides = new LinkedHashMap<>();
+            sides.put("above", entries(around.above(), around.ranks(), names));
+            sides.put("below", entries(around.below(), around.ranks(), names));
+            body.put("neighbours", sides);
         }
         ctx.json(body);
     }
@@ -137,8 +148,10 @@ final class LeaderboardResource {
      * across a score boundary, the nearest held scores' (the histogram lists them), until there are
      * {@code n} on each side or no more scores.
      */
-    private Map<String, Object> neighbours(
-            String tournament, LeaderboardUpdate player, List<ScoreBucket> highestFirst, int n) {
+    /** A player's neighbours in display order, and the rank of each held score. */
+    private record Around(List<PlayerPosition> above, List<PlayerPosition> below, Map<Long, Long> ranks) {}
+
+    private Around neighbours(String tournament, LeaderboardUpdate player, List<ScoreBucket> highestFirst, int n) {
         long score = player.getScore();
         PlayerPosition place =
                 new PlayerPosition(tournament, score, player.getReachedAt(), player.getUserId(), true, 0);
@@ -165,14 +178,7 @@ final class LeaderboardResource {
         for (int i = 0; i < lower.size() && below.size() < n; i++) {
             below.addAll(queries.after(tournament, lower.get(i), null, n - below.size()));
         }
-        List<String> around = new ArrayList<>();
-        above.forEach(p -> around.add(p.userId));
-        below.forEach(p -> around.add(p.userId));
-        Map<String, String> names = queries.names(around);
-        Map<String, Object> sides = new LinkedHashMap<>();
-        sides.put("above", entries(above, ranks, names));
-        sides.put("below", entries(below, ranks, names));
-        return sides;
+        return new Around(above, below, ranks);
     }
 
     private static List<Map<String, Object>> entries(

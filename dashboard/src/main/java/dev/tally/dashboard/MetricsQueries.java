@@ -202,7 +202,7 @@ final class MetricsQueries {
     }
 
     /** The result of an asynchronous read, with the driver's own exception rethrown so {@link CassandraSessions} can map it to 503. */
-    static <T> T await(CompletableFuture<T> future) {
+    private static <T> T await(CompletableFuture<T> future) {
         try {
             return future.join();
         } catch (CompletionException e) {

@@ -22,6 +22,10 @@ import java.util.Map;
  *       resolved);
  *   <li>{@code tally_episode_latency_seconds{host="episode-slow"}}: 0.125, but 2 in phases 30 to 33 except on
  *       each minute's first sample (SlowRequests' 0.9-quantile over 2 minutes pending, firing, resolved).
+ *   <li>{@code tally_episode_heartbeat{host="episode-silent"}}: 1, but no sample in phase 25 (shorter than
+ *       HeartbeatMissing's range: nothing happens) nor in phases 35 to 38 (absent over 2 minutes: pending,
+ *       firing, resolved when it is back); after the run's last sample it is absent for good (pending,
+ *       then firing).
  * </ul>
  * Values are multiples of 1/32, so every aggregate is exact in any order.
  */
@@ -30,8 +34,9 @@ public final class AlertEpisodes {
     static final String LOAD = "tally_episode_load";
     static final String REQUESTS = "tally_episode_requests_total";
     static final String LATENCY = "tally_episode_latency_seconds";
+    static final String HEARTBEAT = "tally_episode_heartbeat";
     static final int CYCLE_MINUTES = 40;
-    static final int SERIES = 5;
+    static final int SERIES = 6;
 
     static final double HIGH = 0.96875;
     static final double NORMAL = 0.5;
@@ -90,7 +95,20 @@ public final class AlertEpisodes {
                     0.5,
                     1,
                     0,
-                    Map.of("severity", "ticket")));
+                    Map.of("severity", "ticket")),
+            new ReferenceAlertRule(
+                    "HeartbeatMissing",
+                    "absent",
+                    Double.NaN,
+                    HEARTBEAT,
+                    null,
+                    2,
+                    "host",
+                    null,
+                    1,
+                    1,
+                    0,
+                    Map.of("severity", "page")));
 
     private static final long MINUTE = 60_000L;
 
@@ -106,6 +124,7 @@ public final class AlertEpisodes {
     private final Series flap;
     private final Series burst;
     private final Series slow;
+    private final Series heartbeat;
     private double requests;
 
     AlertEpisodes(long startMillis, long interval) {
@@ -117,6 +136,8 @@ public final class AlertEpisodes {
         this.flap = Series.scripted(LOAD, Map.of("host", "episode-flap"), null, false, interval / 2);
         this.burst = Series.scripted(REQUESTS, Map.of("host", "episode-burst"), null, true, interval - 1);
         this.slow = Series.scripted(LATENCY, Map.of("host", "episode-slow"), MetricKind.GAUGE, false, interval / 3);
+        this.heartbeat =
+                Series.scripted(HEARTBEAT, Map.of("host", "episode-silent"), MetricKind.GAUGE, false, interval * 2 / 3);
     }
 
     /** A scripted sample: its series and point. */
@@ -139,6 +160,10 @@ public final class AlertEpisodes {
         int slowPhase = phase(slowTs);
         boolean minuteFirst = Math.floorMod(slowTs, MINUTE) < interval;
         samples.add(sample(slow, t, slowPhase >= 30 && slowPhase < 34 && !minuteFirst ? SLOW : FAST));
+        int heartbeatPhase = phase(t + heartbeat.offset);
+        if (heartbeatPhase != 25 && (heartbeatPhase < 35 || heartbeatPhase > 38)) {
+            samples.add(sample(heartbeat, t, 1));
+        }
         return samples;
     }
 

@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * One alert rule of the rules file: {@code agg(metric{matchers}[range]) [by (labels)] op threshold}, held
+ * One alert rule of the rules file: {@code agg(metric{matchers}[range]) [by (labels)] op threshold} or
+ * {@code absent(metric{matchers}[range]) [by (labels)]}, held
  * for {@code for} before it fires and kept firing {@code keepFiringFor} after it stops holding. Parsed by
  * {@link AlertRules}; evaluated by {@link EvaluateAlerts} at every minute close over minute rollups.
  *
@@ -49,7 +50,12 @@ public record AlertRule(
         /** The increase per second of the range. */
         RATE,
         /** The q-quantile of the samples, from the minutes' merged percentile sketches (within their 1%). */
-        QUANTILE
+        QUANTILE,
+        /**
+         * 1 when none of the alert's series has a sample in the range, else 0; the rule holds at 1 (written
+         * {@code absent(metric{matchers}[range]) [by (labels)]}, without a comparison).
+         */
+        ABSENT
     }
 
     public enum Comparison {

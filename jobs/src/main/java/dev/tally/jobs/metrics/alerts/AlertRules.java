@@ -37,7 +37,9 @@ import java.util.regex.PatternSyntaxException;
  *
  * An expression is {@code agg(metric{matchers}[range]) [by (labels)] op threshold}, agg one of avg, sum,
  * min, max, count, last, increase, rate, or {@code quantile(q, metric{matchers}[range])} with q in [0, 1]
- * (from the rollups' percentile sketches); the range whole minutes (rules are evaluated on minute rollups).
+ * (from the rollups' percentile sketches); or {@code absent(metric{matchers}[range]) [by (labels)]}, which
+ * holds when none of the alert's series has a sample in the range. The range is whole minutes (rules are
+ * evaluated on minute rollups).
  * Errors name the rule and what is wrong.
  */
 public final class AlertRules {
@@ -47,9 +49,9 @@ public final class AlertRules {
     private static final Set<String> RULE_KEYS = Set.of("alert", "expr", "for", "keep_firing_for", "labels");
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Pattern EXPR = Pattern.compile(
-            "\\s*(avg|sum|min|max|count|last|increase|rate|quantile)\\s*\\(\\s*(?:([^,(\\s]+)\\s*,\\s*)?([a-zA-Z_:][a-zA-Z0-9_:.]*)"
+            "\\s*(avg|sum|min|max|count|last|increase|rate|quantile|absent)\\s*\\(\\s*(?:([^,(\\s]+)\\s*,\\s*)?([a-zA-Z_:][a-zA-Z0-9_:.]*)"
                     + "\\s*(?:\\{(.*)\\})?\\s*"
-                    + "\\[\\s*([0-9a-z]+)\\s*\\]\\s*\\)\\s*(?:by\\s*\\(([^)]*)\\)\\s*)?(>=|<=|==|!=|>|<)\\s*(\\S+)\\s*");
+                    + "\\[\\s*([0-9a-z]+)\\s*\\]\\s*\\)\\s*(?:by\\s*\\(([^)]*)\\)\\s*)?(?:(>=|<=|==|!=|>|<)\\s*(\\S+)\\s*)?");
     private static final Pattern MATCHER =
             Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*(,|$)");
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h|d|w)");
@@ -137,7 +139,8 @@ public final class AlertRules {
         if (!m.matches()) {
             throw new IllegalArgumentException(
                     "expr '" + expr + "' is not agg(metric{matchers}[range]) [by (labels)] op threshold"
-                            + " (agg: avg, sum, min, max, count, last, increase, rate, or quantile(q, ...); op: > >= < <= == !=)");
+                            + " (agg: avg, sum, min, max, count, last, increase, rate, or quantile(q, ...); op: > >= < <= == !=)"
+                            + " nor absent(metric{matchers}[range]) [by (labels)]");
         }
         AlertRule.Aggregation aggregation =
                 AlertRule.Aggregation.valueOf(m.group(1).toUpperCase(Locale.ROOT));
@@ -170,7 +173,15 @@ public final class AlertRules {
                 by.add(l);
             }
         }
-        double threshold = number(m.group(8), "the threshold");
+        boolean absent = aggregation == AlertRule.Aggregation.ABSENT;
+        if (absent && m.group(7) != null) {
+            throw new IllegalArgumentException("absent(...) takes no comparison: it holds when no series of the"
+                    + " alert has a sample in the range, got '" + m.group(7) + " " + m.group(8) + "'");
+        }
+        if (!absent && m.group(7) == null) {
+            throw new IllegalArgumentException("expr '" + expr + "' has no comparison (op threshold, e.g. > 0.9)");
+        }
+        double threshold = absent ? 1 : number(m.group(8), "the threshold");
         return new AlertRule(
                 alert,
                 expr.trim(),
@@ -180,7 +191,7 @@ public final class AlertRules {
                 List.copyOf(matchers),
                 range,
                 List.copyOf(by),
-                AlertRule.Comparison.of(m.group(7)),
+                absent ? AlertRule.Comparison.EQ : AlertRule.Comparison.of(m.group(7)),
                 threshold,
                 forMillis,
                 keepFiringForMillis,

@@ -2,6 +2,7 @@ package dev.tally.jobs.metrics.alerts;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import dev.tally.jobs.metrics.functions.Rollup;
+import dev.tally.jobs.metrics.functions.SeriesKeys;
 import dev.tally.jobs.metrics.functions.ValueSketches;
 import dev.tally.schema.metrics.AlertEvent;
 import java.time.Duration;
@@ -40,6 +41,13 @@ import org.apache.flink.util.Collector;
  * end until it has left the range and the keep-firing time (in BATCH mode a timer registered from a timer
  * would never fire); a key's state is gone once its last minute has left the range, it is inactive, and
  * the lateness has passed.
+ *
+ * <p>An {@code absent} rule holds when none of the alert's series has a sample in the range, so its
+ * alert is evaluated after its last sample too: a minute's timers reach until it has left the range
+ * and {@code for} has passed, so a series that stops is PENDING, then FIRING, and stays FIRING (one
+ * status in keyed state, as long as the series stays away: Prometheus's absent does the same) until a
+ * sample comes back. Only series the job has seen can be absent: one that never sent anything has no
+ * alert.
  */
 public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSample, AlertEvent> {
 
@@ -81,7 +89,12 @@ public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSampl
         String entry = sample.minute + "|" + sample.series;
         if (!minutes.contains(entry)) {
             AlertRule rule = rules.get(sample.rule);
-            long last = minuteClose + rule.rangeMillis() + ceilMinutes(rule.keepFiringForMillis());
+            // An absent rule's condition starts to hold when this minute has left the range: then it needs
+            // the evaluations until it has held for `for` too.
+            long last = minuteClose
+                    + rule.rangeMillis()
+                    + ceilMinutes(rule.keepFiringForMillis())
+                    + (isAbsent(rule) ? ceilMinutes(rule.forMillis()) : 0);
             for (long close = minuteClose; close <= last; close += MINUTE) {
                 ctx.timerService().registerEventTimeTimer(close);
             }
@@ -116,18 +129,25 @@ public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSampl
         }
         AlertStatus current = status.value();
         if (groupLabels == null) {
-            if (current == null) {
+            if (current == null && !isAbsent(rule)) {
                 Long through = evaluatedThrough.value();
                 if (through != null && evaluation - through >= allowedLatenessMillis) {
                     evaluatedThrough.clear();
                 }
                 return;
             }
-            groupLabels = current.groupLabels;
+            // An absent rule's alert is evaluated after its series stopped: its labels are its key's.
+            groupLabels = current != null ? current.groupLabels : groupLabelsOf(key);
         }
+        Long previous = evaluatedThrough.value();
         evaluatedThrough.update(evaluation);
         Double value = value(rule, inRange);
         boolean holds = value != null && rule.comparison().test(value, rule.threshold());
+        if (isAbsent(rule) && current != null && !holds && previous != null && previous < evaluation - MINUTE) {
+            // No evaluation between the last one and this: no sample was in range at those minute ends (each
+            // sample's timers cover its range), so absent held at each of them, the last a minute ago.
+            current.lastHeld = Math.max(current.lastHeld, evaluation - MINUTE);
+        }
         AlertStatus next = transition(rule, current, holds, value, evaluation);
         if (next != null && (current == null || !next.state.equals(current.state))) {
             out.collect(event(rule, ctx.getCurrentKey(), groupLabels, next, evaluation));
@@ -189,6 +209,9 @@ public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSampl
         if (rule.aggregation() == AlertRule.Aggregation.QUANTILE) {
             return quantile(rule.quantile(), inRange);
         }
+        if (isAbsent(rule)) {
+            return inRange.isEmpty() ? 1.0 : 0.0; // every minute rollup holds a sample
+        }
         Map<String, List<RuleSample>> bySeries = new TreeMap<>();
         for (RuleSample s : inRange) {
             bySeries.computeIfAbsent(s.series, k -> new ArrayList<>()).add(s);
@@ -228,7 +251,7 @@ public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSampl
             case LAST -> last.last;
             case INCREASE -> increase;
             case RATE -> increase == null ? null : increase / (rule.rangeMillis() / 1000.0);
-            case QUANTILE -> throw new IllegalStateException("computed from the sketches");
+            case QUANTILE, ABSENT -> throw new IllegalStateException("computed above");
         };
     }
 
@@ -245,6 +268,26 @@ public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSampl
             merged.mergeWith(ValueSketches.decode(s.rollup.sketch));
         }
         return merged.isEmpty() ? null : merged.getValueAtQuantile(q);
+    }
+
+    private static boolean isAbsent(AlertRule rule) {
+        return rule.aggregation() == AlertRule.Aggregation.ABSENT;
+    }
+
+    /** The labels of an alert's key ({@code 3|{host="a"}}), as name, value, name, value, ... */
+    static String[] groupLabelsOf(String key) {
+        String labels = key.substring(key.indexOf('|') + 1);
+        if (labels.equals("{}")) {
+            return new String[0];
+        }
+        Map<String, String> parsed = SeriesKeys.parse("alert" + labels).labels();
+        String[] group = new String[parsed.size() * 2];
+        int at = 0;
+        for (Map.Entry<String, String> e : new TreeMap<>(parsed).entrySet()) {
+            group[at++] = e.getKey();
+            group[at++] = e.getValue();
+        }
+        return group;
     }
 
     private static long ceilMinutes(long millis) {

@@ -97,4 +97,20 @@ class AlertRulesTest {
         assertThatThrownBy(() -> AlertRules.expression("A", "avg(0.5, x[1m]) > 1", 0, 0, Map.of()))
                 .hasMessageContaining("avg takes no argument");
     }
+
+    @Test
+    void absentTakesNoComparisonAndTheOthersNeedOne() {
+        AlertRule missing = AlertRules.expression(
+                "Missing", "absent(heartbeat{host=~\"web.*\"}[2m]) by (host)", 60_000, 0, Map.of());
+
+        assertThat(missing.aggregation()).isEqualTo(AlertRule.Aggregation.ABSENT);
+        assertThat(missing.comparison()).isEqualTo(AlertRule.Comparison.EQ);
+        assertThat(missing.threshold()).isEqualTo(1);
+        assertThat(missing.by()).containsExactly("host");
+        assertThat(missing.rangeMillis()).isEqualTo(120_000);
+        assertThatThrownBy(() -> AlertRules.expression("A", "absent(x[1m]) > 0", 0, 0, Map.of()))
+                .hasMessageContaining("absent(...) takes no comparison");
+        assertThatThrownBy(() -> AlertRules.expression("A", "avg(x[1m])", 0, 0, Map.of()))
+                .hasMessageContaining("has no comparison");
+    }
 }

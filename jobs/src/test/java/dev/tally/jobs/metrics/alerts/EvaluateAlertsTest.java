@@ -33,6 +33,9 @@ class EvaluateAlertsTest {
     private static final AlertRule BURST =
             AlertRules.expression("Burst", "increase(req_total[3m]) > 100", 0, 0, Map.of());
 
+    private static final AlertRule MISSING =
+            AlertRules.expression("Missing", "absent(load[2m]) by (host)", MINUTE, 0, Map.of());
+
     private static final Duration LATENESS = Duration.ofMinutes(2);
 
     private KeyedOneInputStreamOperatorTestHarness<String, RuleSample, AlertEvent> harness(List<AlertRule> rules)
@@ -104,6 +107,42 @@ class EvaluateAlertsTest {
         }
         // Holds from the close of minute 1 (its end, @2); fires once 2 minutes have passed (@4); minute 5 is low.
         assertThat(all).containsExactly("High PENDING @2 0.96875", "High FIRING @4 0.96875", "High RESOLVED @6 0.5");
+        h.close();
+    }
+
+    /**
+     * Samples in minutes 0-2 and 8-9 only: absent once the last minute has left the 2-minute range (@5),
+     * firing a minute later, resolved when a sample is back in range (@9), and again after the last one.
+     * Between @6 and @9 no evaluation runs (no sample's timers reach there); absent held at each of
+     * those minute ends, which the resolution at @9 takes into account.
+     */
+    @Test
+    void absentFiresWhenTheSeriesStopsAndResolvesWhenItIsBack() throws Exception {
+        var h = harness(List.of(MISSING));
+        List<String> all = new ArrayList<>();
+        List<AlertEvent> events = new ArrayList<>();
+        for (int m = 0; m <= 13; m++) {
+            if (m <= 2 || m == 8 || m == 9) {
+                h.processElement(new StreamRecord<>(gauge(0, m, 1), T0 + m * MINUTE));
+            }
+            closeMinute(h, m);
+            for (Object o : h.getOutput()) {
+                if (o instanceof StreamRecord<?> r) {
+                    events.add((AlertEvent) r.getValue());
+                }
+            }
+            all.addAll(changes(h));
+        }
+        assertThat(all)
+                .containsExactly(
+                        "Missing PENDING @5 1.0",
+                        "Missing FIRING @6 1.0",
+                        "Missing RESOLVED @9 0.0",
+                        "Missing PENDING @12 1.0",
+                        "Missing FIRING @13 1.0");
+        // Evaluated with no minute of the series left in state: the labels come from the alert's key.
+        assertThat(events).allSatisfy(e -> assertThat(e.getLabels()).containsEntry("host", "a"));
+        assertThat(events.get(0).getThreshold()).isEqualTo(1.0);
         h.close();
     }
 

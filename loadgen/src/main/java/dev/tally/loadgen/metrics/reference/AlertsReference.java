@@ -124,6 +124,21 @@ public final class AlertsReference {
             ReferenceAlertRule rule, Map<String, String> labels, Map<String, TreeMap<Long, Double>> series) {
         long range = rule.rangeMinutes() * MINUTE;
         TreeSet<Long> evaluations = new TreeSet<>();
+        if (rule.isAbsent()) {
+            // Absent holds where no sample is: every minute end from the first sample's minute on, until it has
+            // held for `for` after the last (after that, nothing changes but when samples return).
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            for (TreeMap<Long, Double> samples : series.values()) {
+                first = Math.min(first, samples.firstKey());
+                last = Math.max(last, samples.lastKey());
+            }
+            long end = Math.floorDiv(last, MINUTE) * MINUTE + MINUTE;
+            long through = end + range + (rule.forMinutes() + rule.keepFiringForMinutes()) * MINUTE;
+            for (long t = Math.floorDiv(first, MINUTE) * MINUTE + MINUTE; t <= through; t += MINUTE) {
+                evaluations.add(t);
+            }
+        }
         for (TreeMap<Long, Double> samples : series.values()) {
             for (long ts : samples.keySet()) {
                 long end = Math.floorDiv(ts, MINUTE) * MINUTE + MINUTE;
@@ -139,7 +154,10 @@ public final class AlertsReference {
         double lastValue = 0;
         for (long t : evaluations) {
             Double value = value(rule, series, t - range, t);
-            boolean holds = value != null && rule.holds(value);
+            boolean holds = rule.isAbsent() ? value == null : value != null && rule.holds(value);
+            if (rule.isAbsent()) {
+                value = holds ? 1.0 : 0.0;
+            }
             String next = state;
             if (holds) {
                 if (state == null) {
@@ -200,6 +218,7 @@ public final class AlertsReference {
             return null;
         }
         return switch (rule.aggregation()) {
+            case "absent" -> 0.0; // holds only without samples
             case "avg" -> sum / count;
             case "max" -> max;
             case "quantile" -> {

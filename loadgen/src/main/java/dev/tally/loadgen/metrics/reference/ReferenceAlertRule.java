@@ -6,13 +6,16 @@ import java.util.TreeMap;
 
 /**
  * An alert rule as the reference reads it, written from the SPEC's rule language apart from the job's
- * parser: {@code aggregation(metric{host=~"pattern"}[range]) by (by) op threshold}, held {@code for},
- * kept firing {@code keepFiringFor} after it stops holding. Only the parts the generator's episodes use.
+ * parser: {@code aggregation(metric{host=~"pattern"}[range]) by (by) op threshold}, or {@code
+ * absent(metric{host=~"pattern"}[range]) by (by)} (no comparison: it holds when the alert's series have no
+ * sample in the range), held {@code for}, kept firing {@code keepFiringFor} after it stops holding. Only
+ * the parts the generator's episodes use.
  *
- * @param aggregation avg, max, increase or quantile
+ * @param aggregation avg, max, increase, quantile or absent
  * @param q a quantile rule's q, in [0, 1]; NaN for the others
  * @param hostPattern a regular expression the whole {@code host} label must match, or null for every series
- * @param op {@code >} or {@code >=}
+ * @param op {@code >} or {@code >=}; null for absent
+ * @param threshold 1 for absent (its events' threshold)
  */
 public record ReferenceAlertRule(
         String alert,
@@ -29,14 +32,17 @@ public record ReferenceAlertRule(
         Map<String, String> labels) {
 
     public ReferenceAlertRule {
-        if (!List.of("avg", "max", "increase", "quantile").contains(aggregation)) {
+        if (!List.of("avg", "max", "increase", "quantile", "absent").contains(aggregation)) {
             throw new IllegalArgumentException(
-                    "the reference knows avg, max, increase and quantile, not " + aggregation);
+                    "the reference knows avg, max, increase, quantile and absent, not " + aggregation);
+        }
+        if (aggregation.equals("absent") != (op == null) || (op == null && threshold != 1)) {
+            throw new IllegalArgumentException("an absent rule and only it has no comparison, and its threshold is 1");
         }
         if (aggregation.equals("quantile") != !Double.isNaN(q)) {
             throw new IllegalArgumentException("a quantile rule and only it has a q, was " + q);
         }
-        if (!op.equals(">") && !op.equals(">=")) {
+        if (op != null && !op.equals(">") && !op.equals(">=")) {
             throw new IllegalArgumentException("the reference knows > and >=, not " + op);
         }
         labels = new TreeMap<>(labels);
@@ -46,8 +52,12 @@ public record ReferenceAlertRule(
     public String expr() {
         String selector = hostPattern == null ? metric : metric + "{host=~\"" + hostPattern + "\"}";
         String argument = aggregation.equals("quantile") ? q + ", " : "";
-        return aggregation + "(" + argument + selector + "[" + rangeMinutes + "m]) by (" + by + ") " + op + " "
-                + threshold;
+        String call = aggregation + "(" + argument + selector + "[" + rangeMinutes + "m]) by (" + by + ")";
+        return isAbsent() ? call : call + " " + op + " " + threshold;
+    }
+
+    boolean isAbsent() {
+        return aggregation.equals("absent");
     }
 
     boolean holds(double value) {
