@@ -11,6 +11,7 @@ import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.Ranked;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,31 +43,67 @@ class LeaderboardApiCheckTest {
                         new Ranked("dan", 1, 4, 10));
     }
 
+    /** What the API answers for each player of {@link #STANDINGS} with neighbours=1, right in every rank and neighbour. */
+    private static final Map<String, String> RIGHT = Map.of(
+            "/v1/scores/ann", answer("ann", 1, 5, 50, 87.5, "[]", "[" + entry("cid", 2, 3, 80) + "]"),
+            "/v1/scores/bob",
+                    answer(
+                            "bob",
+                            2,
+                            3,
+                            90,
+                            50.0,
+                            "[" + entry("cid", 2, 3, 80) + "]",
+                            "[" + entry("dan", 4, 1, 10) + "]"),
+            "/v1/scores/cid",
+                    answer(
+                            "cid",
+                            2,
+                            3,
+                            80,
+                            50.0,
+                            "[" + entry("ann", 1, 5, 50) + "]",
+                            "[" + entry("bob", 2, 3, 90) + "]"),
+            "/v1/scores/dan", answer("dan", 4, 1, 10, 12.5, "[" + entry("bob", 2, 3, 90) + "]", "[]"));
+
     @Test
     void anAnswerWithAWrongNeighbourFailsAndTheRightOnesPass() throws Exception {
         // bob's answer puts dan above it: the tie with cid broken the wrong way round.
-        Map<String, String> answers = Map.of(
-                "/v1/scores/ann", answer("ann", 1, 5, 50, 87.5, "[]", "[" + entry("cid", 2, 3, 80) + "]"),
+        Map<String, String> answers = new HashMap<>(RIGHT);
+        answers.put(
                 "/v1/scores/bob",
-                        answer(
-                                "bob",
-                                2,
-                                3,
-                                90,
-                                50.0,
-                                "[" + entry("dan", 4, 1, 10) + "]",
-                                "[" + entry("dan", 4, 1, 10) + "]"),
-                "/v1/scores/cid",
-                        answer(
-                                "cid",
-                                2,
-                                3,
-                                80,
-                                50.0,
-                                "[" + entry("ann", 1, 5, 50) + "]",
-                                "[" + entry("bob", 2, 3, 90) + "]"),
-                "/v1/scores/dan", answer("dan", 4, 1, 10, 12.5, "[" + entry("bob", 2, 3, 90) + "]", "[]"));
+                answer("bob", 2, 3, 90, 50.0, "[" + entry("dan", 4, 1, 10) + "]", "[" + entry("dan", 4, 1, 10) + "]"));
         List<String> queries = new CopyOnWriteArrayList<>();
+
+        RecordCheck check = check(answers, queries, null);
+
+        assertThat(check.checked()).isEqualTo(4);
+        assertThat(check.failed()).isEqualTo(1);
+        assertThat(check.examples()).singleElement().asString().contains("bob").contains("#2 cid:3@80");
+        assertThat(queries).hasSize(4).containsOnly("tournament=" + CHESS + "&neighbours=1");
+    }
+
+    @Test
+    void givenTheImportedNamesEachPlayersDisplayNameIsChecked() throws Exception {
+        Map<String, String> names = Map.of("ann", "Ann Lee", "cid", "Cid, Jr.");
+        // Right in every rank, neighbour and name, but for dan, who has no display name and is named in its own answer.
+        Map<String, String> answers = new HashMap<>();
+        RIGHT.forEach((path, answer) -> answers.put(path, named(answer, names)));
+        answers.computeIfPresent(
+                "/v1/scores/dan",
+                (path, answer) -> answer.replaceFirst(
+                        "\"user_id\":\"dan\",\"user_name\":null", "\"user_id\":\"dan\",\"user_name\":\"Dan\""));
+
+        RecordCheck check = check(answers, new CopyOnWriteArrayList<>(), names);
+
+        assertThat(check.checked()).isEqualTo(4);
+        assertThat(check.failed()).isEqualTo(1);
+        assertThat(check.examples()).singleElement().asString().contains("dan").contains("'Dan'");
+    }
+
+    /** The check of 10 sampled players with 1 neighbour against a server giving {@code answers} by path. */
+    private static RecordCheck check(Map<String, String> answers, List<String> queries, Map<String, String> names)
+            throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             String body = answers.get(exchange.getRequestURI().getPath());
@@ -78,77 +115,9 @@ class LeaderboardApiCheckTest {
         });
         server.start();
         try {
-            RecordCheck check = new LeaderboardApiCheck(
-                            URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"))
-                    .check(STANDINGS, 10, 1, 7);
-            assertThat(check.checked()).isEqualTo(4);
-            assertThat(check.failed()).isEqualTo(1);
-            assertThat(check.examples())
-                    .singleElement()
-                    .asString()
-                    .contains("bob")
-                    .contains("#2 cid:3@80");
-            // Asserted here, not in the server's thread, where a failure would only show as a timeout.
-            assertThat(queries).hasSize(4).containsOnly("tournament=" + CHESS + "&neighbours=1");
-        } finally {
-            server.stop(0);
-        }
-    }
-
-    @Test
-    void givenTheImportedNamesEachPlayersDisplayNameIsChecked() throws Exception {
-        Map<String, String> names = Map.of("ann", "Ann Lee", "cid", "Cid, Jr.");
-        // Right in every rank and neighbour; the API names dan, who has no display name, in dan's own answer.
-        Map<String, String> shown = Map.of("ann", "Ann Lee", "cid", "Cid, Jr.");
-        Map<String, String> answers = Map.of(
-                "/v1/scores/ann",
-                named(answer("ann", 1, 5, 50, 87.5, "[]", "[" + entry("cid", 2, 3, 80) + "]"), shown),
-                "/v1/scores/bob",
-                named(
-                        answer(
-                                "bob",
-                                2,
-                                3,
-                                90,
-                                50.0,
-                                "[" + entry("cid", 2, 3, 80) + "]",
-                                "[" + entry("dan", 4, 1, 10) + "]"),
-                        shown),
-                "/v1/scores/cid",
-                named(
-                        answer(
-                                "cid",
-                                2,
-                                3,
-                                80,
-                                50.0,
-                                "[" + entry("ann", 1, 5, 50) + "]",
-                                "[" + entry("bob", 2, 3, 90) + "]"),
-                        shown),
-                "/v1/scores/dan",
-                named(
-                        answer("dan", 4, 1, 10, 12.5, "[" + entry("bob", 2, 3, 90) + "]", "[]")
-                                .replace("\"user_id\":\"dan\"", "\"user_id\":\"dan\",\"user_name\":\"Dan\""),
-                        shown));
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
-            byte[] bytes = answers.get(exchange.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
-        });
-        server.start();
-        try {
-            RecordCheck check = new LeaderboardApiCheck(
+            return new LeaderboardApiCheck(
                             URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"), names)
                     .check(STANDINGS, 10, 1, 7);
-            assertThat(check.checked()).isEqualTo(4);
-            assertThat(check.failed()).isEqualTo(1);
-            assertThat(check.examples())
-                    .singleElement()
-                    .asString()
-                    .contains("dan")
-                    .contains("'Dan'");
         } finally {
             server.stop(0);
         }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * One row of the series index: a series of a metric ({@code label} null: the row of {@code
@@ -39,7 +40,8 @@ public final class SeriesIndexEntry {
         this.day = day;
     }
 
-    /** The rows of a rollup's series for the UTC day of its bucket: the series' own, then one per label. */
+    /** The rows of a rollup's series for the UTC day of its bucket: the series' own, then one per label in
+     * the labels' order (so the rows come out the same whatever map the labels arrived in). */
     public static List<SeriesIndexEntry> of(MetricRollup rollup) {
         long day = dayOf(rollup.getBucketStart());
         String key = rollup.getSeriesKey();
@@ -47,7 +49,7 @@ public final class SeriesIndexEntry {
         Map<String, String> labels = rollup.getLabels();
         List<SeriesIndexEntry> entries = new ArrayList<>(1 + labels.size());
         entries.add(new SeriesIndexEntry(name, null, null, key, labels, day));
-        for (Map.Entry<String, String> label : labels.entrySet()) {
+        for (Map.Entry<String, String> label : new TreeMap<>(labels).entrySet()) {
             entries.add(new SeriesIndexEntry(name, label.getKey(), label.getValue(), key, null, day));
         }
         return entries;
