@@ -38,6 +38,11 @@ public final class MetricsOptions extends JobOptions {
     public Duration allowedLateness = Duration.ofMinutes(5);
 
     @Option(
+            names = "--raw-retention",
+            description = "How long a minute's raw samples are kept after the minute (default: ${DEFAULT-VALUE}).")
+    public Duration rawRetention = RetentionPolicy.DEFAULT_RAW;
+
+    @Option(
             names = "--minute-retention",
             description = "How long minute rollups are kept after their minute (default: ${DEFAULT-VALUE}).")
     public Duration minuteRetention = RetentionPolicy.DEFAULT_MINUTE;
@@ -50,7 +55,8 @@ public final class MetricsOptions extends JobOptions {
     @Option(
             names = "--retention-overrides",
             description = "YAML of metrics kept longer or shorter than the job's retentions: metric name to"
-                    + " {minute: <ISO-8601 duration>, hour: <duration>}, e.g. 'http_requests_total: {minute: P90D}'.")
+                    + " {raw: <ISO-8601 duration>, minute: <duration>, hour: <duration>}, e.g."
+                    + " 'http_requests_total: {minute: P90D}'.")
     public Path retentionOverrides;
 
     public MetricsOptions() {
@@ -68,7 +74,7 @@ public final class MetricsOptions extends JobOptions {
 
     /** The retentions of the options and of the overrides file. */
     public RetentionPolicy retention() {
-        return RetentionPolicy.of(minuteRetention, hourRetention, retentionOverrides);
+        return RetentionPolicy.of(rawRetention, minuteRetention, hourRetention, retentionOverrides);
     }
 
     /** The alert rules, read from the file at submission (so a bad file fails there); none without {@code --alert-rules}. */

@@ -7,6 +7,7 @@ import dev.tally.jobs.metrics.alerts.EvaluateAlerts;
 import dev.tally.jobs.metrics.alerts.MatchAlertRules;
 import dev.tally.jobs.metrics.alerts.RuleSample;
 import dev.tally.jobs.metrics.functions.PreAggregateMinutes;
+import dev.tally.jobs.metrics.functions.RawMinute;
 import dev.tally.jobs.metrics.functions.RollupSeries;
 import dev.tally.jobs.metrics.functions.SeriesPoint;
 import dev.tally.jobs.metrics.functions.SeriesPoints;
@@ -33,15 +34,16 @@ public final class MetricsPipeline {
     private MetricsPipeline() {}
 
     /**
-     * Every result stream of the DAG; {@code late} is null for a DAG that drops late points (the SQL
-     * yardstick), {@code alerts} for one without alert rules.
+     * Every result stream of the DAG; {@code late} and {@code raw} are null for a DAG that drops late
+     * points and keeps no samples (the SQL yardstick), {@code alerts} for one without alert rules.
      */
     public record Outputs(
             DataStream<MetricPoint> accepted,
             DataStream<DeadLetter> deadLetters,
             DataStream<MetricPoint> late,
             DataStream<MetricRollup> rollups,
-            DataStream<AlertEvent> alerts) {}
+            DataStream<AlertEvent> alerts,
+            DataStream<RawMinute> raw) {}
 
     public static Outputs build(
             DataStream<Decoded<MetricPoint>> input,
@@ -78,6 +80,7 @@ public final class MetricsPipeline {
                         .union(rollups.getSideOutput(RollupSeries.CONFLICTS)),
                 rollups.getSideOutput(RollupSeries.LATE),
                 rollups,
-                alerts);
+                alerts,
+                rollups.getSideOutput(RollupSeries.RAW));
     }
 }

@@ -41,6 +41,12 @@ public final class MetricsSinks {
                         .uid("alerts-kafka-sink")
                         .name("discard: alerts");
             }
+            if (outputs.raw() != null) {
+                outputs.raw()
+                        .sinkTo(new DiscardingSink<>())
+                        .uid("raw-minutes-sink")
+                        .name("discard: raw minutes");
+            }
             return;
         }
         outputs.deadLetters()
@@ -79,7 +85,10 @@ public final class MetricsSinks {
         }
     }
 
-    /** The rollup, series index and alert tables, in the connection's keyspace (live, or a replay's own), rollups with the options' retention. */
+    /**
+     * The rollup, raw minute, series index and alert tables, in the connection's keyspace (live, or a
+     * replay's own), rollups and raw minutes with the options' retention.
+     */
     public static void attachCassandra(
             MetricsPipeline.Outputs outputs,
             MetricsOptions options,
@@ -103,6 +112,14 @@ public final class MetricsSinks {
                 cassandra,
                 batching,
                 "hour-rollups-cassandra-sink");
+        if (outputs.raw() != null) {
+            ResultUpserts.attach(
+                    outputs.raw(),
+                    MetricsTables.rawMinutes(options.retention()),
+                    cassandra,
+                    batching,
+                    "raw-minutes-cassandra-sink");
+        }
         DataStream<SeriesIndexEntry> index = outputs.rollups()
                 .flatMap(new IndexSeries(), TypeInformation.of(SeriesIndexEntry.class))
                 .name("index-series");

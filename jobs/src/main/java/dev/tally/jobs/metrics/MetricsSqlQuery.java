@@ -87,9 +87,10 @@ public final class MetricsSqlQuery {
                 .name("to-metric-rollup");
 
         // SQL window aggregations drop late rows without a trace, and there are no conflicts, so the
-        // dead letters are the undecodable and invalid records alone and there is no late stream.
+        // dead letters are the undecodable and invalid records alone and there is no late stream; nor
+        // are there samples to keep raw.
         return new MetricsPipeline.Outputs(
-                accepted, accepted.getSideOutput(RouteInvalidRecords.DEAD_LETTERS), null, rollups, null);
+                accepted, accepted.getSideOutput(RouteInvalidRecords.DEAD_LETTERS), null, rollups, null, null);
     }
 
     private static TypeInformation<Row> rowType() {

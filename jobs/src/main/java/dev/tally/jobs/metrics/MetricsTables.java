@@ -4,10 +4,12 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import dev.tally.connectors.cassandra.CassandraUpsert;
 import dev.tally.connectors.cassandra.ResultTable;
 import dev.tally.jobs.metrics.alerts.AlertEvents;
+import dev.tally.jobs.metrics.functions.RawMinute;
 import dev.tally.jobs.metrics.functions.SeriesIndexEntry;
 import dev.tally.schema.metrics.AlertEvent;
 import dev.tally.schema.metrics.MetricKind;
 import dev.tally.schema.metrics.MetricRollup;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -27,6 +29,8 @@ public final class MetricsTables {
 
     public static final String MINUTE = "1m";
     public static final String HOUR = "1h";
+    /** The raw samples' resolution, as {@link RetentionPolicy} names it. */
+    public static final String RAW = "raw";
 
     private static final List<String> VALUES = List.of(
             "count",
@@ -99,6 +103,9 @@ public final class MetricsTables {
             },
             row -> alert(row, row.getInstant("ts").toEpochMilli(), row.getString("id")));
 
+    /** Each series-minute's raw samples in one {@link PointsBlock}, one partition per (series, UTC day). */
+    public static final ResultTable<RawMinute> RAW_MINUTES = rawMinutes(RetentionPolicy.DEFAULTS);
+
     /** The series of each metric, one partition per name ({@code metric_series}), with their labels. */
     public static final ResultTable<SeriesIndexEntry> SERIES = series(RetentionPolicy.DEFAULTS);
 
@@ -106,11 +113,12 @@ public final class MetricsTables {
     public static final ResultTable<SeriesIndexEntry> SERIES_BY_LABEL = seriesByLabel(RetentionPolicy.DEFAULTS);
 
     /**
-     * No index table has a range: reconcile and promote leave them alone (a series only a promoted replay
-     * has is not indexed in the live keyspace).
+     * Neither the raw minutes nor an index table has a range: reconcile and promote leave them alone (a
+     * minute a promote corrects keeps its live samples; a series only a promoted replay has is not
+     * indexed in the live keyspace).
      */
     public static final List<ResultTable<?>> ALL =
-            List.of(MINUTE_ROLLUPS, HOUR_ROLLUPS, ALERT_STATE, ALERT_HISTORY, SERIES, SERIES_BY_LABEL);
+            List.of(MINUTE_ROLLUPS, HOUR_ROLLUPS, RAW_MINUTES, ALERT_STATE, ALERT_HISTORY, SERIES, SERIES_BY_LABEL);
 
     private MetricsTables() {}
 
@@ -119,6 +127,41 @@ public final class MetricsTables {
         return resolution.equals(MINUTE)
                 ? rollups("metric_rollups_1m", "day", MINUTE, retention)
                 : rollups("metric_rollups_1h", "month", HOUR, retention);
+    }
+
+    /**
+     * {@link #RAW_MINUTES} with {@code retention}: each row lives as long after its minute as its metric's
+     * raw retention. Written at the server's time, as the rollups are: a minute a late point changed is
+     * written again, later, with all its samples.
+     */
+    public static ResultTable<RawMinute> rawMinutes(RetentionPolicy retention) {
+        return ResultTable.of(
+                        "metric_raw_minutes",
+                        2,
+                        List.of("series_key", "day", "minute"),
+                        List.of("kind", "count", "points"),
+                        r -> new Object[] {
+                            r.seriesKey,
+                            LocalDate.ofInstant(Instant.ofEpochMilli(r.minute), ZoneOffset.UTC),
+                            Instant.ofEpochMilli(r.minute),
+                            (r.counter ? MetricKind.COUNTER : MetricKind.GAUGE).name(),
+                            r.count,
+                            ByteBuffer.wrap(r.points)
+                        },
+                        row -> {
+                            ByteBuffer points = row.getByteBuffer("points");
+                            byte[] bytes = new byte[points.remaining()];
+                            points.get(bytes);
+                            return new RawMinute(
+                                    row.getString("series_key"),
+                                    null,
+                                    row.getInstant("minute").toEpochMilli(),
+                                    MetricKind.valueOf(row.getString("kind")) == MetricKind.COUNTER,
+                                    row.getInt("count"),
+                                    bytes);
+                        })
+                .withTimeToLive((r, now) ->
+                        CassandraUpsert.TimeToLive.retainedAfter(r.end(), retention.millis(RAW, r.name), now));
     }
 
     /**
@@ -167,7 +210,11 @@ public final class MetricsTables {
             ResultTable<SeriesIndexEntry> table, RetentionPolicy retention) {
         return table.withWriteTimestamp(e -> e.dayEnd() * 1000)
                 .withTimeToLive((e, now) -> CassandraUpsert.TimeToLive.retainedAfter(
-                        e.dayEnd(), Math.max(retention.millis(MINUTE, e.name), retention.millis(HOUR, e.name)), now));
+                        e.dayEnd(),
+                        Math.max(
+                                retention.millis(RAW, e.name),
+                                Math.max(retention.millis(MINUTE, e.name), retention.millis(HOUR, e.name))),
+                        now));
     }
 
     /** The end of a rollup's bucket, epoch milliseconds. */

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RetentionPolicyTest {
 
+    private static final Duration RAW = Duration.ofDays(7);
     private static final Duration MINUTE = Duration.ofDays(30);
     private static final Duration HOUR = Duration.ofDays(365);
 
@@ -24,9 +25,9 @@ class RetentionPolicyTest {
 
     @Test
     void aMetricsOwnRetentionReplacesTheJobsForTheResolutionsItNames() throws IOException {
-        RetentionPolicy policy = RetentionPolicy.of(MINUTE, HOUR, overrides("""
+        RetentionPolicy policy = RetentionPolicy.of(RAW, MINUTE, HOUR, overrides("""
                 http_requests_total: {minute: P90D, hour: P1095D}
-                debug_queue_depth: {minute: PT6H}
+                debug_queue_depth: {minute: PT6H, raw: PT1H}
                 """));
 
         assertThat(policy.millis(MetricsTables.MINUTE, "http_requests_total"))
@@ -37,14 +38,18 @@ class RetentionPolicyTest {
                 .isEqualTo(Duration.ofHours(6).toMillis());
         assertThat(policy.millis(MetricsTables.HOUR, "debug_queue_depth")).isEqualTo(HOUR.toMillis());
         assertThat(policy.millis(MetricsTables.MINUTE, "cpu_load")).isEqualTo(MINUTE.toMillis());
-        assertThat(RetentionPolicy.of(MINUTE, HOUR, null).millis(MetricsTables.HOUR, "http_requests_total"))
+        assertThat(policy.millis(MetricsTables.RAW, "debug_queue_depth"))
+                .isEqualTo(Duration.ofHours(1).toMillis());
+        assertThat(policy.millis(MetricsTables.RAW, "http_requests_total")).isEqualTo(RAW.toMillis());
+        assertThat(RetentionPolicy.of(RAW, MINUTE, HOUR, null).millis(MetricsTables.HOUR, "http_requests_total"))
                 .isEqualTo(HOUR.toMillis());
     }
 
     /** The TTL is counted from the bucket's end, so a bucket that ended a day ago has a day less to live. */
     @Test
     void eachRowIsWrittenWithItsMetricsTimeToLive() throws IOException {
-        RetentionPolicy policy = RetentionPolicy.of(MINUTE, HOUR, overrides("debug_queue_depth: {minute: PT6H}\n"));
+        RetentionPolicy policy =
+                RetentionPolicy.of(RAW, MINUTE, HOUR, overrides("debug_queue_depth: {minute: PT6H}\n"));
         long dayAgo = System.currentTimeMillis() - Duration.ofDays(1).toMillis();
         dayAgo -= dayAgo % 60_000;
 
@@ -60,16 +65,18 @@ class RetentionPolicyTest {
 
     @Test
     void aBadFileFailsAtSubmissionNamingTheMetric() throws IOException {
-        assertThatThrownBy(() -> RetentionPolicy.of(MINUTE, HOUR, overrides("cpu: {minute: 90 days}\n")))
+        assertThatThrownBy(() -> RetentionPolicy.of(RAW, MINUTE, HOUR, overrides("cpu: {minute: 90 days}\n")))
                 .hasMessageContaining("metric cpu, minute: '90 days' is not an ISO-8601 duration");
-        assertThatThrownBy(() -> RetentionPolicy.of(MINUTE, HOUR, overrides("cpu: {day: P1D}\n")))
-                .hasMessageContaining("metric cpu: unknown key 'day' (minute, hour)");
-        assertThatThrownBy(() -> RetentionPolicy.of(MINUTE, HOUR, overrides("cpu: {hour: PT30M}\n")))
+        assertThatThrownBy(() -> RetentionPolicy.of(RAW, MINUTE, HOUR, overrides("cpu: {day: P1D}\n")))
+                .hasMessageContaining("metric cpu: unknown key 'day' (raw, minute, hour)");
+        assertThatThrownBy(() -> RetentionPolicy.of(RAW, MINUTE, HOUR, overrides("cpu: {hour: PT30M}\n")))
                 .hasMessageContaining("metric cpu, hour must be at least PT1H, was PT30M");
-        assertThatThrownBy(() -> RetentionPolicy.of(MINUTE, HOUR, overrides("cpu: P1D\n")))
-                .hasMessageContaining("metric cpu: expected {minute: <duration>, hour: <duration>}");
-        assertThatThrownBy(() -> RetentionPolicy.of(Duration.ofSeconds(30), HOUR, null))
+        assertThatThrownBy(() -> RetentionPolicy.of(RAW, MINUTE, HOUR, overrides("cpu: P1D\n")))
+                .hasMessageContaining("metric cpu: expected {raw: <duration>, minute: <duration>, hour: <duration>}");
+        assertThatThrownBy(() -> RetentionPolicy.of(RAW, Duration.ofSeconds(30), HOUR, null))
                 .hasMessage("--minute-retention must be at least PT1M, was PT30S");
+        assertThatThrownBy(() -> RetentionPolicy.of(Duration.ofSeconds(30), MINUTE, HOUR, null))
+                .hasMessage("--raw-retention must be at least PT1M, was PT30S");
     }
 
     @Test

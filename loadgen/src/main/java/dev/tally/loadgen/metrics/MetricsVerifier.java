@@ -9,6 +9,8 @@ import dev.tally.connectors.cassandra.ResultTable;
 import dev.tally.connectors.client.KafkaClients;
 import dev.tally.connectors.kafka.Topics;
 import dev.tally.jobs.metrics.MetricsTables;
+import dev.tally.jobs.metrics.PointsBlock;
+import dev.tally.jobs.metrics.functions.RawMinute;
 import dev.tally.jobs.metrics.functions.SeriesIndexEntry;
 import dev.tally.loadgen.Comparison;
 import dev.tally.loadgen.RecordCheck;
@@ -24,6 +26,7 @@ import dev.tally.loadgen.metrics.reference.SentPoint;
 import dev.tally.loadgen.metrics.reference.SeriesKey;
 import dev.tally.schema.common.DeadLetter;
 import dev.tally.schema.metrics.AlertEvent;
+import dev.tally.schema.metrics.MetricKind;
 import dev.tally.schema.metrics.MetricPoint;
 import dev.tally.schema.metrics.MetricRollup;
 import java.io.PrintStream;
@@ -46,7 +49,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * CONFLICTING_SAMPLE dead letter per conflicting value; the other dead letters by reason; given the
  * points the job routed to the late topic, which must all be late candidates the job may have found
  * late; with an alerts topic, every alert event of the episodes' rules ({@link AlertsReference}); the series index
- * (each series with data under its name and each label value). The closing points' series ({@value MetricsGenerator#CLOSING_SERIES}) are no data and ignored.
+ * (each series with data under its name and each label value); the raw minutes (each minute's samples). The closing points' series ({@value MetricsGenerator#CLOSING_SERIES}) are no data and ignored.
  * The only class of the metrics tools that reads the job's table definitions.
  */
 public final class MetricsVerifier {
@@ -78,20 +81,25 @@ public final class MetricsVerifier {
             List<DeadLetter> deadLetters,
             List<MetricPoint> late,
             Alerts alerts,
-            SeriesIndex index) {
+            SeriesIndex index,
+            List<RawMinute> raw) {
 
-        /** Without alerts and without the series index (not compared). */
+        /** Without alerts, the series index and the raw minutes (not compared). */
         Output(
                 List<MetricRollup> cassandraMinutes,
                 List<MetricRollup> cassandraHours,
                 List<KeyedRollup> kafkaRollups,
                 List<DeadLetter> deadLetters,
                 List<MetricPoint> late) {
-            this(cassandraMinutes, cassandraHours, kafkaRollups, deadLetters, late, null, null);
+            this(cassandraMinutes, cassandraHours, kafkaRollups, deadLetters, late, null, null, null);
         }
 
         Output withIndex(SeriesIndex index) {
-            return new Output(cassandraMinutes, cassandraHours, kafkaRollups, deadLetters, late, alerts, index);
+            return new Output(cassandraMinutes, cassandraHours, kafkaRollups, deadLetters, late, alerts, index, raw);
+        }
+
+        Output withRaw(List<RawMinute> raw) {
+            return new Output(cassandraMinutes, cassandraHours, kafkaRollups, deadLetters, late, alerts, index, raw);
         }
     }
 
@@ -164,7 +172,8 @@ public final class MetricsVerifier {
                 latePoints(target),
                 target.alertsTopic() == null ? null : alerts(target),
                 new SeriesIndex(
-                        indexRows(target, MetricsTables.SERIES), indexRows(target, MetricsTables.SERIES_BY_LABEL)));
+                        indexRows(target, MetricsTables.SERIES), indexRows(target, MetricsTables.SERIES_BY_LABEL)),
+                cassandra(target, MetricsTables.RAW_MINUTES));
         return compare(truth, output, target.rollupsTopic(), target.inputTopic());
     }
 
@@ -264,6 +273,9 @@ public final class MetricsVerifier {
         if (output.index() != null) {
             compareIndex(truth, expected, output.index(), comparisons);
         }
+        if (output.raw() != null) {
+            compareRaw(expected, output.raw(), comparisons, checks);
+        }
 
         return new Report(
                 comparisons,
@@ -307,6 +319,48 @@ public final class MetricsVerifier {
         }
         comparisons.add(Comparison.of("cassandra metric_series", series, seriesRows));
         comparisons.add(Comparison.of("cassandra metric_series_by_label", byLabel, labelRows));
+    }
+
+    /**
+     * The raw minutes against the reference's samples of each minute: every minute with a sample has its
+     * row, of its kind, holding exactly its samples in {@code ts} order, each value bit for bit; the row's
+     * count is its block's.
+     */
+    private static void compareRaw(
+            MetricsReference.Result expected,
+            List<RawMinute> rows,
+            List<Comparison> comparisons,
+            List<RecordCheck> checks) {
+        RecordCheck.Builder blocks =
+                new RecordCheck.Builder("cassandra metric_raw_minutes blocks decode to count samples");
+        Map<BucketKey, MetricsReference.RawSamples> actual = new HashMap<>();
+        for (RawMinute row : rows) {
+            if (isClosing(row.seriesKey)) {
+                continue;
+            }
+            PointsBlock.Points points;
+            try {
+                points = PointsBlock.decode(row.points);
+            } catch (IllegalArgumentException e) {
+                blocks.check(false, () -> row.seriesKey + " @" + row.minute + ": " + e.getMessage());
+                continue;
+            }
+            blocks.check(
+                    points.size() == row.count,
+                    () -> row.seriesKey + " @" + row.minute + ": count " + row.count + ", " + points.size()
+                            + " samples");
+            List<Long> ts = new ArrayList<>(points.size());
+            List<Double> values = new ArrayList<>(points.size());
+            for (int i = 0; i < points.size(); i++) {
+                ts.add(points.ts()[i]);
+                values.add(points.values()[i]);
+            }
+            actual.put(
+                    new BucketKey(row.seriesKey, BucketKey.MINUTE, row.minute),
+                    new MetricsReference.RawSamples(row.counter ? MetricKind.COUNTER : MetricKind.GAUGE, ts, values));
+        }
+        checks.add(blocks.build());
+        comparisons.add(Comparison.of("cassandra metric_raw_minutes", expected.raw(), actual));
     }
 
     /**

@@ -6,6 +6,8 @@ import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import dev.tally.connectors.avro.AvroCodec;
+import dev.tally.jobs.metrics.PointsBlock;
+import dev.tally.jobs.metrics.functions.RawMinute;
 import dev.tally.loadgen.Comparison;
 import dev.tally.loadgen.RecordCheck;
 import dev.tally.loadgen.metrics.MetricsVerifier.KeyedRollup;
@@ -17,6 +19,7 @@ import dev.tally.loadgen.metrics.reference.PointId;
 import dev.tally.loadgen.metrics.reference.ReferencePoint;
 import dev.tally.loadgen.metrics.reference.SentPoint;
 import dev.tally.schema.common.DeadLetter;
+import dev.tally.schema.metrics.MetricKind;
 import dev.tally.schema.metrics.MetricPoint;
 import dev.tally.schema.metrics.MetricRollup;
 import java.io.ByteArrayOutputStream;
@@ -113,6 +116,35 @@ class MetricsVerifierTest {
         assertThat(report.comparison("cassandra metric_series_by_label").missing())
                 .isEqualTo(1);
         assertThat(report.comparison("cassandra metric_series").matched()).isPositive();
+        assertThat(report.exact()).isFalse();
+    }
+
+    /** A raw minute whose block holds one value a bit off, and one whose row is gone. */
+    @Test
+    void aRawMinuteWithAWrongSampleIsWrongAndAMissingOneMissing() {
+        Output correct = correctOutput(truth.lateCandidates());
+        List<RawMinute> raw = new ArrayList<>(correct.raw());
+        RawMinute first = raw.get(0);
+        PointsBlock.Points points = PointsBlock.decode(first.points);
+        double[] values = points.values().clone();
+        values[values.length - 1] = Math.nextUp(values[values.length - 1]);
+        raw.set(
+                0,
+                new RawMinute(
+                        first.seriesKey,
+                        first.name,
+                        first.minute,
+                        first.counter,
+                        first.count,
+                        PointsBlock.encode(points.ts(), values, values.length)));
+        raw.remove(1);
+
+        MetricsVerifier.Report report = MetricsVerifier.compare(truth, correct.withRaw(raw), ROLLUPS, INPUT);
+
+        Comparison c = report.comparison("cassandra metric_raw_minutes");
+        assertThat(c.wrong()).isEqualTo(1);
+        assertThat(c.missing()).isEqualTo(1);
+        assertThat(c.extra()).isZero();
         assertThat(report.exact()).isFalse();
     }
 
@@ -338,8 +370,22 @@ class MetricsVerifierTest {
                             .forEach((label, value) ->
                                     byLabel.add(new MetricsVerifier.IndexRow(p.name(), label, value, key, null)));
                 });
+        List<RawMinute> raw = new ArrayList<>();
+        expected.raw().forEach((key, samples) -> {
+            long[] ts = samples.ts().stream().mapToLong(Long::longValue).toArray();
+            double[] values =
+                    samples.values().stream().mapToDouble(Double::doubleValue).toArray();
+            raw.add(new RawMinute(
+                    key.seriesKey(),
+                    null,
+                    key.bucketStart(),
+                    expected.rollups().get(key).kind() == MetricKind.COUNTER,
+                    ts.length,
+                    PointsBlock.encode(ts, values, ts.length)));
+        });
         return new Output(minutes, hours, published, letters, late)
-                .withIndex(new MetricsVerifier.SeriesIndex(series, byLabel));
+                .withIndex(new MetricsVerifier.SeriesIndex(series, byLabel))
+                .withRaw(raw);
     }
 
     /** A rollup record; {@code series} null: as read from Cassandra, without name and labels. */

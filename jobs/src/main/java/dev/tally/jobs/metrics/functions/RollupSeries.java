@@ -51,6 +51,8 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
             new OutputTag<>("late-points", new AvroTypeInfo<>(MetricPoint.class));
     public static final OutputTag<DeadLetter> CONFLICTS =
             new OutputTag<>("conflicting-samples", new AvroTypeInfo<>(DeadLetter.class));
+    /** Each minute's samples, with each of its rollups: the raw points, stored one row per series-minute. */
+    public static final OutputTag<RawMinute> RAW = new OutputTag<>("raw-minutes", TypeInformation.of(RawMinute.class));
 
     private final long lateness;
     private final String inputTopic;
@@ -150,7 +152,7 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
         }
         samples.put(minute, minuteSamples);
         if (changed && minuteClose <= watermark) {
-            emitMinute(ctx.getCurrentKey(), minute, minuteSamples, watermark, false, out);
+            emitMinute(ctx, minute, minuteSamples, watermark, false, out);
         }
     }
 
@@ -162,7 +164,7 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
         if (end % MINUTE_MILLIS == 0) {
             MinuteSamples closing = samples.get(end - MINUTE_MILLIS);
             if (closing != null) {
-                emitMinute(key, end - MINUTE_MILLIS, closing, timestamp, true, out);
+                emitMinute(ctx, end - MINUTE_MILLIS, closing, timestamp, true, out);
             }
         }
         if (end % HOUR_MILLIS == 0) {
@@ -180,22 +182,25 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
     }
 
     /**
-     * Emits a minute's rollup and files it for its hour. Closing on a timer, the hour is left to its
+     * Emits a minute's rollup and raw samples and files the rollup for its hour. Closing on a timer, the hour is left to its
      * own timer (registered with the minute's first sample; it fires after the minute's, in the same
      * watermark advance if it has passed too, or is the one firing); a late change to an hour already
      * emitted emits the hour again here. {@code watermark} is the current one, or the firing timer's time.
      */
     private void emitMinute(
-            String key,
+            Context ctx,
             long minute,
             MinuteSamples minuteSamples,
             long watermark,
             boolean onTimer,
             Collector<MetricRollup> out)
             throws Exception {
+        String key = ctx.getCurrentKey();
         Rollup rollup = Rollup.of(minuteSamples);
         minutes.put(minute, rollup);
-        out.collect(rollup.toAvro(key, SeriesKeys.parse(key), MINUTE, minute));
+        SeriesKeys.Series series = SeriesKeys.parse(key);
+        out.collect(rollup.toAvro(key, series, MINUTE, minute));
+        ctx.output(RAW, RawMinute.of(key, series.name(), minute, minuteSamples));
         long hour = Math.floorDiv(minute, HOUR_MILLIS) * HOUR_MILLIS;
         if (!onTimer && hour + HOUR_MILLIS - 1 <= watermark) {
             emitHour(key, hour, out);

@@ -3,6 +3,7 @@ package dev.tally.jobs.metrics.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.connectors.avro.AvroCodec;
+import dev.tally.jobs.metrics.PointsBlock;
 import dev.tally.schema.metrics.MetricPoint;
 import dev.tally.schema.metrics.MetricRollup;
 import java.time.Duration;
@@ -113,6 +114,39 @@ class RollupSeriesTest {
         send(CPU, T0 + HOUR - 1, 0);
         assertThat(emitted()).isEmpty();
         assertThat(late()).containsExactly(T0 + HOUR - 1);
+    }
+
+    /** With each minute rollup its samples: in ts order, the conflict settled, written whole again when a late point comes. */
+    @Test
+    void eachMinuteRollupComesWithTheMinutesSamples() throws Exception {
+        send(CPU, T0 + 20_000, 2);
+        send(CPU, T0 + 10_000, 1);
+        send(CPU, T0 + 20_000, 1.5); // a conflict: the smaller value is the sample
+        send(CPU, T0 + 10_000, 1); // a duplicate
+        watermark(T0 + MINUTE - 1);
+        assertThat(raw()).containsExactly(CPU + " @0 [" + (T0 + 10_000) + "=1.0, " + (T0 + 20_000) + "=1.5]");
+
+        send(CPU, T0 + 5_000, 4); // within the lateness
+        assertThat(raw())
+                .containsExactly(
+                        CPU + " @0 [" + (T0 + 5_000) + "=4.0, " + (T0 + 10_000) + "=1.0, " + (T0 + 20_000) + "=1.5]");
+        watermark(T0 + HOUR);
+        assertThat(raw()).isEmpty(); // the hour's rollup has no raw minute of its own
+    }
+
+    /** The raw minutes emitted as "key @minutes-after-T0 [ts=value, ...]", each block's count checked, cleared after reading. */
+    private List<String> raw() {
+        List<String> minutes = harness.getSideOutput(RollupSeries.RAW).stream()
+                .map(StreamRecord::getValue)
+                .map(r -> {
+                    PointsBlock.Points points = PointsBlock.decode(r.points);
+                    assertThat(points.size()).isEqualTo(r.count);
+                    assertThat(r.name).isEqualTo(SeriesKeys.parse(r.seriesKey).name());
+                    return r.seriesKey + " @" + (r.minute - T0) / MINUTE + " " + points;
+                })
+                .toList();
+        harness.getSideOutput(RollupSeries.RAW).clear();
+        return minutes;
     }
 
     @Test

@@ -2,9 +2,11 @@ package dev.tally.loadgen.metrics.reference;
 
 import dev.tally.schema.metrics.MetricKind;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -40,10 +42,12 @@ public final class MetricsReference {
     /**
      * @param samples each bucket's sample values, in ascending order: its exact quantiles, which the
      *     rollup's percentile sketch must give within its relative accuracy
+     * @param raw each minute's samples in {@code ts} order, as the raw minutes must hold them
      */
     public record Result(
             Map<BucketKey, ExpectedRollup> rollups,
             Map<BucketKey, double[]> samples,
+            Map<BucketKey, RawSamples> raw,
             Map<PointId, Long> conflicts,
             Totals totals) {
 
@@ -78,6 +82,9 @@ public final class MetricsReference {
             long samples,
             long duplicates,
             long conflicts) {}
+
+    /** A minute's samples: its kind (a counter's when any sample is), their timestamps and values, in timestamp order. */
+    public record RawSamples(MetricKind kind, List<Long> ts, List<Double> values) {}
 
     /** The distinct values of one (series, ts) so far, each with whether a point carrying it was a counter's. */
     private static final class Sample {
@@ -116,12 +123,15 @@ public final class MetricsReference {
         double increase;
         long resets;
         double[] values = new double[8];
+        long[] times = new long[8];
 
         void add(long ts, double value, boolean isCounter) {
             if (count == values.length) {
                 values = Arrays.copyOf(values, values.length * 2);
+                times = Arrays.copyOf(times, times.length * 2);
             }
             values[(int) count] = value;
+            times[(int) count] = ts;
             if (count == 0) {
                 first = value;
                 firstTs = ts;
@@ -138,6 +148,16 @@ public final class MetricsReference {
             last = value;
             lastTs = ts;
             counter |= isCounter;
+        }
+
+        RawSamples raw() {
+            List<Long> ts = new ArrayList<>((int) count);
+            List<Double> vs = new ArrayList<>((int) count);
+            for (int i = 0; i < count; i++) {
+                ts.add(times[i]);
+                vs.add(values[i]);
+            }
+            return new RawSamples(counter ? MetricKind.COUNTER : MetricKind.GAUGE, ts, vs);
         }
 
         double[] sortedValues() {
@@ -207,6 +227,7 @@ public final class MetricsReference {
 
         Map<BucketKey, ExpectedRollup> rollups = new HashMap<>();
         Map<BucketKey, double[]> bucketSamples = new HashMap<>();
+        Map<BucketKey, RawSamples> raw = new HashMap<>();
         Map<PointId, Long> conflicts = new HashMap<>();
         long samples = 0;
         for (Map.Entry<String, TreeMap<Long, Sample>> s : series.entrySet()) {
@@ -232,6 +253,7 @@ public final class MetricsReference {
             minutes.forEach((start, b) -> {
                 rollups.put(new BucketKey(key, BucketKey.MINUTE, start), b.rollup());
                 bucketSamples.put(new BucketKey(key, BucketKey.MINUTE, start), b.sortedValues());
+                raw.put(new BucketKey(key, BucketKey.MINUTE, start), b.raw());
             });
             hours.forEach((start, b) -> {
                 rollups.put(new BucketKey(key, BucketKey.HOUR, start), b.rollup());
@@ -241,6 +263,7 @@ public final class MetricsReference {
         return new Result(
                 rollups,
                 bucketSamples,
+                raw,
                 conflicts,
                 new Totals(accepted, candidates, routed, applied, samples, duplicates, conflicts.size()));
     }
