@@ -2,7 +2,6 @@ package dev.tally.dashboard;
 
 import dev.tally.connectors.cassandra.ResultTable;
 import dev.tally.jobs.metrics.MetricsTables;
-import dev.tally.schema.metrics.MetricRollup;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -12,32 +11,33 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The stored rollup resolutions and their tables. Raw points are not stored yet, so there is no finer
- * tier than a minute. Each table's partitions are one series over one UTC day (minutes) or one UTC
- * month (hours); a query reads them one at a time so no read is unbounded.
+ * The stored resolutions and their tables: the raw samples (one row per series-minute, steps of whole
+ * seconds), minute rollups and hour rollups. Each table's partitions are one series over one UTC day
+ * (raw, minutes) or one UTC month (hours); a query reads them one at a time so no read is unbounded.
  */
 enum MetricResolution {
+    RAW(MetricsTables.RAW, MetricsTables.RAW_MINUTES, Duration.ofSeconds(1), Duration.ofDays(7)),
     MINUTE(MetricsTables.MINUTE, MetricsTables.MINUTE_ROLLUPS, Duration.ofMinutes(1), Duration.ofDays(31)),
     HOUR(MetricsTables.HOUR, MetricsTables.HOUR_ROLLUPS, Duration.ofHours(1), Duration.ofDays(366));
 
     private final String label;
-    private final ResultTable<MetricRollup> table;
+    private final ResultTable<?> table;
     private final Duration bucket;
     private final Duration maxRange;
 
-    MetricResolution(String label, ResultTable<MetricRollup> table, Duration bucket, Duration maxRange) {
+    MetricResolution(String label, ResultTable<?> table, Duration bucket, Duration maxRange) {
         this.label = label;
         this.table = table;
         this.bucket = bucket;
         this.maxRange = maxRange;
     }
 
-    /** {@code 1m} or {@code 1h}, as the API and the job's rollups name it. */
+    /** {@code raw}, {@code 1m} or {@code 1h}, as the API names it. */
     String label() {
         return label;
     }
 
-    ResultTable<MetricRollup> table() {
+    ResultTable<?> table() {
         return table;
     }
 
@@ -46,14 +46,28 @@ enum MetricResolution {
         return table.keyColumns().get(1);
     }
 
+    /** The clustering column, a row's start ({@code minute} or {@code bucket_start}). */
+    String timeColumn() {
+        return table.keyColumns().get(2);
+    }
+
+    /** The unit of {@link #bucket} in a step such as {@code 30s}, {@code 5m} or {@code 2h}. */
+    String stepUnit() {
+        return switch (this) {
+            case RAW -> "s";
+            case MINUTE -> "m";
+            case HOUR -> "h";
+        };
+    }
+
     Duration bucket() {
         return bucket;
     }
 
     /**
-     * The longest range one request may read: a bit over the job's default retention (30 days of
-     * minutes, a year of hours), so a request reads at most 32 day partitions or 13 month partitions
-     * per series.
+     * The longest range one request may read: a bit over the job's default retention (a week of raw
+     * samples, 30 days of minutes, a year of hours), so a request reads at most 32 day partitions or 13
+     * month partitions per series.
      */
     Duration maxRange() {
         return maxRange;
@@ -63,7 +77,7 @@ enum MetricResolution {
     List<Object> partitions(Instant from, Instant to) {
         Instant last = to.minusMillis(1);
         List<Object> partitions = new ArrayList<>();
-        if (this == MINUTE) {
+        if (this != HOUR) {
             for (LocalDate d = LocalDate.ofInstant(from, ZoneOffset.UTC);
                     !d.isAfter(LocalDate.ofInstant(last, ZoneOffset.UTC));
                     d = d.plusDays(1)) {

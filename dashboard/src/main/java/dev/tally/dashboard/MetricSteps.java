@@ -1,8 +1,12 @@
 package dev.tally.dashboard;
 
+import dev.tally.jobs.metrics.PointsBlock;
+import dev.tally.jobs.metrics.functions.MinuteSamples;
+import dev.tally.jobs.metrics.functions.RawMinute;
 import dev.tally.jobs.metrics.functions.Rollup;
 import dev.tally.schema.metrics.MetricRollup;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -20,10 +24,71 @@ import java.util.List;
  */
 final class MetricSteps {
 
-    /** One step: its start (epoch ms), how many stored buckets it merged, and their merged rollup. */
+    /** One step: its start (epoch ms), how many stored buckets (or raw samples) it merged, and their merged rollup. */
     record Step(long start, int buckets, Rollup rollup) {}
 
     private MetricSteps() {}
+
+    /**
+     * The samples of one series' raw minutes (oldest first) with {@code ts} in [from, to), in steps of
+     * {@code stepMillis}, each step's rollup computed over its samples by the job's own rule for a
+     * minute's ({@link Rollup#of(MinuteSamples)}): the same values a whole-minute step merges from the
+     * minute rollups, and percentiles of the step's own samples. A sample is a counter's when its
+     * minute is. Steps without a sample are absent; {@code buckets} counts a step's samples.
+     */
+    static List<Step> ofSamples(List<RawMinute> minutes, long from, long to, long stepMillis) {
+        List<Step> steps = new ArrayList<>();
+        Samples step = new Samples();
+        long start = 0;
+        for (RawMinute minute : minutes) {
+            PointsBlock.Points points = PointsBlock.decode(minute.points);
+            for (int i = 0; i < points.size(); i++) {
+                long ts = points.ts()[i];
+                if (ts < from || ts >= to) {
+                    continue;
+                }
+                long stepStart = Math.floorDiv(ts, stepMillis) * stepMillis;
+                if (step.size > 0 && stepStart != start) {
+                    steps.add(step.toStep(start));
+                    step = new Samples();
+                }
+                start = stepStart;
+                step.add(ts, points.values()[i], minute.counter);
+            }
+        }
+        if (step.size > 0) {
+            steps.add(step.toStep(start));
+        }
+        return steps;
+    }
+
+    /** One step's samples, in timestamp order. */
+    private static final class Samples {
+        long[] ts = new long[16];
+        double[] values = new double[16];
+        boolean[] counters = new boolean[16];
+        int size;
+
+        void add(long t, double value, boolean counter) {
+            if (size == ts.length) {
+                ts = Arrays.copyOf(ts, size * 2);
+                values = Arrays.copyOf(values, size * 2);
+                counters = Arrays.copyOf(counters, size * 2);
+            }
+            ts[size] = t;
+            values[size] = value;
+            counters[size] = counter;
+            size++;
+        }
+
+        Step toStep(long start) {
+            MinuteSamples samples = new MinuteSamples();
+            samples.ts = Arrays.copyOf(ts, size);
+            samples.values = Arrays.copyOf(values, size);
+            samples.counters = Arrays.copyOf(counters, size);
+            return new Step(start, size, Rollup.of(samples));
+        }
+    }
 
     /** {@code buckets} of one series, oldest first, merged into steps of {@code stepMillis}; steps without a bucket are absent. */
     static List<Step> merge(List<MetricRollup> buckets, long stepMillis) {

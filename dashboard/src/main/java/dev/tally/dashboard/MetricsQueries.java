@@ -5,6 +5,8 @@ import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import dev.tally.jobs.metrics.MetricsTables;
+import dev.tally.jobs.metrics.functions.RawMinute;
 import dev.tally.schema.metrics.MetricRollup;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,12 +20,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The metrics queries: the series a matcher means, from the job's series index ({@code metric_series}:
  * a metric's series, one partition per name; {@code metric_series_by_label}: one partition per name,
- * label and value), and a series' buckets in a range, read one partition (a UTC day of minutes or a
- * UTC month of hours) per statement.
+ * label and value), and a series' rows in a range (raw minutes or rollups), read one partition (a UTC
+ * day of raw minutes or minutes, or a UTC month of hours) per statement.
  */
 final class MetricsQueries {
 
@@ -53,8 +56,9 @@ final class MetricsQueries {
     }
 
     static String sliceCql(MetricResolution resolution) {
+        String time = resolution.timeColumn();
         return resolution.table().selectCql() + " WHERE series_key = ? AND " + resolution.partitionColumn()
-                + " = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start ASC";
+                + " = ? AND " + time + " >= ? AND " + time + " < ? ORDER BY " + time + " ASC";
     }
 
     /**
@@ -150,11 +154,27 @@ final class MetricsQueries {
     }
 
     /**
-     * The buckets of each series that start in [from, to), oldest first, by key in the given order
-     * (an empty list for a series without any).
+     * The rollups of each series ({@link MetricResolution#MINUTE} or {@link MetricResolution#HOUR}) that
+     * start in [from, to), oldest first, by key in the given order (an empty list for a series without any).
      */
     Map<String, List<MetricRollup>> buckets(
             MetricResolution resolution, Collection<String> keys, Instant from, Instant to) {
+        return rows(resolution, keys, from, to, row ->
+                (MetricRollup) resolution.table().read(row));
+    }
+
+    /**
+     * The raw minutes of each series that hold a sample in [from, to) (every minute that starts in it,
+     * and the one {@code from} falls in), oldest first, by key in the given order; a minute's samples
+     * outside the range are the caller's to drop.
+     */
+    Map<String, List<RawMinute>> rawMinutes(Collection<String> keys, Instant from, Instant to) {
+        Instant minute = Instant.ofEpochMilli(Math.floorDiv(from.toEpochMilli(), 60_000L) * 60_000L);
+        return rows(MetricResolution.RAW, keys, minute, to, MetricsTables.RAW_MINUTES::read);
+    }
+
+    private <T> Map<String, List<T>> rows(
+            MetricResolution resolution, Collection<String> keys, Instant from, Instant to, Function<Row, T> read) {
         List<Object> partitions = resolution.partitions(from, to);
         return cassandra.query(session -> {
             PreparedStatement slice = statement(session, sliceCql(resolution));
@@ -168,15 +188,15 @@ final class MetricsQueries {
                     readPartitions.add(partition);
                 }
             }
-            Map<String, List<MetricRollup>> buckets = new LinkedHashMap<>();
+            Map<String, List<T>> buckets = new LinkedHashMap<>();
             keys.forEach(key -> buckets.put(key, new ArrayList<>()));
             for (int i = 0; i < readKeys.size(); i += IN_FLIGHT) {
                 int end = Math.min(readKeys.size(), i + IN_FLIGHT);
-                List<CompletableFuture<List<MetricRollup>>> reads = new ArrayList<>();
+                List<CompletableFuture<List<T>>> reads = new ArrayList<>();
                 for (int r = i; r < end; r++) {
                     reads.add(readAll(
                                     session.executeAsync(slice.bind(readKeys.get(r), readPartitions.get(r), from, to)),
-                                    resolution,
+                                    read,
                                     new ArrayList<>())
                             .toCompletableFuture());
                 }
@@ -189,14 +209,14 @@ final class MetricsQueries {
     }
 
     /** Every page of a partition's slice (a day of minutes is 1,440 rows, within one page; a page limit must not cut it short). */
-    private static CompletionStage<List<MetricRollup>> readAll(
-            CompletionStage<AsyncResultSet> page, MetricResolution resolution, List<MetricRollup> into) {
+    private static <T> CompletionStage<List<T>> readAll(
+            CompletionStage<AsyncResultSet> page, Function<Row, T> read, List<T> into) {
         return page.thenCompose(rows -> {
             for (Row row : rows.currentPage()) {
-                into.add(resolution.table().read(row));
+                into.add(read.apply(row));
             }
             return rows.hasMorePages()
-                    ? readAll(rows.fetchNextPage(), resolution, into)
+                    ? readAll(rows.fetchNextPage(), read, into)
                     : CompletableFuture.completedFuture(into);
         });
     }

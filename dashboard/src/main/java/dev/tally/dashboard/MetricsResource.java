@@ -1,5 +1,7 @@
 package dev.tally.dashboard;
 
+import dev.tally.jobs.metrics.functions.RawMinute;
+import dev.tally.jobs.metrics.functions.Rollup;
 import dev.tally.jobs.metrics.functions.SeriesKeys;
 import dev.tally.schema.metrics.MetricRollup;
 import io.javalin.Javalin;
@@ -16,7 +18,8 @@ import java.util.Set;
 
 /**
  * The metrics queries (SPEC section 2): the series of a metric whose labels match, each as points of
- * an aggregate over steps of its stored 1-minute or 1-hour rollups, and the list of series keys.
+ * an aggregate over steps of its stored raw samples or 1-minute or 1-hour rollups, and the list of
+ * series keys.
  * Series are found in the job's series index ({@link MetricsQueries#lookup}), or named by the caller
  * with {@code series}.
  */
@@ -93,11 +96,25 @@ final class MetricsResource {
         keys = keys.subList(0, Math.min(keys.size(), MetricsParams.MAX_SERIES));
 
         List<Map<String, Object>> series = new ArrayList<>();
-        for (Map.Entry<String, List<MetricRollup>> entry :
-                queries.buckets(resolution, keys, range[0], range[1]).entrySet()) {
-            List<MetricRollup> buckets = entry.getValue();
-            if (!buckets.isEmpty()) {
-                series.add(series(entry.getKey(), buckets, step, aggregate));
+        if (resolution == MetricResolution.RAW) {
+            long from = range[0].toEpochMilli();
+            long to = range[1].toEpochMilli();
+            for (Map.Entry<String, List<RawMinute>> entry :
+                    queries.rawMinutes(keys, range[0], range[1]).entrySet()) {
+                List<MetricSteps.Step> steps = MetricSteps.ofSamples(entry.getValue(), from, to, step.toMillis());
+                if (!steps.isEmpty()) {
+                    Rollup newest = steps.get(steps.size() - 1).rollup();
+                    series.add(series(entry.getKey(), steps, newest, aggregate));
+                }
+            }
+        } else {
+            for (Map.Entry<String, List<MetricRollup>> entry :
+                    queries.buckets(resolution, keys, range[0], range[1]).entrySet()) {
+                List<MetricRollup> buckets = entry.getValue();
+                if (!buckets.isEmpty()) {
+                    Rollup newest = Rollup.of(buckets.get(buckets.size() - 1));
+                    series.add(series(entry.getKey(), MetricSteps.merge(buckets, step.toMillis()), newest, aggregate));
+                }
             }
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -114,24 +131,24 @@ final class MetricsResource {
         ctx.json(body);
     }
 
+    /** A series' entry: its steps' points, and the newest stored bucket's (or step's) last sample and kind. */
     private static Map<String, Object> series(
-            String key, List<MetricRollup> buckets, Duration step, MetricAggregate aggregate) {
+            String key, List<MetricSteps.Step> steps, Rollup newest, MetricAggregate aggregate) {
         List<Map<String, Object>> points = new ArrayList<>();
-        for (MetricSteps.Step s : MetricSteps.merge(buckets, step.toMillis())) {
+        for (MetricSteps.Step s : steps) {
             Map<String, Object> point = new LinkedHashMap<>();
             point.put("ts", Instant.ofEpochMilli(s.start()).toString());
             point.put("value", aggregate.of(s.rollup()));
             point.put("count", s.rollup().count);
             points.add(point);
         }
-        MetricRollup newest = buckets.get(buckets.size() - 1);
         Map<String, Object> last = new LinkedHashMap<>();
-        last.put("ts", Instant.ofEpochMilli(newest.getLastTs()).toString());
-        last.put("value", newest.getLast());
+        last.put("ts", Instant.ofEpochMilli(newest.lastTs).toString());
+        last.put("value", newest.last);
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("key", key);
         entry.put("labels", SeriesKeys.parse(key).labels());
-        entry.put("kind", newest.getKind().name());
+        entry.put("kind", newest.counter ? "COUNTER" : "GAUGE");
         entry.put("points", points);
         entry.put("last", last);
         return entry;

@@ -77,6 +77,13 @@ class MetricsApiITCase {
         rows.minute(counter(REQUESTS, minute(11), 5, 25, 20));
         rows.minute(counter(REQUESTS, minute(12), 30, 40, 10));
         rows.minute(counter(REQUESTS, minute(13), 45, 50, 5));
+        // The raw samples of those minutes of web01 and of the counter (at the rollups' first and last times).
+        long[] firstMiddleLast = {1_000, 30_000, 59_000};
+        long[] firstLast = {1_000, 59_000};
+        rows.raw(WEB01, minute(-1).toEpochMilli(), false, firstMiddleLast, new double[] {1.5, 1, 0.5});
+        rows.raw(WEB01, minute(0).toEpochMilli(), false, firstLast, new double[] {4, 5});
+        rows.raw(REQUESTS, minute(10).toEpochMilli(), true, firstLast, new double[] {100, 130});
+        rows.raw(REQUESTS, minute(11).toEpochMilli(), true, firstLast, new double[] {5, 25});
         // Hours of web01 from 40 days ago, when its minutes have expired: averages 2, 1, 5.
         ResultTable<MetricRollup> hours = MetricsTables.HOUR_ROLLUPS;
         insert(session, keyspace, hours, gauge(WEB01, "1h", OLD, 60, 120, 1, 3, 2, 2));
@@ -272,6 +279,47 @@ class MetricsApiITCase {
                 .isEqualTo("1h");
     }
 
+    /** Steps under a minute read the raw samples; whole-minute steps over them equal the merged minutes. */
+    @Test
+    void stepsUnderAMinuteAreReadFromTheRawSamples() throws Exception {
+        String web01 = "match=host=web01&from=" + minute(-1) + "&to=" + minute(1);
+        JsonNode raw = get(query("cpu.load", web01 + "&step=20s"), 200);
+        assertThat(raw.path("resolution").asText()).isEqualTo("raw");
+        assertThat(raw.path("step").asText()).isEqualTo("PT20S");
+        JsonNode series = only(raw, WEB01);
+        assertThat(times(series))
+                .containsExactly(
+                        minute(-1).toString(),
+                        minute(-1).plusSeconds(20).toString(),
+                        minute(-1).plusSeconds(40).toString(),
+                        minute(0).toString(),
+                        minute(0).plusSeconds(40).toString());
+        assertThat(values(series)).containsExactly(1.5, 1.0, 0.5, 4.0, 5.0);
+        assertThat(series.path("last").path("value").asDouble()).isEqualTo(5.0);
+        assertThat(series.path("last").path("ts").asText())
+                .isEqualTo(minute(0).plusSeconds(59).toString());
+
+        // A range that starts and ends inside minutes keeps only its samples.
+        String inside = "match=host=web01&resolution=raw&step=10s&from="
+                + minute(-1).plusSeconds(30) + "&to=" + minute(0).plusSeconds(30);
+        assertThat(values(only(get(query("cpu.load", inside), 200), WEB01))).containsExactly(1.0, 0.5, 4.0);
+
+        // Whole minutes of raw samples are the minutes' rollups, the counter's reset across their edge included.
+        assertThat(values(only(get(query("cpu.load", web01 + "&resolution=raw&step=1m"), 200), WEB01)))
+                .containsExactly(1.0, 4.5)
+                .isEqualTo(values(only(get(query("cpu.load", web01 + "&step=1m"), 200), WEB01)));
+        String counter = "from=" + minute(10) + "&to=" + minute(12) + "&step=2m&agg=increase";
+        JsonNode rawIncrease = get(query("http_requests_total", counter + "&resolution=raw"), 200);
+        assertThat(only(rawIncrease, REQUESTS).path("kind").asText()).isEqualTo("COUNTER");
+        assertThat(values(only(rawIncrease, REQUESTS)))
+                .containsExactly(55.0) // 30, then a restart to 5, then 20
+                .isEqualTo(values(only(get(query("http_requests_total", counter), 200), REQUESTS)));
+        // Percentiles of a step's own samples.
+        assertThat(values(only(get(query("cpu.load", web01 + "&resolution=raw&step=1m&agg=p50"), 200), WEB01))
+                        .get(0))
+                .isCloseTo(1.0, within(0.01));
+    }
+
     @Test
     void seriesAreListedByNameAndLabels() throws Exception {
         JsonNode byName = get("/v1/metrics/series?name=cpu.load", 200);
@@ -292,10 +340,19 @@ class MetricsApiITCase {
     void badParametersAreNamedWithTheRule() throws Exception {
         String path = "/v1/metrics/cpu.load/series?";
         assertThat(bad(path + "agg=median", "agg")).contains("avg, sum, min, max, count, last, increase");
-        assertThat(bad(path + "step=90s", "step")).contains("whole number of the resolution's 1m buckets");
+        assertThat(bad(path + "resolution=1m&step=90s", "step"))
+                .contains("whole number of the resolution's 1m buckets");
+        assertThat(bad(path + "resolution=raw&step=PT0.5S", "step")).contains("raw buckets");
+        assertThat(bad(path + "resolution=raw&from=" + DAY.minus(6, ChronoUnit.DAYS) + "&to=" + DAY, "step"))
+                .contains("give a step of 48s or more");
+        assertThat(bad(path + "resolution=raw&from=" + DAY.minus(8, ChronoUnit.DAYS) + "&to=" + DAY, "to"))
+                .contains("7 days");
+        // A step under a minute over a week or more is not raw: minutes, whose buckets it does not fit.
+        assertThat(bad(path + "step=30s&from=" + DAY.minus(8, ChronoUnit.DAYS) + "&to=" + DAY, "step"))
+                .contains("1m buckets");
         assertThat(bad(path + "resolution=1h&step=30m", "step")).contains("1h buckets");
         assertThat(bad(path + "step=soon", "step")).contains("5m");
-        assertThat(bad(path + "resolution=10s", "resolution")).contains("raw points are not stored yet");
+        assertThat(bad(path + "resolution=10s", "resolution")).contains("must be raw, 1m or 1h");
         assertThat(bad(path + "from=" + NOW + "&to=" + DAY, "from")).contains("before 'to'");
         assertThat(bad(path + "from=yesterday", "from")).contains("ISO-8601");
         assertThat(bad(path + "match=host", "match")).contains("key=value");
