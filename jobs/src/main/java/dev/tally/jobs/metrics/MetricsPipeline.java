@@ -1,6 +1,7 @@
 package dev.tally.jobs.metrics;
 
 import dev.tally.connectors.kafka.Decoded;
+import dev.tally.jobs.kit.DeadLetterStreams;
 import dev.tally.jobs.kit.RouteInvalidRecords;
 import dev.tally.jobs.metrics.alerts.AlertRule;
 import dev.tally.jobs.metrics.alerts.EvaluateAlerts;
@@ -76,8 +77,9 @@ public final class MetricsPipeline {
 
         return new Outputs(
                 accepted,
-                accepted.getSideOutput(RouteInvalidRecords.DEAD_LETTERS)
-                        .union(rollups.getSideOutput(RollupSeries.CONFLICTS)),
+                DeadLetterStreams.union(
+                        accepted.getSideOutput(RouteInvalidRecords.DEAD_LETTERS),
+                        rollups.getSideOutput(RollupSeries.CONFLICTS)),
                 rollups.getSideOutput(RollupSeries.LATE),
                 rollups,
                 alerts,

@@ -1,6 +1,7 @@
 package dev.tally.jobs.salesrank;
 
 import dev.tally.connectors.kafka.Decoded;
+import dev.tally.jobs.kit.DeadLetterStreams;
 import dev.tally.jobs.kit.NeverIdle;
 import dev.tally.jobs.kit.RouteInvalidRecords;
 import dev.tally.jobs.salesrank.functions.BestSellerCandidates;
@@ -76,8 +77,9 @@ public final class SalesRankPipeline {
                 .uid("merge-best-sellers")
                 .name("merge-best-sellers");
 
-        DataStream<DeadLetter> deadLetters = accepted.getSideOutput(RouteInvalidRecords.DEAD_LETTERS)
-                .union(unique.getSideOutput(RouteInvalidRecords.DEAD_LETTERS));
+        DataStream<DeadLetter> deadLetters = DeadLetterStreams.union(
+                accepted.getSideOutput(RouteInvalidRecords.DEAD_LETTERS),
+                unique.getSideOutput(RouteInvalidRecords.DEAD_LETTERS));
         return new Outputs(accepted, deadLetters, unique.getSideOutput(DeduplicatePurchases.LATE), bestSellers);
     }
 }

@@ -63,8 +63,8 @@ public final class MetricsDemo implements JobDemo {
     @Override
     public List<String> whereToLook(Run run) {
         return List.of(
-                "Cassandra tables: metric_rollups_1m, metric_rollups_1h, metric_series, metric_series_by_label, alert_history,"
-                        + " alert_state",
+                "Cassandra tables: metric_rollups_1m, metric_rollups_1h, metric_raw_minutes, metric_series,"
+                        + " metric_series_by_label, alert_history, alert_state",
                 "Kafka topics:     " + rollups(run) + ", " + alerts(run) + ", " + Topics.deadLetter(input(run)) + ", "
                         + Topics.late(input(run)),
                 "Alert rules:      " + rules(run),
