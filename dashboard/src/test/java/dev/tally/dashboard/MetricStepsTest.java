@@ -3,6 +3,8 @@ package dev.tally.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.tally.jobs.metrics.PointsBlock;
+import dev.tally.jobs.metrics.functions.RawMinute;
 import dev.tally.jobs.metrics.functions.Rollup;
 import dev.tally.jobs.metrics.functions.ValueSketches;
 import dev.tally.schema.metrics.MetricKind;
@@ -53,6 +55,37 @@ class MetricStepsTest {
         MetricSteps.Step all = MetricSteps.merge(buckets, 4 * MINUTE).get(0);
         assertThat(MetricAggregate.INCREASE.of(all.rollup())).isEqualTo(30.0 + 5 + 20 + 5 + 10 + 5 + 5);
         assertThat(all.rollup().resets).isEqualTo(1);
+    }
+
+    /** Raw samples in steps: the counters' samples of the test above, in steps of 1 and 2 minutes and of 30 s. */
+    @Test
+    void rawSamplesGiveTheMergedMinutesValuesAndFinerSteps() {
+        List<RawMinute> minutes =
+                List.of(raw(T, true, 100, 130), raw(T + MINUTE, true, 5, 25), raw(T + 2 * MINUTE, true, 30, 40));
+        long end = T + 3 * MINUTE;
+        assertThat(MetricSteps.ofSamples(minutes, T, end, 2 * MINUTE))
+                .extracting(s -> MetricAggregate.INCREASE.of(s.rollup()))
+                .containsExactly(30.0 + 5 + 20, 10.0);
+        List<MetricSteps.Step> halves = MetricSteps.ofSamples(minutes, T, end, MINUTE / 2);
+        assertThat(halves)
+                .extracting(MetricSteps.Step::start)
+                .containsExactly(T, T + MINUTE / 2, T + MINUTE, T + 3 * MINUTE / 2, T + 2 * MINUTE, T + 5 * MINUTE / 2);
+        assertThat(halves).extracting(MetricSteps.Step::buckets).containsOnly(1);
+        assertThat(halves)
+                .extracting(s -> MetricAggregate.LAST.of(s.rollup()))
+                .containsExactly(100.0, 130.0, 5.0, 25.0, 30.0, 40.0);
+        // A range that cuts minutes keeps only its samples.
+        assertThat(MetricSteps.ofSamples(minutes, T + MINUTE / 2, T + 2 * MINUTE, MINUTE))
+                .extracting(s -> MetricAggregate.SUM.of(s.rollup()))
+                .containsExactly(130.0, 30.0);
+        assertThat(MetricSteps.ofSamples(minutes, end, end + MINUTE, MINUTE)).isEmpty();
+    }
+
+    /** A minute's two samples, 1 s and 59 s into it, as the job packs them. */
+    private static RawMinute raw(long minute, boolean counter, double first, double last) {
+        long[] ts = {minute + 1_000, minute + 59_000};
+        return new RawMinute(
+                "c_total", "c_total", minute, counter, 2, PointsBlock.encode(ts, new double[] {first, last}, 2));
     }
 
     @Test
