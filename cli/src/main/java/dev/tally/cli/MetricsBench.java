@@ -69,6 +69,12 @@ final class MetricsBench implements Callable<Integer> {
                     "Hosts per pool; 3 pools x 12 metrics per host, plus 2 cluster series, sampled every 10 s (default: ${DEFAULT-VALUE}).")
     int hosts = 100;
 
+    @Option(
+            names = "--skip-alerts",
+            description = "Do not run the job with alert rules (at 200,000 series their evaluation takes far longer"
+                    + " than the rollups: BENCHMARKS.md).")
+    boolean skipAlerts;
+
     @Mixin
     BenchRunOptions run;
 
@@ -92,20 +98,22 @@ final class MetricsBench implements Callable<Integer> {
         results.add(session.rawConsume(input));
         results.add(session.runJob("metrics", "", JOB_ALL_SINKS, input, events, RESULT_TOPICS, List.of(), false));
         results.add(session.runJob("metrics", "", JOB_DISCARDED, input, events, RESULT_TOPICS, List.of(), true));
-        Path rules = Files.createTempFile("tally-bench-alert-rules", ".yaml");
-        try {
-            Files.writeString(rules, FLEET_RULES);
-            results.add(session.runJob(
-                    "metrics",
-                    "alerts",
-                    JOB_ALERTS,
-                    input,
-                    events,
-                    ALERT_TOPICS,
-                    List.of("--alert-rules", rules.toString()),
-                    false));
-        } finally {
-            Files.deleteIfExists(rules);
+        if (!skipAlerts) {
+            Path rules = Files.createTempFile("tally-bench-alert-rules", ".yaml");
+            try {
+                Files.writeString(rules, FLEET_RULES);
+                results.add(session.runJob(
+                        "metrics",
+                        "alerts",
+                        JOB_ALERTS,
+                        input,
+                        events,
+                        ALERT_TOPICS,
+                        List.of("--alert-rules", rules.toString()),
+                        false));
+            } finally {
+                Files.deleteIfExists(rules);
+            }
         }
         if (!run.skipSql) {
             results.add(
@@ -127,6 +135,7 @@ final class MetricsBench implements Callable<Integer> {
                 .append(events)
                 .append(" --hosts ")
                 .append(hosts)
+                .append(skipAlerts ? " --skip-alerts" : "")
                 .append(run.skipSql ? " --skip-sql" : "")
                 .append("`  \n");
         out.append(BenchCommand.runLine());
