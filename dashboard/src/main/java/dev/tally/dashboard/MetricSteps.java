@@ -1,13 +1,16 @@
 package dev.tally.dashboard;
 
+import com.datadoghq.sketch.ddsketch.DDSketch;
 import dev.tally.jobs.metrics.PointsBlock;
 import dev.tally.jobs.metrics.functions.MinuteSamples;
 import dev.tally.jobs.metrics.functions.RawMinute;
 import dev.tally.jobs.metrics.functions.Rollup;
+import dev.tally.jobs.metrics.functions.ValueSketches;
 import dev.tally.schema.metrics.MetricRollup;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeMap;
 
 /**
  * A series' stored buckets merged into steps of a whole number of buckets, each step aligned to a
@@ -88,6 +91,60 @@ final class MetricSteps {
             samples.counters = Arrays.copyOf(counters, size);
             return new Step(start, size, Rollup.of(samples));
         }
+    }
+
+    /**
+     * The steps of several series as one series': each step start's rollups across the series that have
+     * it. Counts, sums, increases and resets add; min and max of all; first and last of the sample
+     * earliest and latest in time (the first series given, in key order, on a tie); a counter's when any
+     * is; sketches merge (none when any step lacks one). No pair across series is counted: an increase
+     * across series is the sum of each one's own.
+     */
+    static List<Step> acrossSeries(List<List<Step>> series) {
+        TreeMap<Long, List<Step>> byStart = new TreeMap<>();
+        for (List<Step> steps : series) {
+            for (Step step : steps) {
+                byStart.computeIfAbsent(step.start(), s -> new ArrayList<>()).add(step);
+            }
+        }
+        List<Step> merged = new ArrayList<>(byStart.size());
+        byStart.forEach((start, steps) -> {
+            Rollup r = new Rollup();
+            r.min = Double.POSITIVE_INFINITY;
+            r.max = Double.NEGATIVE_INFINITY;
+            r.firstTs = Long.MAX_VALUE;
+            r.lastTs = Long.MIN_VALUE;
+            int buckets = 0;
+            DDSketch sketch = ValueSketches.empty();
+            boolean sketched = true;
+            for (Step step : steps) {
+                Rollup s = step.rollup();
+                buckets += step.buckets();
+                r.count += s.count;
+                r.sum += s.sum;
+                r.min = Math.min(r.min, s.min);
+                r.max = Math.max(r.max, s.max);
+                if (s.firstTs < r.firstTs) {
+                    r.firstTs = s.firstTs;
+                    r.first = s.first;
+                }
+                if (s.lastTs > r.lastTs) {
+                    r.lastTs = s.lastTs;
+                    r.last = s.last;
+                }
+                r.counter |= s.counter;
+                r.increase += s.increase;
+                r.resets += s.resets;
+                if (s.sketch == null) {
+                    sketched = false;
+                } else if (sketched) {
+                    sketch.mergeWith(ValueSketches.decode(s.sketch));
+                }
+            }
+            r.sketch = sketched ? ValueSketches.encode(sketch) : null;
+            merged.add(new Step(start, buckets, r));
+        });
+        return merged;
     }
 
     /** {@code buckets} of one series, oldest first, merged into steps of {@code stepMillis}; steps without a bucket are absent. */

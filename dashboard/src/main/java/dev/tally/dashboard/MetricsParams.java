@@ -114,6 +114,26 @@ final class MetricsParams {
         return step;
     }
 
+    /**
+     * {@code by}: label keys, comma-separated, whose values group the series (each group's steps
+     * aggregated across its series); empty when absent.
+     */
+    static List<String> by(Context ctx) {
+        String value = ctx.queryParam("by");
+        if (value == null || value.isEmpty()) {
+            return List.of();
+        }
+        Set<String> keys = new LinkedHashSet<>();
+        for (String key : value.split(",", -1)) {
+            if (!SeriesMatcher.LABEL_KEY.matcher(key).matches()) {
+                throw new BadParameter(
+                        "by", "'" + key + "' is not a label key: label keys, comma-separated, such as host,region");
+            }
+            keys.add(key);
+        }
+        return List.copyOf(keys);
+    }
+
     static MetricAggregate aggregate(Context ctx) {
         String value = ctx.queryParam("agg");
         return value == null || value.isEmpty() ? MetricAggregate.AVG : MetricAggregate.parse("agg", value);

@@ -1,9 +1,7 @@
 package dev.tally.dashboard;
 
-import dev.tally.jobs.metrics.functions.RawMinute;
 import dev.tally.jobs.metrics.functions.Rollup;
 import dev.tally.jobs.metrics.functions.SeriesKeys;
-import dev.tally.schema.metrics.MetricRollup;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -15,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The metrics queries (SPEC section 2): the series of a metric whose labels match, each as points of
@@ -71,10 +70,11 @@ final class MetricsResource {
     }
 
     /**
-     * {@code {name, match, from, to, resolution, step, agg, series: [{key, labels, kind, points: [{ts,
-     * value, count}], last: {ts, value}}], truncated, index}}: the matching series with a bucket in
-     * [from, to), sorted by key, at most {@link MetricsParams#MAX_SERIES} ({@code truncated} says more
-     * matched).
+     * {@code {name, match, from, to, resolution, step, agg, by, series: [{key, labels, series, kind,
+     * points: [{ts, value, count}], last: {ts, value}}], truncated, index}}: the matching series with a
+     * bucket in [from, to), sorted by key, at most {@link MetricsParams#MAX_SERIES} ({@code truncated}
+     * says more matched); with {@code by}, one entry per value of those labels, its steps aggregated
+     * across its series ({@code series} of them), its key the name and those labels.
      */
     private void series(Context ctx) {
         String name = ctx.pathParam("name");
@@ -84,6 +84,7 @@ final class MetricsResource {
         MetricResolution resolution = MetricsParams.resolution(ctx, range[0], range[1], now);
         Duration step = MetricsParams.step(ctx, resolution, range[0], range[1]);
         MetricAggregate aggregate = MetricsParams.aggregate(ctx);
+        List<String> by = MetricsParams.by(ctx);
         Set<String> given = MetricsParams.seriesKeys(ctx, name);
 
         // The index keeps a series as long as its longest-kept rollups, so one whose minutes have expired is
@@ -95,27 +96,44 @@ final class MetricsResource {
         boolean truncated = keys.size() > MetricsParams.MAX_SERIES;
         keys = keys.subList(0, Math.min(keys.size(), MetricsParams.MAX_SERIES));
 
-        List<Map<String, Object>> series = new ArrayList<>();
+        // Each series with data in the range: its steps, by key in key order.
+        Map<String, List<MetricSteps.Step>> stepsOf = new LinkedHashMap<>();
         if (resolution == MetricResolution.RAW) {
             long from = range[0].toEpochMilli();
             long to = range[1].toEpochMilli();
-            for (Map.Entry<String, List<RawMinute>> entry :
-                    queries.rawMinutes(keys, range[0], range[1]).entrySet()) {
-                List<MetricSteps.Step> steps = MetricSteps.ofSamples(entry.getValue(), from, to, step.toMillis());
+            queries.rawMinutes(keys, range[0], range[1]).forEach((key, minutes) -> {
+                List<MetricSteps.Step> steps = MetricSteps.ofSamples(minutes, from, to, step.toMillis());
                 if (!steps.isEmpty()) {
-                    Rollup newest = steps.get(steps.size() - 1).rollup();
-                    series.add(series(entry.getKey(), steps, newest, aggregate));
+                    stepsOf.put(key, steps);
                 }
-            }
+            });
         } else {
-            for (Map.Entry<String, List<MetricRollup>> entry :
-                    queries.buckets(resolution, keys, range[0], range[1]).entrySet()) {
-                List<MetricRollup> buckets = entry.getValue();
+            queries.buckets(resolution, keys, range[0], range[1]).forEach((key, buckets) -> {
                 if (!buckets.isEmpty()) {
-                    Rollup newest = Rollup.of(buckets.get(buckets.size() - 1));
-                    series.add(series(entry.getKey(), MetricSteps.merge(buckets, step.toMillis()), newest, aggregate));
+                    stepsOf.put(key, MetricSteps.merge(buckets, step.toMillis()));
                 }
-            }
+            });
+        }
+        List<Map<String, Object>> series = new ArrayList<>();
+        if (by.isEmpty()) {
+            stepsOf.forEach(
+                    (key, steps) -> series.add(series(key, SeriesKeys.parse(key).labels(), 1, steps, aggregate)));
+        } else {
+            // Groups by the values of the `by` labels (a series without one has "" there), in key order.
+            Map<String, Map<String, String>> groupLabels = new TreeMap<>();
+            Map<String, List<List<MetricSteps.Step>>> groups = new LinkedHashMap<>();
+            stepsOf.forEach((key, steps) -> {
+                Map<String, String> labels = SeriesKeys.parse(key).labels();
+                Map<String, String> group = new TreeMap<>();
+                by.forEach(label -> group.put(label, labels.getOrDefault(label, "")));
+                String groupKey = SeriesKeys.of(name, group);
+                groupLabels.put(groupKey, group);
+                groups.computeIfAbsent(groupKey, k -> new ArrayList<>()).add(steps);
+            });
+            groupLabels.forEach((groupKey, labels) -> {
+                List<List<MetricSteps.Step>> members = groups.get(groupKey);
+                series.add(series(groupKey, labels, members.size(), MetricSteps.acrossSeries(members), aggregate));
+            });
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
@@ -125,15 +143,24 @@ final class MetricsResource {
         body.put("resolution", resolution.label());
         body.put("step", step.toString());
         body.put("agg", aggregate.label());
+        body.put("by", by);
         body.put("series", series);
         body.put("truncated", truncated);
         body.put("index", lookup == null ? null : index(lookup));
         ctx.json(body);
     }
 
-    /** A series' entry: its steps' points, and the newest stored bucket's (or step's) last sample and kind. */
+    /**
+     * A series' entry, or a group's of {@code members} series: its steps' points, and the newest step's
+     * last sample and kind.
+     */
     private static Map<String, Object> series(
-            String key, List<MetricSteps.Step> steps, Rollup newest, MetricAggregate aggregate) {
+            String key,
+            Map<String, String> labels,
+            int members,
+            List<MetricSteps.Step> steps,
+            MetricAggregate aggregate) {
+        Rollup newest = steps.get(steps.size() - 1).rollup();
         List<Map<String, Object>> points = new ArrayList<>();
         for (MetricSteps.Step s : steps) {
             Map<String, Object> point = new LinkedHashMap<>();
@@ -147,7 +174,8 @@ final class MetricsResource {
         last.put("value", newest.last);
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("key", key);
-        entry.put("labels", SeriesKeys.parse(key).labels());
+        entry.put("labels", labels);
+        entry.put("series", members);
         entry.put("kind", newest.counter ? "COUNTER" : "GAUGE");
         entry.put("points", points);
         entry.put("last", last);

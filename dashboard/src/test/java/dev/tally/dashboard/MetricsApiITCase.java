@@ -320,6 +320,33 @@ class MetricsApiITCase {
                 .isCloseTo(1.0, within(0.01));
     }
 
+    /** {@code by}: one entry per value of the labels, its steps aggregated across its series. */
+    @Test
+    void seriesAreAggregatedByLabels() throws Exception {
+        String minute = "from=" + minute(-1) + "&to=" + minute(0);
+        JsonNode sums = get(query("cpu.load", minute + "&by=region&agg=sum"), 200);
+        assertThat(sums.path("by").get(0).asText()).isEqualTo("region");
+        assertThat(keys(sums))
+                .containsExactly("cpu.load{region=\"\"}", "cpu.load{region=\"eu\"}", "cpu.load{region=\"us\"}");
+        // Without a region: the series without labels (2) and db,1 (42).
+        assertThat(values(only(sums, "cpu.load{region=\"\"}"))).containsExactly(44.0);
+        assertThat(only(sums, "cpu.load{region=\"\"}").path("series").asInt()).isEqualTo(2);
+        assertThat(only(sums, "cpu.load{region=\"us\"}")
+                        .path("labels")
+                        .path("region")
+                        .asText())
+                .isEqualTo("us");
+        // avg is the group's sum over its count of samples: (2 + 42) / 2, and web01's 3 / 3.
+        JsonNode averages = get(query("cpu.load", minute + "&by=region"), 200);
+        assertThat(values(only(averages, "cpu.load{region=\"\"}"))).containsExactly(22.0);
+        assertThat(values(only(averages, "cpu.load{region=\"us\"}"))).containsExactly(1.0);
+        // A label no series has: one group of them all, its count every sample of the minute.
+        JsonNode everything = get(query("cpu.load", minute + "&by=nothing&agg=count"), 200);
+        assertThat(keys(everything)).containsExactly("cpu.load{nothing=\"\"}");
+        assertThat(values(only(everything, "cpu.load{nothing=\"\"}"))).containsExactly(6.0);
+        assertThat(bad("/v1/metrics/cpu.load/series?by=region,9x", "by")).contains("not a label key");
+    }
+
     @Test
     void seriesAreListedByNameAndLabels() throws Exception {
         JsonNode byName = get("/v1/metrics/series?name=cpu.load", 200);
