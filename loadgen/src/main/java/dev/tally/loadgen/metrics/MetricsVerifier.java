@@ -82,7 +82,7 @@ public final class MetricsVerifier {
             List<MetricPoint> late,
             Alerts alerts,
             SeriesIndex index,
-            List<RawMinute> raw) {
+            List<RawRow> raw) {
 
         /** Without alerts, the series index and the raw minutes (not compared). */
         Output(
@@ -98,7 +98,7 @@ public final class MetricsVerifier {
             return new Output(cassandraMinutes, cassandraHours, kafkaRollups, deadLetters, late, alerts, index, raw);
         }
 
-        Output withRaw(List<RawMinute> raw) {
+        Output withRaw(List<RawRow> raw) {
             return new Output(cassandraMinutes, cassandraHours, kafkaRollups, deadLetters, late, alerts, index, raw);
         }
     }
@@ -108,6 +108,12 @@ public final class MetricsVerifier {
 
     /** A row of either index table: a series' own ({@code label} and {@code value} null) or a label value's. */
     record IndexRow(String name, String label, String value, String seriesKey, Map<String, String> labels) {}
+
+    /**
+     * A row of {@code metric_raw_minutes} as read: a series-minute's kind, sample count and packed samples
+     * (the job's {@code RawMinute}, in a type of the verifier's own).
+     */
+    record RawRow(String seriesKey, long minute, boolean counter, int count, byte[] points) {}
 
     /** The alert events the job wrote: the committed alerts topic, and Cassandra's history and latest states. */
     record Alerts(String topic, List<AlertEvent> kafka, List<AlertEvent> history, List<AlertEvent> state) {}
@@ -173,7 +179,7 @@ public final class MetricsVerifier {
                 target.alertsTopic() == null ? null : alerts(target),
                 new SeriesIndex(
                         indexRows(target, MetricsTables.SERIES), indexRows(target, MetricsTables.SERIES_BY_LABEL)),
-                cassandra(target, MetricsTables.RAW_MINUTES));
+                rawRows(target));
         return compare(truth, output, target.rollupsTopic(), target.inputTopic());
     }
 
@@ -328,26 +334,26 @@ public final class MetricsVerifier {
      */
     private static void compareRaw(
             MetricsReference.Result expected,
-            List<RawMinute> rows,
+            List<RawRow> rows,
             List<Comparison> comparisons,
             List<RecordCheck> checks) {
         RecordCheck.Builder blocks =
                 new RecordCheck.Builder("cassandra metric_raw_minutes blocks decode to count samples");
         Map<BucketKey, MetricsReference.RawSamples> actual = new HashMap<>();
-        for (RawMinute row : rows) {
-            if (isClosing(row.seriesKey)) {
+        for (RawRow row : rows) {
+            if (isClosing(row.seriesKey())) {
                 continue;
             }
             PointsBlock.Points points;
             try {
-                points = PointsBlock.decode(row.points);
+                points = PointsBlock.decode(row.points());
             } catch (IllegalArgumentException e) {
-                blocks.check(false, () -> row.seriesKey + " @" + row.minute + ": " + e.getMessage());
+                blocks.check(false, () -> row.seriesKey() + " @" + row.minute() + ": " + e.getMessage());
                 continue;
             }
             blocks.check(
-                    points.size() == row.count,
-                    () -> row.seriesKey + " @" + row.minute + ": count " + row.count + ", " + points.size()
+                    points.size() == row.count(),
+                    () -> row.seriesKey() + " @" + row.minute() + ": count " + row.count() + ", " + points.size()
                             + " samples");
             List<Long> ts = new ArrayList<>(points.size());
             List<Double> values = new ArrayList<>(points.size());
@@ -356,8 +362,8 @@ public final class MetricsVerifier {
                 values.add(points.values()[i]);
             }
             actual.put(
-                    new BucketKey(row.seriesKey, BucketKey.MINUTE, row.minute),
-                    new MetricsReference.RawSamples(row.counter ? MetricKind.COUNTER : MetricKind.GAUGE, ts, values));
+                    new BucketKey(row.seriesKey(), BucketKey.MINUTE, row.minute()),
+                    new MetricsReference.RawSamples(row.counter() ? MetricKind.COUNTER : MetricKind.GAUGE, ts, values));
         }
         checks.add(blocks.build());
         comparisons.add(Comparison.of("cassandra metric_raw_minutes", expected.raw(), actual));
@@ -556,6 +562,14 @@ public final class MetricsVerifier {
                 .execute(SimpleStatement.newInstance(table.selectCql(target.keyspace()))
                         .setPageSize(5000))) {
             rows.add(table.read(row));
+        }
+        return rows;
+    }
+
+    private static List<RawRow> rawRows(Target target) {
+        List<RawRow> rows = new ArrayList<>();
+        for (RawMinute r : cassandra(target, MetricsTables.RAW_MINUTES)) {
+            rows.add(new RawRow(r.seriesKey, r.minute, r.counter, r.count, r.points));
         }
         return rows;
     }

@@ -7,7 +7,6 @@ import com.datadoghq.sketch.ddsketch.DDSketches;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import dev.tally.connectors.avro.AvroCodec;
 import dev.tally.jobs.metrics.PointsBlock;
-import dev.tally.jobs.metrics.functions.RawMinute;
 import dev.tally.loadgen.Comparison;
 import dev.tally.loadgen.RecordCheck;
 import dev.tally.loadgen.metrics.MetricsVerifier.KeyedRollup;
@@ -123,19 +122,18 @@ class MetricsVerifierTest {
     @Test
     void aRawMinuteWithAWrongSampleIsWrongAndAMissingOneMissing() {
         Output correct = correctOutput(truth.lateCandidates());
-        List<RawMinute> raw = new ArrayList<>(correct.raw());
-        RawMinute first = raw.get(0);
-        PointsBlock.Points points = PointsBlock.decode(first.points);
+        List<MetricsVerifier.RawRow> raw = new ArrayList<>(correct.raw());
+        MetricsVerifier.RawRow first = raw.get(0);
+        PointsBlock.Points points = PointsBlock.decode(first.points());
         double[] values = points.values().clone();
         values[values.length - 1] = Math.nextUp(values[values.length - 1]);
         raw.set(
                 0,
-                new RawMinute(
-                        first.seriesKey,
-                        first.name,
-                        first.minute,
-                        first.counter,
-                        first.count,
+                new MetricsVerifier.RawRow(
+                        first.seriesKey(),
+                        first.minute(),
+                        first.counter(),
+                        first.count(),
                         PointsBlock.encode(points.ts(), values, values.length)));
         raw.remove(1);
 
@@ -370,14 +368,13 @@ class MetricsVerifierTest {
                             .forEach((label, value) ->
                                     byLabel.add(new MetricsVerifier.IndexRow(p.name(), label, value, key, null)));
                 });
-        List<RawMinute> raw = new ArrayList<>();
+        List<MetricsVerifier.RawRow> raw = new ArrayList<>();
         expected.raw().forEach((key, samples) -> {
             long[] ts = samples.ts().stream().mapToLong(Long::longValue).toArray();
             double[] values =
                     samples.values().stream().mapToDouble(Double::doubleValue).toArray();
-            raw.add(new RawMinute(
+            raw.add(new MetricsVerifier.RawRow(
                     key.seriesKey(),
-                    null,
                     key.bucketStart(),
                     expected.rollups().get(key).kind() == MetricKind.COUNTER,
                     ts.length,
