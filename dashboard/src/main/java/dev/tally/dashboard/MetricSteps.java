@@ -65,6 +65,24 @@ final class MetricSteps {
         return steps;
     }
 
+    /** One raw sample. */
+    record Sample(long ts, double value) {}
+
+    /** The latest sample of one series' raw minutes with {@code ts} in [from, to), or null. */
+    static Sample latest(List<RawMinute> minutes, long from, long to) {
+        Sample latest = null;
+        for (RawMinute minute : minutes) {
+            PointsBlock.Points points = PointsBlock.decode(minute.points);
+            for (int i = 0; i < points.size(); i++) {
+                long ts = points.ts()[i];
+                if (ts >= from && ts < to && (latest == null || ts > latest.ts())) {
+                    latest = new Sample(ts, points.values()[i]);
+                }
+            }
+        }
+        return latest;
+    }
+
     /** One step's samples, in timestamp order. */
     private static final class Samples {
         long[] ts = new long[16];

@@ -25,6 +25,8 @@ final class MetricsParams {
     static final Duration RAW_RETENTION = Duration.ofDays(7);
     /** Most points per series in one answer (what one chart can show, Prometheus's limit too). */
     static final int MAX_POINTS = 11_000;
+    /** How far before its instant a point lookup looks by default (Prometheus's lookback too). */
+    static final Duration DEFAULT_LOOKBACK = Duration.ofMinutes(5);
     /** Most series keys a request may name with {@code series}. */
     static final int MAX_SERIES = 100;
 
@@ -57,7 +59,7 @@ final class MetricsParams {
         if (value == null || value.isEmpty()) {
             String step = ctx.queryParam("step");
             boolean subMinute =
-                    step != null && !step.isEmpty() && duration(step).toMillis() % 60_000 != 0;
+                    step != null && !step.isEmpty() && duration("step", step).toMillis() % 60_000 != 0;
             boolean rawKept = !from.isBefore(now.minus(RAW_RETENTION));
             boolean minutesKept = !from.isBefore(now.minus(MINUTE_RETENTION));
             if (subMinute && rawKept && range.compareTo(RAW_RETENTION) < 0) {
@@ -89,7 +91,7 @@ final class MetricsParams {
      */
     static Duration step(Context ctx, MetricResolution resolution, Instant from, Instant to) {
         String value = ctx.queryParam("step");
-        Duration step = value == null || value.isEmpty() ? resolution.bucket() : duration(value);
+        Duration step = value == null || value.isEmpty() ? resolution.bucket() : duration("step", value);
         long bucket = resolution.bucket().toMillis();
         if (step.isNegative()
                 || step.isZero()
@@ -132,6 +134,21 @@ final class MetricsParams {
             keys.add(key);
         }
         return List.copyOf(keys);
+    }
+
+    /** {@code at}: the instant of a point lookup (ISO-8601 or epoch milliseconds); default now. */
+    static Instant at(Context ctx, Instant now) {
+        return instant(ctx, "at", now.truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    /** {@code lookback}: how far before {@code at} a point lookup looks for a sample; default 5 minutes, 1 s to 1 hour. */
+    static Duration lookback(Context ctx) {
+        String value = ctx.queryParam("lookback");
+        Duration lookback = value == null || value.isEmpty() ? DEFAULT_LOOKBACK : duration("lookback", value);
+        if (lookback.compareTo(Duration.ofSeconds(1)) < 0 || lookback.compareTo(Duration.ofHours(1)) > 0) {
+            throw new BadParameter("lookback", "must be from 1s to 1h");
+        }
+        return lookback;
     }
 
     static MetricAggregate aggregate(Context ctx) {
@@ -185,7 +202,7 @@ final class MetricsParams {
         }
     }
 
-    private static Duration duration(String value) {
+    private static Duration duration(String parameter, String value) {
         Matcher m = SHORT_DURATION.matcher(value);
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));
@@ -199,7 +216,7 @@ final class MetricsParams {
         try {
             return Duration.parse(value);
         } catch (DateTimeParseException e) {
-            throw new BadParameter("step", "must be a duration such as 5m, 2h, 1d or PT5M");
+            throw new BadParameter(parameter, "must be a duration such as 5m, 2h, 1d or PT5M");
         }
     }
 }

@@ -41,6 +41,7 @@ final class MetricsResource {
     void register(Javalin app) {
         app.get("/v1/metrics/series", this::list);
         app.get("/v1/metrics/{name}/series", this::series);
+        app.get("/v1/metrics/{name}/point", this::point);
     }
 
     /**
@@ -90,11 +91,9 @@ final class MetricsResource {
         // The index keeps a series as long as its longest-kept rollups, so one whose minutes have expired is
         // still found for a range read from hours.
         MetricsQueries.SeriesLookup lookup = given.isEmpty() ? queries.lookup(matcher, INDEX_LIMIT) : null;
-        Collection<String> candidates = given.isEmpty() ? lookup.keys() : given;
-        List<String> keys =
-                candidates.stream().filter(matcher::matches).sorted().toList();
-        boolean truncated = keys.size() > MetricsParams.MAX_SERIES;
-        keys = keys.subList(0, Math.min(keys.size(), MetricsParams.MAX_SERIES));
+        List<String> matching = matching(matcher, given, lookup);
+        boolean truncated = matching.size() > MetricsParams.MAX_SERIES;
+        List<String> keys = matching.subList(0, Math.min(matching.size(), MetricsParams.MAX_SERIES));
 
         // Each series with data in the range: its steps, by key in key order.
         Map<String, List<MetricSteps.Step>> stepsOf = new LinkedHashMap<>();
@@ -180,6 +179,81 @@ final class MetricsResource {
         entry.put("points", points);
         entry.put("last", last);
         return entry;
+    }
+
+    /**
+     * {@code {name, match, at, lookback, resolution, series: [{key, labels, ts, value}], truncated,
+     * index}}: each matching series' latest sample at or before {@code at} and after {@code at -
+     * lookback}, from the raw samples while they are kept; beyond, the last sample of the latest minute
+     * (or hour) rollup that has one in that window. A series without one is left out.
+     */
+    private void point(Context ctx) {
+        String name = ctx.pathParam("name");
+        SeriesMatcher matcher = SeriesMatcher.parse(name, ctx.queryParam("match"));
+        Instant now = clock.instant();
+        Instant at = MetricsParams.at(ctx, now);
+        Duration lookback = MetricsParams.lookback(ctx);
+        Set<String> given = MetricsParams.seriesKeys(ctx, name);
+        MetricsQueries.SeriesLookup lookup = given.isEmpty() ? queries.lookup(matcher, INDEX_LIMIT) : null;
+        List<String> matching = matching(matcher, given, lookup);
+        boolean truncated = matching.size() > MetricsParams.MAX_SERIES;
+        List<String> keys = matching.subList(0, Math.min(matching.size(), MetricsParams.MAX_SERIES));
+
+        long from = at.minus(lookback).toEpochMilli() + 1;
+        long through = at.toEpochMilli();
+        Instant start = Instant.ofEpochMilli(from);
+        Instant end = Instant.ofEpochMilli(through + 1);
+        MetricResolution resolution = !start.isBefore(now.minus(MetricsParams.RAW_RETENTION))
+                ? MetricResolution.RAW
+                : !start.isBefore(now.minus(MetricsParams.MINUTE_RETENTION))
+                        ? MetricResolution.MINUTE
+                        : MetricResolution.HOUR;
+        List<Map<String, Object>> series = new ArrayList<>();
+        if (resolution == MetricResolution.RAW) {
+            queries.rawMinutes(keys, start, end).forEach((key, minutes) -> {
+                MetricSteps.Sample latest = MetricSteps.latest(minutes, from, through + 1);
+                if (latest != null) {
+                    series.add(point(key, latest.ts(), latest.value()));
+                }
+            });
+        } else {
+            // Rollups that may hold a sample in the window: those starting up to a bucket before it.
+            Instant earlier = start.minus(resolution.bucket());
+            queries.buckets(resolution, keys, earlier, end).forEach((key, buckets) -> {
+                for (int i = buckets.size() - 1; i >= 0; i--) {
+                    Rollup r = Rollup.of(buckets.get(i));
+                    if (r.lastTs >= from && r.lastTs <= through) {
+                        series.add(point(key, r.lastTs, r.last));
+                        break;
+                    }
+                }
+            });
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("match", matcher.labels());
+        body.put("at", at.toString());
+        body.put("lookback", lookback.toString());
+        body.put("resolution", resolution.label());
+        body.put("series", series);
+        body.put("truncated", truncated);
+        body.put("index", lookup == null ? null : index(lookup));
+        ctx.json(body);
+    }
+
+    private static Map<String, Object> point(String key, long ts, double value) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("key", key);
+        entry.put("labels", SeriesKeys.parse(key).labels());
+        entry.put("ts", Instant.ofEpochMilli(ts).toString());
+        entry.put("value", value);
+        return entry;
+    }
+
+    /** The series keys given, or found, that the matcher keeps, sorted. */
+    private static List<String> matching(SeriesMatcher matcher, Set<String> given, MetricsQueries.SeriesLookup lookup) {
+        Collection<String> candidates = given.isEmpty() ? lookup.keys() : given;
+        return candidates.stream().filter(matcher::matches).sorted().toList();
     }
 
     private static Map<String, Object> index(MetricsQueries.SeriesLookup lookup) {

@@ -347,6 +347,29 @@ class MetricsApiITCase {
         assertThat(bad("/v1/metrics/cpu.load/series?by=region,9x", "by")).contains("not a label key");
     }
 
+    /** A point lookup: each series' latest sample at or before the instant, within the lookback. */
+    @Test
+    void aPointIsTheLatestSampleAtOrBeforeTheInstant() throws Exception {
+        String web01 = "/v1/metrics/cpu.load/point?match=host=web01&at=";
+        JsonNode inMinute = get(web01 + minute(0).plusSeconds(30), 200);
+        assertThat(inMinute.path("resolution").asText()).isEqualTo("raw");
+        assertThat(inMinute.path("lookback").asText()).isEqualTo("PT5M");
+        JsonNode point = only(inMinute, WEB01);
+        assertThat(point.path("ts").asText()).isEqualTo(minute(0).plusSeconds(1).toString());
+        assertThat(point.path("value").asDouble()).isEqualTo(4.0);
+        // At a minute's start: the previous minute's last sample.
+        assertThat(only(get(web01 + minute(0), 200), WEB01).path("value").asDouble())
+                .isEqualTo(0.5);
+        // No sample within the lookback: no point.
+        assertThat(keys(get(web01 + minute(0).plusSeconds(30) + "&lookback=20s", 200)))
+                .isEmpty();
+        // Forty days ago only hours are kept: the last sample of the latest hour with one in the window.
+        JsonNode old = get(web01 + OLD.plus(150, ChronoUnit.MINUTES) + "&lookback=1h", 200);
+        assertThat(old.path("resolution").asText()).isEqualTo("1h");
+        assertThat(only(old, WEB01).path("value").asDouble()).isEqualTo(5.0);
+        assertThat(bad(web01 + NOW + "&lookback=2h", "lookback")).contains("from 1s to 1h");
+    }
+
     @Test
     void seriesAreListedByNameAndLabels() throws Exception {
         JsonNode byName = get("/v1/metrics/series?name=cpu.load", 200);
