@@ -60,12 +60,11 @@ final class MetricsParams {
             String step = ctx.queryParam("step");
             boolean subMinute =
                     step != null && !step.isEmpty() && duration("step", step).toMillis() % 60_000 != 0;
-            boolean rawKept = !from.isBefore(now.minus(RAW_RETENTION));
-            boolean minutesKept = !from.isBefore(now.minus(MINUTE_RETENTION));
-            if (subMinute && rawKept && range.compareTo(RAW_RETENTION) < 0) {
+            MetricResolution kept = finestKept(from, now);
+            if (subMinute && kept == MetricResolution.RAW && range.compareTo(RAW_RETENTION) < 0) {
                 resolution = MetricResolution.RAW;
             } else {
-                resolution = range.compareTo(MINUTES_BELOW) < 0 && minutesKept
+                resolution = range.compareTo(MINUTES_BELOW) < 0 && kept != MetricResolution.HOUR
                         ? MetricResolution.MINUTE
                         : MetricResolution.HOUR;
             }
@@ -82,6 +81,14 @@ final class MetricsParams {
                             + resolution.label());
         }
         return resolution;
+    }
+
+    /** The finest resolution whose rows from {@code from} on the job still keeps by its default retentions. */
+    static MetricResolution finestKept(Instant from, Instant now) {
+        if (!from.isBefore(now.minus(RAW_RETENTION))) {
+            return MetricResolution.RAW;
+        }
+        return from.isBefore(now.minus(MINUTE_RETENTION)) ? MetricResolution.HOUR : MetricResolution.MINUTE;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.tally.dashboard;
 
 import dev.tally.jobs.metrics.functions.Rollup;
 import dev.tally.jobs.metrics.functions.SeriesKeys;
+import dev.tally.schema.metrics.MetricRollup;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -203,11 +204,7 @@ final class MetricsResource {
         long through = at.toEpochMilli();
         Instant start = Instant.ofEpochMilli(from);
         Instant end = Instant.ofEpochMilli(through + 1);
-        MetricResolution resolution = !start.isBefore(now.minus(MetricsParams.RAW_RETENTION))
-                ? MetricResolution.RAW
-                : !start.isBefore(now.minus(MetricsParams.MINUTE_RETENTION))
-                        ? MetricResolution.MINUTE
-                        : MetricResolution.HOUR;
+        MetricResolution resolution = MetricsParams.finestKept(start, now);
         List<Map<String, Object>> series = new ArrayList<>();
         if (resolution == MetricResolution.RAW) {
             queries.rawMinutes(keys, start, end).forEach((key, minutes) -> {
@@ -221,9 +218,9 @@ final class MetricsResource {
             Instant earlier = start.minus(resolution.bucket());
             queries.buckets(resolution, keys, earlier, end).forEach((key, buckets) -> {
                 for (int i = buckets.size() - 1; i >= 0; i--) {
-                    Rollup r = Rollup.of(buckets.get(i));
-                    if (r.lastTs >= from && r.lastTs <= through) {
-                        series.add(point(key, r.lastTs, r.last));
+                    MetricRollup r = buckets.get(i);
+                    if (r.getLastTs() >= from && r.getLastTs() <= through) {
+                        series.add(point(key, r.getLastTs(), r.getLast()));
                         break;
                     }
                 }

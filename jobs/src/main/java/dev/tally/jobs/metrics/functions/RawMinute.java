@@ -34,12 +34,11 @@ public final class RawMinute {
         this.points = points;
     }
 
-    /** The minute of {@code samples}, which holds at least one. */
-    public static RawMinute of(String seriesKey, String name, long minute, MinuteSamples samples) {
-        boolean counter = false;
-        for (int i = 0; i < samples.size(); i++) {
-            counter |= samples.counters[i];
-        }
+    /**
+     * The minute of {@code samples}, which holds at least one; {@code counter} as its rollup found it
+     * (any sample a counter's).
+     */
+    public static RawMinute of(String seriesKey, String name, long minute, boolean counter, MinuteSamples samples) {
         return new RawMinute(
                 seriesKey,
                 name,

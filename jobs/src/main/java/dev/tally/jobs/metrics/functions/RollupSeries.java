@@ -200,7 +200,7 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
         minutes.put(minute, rollup);
         SeriesKeys.Series series = SeriesKeys.parse(key);
         out.collect(rollup.toAvro(key, series, MINUTE, minute));
-        ctx.output(RAW, RawMinute.of(key, series.name(), minute, minuteSamples));
+        ctx.output(RAW, RawMinute.of(key, series.name(), minute, rollup.counter, minuteSamples));
         long hour = Math.floorDiv(minute, HOUR_MILLIS) * HOUR_MILLIS;
         if (!onTimer && hour + HOUR_MILLIS - 1 <= watermark) {
             emitHour(key, hour, out);
