@@ -80,6 +80,8 @@ class MetricsJobITCase {
                 rules.toString(),
                 "--allowed-lateness",
                 "PT5M",
+                "--max-series-per-name",
+                "30",
                 "--cassandra",
                 cassandra.contactPoint(),
                 "--keyspace",
@@ -109,7 +111,9 @@ class MetricsJobITCase {
                 0.004,
                 0.005,
                 0.3,
-                true);
+                true,
+                options.maxSeriesPerName,
+                1);
         assertThat(LoadProducer.produce(
                         KafkaClients.of(kafka.bootstrapServers()), input, new MetricsGenerator(settings, truth)))
                 .isEqualTo(RECORDS);
@@ -136,7 +140,7 @@ class MetricsJobITCase {
         env.execute("metrics-it");
 
         assertThat(marker).as("the injected failure happened").exists();
-        ExpectedMetrics expected = truth.expected(options.allowedLateness);
+        ExpectedMetrics expected = truth.expected(options.allowedLateness, options.maxSeriesPerName);
         MetricsVerifier.Report report = MetricsVerifier.verify(
                 expected,
                 new MetricsVerifier.Target(
@@ -154,7 +158,12 @@ class MetricsJobITCase {
         assertThat(report.checks())
                 .allSatisfy(c -> assertThat(c.passed()).as(c.toString()).isTrue());
         assertThat(report.deadLetters())
-                .isEqualTo(expected.totals().deadLetters() + report.expected().conflicts());
+                .isEqualTo(expected.totals().deadLetters()
+                        + report.expected().conflicts()
+                        + report.expected().limited());
+        assertThat(report.expected().limited())
+                .as("the flood went over the series limit")
+                .isPositive();
         assertThat(expected.totals().deadLetters()).isPositive();
         assertThat(report.lateRecords())
                 .as("late candidates reached the late topic")

@@ -72,6 +72,8 @@ class MetricsReplayReconcileITCase {
                 rollups,
                 "--allowed-lateness",
                 "PT5M",
+                "--max-series-per-name",
+                "30",
                 "--cassandra",
                 cassandra.contactPoint(),
                 "--keyspace",
@@ -101,7 +103,9 @@ class MetricsReplayReconcileITCase {
                 0.004,
                 0.01,
                 0.3,
-                false);
+                false,
+                options.maxSeriesPerName,
+                1);
         assertThat(LoadProducer.produce(
                         KafkaClients.of(kafka.bootstrapServers()), input, new MetricsGenerator(settings, truth)))
                 .isEqualTo(RECORDS);
@@ -113,7 +117,7 @@ class MetricsReplayReconcileITCase {
         job.attachSinks(job.build(JobRunner.liveInput(env, job, options), options), options);
         env.execute("live-" + input);
 
-        ExpectedMetrics expected = truth.expected(options.allowedLateness);
+        ExpectedMetrics expected = truth.expected(options.allowedLateness, options.maxSeriesPerName);
         MetricsVerifier.Report liveReport = MetricsVerifier.verify(
                 expected,
                 new MetricsVerifier.Target(

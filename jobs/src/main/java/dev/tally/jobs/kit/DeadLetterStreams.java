@@ -9,7 +9,7 @@ public final class DeadLetterStreams {
     private DeadLetterStreams() {}
 
     /**
-     * The dead letters of the source's stage and of a stage behind a keyed shuffle, as one stream
+     * The dead letters of the source's stage and of stages behind a keyed shuffle, as one stream
      * redistributed round-robin.
      *
      * <p>Not a plain union: its two edges into the sink would be forward edges, which Flink checkpoints
@@ -22,7 +22,12 @@ public final class DeadLetterStreams {
      * expiring). Round-robin edges are checkpointed unaligned, so the sink never waits; dead letters
      * have no order to keep.
      */
-    public static DataStream<DeadLetter> union(DataStream<DeadLetter> atSource, DataStream<DeadLetter> later) {
-        return atSource.union(later).rebalance();
+    @SafeVarargs
+    public static DataStream<DeadLetter> union(DataStream<DeadLetter> atSource, DataStream<DeadLetter>... later) {
+        DataStream<DeadLetter> all = atSource;
+        for (DataStream<DeadLetter> stream : later) {
+            all = all.union(stream);
+        }
+        return all.rebalance();
     }
 }

@@ -57,7 +57,8 @@ public final class MetricsJob implements TallyJob<MetricPoint, MetricsOptions, M
 
     @Override
     public MetricsPipeline.Outputs build(DataStream<Decoded<MetricPoint>> input, MetricsOptions options) {
-        return MetricsPipeline.build(input, options.allowedLateness, options.inputTopic, options.rules());
+        return MetricsPipeline.build(
+                input, options.allowedLateness, options.maxSeriesPerName, options.inputTopic, options.rules());
     }
 
     @Override

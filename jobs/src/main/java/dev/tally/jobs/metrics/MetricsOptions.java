@@ -19,6 +19,9 @@ import picocli.CommandLine.Option;
         description = "Exact 1-minute and 1-hour rollups of every metric series.")
 public final class MetricsOptions extends JobOptions {
 
+    /** Ten times the series of a metric in the fleet of 200,000 (2,000 hosts). */
+    public static final int DEFAULT_MAX_SERIES_PER_NAME = 20_000;
+
     @Option(names = "--rollups-topic", description = "Rollups of every series (default: ${DEFAULT-VALUE}).")
     public String rollupsTopic = Topics.METRIC_ROLLUPS;
 
@@ -36,6 +39,12 @@ public final class MetricsOptions extends JobOptions {
             description =
                     "How long after a minute's end a point still changes its rollups; later ones are late (default: ${DEFAULT-VALUE}).")
     public Duration allowedLateness = Duration.ofMinutes(5);
+
+    @Option(
+            names = "--max-series-per-name",
+            description = "The cardinality guard: at most this many series of one metric name in one UTC hour;"
+                    + " the points of the others are dead letters (SERIES_LIMIT; default: ${DEFAULT-VALUE}).")
+    public int maxSeriesPerName = DEFAULT_MAX_SERIES_PER_NAME;
 
     @Option(
             names = "--raw-retention",
@@ -69,6 +78,9 @@ public final class MetricsOptions extends JobOptions {
         if (allowedLateness.isNegative()) {
             throw new IllegalArgumentException("--allowed-lateness must not be negative, was " + allowedLateness);
         }
+        if (maxSeriesPerName < 1) {
+            throw new IllegalArgumentException("--max-series-per-name must be at least 1, was " + maxSeriesPerName);
+        }
         retention(); // reads and checks the overrides at submission
     }
 
@@ -86,6 +98,7 @@ public final class MetricsOptions extends JobOptions {
     public Map<String, String> resultDefinition() {
         Map<String, String> definition = super.resultDefinition();
         definition.put("allowed-lateness", allowedLateness.toString());
+        definition.put("max-series-per-name", Integer.toString(maxSeriesPerName));
         definition.put("alert-rules", digestOf(alertRules));
         return definition;
     }

@@ -7,6 +7,7 @@ import dev.tally.jobs.metrics.alerts.AlertRule;
 import dev.tally.jobs.metrics.alerts.EvaluateAlerts;
 import dev.tally.jobs.metrics.alerts.MatchAlertRules;
 import dev.tally.jobs.metrics.alerts.RuleSample;
+import dev.tally.jobs.metrics.functions.LimitSeriesPerName;
 import dev.tally.jobs.metrics.functions.PreAggregateMinutes;
 import dev.tally.jobs.metrics.functions.RawMinute;
 import dev.tally.jobs.metrics.functions.RollupSeries;
@@ -26,8 +27,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
- * The metrics DAG, from decoded points to every result stream: points keyed by series, rolled up per
- * minute and hour; the minute rollups of the series an alert rule takes, keyed by rule and alert labels,
+ * The metrics DAG, from decoded points to every result stream: points gathered per series and minute,
+ * held to a number of series per metric name and hour, keyed by series, rolled up per minute and hour; the minute rollups of the series an alert rule takes, keyed by rule and alert labels,
  * evaluated at every minute close. The live job, the tests and the replay all call {@link #build}.
  */
 public final class MetricsPipeline {
@@ -49,6 +50,7 @@ public final class MetricsPipeline {
     public static Outputs build(
             DataStream<Decoded<MetricPoint>> input,
             Duration allowedLateness,
+            int maxSeriesPerName,
             String inputTopic,
             List<AlertRule> rules) {
         SingleOutputStreamOperator<MetricPoint> accepted = input.process(
@@ -56,12 +58,19 @@ public final class MetricsPipeline {
                 .uid("route-invalid-points")
                 .name("route-invalid-points");
 
-        SingleOutputStreamOperator<MetricRollup> rollups = accepted.map(
+        SingleOutputStreamOperator<SeriesPoints> batches = accepted.map(
                         new ToSeriesPoint(), TypeInformation.of(SeriesPoint.class))
                 .name("to-series-point")
                 .transform("pre-aggregate-minutes", TypeInformation.of(SeriesPoints.class), new PreAggregateMinutes())
-                .uid("pre-aggregate-minutes")
-                .keyBy(batch -> batch.key, Types.STRING)
+                .uid("pre-aggregate-minutes");
+        SingleOutputStreamOperator<SeriesPoints> admitted = batches.keyBy(LimitSeriesPerName::keyOf, Types.STRING)
+                .process(
+                        new LimitSeriesPerName(maxSeriesPerName, allowedLateness, inputTopic),
+                        TypeInformation.of(SeriesPoints.class))
+                .uid("limit-series-per-name")
+                .name("limit-series-per-name");
+
+        SingleOutputStreamOperator<MetricRollup> rollups = admitted.keyBy(batch -> batch.key, Types.STRING)
                 .process(new RollupSeries(allowedLateness, inputTopic), new AvroTypeInfo<>(MetricRollup.class))
                 .uid("rollup-series")
                 .name("rollup-series");
@@ -79,6 +88,7 @@ public final class MetricsPipeline {
                 accepted,
                 DeadLetterStreams.union(
                         accepted.getSideOutput(RouteInvalidRecords.DEAD_LETTERS),
+                        admitted.getSideOutput(LimitSeriesPerName.LIMITED),
                         rollups.getSideOutput(RollupSeries.CONFLICTS)),
                 rollups.getSideOutput(RollupSeries.LATE),
                 rollups,

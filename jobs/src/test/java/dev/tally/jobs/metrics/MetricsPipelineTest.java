@@ -63,7 +63,8 @@ class MetricsPipelineTest {
         DataStream<Decoded<MetricPoint>> points = env.fromData(input, Decoded.typeInfo(MetricPoint.class))
                 .assignTimestampsAndWatermarks(
                         WatermarkAfterEveryRecord.of(options.outOfOrderness, MetricPoint::getTs));
-        MetricsPipeline.Outputs outputs = MetricsPipeline.build(points, Duration.ofMinutes(5), "metrics", List.of());
+        MetricsPipeline.Outputs outputs = MetricsPipeline.build(
+                points, Duration.ofMinutes(5), MetricsOptions.DEFAULT_MAX_SERIES_PER_NAME, "metrics", List.of());
         CloseableIterator<MetricRollup> rollups = outputs.rollups().collectAsync();
         CloseableIterator<MetricPoint> late = outputs.late().collectAsync();
         CloseableIterator<DeadLetter> deadLetters = outputs.deadLetters().collectAsync();
@@ -138,7 +139,8 @@ class MetricsPipelineTest {
         DataStream<Decoded<MetricPoint>> points = env.fromData(input, Decoded.typeInfo(MetricPoint.class))
                 .assignTimestampsAndWatermarks(
                         WatermarkAfterEveryRecord.of(Duration.ofSeconds(15), MetricPoint::getTs));
-        MetricsPipeline.Outputs outputs = MetricsPipeline.build(points, Duration.ofMinutes(5), "metrics", List.of());
+        MetricsPipeline.Outputs outputs = MetricsPipeline.build(
+                points, Duration.ofMinutes(5), MetricsOptions.DEFAULT_MAX_SERIES_PER_NAME, "metrics", List.of());
         CloseableIterator<MetricRollup> rollups = outputs.rollups().collectAsync();
         CloseableIterator<MetricPoint> late = outputs.late().collectAsync();
         env.execute("metrics-pipeline-batch-test");
@@ -157,6 +159,40 @@ class MetricsPipelineTest {
         }
         assertThat(last).containsExactlyInAnyOrderEntriesOf(expected);
         assertThat(drain(late)).isEmpty();
+    }
+
+    /** A replay admits the same series as the live run: by their first minute in the hour, then key, not by arrival. */
+    @Test
+    void inBatchModeTheSeriesLimitAdmitsByFirstMinuteThenKey() throws Exception {
+        List<Decoded<MetricPoint>> input = new ArrayList<>();
+        input.add(point("cpu", "a", MINUTE, 1)); // a and b first in minute 1, c and d in minute 0
+        input.add(point("cpu", "b", MINUTE, 2));
+        input.add(point("cpu", "d", 2 * MINUTE, 3));
+        input.add(point("cpu", "d", 0, 4));
+        input.add(point("cpu", "c", 30 * S, 5));
+        input.add(point("cpu", "a", 2 * MINUTE, 6));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        env.setParallelism(1);
+        DataStream<Decoded<MetricPoint>> points = env.fromData(input, Decoded.typeInfo(MetricPoint.class))
+                .assignTimestampsAndWatermarks(
+                        WatermarkAfterEveryRecord.of(Duration.ofSeconds(15), MetricPoint::getTs));
+        MetricsPipeline.Outputs outputs = MetricsPipeline.build(points, Duration.ofMinutes(5), 2, "metrics", List.of());
+        CloseableIterator<MetricRollup> rollups = outputs.rollups().collectAsync();
+        CloseableIterator<DeadLetter> deadLetters = outputs.deadLetters().collectAsync();
+        env.execute("metrics-pipeline-limit-test");
+
+        assertThat(drain(rollups).stream().map(MetricRollup::getSeriesKey).distinct())
+                .containsExactlyInAnyOrder("cpu{host=\"c\"}", "cpu{host=\"d\"}");
+        List<String> limited = new ArrayList<>();
+        for (DeadLetter d : drain(deadLetters)) {
+            assertThat(d.getReason()).isEqualTo("SERIES_LIMIT");
+            byte[] original = new byte[d.getOriginal().remaining()];
+            d.getOriginal().duplicate().get(original);
+            MetricPoint p = AvroCodec.of(MetricPoint.class).decode(original);
+            limited.add(p.getLabels().get("host") + "=" + p.getValue());
+        }
+        assertThat(limited).containsExactlyInAnyOrder("a=1.0", "b=2.0", "a=6.0");
     }
 
     private static String describe(MetricRollup r) {

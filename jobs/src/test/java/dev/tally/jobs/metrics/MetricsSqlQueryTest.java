@@ -124,8 +124,12 @@ class MetricsSqlQueryTest {
         }
 
         StreamExecutionEnvironment jobEnv = environment();
-        MetricsPipeline.Outputs job =
-                MetricsPipeline.build(source(jobEnv, input), Duration.ofMinutes(5), "metrics", List.of());
+        MetricsPipeline.Outputs job = MetricsPipeline.build(
+                source(jobEnv, input),
+                Duration.ofMinutes(5),
+                MetricsOptions.DEFAULT_MAX_SERIES_PER_NAME,
+                "metrics",
+                List.of());
         CloseableIterator<MetricRollup> jobRollups = job.rollups().collectAsync();
         CloseableIterator<DeadLetter> jobDeadLetters = job.deadLetters().collectAsync();
         jobEnv.execute("job");

@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * The ground truth of a generated metric-point stream, as {@code tally loadgen metrics --truth} writes it
  * and {@code tally verify metrics} reads it: every valid point sent (with its Kafka timestamp and whether
  * it is a late candidate), the dead letters the job must write by reason, what the generator sent, and,
- * for people reading the file, the rollups and conflicts expected when the job routes every late
+ * for people reading the file, the rollups, conflicts and points over the series limit expected when the job routes every late
  * candidate to the late topic.
  *
  * <p>Whether the job routes a late candidate to the late topic depends on its watermark at the time,
@@ -36,23 +36,26 @@ import java.util.TreeMap;
  * <p>The file is tab-separated, one line per fact, in an order a seed always repeats; text fields escape
  * {@code \}, tab, line feed and carriage return with a backslash:
  * <pre>
- * S  allowed_lateness_ms  records  points  late_candidates  dead_letters  closing_points
+ * S  allowed_lateness_ms  records  points  late_candidates  dead_letters  closing_points  max_series_per_name
  * D  reason  count                                                   dead letters of the input records, by reason
  * P  kafka_ts  late_candidate(0|1)  name  kind(-|GAUGE|COUNTER)  ts  value  [label_key  label_value]...
  *                                                                     every valid point, in the order sent
  * R  series_key  resolution  bucket_start  kind  count  sum  min  max  first  first_ts  last  last_ts  increase(-)  resets(-)
  *                                                                     every rollup when all late candidates are routed late
  * X  series_key  ts  value                                           every CONFLICTING_SAMPLE dead letter, likewise
+ * L  series_key  ts  value  count                                    every SERIES_LIMIT dead letter, likewise
  * </pre>
  * Times are epoch milliseconds; values are Java's shortest exact decimal form.
  */
 public record ExpectedMetrics(
         Duration allowedLateness,
+        int maxSeriesPerName,
         List<SentPoint> points,
         Map<String, Long> deadLetters,
         Totals totals,
         Map<BucketKey, ExpectedRollup> rollups,
-        Map<PointId, Long> conflicts) {
+        Map<PointId, Long> conflicts,
+        Map<PointId, Long> limited) {
 
     private static final Comparator<BucketKey> BUCKET_ORDER = Comparator.comparing(BucketKey::seriesKey)
             .thenComparing(BucketKey::resolution)
@@ -66,6 +69,7 @@ public record ExpectedMetrics(
         deadLetters = new TreeMap<>(deadLetters);
         rollups = Map.copyOf(rollups);
         conflicts = Map.copyOf(conflicts);
+        limited = Map.copyOf(limited);
     }
 
     /**
@@ -81,10 +85,22 @@ public record ExpectedMetrics(
 
     /** The truth of these points, with the expectation when every late candidate is routed late. */
     static ExpectedMetrics of(
-            Duration allowedLateness, List<SentPoint> points, Map<String, Long> deadLetters, Totals totals) {
-        MetricsReference.Result allLate = MetricsReference.compute(points, MetricsReference.lateCandidates(points));
+            Duration allowedLateness,
+            int maxSeriesPerName,
+            List<SentPoint> points,
+            Map<String, Long> deadLetters,
+            Totals totals) {
+        MetricsReference.Result allLate =
+                MetricsReference.compute(points, MetricsReference.lateCandidates(points), maxSeriesPerName);
         return new ExpectedMetrics(
-                allowedLateness, points, deadLetters, totals, allLate.rollups(), allLate.conflicts());
+                allowedLateness,
+                maxSeriesPerName,
+                points,
+                deadLetters,
+                totals,
+                allLate.rollups(),
+                allLate.conflicts(),
+                allLate.limited());
     }
 
     /** The late candidates, with how many times each was sent. */
@@ -94,7 +110,7 @@ public record ExpectedMetrics(
 
     /** The expectation when the job routed exactly these points to the late topic (how many times each). */
     public MetricsReference.Result applying(Map<PointId, Integer> routedLate) {
-        return MetricsReference.compute(points, routedLate);
+        return MetricsReference.compute(points, routedLate, maxSeriesPerName);
     }
 
     public void write(Path file) {
@@ -108,7 +124,8 @@ public record ExpectedMetrics(
                     t.points(),
                     t.lateCandidates(),
                     t.deadLetters(),
-                    t.closing());
+                    t.closing(),
+                    maxSeriesPerName);
             for (Map.Entry<String, Long> e : deadLetters.entrySet()) {
                 line(out, "D", e.getKey(), e.getValue());
             }
@@ -150,6 +167,9 @@ public record ExpectedMetrics(
             for (PointId id : conflicts.keySet().stream().sorted(POINT_ORDER).toList()) {
                 line(out, "X", id.seriesKey(), id.ts(), id.value());
             }
+            for (PointId id : limited.keySet().stream().sorted(POINT_ORDER).toList()) {
+                line(out, "L", id.seriesKey(), id.ts(), id.value(), limited.get(id));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -157,11 +177,13 @@ public record ExpectedMetrics(
 
     public static ExpectedMetrics read(Path file) {
         Duration lateness = null;
+        int maxSeriesPerName = 0;
         Totals totals = null;
         Map<String, Long> deadLetters = new TreeMap<>();
         List<SentPoint> points = new ArrayList<>();
         Map<BucketKey, ExpectedRollup> rollups = new HashMap<>();
         Map<PointId, Long> conflicts = new HashMap<>();
+        Map<PointId, Long> limited = new HashMap<>();
         try (BufferedReader in = Files.newBufferedReader(file)) {
             String line;
             while ((line = in.readLine()) != null) {
@@ -175,6 +197,7 @@ public record ExpectedMetrics(
                                 Long.parseLong(f[4]),
                                 Long.parseLong(f[5]),
                                 Long.parseLong(f[6]));
+                        maxSeriesPerName = Integer.parseInt(f[7]);
                     }
                     case "D" -> deadLetters.put(f[1], Long.parseLong(f[2]));
                     case "P" -> points.add(point(f));
@@ -194,6 +217,10 @@ public record ExpectedMetrics(
                                         f[13].equals("-") ? null : Double.parseDouble(f[13]),
                                         f[14].equals("-") ? null : Long.parseLong(f[14])));
                     case "X" -> conflicts.put(new PointId(f[1], Long.parseLong(f[2]), Double.parseDouble(f[3])), 1L);
+                    case "L" ->
+                        limited.put(
+                                new PointId(f[1], Long.parseLong(f[2]), Double.parseDouble(f[3])),
+                                Long.parseLong(f[4]));
                     default -> throw new IllegalArgumentException("Not a metrics truth file line: " + line);
                 }
             }
@@ -203,7 +230,8 @@ public record ExpectedMetrics(
         if (totals == null) {
             throw new IllegalArgumentException(file + " has no summary line: not a metrics truth file");
         }
-        return new ExpectedMetrics(lateness, points, deadLetters, totals, rollups, conflicts);
+        return new ExpectedMetrics(
+                lateness, maxSeriesPerName, points, deadLetters, totals, rollups, conflicts, limited);
     }
 
     private static SentPoint point(String[] f) {

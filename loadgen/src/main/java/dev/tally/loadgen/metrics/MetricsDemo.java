@@ -11,10 +11,14 @@ import java.util.Map;
  * The metrics demo: 295 series (3 pools x 8 hosts x 12 metrics, two cluster series and the five of the
  * alert episodes) sampled every 10 s for about two and a half hours of event time, so several hours are
  * rolled up, with duplicates, conflicting values, delayed and late points, counter restarts, silent hosts
- * and records to dead-letter; the job's default lateness of 5 minutes, and the episodes' alert rules
+ * and records to dead-letter; a cardinality flood of two new series an interval against a limit of 100
+ * series per metric and hour; the job's default lateness of 5 minutes, and the episodes' alert rules
  * (every alert event checked too).
  */
 public final class MetricsDemo implements JobDemo {
+
+    /** Above every metric's 24 hosts; the flood's 720 new series an hour go over it. */
+    private static final int MAX_SERIES_PER_NAME = 100;
 
     @Override
     public long defaultEvents() {
@@ -33,6 +37,8 @@ public final class MetricsDemo implements JobDemo {
         loadgen.truthFile = truth(run);
         loadgen.alertEpisodes = true;
         loadgen.alertRulesFile = rules(run);
+        loadgen.maxSeriesPerName = MAX_SERIES_PER_NAME;
+        loadgen.flood = 2;
         loadgen.call();
     }
 
@@ -46,7 +52,9 @@ public final class MetricsDemo implements JobDemo {
                 "--alerts-topic",
                 alerts(run),
                 "--alert-rules",
-                rules(run).toString());
+                rules(run).toString(),
+                "--max-series-per-name",
+                Integer.toString(MAX_SERIES_PER_NAME));
     }
 
     @Override

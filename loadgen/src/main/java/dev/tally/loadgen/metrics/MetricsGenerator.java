@@ -24,7 +24,9 @@ import java.util.SplittableRandom;
  * {@link MetricsSettings#lateCandidateBehind()} past them (late candidates: a job whose watermark keeps up
  * routes them to the late topic, one whose watermark lags applies them); undecodable records; points the
  * job must reject; counter restarts, often on a minute's first sample; hosts that go silent for minutes.
- * With {@link MetricsSettings#alertEpisodes()}, the {@link AlertEpisodes}' scripted series come on top.
+ * With {@link MetricsSettings#alertEpisodes()}, the {@link AlertEpisodes}' scripted series come on top, and
+ * with {@link MetricsSettings#floodSeriesPerInterval()} a cardinality flood: new series of one metric every
+ * interval, more in an hour than the job's limit admits.
  *
  * <p>The Kafka timestamp of a record is the newest event time sent so far (or its own ts when newer), so
  * every valid ts is within the job's event-age and event-future limits. The last records are one closing
@@ -74,7 +76,8 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
             long invalid,
             long resets,
             long resetsOnMinuteStart,
-            long silences) {}
+            long silences,
+            long flood) {}
 
     /** The running counts behind {@link Injected}. */
     private static final class Counts {
@@ -88,6 +91,7 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
         long resets;
         long resetsOnMinuteStart;
         long silences;
+        long flood;
     }
 
     private final MetricsSettings settings;
@@ -144,7 +148,8 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
                 c.invalid,
                 c.resets,
                 c.resetsOnMinuteStart,
-                c.silences);
+                c.silences,
+                c.flood);
     }
 
     @Override
@@ -267,8 +272,41 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
                         false);
             }
         }
+        for (int i = 0; i < settings.floodSeriesPerInterval(); i++) {
+            flood(step, i, t);
+            if (step > 0) {
+                flood(step - 1, i, t);
+            }
+        }
         step++;
         generatedUntil = t + interval;
+    }
+
+    /**
+     * A sample of the flood's series {@code i} of interval {@code first} (a session that began then), in
+     * the interval from {@code t}: on time, free of faults.
+     */
+    private void flood(long first, int i, long t) {
+        Series s = Series.gauge(
+                MetricsSettings.FLOOD_METRIC,
+                Map.of("session", first + "-" + i),
+                null,
+                -1,
+                random.nextLong(interval),
+                0,
+                100,
+                1,
+                random);
+        MetricPoint point = point(s, t + s.offset, s.next(0, random));
+        enqueue(
+                point.getTs() + random.nextLong(settings.maxDisorder().toMillis() + 1),
+                GeneratedRecord.Kind.POINT,
+                s,
+                point,
+                codec.encode(point),
+                Fault.NONE,
+                false);
+        injected.flood++;
     }
 
     /** One sample and its faults. */

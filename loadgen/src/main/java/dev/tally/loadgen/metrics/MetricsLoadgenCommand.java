@@ -123,6 +123,18 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
     double silences = 0.2;
 
     @Option(
+            names = "--max-series-per-name",
+            description =
+                    "The job's --max-series-per-name, which the ground truth applies (default: ${DEFAULT-VALUE}).")
+    public int maxSeriesPerName = 20_000;
+
+    @Option(
+            names = "--flood",
+            description = "The cardinality flood: new series of " + MetricsSettings.FLOOD_METRIC
+                    + " an interval, each sending two samples (default: ${DEFAULT-VALUE}: none).")
+    public int flood;
+
+    @Option(
             names = "--alert-episodes",
             description =
                     "Add scripted series that take the rules of --alert-rules-out through every alert state, sent on time.")
@@ -220,7 +232,9 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
                 invalid,
                 resets,
                 silences,
-                alertEpisodes);
+                alertEpisodes,
+                maxSeriesPerName,
+                flood);
         MetricsTruth truth = truthFile == null ? MetricsTruth.totalsOnly() : new MetricsTruth();
         AtomicReference<MetricsGenerator> generator = new AtomicReference<>();
         Supplier<Iterator<GeneratedRecord>> records = () -> {
@@ -239,7 +253,7 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
         MetricsGenerator.Injected i = generator.get().injected();
         System.out.printf(
                 "Wrote %,d records to %s in %.1f s (%,.0f/s): %,d valid points of %,d series (%,d samples, %,d duplicates, %,d"
-                        + " conflicting values, %,d delayed, %,d late candidates, %,d counter restarts, %,d silences), %,d records to"
+                        + " conflicting values, %,d delayed, %,d late candidates, %,d counter restarts, %,d silences, %,d flood points), %,d records to"
                         + " dead-letter (%,d undecodable, %,d invalid), %,d closing points.%n",
                 sent,
                 topic,
@@ -254,12 +268,13 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
                 t.lateCandidates(),
                 i.resets(),
                 i.silences(),
+                i.flood(),
                 t.deadLetters(),
                 i.undecodable(),
                 i.invalid(),
                 t.closing());
         if (truthFile != null) {
-            truth.expected(allowedLateness).write(truthFile);
+            truth.expected(allowedLateness, maxSeriesPerName).write(truthFile);
             System.out.println("Ground truth: " + truthFile);
         }
         return 0;

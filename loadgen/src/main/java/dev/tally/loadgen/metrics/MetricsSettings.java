@@ -27,6 +27,10 @@ import java.time.Duration;
  * @param silencesPerHostHour how often a host stops sending for 2 to 6 minutes
  * @param alertEpisodes whether to add {@link AlertEpisodes}' scripted series, which take the alert rules
  *     of {@link AlertEpisodes#RULES} through every state: sent on time and free of faults
+ * @param maxSeriesPerName the job's {@code --max-series-per-name}, which the ground truth applies
+ * @param floodSeriesPerInterval the cardinality flood: this many new series of {@value #FLOOD_METRIC} an
+ *     interval (a label with a new value each time, as a session id), each sending a sample in two
+ *     consecutive intervals, on time and free of faults; 0 for none
  */
 public record MetricsSettings(
         long seed,
@@ -47,7 +51,12 @@ public record MetricsSettings(
         double invalidRate,
         double resetRate,
         double silencesPerHostHour,
-        boolean alertEpisodes) {
+        boolean alertEpisodes,
+        int maxSeriesPerName,
+        int floodSeriesPerInterval) {
+
+    /** The cardinality flood's metric. */
+    public static final String FLOOD_METRIC = "tally_loadgen_session_seconds";
 
     public MetricsSettings {
         if (pools < 1 || hostsPerPool < 1 || metricsPerHost < 1) {
@@ -80,6 +89,10 @@ public record MetricsSettings(
         }
         if (delayedRate + lateRate > 1) {
             throw new IllegalArgumentException("delayed and late samples must add up to at most 1");
+        }
+        if (maxSeriesPerName < 1 || floodSeriesPerInterval < 0) {
+            throw new IllegalArgumentException("the series limit must be positive and the flood not negative, were "
+                    + maxSeriesPerName + " and " + floodSeriesPerInterval);
         }
         if (silencesPerHostHour < 0) {
             throw new IllegalArgumentException("silences must not be negative, was " + silencesPerHostHour);
@@ -122,7 +135,9 @@ public record MetricsSettings(
                 invalidRate,
                 resetRate,
                 silencesPerHostHour,
-                on);
+                on,
+                maxSeriesPerName,
+                floodSeriesPerInterval);
     }
 
     /** The least a delayed sample is sent behind its ts: 1 minute, or a fifth of a shorter lateness. */
@@ -159,7 +174,8 @@ public record MetricsSettings(
 
     /**
      * Small, fault-rich settings for tests: 2 pools x 4 hosts x 12 metrics (98 series) every 10 s, so
-     * 60,000 records span about 100 minutes; the job's default lateness of 5 minutes.
+     * 60,000 records span about 100 minutes; the job's default lateness of 5 minutes; a flood of a new
+     * series an interval, over a limit of 30 series per name and hour.
      */
     public static MetricsSettings forTest(long seed, long records, long startMillis) {
         return new MetricsSettings(
@@ -181,6 +197,8 @@ public record MetricsSettings(
                 0.004,
                 0.01,
                 0.5,
-                false);
+                false,
+                30,
+                1);
     }
 }

@@ -75,11 +75,11 @@ public final class MetricsTruth {
                 closing);
     }
 
-    /** The ground truth for a job with this {@code --allowed-lateness}. */
-    public ExpectedMetrics expected(Duration allowedLateness) {
+    /** The ground truth for a job with this {@code --allowed-lateness} and {@code --max-series-per-name}. */
+    public ExpectedMetrics expected(Duration allowedLateness, int maxSeriesPerName) {
         if (points == null) {
             throw new IllegalStateException("this truth keeps only totals (MetricsTruth.totalsOnly())");
         }
-        return ExpectedMetrics.of(allowedLateness, points, deadLetters, totals());
+        return ExpectedMetrics.of(allowedLateness, maxSeriesPerName, points, deadLetters, totals());
     }
 }

@@ -46,7 +46,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * the dead letters) with the ground truth of the generated input. Exact: every bucket's final rollup,
  * field by field, in Cassandra and as the last record of its bucket on the rollups topic, and its
  * percentile sketch within its accuracy of the exact quantiles ({@link SketchCheck}); one
- * CONFLICTING_SAMPLE dead letter per conflicting value; the other dead letters by reason; given the
+ * CONFLICTING_SAMPLE dead letter per conflicting value; one SERIES_LIMIT dead letter per point of a series
+ * over its name's limit in its hour; the other dead letters by reason; given the
  * points the job routed to the late topic, which must all be late candidates the job may have found
  * late; with an alerts topic, every alert event of the episodes' rules ({@link AlertsReference}); the series index
  * (each series with data under its name and each label value); the raw minutes (each minute's samples). The closing points' series ({@value MetricsGenerator#CLOSING_SERIES}) are no data and ignored.
@@ -55,6 +56,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class MetricsVerifier {
 
     static final String CONFLICTING_SAMPLE = "CONFLICTING_SAMPLE";
+    static final String SERIES_LIMIT = "SERIES_LIMIT";
 
     /** Where the job's results are; a null {@code alertsTopic}: the job ran without the episodes' alert rules. */
     public record Target(
@@ -156,8 +158,12 @@ public final class MetricsVerifier {
                     "sent: %d records: %d valid points, %d records to dead-letter, %d closing points%n",
                     sent.records(), sent.points(), sent.deadLetters(), sent.closing());
             out.printf(
-                    "expected: %d points applied, %d samples, %d duplicates, %d conflicting values%n",
-                    expected.applied(), expected.samples(), expected.duplicates(), expected.conflicts());
+                    "expected: %d points applied, %d over the series limit, %d samples, %d duplicates, %d conflicting values%n",
+                    expected.applied(),
+                    expected.limited(),
+                    expected.samples(),
+                    expected.duplicates(),
+                    expected.conflicts());
             out.printf("dead letters: %d %s%n", deadLetters, deadLetterReasons);
             out.printf(
                     "late: %d points routed to the late topic of %d late candidates; the job applied the other %d, its watermark"
@@ -244,34 +250,42 @@ public final class MetricsVerifier {
         }
 
         String dlq = Topics.deadLetter(inputTopic);
-        Map<PointId, Long> conflicts = new HashMap<>();
+        // The dead letters the job makes of single points (a conflicting value, a series over its limit):
+        // each holds a point and no source position.
+        Map<String, Map<PointId, Long>> pointLetters = new TreeMap<>();
+        pointLetters.put(CONFLICTING_SAMPLE, new HashMap<>());
+        pointLetters.put(SERIES_LIMIT, new HashMap<>());
         Map<String, Long> otherReasons = new TreeMap<>();
         Map<String, Long> allReasons = new TreeMap<>();
-        RecordCheck.Builder conflictSource =
-                new RecordCheck.Builder("kafka " + dlq + " conflicts at partition/offset -1");
-        RecordCheck.Builder conflictOriginal =
-                new RecordCheck.Builder("kafka " + dlq + " conflicts hold a MetricPoint");
+        RecordCheck.Builder pointSource =
+                new RecordCheck.Builder("kafka " + dlq + " conflicts and series limit at partition/offset -1");
+        RecordCheck.Builder pointOriginal =
+                new RecordCheck.Builder("kafka " + dlq + " conflicts and series limit hold a MetricPoint");
         AvroCodec<MetricPoint> points = AvroCodec.of(MetricPoint.class);
         for (DeadLetter d : output.deadLetters()) {
             String reason = d == null ? "(not a DeadLetter)" : d.getReason();
             allReasons.merge(reason, 1L, Long::sum);
-            if (!CONFLICTING_SAMPLE.equals(reason)) {
+            Map<PointId, Long> tally = pointLetters.get(reason);
+            if (tally == null) {
                 otherReasons.merge(reason, 1L, Long::sum);
                 continue;
             }
-            conflictSource.check(
+            pointSource.check(
                     d.getSourcePartition() == -1 && d.getSourceOffset() == -1,
                     () -> "partition " + d.getSourcePartition() + ", offset " + d.getSourceOffset() + ": "
                             + d.getDetail());
             MetricPoint original = decodeOrNull(points, bytes(d.getOriginal()));
-            conflictOriginal.check(original != null, () -> "undecodable original: " + d.getDetail());
+            pointOriginal.check(original != null, () -> "undecodable original: " + d.getDetail());
             if (original != null && !isClosing(SeriesKey.of(original.getName(), original.getLabels()))) {
-                conflicts.merge(ReferencePoint.of(original).id(), 1L, Long::sum);
+                tally.merge(ReferencePoint.of(original).id(), 1L, Long::sum);
             }
         }
-        checks.add(conflictSource.build());
-        checks.add(conflictOriginal.build());
-        comparisons.add(Comparison.of("kafka " + dlq + " " + CONFLICTING_SAMPLE, expected.conflicts(), conflicts));
+        checks.add(pointSource.build());
+        checks.add(pointOriginal.build());
+        comparisons.add(Comparison.of(
+                "kafka " + dlq + " " + CONFLICTING_SAMPLE, expected.conflicts(), pointLetters.get(CONFLICTING_SAMPLE)));
+        comparisons.add(
+                Comparison.of("kafka " + dlq + " " + SERIES_LIMIT, expected.limited(), pointLetters.get(SERIES_LIMIT)));
         comparisons.add(Comparison.of("kafka " + dlq + " other reasons", truth.deadLetters(), otherReasons));
         if (output.alerts() != null) {
             compareAlerts(truth, output.alerts(), comparisons, checks);

@@ -88,7 +88,9 @@ class MetricsGeneratorTest {
                         .isNull();
             }
         }
-        assertThat(reasons).isEqualTo(truth.expected(SETTINGS.allowedLateness()).deadLetters());
+        assertThat(reasons)
+                .isEqualTo(truth.expected(SETTINGS.allowedLateness(), SETTINGS.maxSeriesPerName())
+                        .deadLetters());
         assertThat(reasons.keySet())
                 .containsExactlyInAnyOrder(
                         "EMPTY",
@@ -119,7 +121,8 @@ class MetricsGeneratorTest {
             keys.add(d.key());
             assertThat(d.key()).isEqualTo(ReferencePoint.of(d.point()).seriesKey());
         }
-        assertThat(keys).hasSize(SETTINGS.series());
+        assertThat(keys.stream().filter(k -> !k.startsWith(MetricsSettings.FLOOD_METRIC + "{")))
+                .hasSize(SETTINGS.series());
         assertThat(keys)
                 .contains(
                         "cluster_up",
@@ -295,7 +298,7 @@ class MetricsGeneratorTest {
 
     @Test
     void theTruthHoldsExactlyThePointsSentAndCountsEveryRecord() {
-        ExpectedMetrics expected = truth.expected(SETTINGS.allowedLateness());
+        ExpectedMetrics expected = truth.expected(SETTINGS.allowedLateness(), SETTINGS.maxSeriesPerName());
         List<ReferencePoint> sent =
                 valid().stream().map(d -> ReferencePoint.of(d.point())).toList();
         List<Long> timestamps =
@@ -391,5 +394,24 @@ class MetricsGeneratorTest {
             }
         });
         return decoded;
+    }
+
+    @Test
+    void theFloodBringsANewSeriesAnIntervalEachWithTwoSamplesMoreInAnHourThanTheLimit() {
+        Map<String, List<Long>> flood = new HashMap<>();
+        for (Decoded d : valid()) {
+            if (d.point().getName().equals(MetricsSettings.FLOOD_METRIC)) {
+                flood.computeIfAbsent(d.key(), k -> new ArrayList<>())
+                        .add(d.point().getTs());
+            }
+        }
+        long hour = 3_600_000L;
+        Map<Long, Long> seriesPerHour = new HashMap<>();
+        flood.forEach((key, ts) -> {
+            assertThat(ts).as(key).hasSizeBetween(1, 2);
+            ts.stream().map(t -> Math.floorDiv(t, hour)).distinct().forEach(h -> seriesPerHour.merge(h, 1L, Long::sum));
+        });
+        assertThat(flood.values().stream().filter(ts -> ts.size() == 2)).hasSizeGreaterThan(flood.size() - 2);
+        assertThat(seriesPerHour.values()).anySatisfy(n -> assertThat(n).isGreaterThan(SETTINGS.maxSeriesPerName()));
     }
 }

@@ -23,7 +23,7 @@ class MetricsTruthTest {
 
     @Test
     void aWrittenTruthReadsBackTheSame(@TempDir Path dir) {
-        ExpectedMetrics written = generate().expected(SETTINGS.allowedLateness());
+        ExpectedMetrics written = generate().expected(SETTINGS.allowedLateness(), SETTINGS.maxSeriesPerName());
         Path file = dir.resolve("truth.tsv");
         written.write(file);
 
@@ -37,15 +37,19 @@ class MetricsTruthTest {
 
     @Test
     void theSameSeedWritesTheSameFile(@TempDir Path dir) throws Exception {
-        generate().expected(SETTINGS.allowedLateness()).write(dir.resolve("a.tsv"));
-        generate().expected(SETTINGS.allowedLateness()).write(dir.resolve("b.tsv"));
+        generate()
+                .expected(SETTINGS.allowedLateness(), SETTINGS.maxSeriesPerName())
+                .write(dir.resolve("a.tsv"));
+        generate()
+                .expected(SETTINGS.allowedLateness(), SETTINGS.maxSeriesPerName())
+                .write(dir.resolve("b.tsv"));
 
         assertThat(Files.readAllLines(dir.resolve("a.tsv"))).isEqualTo(Files.readAllLines(dir.resolve("b.tsv")));
     }
 
     @Test
     void theWrittenRollupsAreThoseWithEveryLateCandidateRoutedLate() {
-        ExpectedMetrics truth = generate().expected(SETTINGS.allowedLateness());
+        ExpectedMetrics truth = generate().expected(SETTINGS.allowedLateness(), SETTINGS.maxSeriesPerName());
 
         MetricsReference.Result allLate = truth.applying(truth.lateCandidates());
         MetricsReference.Result noneLate = truth.applying(Map.of());
@@ -63,7 +67,7 @@ class MetricsTruthTest {
                 file,
                 String.join(
                         "\n",
-                        "S\t300000\t6\t4\t1\t1\t1",
+                        "S\t300000\t6\t4\t1\t1\t1\t2",
                         "D\tINVALID_VALUE\t1",
                         "P\t60000\t0\tdisk_free\t-\t60000\t2.5\tmount\tC:\\\\",
                         "P\t60000\t0\tdisk_free\t-\t60000\t3.0\tmount\tC:\\\\",
@@ -72,6 +76,7 @@ class MetricsTruthTest {
                         "R\tdisk_free{mount=\"C:\\\\\\\\\"}\t1m\t60000\tGAUGE\t2\t3.5\t1.0\t2.5\t2.5\t60000\t1.0\t70000\t-\t-",
                         "R\tdisk_free{mount=\"C:\\\\\\\\\"}\t1h\t0\tGAUGE\t2\t3.5\t1.0\t2.5\t2.5\t60000\t1.0\t70000\t-\t-",
                         "X\tdisk_free{mount=\"C:\\\\\\\\\"}\t60000\t3.0",
+                        "L\tdisk_free{mount=\"C:\\\\\\\\\"}\t60000\t4.0\t2",
                         ""));
 
         ExpectedMetrics read = ExpectedMetrics.read(file);
@@ -81,6 +86,8 @@ class MetricsTruthTest {
         assertThat(read.points().get(0).point().labels()).isEqualTo(Map.of("mount", "C:\\"));
         assertThat(read.points().get(0).point().seriesKey()).isEqualTo(key);
         assertThat(read.allowedLateness()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(read.maxSeriesPerName()).isEqualTo(2);
+        assertThat(read.limited()).isEqualTo(Map.of(new PointId(key, 60_000, 4.0), 2L));
         assertThat(read.totals()).isEqualTo(new ExpectedMetrics.Totals(6, 4, 1, 1, 1));
         assertThat(read.deadLetters()).isEqualTo(Map.of("INVALID_VALUE", 1L));
         assertThat(read.lateCandidates()).isEqualTo(Map.of(new PointId(key, 80_000, 9.0), 1));

@@ -51,8 +51,9 @@ class MetricsVerifierTest {
     @BeforeAll
     static void generate() {
         MetricsTruth generated = new MetricsTruth();
-        new MetricsGenerator(MetricsSettings.forTest(3, 30_000, START), generated).forEachRemaining(r -> {});
-        truth = generated.expected(Duration.ofMinutes(5));
+        MetricsSettings settings = MetricsSettings.forTest(3, 30_000, START);
+        new MetricsGenerator(settings, generated).forEachRemaining(r -> {});
+        truth = generated.expected(settings.allowedLateness(), settings.maxSeriesPerName());
         seriesPoints = new HashMap<>();
         truth.points().forEach(s -> seriesPoints.putIfAbsent(s.point().seriesKey(), s.point()));
     }
@@ -223,6 +224,7 @@ class MetricsVerifierTest {
         // lateness.
         ExpectedMetrics handMade = ExpectedMetrics.of(
                 Duration.ofMinutes(5),
+                20_000,
                 List.of(new SentPoint(point, ts + 4 * 60_000, true)),
                 Map.of(),
                 new ExpectedMetrics.Totals(1, 1, 1, 0, 0));
@@ -344,6 +346,13 @@ class MetricsVerifierTest {
                     new ReferencePoint(p.name(), p.labels(), p.kind(), conflict.ts(), conflict.value()).toAvro();
             letters.add(deadLetter("CONFLICTING_SAMPLE", -1, POINTS.encode(original)));
         }
+        expected.limited().forEach((id, times) -> {
+            ReferencePoint p = seriesPoints.get(id.seriesKey());
+            MetricPoint original = new ReferencePoint(p.name(), p.labels(), p.kind(), id.ts(), id.value()).toAvro();
+            for (long i = 0; i < times; i++) {
+                letters.add(deadLetter("SERIES_LIMIT", -1, POINTS.encode(original)));
+            }
+        });
         truth.deadLetters().forEach((reason, count) -> {
             for (long i = 0; i < count; i++) {
                 letters.add(deadLetter(reason, 0, new byte[0]));

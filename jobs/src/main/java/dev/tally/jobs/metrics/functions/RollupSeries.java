@@ -112,7 +112,7 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
         long minuteClose = minute + MINUTE_MILLIS - 1;
         lateTest.advance(ctx.timerService().currentWatermark());
         long watermark = lateTest.watermark();
-        if (minuteClose + lateness <= watermark) {
+        if (batch.late || minuteClose + lateness <= watermark) {
             for (int i = 0; i < batch.size(); i++) {
                 late.inc();
                 ctx.output(LATE, batch.point(i).toMetricPoint());

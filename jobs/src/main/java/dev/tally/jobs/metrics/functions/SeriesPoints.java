@@ -20,6 +20,11 @@ public final class SeriesPoints {
     public byte[] kinds = new byte[0];
 
     public boolean[] counters = new boolean[0];
+    /**
+     * Judged late by {@link LimitSeriesPerName}, whose watermark may be ahead of the rollups': routed
+     * to the late topic whatever the rollups' own test says.
+     */
+    public boolean late;
     /** The points held; the arrays may have room for more until {@link #trimmed}. */
     public int size;
 

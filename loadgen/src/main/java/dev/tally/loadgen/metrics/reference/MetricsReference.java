@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -19,7 +21,11 @@ import java.util.TreeMap;
  * <ul>
  *   <li>The points applied are the valid ones sent, less one late candidate per point the job routed to
  *       the late topic (a routed point that matches no late candidate is not removed: the job was wrong).
- *   <li>Of the applied points of one (series key, ts), the smallest value (numeric order) is the sample;
+ *   <li>The cardinality guard: of the series of one metric name with applied points in one UTC hour, taken in
+ *       the order of the minute of their earliest applied point in the hour, then of series key, the first
+ *       {@code maxSeriesPerName} are admitted; every applied point of the others in that hour (duplicates
+ *       and other values included) is one SERIES_LIMIT dead letter, and counts for nothing else.
+ *   <li>Of the admitted points of one (series key, ts), the smallest value (numeric order) is the sample;
  *       another point with that value changes nothing; each other distinct value is one CONFLICTING_SAMPLE
  *       dead letter, whichever order the points came in.
  *   <li>A point's kind is {@link ReferencePoint#effectiveKind}; a sample is a counter's when any applied
@@ -49,6 +55,7 @@ public final class MetricsReference {
             Map<BucketKey, double[]> samples,
             Map<BucketKey, RawSamples> raw,
             Map<PointId, Long> conflicts,
+            Map<PointId, Long> limited,
             Totals totals) {
 
         /** The rollups of one resolution ({@link BucketKey#MINUTE} or {@link BucketKey#HOUR}). */
@@ -70,6 +77,7 @@ public final class MetricsReference {
      * @param lateCandidates of them, sent so far behind that the job may route them to the late topic
      * @param routedLate of those, routed to the late topic (so not applied)
      * @param applied accepted points less the routed ones
+     * @param limited of those, the points of series over their name's limit in their hour: SERIES_LIMIT dead letters
      * @param samples distinct (series, ts) among the applied points
      * @param duplicates applied points whose value an earlier applied point of the same (series, ts) carried
      * @param conflicts distinct values of a (series, ts) other than its sample's: CONFLICTING_SAMPLE dead letters
@@ -79,6 +87,7 @@ public final class MetricsReference {
             long lateCandidates,
             long routedLate,
             long applied,
+            long limited,
             long samples,
             long duplicates,
             long conflicts) {}
@@ -185,15 +194,15 @@ public final class MetricsReference {
     private MetricsReference() {}
 
     /** The expectation when no point was routed to the late topic. */
-    public static Result compute(Iterable<SentPoint> valid) {
-        return compute(valid, Map.of());
+    public static Result compute(Iterable<SentPoint> valid, int maxSeriesPerName) {
+        return compute(valid, Map.of(), maxSeriesPerName);
     }
 
     /**
      * The expectation from every valid point sent, in any order, given the points the job routed to the
-     * late topic ({@code routedLate}: how many times each).
+     * late topic ({@code routedLate}: how many times each) and the job's {@code --max-series-per-name}.
      */
-    public static Result compute(Iterable<SentPoint> valid, Map<PointId, Integer> routedLate) {
+    public static Result compute(Iterable<SentPoint> valid, Map<PointId, Integer> routedLate, int maxSeriesPerName) {
         Map<PointId, Integer> toRoute = new HashMap<>(routedLate);
         // series key -> ts -> the (series, ts)'s values; TreeMap: the samples in ts order.
         Map<String, TreeMap<Long, Sample>> series = new HashMap<>();
@@ -202,13 +211,13 @@ public final class MetricsReference {
         long routed = 0;
         long applied = 0;
         long duplicates = 0;
+        List<ReferencePoint> appliedPoints = new ArrayList<>();
         for (SentPoint sent : valid) {
             accepted++;
             ReferencePoint p = sent.point();
-            String key = p.seriesKey();
             if (sent.lateCandidate()) {
                 candidates++;
-                PointId id = new PointId(key, p.ts(), p.value());
+                PointId id = new PointId(p.seriesKey(), p.ts(), p.value());
                 Integer left = toRoute.get(id);
                 if (left != null && left > 0) {
                     toRoute.put(id, left - 1);
@@ -217,6 +226,18 @@ public final class MetricsReference {
                 }
             }
             applied++;
+            appliedPoints.add(p);
+        }
+        Set<String> overLimit = overLimit(appliedPoints, maxSeriesPerName);
+        Map<PointId, Long> limited = new HashMap<>();
+        long limitedPoints = 0;
+        for (ReferencePoint p : appliedPoints) {
+            String key = p.seriesKey();
+            if (overLimit.contains(seriesHour(key, p.ts()))) {
+                limited.merge(p.id(), 1L, Long::sum);
+                limitedPoints++;
+                continue;
+            }
             Sample sample =
                     series.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(p.ts(), ts -> new Sample());
             double value = p.value() == 0 ? 0.0 : p.value();
@@ -265,7 +286,43 @@ public final class MetricsReference {
                 bucketSamples,
                 raw,
                 conflicts,
-                new Totals(accepted, candidates, routed, applied, samples, duplicates, conflicts.size()));
+                limited,
+                new Totals(
+                        accepted, candidates, routed, applied, limitedPoints, samples, duplicates, conflicts.size()));
+    }
+
+    /**
+     * The (series, hour)s over their name's limit, as {@link #seriesHour} keys: per name and hour, the
+     * series sorted by the minute of their earliest point in the hour, then by key; all after the first
+     * {@code maxSeriesPerName}.
+     */
+    private static Set<String> overLimit(List<ReferencePoint> points, int maxSeriesPerName) {
+        // name and hour -> series key -> its earliest minute in the hour
+        Map<String, Map<String, Long>> firstMinutes = new HashMap<>();
+        for (ReferencePoint p : points) {
+            long hour = Math.floorDiv(p.ts(), HOUR_MILLIS) * HOUR_MILLIS;
+            long minute = Math.floorDiv(p.ts(), MINUTE_MILLIS) * MINUTE_MILLIS;
+            firstMinutes
+                    .computeIfAbsent(p.name() + "@" + hour, k -> new HashMap<>())
+                    .merge(p.seriesKey(), minute, Math::min);
+        }
+        Set<String> over = new HashSet<>();
+        firstMinutes.forEach((nameHour, seriesFirst) -> {
+            if (seriesFirst.size() <= maxSeriesPerName) {
+                return;
+            }
+            long hour = Long.parseLong(nameHour.substring(nameHour.lastIndexOf('@') + 1));
+            List<Map.Entry<String, Long>> order = new ArrayList<>(seriesFirst.entrySet());
+            order.sort(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()));
+            for (Map.Entry<String, Long> e : order.subList(maxSeriesPerName, order.size())) {
+                over.add(seriesHour(e.getKey(), hour));
+            }
+        });
+        return over;
+    }
+
+    private static String seriesHour(String seriesKey, long ts) {
+        return seriesKey + "@" + Math.floorDiv(ts, HOUR_MILLIS) * HOUR_MILLIS;
     }
 
     /**

@@ -43,7 +43,7 @@ class MetricsReferenceTest {
     @Test
     void aGaugeMinuteSummarisesItsSamplesInTsOrderWithoutIncrease() {
         // Sent out of order: first and last go by ts.
-        MetricsReference.Result r = MetricsReference.compute(sent(
+        MetricsReference.Result r = compute(sent(
                 point("cpu.load", null, HOUR + 40_000, 2.5),
                 point("cpu.load", null, HOUR + 10_000, 0.75),
                 point("cpu.load", null, HOUR + 20_000, 4.0)));
@@ -58,7 +58,7 @@ class MetricsReferenceTest {
 
     @Test
     void aCounterResetInsideAMinuteAddsTheNewValueAndCountsOneReset() {
-        MetricsReference.Result r = MetricsReference.compute(sent(
+        MetricsReference.Result r = compute(sent(
                 point("http_requests_total", null, HOUR, 10),
                 point("http_requests_total", null, HOUR + 10_000, 15),
                 point("http_requests_total", null, HOUR + 20_000, 3),
@@ -71,7 +71,7 @@ class MetricsReferenceTest {
 
     @Test
     void aResetOnAMinutesFirstSampleCountsInTheHourButNotInTheMinute() {
-        MetricsReference.Result r = MetricsReference.compute(sent(
+        MetricsReference.Result r = compute(sent(
                 point("http_requests_total", null, HOUR + 60_000, 100),
                 point("http_requests_total", null, HOUR + 90_000, 110),
                 point("http_requests_total", null, HOUR + 120_000, 5),
@@ -91,7 +91,7 @@ class MetricsReferenceTest {
 
     @Test
     void aResetOnAnHoursFirstSampleCountsInNeitherBucket() {
-        MetricsReference.Result r = MetricsReference.compute(sent(
+        MetricsReference.Result r = compute(sent(
                 point("http_requests_total", null, HOUR - 10_000, 50),
                 point("http_requests_total", null, HOUR, 2),
                 point("http_requests_total", null, HOUR + 10_000, 4)));
@@ -116,18 +116,18 @@ class MetricsReferenceTest {
         Collections.reverse(reversed);
 
         for (List<ReferencePoint> order : List.of(points, reversed)) {
-            MetricsReference.Result r = MetricsReference.compute(sent(order.toArray(ReferencePoint[]::new)));
+            MetricsReference.Result r = compute(sent(order.toArray(ReferencePoint[]::new)));
 
             assertThat(r.conflicts()).isEqualTo(Map.of(new PointId(LOAD, HOUR, 5), 1L, new PointId(LOAD, HOUR, 7), 1L));
             assertThat(r.rollups().get(new BucketKey(LOAD, BucketKey.MINUTE, HOUR)))
                     .isEqualTo(new ExpectedRollup(MetricKind.GAUGE, 2, 4, 1, 3, 3, HOUR, 1, HOUR + 10_000, null, null));
-            assertThat(r.totals()).isEqualTo(new MetricsReference.Totals(6, 0, 0, 6, 2, 2, 2));
+            assertThat(r.totals()).isEqualTo(new MetricsReference.Totals(6, 0, 0, 6, 0, 2, 2, 2));
         }
     }
 
     @Test
     void aSmallerConflictingValueOfACounterCanMakeAReset() {
-        MetricsReference.Result r = MetricsReference.compute(sent(
+        MetricsReference.Result r = compute(sent(
                 point("http_requests_total", null, HOUR, 10),
                 point("http_requests_total", null, HOUR + 10_000, 12),
                 point("http_requests_total", null, HOUR + 10_000, 9)));
@@ -140,7 +140,7 @@ class MetricsReferenceTest {
     @Test
     void aBucketWithAnyCounterSampleIsACountersOverAllItsPairs() {
         // One point declares the gauge-named series a counter: the minute is a counter's, every pair counts.
-        MetricsReference.Result r = MetricsReference.compute(sent(
+        MetricsReference.Result r = compute(sent(
                 point("cpu.load", null, HOUR, 4),
                 point("cpu.load", MetricKind.COUNTER, HOUR + 10_000, 6),
                 point("cpu.load", null, HOUR + 20_000, 1)));
@@ -159,14 +159,14 @@ class MetricsReferenceTest {
                 new SentPoint(onTime, HOUR + 20_000, false),
                 new SentPoint(late, HOUR + 20 * 60_000, true));
 
-        MetricsReference.Result routed = MetricsReference.compute(sent, Map.of(late.id(), 1));
-        MetricsReference.Result applied = MetricsReference.compute(sent, Map.of());
+        MetricsReference.Result routed = compute(sent, Map.of(late.id(), 1));
+        MetricsReference.Result applied = compute(sent, Map.of());
         // A job that routed a point no late candidate carries: nothing to take out, the point counts.
-        MetricsReference.Result wronglyRouted = MetricsReference.compute(sent, Map.of(onTime.id(), 1));
+        MetricsReference.Result wronglyRouted = compute(sent, Map.of(onTime.id(), 1));
 
         assertThat(routed.rollups().get(new BucketKey(LOAD, BucketKey.MINUTE, HOUR)))
                 .isEqualTo(new ExpectedRollup(MetricKind.GAUGE, 2, 6, 2, 4, 2, HOUR, 4, HOUR + 20_000, null, null));
-        assertThat(routed.totals()).isEqualTo(new MetricsReference.Totals(3, 1, 1, 2, 2, 0, 0));
+        assertThat(routed.totals()).isEqualTo(new MetricsReference.Totals(3, 1, 1, 2, 0, 2, 0, 0));
         assertThat(applied.rollups().get(new BucketKey(LOAD, BucketKey.MINUTE, HOUR)))
                 .isEqualTo(new ExpectedRollup(MetricKind.GAUGE, 3, 14, 2, 8, 2, HOUR, 4, HOUR + 20_000, null, null));
         assertThat(wronglyRouted.rollups()).isEqualTo(applied.rollups());
@@ -179,11 +179,11 @@ class MetricsReferenceTest {
         List<SentPoint> sent =
                 List.of(new SentPoint(late, HOUR + 20 * 60_000, true), new SentPoint(late, HOUR + 21 * 60_000, true));
 
-        MetricsReference.Result r = MetricsReference.compute(sent, Map.of(late.id(), 1));
+        MetricsReference.Result r = compute(sent, Map.of(late.id(), 1));
 
         assertThat(r.rollups().get(new BucketKey(LOAD, BucketKey.MINUTE, HOUR)).count())
                 .isEqualTo(1);
-        assertThat(r.totals()).isEqualTo(new MetricsReference.Totals(2, 2, 1, 1, 1, 0, 0));
+        assertThat(r.totals()).isEqualTo(new MetricsReference.Totals(2, 2, 1, 1, 0, 1, 0, 0));
     }
 
     @Test
@@ -202,7 +202,7 @@ class MetricsReferenceTest {
     @Test
     void zeroAndNegativeZeroAreOneValue() {
         MetricsReference.Result r =
-                MetricsReference.compute(sent(point("cpu.load", null, HOUR, 0.0), point("cpu.load", null, HOUR, -0.0)));
+                compute(sent(point("cpu.load", null, HOUR, 0.0), point("cpu.load", null, HOUR, -0.0)));
 
         assertThat(r.conflicts()).isEmpty();
         assertThat(r.totals().duplicates()).isEqualTo(1);
@@ -218,5 +218,33 @@ class MetricsReferenceTest {
             sent.add(new SentPoint(p, p.ts(), false));
         }
         return sent;
+    }
+
+    private static MetricsReference.Result compute(List<SentPoint> sent) {
+        return compute(sent, Map.of());
+    }
+
+    private static MetricsReference.Result compute(List<SentPoint> sent, Map<PointId, Integer> routedLate) {
+        return MetricsReference.compute(sent, routedLate, Integer.MAX_VALUE);
+    }
+
+    @Test
+    void overItsLimitANamesSeriesOfAnHourAreTakenByFirstMinuteThenKeyAndTheRestAreDeadLetters() {
+        ReferencePoint c = new ReferencePoint("sessions", Map.of("id", "c"), null, HOUR + 61_000, 1);
+        ReferencePoint cAgain = new ReferencePoint("sessions", Map.of("id", "c"), null, HOUR + 61_000, 1);
+        ReferencePoint z = new ReferencePoint("sessions", Map.of("id", "z"), null, HOUR + 2_000, 2);
+        ReferencePoint b = new ReferencePoint("sessions", Map.of("id", "b"), null, HOUR + 63_000, 3);
+        ReferencePoint a = new ReferencePoint("sessions", Map.of("id", "a"), null, HOUR + 64_000, 4);
+        ReferencePoint cNextHour = new ReferencePoint("sessions", Map.of("id", "c"), null, HOUR + 3_600_000, 5);
+        ReferencePoint other = new ReferencePoint("users", Map.of("id", "x"), null, HOUR + 65_000, 6);
+        MetricsReference.Result r = MetricsReference.compute(sent(c, cAgain, z, b, a, cNextHour, other), Map.of(), 2);
+        assertThat(r.limited()).isEqualTo(Map.of(c.id(), 2L, b.id(), 1L));
+        assertThat(r.rollups().keySet().stream().map(BucketKey::seriesKey).distinct())
+                .containsExactlyInAnyOrder(z.seriesKey(), a.seriesKey(), c.seriesKey(), other.seriesKey());
+        assertThat(r.rollups()
+                        .get(new BucketKey(c.seriesKey(), BucketKey.HOUR, HOUR + 3_600_000))
+                        .count())
+                .isEqualTo(1);
+        assertThat(r.totals().limited()).isEqualTo(3);
     }
 }
