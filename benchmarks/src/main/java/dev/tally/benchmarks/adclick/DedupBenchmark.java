@@ -1,5 +1,6 @@
 package dev.tally.benchmarks.adclick;
 
+import dev.tally.benchmarks.KeyedHarnessState;
 import dev.tally.jobs.adclick.functions.DeduplicateClicks;
 import dev.tally.schema.adclick.AdClickEvent;
 import java.io.File;

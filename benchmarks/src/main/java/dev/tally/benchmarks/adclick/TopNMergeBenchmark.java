@@ -1,5 +1,6 @@
 package dev.tally.benchmarks.adclick;
 
+import dev.tally.benchmarks.KeyedHarnessState;
 import dev.tally.jobs.adclick.functions.AdFilterKey;
 import dev.tally.jobs.adclick.functions.AdTotal;
 import dev.tally.jobs.adclick.functions.ClickCount;

@@ -17,6 +17,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -62,6 +63,12 @@ public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSampl
     private transient ValueState<AlertStatus> status;
     /** The end of the key's last evaluation with data or an active alert. */
     private transient ValueState<Long> evaluatedThrough;
+    /**
+     * The first and last minute close of an interval every minute close of which has an evaluation
+     * timer: a sample whose evaluations all fall in it registers none. Without it every sample
+     * registered its range's timers again, each a write to RocksDB's timer state.
+     */
+    private transient ValueState<long[]> timersRegistered;
 
     public EvaluateAlerts(List<AlertRule> rules, Duration allowedLateness) {
         this.rules = List.copyOf(rules);
@@ -77,6 +84,9 @@ public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSampl
                 .getState(new ValueStateDescriptor<>("alert-status", TypeInformation.of(AlertStatus.class)));
         evaluatedThrough =
                 getRuntimeContext().getState(new ValueStateDescriptor<>("alert-evaluated-through", Types.LONG));
+        timersRegistered = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>(
+                        "alert-timers-registered", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
     }
 
     @Override
@@ -86,20 +96,43 @@ public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSampl
         if (minuteClose <= ctx.timerService().currentWatermark() || (through != null && minuteClose < through)) {
             return; // a late change of a minute already evaluated
         }
-        String entry = sample.minute + "|" + sample.series;
-        if (!minutes.contains(entry)) {
-            AlertRule rule = rules.get(sample.rule);
-            // An absent rule's condition starts to hold when this minute has left the range: then it needs
-            // the evaluations until it has held for `for` too.
-            long last = minuteClose
-                    + rule.rangeMillis()
-                    + ceilMinutes(rule.keepFiringForMillis())
-                    + (isAbsent(rule) ? ceilMinutes(rule.forMillis()) : 0);
-            for (long close = minuteClose; close <= last; close += MINUTE) {
+        AlertRule rule = rules.get(sample.rule);
+        // An absent rule's condition starts to hold when this minute has left the range: then it needs
+        // the evaluations until it has held for `for` too.
+        long last = minuteClose
+                + rule.rangeMillis()
+                + ceilMinutes(rule.keepFiringForMillis())
+                + (isAbsent(rule) ? ceilMinutes(rule.forMillis()) : 0);
+        registerEvaluations(ctx, minuteClose, last);
+        minutes.put(sample.minute + "|" + sample.series, sample);
+    }
+
+    /**
+     * Timers at every minute close from {@code first} to {@code last} (both minute closes after the
+     * watermark), but for those the interval of {@link #timersRegistered} holds: those have not fired
+     * (they are after the watermark too) and are still registered.
+     */
+    private void registerEvaluations(Context ctx, long first, long last) throws Exception {
+        long[] registered = timersRegistered.value();
+        if (registered != null && first >= registered[0] && last <= registered[1]) {
+            return;
+        }
+        if (registered != null && first <= registered[1] + MINUTE && last >= registered[0] - MINUTE) {
+            for (long close = first; close < registered[0]; close += MINUTE) {
                 ctx.timerService().registerEventTimeTimer(close);
             }
+            for (long close = Math.max(first, registered[1] + MINUTE); close <= last; close += MINUTE) {
+                ctx.timerService().registerEventTimeTimer(close);
+            }
+            timersRegistered.update(new long[] {Math.min(first, registered[0]), Math.max(last, registered[1])});
+            return;
         }
-        minutes.put(entry, sample);
+        for (long close = first; close <= last; close += MINUTE) {
+            ctx.timerService().registerEventTimeTimer(close);
+        }
+        if (registered == null || last > registered[1]) {
+            timersRegistered.update(new long[] {first, last});
+        }
     }
 
     @Override
@@ -111,7 +144,9 @@ public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSampl
         List<RuleSample> inRange = new ArrayList<>();
         String[] groupLabels = null;
         List<String> done = new ArrayList<>();
+        int entries = 0;
         for (Map.Entry<String, RuleSample> entry : minutes.entries()) {
+            entries++;
             RuleSample s = entry.getValue();
             groupLabels = s.groupLabels;
             if (s.minute < from + MINUTE) {
@@ -133,6 +168,7 @@ public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSampl
                 Long through = evaluatedThrough.value();
                 if (through != null && evaluation - through >= allowedLatenessMillis) {
                     evaluatedThrough.clear();
+                    timersRegistered.clear();
                 }
                 return;
             }
@@ -153,8 +189,10 @@ public final class EvaluateAlerts extends KeyedProcessFunction<String, RuleSampl
             out.collect(event(rule, ctx.getCurrentKey(), groupLabels, next, evaluation));
         }
         if (next == null || next.state.equals(AlertStatus.INACTIVE) || next.state.equals(AlertStatus.RESOLVED)) {
-            status.clear();
-            if (minutes.isEmpty()) {
+            if (current != null) {
+                status.clear(); // a delete, so not for an alert that stays inactive
+            }
+            if (entries == done.size()) {
                 // Rollups of the minutes evaluated may still come until the lateness has passed: ignored until then.
                 ctx.timerService().registerEventTimeTimer(ceilMinutes(evaluation + allowedLatenessMillis) - 1);
             }

@@ -285,4 +285,20 @@ class EvaluateAlertsTest {
         s.rollup.lastTs = s.minute + 50_000;
         return s;
     }
+
+    @Test
+    void aMinutesEvaluationsAreRegisteredOnceAndAnEarlierMinuteStillGetsItsOwn() throws Exception {
+        var h = harness(List.of(BURST)); // a 3-minute range: evaluations at 4 minute ends a sample
+        h.processElement(new StreamRecord<>(counter("req_total{host=\"a\"}", 5, 0, 10, 10)));
+        assertThat(h.numEventTimeTimers()).isEqualTo(4);
+        h.processElement(new StreamRecord<>(counter("req_total{host=\"b\"}", 5, 0, 10, 10)));
+        h.processElement(new StreamRecord<>(counter("req_total{host=\"a\"}", 6, 10, 20, 10)));
+        assertThat(h.numEventTimeTimers()).isEqualTo(5); // minutes 5 to 9 end
+        // Before the interval, apart from it (as BATCH mode may send it): its own four.
+        h.processElement(new StreamRecord<>(counter("req_total{host=\"a\"}", 0, 0, 1, 1)));
+        assertThat(h.numEventTimeTimers()).isEqualTo(9);
+        h.processElement(new StreamRecord<>(counter("req_total{host=\"a\"}", 1, 1, 2, 1)));
+        assertThat(h.numEventTimeTimers()).isEqualTo(10);
+        h.close();
+    }
 }

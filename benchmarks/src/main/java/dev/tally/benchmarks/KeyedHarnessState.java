@@ -1,4 +1,4 @@
-package dev.tally.benchmarks.adclick;
+package dev.tally.benchmarks;
 
 import java.io.File;
 import org.apache.flink.configuration.Configuration;
@@ -10,7 +10,7 @@ import org.apache.flink.runtime.util.TestingTaskManagerRuntimeInfo;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 
 /** The task environment and state backends a keyed operator gets in the job, for the harnesses. */
-final class KeyedHarnessState {
+public final class KeyedHarnessState {
 
     /**
      * RocksDB's share of managed memory in the job: flink-conf gave a 4 GB TaskManager ~1.37 GB
@@ -18,12 +18,12 @@ final class KeyedHarnessState {
      * the 4-slot TaskManager, ~2.45 GB over 4 slots: 9% less per slot; kept, so JMH figures compare). The
      * harness's default of 3 MB would have RocksDB flush and miss its cache on nearly every access.
      */
-    static final long MANAGED_MEMORY_BYTES = 1372L * 1024 * 1024 / 2 / 4;
+    public static final long MANAGED_MEMORY_BYTES = 1372L * 1024 * 1024 / 2 / 4;
 
     private KeyedHarnessState() {}
 
     /** One subtask owning every key group, with RocksDB's files (and native library) under {@code tmpDir}. */
-    static MockEnvironment environment(String taskName, File tmpDir) {
+    public static MockEnvironment environment(String taskName, File tmpDir) {
         return new MockEnvironmentBuilder()
                 .setTaskName(taskName)
                 .setManagedMemorySize(MANAGED_MEMORY_BYTES)
@@ -34,13 +34,19 @@ final class KeyedHarnessState {
                 .build();
     }
 
-    /** "hashmap", or "rocksdb" as in flink-conf: managed memory, timers in RocksDB too (the default). */
-    static StateBackend backend(String name, File tmpDir) {
+    /**
+     * "hashmap", or "rocksdb" as in flink-conf: managed memory, timers in RocksDB too (the default);
+     * "rocksdb-heap-timers": the same with the timers on the heap.
+     */
+    public static StateBackend backend(String name, File tmpDir) {
         return switch (name) {
             case "hashmap" -> new HashMapStateBackend();
-            case "rocksdb" -> {
+            case "rocksdb", "rocksdb-heap-timers" -> {
                 EmbeddedRocksDBStateBackend rocksDb = new EmbeddedRocksDBStateBackend();
                 rocksDb.setDbStoragePath(tmpDir.getPath());
+                if (name.equals("rocksdb-heap-timers")) {
+                    rocksDb.setPriorityQueueStateType(EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
+                }
                 yield rocksDb;
             }
             default -> throw new IllegalArgumentException("unknown state backend " + name);
