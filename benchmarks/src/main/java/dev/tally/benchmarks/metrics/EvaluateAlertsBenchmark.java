@@ -47,6 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * alert), then the watermark past the minute's end, which evaluates every alert over its 5-minute range.
  * The time of an operation divided by {@code alerts} is the cost of one alert-minute: a sample stored
  * and an evaluation. The state is at its steady size (five minutes of samples) before the measurement.
+ * {@code evaluateAJump} is a watermark jump over alerts with two minutes of samples each: seven
+ * evaluations an alert, after which all their minutes are gone.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -130,6 +132,67 @@ public class EvaluateAlertsBenchmark {
         }
     }
 
+    /**
+     * The same alerts with two minutes of samples each, before a watermark jump of ten minutes (as a
+     * job catching up after downtime, or the end of a bounded input, sees): every alert is evaluated at
+     * every minute end its samples reach, and goes quiet.
+     */
+    @State(Scope.Thread)
+    public static class AlertsBeforeAJump {
+
+        @Param({"rocksdb"})
+        public String stateBackend;
+
+        @Param({"25000"})
+        public int alerts;
+
+        private File tmpDir;
+        private MockEnvironment environment;
+        private KeyedOneInputStreamOperatorTestHarness<String, RuleSample, AlertEvent> harness;
+
+        @Setup(Level.Iteration)
+        public void open() throws Exception {
+            List<AlertRule> rules = AlertRules.parse(RULES);
+            List<RuleSample> template = samples(rules, alerts);
+            tmpDir = Files.createTempDirectory("tally-alerts-benchmark").toFile();
+            environment = KeyedHarnessState.environment("evaluate-alerts", tmpDir);
+            harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                    new KeyedProcessOperator<>(new EvaluateAlerts(rules, Duration.ofMinutes(5))),
+                    sample -> sample.key,
+                    Types.STRING,
+                    environment);
+            harness.setStateBackend(KeyedHarnessState.backend(stateBackend, tmpDir));
+            harness.open();
+            for (long minute = START; minute < START + 2 * MINUTE; minute += MINUTE) {
+                for (RuleSample t : template) {
+                    RuleSample s = new RuleSample();
+                    s.key = t.key;
+                    s.rule = t.rule;
+                    s.groupLabels = t.groupLabels;
+                    s.series = t.series;
+                    s.minute = minute;
+                    s.rollup = t.rollup;
+                    harness.processElement(new StreamRecord<>(s, minute));
+                }
+            }
+        }
+
+        void jump() throws Exception {
+            harness.processWatermark(new Watermark(START + 12 * MINUTE - 1));
+            harness.getOutput().clear();
+        }
+
+        @TearDown(Level.Iteration)
+        public void close() throws Exception {
+            try {
+                harness.close();
+                environment.close();
+            } finally {
+                FileUtils.deleteDirectory(tmpDir);
+            }
+        }
+    }
+
     /** Each host's minute of {@code cpu_load}, as {@link MatchAlertRules} makes it from the minute rollup. */
     private static List<RuleSample> samples(List<AlertRule> rules, int hosts) throws Exception {
         List<RuleSample> samples = new ArrayList<>(hosts);
@@ -166,5 +229,12 @@ public class EvaluateAlertsBenchmark {
     @Benchmark
     public void evaluateAMinute(Alerts s) throws Exception {
         s.nextMinute();
+    }
+
+    @Benchmark
+    @Warmup(iterations = 2)
+    @Measurement(iterations = 5)
+    public void evaluateAJump(AlertsBeforeAJump s) throws Exception {
+        s.jump();
     }
 }
