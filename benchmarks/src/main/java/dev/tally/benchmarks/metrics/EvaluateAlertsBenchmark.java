@@ -89,33 +89,17 @@ public class EvaluateAlertsBenchmark {
 
         @Setup(Level.Trial)
         public void open() throws Exception {
-            List<AlertRule> rules = AlertRules.parse(RULES);
-            template = samples(rules, alerts);
+            template = samples(alerts);
             tmpDir = Files.createTempDirectory("tally-alerts-benchmark").toFile();
             environment = KeyedHarnessState.environment("evaluate-alerts", tmpDir);
-            harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                    new KeyedProcessOperator<>(new EvaluateAlerts(rules, Duration.ofMinutes(5))),
-                    sample -> sample.key,
-                    Types.STRING,
-                    environment);
-            harness.setStateBackend(KeyedHarnessState.backend(stateBackend, tmpDir));
-            harness.open();
+            harness = openHarness(environment, stateBackend, tmpDir);
             for (int i = 0; i < 6; i++) {
                 nextMinute();
             }
         }
 
         void nextMinute() throws Exception {
-            for (RuleSample t : template) {
-                RuleSample s = new RuleSample();
-                s.key = t.key;
-                s.rule = t.rule;
-                s.groupLabels = t.groupLabels;
-                s.series = t.series;
-                s.minute = minute;
-                s.rollup = t.rollup;
-                harness.processElement(new StreamRecord<>(s, minute));
-            }
+            send(harness, template, minute);
             minute += MINUTE;
             harness.processWatermark(new Watermark(minute - 1));
             harness.getOutput().clear();
@@ -152,29 +136,12 @@ public class EvaluateAlertsBenchmark {
 
         @Setup(Level.Iteration)
         public void open() throws Exception {
-            List<AlertRule> rules = AlertRules.parse(RULES);
-            List<RuleSample> template = samples(rules, alerts);
+            List<RuleSample> template = samples(alerts);
             tmpDir = Files.createTempDirectory("tally-alerts-benchmark").toFile();
             environment = KeyedHarnessState.environment("evaluate-alerts", tmpDir);
-            harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                    new KeyedProcessOperator<>(new EvaluateAlerts(rules, Duration.ofMinutes(5))),
-                    sample -> sample.key,
-                    Types.STRING,
-                    environment);
-            harness.setStateBackend(KeyedHarnessState.backend(stateBackend, tmpDir));
-            harness.open();
-            for (long minute = START; minute < START + 2 * MINUTE; minute += MINUTE) {
-                for (RuleSample t : template) {
-                    RuleSample s = new RuleSample();
-                    s.key = t.key;
-                    s.rule = t.rule;
-                    s.groupLabels = t.groupLabels;
-                    s.series = t.series;
-                    s.minute = minute;
-                    s.rollup = t.rollup;
-                    harness.processElement(new StreamRecord<>(s, minute));
-                }
-            }
+            harness = openHarness(environment, stateBackend, tmpDir);
+            send(harness, template, START);
+            send(harness, template, START + MINUTE);
         }
 
         void jump() throws Exception {
@@ -193,8 +160,40 @@ public class EvaluateAlertsBenchmark {
         }
     }
 
+    /** The job's alert stage for {@link #RULES}, open. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, RuleSample, AlertEvent> openHarness(
+            MockEnvironment environment, String stateBackend, File tmpDir) throws Exception {
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new EvaluateAlerts(AlertRules.parse(RULES), Duration.ofMinutes(5))),
+                (RuleSample sample) -> sample.key,
+                Types.STRING,
+                environment);
+        harness.setStateBackend(KeyedHarnessState.backend(stateBackend, tmpDir));
+        harness.open();
+        return harness;
+    }
+
+    /** Every alert's sample of {@code minute}, copies of the template's. */
+    private static void send(
+            KeyedOneInputStreamOperatorTestHarness<String, RuleSample, AlertEvent> harness,
+            List<RuleSample> template,
+            long minute)
+            throws Exception {
+        for (RuleSample t : template) {
+            RuleSample s = new RuleSample();
+            s.key = t.key;
+            s.rule = t.rule;
+            s.groupLabels = t.groupLabels;
+            s.series = t.series;
+            s.minute = minute;
+            s.rollup = t.rollup;
+            harness.processElement(new StreamRecord<>(s, minute));
+        }
+    }
+
     /** Each host's minute of {@code cpu_load}, as {@link MatchAlertRules} makes it from the minute rollup. */
-    private static List<RuleSample> samples(List<AlertRule> rules, int hosts) throws Exception {
+    private static List<RuleSample> samples(int hosts) throws Exception {
+        List<AlertRule> rules = AlertRules.parse(RULES);
         List<RuleSample> samples = new ArrayList<>(hosts);
         Collector<RuleSample> collect = new Collector<>() {
             @Override
