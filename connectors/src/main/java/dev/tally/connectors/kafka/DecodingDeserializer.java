@@ -3,12 +3,6 @@ package dev.tally.connectors.kafka;
 import dev.tally.connectors.avro.AvroCodec;
 import dev.tally.connectors.avro.AvroDecodeException;
 import dev.tally.connectors.avro.FieldLimits;
-import dev.tally.schema.common.DeadLetter;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
-import java.util.HexFormat;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -23,15 +17,6 @@ public final class DecodingDeserializer<T extends SpecificRecord>
         implements KafkaRecordDeserializationSchema<Decoded<T>> {
 
     private static final long serialVersionUID = 1L;
-    private static final byte[] NO_BYTES = new byte[0];
-
-    /**
-     * Originals kept whole in a dead letter up to this size; a larger one keeps its first bytes, its
-     * length and its SHA-256, so the dead letter stays under the producer's 1 MiB request limit
-     * whatever the broker accepted as input.
-     */
-    static final int MAX_ORIGINAL_BYTES = 512 * 1024;
-
     private final AvroCodec<T> codec;
     private final FieldLimits limits;
     private final RecordValidator<T> validator;
@@ -53,49 +38,21 @@ public final class DecodingDeserializer<T extends SpecificRecord>
         try {
             value = codec.decode(bytes);
         } catch (AvroDecodeException e) {
-            return Decoded.rejected(deadLetter(
+            return Decoded.rejected(DeadLetters.of(
                     bytes, topic, partition, offset, timestamp, e.reason().name(), e.getMessage()));
         }
         // Before the job's own checks: those may read a field, and nothing may hold an oversize one.
         String tooLong = limits.violation(value);
         if (tooLong != null) {
             return Decoded.rejected(
-                    deadLetter(bytes, topic, partition, offset, timestamp, FieldLimits.REASON, tooLong));
+                    DeadLetters.of(bytes, topic, partition, offset, timestamp, FieldLimits.REASON, tooLong));
         }
         RecordValidator.Rejection rejection = validator.check(value, timestamp);
         if (rejection != null) {
             return Decoded.rejected(
-                    deadLetter(bytes, topic, partition, offset, timestamp, rejection.reason(), rejection.detail()));
+                    DeadLetters.of(bytes, topic, partition, offset, timestamp, rejection.reason(), rejection.detail()));
         }
         return Decoded.accepted(value);
-    }
-
-    static DeadLetter deadLetter(
-            byte[] bytes, String topic, int partition, long offset, long timestamp, String reason, String detail) {
-        byte[] original = bytes == null ? NO_BYTES : bytes;
-        DeadLetter.Builder letter = DeadLetter.newBuilder()
-                .setSourceTopic(topic)
-                .setSourcePartition(partition)
-                .setSourceOffset(offset)
-                .setSourceTimestamp(timestamp)
-                .setReason(reason)
-                .setDetail(detail.length() > 4096 ? detail.substring(0, 4096) + "..." : detail)
-                .setOriginalLength(original.length);
-        if (original.length > MAX_ORIGINAL_BYTES) {
-            letter.setOriginal(ByteBuffer.wrap(Arrays.copyOf(original, MAX_ORIGINAL_BYTES)))
-                    .setOriginalSha256(sha256(original));
-        } else {
-            letter.setOriginal(ByteBuffer.wrap(original));
-        }
-        return letter.build();
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -47,8 +47,8 @@ class DecodingDeserializerTest {
 
     @Test
     void aFieldWithoutItsOwnLimitHasTheDefault() {
-        DeadLetter letter = DecodingDeserializer.deadLetter(
-                new byte[0], "t".repeat(FieldLimits.DEFAULT_MAX_LENGTH + 1), 0, 0, 0, "R", "d");
+        DeadLetter letter =
+                DeadLetters.of(new byte[0], "t".repeat(FieldLimits.DEFAULT_MAX_LENGTH + 1), 0, 0, 0, "R", "d");
         assertThat(FieldLimits.of(DeadLetter.getClassSchema()).violation(letter))
                 .isEqualTo("source_topic is 1025 characters long, over its limit of 1024");
     }
@@ -58,7 +58,7 @@ class DecodingDeserializerTest {
         byte[] huge = new byte[2 * 1024 * 1024];
         new Random(3).nextBytes(huge);
         DeadLetter letter = deserializer.decode(huge, "ad-clicks", 0, 7, 1000).deadLetter;
-        assertThat(letter.getOriginal().remaining()).isEqualTo(DecodingDeserializer.MAX_ORIGINAL_BYTES);
+        assertThat(letter.getOriginal().remaining()).isEqualTo(DeadLetters.MAX_ORIGINAL_BYTES);
         assertThat(letter.getOriginal().get(0)).isEqualTo(huge[0]);
         assertThat(letter.getOriginalLength()).isEqualTo(huge.length);
         assertThat(letter.getOriginalSha256())

@@ -28,8 +28,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The metrics DAG, from decoded points to every result stream: points gathered per series and minute,
- * held to a number of series per metric name and hour, keyed by series, rolled up per minute and hour; the minute rollups of the series an alert rule takes, keyed by rule and alert labels,
- * evaluated at every minute close. The live job, the tests and the replay all call {@link #build}.
+ * held to a number of series per metric name and hour, keyed by series, rolled up per minute and hour;
+ * the minute rollups of the series an alert rule takes, keyed by rule and alert labels, evaluated at
+ * every minute close. The live job, the tests and the replay all call {@link #build}.
  */
 public final class MetricsPipeline {
 

@@ -1,11 +1,11 @@
 package dev.tally.jobs.metrics.functions;
 
 import dev.tally.connectors.avro.AvroCodec;
+import dev.tally.connectors.kafka.DeadLetters;
 import dev.tally.jobs.kit.RecordFate;
 import dev.tally.jobs.kit.state.EmittedThrough;
 import dev.tally.schema.common.DeadLetter;
 import dev.tally.schema.metrics.MetricPoint;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -201,24 +201,14 @@ public final class LimitSeriesPerName extends KeyedProcessFunction<String, Serie
             out.collect(batch);
             return;
         }
+        SeriesKeys.Series series = SeriesKeys.parse(batch.key);
+        String detail = series.name() + " has " + maxSeries + " series in the hour from "
+                + Instant.ofEpochMilli(hourOf(batch.minute)) + " already; " + batch.key + " is not one of them";
         for (int i = 0; i < batch.size(); i++) {
             invalid.inc();
-            MetricPoint point = batch.point(i).toMetricPoint();
-            byte[] original = codec.encode(point);
-            ctx.output(
-                    LIMITED,
-                    DeadLetter.newBuilder()
-                            .setSourceTopic(inputTopic)
-                            .setSourcePartition(-1)
-                            .setSourceOffset(-1)
-                            .setSourceTimestamp(-1)
-                            .setReason(REASON)
-                            .setDetail(point.getName() + " has " + maxSeries + " series in the hour from "
-                                    + Instant.ofEpochMilli(hourOf(batch.minute)) + " already; " + batch.key
-                                    + " is not one of them")
-                            .setOriginal(ByteBuffer.wrap(original))
-                            .setOriginalLength(original.length)
-                            .build());
+            MetricPoint point =
+                    new MetricPoint(series.name(), series.labels(), batch.ts[i], batch.values[i], batch.kind(i));
+            ctx.output(LIMITED, DeadLetters.fromStage(codec.encode(point), inputTopic, REASON, detail));
         }
     }
 

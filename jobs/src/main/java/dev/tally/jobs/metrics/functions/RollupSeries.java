@@ -1,12 +1,12 @@
 package dev.tally.jobs.metrics.functions;
 
 import dev.tally.connectors.avro.AvroCodec;
+import dev.tally.connectors.kafka.DeadLetters;
 import dev.tally.jobs.kit.RecordFate;
 import dev.tally.jobs.kit.state.EmittedThrough;
 import dev.tally.schema.common.DeadLetter;
 import dev.tally.schema.metrics.MetricPoint;
 import dev.tally.schema.metrics.MetricRollup;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -231,16 +231,11 @@ public final class RollupSeries extends KeyedProcessFunction<String, SeriesPoint
                 new SeriesPoint(point.key, point.ts, refusedValue, point.kind, point.counter).toMetricPoint());
         ctx.output(
                 CONFLICTS,
-                DeadLetter.newBuilder()
-                        .setSourceTopic(inputTopic)
-                        .setSourcePartition(-1)
-                        .setSourceOffset(-1)
-                        .setSourceTimestamp(-1)
-                        .setReason("CONFLICTING_SAMPLE")
-                        .setDetail("ts " + point.ts + " of " + point.key + " has the value " + sample
-                                + " too; the smallest value of a timestamp is its sample")
-                        .setOriginal(ByteBuffer.wrap(original))
-                        .setOriginalLength(original.length)
-                        .build());
+                DeadLetters.fromStage(
+                        original,
+                        inputTopic,
+                        "CONFLICTING_SAMPLE",
+                        "ts " + point.ts + " of " + point.key + " has the value " + sample
+                                + " too; the smallest value of a timestamp is its sample"));
     }
 }

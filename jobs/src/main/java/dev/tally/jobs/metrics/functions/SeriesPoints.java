@@ -80,7 +80,12 @@ public final class SeriesPoints {
 
     /** The {@code i}-th point. */
     public SeriesPoint point(int i) {
-        return new SeriesPoint(key, ts[i], values[i], kinds[i] < 0 ? null : KINDS[kinds[i]], counters[i]);
+        return new SeriesPoint(key, ts[i], values[i], kind(i), counters[i]);
+    }
+
+    /** The {@code i}-th point's own kind: null when it had none. */
+    public MetricKind kind(int i) {
+        return kinds[i] < 0 ? null : KINDS[kinds[i]];
     }
 
     /** The latest ts of the batch: its record's timestamp. */

@@ -1,12 +1,12 @@
 package dev.tally.jobs.salesrank.functions;
 
 import dev.tally.connectors.avro.AvroCodec;
+import dev.tally.connectors.kafka.DeadLetters;
 import dev.tally.jobs.kit.RecordFate;
 import dev.tally.jobs.kit.RouteInvalidRecords;
 import dev.tally.jobs.kit.state.EmittedThrough;
 import dev.tally.schema.common.DeadLetter;
 import dev.tally.schema.salesrank.Purchase;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -126,16 +126,10 @@ public final class DeduplicatePurchases extends KeyedProcessFunction<String, Pur
     }
 
     private DeadLetter conflict(Purchase refused, Purchase first) {
-        byte[] original = codec.encode(refused);
-        return DeadLetter.newBuilder()
-                .setSourceTopic(inputTopic)
-                .setSourcePartition(-1)
-                .setSourceOffset(-1)
-                .setSourceTimestamp(-1)
-                .setReason(CONFLICTING_PURCHASE)
-                .setDetail("tx_id " + refused.getTxId() + " was accepted with other content: " + first)
-                .setOriginal(ByteBuffer.wrap(original))
-                .setOriginalLength(original.length)
-                .build();
+        return DeadLetters.fromStage(
+                codec.encode(refused),
+                inputTopic,
+                CONFLICTING_PURCHASE,
+                "tx_id " + refused.getTxId() + " was accepted with other content: " + first);
     }
 }
