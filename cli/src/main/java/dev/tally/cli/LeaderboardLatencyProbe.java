@@ -87,7 +87,7 @@ final class LeaderboardLatencyProbe {
             while (System.currentTimeMillis() < deadline && (sent < probes || Math.min(scoreShown, topShown) < sent)) {
                 long now = System.currentTimeMillis();
                 if (sent < probes && now >= begin + sent * INTERVAL_MILLIS) {
-                    MatchResult probe = new MatchResult("probe-" + sent, GAME, USER, 1, now, 0);
+                    MatchResult probe = new MatchResult("probe-" + sent, GAME, USER, 1, now, 0, now);
                     producer.send(
                             new ProducerRecord<>(input, USER.getBytes(StandardCharsets.UTF_8), codec.encode(probe)));
                     producer.flush();

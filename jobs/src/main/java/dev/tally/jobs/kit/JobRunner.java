@@ -75,12 +75,12 @@ public final class JobRunner {
         Duration idleness = options.idleness;
         WatermarkStrategy<Decoded<I>> strategy =
                 context -> new AcceptedRecordsIdleness<>(outOfOrder.createWatermarkGenerator(context), idleness);
-        return strategy.withTimestampAssigner((record, kafkaTimestamp) -> eventTime(record, eventTime));
+        return strategy.withTimestampAssigner((record, kafkaTimestamp) -> timestamp(record, eventTime));
     }
 
-    /** The event time of an accepted record; {@code Long.MIN_VALUE} for a rejected one. */
-    public static <I extends SpecificRecordBase> long eventTime(Decoded<I> record, EventTime<I> eventTime) {
-        return record.isAccepted() ? eventTime.of(record.value) : Long.MIN_VALUE;
+    /** The stream timestamp of an accepted record ({@link EventTime#timestamp}); {@code Long.MIN_VALUE} for a rejected one. */
+    public static <I extends SpecificRecordBase> long timestamp(Decoded<I> record, EventTime<I> eventTime) {
+        return record.isAccepted() ? eventTime.timestamp(record.value) : Long.MIN_VALUE;
     }
 
     /**

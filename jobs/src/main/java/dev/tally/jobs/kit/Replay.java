@@ -86,7 +86,7 @@ public final class Replay {
         EventTime<I> eventTime = job.eventTime();
         DataStream<Decoded<I>> timed = records.assignTimestampsAndWatermarks(
                         WatermarkStrategy.<Decoded<I>>noWatermarks()
-                                .withTimestampAssigner((record, ts) -> JobRunner.eventTime(record, eventTime)))
+                                .withTimestampAssigner((record, ts) -> JobRunner.timestamp(record, eventTime)))
                 .name("event-time");
         job.attachReplaySinks(job.build(timed, options), options, options.cassandraConnection(settings.keyspace()));
 

@@ -52,7 +52,7 @@ public final class LeaderboardJob implements TallyJob<MatchResult, LeaderboardOp
 
     @Override
     public EventTime<MatchResult> eventTime() {
-        return MatchResult::getTs;
+        return new ResultTime();
     }
 
     @Override

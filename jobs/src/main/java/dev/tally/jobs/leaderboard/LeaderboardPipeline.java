@@ -65,7 +65,8 @@ public final class LeaderboardPipeline {
                         new ToPlayerPositions(), TypeInformation.of(PlayerPosition.class))
                 .name("to-player-positions");
 
-        SingleOutputStreamOperator<TopPlayers> top = changes.keyBy(change -> change.tournament, Types.STRING)
+        SingleOutputStreamOperator<TopPlayers> top = changes.getSideOutput(ApplyResults.STANDINGS)
+                .keyBy(change -> change.tournament, Types.STRING)
                 .process(
                         new TournamentStandings(settings.topK(), settings.topMargin(), settings.correctionHorizon()),
                         new AvroTypeInfo<>(TopPlayers.class))

@@ -6,8 +6,8 @@ import java.time.Duration;
 
 /**
  * Rejects results without ids, with a game that would make the tournament key ambiguous, with points
- * outside [0, max] or a negative revision, and whose event time is implausible relative to when
- * Kafka received them (the broker timestamp, so a replay from Kafka judges as the live run did).
+ * outside [0, max] or a negative revision, and whose event time or publication time is implausible
+ * relative to when Kafka received them (the broker timestamp, so a replay from Kafka judges as the live run did).
  */
 public final class MatchValidator implements RecordValidator<MatchResult> {
 
@@ -45,7 +45,14 @@ public final class MatchValidator implements RecordValidator<MatchResult> {
             return new Rejection(
                     "POINTS_OUT_OF_RANGE", "points " + result.getPoints() + " are outside [0, " + maxPoints + "]");
         }
-        return RecordValidator.eventTimeOutOfRange("ts", result.getTs(), kafkaTimestamp, maxAgeMillis, maxFutureMillis);
+        RecordValidator.Rejection ts = RecordValidator.eventTimeOutOfRange(
+                "ts", result.getTs(), kafkaTimestamp, maxAgeMillis, maxFutureMillis);
+        if (ts != null || result.getPublishedAt() == null) {
+            return ts;
+        }
+        // Watermarks follow it (ResultTime): one far ahead would make everyone's results late.
+        return RecordValidator.eventTimeOutOfRange(
+                "published_at", result.getPublishedAt(), kafkaTimestamp, maxAgeMillis, maxFutureMillis);
     }
 
     private static boolean isBlank(CharSequence value) {

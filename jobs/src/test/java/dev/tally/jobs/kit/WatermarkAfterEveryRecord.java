@@ -35,6 +35,6 @@ public final class WatermarkAfterEveryRecord {
                     @Override
                     public void onPeriodicEmit(WatermarkOutput output) {}
                 })
-                .withTimestampAssigner((record, kafkaTimestamp) -> JobRunner.eventTime(record, eventTime));
+                .withTimestampAssigner((record, kafkaTimestamp) -> JobRunner.timestamp(record, eventTime));
     }
 }

@@ -167,7 +167,7 @@ class LeaderboardPipelineTest {
     }
 
     private static Decoded<MatchResult> result(String match, String user, int points, long ts, int revision) {
-        return Decoded.accepted(new MatchResult(match, "chess", user, points, ts, revision));
+        return Decoded.accepted(new MatchResult(match, "chess", user, points, ts, revision, null));
     }
 
     private static DeadLetter deadLetter() {

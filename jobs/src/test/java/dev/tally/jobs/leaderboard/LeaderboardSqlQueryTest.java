@@ -85,6 +85,6 @@ class LeaderboardSqlQueryTest {
     }
 
     private static Decoded<MatchResult> result(String match, String user, int points, long offset, int revision) {
-        return Decoded.accepted(new MatchResult(match, "chess", user, points, T0 + offset, revision));
+        return Decoded.accepted(new MatchResult(match, "chess", user, points, T0 + offset, revision, null));
     }
 }

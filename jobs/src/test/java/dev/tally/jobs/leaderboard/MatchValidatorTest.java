@@ -12,7 +12,7 @@ class MatchValidatorTest {
     private final MatchValidator validator = new MatchValidator(100, Duration.ofDays(7), Duration.ofHours(1));
 
     private static MatchResult result(String match, String game, String user, int points, long ts, int revision) {
-        return new MatchResult(match, game, user, points, ts, revision);
+        return new MatchResult(match, game, user, points, ts, revision, null);
     }
 
     private String reason(MatchResult result) {
@@ -52,5 +52,24 @@ class MatchValidatorTest {
                         result("m1", "chess", "u1", 1, NOW + Duration.ofHours(2).toMillis(), 0)))
                 .isEqualTo("TIMESTAMP_OUT_OF_RANGE");
         assertThat(validator.check(result("m1", "chess", "u1", 1, 0, 0), -1)).isNull();
+    }
+
+    @Test
+    void judgesThePublicationTimeSoToo() {
+        // Watermarks follow it: one far ahead would make every other result late.
+        var ahead = validator.check(
+                new MatchResult(
+                        "m1",
+                        "chess",
+                        "u1",
+                        1,
+                        NOW,
+                        0,
+                        NOW + Duration.ofHours(2).toMillis()),
+                NOW);
+        assertThat(ahead.reason()).isEqualTo("TIMESTAMP_OUT_OF_RANGE");
+        assertThat(ahead.detail()).startsWith("published_at");
+        assertThat(validator.check(new MatchResult("m1", "chess", "u1", 1, NOW - 600_000, 1, NOW), NOW))
+                .isNull();
     }
 }

@@ -40,11 +40,20 @@ import java.util.Set;
  * T  tournament  position  user_id  score  rank  reached_at    the top K, position 1..K
  * R  match_id  game  user_id  points  ts  revision            each (tournament, match, player)'s effective result
  * C  match_id  game  user_id  points  ts  revision            a record sent beyond the correction horizon
+ * A  match_id  game  user_id  points  ts  revision  published_at  beyond   every valid record sent, in order
  * </pre>
+ * {@code published_at} is empty where the record has none; {@code beyond} is 1 for a record sent beyond the horizon.
  * Times are epoch milliseconds.
  */
 public record ExpectedLeaderboard(
-        LeaderboardStandings standings, List<MatchResult> effective, List<MatchResult> beyondHorizon, Totals totals) {
+        LeaderboardStandings standings,
+        List<MatchResult> effective,
+        List<MatchResult> beyondHorizon,
+        List<Sent> sent,
+        Totals totals) {
+
+    /** A valid record as sent, and whether it was sent beyond the correction horizon. */
+    public record Sent(MatchResult result, boolean beyondHorizon) {}
 
     /** The file's order: a truth read back equals the one written. */
     private static final Comparator<MatchResult> BY_IDENTITY = Comparator.comparing(
@@ -74,12 +83,27 @@ public record ExpectedLeaderboard(
         return late;
     }
 
+    /**
+     * Every valid record the job applied: all but those it routed to the late topic ({@code routedLate},
+     * of the records sent beyond the horizon).
+     */
+    public List<MatchResult> sentApplying(Set<ResultId> routedLate) {
+        return sent.stream()
+                .filter(s -> !s.beyondHorizon() || !routedLate.contains(ResultId.of(s.result())))
+                .map(Sent::result)
+                .toList();
+    }
+
     /** The same truth with top lists of {@code topK}, recomputed from the players' scores if the file's K differs. */
     public ExpectedLeaderboard withTopK(int topK) {
         return topK == standings.topK()
                 ? this
                 : new ExpectedLeaderboard(
-                        LeaderboardReference.standings(standings.players(), topK), effective, beyondHorizon, totals);
+                        LeaderboardReference.standings(standings.players(), topK),
+                        effective,
+                        beyondHorizon,
+                        sent,
+                        totals);
     }
 
     /**
@@ -153,6 +177,20 @@ public record ExpectedLeaderboard(
             for (MatchResult r : beyondHorizon) {
                 result(out, "C", r);
             }
+            for (Sent r : sent) {
+                MatchResult m = r.result();
+                line(
+                        out,
+                        "A",
+                        m.getMatchId(),
+                        m.getGame(),
+                        m.getUserId(),
+                        m.getPoints(),
+                        m.getTs(),
+                        m.getRevision(),
+                        m.getPublishedAt() == null ? "" : m.getPublishedAt(),
+                        r.beyondHorizon() ? 1 : 0);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -164,6 +202,7 @@ public record ExpectedLeaderboard(
         Map<String, List<Ranked>> top = new HashMap<>();
         List<MatchResult> effective = new ArrayList<>();
         List<MatchResult> beyondHorizon = new ArrayList<>();
+        List<Sent> sent = new ArrayList<>();
         Totals totals = null;
         int topK = 0;
         try (BufferedReader in = Files.newBufferedReader(file)) {
@@ -198,6 +237,11 @@ public record ExpectedLeaderboard(
                     }
                     case "R" -> effective.add(result(f));
                     case "C" -> beyondHorizon.add(result(f));
+                    case "A" -> {
+                        MatchResult r = result(f);
+                        r.setPublishedAt(f[7].isEmpty() ? null : Long.parseLong(f[7]));
+                        sent.add(new Sent(r, "1".equals(f[8])));
+                    }
                     default -> throw new IllegalArgumentException("Not a leaderboard truth file line: " + line);
                 }
             }
@@ -212,6 +256,7 @@ public record ExpectedLeaderboard(
                 new LeaderboardStandings(topK, players, histogram, top),
                 List.copyOf(effective),
                 List.copyOf(beyondHorizon),
+                List.copyOf(sent),
                 totals);
     }
 
@@ -220,7 +265,8 @@ public record ExpectedLeaderboard(
     }
 
     private static MatchResult result(String[] f) {
-        return new MatchResult(f[1], f[2], f[3], Integer.parseInt(f[4]), Long.parseLong(f[5]), Integer.parseInt(f[6]));
+        return new MatchResult(
+                f[1], f[2], f[3], Integer.parseInt(f[4]), Long.parseLong(f[5]), Integer.parseInt(f[6]), null);
     }
 
     private static void line(BufferedWriter out, String type, Object... fields) throws IOException {

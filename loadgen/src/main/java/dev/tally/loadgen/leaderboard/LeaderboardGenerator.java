@@ -23,7 +23,8 @@ import java.util.SplittableRandom;
  * millisecond. Every record is reported to the {@link LeaderboardTruth} as it is handed out, so the
  * truth holds exactly the records sent, even when the stream ends between a match's two records.
  *
- * <p>The Kafka timestamp of every record is the stream front: the event time at which it is "sent".
+ * <p>The Kafka timestamp of every record is the stream front: the event time at which it is "sent"; so
+ * is the {@code published_at} of every result (a re-send carries its original's bytes, and time).
  */
 public final class LeaderboardGenerator implements Iterator<GeneratedRecord> {
 
@@ -302,6 +303,7 @@ public final class LeaderboardGenerator implements Iterator<GeneratedRecord> {
                     .setPoints(side == m.winner ? 1 : 0)
                     .setTs(m.ts)
                     .setRevision(m.revision)
+                    .setPublishedAt(front)
                     .build();
             pending.add(new Pending(
                     new GeneratedRecord(key(m.users[side]), codec.encode(result), front, kind), result, effect));

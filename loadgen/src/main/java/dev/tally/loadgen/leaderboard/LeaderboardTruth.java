@@ -19,6 +19,8 @@ public final class LeaderboardTruth {
     private final LeaderboardReference reference;
     /** Records sent beyond the correction horizon, whole: the job routes them to .late unless its watermark lags. */
     private final List<MatchResult> beyondHorizon = new ArrayList<>();
+    /** Every valid record sent, in order. */
+    private final List<ExpectedLeaderboard.Sent> sent = new ArrayList<>();
 
     private long results;
     private long corrections;
@@ -78,12 +80,15 @@ public final class LeaderboardTruth {
     private void apply(MatchResult r) {
         if (reference != null) {
             reference.add(r);
+            sent.add(new ExpectedLeaderboard.Sent(r, false));
         }
     }
 
     private void remember(MatchResult r) {
         if (reference != null) {
-            beyondHorizon.add(r);
+            // Its identity: the C lines of the truth file do not carry the time it was published.
+            beyondHorizon.add(MatchResult.newBuilder(r).setPublishedAt(null).build());
+            sent.add(new ExpectedLeaderboard.Sent(r, true));
         }
     }
 
@@ -93,7 +98,11 @@ public final class LeaderboardTruth {
             throw new IllegalStateException("this truth keeps only totals (LeaderboardTruth.totalsOnly())");
         }
         return new ExpectedLeaderboard(
-                reference.standings(topK), reference.effectiveResults(), List.copyOf(beyondHorizon), totals());
+                reference.standings(topK),
+                reference.effectiveResults(),
+                List.copyOf(beyondHorizon),
+                List.copyOf(sent),
+                totals());
     }
 
     public ExpectedLeaderboard.Totals totals() {

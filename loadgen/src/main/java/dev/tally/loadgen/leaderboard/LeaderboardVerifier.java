@@ -19,6 +19,7 @@ import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.PlayerScore;
 import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.Ranked;
 import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.ScoreCount;
 import dev.tally.loadgen.leaderboard.reference.LeaderboardStandings.ScoreKey;
+import dev.tally.loadgen.leaderboard.reference.StandingsOverTime;
 import dev.tally.schema.leaderboard.LeaderboardUpdate;
 import dev.tally.schema.leaderboard.MatchResult;
 import dev.tally.schema.leaderboard.RankedPlayer;
@@ -29,6 +30,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -39,7 +41,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Compares what the leaderboard job wrote (Cassandra rows, committed Kafka records) with the ground truth
  * of the generated input. Exact: every player's score and reached_at, every held score's histogram row,
- * every tournament's top K and the dead-letter count, given the records the job routed to the late topic,
+ * every tournament's top K, every top list the job published (each the reference's list as of its time)
+ * and the dead-letter count, given the records the job routed to the late topic,
  * which must all have been sent beyond the correction horizon. The only class of the tools that reads the
  * job's table definitions.
  */
@@ -152,7 +155,10 @@ public final class LeaderboardVerifier {
         List<Comparison> comparisons = cassandraComparisons(expected, target.session(), target.keyspace());
         comparisons.add(
                 Comparison.of("kafka " + target.updatesTopic(), expected.players(), kafkaScores(target, checks)));
-        comparisons.add(Comparison.of("kafka " + target.topTopic(), topLists(expected), kafkaTop(target, checks)));
+        List<TopPlayers> everyList = new ArrayList<>();
+        comparisons.add(
+                Comparison.of("kafka " + target.topTopic(), topLists(expected), kafkaTop(target, checks, everyList)));
+        checks.add(everyListAsOfItsTime(truth.sentApplying(routedLate), expected.topK(), everyList, target.topTopic()));
         if (target.api() != null) {
             checks.add(new LeaderboardApiCheck(target.api(), target.names())
                     .check(expected, API_SAMPLE, API_NEIGHBOURS, 7));
@@ -267,7 +273,8 @@ public final class LeaderboardVerifier {
     }
 
     /** The last list of each tournament; every list must be in display order with ranks that never fall. */
-    private static Map<String, TopList> kafkaTop(Target target, List<RecordCheck> checks) throws AvroDecodeException {
+    private static Map<String, TopList> kafkaTop(Target target, List<RecordCheck> checks, List<TopPlayers> everyList)
+            throws AvroDecodeException {
         AvroCodec<TopPlayers> codec = AvroCodec.of(TopPlayers.class);
         Map<String, TopList> actual = new HashMap<>();
         RecordCheck.Builder keys = new RecordCheck.Builder("kafka " + target.topTopic() + " keyed tournament");
@@ -280,10 +287,38 @@ public final class LeaderboardVerifier {
                     inDisplayOrder(list.players()),
                     () -> t.getTournament() + " as of " + t.getAsOf() + ": " + list.players());
             actual.put(t.getTournament(), list);
+            everyList.add(t);
         }
         checks.add(keys.build());
         checks.add(order.build());
         return actual;
+    }
+
+    /**
+     * Every list published, against the reference's list as of its time over the records the job applied
+     * ({@code applied}). A complete list must equal it; an incomplete one (corrections exhausted its
+     * margin) must be a shorter beginning of it.
+     */
+    static RecordCheck everyListAsOfItsTime(List<MatchResult> applied, int topK, List<TopPlayers> lists, String topic) {
+        StandingsOverTime reference = new StandingsOverTime(applied, topK);
+        List<TopPlayers> inTimeOrder = new ArrayList<>(lists);
+        inTimeOrder.sort(
+                Comparator.comparing((TopPlayers t) -> t.getTournament().toString())
+                        .thenComparingLong(TopPlayers::getAsOf));
+        RecordCheck.Builder check = new RecordCheck.Builder("kafka " + topic + " every list as of its time");
+        for (TopPlayers t : inTimeOrder) {
+            List<Ranked> expected = reference.topAsOf(t.getTournament().toString(), t.getAsOf());
+            TopList actual = topList(t);
+            boolean matches = actual.complete()
+                    ? actual.players().equals(expected)
+                    : actual.players().size() < expected.size()
+                            && expected.subList(0, actual.players().size()).equals(actual.players());
+            check.check(
+                    matches,
+                    () -> t.getTournament() + " as of " + t.getAsOf() + (actual.complete() ? "" : " (incomplete)")
+                            + ": " + actual.players() + ", expected " + expected);
+        }
+        return check.build();
     }
 
     /** Strictly in display order (score descending, then reached_at, then user_id), with ranks that never fall. */

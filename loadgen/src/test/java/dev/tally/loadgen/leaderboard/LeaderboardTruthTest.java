@@ -64,6 +64,9 @@ class LeaderboardTruthTest {
                         "R\tm1\tchess\talice\t1\t1000\t0",
                         "R\tm1\tchess\tbob\t0\t1000\t0",
                         "C\tm-late\tchess\tcarol\t1\t900\t0",
+                        "A\tm1\tchess\talice\t1\t1000\t0\t1005\t0",
+                        "A\tm1\tchess\tbob\t0\t1000\t0\t1005\t0",
+                        "A\tm-late\tchess\tcarol\t1\t900\t0\t\t1",
                         ""));
 
         ExpectedLeaderboard read = ExpectedLeaderboard.read(file);
@@ -75,6 +78,11 @@ class LeaderboardTruthTest {
         assertThat(LeaderboardReference.standings(read.standings().players(), 2))
                 .isEqualTo(read.standings());
         assertThat(read.standingsApplying(read.late())).isEqualTo(read.standings());
+        // What the job applied, with when it was published: carol's only if it did not route her result late.
+        assertThat(read.sentApplying(read.late()))
+                .extracting(r -> r.getUserId() + "@" + r.getPublishedAt())
+                .containsExactly("alice@1005", "bob@1005");
+        assertThat(read.sentApplying(java.util.Set.of())).hasSize(3);
         // Had the job applied carol's late win (its watermark lagging), she would lead, having reached 1 first
         // (the R and C lines' times are early in January 1970, their tournament's month).
         assertThat(read.standingsApplying(java.util.Set.of()).top().get("chess#1970-01"))

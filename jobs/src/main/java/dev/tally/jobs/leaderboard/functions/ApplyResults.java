@@ -27,6 +27,13 @@ import org.apache.flink.util.OutputTag;
  * highest revision once, and emits the player's score when the watermark next advances, coalescing
  * every change in between.
  *
+ * <p>For the tournament's standings it also sends every change as it happens ({@link #STANDINGS}), as
+ * of the result's stream timestamp: its publication time ({@link dev.tally.jobs.leaderboard.ResultTime}), so that a
+ * list as of t holds exactly the results published by t, whatever the watermark's pace. A player's
+ * changes must reach the standings in their order, which is why they are not coalesced: a coalesced
+ * change would carry results of different times. They are as of a time never before the player's
+ * previous change, so their chain holds even if a player's results were published out of order.
+ *
  * <p>A match is remembered until the watermark passes its {@code ts} + the correction horizon, so a
  * duplicate or correction within it is recognised; a result arriving after that is late (its match
  * may have been forgotten, so applying it could count it twice). All of a player's state goes when
@@ -40,6 +47,10 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
 
     /** Matches are forgotten a minute at a time, so one forget finds the matches of a whole minute. */
     private static final long FORGET_GRANULARITY = 60_000;
+
+    /** Every change of a player's score or reached_at, one per result, for the tournament's standings. */
+    public static final OutputTag<ScoreChange> STANDINGS =
+            new OutputTag<>("standings-changes", TypeInformation.of(ScoreChange.class));
 
     private final long horizonMillis;
 
@@ -132,11 +143,22 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
         }
         player.score += points - before;
         player.earliestTs = Math.min(player.earliestTs, ts);
-        player.latestTs = Math.max(player.latestTs, ts);
         if (points > 0) {
             player.latestScoringTs = Math.max(player.latestScoringTs, ts);
         } else if (before > 0 && ts == player.latestScoringTs) {
             player.latestScoringTs = latestScoringTs(player);
+        }
+        if (player.changedSincePlaced()) {
+            Long published = ctx.timestamp();
+            long asOf = Math.max(published == null || published == Long.MIN_VALUE ? ts : published, player.placedAsOf);
+            long micros = Math.max(asOf * 1000, player.placedMicros + 1);
+            ctx.output(
+                    STANDINGS,
+                    change(ctx.getCurrentKey(), player, player.placedScore, player.placedReachedAt, asOf, micros));
+            player.placedScore = player.score;
+            player.placedReachedAt = player.reachedAt();
+            player.placedAsOf = asOf;
+            player.placedMicros = micros;
         }
         if (!player.pending) {
             // The next watermark fires it: every change until then goes out as one.
@@ -156,20 +178,15 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
         if (player.pending) {
             player.pending = false;
             if (player.changedSinceEmitted()) {
-                String key = ctx.getCurrentKey();
-                int split = key.indexOf('#', key.indexOf('#') + 1);
                 // The flush's event time, and after the last emission in any case: a restore starts
                 // the watermark over, and a flush before it catches up must still win over the last.
                 long writeMicros = Math.max(Math.max(timestamp, 0) * 1000, player.emittedMicros + 1);
-                out.collect(new ScoreChange(
-                        key.substring(0, split),
-                        key.substring(split + 1),
+                out.collect(change(
+                        ctx.getCurrentKey(),
+                        player,
                         player.emittedScore,
                         player.emittedReachedAt,
-                        player.score,
-                        player.reachedAt(),
-                        player.latestTs,
-                        Tournaments.endOf(player.earliestTs),
+                        timestamp,
                         writeMicros));
                 player.emittedScore = player.score;
                 player.emittedReachedAt = player.reachedAt();
@@ -190,6 +207,22 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
             }
         }
         totals.update(player);
+    }
+
+    /** The player's change from {@code previousScore} to its score now; the key is {@code game#month#user}. */
+    private static ScoreChange change(
+            String key, PlayerTotals player, long previousScore, long previousReachedAt, long asOf, long micros) {
+        int split = key.indexOf('#', key.indexOf('#') + 1);
+        return new ScoreChange(
+                key.substring(0, split),
+                key.substring(split + 1),
+                previousScore,
+                previousReachedAt,
+                player.score,
+                player.reachedAt(),
+                asOf,
+                Tournaments.endOf(player.earliestTs),
+                micros);
     }
 
     /** Drops the matches whose horizon has passed, keeping what reached_at needs of them. */

@@ -20,7 +20,6 @@ public final class PlayerTotals {
     public long latestForgottenScoringTs = Long.MIN_VALUE;
 
     public long earliestTs = Long.MAX_VALUE;
-    public long latestTs = Long.MIN_VALUE;
     /** When the next remembered match is forgotten (event time). */
     public long nextForget = Long.MAX_VALUE;
 
@@ -28,6 +27,13 @@ public final class PlayerTotals {
     public long emittedReachedAt = Long.MIN_VALUE;
     /** The write timestamp of the last emission (ScoreChange.writeMicros); 0 before the first. */
     public long emittedMicros;
+    /** The score, reached_at, as-of time and order of the last change sent to the standings. */
+    public long placedScore = ScoreChange.NEW_PLAYER;
+
+    public long placedReachedAt = Long.MIN_VALUE;
+    public long placedAsOf = Long.MIN_VALUE;
+    public long placedMicros;
+
     /** A flush timer is registered for a change not yet emitted. */
     public boolean pending;
 
@@ -45,6 +51,10 @@ public final class PlayerTotals {
     /** When the player first reached its score: the latest scoring result, or its first result at score 0. */
     public long reachedAt() {
         return latestScoringTs != Long.MIN_VALUE ? latestScoringTs : earliestTs;
+    }
+
+    public boolean changedSincePlaced() {
+        return score != placedScore || reachedAt() != placedReachedAt;
     }
 
     public boolean changedSinceEmitted() {

@@ -1,8 +1,10 @@
 package dev.tally.jobs.leaderboard.functions;
 
 /**
- * A player's score as last emitted and as now, from the per-player stage to its tournament's: the
- * histogram moves the player from the old score to the new, the top list re-places it.
+ * A player's score as last emitted and as now, from the per-player stage: the player's rows take the
+ * new score (one coalesced change per watermark advance), and the tournament's histogram moves the
+ * player from the old score to the new while the top list re-places it (one change per result, as of
+ * its publication, {@link ApplyResults#STANDINGS}).
  */
 public final class ScoreChange {
 
@@ -17,13 +19,17 @@ public final class ScoreChange {
 
     public long score;
     public long reachedAt;
-    /** The latest event time of the player's applied results: the tournament's lists are as of the latest. */
-    public long latestTs;
+    /**
+     * The time from which the tournament's standings hold this change: the publication time of the
+     * result that made it (see {@link ApplyResults}), never before the player's previous change.
+     */
+    public long asOf;
     /** When the tournament's month ends (event time). */
     public long tournamentEnd;
     /**
      * The write timestamp of this emission's rows that a later one must overwrite (the order table's):
-     * strictly increasing over the player's emissions, across restores too.
+     * strictly increasing over the player's emissions, across restores too. In a standings change,
+     * the order of the player's changes of the same {@link #asOf}.
      */
     public long writeMicros;
 
@@ -36,7 +42,7 @@ public final class ScoreChange {
             long previousReachedAt,
             long score,
             long reachedAt,
-            long latestTs,
+            long asOf,
             long tournamentEnd,
             long writeMicros) {
         this.tournament = tournament;
@@ -45,7 +51,7 @@ public final class ScoreChange {
         this.previousReachedAt = previousReachedAt;
         this.score = score;
         this.reachedAt = reachedAt;
-        this.latestTs = latestTs;
+        this.asOf = asOf;
         this.tournamentEnd = tournamentEnd;
         this.writeMicros = writeMicros;
     }

@@ -5,6 +5,7 @@ import dev.tally.schema.leaderboard.ScoreBucket;
 import dev.tally.schema.leaderboard.TopPlayers;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +27,22 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * One tournament (keyed by its name): the score histogram and the top list, from its players' score
- * changes. When the watermark next advances after a change it emits the histogram rows whose players
- * or players above changed (side output) and the top K with competition ranks, if it changed.
+ * changes ({@link ApplyResults#STANDINGS}). A change waits until the watermark passes its as-of time;
+ * when the watermark advances past some, they are applied in as-of order, the histogram rows whose
+ * players or players above changed go out (side output), and so does the top K with competition
+ * ranks, if it changed, as of the latest change applied. The watermark passes t only once every
+ * change as of t or before has arrived, so a list as of t holds exactly the results published by t:
+ * the same lists, each equal to the standings at its time, however the watermark advances.
  */
 public final class TournamentStandings extends KeyedProcessFunction<String, ScoreChange, TopPlayers> {
 
     public static final OutputTag<ScoreBucket> HISTOGRAM =
             new OutputTag<>("score-histogram", new AvroTypeInfo<>(ScoreBucket.class));
+
+    /** Changes in as-of order; a player's of the same time in the order it made them. */
+    private static final Comparator<ScoreChange> IN_ORDER = Comparator.<ScoreChange>comparingLong(c -> c.asOf)
+            .thenComparing(c -> c.userId)
+            .thenComparingLong(c -> c.writeMicros);
 
     private final int topK;
     private final int capacity;
@@ -42,6 +52,9 @@ public final class TournamentStandings extends KeyedProcessFunction<String, Scor
     private transient MapState<Long, Long> histogram;
 
     private transient ListState<Standing> listed;
+    /** Changes whose as-of time the watermark has not passed yet. */
+    private transient ListState<ScoreChange> waiting;
+
     private transient ValueState<Flush> flush;
     private transient ValueState<TopPlayers> lastEmitted;
     private transient Counter incompleteTopLists;
@@ -54,12 +67,15 @@ public final class TournamentStandings extends KeyedProcessFunction<String, Scor
 
     /** What the next flush must write, and whether the list is still every player of the tournament. */
     public static final class Flush {
+        /** Changes are waiting ({@link #waiting}), and a timer for the next watermark is registered. */
         public boolean pending;
         /** The histogram rows in [low, high] changed since the last flush. */
         public long low = Long.MAX_VALUE;
 
         public long high = Long.MIN_VALUE;
-        public long latestTs = Long.MIN_VALUE;
+        /** When the tournament's state goes: an hour (the horizon) after its month ends. */
+        public long closeAt = Long.MAX_VALUE;
+
         public long lastAsOf = Long.MIN_VALUE;
         public boolean everyoneListed = true;
 
@@ -71,6 +87,8 @@ public final class TournamentStandings extends KeyedProcessFunction<String, Scor
         histogram = getRuntimeContext().getMapState(new MapStateDescriptor<>("histogram", Types.LONG, Types.LONG));
         listed = getRuntimeContext()
                 .getListState(new ListStateDescriptor<>("top-list", TypeInformation.of(Standing.class)));
+        waiting = getRuntimeContext()
+                .getListState(new ListStateDescriptor<>("waiting-changes", TypeInformation.of(ScoreChange.class)));
         flush = getRuntimeContext().getState(new ValueStateDescriptor<>("flush", TypeInformation.of(Flush.class)));
         lastEmitted = getRuntimeContext()
                 .getState(new ValueStateDescriptor<>("last-top", new AvroTypeInfo<>(TopPlayers.class)));
@@ -80,10 +98,98 @@ public final class TournamentStandings extends KeyedProcessFunction<String, Scor
     @Override
     public void processElement(ScoreChange change, Context ctx, Collector<TopPlayers> out) throws Exception {
         Flush next = flush.value();
+        long closeAt = change.tournamentEnd + horizonMillis;
+        boolean changed = false;
         if (next == null) {
             next = new Flush();
-            ctx.timerService().registerEventTimeTimer(change.tournamentEnd + horizonMillis);
+            ctx.timerService().registerEventTimeTimer(closeAt);
         }
+        if (next.closeAt != closeAt) {
+            // New, or restored from a state written before closeAt was kept (its close timer is there).
+            next.closeAt = closeAt;
+            changed = true;
+        }
+        waiting.add(change);
+        if (!next.pending) {
+            awaitNextWatermark(ctx.timerService().currentWatermark(), ctx);
+            next.pending = true;
+            changed = true;
+        }
+        if (changed) {
+            flush.update(next);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<TopPlayers> out) throws Exception {
+        Flush next = flush.value();
+        if (next == null) {
+            return;
+        }
+        long watermark = ctx.timerService().currentWatermark();
+        boolean closing = timestamp >= next.closeAt;
+        if (next.pending) {
+            // On closing, a change as of later than the close (published over an hour after its month) still counts.
+            long appliedThrough = applyWaiting(closing ? Long.MAX_VALUE : watermark, next);
+            if (appliedThrough != Long.MIN_VALUE) {
+                emit(ctx, next, appliedThrough, out);
+            }
+            if (next.pending) {
+                awaitNextWatermark(watermark, ctx);
+            }
+        }
+        if (closing) {
+            histogram.clear();
+            listed.clear();
+            waiting.clear();
+            flush.clear();
+            lastEmitted.clear();
+            return;
+        }
+        flush.update(next);
+    }
+
+    private static void awaitNextWatermark(long watermark, Context ctx) {
+        ctx.timerService().registerEventTimeTimer(watermark == Long.MIN_VALUE ? watermark : watermark + 1);
+    }
+
+    /**
+     * Applies the waiting changes as of {@code through} or before, in as-of order (a player's own in
+     * the order it made them), and keeps the rest waiting. Returns the latest as-of time applied, or
+     * {@code Long.MIN_VALUE} if none was due.
+     */
+    private long applyWaiting(long through, Flush next) throws Exception {
+        List<ScoreChange> due = new ArrayList<>();
+        List<ScoreChange> later = new ArrayList<>();
+        for (ScoreChange change : waiting.get()) {
+            (change.asOf <= through ? due : later).add(change);
+        }
+        if (due.isEmpty()) {
+            return Long.MIN_VALUE;
+        }
+        due.sort(IN_ORDER);
+        TopList list = new TopList(capacity, toList(listed.get()), next.everyoneListed);
+        boolean listChanged = false;
+        for (ScoreChange change : due) {
+            apply(change, next);
+            if (list.place(new Standing(change.userId, change.score, change.reachedAt))) {
+                listChanged = true;
+            }
+        }
+        if (listChanged) {
+            listed.update(list.entries());
+            next.everyoneListed = list.everyoneListed();
+        }
+        if (later.isEmpty()) {
+            waiting.clear();
+            next.pending = false;
+        } else {
+            waiting.update(later);
+        }
+        return due.get(due.size() - 1).asOf;
+    }
+
+    private void apply(ScoreChange change, Flush next) throws Exception {
         if (change.isNewPlayer()) {
             // Everyone below the new score has one more player above.
             next.low = Long.MIN_VALUE;
@@ -93,43 +199,11 @@ public final class TournamentStandings extends KeyedProcessFunction<String, Scor
         }
         add(change.score, 1);
         next.high = Math.max(next.high, Math.max(change.previousScore, change.score));
-        next.latestTs = Math.max(next.latestTs, change.latestTs);
-
-        TopList list = new TopList(capacity, toList(listed.get()), next.everyoneListed);
-        if (list.place(new Standing(change.userId, change.score, change.reachedAt))) {
-            listed.update(list.entries());
-            next.everyoneListed = list.everyoneListed();
-        }
-        if (!next.pending) {
-            long watermark = ctx.timerService().currentWatermark();
-            ctx.timerService().registerEventTimeTimer(watermark == Long.MIN_VALUE ? watermark : watermark + 1);
-            next.pending = true;
-        }
-        flush.update(next);
     }
 
-    @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<TopPlayers> out) throws Exception {
-        Flush next = flush.value();
-        if (next == null) {
-            return;
-        }
-        if (next.pending) {
-            emit(ctx, next, out);
-        }
-        if (timestamp >= Tournaments.endOf(next.latestTs) + horizonMillis) {
-            histogram.clear();
-            listed.clear();
-            flush.clear();
-            lastEmitted.clear();
-            return;
-        }
-        flush.update(next);
-    }
-
-    private void emit(OnTimerContext ctx, Flush next, Collector<TopPlayers> out) throws Exception {
+    private void emit(OnTimerContext ctx, Flush next, long appliedThrough, Collector<TopPlayers> out) throws Exception {
         String tournament = ctx.getCurrentKey();
-        TreeMap<Long, Long> highestFirst = new TreeMap<>(java.util.Comparator.reverseOrder());
+        TreeMap<Long, Long> highestFirst = new TreeMap<>(Comparator.reverseOrder());
         for (Iterator<Map.Entry<Long, Long>> it = histogram.iterator(); it.hasNext(); ) {
             Map.Entry<Long, Long> bucket = it.next();
             highestFirst.put(bucket.getKey(), bucket.getValue());
@@ -150,7 +224,6 @@ public final class TournamentStandings extends KeyedProcessFunction<String, Scor
         }
         next.low = Long.MAX_VALUE;
         next.high = Long.MIN_VALUE;
-        next.pending = false;
 
         TopList list = new TopList(capacity, toList(listed.get()), next.everyoneListed);
         List<RankedPlayer> top = new ArrayList<>(topK);
@@ -167,8 +240,9 @@ public final class TournamentStandings extends KeyedProcessFunction<String, Scor
         if (!complete) {
             incompleteTopLists.inc();
         }
-        // Strictly increasing per tournament, so the list's write timestamp orders it after the last.
-        long asOf = next.lastAsOf == Long.MIN_VALUE ? next.latestTs : Math.max(next.latestTs, next.lastAsOf + 1);
+        // Strictly increasing per tournament, so the list's write timestamp orders it after the last
+        // (it is already, unless results were published out of order).
+        long asOf = next.lastAsOf == Long.MIN_VALUE ? appliedThrough : Math.max(appliedThrough, next.lastAsOf + 1);
         next.lastAsOf = asOf;
         TopPlayers emitted = new TopPlayers(tournament, asOf, complete, top);
         lastEmitted.update(emitted);

@@ -43,7 +43,8 @@ class ApplyResultsTest {
     }
 
     private void send(String match, String user, int points, long ts, int revision) throws Exception {
-        harness.processElement(new StreamRecord<>(new MatchResult(match, "chess", user, points, ts, revision), ts));
+        harness.processElement(
+                new StreamRecord<>(new MatchResult(match, "chess", user, points, ts, revision, null), ts));
     }
 
     private List<String> emitted() {
@@ -81,6 +82,31 @@ class ApplyResultsTest {
         send("m4", "ann", 1, T0 + 3_000, 0);
         harness.processWatermark(new Watermark(T0 + 1_000));
         assertThat(emitted()).containsExactly(change("ann", 2, 3, T0 + 3_000));
+    }
+
+    @Test
+    void everyChangeGoesToTheStandingsAtOnceAsOfItsPublicationAndInTheOrderMade() throws Exception {
+        harness.processElement(new StreamRecord<>(new MatchResult("m1", "chess", "ann", 1, T0, 0, T0 + 5), T0 + 5));
+        harness.processElement(new StreamRecord<>(new MatchResult("m1", "chess", "ann", 1, T0, 0, T0 + 6), T0 + 6));
+        harness.processElement(
+                new StreamRecord<>(new MatchResult("m2", "chess", "ann", 1, T0 + 1_000, 0, T0 + 1_000), T0 + 1_000));
+        // A correction published before the last result but read after it: never as of before it.
+        harness.processElement(new StreamRecord<>(new MatchResult("m1", "chess", "ann", 0, T0, 1, T0 + 500), T0 + 500));
+        assertThat(emitted()).isEmpty();
+
+        List<ScoreChange> standings = harness.getSideOutput(ApplyResults.STANDINGS).stream()
+                .map(StreamRecord::getValue)
+                .toList();
+        assertThat(standings)
+                .extracting(ScoreChange::toString)
+                .containsExactly(
+                        change("ann", -1, 1, T0), change("ann", 1, 2, T0 + 1_000), change("ann", 2, 1, T0 + 1_000));
+        assertThat(standings).extracting(c -> c.asOf).containsExactly(T0 + 5, T0 + 1_000, T0 + 1_000);
+        assertThat(standings.get(2).writeMicros).isGreaterThan(standings.get(1).writeMicros);
+
+        harness.processWatermark(new Watermark(T0 + 1_000));
+        // The player's own rows still take one coalesced change.
+        assertThat(emitted()).containsExactly(change("ann", -1, 1, T0 + 1_000));
     }
 
     @Test

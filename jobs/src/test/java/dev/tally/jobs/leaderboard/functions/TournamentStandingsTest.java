@@ -40,9 +40,14 @@ class TournamentStandingsTest {
         harness.close();
     }
 
+    /** A change as of the next flush's watermark. */
     private void change(String user, long previous, long score, long reachedAt) throws Exception {
+        changeAsOf(watermark + 1, user, previous, score, reachedAt);
+    }
+
+    private void changeAsOf(long asOf, String user, long previous, long score, long reachedAt) throws Exception {
         harness.processElement(
-                new StreamRecord<>(new ScoreChange(CHESS, user, previous, 0, score, reachedAt, reachedAt, END, 0)));
+                new StreamRecord<>(new ScoreChange(CHESS, user, previous, 0, score, reachedAt, asOf, END, 0)));
     }
 
     private void flush() throws Exception {
@@ -134,11 +139,40 @@ class TournamentStandingsTest {
     }
 
     @Test
-    void listsAreAsOfTheirLatestResultAndStrictlyLater() throws Exception {
-        change("ann", -1, 1, T0 + 100);
-        flush();
-        change("bob", -1, 2, T0 + 50);
-        flush();
+    void aChangeWaitsUntilTheWatermarkPassesItsTimeAndTheListIsAsOfTheLatestApplied() throws Exception {
+        changeAsOf(T0 + 100, "ann", -1, 1, T0);
+        changeAsOf(T0 + 40, "bob", -1, 2, T0);
+        harness.processWatermark(new Watermark(T0 + 50));
+        // Only bob's change is due: the list as of T0 + 40 does not have ann yet.
+        assertThat(harness.extractOutputValues())
+                .extracting(TopPlayers::getAsOf, TournamentStandingsTest::describe)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(T0 + 40, "#1 bob:2"));
+        assertThat(histogram()).containsExactly("2:1/0");
+        harness.getOutput().clear();
+        harness.processWatermark(new Watermark(T0 + 99));
+        assertThat(lists()).isEmpty();
+        harness.processWatermark(new Watermark(T0 + 100));
+        assertThat(harness.extractOutputValues())
+                .extracting(TopPlayers::getAsOf, TournamentStandingsTest::describe)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(T0 + 100, "#1 bob:2, #2 ann:1"));
+    }
+
+    @Test
+    void aPlayersChangesOfOneTimeAreAppliedInTheOrderItMadeThem() throws Exception {
+        harness.processElement(new StreamRecord<>(new ScoreChange(CHESS, "ann", 1, T0, 2, T0, T0 + 10, END, 2)));
+        harness.processElement(new StreamRecord<>(new ScoreChange(CHESS, "ann", -1, 0, 1, T0, T0 + 10, END, 1)));
+        harness.processWatermark(new Watermark(T0 + 10));
+        assertThat(lists()).containsExactly("#1 ann:2");
+        assertThat(histogram()).containsExactly("2:1/0", "1:0/1");
+    }
+
+    @Test
+    void aListIsAsOfAfterTheLastEvenWhenAChangeIsAsOfBefore() throws Exception {
+        changeAsOf(T0 + 100, "ann", -1, 1, T0);
+        harness.processWatermark(new Watermark(T0 + 100));
+        // Published out of order: the list cannot go back in time, so it is as of just after the last.
+        changeAsOf(T0 + 50, "bob", -1, 2, T0);
+        harness.processWatermark(new Watermark(T0 + 101));
         List<Long> asOf =
                 harness.extractOutputValues().stream().map(TopPlayers::getAsOf).toList();
         assertThat(asOf).containsExactly(T0 + 100, T0 + 101);

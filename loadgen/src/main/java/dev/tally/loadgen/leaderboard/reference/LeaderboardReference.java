@@ -77,7 +77,7 @@ public final class LeaderboardReference {
         results.forEach((player, matches) -> {
             String game = player.tournament().substring(0, player.tournament().lastIndexOf('#'));
             matches.forEach((matchId, e) ->
-                    all.add(new MatchResult(matchId, game, player.userId(), e.points(), e.ts(), e.revision())));
+                    all.add(new MatchResult(matchId, game, player.userId(), e.points(), e.ts(), e.revision(), null)));
         });
         return all;
     }
@@ -87,6 +87,12 @@ public final class LeaderboardReference {
         Map<PlayerKey, PlayerScore> scores = new HashMap<>(results.size() * 2);
         results.forEach((player, matches) -> scores.put(player, score(matches.values())));
         return scores;
+    }
+
+    /** One player's score and reached_at over the results taken so far; null if it has none. */
+    public PlayerScore scoreOf(PlayerKey player) {
+        Map<String, Effective> matches = results.get(player);
+        return matches == null ? null : score(matches.values());
     }
 
     /** The histogram and top lists of the results taken so far. */

@@ -229,6 +229,6 @@ class LeaderboardReferenceTest {
     }
 
     private static MatchResult result(String match, String game, String user, int points, long ts, int revision) {
-        return new MatchResult(match, game, user, points, ts, revision);
+        return new MatchResult(match, game, user, points, ts, revision, null);
     }
 }
