@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 
 /**
  * Realistic match results, deterministic for a seed and start: two-player matches between players of
@@ -102,7 +103,20 @@ public final class LeaderboardGenerator implements Iterator<GeneratedRecord> {
     /** After the last-100-ms match of a month: the month start the next match is placed at, or -1. */
     private long monthStartNext = -1;
 
+    /** For a live run ({@link #LeaderboardGenerator(LeaderboardSettings, LeaderboardTruth, LongSupplier)}), or null. */
+    private final LongSupplier wallClock;
+
     public LeaderboardGenerator(LeaderboardSettings settings, LeaderboardTruth truth) {
+        this(settings, truth, null);
+    }
+
+    /**
+     * A generator whose front never falls behind {@code wallClock}: for a live run, where records are
+     * published now (a probe's results are), so that the load's publication times are not behind
+     * theirs by the setup time and the pacing's drift. Not deterministic; a truth of it is still exact.
+     */
+    public LeaderboardGenerator(LeaderboardSettings settings, LeaderboardTruth truth, LongSupplier wallClock) {
+        this.wallClock = wallClock;
         this.settings = settings;
         this.truth = truth;
         this.random = new SplittableRandom(settings.seed());
@@ -170,7 +184,8 @@ public final class LeaderboardGenerator implements Iterator<GeneratedRecord> {
 
     /** The event time the stream has reached: the latest a record can carry, and every record's Kafka timestamp. */
     private long front() {
-        return settings.startMillis() + matches * 1000 / settings.matchesPerSecond();
+        long front = settings.startMillis() + matches * 1000 / settings.matchesPerSecond();
+        return wallClock == null ? front : Math.max(front, wallClock.getAsLong());
     }
 
     /** Adds the records of one step: a new match, or a fault when there is something to inject it on. */

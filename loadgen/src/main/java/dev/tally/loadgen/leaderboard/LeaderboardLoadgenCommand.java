@@ -44,6 +44,9 @@ public final class LeaderboardLoadgenCommand implements Callable<Integer> {
                     "Event time of the first match, ISO-8601 (default: now minus the span the records cover minus a minute).")
     Instant start;
 
+    /** Fed live: the stream's front follows the wall clock (see {@link #live}). */
+    private boolean live;
+
     @Option(names = "--players", description = "Distinct players besides the bot (default: ${DEFAULT-VALUE}).")
     int players = 20_000;
 
@@ -150,9 +153,11 @@ public final class LeaderboardLoadgenCommand implements Callable<Integer> {
 
     /**
      * A live feed: {@code recordsPerSecond} of wall time, event time starting now and keeping pace (two
-     * records a match, the faults' share aside).
+     * records a match, the faults' share aside), never behind the wall clock: a record's event and
+     * publication times are when it is generated, at the latest.
      */
     public LeaderboardLoadgenCommand live(long recordsPerSecond) {
+        this.live = true;
         this.rate = recordsPerSecond;
         this.eventRate = Math.max(1, recordsPerSecond / 2);
         this.start = Instant.now();
@@ -187,7 +192,8 @@ public final class LeaderboardLoadgenCommand implements Callable<Integer> {
                 malformed,
                 botMatches);
         LeaderboardTruth truth = truthFile == null ? LeaderboardTruth.totalsOnly() : new LeaderboardTruth();
-        Supplier<Iterator<GeneratedRecord>> records = () -> new LeaderboardGenerator(settings, truth);
+        Supplier<Iterator<GeneratedRecord>> records =
+                () -> new LeaderboardGenerator(settings, truth, live ? System::currentTimeMillis : null);
         long begin = System.nanoTime();
         long sent = LoadProducer.produce(
                 endpoints.kafka(),

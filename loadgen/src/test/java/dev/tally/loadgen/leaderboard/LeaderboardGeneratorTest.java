@@ -291,6 +291,33 @@ class LeaderboardGeneratorTest {
         return d.record().timestamp() - d.result().getTs() < SETTINGS.lateBy().toMillis();
     }
 
+    @Test
+    void everyResultIsPublishedAtTheFrontAndAReSendCarriesItsOriginalsTime() {
+        for (Decoded d : records) {
+            if (d.result() == null || d.record().kind() == Kind.MALFORMED) {
+                continue;
+            }
+            if (d.record().kind() == Kind.DUPLICATE || d.record().kind() == Kind.LATE) {
+                // The exact bytes again: published then, not now (a stale re-send is LATE too).
+                assertThat(d.result().getPublishedAt())
+                        .isLessThanOrEqualTo(d.record().timestamp());
+            } else {
+                assertThat(d.result().getPublishedAt()).isEqualTo(d.record().timestamp());
+            }
+        }
+    }
+
+    @Test
+    void aLiveGeneratorsFrontNeverFallsBehindTheWallClock() {
+        long wall = START + 5 * HOUR;
+        List<Decoded> live = decode(new LeaderboardGenerator(
+                LeaderboardSettings.forTest(7, 1_000, START), LeaderboardTruth.totalsOnly(), () -> wall));
+
+        assertThat(live).allSatisfy(d -> assertThat(d.record().timestamp()).isEqualTo(wall));
+        assertThat(live.stream().filter(d -> d.record().kind() == Kind.RESULT))
+                .allSatisfy(d -> assertThat(d.result().getTs()).isBetween(wall - 5_000, wall));
+    }
+
     private static List<Decoded> decode(LeaderboardGenerator generator) {
         List<Decoded> decoded = new ArrayList<>();
         generator.forEachRemaining(r -> decoded.add(new Decoded(r, decodeOrNull(r.value()))));
