@@ -104,6 +104,9 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
         String matchId = result.getMatchId();
         int points = result.getPoints();
         PlayerTotals player = totals.value();
+        if (player != null) {
+            player.adoptEmittedAsPlaced();
+        }
         int slot = player == null ? -1 : player.indexOf(matchId);
         MatchEntry known =
                 slot >= 0 ? player.entry(slot) : player != null && player.spilled > 0 ? matches.get(matchId) : null;
@@ -148,18 +151,8 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
         } else if (before > 0 && ts == player.latestScoringTs) {
             player.latestScoringTs = latestScoringTs(player);
         }
-        if (player.changedSincePlaced()) {
-            Long published = ctx.timestamp();
-            long asOf = Math.max(published == null || published == Long.MIN_VALUE ? ts : published, player.placedAsOf);
-            long micros = Math.max(asOf * 1000, player.placedMicros + 1);
-            ctx.output(
-                    STANDINGS,
-                    change(ctx.getCurrentKey(), player, player.placedScore, player.placedReachedAt, asOf, micros));
-            player.placedScore = player.score;
-            player.placedReachedAt = player.reachedAt();
-            player.placedAsOf = asOf;
-            player.placedMicros = micros;
-        }
+        Long published = ctx.timestamp();
+        place(ctx, player, published == null || published == Long.MIN_VALUE ? ts : published);
         if (!player.pending) {
             // The next watermark fires it: every change until then goes out as one.
             ctx.timerService().registerEventTimeTimer(watermark == Long.MIN_VALUE ? watermark : watermark + 1);
@@ -175,8 +168,11 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
         if (player == null) {
             return;
         }
+        player.adoptEmittedAsPlaced();
         if (player.pending) {
             player.pending = false;
+            // A row restored from before the standings took every change may hold one they do not have yet.
+            place(ctx, player, timestamp);
             if (player.changedSinceEmitted()) {
                 // The flush's event time, and after the last emission in any case: a restore starts
                 // the watermark over, and a flush before it catches up must still win over the last.
@@ -207,6 +203,22 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
             }
         }
         totals.update(player);
+    }
+
+    /** Sends the standings the player's change since the last one sent, if any, as of {@code published} at the earliest. */
+    private static void place(Context ctx, PlayerTotals player, long published) {
+        if (!player.changedSincePlaced()) {
+            return;
+        }
+        long asOf = Math.max(published, player.placedAsOf);
+        long micros = Math.max(asOf * 1000, player.placedMicros + 1);
+        ctx.output(
+                STANDINGS,
+                change(ctx.getCurrentKey(), player, player.placedScore, player.placedReachedAt, asOf, micros));
+        player.placedScore = player.score;
+        player.placedReachedAt = player.reachedAt();
+        player.placedAsOf = asOf;
+        player.placedMicros = micros;
     }
 
     /** The player's change from {@code previousScore} to its score now; the key is {@code game#month#user}. */

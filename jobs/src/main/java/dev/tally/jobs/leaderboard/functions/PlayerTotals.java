@@ -53,6 +53,19 @@ public final class PlayerTotals {
         return latestScoringTs != Long.MIN_VALUE ? latestScoringTs : earliestTs;
     }
 
+    /**
+     * A row written before the standings took every change as it happens (restored from an older
+     * savepoint) has no placed change: the standings hold what was last emitted, so that is placed.
+     */
+    public void adoptEmittedAsPlaced() {
+        if (placedMicros == 0 && emittedMicros != 0) {
+            placedScore = emittedScore;
+            placedReachedAt = emittedReachedAt;
+            placedMicros = emittedMicros;
+            placedAsOf = emittedMicros / 1000;
+        }
+    }
+
     public boolean changedSincePlaced() {
         return score != placedScore || reachedAt() != placedReachedAt;
     }
