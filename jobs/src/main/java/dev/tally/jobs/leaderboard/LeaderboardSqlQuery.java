@@ -48,8 +48,9 @@ import org.apache.flink.util.Collector;
  *
  * <p>It computes less than the job, so the comparison flatters SQL: no score histogram (so no rank or
  * percentile for a player outside the top K), no correction horizon (every revision of every match is
- * kept forever, and nothing is late), no state cleared when a month closes, and positions instead of
- * competition ranks (tied players get consecutive numbers).
+ * kept forever, and nothing is late), no state cleared when a month closes, positions instead of
+ * competition ranks (tied players get consecutive numbers), and lists as of the latest reached_at,
+ * not exactly the results published by their time.
  */
 public final class LeaderboardSqlQuery {
 

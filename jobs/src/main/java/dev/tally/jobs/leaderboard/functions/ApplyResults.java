@@ -48,7 +48,7 @@ public final class ApplyResults extends KeyedProcessFunction<String, MatchResult
     /** Matches are forgotten a minute at a time, so one forget finds the matches of a whole minute. */
     private static final long FORGET_GRANULARITY = 60_000;
 
-    /** Every change of a player's score or reached_at, one per result, for the tournament's standings. */
+    /** Every change of a player's score or reached_at, one per result that changes it, for the tournament's standings. */
     public static final OutputTag<ScoreChange> STANDINGS =
             new OutputTag<>("standings-changes", TypeInformation.of(ScoreChange.class));
 

@@ -14,7 +14,7 @@ public final class ScoreChange {
     public String tournament;
     public String userId;
     public long previousScore;
-    /** reached_at as last emitted; meaningless for a new player. */
+    /** reached_at as last emitted (in a standings change: as last placed); meaningless for a new player. */
     public long previousReachedAt;
 
     public long score;

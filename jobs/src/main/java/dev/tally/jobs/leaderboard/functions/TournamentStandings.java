@@ -58,6 +58,8 @@ public final class TournamentStandings extends KeyedProcessFunction<String, Scor
     private transient ValueState<Flush> flush;
     private transient ValueState<TopPlayers> lastEmitted;
     private transient Counter incompleteTopLists;
+    /** Changes that came after the watermark had passed their time: the lists since then lacked them. */
+    private transient Counter changesBehindWatermark;
 
     public TournamentStandings(int topK, int margin, Duration correctionHorizon) {
         this.topK = topK;
@@ -93,6 +95,7 @@ public final class TournamentStandings extends KeyedProcessFunction<String, Scor
         lastEmitted = getRuntimeContext()
                 .getState(new ValueStateDescriptor<>("last-top", new AvroTypeInfo<>(TopPlayers.class)));
         incompleteTopLists = getRuntimeContext().getMetricGroup().counter("incompleteTopLists");
+        changesBehindWatermark = getRuntimeContext().getMetricGroup().counter("changesBehindWatermark");
     }
 
     @Override
@@ -110,8 +113,12 @@ public final class TournamentStandings extends KeyedProcessFunction<String, Scor
             changed = true;
         }
         waiting.add(change);
+        long watermark = ctx.timerService().currentWatermark();
+        if (change.asOf <= watermark) {
+            changesBehindWatermark.inc();
+        }
         if (!next.pending) {
-            awaitNextWatermark(ctx.timerService().currentWatermark(), ctx);
+            awaitNextWatermark(watermark, ctx);
             next.pending = true;
             changed = true;
         }
@@ -127,10 +134,18 @@ public final class TournamentStandings extends KeyedProcessFunction<String, Scor
             return;
         }
         long watermark = ctx.timerService().currentWatermark();
+        if (next.closeAt == Long.MAX_VALUE) {
+            // Restored from a state written before closeAt was kept: its close timer is this one or still due.
+            next.closeAt = Tournaments.endOf(Tournaments.startOf(ctx.getCurrentKey())) + horizonMillis;
+        }
         boolean closing = timestamp >= next.closeAt;
         if (next.pending) {
             // On closing, a change as of later than the close (published over an hour after its month) still counts.
             long appliedThrough = applyWaiting(closing ? Long.MAX_VALUE : watermark, next);
+            if (appliedThrough == Long.MIN_VALUE && next.low <= next.high) {
+                // Restored from before changes waited here: they were applied on arrival, only the flush is due.
+                appliedThrough = watermark;
+            }
             if (appliedThrough != Long.MIN_VALUE) {
                 emit(ctx, next, appliedThrough, out);
             }
@@ -164,6 +179,12 @@ public final class TournamentStandings extends KeyedProcessFunction<String, Scor
         for (ScoreChange change : waiting.get()) {
             (change.asOf <= through ? due : later).add(change);
         }
+        if (later.isEmpty()) {
+            waiting.clear();
+            next.pending = false;
+        } else if (!due.isEmpty()) {
+            waiting.update(later);
+        }
         if (due.isEmpty()) {
             return Long.MIN_VALUE;
         }
@@ -179,12 +200,6 @@ public final class TournamentStandings extends KeyedProcessFunction<String, Scor
         if (listChanged) {
             listed.update(list.entries());
             next.everyoneListed = list.everyoneListed();
-        }
-        if (later.isEmpty()) {
-            waiting.clear();
-            next.pending = false;
-        } else {
-            waiting.update(later);
         }
         return due.get(due.size() - 1).asOf;
     }

@@ -23,9 +23,14 @@ public final class Tournaments {
      * recalculates the whole tournament.
      */
     public static boolean within(String tournament, long fromMillis, long toMillis) {
-        YearMonth month = YearMonth.parse(tournament.substring(tournament.lastIndexOf('#') + 1));
-        long start = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        long start = startOf(tournament);
         return start >= fromMillis && endOf(start) <= toMillis;
+    }
+
+    /** The first millisecond of {@code tournament}'s month. */
+    public static long startOf(String tournament) {
+        YearMonth month = YearMonth.parse(tournament.substring(tournament.lastIndexOf('#') + 1));
+        return month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     }
 
     /** The first millisecond after the month of {@code ts}: when its tournaments end. */

@@ -23,6 +23,8 @@ class TournamentsTest {
         assertThat(Tournaments.endOf(at("2026-11-30T23:59:59.999Z"))).isEqualTo(at("2026-12-01T00:00:00Z"));
         assertThat(Tournaments.endOf(at("2026-12-01T00:00:00Z"))).isEqualTo(at("2027-01-01T00:00:00Z"));
         assertThat(Tournaments.endOf(at("2028-02-10T00:00:00Z"))).isEqualTo(at("2028-03-01T00:00:00Z"));
+        // A tournament's own month, from its name alone (a state restored from before closeAt was kept).
+        assertThat(Tournaments.startOf("chess#2026-12")).isEqualTo(at("2026-12-01T00:00:00Z"));
     }
 
     @Test
