@@ -8,6 +8,8 @@ import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.runtime.util.TestingTaskManagerRuntimeInfo;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.util.FileUtils;
 
 /** The task environment and state backends a keyed operator gets in the job, for the harnesses. */
 public final class KeyedHarnessState {
@@ -51,5 +53,16 @@ public final class KeyedHarnessState {
             }
             default -> throw new IllegalArgumentException("unknown state backend " + name);
         };
+    }
+
+    /** Closes a harness and its environment, then deletes {@code tmpDir} (RocksDB's files) whatever happened. */
+    public static void close(AbstractStreamOperatorTestHarness<?> harness, MockEnvironment environment, File tmpDir)
+            throws Exception {
+        try {
+            harness.close();
+            environment.close();
+        } finally {
+            FileUtils.deleteDirectory(tmpDir);
+        }
     }
 }

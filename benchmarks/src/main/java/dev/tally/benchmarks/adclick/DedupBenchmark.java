@@ -13,7 +13,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.util.FileUtils;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -131,12 +130,7 @@ public class DedupBenchmark {
 
         @TearDown(Level.Trial)
         public void close() throws Exception {
-            try {
-                harness.close();
-                environment.close();
-            } finally {
-                FileUtils.deleteDirectory(tmpDir);
-            }
+            KeyedHarnessState.close(harness, environment, tmpDir);
         }
     }
 

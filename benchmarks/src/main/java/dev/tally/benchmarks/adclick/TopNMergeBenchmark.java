@@ -25,7 +25,6 @@ import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.util.FileUtils;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -129,12 +128,7 @@ public class TopNMergeBenchmark {
 
         @TearDown(Level.Trial)
         public void close() throws Exception {
-            try {
-                harness.close();
-                environment.close();
-            } finally {
-                FileUtils.deleteDirectory(tmpDir);
-            }
+            KeyedHarnessState.close(harness, environment, tmpDir);
         }
     }
 

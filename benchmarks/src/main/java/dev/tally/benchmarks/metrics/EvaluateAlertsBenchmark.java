@@ -26,7 +26,6 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.FileUtils;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -107,12 +106,7 @@ public class EvaluateAlertsBenchmark {
 
         @TearDown(Level.Trial)
         public void close() throws Exception {
-            try {
-                harness.close();
-                environment.close();
-            } finally {
-                FileUtils.deleteDirectory(tmpDir);
-            }
+            KeyedHarnessState.close(harness, environment, tmpDir);
         }
     }
 
@@ -151,12 +145,7 @@ public class EvaluateAlertsBenchmark {
 
         @TearDown(Level.Iteration)
         public void close() throws Exception {
-            try {
-                harness.close();
-                environment.close();
-            } finally {
-                FileUtils.deleteDirectory(tmpDir);
-            }
+            KeyedHarnessState.close(harness, environment, tmpDir);
         }
     }
 
