@@ -25,8 +25,8 @@ import java.util.Set;
 /**
  * The ground truth of a generated match-result stream, as {@code tally loadgen leaderboard --truth} writes
  * it and {@code tally verify leaderboard} reads it: the expected standings without the records sent beyond
- * the correction horizon, the effective results they come from, those records themselves, and what the
- * generator sent.
+ * the correction horizon, the effective results they come from, every valid record sent (those beyond
+ * the horizon marked; the lists as of any time come from them), and what the generator sent.
  *
  * <p>Whether the job routes a record beyond the horizon to the late topic depends on its watermark at
  * the time, which a source reading one partition ahead of another holds back: the verifier takes the
@@ -39,18 +39,13 @@ import java.util.Set;
  * H  tournament  score  players  players_above                 every score held by at least one player
  * T  tournament  position  user_id  score  rank  reached_at    the top K, position 1..K
  * R  match_id  game  user_id  points  ts  revision            each (tournament, match, player)'s effective result
- * C  match_id  game  user_id  points  ts  revision            a record sent beyond the correction horizon
  * A  match_id  game  user_id  points  ts  revision  published_at  beyond   every valid record sent, in order
  * </pre>
  * {@code published_at} is empty where the record has none; {@code beyond} is 1 for a record sent beyond the horizon.
  * Times are epoch milliseconds.
  */
 public record ExpectedLeaderboard(
-        LeaderboardStandings standings,
-        List<MatchResult> effective,
-        List<MatchResult> beyondHorizon,
-        List<Sent> sent,
-        Totals totals) {
+        LeaderboardStandings standings, List<MatchResult> effective, List<Sent> sent, Totals totals) {
 
     /** A valid record as sent, and whether it was sent beyond the correction horizon. */
     public record Sent(MatchResult result, boolean beyondHorizon) {}
@@ -63,7 +58,11 @@ public record ExpectedLeaderboard(
 
     public ExpectedLeaderboard {
         effective = effective.stream().sorted(BY_IDENTITY).toList();
-        beyondHorizon = beyondHorizon.stream().sorted(BY_IDENTITY).toList();
+    }
+
+    /** The records sent beyond the correction horizon, in the order sent. */
+    public List<MatchResult> beyondHorizon() {
+        return sent.stream().filter(Sent::beyondHorizon).map(Sent::result).toList();
     }
 
     /** What the generator sent, by kind of record. */
@@ -79,7 +78,7 @@ public record ExpectedLeaderboard(
     /** The identities of the records sent beyond the correction horizon. */
     public Set<ResultId> late() {
         Set<ResultId> late = new HashSet<>();
-        beyondHorizon.forEach(r -> late.add(ResultId.of(r)));
+        beyondHorizon().forEach(r -> late.add(ResultId.of(r)));
         return late;
     }
 
@@ -99,11 +98,7 @@ public record ExpectedLeaderboard(
         return topK == standings.topK()
                 ? this
                 : new ExpectedLeaderboard(
-                        LeaderboardReference.standings(standings.players(), topK),
-                        effective,
-                        beyondHorizon,
-                        sent,
-                        totals);
+                        LeaderboardReference.standings(standings.players(), topK), effective, sent, totals);
     }
 
     /**
@@ -111,7 +106,7 @@ public record ExpectedLeaderboard(
      * the late topic ({@code routedLate}): the reference run again over the effective results and those.
      */
     public LeaderboardStandings standingsApplying(Set<ResultId> routedLate) {
-        List<MatchResult> applied = beyondHorizon.stream()
+        List<MatchResult> applied = beyondHorizon().stream()
                 .filter(r -> !routedLate.contains(ResultId.of(r)))
                 .toList();
         if (applied.isEmpty()) {
@@ -174,9 +169,6 @@ public record ExpectedLeaderboard(
             for (MatchResult r : effective) {
                 result(out, "R", r);
             }
-            for (MatchResult r : beyondHorizon) {
-                result(out, "C", r);
-            }
             for (Sent r : sent) {
                 MatchResult m = r.result();
                 line(
@@ -201,7 +193,6 @@ public record ExpectedLeaderboard(
         Map<ScoreKey, ScoreCount> histogram = new HashMap<>();
         Map<String, List<Ranked>> top = new HashMap<>();
         List<MatchResult> effective = new ArrayList<>();
-        List<MatchResult> beyondHorizon = new ArrayList<>();
         List<Sent> sent = new ArrayList<>();
         Totals totals = null;
         int topK = 0;
@@ -236,7 +227,6 @@ public record ExpectedLeaderboard(
                         list.add(new Ranked(f[3], Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6])));
                     }
                     case "R" -> effective.add(result(f));
-                    case "C" -> beyondHorizon.add(result(f));
                     case "A" -> {
                         MatchResult r = result(f);
                         r.setPublishedAt(f[7].isEmpty() ? null : Long.parseLong(f[7]));
@@ -255,7 +245,6 @@ public record ExpectedLeaderboard(
         return new ExpectedLeaderboard(
                 new LeaderboardStandings(topK, players, histogram, top),
                 List.copyOf(effective),
-                List.copyOf(beyondHorizon),
                 List.copyOf(sent),
                 totals);
     }

@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * What the generator sent, as the job must see it: every valid result it must apply goes to the
  * {@link LeaderboardReference} (duplicates and superseded revisions too: resolving them is the
- * reference's job), every record sent beyond the correction horizon (which the job routes to the late
- * topic) is kept whole, and the malformed ones are counted. {@link #expected(int)} is the ground truth.
+ * reference's job), every valid record is kept whole in the order sent, those beyond the correction
+ * horizon (which the job routes to the late topic) marked, and the malformed ones are counted. {@link #expected(int)} is the ground truth.
  *
  * <p>Without a truth file nobody needs the expected state, and over a long run it would fill the heap:
  * {@link #totalsOnly()} keeps the counts alone.
@@ -17,8 +17,6 @@ import java.util.List;
 public final class LeaderboardTruth {
 
     private final LeaderboardReference reference;
-    /** Records sent beyond the correction horizon, whole: the job routes them to .late unless its watermark lags. */
-    private final List<MatchResult> beyondHorizon = new ArrayList<>();
     /** Every valid record sent, in order. */
     private final List<ExpectedLeaderboard.Sent> sent = new ArrayList<>();
 
@@ -86,8 +84,6 @@ public final class LeaderboardTruth {
 
     private void remember(MatchResult r) {
         if (reference != null) {
-            // Its identity: the C lines of the truth file do not carry the time it was published.
-            beyondHorizon.add(MatchResult.newBuilder(r).setPublishedAt(null).build());
             sent.add(new ExpectedLeaderboard.Sent(r, true));
         }
     }
@@ -98,11 +94,7 @@ public final class LeaderboardTruth {
             throw new IllegalStateException("this truth keeps only totals (LeaderboardTruth.totalsOnly())");
         }
         return new ExpectedLeaderboard(
-                reference.standings(topK),
-                reference.effectiveResults(),
-                List.copyOf(beyondHorizon),
-                List.copyOf(sent),
-                totals());
+                reference.standings(topK), reference.effectiveResults(), List.copyOf(sent), totals());
     }
 
     public ExpectedLeaderboard.Totals totals() {
