@@ -4,6 +4,7 @@ import dev.tally.connectors.kafka.Decoded;
 import dev.tally.jobs.kit.NeverIdle;
 import dev.tally.jobs.kit.RouteInvalidRecords;
 import dev.tally.jobs.leaderboard.functions.ApplyResults;
+import dev.tally.jobs.leaderboard.functions.HoldUntilDue;
 import dev.tally.jobs.leaderboard.functions.PlayerKey;
 import dev.tally.jobs.leaderboard.functions.PlayerPosition;
 import dev.tally.jobs.leaderboard.functions.ScoreChange;
@@ -66,6 +67,11 @@ public final class LeaderboardPipeline {
                 .name("to-player-positions");
 
         SingleOutputStreamOperator<TopPlayers> top = changes.getSideOutput(ApplyResults.STANDINGS)
+                .transform(
+                        "hold-standings-changes",
+                        TypeInformation.of(ScoreChange.class),
+                        new HoldUntilDue(settings.correctionHorizon()))
+                .uid("hold-standings-changes")
                 .keyBy(change -> change.tournament, Types.STRING)
                 .process(
                         new TournamentStandings(settings.topK(), settings.topMargin(), settings.correctionHorizon()),

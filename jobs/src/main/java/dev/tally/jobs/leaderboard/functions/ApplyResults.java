@@ -27,7 +27,8 @@ import org.apache.flink.util.OutputTag;
  * highest revision once, and emits the player's score when the watermark next advances, coalescing
  * every change in between.
  *
- * <p>For the tournament's standings it also sends every change as it happens ({@link #STANDINGS}), as
+ * <p>For the tournament's standings it also sends every change as it happens ({@link #STANDINGS}, held
+ * by {@link HoldUntilDue} until the watermark passes its time), as
  * of the result's stream timestamp: its publication time ({@link dev.tally.jobs.leaderboard.ResultTime}), so that a
  * list as of t holds exactly the results published by t, whatever the watermark's pace. A player's
  * changes must reach the standings in their order, which is why they are not coalesced: a coalesced
