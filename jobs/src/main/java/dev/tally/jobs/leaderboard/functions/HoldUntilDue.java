@@ -9,10 +9,10 @@ import java.util.List;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -29,10 +29,13 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * at its as-of time cost the per-player stage more than that (a RocksDB timer and a second read and
  * write of the row per change). Here a change waits on the heap of the subtask that made it, and only
  * the checkpoint writes the ones waiting (operator state: after a rescale any subtask may pass one on,
- * and the standings order them by as-of time).
+ * and the standings order them by as-of time). How many wait is bounded by how far the subtask's
+ * watermark is behind the changes it makes: the out-of-orderness plus a watermark interval on live
+ * input, more while a backlog is read with one partition ahead, or while a stalled partition holds
+ * the watermark until its idleness.
  */
 public final class HoldUntilDue extends AbstractStreamOperator<ScoreChange>
-        implements OneInputStreamOperator<ScoreChange, ScoreChange>, BoundedOneInput {
+        implements OneInputStreamOperator<ScoreChange, ScoreChange> {
 
     private static final long serialVersionUID = 1L;
 
@@ -51,6 +54,7 @@ public final class HoldUntilDue extends AbstractStreamOperator<ScoreChange>
 
     private transient ListState<ScoreChange> state;
     private transient long watermark;
+    private transient boolean passThrough;
 
     public HoldUntilDue(Duration correctionHorizon) {
         this.horizonMillis = correctionHorizon.toMillis();
@@ -79,11 +83,21 @@ public final class HoldUntilDue extends AbstractStreamOperator<ScoreChange>
     }
 
     @Override
+    public void open() throws Exception {
+        super.open();
+        // Without checkpoints (BATCH execution, a replay) the one watermark comes at the end of the
+        // input: holding would keep every change of the replay on the heap for nothing.
+        passThrough = !CheckpointingOptions.isCheckpointingEnabled(
+                getContainingTask().getEnvironment().getJobConfiguration());
+    }
+
+    @Override
     public void processElement(StreamRecord<ScoreChange> element) {
+        // Kept across calls although objects are reused: ApplyResults makes a new change for every output.
         ScoreChange change = element.getValue();
-        if (dueAt(change) <= watermark) {
+        if (passThrough || dueAt(change) <= watermark) {
             // Behind the watermark already (published before it): the standings count it as such.
-            output.collect(element);
+            output.collect(element.replace(change, change.asOf));
         } else {
             arrived.add(change);
         }
@@ -102,11 +116,6 @@ public final class HoldUntilDue extends AbstractStreamOperator<ScoreChange>
         List<ScoreChange> held = new ArrayList<>(arrived);
         runs.forEach(held::addAll);
         state.update(held);
-    }
-
-    @Override
-    public void endInput() {
-        release(Long.MAX_VALUE);
     }
 
     private void release(long through) {

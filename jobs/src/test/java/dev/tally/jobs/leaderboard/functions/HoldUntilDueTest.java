@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +32,16 @@ class HoldUntilDueTest {
     }
 
     private static OneInputStreamOperatorTestHarness<ScoreChange, ScoreChange> newHarness() throws Exception {
-        return new OneInputStreamOperatorTestHarness<>(new HoldUntilDue(Duration.ofHours(1)));
+        return withCheckpoints(new OneInputStreamOperatorTestHarness<>(new HoldUntilDue(Duration.ofHours(1))));
+    }
+
+    /** A streaming job's: a job without checkpoints (BATCH, a replay) holds nothing. */
+    private static OneInputStreamOperatorTestHarness<ScoreChange, ScoreChange> withCheckpoints(
+            OneInputStreamOperatorTestHarness<ScoreChange, ScoreChange> harness) {
+        harness.getEnvironment()
+                .getJobConfiguration()
+                .set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
+        return harness;
     }
 
     @AfterEach
@@ -45,10 +56,15 @@ class HoldUntilDueTest {
 
     /** What went out since the last call, changes as user:score and watermarks as W:time, in order. */
     private List<String> passed() {
+        return passed(harness);
+    }
+
+    private static List<String> passed(OneInputStreamOperatorTestHarness<ScoreChange, ScoreChange> harness) {
         List<String> out = new ArrayList<>();
         for (Object element : harness.getOutput()) {
             if (element instanceof StreamRecord<?> record) {
                 ScoreChange change = (ScoreChange) record.getValue();
+                assertThat(record.getTimestamp()).isEqualTo(change.asOf);
                 out.add(change.userId + ":" + change.score);
             } else if (element instanceof Watermark mark) {
                 out.add("W:" + (mark.getTimestamp() - T0));
@@ -89,11 +105,23 @@ class HoldUntilDueTest {
     }
 
     @Test
-    void aChangeBehindTheWatermarkGoesAtOnce() throws Exception {
+    void aChangeAtOrBehindTheWatermarkGoesAtOnce() throws Exception {
         harness.processWatermark(new Watermark(T0 + 100));
         passed();
         change("ann", 1, T0 + 50);
-        assertThat(passed()).containsExactly("ann:1");
+        change("bob", 2, T0 + 100);
+        change("cid", 3, T0 + 101);
+        assertThat(passed()).containsExactly("ann:1", "bob:2");
+    }
+
+    @Test
+    void withoutCheckpointsEveryChangeGoesAtOnce() throws Exception {
+        try (var batch = new OneInputStreamOperatorTestHarness<>(new HoldUntilDue(Duration.ofHours(1)))) {
+            batch.open();
+            batch.processElement(
+                    new StreamRecord<>(new ScoreChange("chess#2026-12", "ann", -1, 0, 1, T0, T0 + 10, END, 1)));
+            assertThat(passed(batch)).containsExactly("ann:1");
+        }
     }
 
     @Test
@@ -117,7 +145,47 @@ class HoldUntilDueTest {
 
         harness.processWatermark(new Watermark(T0 + 10));
         assertThat(passed()).containsExactly("ann:1", "W:10");
-        harness.endInput();
-        assertThat(passed()).containsExactly("bob:2");
+        harness.processWatermark(Watermark.MAX_WATERMARK);
+        assertThat(passed()).containsExactly("bob:2", "W:" + (Long.MAX_VALUE - T0));
+    }
+
+    @Test
+    void aChangePassedOnBeforeACheckpointIsNotPassedOnAgainAfterItsRestore() throws Exception {
+        change("ann", 1, T0 + 10);
+        change("bob", 2, T0 + 20);
+        harness.processWatermark(new Watermark(T0 + 10));
+        passed();
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+
+        harness.processWatermark(Watermark.MAX_WATERMARK);
+        assertThat(passed()).containsExactly("bob:2", "W:" + (Long.MAX_VALUE - T0));
+    }
+
+    @Test
+    void afterARescaleEachHeldChangeIsPassedOnByExactlyOneSubtask() throws Exception {
+        change("ann", 1, T0 + 10);
+        change("bob", 2, T0 + 20);
+        change("cid", 3, T0 + 30);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+
+        List<String> passedOn = new ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            OperatorSubtaskState share =
+                    AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, 128, 1, 2, subtask);
+            try (var restored = withCheckpoints(
+                    new OneInputStreamOperatorTestHarness<>(new HoldUntilDue(Duration.ofHours(1)), 128, 2, subtask))) {
+                restored.initializeState(share);
+                restored.open();
+                restored.processWatermark(new Watermark(T0 + 30));
+                passedOn.addAll(passed(restored));
+            }
+        }
+        assertThat(passedOn)
+                .filteredOn(out -> !out.startsWith("W:"))
+                .containsExactlyInAnyOrder("ann:1", "bob:2", "cid:3");
     }
 }
