@@ -20,8 +20,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 /**
  * Holds the players' changes for the standings ({@link ApplyResults#STANDINGS}), chained to the
  * per-player stage, until the watermark passes their as-of time (or their tournament's close), and
- * passes them on just before that watermark, in no particular order: the standings can then apply nearly every change at the
- * watermark step it arrives with, instead of keeping it waiting in their keyed state.
+ * passes them on just before that watermark, in no particular order: the standings can then apply
+ * nearly every change at the watermark step it arrives with, instead of keeping it waiting in their
+ * keyed state.
  *
  * <p>An operator, not a keyed function, for speed (BENCHMARKS.md, the leaderboard's throughput): the
  * waiting changes kept in the standings' list state, read whole and rewritten at every watermark step
@@ -47,8 +48,8 @@ public final class HoldUntilDue extends AbstractStreamOperator<ScoreChange>
      * The changes held from before, as one run per watermark at which they were held, each sorted by
      * the time it is due: a release takes the due beginning of each run. The standings order what
      * they get by as-of time, so the runs need no merging: a change is sorted once, as part of a
-     * nearly sorted run, where a priority queue over all of them cost a tenth of the per-player
-     * subtask's time in comparisons.
+     * nearly sorted run, where a priority queue over all of them cost a sixth of the per-player
+     * subtask's profile samples in comparisons.
      */
     private transient ArrayDeque<ArrayDeque<ScoreChange>> runs;
 
@@ -96,7 +97,8 @@ public final class HoldUntilDue extends AbstractStreamOperator<ScoreChange>
         // Kept across calls although objects are reused: ApplyResults makes a new change for every output.
         ScoreChange change = element.getValue();
         if (passThrough || dueAt(change) <= watermark) {
-            // Behind the watermark already (published before it): the standings count it as such.
+            // Behind the watermark already (published before it; the standings count it as such), or
+            // nothing to wait for.
             output.collect(element.replace(change, change.asOf));
         } else {
             arrived.add(change);

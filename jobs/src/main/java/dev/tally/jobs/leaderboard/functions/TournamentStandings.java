@@ -29,8 +29,9 @@ import org.apache.flink.util.OutputTag;
  * One tournament (keyed by its name): the score histogram and the top list, from its players' score
  * changes ({@link ApplyResults#STANDINGS}). A change waits until the watermark passes its as-of time
  * ({@link HoldUntilDue} holds it until the watermark of the subtask that made it has, so it waits
- * here only until every one has); when the watermark advances past some, they are applied in as-of order, the histogram rows whose
- * players or players above changed go out (side output), and so does the top K with competition
+ * here only until every one has); when the watermark advances past some, they are applied in as-of
+ * order, the histogram rows whose players or players above changed go out (side output), and so does
+ * the top K with competition
  * ranks, if it changed, as of the latest change applied. The watermark passes t only once every
  * change as of t or before has arrived, so a list as of t holds exactly the results published by t:
  * the same lists, each equal to the standings at its time, however the watermark advances.

@@ -44,6 +44,15 @@ class HoldUntilDueTest {
         return harness;
     }
 
+    /** Takes a checkpoint, then goes on from it in a new operator, as a restore after a failure does. */
+    private void restartFromACheckpoint() throws Exception {
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+    }
+
     @AfterEach
     void close() throws Exception {
         harness.close();
@@ -137,11 +146,7 @@ class HoldUntilDueTest {
     void theChangesHeldAtACheckpointAreHeldAfterARestore() throws Exception {
         change("ann", 1, T0 + 10);
         change("bob", 2, T0 + 20);
-        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
-        harness.close();
-        harness = newHarness();
-        harness.initializeState(snapshot);
-        harness.open();
+        restartFromACheckpoint();
 
         harness.processWatermark(new Watermark(T0 + 10));
         assertThat(passed()).containsExactly("ann:1", "W:10");
@@ -155,11 +160,7 @@ class HoldUntilDueTest {
         change("bob", 2, T0 + 20);
         harness.processWatermark(new Watermark(T0 + 10));
         passed();
-        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
-        harness.close();
-        harness = newHarness();
-        harness.initializeState(snapshot);
-        harness.open();
+        restartFromACheckpoint();
 
         harness.processWatermark(Watermark.MAX_WATERMARK);
         assertThat(passed()).containsExactly("bob:2", "W:" + (Long.MAX_VALUE - T0));
