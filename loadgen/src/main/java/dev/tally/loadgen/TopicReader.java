@@ -33,9 +33,8 @@ public final class TopicReader {
         return count[0];
     }
 
-    /** Hands every committed record of {@code topic}, from its beginning to its end offsets, to {@code action}. */
-    public static void forEachCommitted(
-            KafkaClients kafka, String topic, Consumer<ConsumerRecord<byte[], byte[]>> action) {
+    /** A consumer of committed records only, of no group's offsets: assign it what it reads. */
+    public static KafkaConsumer<byte[], byte[]> committedConsumer(KafkaClients kafka) {
         Properties props = kafka.clientProperties();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "tally-verify-" + UUID.randomUUID());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -43,12 +42,24 @@ public final class TopicReader {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        return new KafkaConsumer<>(props);
+    }
+
+    /** Assigns {@code consumer} every partition of {@code topic}, from its beginning; returns them. */
+    public static List<TopicPartition> assignFromBeginning(KafkaConsumer<?, ?> consumer, String topic) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return partitions;
+    }
+
+    /** Hands every committed record of {@code topic}, from its beginning to its end offsets, to {@code action}. */
+    public static void forEachCommitted(
+            KafkaClients kafka, String topic, Consumer<ConsumerRecord<byte[], byte[]>> action) {
+        try (KafkaConsumer<byte[], byte[]> consumer = committedConsumer(kafka)) {
+            List<TopicPartition> partitions = assignFromBeginning(consumer, topic);
             // With read_committed the end offsets are the last stable offsets: open transactions stop there.
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             Instant deadline = Instant.now().plusSeconds(300);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 
 /**
  * Realistic metric points, deterministic for a seed and start: every series of a fleet
@@ -121,7 +122,21 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
 
     private long emitted;
 
+    /** For a live run ({@link #MetricsGenerator(MetricsSettings, MetricsTruth, LongSupplier)}), or null. */
+    private final LongSupplier wallClock;
+
     public MetricsGenerator(MetricsSettings settings, MetricsTruth truth) {
+        this(settings, truth, null);
+    }
+
+    /**
+     * A generator that hands out each record no earlier than {@code wallClock} reaches its send time,
+     * sleeping until then: with the settings' start at now, event time is wall time, as a live fleet's
+     * is. The records are the same as without the clock, but for the closing points, which a live feed
+     * does not send; only when they come out differs.
+     */
+    public MetricsGenerator(MetricsSettings settings, MetricsTruth truth, LongSupplier wallClock) {
+        this.wallClock = wallClock;
         this.settings = settings;
         this.truth = truth;
         this.random = new SplittableRandom(settings.seed());
@@ -162,8 +177,11 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        long dataRecords = settings.records() - settings.partitions();
-        GeneratedRecord record = emitted < dataRecords ? send(nextOutgoing()) : closing((int) (emitted - dataRecords));
+        // A live feed has no closing points: an hour and more ahead of the wall clock, the broker (or the
+        // job, on a LogAppendTime topic) would refuse them.
+        long dataRecords = settings.records() - (wallClock == null ? settings.partitions() : 0);
+        GeneratedRecord record =
+                emitted < dataRecords ? send(awaitSendTime(nextOutgoing())) : closing((int) (emitted - dataRecords));
         emitted++;
         return record;
     }
@@ -183,6 +201,21 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
             }
             return o;
         }
+    }
+
+    private Outgoing awaitSendTime(Outgoing o) {
+        if (wallClock != null) {
+            long wait = o.sendAt() - wallClock.getAsLong();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting to send a point", e);
+                }
+            }
+        }
+        return o;
     }
 
     private GeneratedRecord send(Outgoing o) {

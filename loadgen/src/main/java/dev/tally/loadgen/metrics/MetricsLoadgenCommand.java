@@ -163,6 +163,9 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
                     "Where to write the ground truth. Without it only the totals are kept, so a run of any length fits in memory.")
     Path truthFile;
 
+    /** Fed live: see {@link #live}. */
+    private boolean live;
+
     /** For callers in code (the demo, the bench): these endpoints, topic and records, the other options at their defaults. */
     public static MetricsLoadgenCommand of(Endpoints endpoints, String topic, long events) {
         MetricsLoadgenCommand command = new MetricsLoadgenCommand();
@@ -178,6 +181,17 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
         this.hosts = hosts;
         this.metrics = metrics;
         this.interval = interval;
+        return this;
+    }
+
+    /**
+     * A live feed: each record sent when the wall clock reaches its send time, event time starting when
+     * {@link #call} does; the fleet's shape sets the rate (series / interval, the faults' share on top).
+     * No closing points: the last minutes close as the watermark passes them, if anything follows.
+     */
+    public MetricsLoadgenCommand live() {
+        this.live = true;
+        this.rate = 0;
         return this;
     }
 
@@ -205,14 +219,16 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
         int partitions = LoadProducer.partitionCount(endpoints.kafka(), topic);
         // The closing points' Kafka timestamp is their event time, an hour and the lateness past the last
         // point's: start early enough that it is not ahead of now (the broker refuses timestamps far ahead).
-        long first = start != null
-                ? start.toEpochMilli()
-                : System.currentTimeMillis()
-                        - MetricsSettings.span(events, series, interval).toMillis()
-                        - Duration.ofHours(1)
-                                .plus(allowedLateness)
-                                .plusMinutes(3)
-                                .toMillis();
+        long first = live
+                ? System.currentTimeMillis()
+                : start != null
+                        ? start.toEpochMilli()
+                        : System.currentTimeMillis()
+                                - MetricsSettings.span(events, series, interval).toMillis()
+                                - Duration.ofHours(1)
+                                        .plus(allowedLateness)
+                                        .plusMinutes(3)
+                                        .toMillis();
         MetricsSettings settings = new MetricsSettings(
                 seed,
                 events,
@@ -238,7 +254,7 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
         MetricsTruth truth = truthFile == null ? MetricsTruth.totalsOnly() : new MetricsTruth();
         AtomicReference<MetricsGenerator> generator = new AtomicReference<>();
         Supplier<Iterator<GeneratedRecord>> records = () -> {
-            generator.set(new MetricsGenerator(settings, truth));
+            generator.set(new MetricsGenerator(settings, truth, live ? System::currentTimeMillis : null));
             return generator.get();
         };
         long begin = System.nanoTime();
@@ -247,7 +263,8 @@ public final class MetricsLoadgenCommand implements Callable<Integer> {
                 topic,
                 records,
                 rate,
-                n -> System.out.printf("  %,d records (%.0f%%)%n", n, 100.0 * n / events));
+                // A live feed runs beside a measurement that prints its own lines.
+                live ? null : n -> System.out.printf("  %,d records (%.0f%%)%n", n, 100.0 * n / events));
         double seconds = (System.nanoTime() - begin) / 1e9;
         ExpectedMetrics.Totals t = truth.totals();
         MetricsGenerator.Injected i = generator.get().injected();

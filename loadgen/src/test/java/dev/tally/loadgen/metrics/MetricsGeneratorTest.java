@@ -75,6 +75,53 @@ class MetricsGeneratorTest {
     }
 
     @Test
+    void aLiveGeneratorHandsOutEachRecordAtItsSendTimeTheSameRecordsWithoutClosingPoints() {
+        // 12,002 series every second: about 12,000 records a second of wall time.
+        long now = System.currentTimeMillis();
+        MetricsSettings fast = new MetricsSettings(
+                3,
+                3_000,
+                20,
+                50,
+                12,
+                Duration.ofSeconds(1),
+                now,
+                Duration.ofMillis(100),
+                4,
+                Duration.ofMinutes(5),
+                0.02,
+                0.01,
+                0.01,
+                0.004,
+                0.002,
+                0.004,
+                0.01,
+                0.5,
+                false,
+                30,
+                0);
+        // Without the clock the first quarter second of event time would come out at once, ahead of now.
+        List<GeneratedRecord> timed = new ArrayList<>();
+        new MetricsGenerator(fast, MetricsTruth.totalsOnly(), System::currentTimeMillis).forEachRemaining(r -> {
+            assertThat(r.timestamp()).isLessThanOrEqualTo(System.currentTimeMillis());
+            timed.add(r);
+        });
+        List<GeneratedRecord> untimed = new ArrayList<>();
+        new MetricsGenerator(fast, MetricsTruth.totalsOnly()).forEachRemaining(untimed::add);
+
+        assertThat(timed).hasSize(3_000).noneMatch(r -> r.kind() == Kind.CONTROL);
+        assertThat(untimed.subList(0, 3_000 - 4)).allMatch(r -> r.kind() != Kind.CONTROL);
+        for (int i = 0; i < 3_000 - 4; i++) {
+            assertThat(timed.get(i).kind()).isEqualTo(untimed.get(i).kind());
+            assertThat(timed.get(i).timestamp()).isEqualTo(untimed.get(i).timestamp());
+            if (timed.get(i).kind() != Kind.MALFORMED) {
+                // (A point too far ahead is placed after the wall clock too, so it differs.)
+                assertThat(timed.get(i).value()).isEqualTo(untimed.get(i).value());
+            }
+        }
+    }
+
+    @Test
     void validPointsPassTheJobsValidationAndRejectedOnesFailItWithTheTruthsReason() {
         Map<String, Long> reasons = new TreeMap<>();
         for (Decoded d : records) {
