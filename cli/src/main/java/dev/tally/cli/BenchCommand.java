@@ -113,7 +113,7 @@ final class BenchCommand {
     }
 
     /** "90% (52%, 30%, 6%, 2%)": the whole stack, then the services in the table header's order. */
-    private static String cpu(Map<String, Double> shares) {
+    static String cpu(Map<String, Double> shares) {
         if (shares.isEmpty()) {
             return "-";
         }

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One benchmark run on the local stack, what its subcommands share: the stack (started if it is
@@ -39,6 +40,14 @@ final class BenchSession {
     interface Measurement {
         int measure(BenchSession session) throws Exception;
     }
+
+    /** What measures a live run while its load runs, reading Cassandra through {@code cql}. */
+    interface LiveProbe<T> {
+        T run(CqlSession cql) throws Exception;
+    }
+
+    /** A live run's measurement, and each service's CPU over it as a share of the machine. */
+    record Live<T>(T result, Map<String, Double> cpuShares) {}
 
     private BenchSession(LocalStack stack, TallyHome home, String run, Path dir) {
         this.stack = stack;
@@ -150,13 +159,12 @@ final class BenchSession {
                     + stack.flink().webUrl());
         }
         double seconds = finished.durationMillis() / 1000.0;
-        Map<String, Double> cpuShares = new LinkedHashMap<>();
-        int cores = Runtime.getRuntime().availableProcessors();
-        BenchCommand.cpuSeconds(stack)
-                .forEach((service, after) ->
-                        cpuShares.put(service, (after - cpuBefore.getOrDefault(service, 0.0)) / seconds / cores));
         BenchCommand.Result result = new BenchCommand.Result(
-                label, records, seconds, BenchCommand.checkpoints(stack.flink(), finished.id()), cpuShares);
+                label,
+                records,
+                seconds,
+                BenchCommand.checkpoints(stack.flink(), finished.id()),
+                cpuSharesSince(cpuBefore, seconds));
         dropKeyspace(keyspace);
         return result;
     }
@@ -194,6 +202,63 @@ final class BenchSession {
         }
         createTopics(resultTopics);
         return args;
+    }
+
+    /**
+     * {@code job} submitted unbounded as {@code name} with {@code args}, writing into {@code keyspace}
+     * (created here), with {@code flinkOptions} for the Flink CLI ({@code -D...}), fed by
+     * {@code load} on a thread of its own while {@code probe} measures it; then the job is cancelled, the
+     * load awaited and the keyspace dropped.
+     */
+    <T> Live<T> live(
+            String job,
+            String name,
+            String keyspace,
+            List<String> flinkOptions,
+            List<String> args,
+            Callable<Integer> load,
+            LiveProbe<T> probe)
+            throws Exception {
+        stack.cassandra().applySchema(keyspace);
+        submit(job, name, flinkOptions, args);
+        String jobId = DemoCommand.awaitRunning(stack.flink(), name);
+        AtomicReference<Exception> loadFailure = new AtomicReference<>();
+        Thread feed = new Thread(
+                () -> {
+                    try {
+                        load.call();
+                    } catch (Exception e) {
+                        loadFailure.set(e);
+                    }
+                },
+                "live-load");
+        feed.setDaemon(true);
+        feed.start();
+        Live<T> result;
+        try (CqlSession cql = stack.cassandra().connect(Duration.ofMinutes(1))) {
+            Map<String, Double> cpuBefore = BenchCommand.cpuSeconds(stack);
+            long begin = System.nanoTime();
+            T measured = probe.run(cql);
+            result = new Live<>(measured, cpuSharesSince(cpuBefore, BenchCommand.seconds(begin)));
+            feed.join();
+        } finally {
+            stack.flink().cancel(jobId);
+            dropKeyspace(keyspace);
+        }
+        if (loadFailure.get() != null) {
+            throw new IllegalStateException("The load of " + name + " failed", loadFailure.get());
+        }
+        return result;
+    }
+
+    /** Each service's CPU since {@code cpuBefore} ({@link BenchCommand#cpuSeconds}), over {@code seconds} and the cores. */
+    private Map<String, Double> cpuSharesSince(Map<String, Double> cpuBefore, double seconds) {
+        Map<String, Double> shares = new LinkedHashMap<>();
+        int cores = Runtime.getRuntime().availableProcessors();
+        BenchCommand.cpuSeconds(stack)
+                .forEach((service, after) ->
+                        shares.put(service, (after - cpuBefore.getOrDefault(service, 0.0)) / seconds / cores));
+        return shares;
     }
 
     void submit(String job, String name, List<String> args) {

@@ -1,8 +1,6 @@
 package dev.tally.cli;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import dev.tally.loadgen.leaderboard.LeaderboardLoadgenCommand;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -50,25 +48,8 @@ final class LeaderboardBench implements Callable<Integer> {
             description = "Do not run the Redis sorted-set version (it needs Debian's redis-server).")
     boolean skipRedis;
 
-    @Option(
-            names = "--latency-rates",
-            split = ",",
-            description = "Input records per second of each latency run (default: ${DEFAULT-VALUE}).")
-    List<Long> latencyRates = List.of(2_500L, 25_000L);
-
-    @Option(
-            names = "--latency-seconds",
-            description = "Length of each latency run; 0 skips them (default: ${DEFAULT-VALUE}).")
-    long latencySeconds = 60;
-
-    @Option(names = "--latency-only", description = "Run only the latency runs (no preload, no throughput runs).")
-    boolean latencyOnly;
-
-    @Option(
-            names = "--latency-checkpoint-interval",
-            description =
-                    "Checkpoint interval of the latency runs' job (default: the cluster's, flink-conf/config.yaml).")
-    Duration latencyCheckpointInterval;
+    @Mixin
+    LatencyRunOptions latency = new LatencyRunOptions(List.of(2_500L, 25_000L), 60);
 
     @Mixin
     BenchRunOptions run;
@@ -79,7 +60,7 @@ final class LeaderboardBench implements Callable<Integer> {
     }
 
     private int measure(BenchSession session) throws Exception {
-        if (latencyOnly) {
+        if (latency.only) {
             session.publish(run.report, "bench leaderboard latency", latencyTable(session));
             return 0;
         }
@@ -116,7 +97,7 @@ final class LeaderboardBench implements Callable<Integer> {
                 .append(players)
                 .append(run.skipSql ? " --skip-sql" : "")
                 .append(skipRedis ? " --skip-redis" : "")
-                .append(latencySeconds > 0 ? "" : " --latency-seconds 0")
+                .append(latency.seconds > 0 ? "" : " --latency-seconds 0")
                 .append("`  \n");
         table.append(BenchCommand.runLine());
         table.append(String.format(
@@ -143,7 +124,7 @@ final class LeaderboardBench implements Callable<Integer> {
                     REDIS_QUERIES));
             table.append(RedisLeaderboard.latencyLines(redis));
         }
-        if (latencySeconds > 0) {
+        if (latency.seconds > 0) {
             table.append('\n').append(latencyTable(session));
         }
         session.publish(run.report, "bench leaderboard", table.toString());
@@ -154,20 +135,18 @@ final class LeaderboardBench implements Callable<Integer> {
         StringBuilder table = new StringBuilder();
         table.append(String.format(
                 Locale.ROOT,
-                "Latency (`--latency-rates %s --latency-seconds %d%s`): the job as deployed, fed live (event time = wall"
+                "Latency (`%s`): the job as deployed, fed live (event time = wall"
                         + " time) by the generator at each rate for %d s, %,d Zipf-active players; meanwhile a probe player of a"
                         + " game of its own wins a match every %d ms, and its score row and top list are read every %d ms;"
                         + " checkpoints every %s.%n%n",
-                String.join(",", latencyRates.stream().map(String::valueOf).toList()),
-                latencySeconds,
-                latencyCheckpointInterval == null ? "" : " --latency-checkpoint-interval " + latencyCheckpointInterval,
-                latencySeconds,
+                latency.quoted(),
+                latency.seconds,
                 players,
                 LeaderboardLatencyProbe.INTERVAL_MILLIS,
                 LeaderboardLatencyProbe.POLL_MILLIS,
-                latencyCheckpointInterval == null ? "the cluster's interval (10 s)" : latencyCheckpointInterval));
+                latency.checkpoints()));
         table.append("| input records/s | probe: send to visible in Cassandra |\n|---:|---|\n");
-        for (long rate : latencyRates) {
+        for (long rate : latency.rates) {
             table.append(String.format(
                     Locale.ROOT,
                     "| %,d | %s |%n",
@@ -181,31 +160,24 @@ final class LeaderboardBench implements Callable<Integer> {
     private LeaderboardLatencyProbe.Result latencyRun(BenchSession session, long rate) throws Exception {
         String name = "bench-leaderboard-latency-" + rate + "-" + session.run;
         BenchCommand.step(
-                String.format(Locale.ROOT, "Latency at %,d records/s for %d s: %s", rate, latencySeconds, name));
+                String.format(Locale.ROOT, "Latency at %,d records/s for %d s: %s", rate, latency.seconds, name));
         String input = session.createInput("bench-latency-match-results-" + rate + "-" + session.run);
         String keyspace = "b_" + session.run + "_latency_" + rate;
-        session.stack.cassandra().applySchema(keyspace);
-        session.submit(
-                "leaderboard",
-                name,
-                latencyCheckpointInterval == null
-                        ? List.of()
-                        : List.of("-Dexecution.checkpointing.interval=" + latencyCheckpointInterval.toMillis() + "ms"),
-                session.jobArguments(name, keyspace, input, RESULT_TOPICS));
-        String jobId = DemoCommand.awaitRunning(session.stack.flink(), name);
-        LeaderboardLoadgenCommand load = LeaderboardLoadgenCommand.of(session.endpoints(), input, rate * latencySeconds)
-                .population(players, GAMES, rate / 2)
-                .live(rate);
-        Thread feed = new Thread(load::call, "latency-load");
-        feed.start();
-        LeaderboardLatencyProbe.Result result;
-        try (CqlSession cql = session.stack.cassandra().connect(Duration.ofMinutes(1))) {
-            result = LeaderboardLatencyProbe.run(session.endpoints().kafka(), cql, input, keyspace, latencySeconds, 60);
-        }
-        feed.join();
+        LeaderboardLatencyProbe.Result result = session.live(
+                        "leaderboard",
+                        name,
+                        keyspace,
+                        latency.flinkOptions(),
+                        session.jobArguments(name, keyspace, input, RESULT_TOPICS),
+                        // Made when the job runs: a live feed's event time starts when it is made.
+                        () -> LeaderboardLoadgenCommand.of(session.endpoints(), input, rate * latency.seconds)
+                                .population(players, GAMES, rate / 2)
+                                .live(rate)
+                                .call(),
+                        cql -> LeaderboardLatencyProbe.run(
+                                session.endpoints().kafka(), cql, input, keyspace, latency.seconds, 60))
+                .result();
         System.out.println("  " + result.describe());
-        session.stack.flink().cancel(jobId);
-        session.dropKeyspace(keyspace);
         return result;
     }
 }
