@@ -206,9 +206,9 @@ final class BenchSession {
 
     /**
      * {@code job} submitted unbounded as {@code name} with {@code args}, writing into {@code keyspace}
-     * (created here), with {@code flinkOptions} for the Flink CLI ({@code -D...}), fed by
-     * {@code load} on a thread of its own while {@code probe} measures it; then the job is cancelled, the
-     * load awaited and the keyspace dropped.
+     * (created here), with {@code flinkOptions} for the Flink CLI ({@code -D...}), fed by {@code load} on a
+     * thread of its own while {@code probe} measures it; then the load is awaited, the job cancelled and
+     * the keyspace dropped, whatever failed (a failed probe's load is interrupted).
      */
     <T> Live<T> live(
             String job,
@@ -220,8 +220,6 @@ final class BenchSession {
             LiveProbe<T> probe)
             throws Exception {
         stack.cassandra().applySchema(keyspace);
-        submit(job, name, flinkOptions, args);
-        String jobId = DemoCommand.awaitRunning(stack.flink(), name);
         AtomicReference<Exception> loadFailure = new AtomicReference<>();
         Thread feed = new Thread(
                 () -> {
@@ -233,16 +231,25 @@ final class BenchSession {
                 },
                 "live-load");
         feed.setDaemon(true);
-        feed.start();
+        String jobId = null;
         Live<T> result;
-        try (CqlSession cql = stack.cassandra().connect(Duration.ofMinutes(1))) {
-            Map<String, Double> cpuBefore = BenchCommand.cpuSeconds(stack);
-            long begin = System.nanoTime();
-            T measured = probe.run(cql);
-            result = new Live<>(measured, cpuSharesSince(cpuBefore, BenchCommand.seconds(begin)));
+        try {
+            submit(job, name, flinkOptions, args);
+            jobId = DemoCommand.awaitRunning(stack.flink(), name);
+            feed.start();
+            try (CqlSession cql = stack.cassandra().connect(Duration.ofMinutes(1))) {
+                Map<String, Double> cpuBefore = BenchCommand.cpuSeconds(stack);
+                long begin = System.nanoTime();
+                T measured = probe.run(cql);
+                result = new Live<>(measured, cpuSharesSince(cpuBefore, BenchCommand.seconds(begin)));
+            }
             feed.join();
         } finally {
-            stack.flink().cancel(jobId);
+            // Else a failed probe's load would go on feeding, beside the next run.
+            feed.interrupt();
+            if (jobId != null) {
+                stack.flink().cancel(jobId);
+            }
             dropKeyspace(keyspace);
         }
         if (loadFailure.get() != null) {

@@ -149,7 +149,7 @@ final class MetricsBench implements Callable<Integer> {
                         + " a host) sampled every %d s, with the generator's default faults (delayed and late points included);"
                         + " meanwhile %d probe series send a sample a second, high in every other minute, and a probe rule"
                         + " fires at the end of each high minute. Their Cassandra rows are read and the committed alerts topic"
-                        + " polled every %d ms; checkpoints every %s; watermark delay 15 s, so a minute's results cannot show"
+                        + " polled over and over, %d ms apart; checkpoints every %s; watermark delay 15 s, so a minute's results cannot show"
                         + " before 15 s after its end (the issue's target: within 20 s at p99, at 50,000 points/s).  %n%s%n",
                 latency.quoted(),
                 latency.seconds,

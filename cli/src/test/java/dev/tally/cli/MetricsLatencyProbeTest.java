@@ -33,4 +33,39 @@ class MetricsLatencyProbeTest {
             assertThat(MetricsLatencyProbe.high(i, minute)).isNotEqualTo(MetricsLatencyProbe.high(i + 1, minute));
         }
     }
+
+    @Test
+    void theWindowHoldsTheWholeMinutesOfTheProbingAndAFiringForEachHighOne() {
+        long begin = Instant.parse("2026-12-07T22:00:30Z").toEpochMilli();
+        MetricsLatencyProbe.Window window = MetricsLatencyProbe.Window.of(begin, begin + 300_000);
+
+        // 22:00:30 to 22:05:30: the minutes from 22:01 to 22:05, by their ends.
+        assertThat(window.firstEnd())
+                .isEqualTo(Instant.parse("2026-12-07T22:02:00Z").toEpochMilli());
+        assertThat(window.lastEnd())
+                .isEqualTo(Instant.parse("2026-12-07T22:05:00Z").toEpochMilli());
+        assertThat(window.minutes()).isEqualTo(4);
+        assertThat(window.firingsDue()).isEqualTo(MetricsLatencyProbe.PROBES * 2);
+    }
+
+    @Test
+    void onlyTheFirstSightingOfADueResultInsideTheWindowCounts() {
+        long begin = Instant.parse("2026-12-07T22:00:30Z").toEpochMilli();
+        MetricsLatencyProbe.Window window = MetricsLatencyProbe.Window.of(begin, begin + 300_000);
+        long end = window.firstEnd();
+        int highProbe = MetricsLatencyProbe.high(0, end - 60_000) ? 0 : 1;
+        MetricsLatencyProbe.FirstSeen firings = new MetricsLatencyProbe.FirstSeen(window, true);
+
+        firings.note(highProbe, end, end + 17_000);
+        firings.note(highProbe, end, end + 19_000);
+        firings.note(1 - highProbe, end, end + 18_000);
+        firings.note(highProbe, window.firstEnd() - 120_000, end);
+        firings.note(highProbe, window.lastEnd() + 120_000, end);
+
+        assertThat(firings.count()).isEqualTo(1);
+        assertThat(firings.latencies(16).millis()).containsExactly(17_000);
+        MetricsLatencyProbe.FirstSeen rollups = new MetricsLatencyProbe.FirstSeen(window, false);
+        rollups.note(1 - highProbe, end, end + 18_000);
+        assertThat(rollups.count()).isEqualTo(1);
+    }
 }

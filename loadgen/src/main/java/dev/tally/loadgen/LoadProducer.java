@@ -33,7 +33,8 @@ public final class LoadProducer {
     /**
      * Sends every record (to the partition it names, else by its key), at most {@code ratePerSecond} a
      * second when positive; {@code progress} is called
-     * with the count sent so far about once a second. Fails if any send fails. The records are asked for
+     * with the count sent so far about once a second. Fails if any send fails; stops early when its
+     * thread is interrupted. The records are asked for
      * only once the producer knows the topic, so a generator that stamps wall-clock time starts then.
      */
     public static long produce(
@@ -62,7 +63,10 @@ public final class LoadProducer {
             Iterator<GeneratedRecord> records = recordSource.get();
             long start = System.nanoTime();
             long lastReport = start;
-            while (records.hasNext() && failure.get() == null) {
+            // An interrupt stops it: a live feed whose measurement failed must not go on.
+            while (records.hasNext()
+                    && failure.get() == null
+                    && !Thread.currentThread().isInterrupted()) {
                 GeneratedRecord r = records.next();
                 producer.send(
                         new ProducerRecord<>(topic, r.partition(), r.timestamp(), r.key(), r.value()),

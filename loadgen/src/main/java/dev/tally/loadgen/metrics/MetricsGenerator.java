@@ -205,8 +205,8 @@ public final class MetricsGenerator implements Iterator<GeneratedRecord> {
 
     private Outgoing awaitSendTime(Outgoing o) {
         if (wallClock != null) {
-            long wait = o.sendAt() - wallClock.getAsLong();
-            if (wait > 0) {
+            // A loop: a sleep's clock is not the wall clock, which may be a millisecond short after it.
+            for (long wait = o.sendAt() - wallClock.getAsLong(); wait > 0; wait = o.sendAt() - wallClock.getAsLong()) {
                 try {
                     Thread.sleep(wait);
                 } catch (InterruptedException e) {
