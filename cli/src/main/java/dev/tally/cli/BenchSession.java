@@ -21,7 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * One benchmark run on the local stack, what its subcommands share: the stack (started if it is
@@ -220,42 +221,35 @@ final class BenchSession {
             LiveProbe<T> probe)
             throws Exception {
         stack.cassandra().applySchema(keyspace);
-        AtomicReference<Exception> loadFailure = new AtomicReference<>();
-        Thread feed = new Thread(
-                () -> {
-                    try {
-                        load.call();
-                    } catch (Exception e) {
-                        loadFailure.set(e);
-                    }
-                },
-                "live-load");
-        feed.setDaemon(true);
+        FutureTask<Integer> feed = new FutureTask<>(load);
+        Thread feeder = new Thread(feed, "live-load");
+        feeder.setDaemon(true);
         String jobId = null;
-        Live<T> result;
         try {
             submit(job, name, flinkOptions, args);
             jobId = DemoCommand.awaitRunning(stack.flink(), name);
-            feed.start();
+            feeder.start();
+            Live<T> result;
             try (CqlSession cql = stack.cassandra().connect(Duration.ofMinutes(1))) {
                 Map<String, Double> cpuBefore = BenchCommand.cpuSeconds(stack);
                 long begin = System.nanoTime();
                 T measured = probe.run(cql);
                 result = new Live<>(measured, cpuSharesSince(cpuBefore, BenchCommand.seconds(begin)));
             }
-            feed.join();
+            try {
+                feed.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("The load of " + name + " failed", e.getCause());
+            }
+            return result;
         } finally {
             // Else a failed probe's load would go on feeding, beside the next run.
-            feed.interrupt();
+            feed.cancel(true);
             if (jobId != null) {
                 stack.flink().cancel(jobId);
             }
             dropKeyspace(keyspace);
         }
-        if (loadFailure.get() != null) {
-            throw new IllegalStateException("The load of " + name + " failed", loadFailure.get());
-        }
-        return result;
     }
 
     /** Each service's CPU since {@code cpuBefore} ({@link BenchCommand#cpuSeconds}), over {@code seconds} and the cores. */

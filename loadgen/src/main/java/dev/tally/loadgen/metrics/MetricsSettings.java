@@ -178,13 +178,19 @@ public record MetricsSettings(
      * series an interval, over a limit of 30 series per name and hour.
      */
     public static MetricsSettings forTest(long seed, long records, long startMillis) {
+        return forTest(seed, records, startMillis, 2, 4, Duration.ofSeconds(10));
+    }
+
+    /** {@link #forTest(long, long, long)} with a fleet of {@code pools} x {@code hosts} x 12 metrics sampled every {@code interval}. */
+    public static MetricsSettings forTest(
+            long seed, long records, long startMillis, int pools, int hosts, Duration interval) {
         return new MetricsSettings(
                 seed,
                 records,
-                2,
-                4,
+                pools,
+                hosts,
                 12,
-                Duration.ofSeconds(10),
+                interval,
                 startMillis,
                 Duration.ofSeconds(3),
                 4,
