@@ -3,6 +3,8 @@ package dev.tally.jobs.adclick.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tally.jobs.kit.CapturedMetrics;
+import dev.tally.jobs.kit.HarnessState;
 import dev.tally.jobs.kit.state.TimeBucketSlots;
 import dev.tally.schema.adclick.AdClickEvent;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package dev.tally.jobs.adclick.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tally.jobs.kit.CapturedMetrics;
 import dev.tally.schema.adclick.AdCount;
 import dev.tally.schema.adclick.TopAds;
 import java.util.ArrayList;

@@ -5,6 +5,8 @@ import static dev.tally.jobs.adclick.functions.AdClicks.minute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tally.jobs.kit.CapturedMetrics;
+import dev.tally.jobs.kit.HarnessState;
 import dev.tally.jobs.kit.state.EmittedThrough;
 import dev.tally.jobs.kit.state.TimeBucketSlots;
 import java.nio.file.Path;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tally.jobs.kit.CapturedMetrics;
+import dev.tally.jobs.kit.HarnessState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

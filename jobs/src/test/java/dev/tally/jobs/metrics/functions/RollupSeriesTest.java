@@ -3,14 +3,18 @@ package dev.tally.jobs.metrics.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.connectors.avro.AvroCodec;
+import dev.tally.jobs.kit.CapturedMetrics;
+import dev.tally.jobs.kit.HarnessState;
 import dev.tally.jobs.metrics.PointsBlock;
 import dev.tally.schema.metrics.MetricPoint;
 import dev.tally.schema.metrics.MetricRollup;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -18,6 +22,9 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** One series' rollups: when minutes and hours are emitted, late points, conflicts in either order, cleanup, restore. */
 class RollupSeriesTest {
@@ -30,6 +37,10 @@ class RollupSeriesTest {
     private static final String REQUESTS = "requests_total{host=\"a\"}";
 
     private KeyedOneInputStreamOperatorTestHarness<String, SeriesPoints, MetricRollup> harness;
+    private MockEnvironment environment;
+
+    @TempDir
+    Path tmp;
 
     @BeforeEach
     void open() throws Exception {
@@ -46,6 +57,22 @@ class RollupSeriesTest {
     @AfterEach
     void close() throws Exception {
         harness.close();
+        if (environment != null) {
+            environment.close();
+        }
+    }
+
+    /** Replaces the default harness with one on {@code backend} ("hashmap" or "rocksdb") and {@code lateness}. */
+    private void reopenOn(String backend, Duration lateness) throws Exception {
+        harness.close();
+        environment = HarnessState.environment(new CapturedMetrics(), tmp);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new RollupSeries(lateness, "metrics")),
+                batch -> batch.key,
+                Types.STRING,
+                environment);
+        HarnessState.use(harness, backend, tmp);
+        harness.open();
     }
 
     private void send(String key, long ts, double value) throws Exception {
@@ -208,8 +235,69 @@ class RollupSeriesTest {
         watermark(T0 + HOUR + 5 * MINUTE - 2);
         assertThat(harness.numKeyedStateEntries()).isPositive();
         watermark(T0 + HOUR + 5 * MINUTE - 1);
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertNothingLeft("hashmap");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void oneWatermarkPastAnHoursLatenessEmitsEverythingOnceAndLeavesNothing(String backend) throws Exception {
+        reopenOn(backend, LATENESS);
+        send(CPU, T0 + 30 * MINUTE, 1);
+        send(CPU, T0 + 31 * MINUTE, 2);
+        send(REQUESTS, T0 + 59 * MINUTE, 1);
+        // The hour's expiry is registered when the hour closes, inside this same advance.
+        watermark(T0 + 2 * HOUR);
+        assertThat(emitted())
+                .containsExactlyInAnyOrder(
+                        CPU + " 1m@30 1/1.0",
+                        CPU + " 1m@31 1/2.0",
+                        CPU + " 1h@0 2/3.0",
+                        REQUESTS + " 1m@59 1/1.0/+0.0/0r",
+                        REQUESTS + " 1h@0 1/1.0/+0.0/0r");
+        assertNothingLeft(backend);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void anHoursExpiryKeepsTheNextHoursMinutes(String backend) throws Exception {
+        reopenOn(backend, LATENESS);
+        send(CPU, T0 + 58 * MINUTE, 1);
+        send(CPU, T0 + HOUR, 2);
+        send(CPU, T0 + HOUR + 2 * MINUTE, 4);
+        watermark(T0 + HOUR + 5 * MINUTE - 1); // hour 0 expires; minutes 60 and 62 have closed
+        assertThat(emitted())
+                .containsExactly(CPU + " 1m@58 1/1.0", CPU + " 1h@0 1/1.0", CPU + " 1m@60 1/2.0", CPU + " 1m@62 1/4.0");
+        watermark(T0 + 2 * HOUR - 1);
+        assertThat(emitted()).containsExactly(CPU + " 1h@60 2/6.0");
+        watermark(T0 + 2 * HOUR + 5 * MINUTE - 1);
+        assertNothingLeft(backend);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void withoutLatenessAnHourIsEmittedOnceAndForgottenAtItsClose(String backend) throws Exception {
+        reopenOn(backend, Duration.ZERO);
+        send(CPU, T0 + 10 * MINUTE, 1);
+        send(CPU, T0 + 59 * MINUTE, 2);
+        watermark(T0 + HOUR - 1);
+        assertThat(emitted()).containsExactly(CPU + " 1m@10 1/1.0", CPU + " 1m@59 1/2.0", CPU + " 1h@0 2/3.0");
+        assertNothingLeft(backend);
+    }
+
+    @Test
+    void theEndOfInputClosesEverythingAndRegistersNoExpiry() throws Exception {
+        send(CPU, T0 + 30 * MINUTE, 1);
+        watermark(Long.MAX_VALUE);
+        assertThat(emitted()).containsExactly(CPU + " 1m@30 1/1.0", CPU + " 1h@0 1/1.0");
         assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    /** No timer, and no state entry where the backend can count them (the heap's; RocksDB's harness cannot). */
+    private void assertNothingLeft(String backend) throws Exception {
+        assertThat(harness.numEventTimeTimers()).isZero();
+        if (backend.equals("hashmap")) {
+            assertThat(harness.numKeyedStateEntries()).isZero();
+        }
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.tally.jobs.adclick.functions;
+package dev.tally.jobs.kit;
 
 import java.util.Map;
 import org.apache.flink.metrics.Counter;
@@ -10,7 +10,7 @@ import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 
 /** A task metric group that hands every operator one intercepting group, so tests read counters. */
-final class CapturedMetrics extends UnregisteredMetricGroups.UnregisteredTaskMetricGroup {
+public final class CapturedMetrics extends UnregisteredMetricGroups.UnregisteredTaskMetricGroup {
 
     private final InterceptingOperatorMetricGroup operator = new InterceptingOperatorMetricGroup();
 
@@ -21,12 +21,12 @@ final class CapturedMetrics extends UnregisteredMetricGroups.UnregisteredTaskMet
     }
 
     /** A mock task environment reporting its operators' metrics here. */
-    MockEnvironment environment() {
+    public MockEnvironment environment() {
         return new MockEnvironmentBuilder().setMetricGroup(this).build();
     }
 
     /** The count of the operator counter {@code name}. */
-    long count(String name) {
+    public long count(String name) {
         Counter counter = (Counter) operator.get(name);
         if (counter == null) {
             throw new AssertionError("no counter '" + name + "' was registered");

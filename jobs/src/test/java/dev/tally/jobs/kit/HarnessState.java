@@ -1,4 +1,4 @@
-package dev.tally.jobs.adclick.functions;
+package dev.tally.jobs.kit;
 
 import java.nio.file.Path;
 import org.apache.flink.configuration.Configuration;
@@ -10,12 +10,12 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 
 /** Operator harnesses on the job's state backends, for the tests that run on both. */
-final class HarnessState {
+public final class HarnessState {
 
     private HarnessState() {}
 
     /** A task environment whose metrics land in {@code metrics} and whose RocksDB files go under {@code tmp}. */
-    static MockEnvironment environment(CapturedMetrics metrics, Path tmp) {
+    public static MockEnvironment environment(CapturedMetrics metrics, Path tmp) {
         return new MockEnvironmentBuilder()
                 .setMetricGroup(metrics)
                 // As in the job, so a snapshot can be split over two subtasks.
@@ -26,7 +26,7 @@ final class HarnessState {
     }
 
     /** Puts {@code harness} on "rocksdb" (files under {@code tmp}) or "hashmap" state. */
-    static void use(AbstractStreamOperatorTestHarness<?> harness, String backend, Path tmp) {
+    public static void use(AbstractStreamOperatorTestHarness<?> harness, String backend, Path tmp) {
         if (backend.equals("rocksdb")) {
             EmbeddedRocksDBStateBackend rocksDb = new EmbeddedRocksDBStateBackend();
             rocksDb.setDbStoragePath(tmp.toString());
