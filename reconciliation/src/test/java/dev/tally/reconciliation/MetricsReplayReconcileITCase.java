@@ -148,10 +148,15 @@ class MetricsReplayReconcileITCase {
             assertThat(report.tables())
                     .allSatisfy(
                             t -> assertThat(t.missingInReplay()).as(t.table()).isZero());
-            Reconciliation.TableSummary minutes = report.tables().get(0);
-            assertThat(minutes.differing() + minutes.missingInLive())
-                    .as("minutes the late points changed")
-                    .isPositive();
+            for (String table : List.of("metric_rollups_1m", "metric_raw_minutes")) {
+                Reconciliation.TableSummary minutes = report.tables().stream()
+                        .filter(t -> t.table().equals(table))
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(minutes.differing() + minutes.missingInLive())
+                        .as("%s: minutes the late points changed", table)
+                        .isPositive();
+            }
         }
 
         String replay = live + "_" + Replay.Source.archive;
@@ -171,9 +176,16 @@ class MetricsReplayReconcileITCase {
                         new Promotion.Corrections(
                                 KafkaClients.of(kafka.bootstrapServers()), Map.of("rollups-topic", rollups)::get)));
         assertThat(promoted.of("metric_rollups_1m")).isPositive();
+        assertThat(promoted.of("metric_raw_minutes")).isPositive();
         assertThat(promoted.published()).isPositive();
         assertThat(reconcile(session, live, replay, from, to).difference()).isZero();
         assertExact(MetricsVerifier.verifyReplay(expected, session, live, from.toEpochMilli(), to.toEpochMilli()));
+        // A consumer of the rollups topic holds the replay's rollups too, as the job would have written them.
+        MetricsVerifier.TopicReport topic = MetricsVerifier.verifyPromotedTopic(
+                expected, KafkaClients.of(kafka.bootstrapServers()), rollups, from.toEpochMilli(), to.toEpochMilli());
+        System.out.println(topic);
+        assertThat(topic.exact()).as("%s", topic).isTrue();
+        assertThat(topic.latest().matched()).isPositive();
     }
 
     /** 16 token ranges, so that a comparison spans several. */

@@ -6,6 +6,7 @@ import dev.tally.connectors.cassandra.ResultTable;
 import dev.tally.jobs.metrics.alerts.AlertEvents;
 import dev.tally.jobs.metrics.functions.RawMinute;
 import dev.tally.jobs.metrics.functions.SeriesIndexEntry;
+import dev.tally.jobs.metrics.functions.SeriesKeys;
 import dev.tally.schema.metrics.AlertEvent;
 import dev.tally.schema.metrics.MetricKind;
 import dev.tally.schema.metrics.MetricRollup;
@@ -16,7 +17,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The metrics job's Cassandra tables (created by {@code cql/20-metrics.cql}), each defined once: the
@@ -113,9 +113,8 @@ public final class MetricsTables {
     public static final ResultTable<SeriesIndexEntry> SERIES_BY_LABEL = seriesByLabel(RetentionPolicy.DEFAULTS);
 
     /**
-     * Neither the raw minutes nor an index table has a range: reconcile and promote leave them alone (a
-     * minute a promote corrects keeps its live samples; a series only a promoted replay has is not
-     * indexed in the live keyspace).
+     * An index table has no range: reconcile and promote leave it alone (a series only a promoted replay
+     * has is not indexed in the live keyspace).
      */
     public static final List<ResultTable<?>> ALL =
             List.of(MINUTE_ROLLUPS, HOUR_ROLLUPS, RAW_MINUTES, ALERT_STATE, ALERT_HISTORY, SERIES, SERIES_BY_LABEL);
@@ -152,16 +151,20 @@ public final class MetricsTables {
                             ByteBuffer points = row.getByteBuffer("points");
                             byte[] bytes = new byte[points.remaining()];
                             points.get(bytes);
+                            String key = row.getString("series_key");
                             return new RawMinute(
-                                    row.getString("series_key"),
-                                    null,
+                                    key,
+                                    // For its retention, when a promote writes it again.
+                                    SeriesKeys.parse(key).name(),
                                     row.getInstant("minute").toEpochMilli(),
                                     MetricKind.valueOf(row.getString("kind")) == MetricKind.COUNTER,
                                     row.getInt("count"),
                                     bytes);
                         })
                 .withTimeToLive((r, now) ->
-                        CassandraUpsert.TimeToLive.retainedAfter(r.end(), retention.millis(RAW, r.name), now));
+                        CassandraUpsert.TimeToLive.retainedAfter(r.end(), retention.millis(RAW, r.name), now))
+                // Whole minutes of the range, as the rollups'.
+                .withRange((r, from, to) -> r.minute >= from && r.end() <= to);
     }
 
     /**
@@ -264,10 +267,13 @@ public final class MetricsTables {
     private static MetricRollup read(Row row, String resolution) {
         // A bucket whose samples became a gauge's after a counter's may keep the counter's unset-over values.
         boolean counter = MetricKind.valueOf(row.getString("kind")) == MetricKind.COUNTER;
+        // Name and labels from the key: a promote writes the row with its metric's retention and publishes
+        // it as a correction, which a consumer reads as the job's own rollups.
+        SeriesKeys.Series series = SeriesKeys.parse(row.getString("series_key"));
         return MetricRollup.newBuilder()
                 .setSeriesKey(row.getString("series_key"))
-                .setName("")
-                .setLabels(Map.of())
+                .setName(series.name())
+                .setLabels(series.labels())
                 .setKind(MetricKind.valueOf(row.getString("kind")))
                 .setResolution(resolution)
                 .setBucketStart(row.getInstant("bucket_start").toEpochMilli())

@@ -190,8 +190,9 @@ public final class MetricsVerifier {
     }
 
     /**
-     * The rollup tables of a replay's keyspace against the reference with every point applied (a
-     * replay counts the points the live run found late), over the buckets wholly inside [from, to).
+     * The rollup and raw-minute tables of a replay's keyspace (or of the live one after a promote) against
+     * the reference with every point applied (a replay counts the points the live run found late), over
+     * the buckets wholly inside [from, to).
      */
     public static List<Comparison> verifyReplay(
             ExpectedMetrics truth, CqlSession session, String keyspace, long from, long to) {
@@ -200,19 +201,65 @@ public final class MetricsVerifier {
         List<Comparison> comparisons = new ArrayList<>();
         for (String resolution : List.of(BucketKey.MINUTE, BucketKey.HOUR)) {
             boolean minutes = resolution.equals(BucketKey.MINUTE);
-            long size = minutes ? 60_000L : 3_600_000L;
-            Map<BucketKey, ExpectedRollup> inRange = new HashMap<>();
-            expected.rollups(resolution).forEach((k, v) -> {
-                if (k.bucketStart() >= from && k.bucketStart() + size <= to) {
-                    inRange.put(k, v);
-                }
-            });
             List<MetricRollup> rows =
                     cassandra(target, minutes ? MetricsTables.MINUTE_ROLLUPS : MetricsTables.HOUR_ROLLUPS);
             String table = minutes ? "metric_rollups_1m" : "metric_rollups_1h";
-            comparisons.add(Comparison.of("replay cassandra " + table, inRange, byBucket(rows, resolution)));
+            comparisons.add(Comparison.of(
+                    "replay cassandra " + table,
+                    inRange(expected.rollups(resolution), from, to),
+                    inRange(byBucket(rows, resolution), from, to)));
         }
+        // A block that does not decode to its count is left out, so it counts as missing.
+        Map<BucketKey, MetricsReference.RawSamples> raw =
+                rawSamples(rawRows(target), new RecordCheck.Builder("replay cassandra metric_raw_minutes blocks"));
+        comparisons.add(Comparison.of(
+                "replay cassandra metric_raw_minutes", inRange(expected.raw(), from, to), inRange(raw, from, to)));
         return comparisons;
+    }
+
+    /** What a consumer of the rollups topic holds after a promote: see {@link #verifyPromotedTopic}. */
+    public record TopicReport(Comparison latest, List<RecordCheck> checks) {
+
+        public boolean exact() {
+            return latest.exact() && checks.stream().allMatch(RecordCheck::passed);
+        }
+    }
+
+    /**
+     * The rollups topic after a promote published its corrections: each bucket's last record, over the
+     * buckets wholly inside [from, to), against the reference with every point applied, and every record
+     * checked as in {@link #verify} (keyed by its series, name and labels giving its key, sketches within 1%).
+     */
+    public static TopicReport verifyPromotedTopic(
+            ExpectedMetrics truth, KafkaClients kafka, String rollupsTopic, long from, long to) {
+        MetricsReference.Result expected = truth.applying(Map.of());
+        List<RecordCheck> checks = new ArrayList<>();
+        SketchCheck sketches = new SketchCheck("kafka " + rollupsTopic + " sketch quantiles within 1%");
+        Map<BucketKey, ExpectedRollup> last = lastPerBucket(
+                kafkaRollups(new Target(kafka, null, rollupsTopic, null, null)), rollupsTopic, checks, sketches);
+        checks.add(sketches.against(expected.samples()));
+        Map<BucketKey, ExpectedRollup> reference = new HashMap<>();
+        for (String resolution : List.of(BucketKey.MINUTE, BucketKey.HOUR)) {
+            reference.putAll(expected.rollups(resolution));
+        }
+        return new TopicReport(
+                Comparison.of(
+                        "kafka " + rollupsTopic + " latest per bucket after the promote",
+                        inRange(reference, from, to),
+                        inRange(last, from, to)),
+                checks);
+    }
+
+    /** The entries of buckets wholly inside [from, to). */
+    private static <V> Map<BucketKey, V> inRange(Map<BucketKey, V> buckets, long from, long to) {
+        Map<BucketKey, V> inRange = new HashMap<>();
+        buckets.forEach((k, v) -> {
+            long size = k.resolution().equals(BucketKey.MINUTE) ? 60_000L : 3_600_000L;
+            if (k.bucketStart() >= from && k.bucketStart() + size <= to) {
+                inRange.put(k, v);
+            }
+        });
+        return inRange;
     }
 
     /** The comparison of what the job wrote with the truth: everything but the reading. */
@@ -353,6 +400,17 @@ public final class MetricsVerifier {
             List<RecordCheck> checks) {
         RecordCheck.Builder blocks =
                 new RecordCheck.Builder("cassandra metric_raw_minutes blocks decode to count samples");
+        Map<BucketKey, MetricsReference.RawSamples> actual = rawSamples(rows, blocks);
+        checks.add(blocks.build());
+        comparisons.add(Comparison.of("cassandra metric_raw_minutes", expected.raw(), actual));
+    }
+
+    /**
+     * The samples of each raw row but the closing series', checked in {@code blocks}: its block decodes
+     * to its count of samples. A row that fails is left out.
+     */
+    private static Map<BucketKey, MetricsReference.RawSamples> rawSamples(
+            List<RawRow> rows, RecordCheck.Builder blocks) {
         Map<BucketKey, MetricsReference.RawSamples> actual = new HashMap<>();
         for (RawRow row : rows) {
             if (isClosing(row.seriesKey())) {
@@ -365,10 +423,14 @@ public final class MetricsVerifier {
                 blocks.check(false, () -> row.seriesKey() + " @" + row.minute() + ": " + e.getMessage());
                 continue;
             }
+            boolean counted = points.size() == row.count();
             blocks.check(
-                    points.size() == row.count(),
+                    counted,
                     () -> row.seriesKey() + " @" + row.minute() + ": count " + row.count() + ", " + points.size()
                             + " samples");
+            if (!counted) {
+                continue;
+            }
             List<Long> ts = new ArrayList<>(points.size());
             List<Double> values = new ArrayList<>(points.size());
             for (int i = 0; i < points.size(); i++) {
@@ -379,8 +441,7 @@ public final class MetricsVerifier {
                     new BucketKey(row.seriesKey(), BucketKey.MINUTE, row.minute()),
                     new MetricsReference.RawSamples(row.counter() ? MetricKind.COUNTER : MetricKind.GAUGE, ts, values));
         }
-        checks.add(blocks.build());
-        comparisons.add(Comparison.of("cassandra metric_raw_minutes", expected.raw(), actual));
+        return actual;
     }
 
     /**
