@@ -36,7 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link RollupSeries}, the metrics job's keyed rollup stage, in an operator harness as one subtask
  * sees it, every series-minute one batch of six points (a 10 s interval), its life from first batch
  * to the end of its hour's allowed lateness (5 min): state and timers written, minutes and the hour
- * closed and emitted, everything expired.
+ * closed and emitted, everything expired. The batches are built before each shot, which measures the
+ * stage alone.
  *
  * <ul>
  *   <li>{@code twoMinutesThenAJump}: the issue's workload as `./tally bench metrics --hosts 5555`
@@ -62,7 +63,7 @@ public class RollupSeriesBenchmark {
 
     /** A fresh rollup stage per iteration: each measures a whole life, on empty state. */
     @State(Scope.Thread)
-    public static class Stage {
+    public abstract static class Stage {
 
         @Param({"rocksdb"})
         public String stateBackend;
@@ -70,9 +71,19 @@ public class RollupSeriesBenchmark {
         private File tmpDir;
         private MockEnvironment environment;
         private KeyedOneInputStreamOperatorTestHarness<String, SeriesPoints, MetricRollup> harness;
+        /** The batches of each minute, built before the shot so it measures the stage alone. */
+        private SeriesPoints[][] minutes;
+
+        abstract int series();
+
+        abstract int minuteCount();
 
         @Setup(Level.Iteration)
         public void open() throws Exception {
+            minutes = new SeriesPoints[minuteCount()][];
+            for (int m = 0; m < minutes.length; m++) {
+                minutes[m] = batches(series(), START + m * MINUTE);
+            }
             tmpDir = Files.createTempDirectory("tally-rollup-benchmark").toFile();
             environment = KeyedHarnessState.environment("rollup-series", tmpDir);
             harness = new KeyedOneInputStreamOperatorTestHarness<>(
@@ -84,21 +95,10 @@ public class RollupSeriesBenchmark {
             harness.open();
         }
 
-        /** Every series' batch of {@code minute}. */
-        void minute(int series, long minute) throws Exception {
-            for (int s = 0; s < series; s++) {
-                String host = String.format("host-%06d", s);
-                SeriesPoints batch = null;
-                for (int i = 0; i < 6; i++) {
-                    SeriesPoint point = SeriesPoint.of(new MetricPoint(
-                            "cpu_load", Map.of("host", host), minute + i * 10_000L, (double) (s + i), null));
-                    if (batch == null) {
-                        batch = SeriesPoints.of(point);
-                    } else {
-                        batch.add(point);
-                    }
-                }
-                harness.processElement(new StreamRecord<>(batch, minute));
+        /** Every series' batch of the {@code m}th minute. */
+        void minute(int m) throws Exception {
+            for (SeriesPoints batch : minutes[m]) {
+                harness.processElement(new StreamRecord<>(batch, batch.minute));
             }
         }
 
@@ -116,18 +116,64 @@ public class RollupSeriesBenchmark {
         }
     }
 
+    /** 100,000 series with two minutes each. */
+    @State(Scope.Thread)
+    public static class ShortLived extends Stage {
+        @Override
+        int series() {
+            return 100_000;
+        }
+
+        @Override
+        int minuteCount() {
+            return 2;
+        }
+    }
+
+    /** 3,000 series through a whole hour. */
+    @State(Scope.Thread)
+    public static class HourLong extends Stage {
+        @Override
+        int series() {
+            return 3_000;
+        }
+
+        @Override
+        int minuteCount() {
+            return 60;
+        }
+    }
+
+    /** One batch of six points (a 10 s interval) for each of {@code series} series in {@code minute}. */
+    private static SeriesPoints[] batches(int series, long minute) {
+        SeriesPoints[] batches = new SeriesPoints[series];
+        for (int s = 0; s < series; s++) {
+            String host = String.format("host-%06d", s);
+            for (int i = 0; i < 6; i++) {
+                SeriesPoint point = SeriesPoint.of(new MetricPoint(
+                        "cpu_load", Map.of("host", host), minute + i * 10_000L, (double) (s + i), null));
+                if (i == 0) {
+                    batches[s] = SeriesPoints.of(point);
+                } else {
+                    batches[s].add(point);
+                }
+            }
+        }
+        return batches;
+    }
+
     @Benchmark
-    public void twoMinutesThenAJump(Stage s) throws Exception {
-        s.minute(100_000, START);
-        s.minute(100_000, START + MINUTE);
+    public void twoMinutesThenAJump(ShortLived s) throws Exception {
+        s.minute(0);
+        s.minute(1);
         s.watermark(START + HOUR + LATENESS.toMillis());
     }
 
     @Benchmark
-    public void anHour(Stage s) throws Exception {
-        for (long minute = START; minute < START + HOUR; minute += MINUTE) {
-            s.minute(3_000, minute);
-            s.watermark(minute + MINUTE - 1);
+    public void anHour(HourLong s) throws Exception {
+        for (int m = 0; m < 60; m++) {
+            s.minute(m);
+            s.watermark(START + (m + 1) * MINUTE - 1);
         }
         s.watermark(START + HOUR + LATENESS.toMillis());
     }

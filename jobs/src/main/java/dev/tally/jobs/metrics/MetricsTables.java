@@ -155,7 +155,7 @@ public final class MetricsTables {
                             return new RawMinute(
                                     key,
                                     // For its retention, when a promote writes it again.
-                                    SeriesKeys.parse(key).name(),
+                                    SeriesKeys.nameOf(key),
                                     row.getInstant("minute").toEpochMilli(),
                                     MetricKind.valueOf(row.getString("kind")) == MetricKind.COUNTER,
                                     row.getInt("count"),

@@ -88,9 +88,7 @@ public final class LimitSeriesPerName extends KeyedProcessFunction<String, Serie
 
     /** The key of a batch: its metric name and UTC hour. */
     public static String keyOf(SeriesPoints batch) {
-        int open = batch.key.indexOf('{');
-        String name = open < 0 ? batch.key : batch.key.substring(0, open);
-        return name + '@' + hourOf(batch.minute);
+        return SeriesKeys.nameOf(batch.key) + '@' + hourOf(batch.minute);
     }
 
     @Override

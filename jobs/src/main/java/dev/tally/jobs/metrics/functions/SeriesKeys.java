@@ -42,6 +42,12 @@ public final class SeriesKeys {
         return key.append('}').toString();
     }
 
+    /** The metric name of a series key, without parsing its labels. */
+    public static String nameOf(String key) {
+        int open = key.indexOf('{');
+        return open < 0 ? key : key.substring(0, open);
+    }
+
     public static Series parse(String key) {
         int open = key.indexOf('{');
         if (open < 0) {

@@ -22,5 +22,7 @@ class SeriesKeysTest {
         assertThat(key).isEqualTo("http_requests_total{empty=\"\",host=\"web01\",path=\"/a,b=c}{\\\"q\\\"\\\\\"}");
         assertThat(SeriesKeys.parse(key)).isEqualTo(new SeriesKeys.Series("http_requests_total", labels));
         assertThat(SeriesKeys.parse("up")).isEqualTo(new SeriesKeys.Series("up", Map.of()));
+        assertThat(SeriesKeys.nameOf(key)).isEqualTo("http_requests_total");
+        assertThat(SeriesKeys.nameOf("up")).isEqualTo("up");
     }
 }
